@@ -1,0 +1,200 @@
+"""Frozen input data: what a validated scenario workbook says, and nothing computed from it.
+
+Variants of a scenario are made with `dataclasses.replace`, never by mutation. Every record keeps the
+workbook row it came from (`row`, 1-based as Excel shows it; None when made in code) so that later
+stages (infeasibility explanations, reports) can point a planner at the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from enum import StrEnum
+from types import MappingProxyType
+
+from planner.errors import Problem
+
+DEFAULT_SKILL = "general"
+DEFAULT_GROUP = "all"
+
+
+class CoefficientMode(StrEnum):
+    """How a workload coefficient is measured."""
+
+    COUNT = "count"  # services per employee, as the published tables
+    HOURS = "hours"  # staff hours needed / staff hours available (WHO WISN): 1.0 is a full load
+
+
+class Objective(StrEnum):
+    MINMAX = "minmax"  # smallest maximum coefficient, then fewest moves
+    BALANCE = "balance"  # smallest total deviation from the group mean, then fewest moves
+
+
+class SolverName(StrEnum):
+    HIGHS = "highs"  # HiGHS through highspy, the model handed over as arrays (fast)
+    PULP_HIGHS = "pulp-highs"  # HiGHS through PuLP's HiGHS interface
+    CBC = "cbc"  # CBC, shipped with PuLP 3
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An organisational unit (department, district) that employs staff and delivers services."""
+
+    unit_id: str
+    name: str = ""
+    level: str = ""
+    parent: str | None = None
+    group: str = DEFAULT_GROUP
+    min_employees: int = 0
+    max_employees: int | None = None
+    max_moves: int | None = None
+    locked: bool = False
+    service_share: float = 1.0
+    hours_per_fte: float | None = None
+    row: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The name a planner reads, falling back to the id."""
+        return self.name or self.unit_id
+
+
+@dataclass(frozen=True)
+class StaffCell:
+    """Current headcount of one skill in one unit."""
+
+    unit_id: str
+    skill: str
+    employees: int
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """A public service and the unit currently responsible for delivering it."""
+
+    service_id: str
+    unit_id: str
+    name: str = ""
+    skill: str = DEFAULT_SKILL
+    volume: float = 1.0
+    minutes: float | None = None
+    digital_share: float = 0.0
+    movable: bool = False
+    eligible_units: tuple[str, ...] = ()  # empty: any unit of the same group
+    row: int | None = None
+
+    @property
+    def hours(self) -> float:
+        """Staff hours per year this service needs: volume x minutes / 60 x (1 - digital share)."""
+        return self.volume * (self.minutes or 0.0) / 60.0 * (1.0 - self.digital_share)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Solve settings from the Settings sheet (or a variant's overrides)."""
+
+    coefficient: CoefficientMode = CoefficientMode.COUNT
+    objective: Objective = Objective.MINMAX
+    allow_staff_moves: bool = True
+    allow_service_moves: bool = True
+    max_staff_moves: int | None = None  # per group
+    max_service_moves: int | None = None  # per group
+    time_limit: float | None = None  # seconds, per solver call
+    mip_gap: float | None = None  # relative; None: prove optimality
+    split_services: bool = False
+    solver: SolverName = SolverName.HIGHS
+    hours_per_fte: float | None = None  # default for units whose Hours per FTE is blank
+    overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
+
+
+# Settings-sheet names (normalised: lower case, no spaces/underscores) -> Settings field.
+SETTING_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "coefficient": "coefficient",
+        "objective": "objective",
+        "allowstaffmoves": "allow_staff_moves",
+        "allowservicemoves": "allow_service_moves",
+        "maxstaffmoves": "max_staff_moves",
+        "maxservicemoves": "max_service_moves",
+        "timelimit": "time_limit",
+        "mipgap": "mip_gap",
+        "splitservices": "split_services",
+        "solver": "solver",
+        "hoursperfte": "hours_per_fte",
+        "overloadmargin": "overload_margin",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Hire:
+    """New headcount added by a variant (it does not come from another unit)."""
+
+    unit_id: str
+    employees: int
+    skill: str = DEFAULT_SKILL
+
+
+@dataclass(frozen=True)
+class ServiceAdjustment:
+    """A variant's change to services: `target` is a service id, `skill:<skill>` or `*` (all)."""
+
+    target: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named option from the Scenarios sheet: overrides applied on top of the base scenario."""
+
+    name: str
+    description: str = ""
+    settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    hires: tuple[Hire, ...] = ()
+    volume_scale: tuple[ServiceAdjustment, ...] = ()  # multiply Volume
+    digital_share: tuple[ServiceAdjustment, ...] = ()  # set Digital share
+    lock_units: tuple[str, ...] = ()
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: units, staff by skill, services, settings and named variants.
+
+    Sequences are sorted by id so that everything built from a scenario is deterministic.
+    """
+
+    name: str
+    units: tuple[Unit, ...]
+    staff: tuple[StaffCell, ...]
+    services: tuple[Service, ...]
+    settings: Settings = Settings()
+    variants: tuple[Variant, ...] = ()
+    source_path: str | None = None
+    source_sha256: str | None = None
+    warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal
+
+    def unit(self, unit_id: str) -> Unit:
+        return self._units_by_id[unit_id]
+
+    @cached_property
+    def _units_by_id(self) -> Mapping[str, Unit]:
+        # cached_property writes to the instance __dict__, which a frozen dataclass allows.
+        return MappingProxyType({u.unit_id: u for u in self.units})
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(sorted({u.group for u in self.units}))
+
+    @property
+    def skills(self) -> tuple[str, ...]:
+        return tuple(sorted({c.skill for c in self.staff} | {s.skill for s in self.services}))
+
+    def employees(self, unit_id: str) -> int:
+        return sum(c.employees for c in self.staff if c.unit_id == unit_id)
+
+    @property
+    def total_employees(self) -> int:
+        return sum(c.employees for c in self.staff)
