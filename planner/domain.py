@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 from planner.errors import Problem
@@ -172,6 +172,7 @@ class Scenario:
     services: tuple[Service, ...]
     settings: Settings = Settings()
     variants: tuple[Variant, ...] = ()
+    hires: tuple[Hire, ...] = ()  # set by a variant: headcount added from outside
     source_path: str | None = None
     source_sha256: str | None = None
     warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal

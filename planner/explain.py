@@ -1,0 +1,169 @@
+"""Why a group has no plan, in plain words naming the rows that conflict.
+
+Two passes. First, arithmetic a planner can check by hand (minimums that add up to more staff than
+the group has, a skill that no employee of the group has). Then an elastic version of the model: every
+rule a planner sets (Min/Max employees, Max moves, Locked, move limits, "load needs staff of its skill")
+gets a penalised slack; conservation of staff and "every service delivered once" never give. The
+smallest set of rules that must give is found with one binary per rule, and each is reported with the
+workbook row it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+
+from planner.domain import SolverName, Unit
+from planner.model import GroupData, build_group_model
+from planner.solvers import RunStatus, make_backend
+
+RELAXABLE = ("headcount", "unit_moves", "group_staff_moves", "group_service_moves", "load")
+_ROW_NAME = re.compile(r"^(?P<family>\w+)(?:\[(?P<unit>[^,\]]*)(?:,(?P<skill>[^\]]*))?\])?$")
+
+
+def _where(unit: Unit, column: str) -> str:
+    return f"Units row {unit.row}, {column}" if unit.row else f"unit {unit.unit_id}, {column}"
+
+
+def _names(items: list[str], limit: int = 6) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def structural_reasons(data: GroupData) -> list[str]:
+    """Conflicts visible from totals alone."""
+    reasons = []
+    g = data.group
+    totals = data.start.sum(axis=0)
+    total_staff = int(totals.sum())
+    for k, skill in enumerate(data.skills):
+        if totals[k] == 0:
+            needing = [s.service_id for i, s in enumerate(data.services)
+                       if data.service_skill[i] == k and data.weight[i] > 0]  # fmt: skip
+            if needing:
+                reasons.append(
+                    f"group {g}: services {_names(needing)} need staff with skill '{skill}', "
+                    "and no employee of the group has it"
+                )
+    minimums = [(u, u.min_employees) for u in data.units if u.min_employees > 0]
+    if sum(m for _, m in minimums) > total_staff:
+        listed = [f"{u.label} ({m})" for u, m in minimums]
+        reasons.append(
+            f"group {g}: Min employees of {_names(listed)} add up to "
+            f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
+        )
+    if all(u.max_employees is not None for u in data.units) and data.units:
+        capacity = sum(u.max_employees for u in data.units)
+        if capacity < total_staff:
+            reasons.append(
+                f"group {g}: Max employees of its units add up to {capacity:,} but its "
+                f"{total_staff:,} employees must all be placed"
+            )
+    return reasons
+
+
+def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
+    """The smallest set of planner-set rules that must give for a plan to exist, with amounts."""
+    settings = data.settings
+    # Locks and "allow staff moves = no" become Max moves = 0 rows, so that they too can give.
+    frozen = {u.unit_id for u in data.units if u.locked or not settings.allow_staff_moves}
+    relaxed_units = tuple(
+        dataclasses.replace(u, locked=False, max_moves=0) if u.unit_id in frozen else u
+        for u in data.units
+    )
+    relaxed = dataclasses.replace(
+        data,
+        units=relaxed_units,
+        settings=dataclasses.replace(settings, allow_staff_moves=True),
+    )
+    group_model = build_group_model(relaxed)
+    model = group_model.model
+    slack_rows: list[tuple[int, int, str]] = []  # (row, slack column, "below"/"above")
+    for row, name in enumerate(list(model.row_names)):
+        family = name.split("[")[0]
+        if family not in RELAXABLE:
+            continue
+        for side, sign, finite in (("below", 1.0, model.row_lower[row]),
+                                   ("above", -1.0, model.row_upper[row])):  # fmt: skip
+            if np.isfinite(finite):
+                col = model.add_col(f"give_{side}[{name}]", 0.0, np.inf)
+                model.entry_row.append(row)
+                model.entry_col.append(col)
+                model.entry_value.append(sign)
+                slack_rows.append((row, col, side))
+    if not slack_rows:
+        return []
+    # One switch per rule: a slack can only be used when its rule is switched to "gives".
+    switch_of: dict[int, int] = {}
+    big = float(data.start.sum() + len(data.services) + data.weight.sum() + 1.0) * 10
+    for row, col, _ in slack_rows:
+        if row not in switch_of:
+            switch_of[row] = model.add_col(f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True)
+        model.add_row(f"switch[{col}]", [col, switch_of[row]], [1.0, -big], -np.inf, 0.0)
+    backend = make_backend(model, SolverName.HIGHS)
+    costs = np.zeros(model.num_cols)
+    for _, col, _ in slack_rows:
+        costs[col] = 1e-4  # among the smallest sets, the smallest amounts
+    costs[list(switch_of.values())] = 1.0
+    backend.set_objective(costs)
+    run = backend.solve(time_limit=time_limit)
+    if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:
+        return []
+    units = {u.unit_id: u for u in data.units}
+    reasons = []
+    for row, col, side in slack_rows:
+        amount = float(run.values[col])
+        if amount <= 1e-6:
+            continue
+        reasons.append(_describe(data, model.row_names[row], side, amount, units, frozen))
+    return reasons
+
+
+def _describe(data: GroupData, row_name: str, side: str, amount: float, units, frozen) -> str:
+    match = _ROW_NAME.match(row_name)
+    family = match.group("family") if match else row_name
+    unit = units.get(match.group("unit")) if match and match.group("unit") else None
+    skill = match.group("skill") if match else None
+    g = data.group
+    whole = f"{amount:,.0f}" if abs(amount - round(amount)) < 1e-6 else f"{amount:,.2f}"
+    if family == "headcount" and unit is not None:
+        if side == "below":
+            return (f"{_where(unit, 'Min employees')}: {unit.label} needs at least "
+                    f"{unit.min_employees:,} employees; {whole} of them cannot be found in group {g}")  # fmt: skip
+        return (f"{_where(unit, 'Max employees')}: {unit.label} may have at most "
+                f"{unit.max_employees:,} employees but must keep {whole} more")  # fmt: skip
+    if family == "unit_moves" and unit is not None:
+        if unit.unit_id in frozen and unit.locked:
+            return (f"{_where(unit, 'Locked')}: {unit.label} is locked, but a plan needs "
+                    f"{whole} employees to move in or out of it")  # fmt: skip
+        if unit.unit_id in frozen:
+            return (f"Settings, allow staff moves = no: {unit.label} needs {whole} employees "
+                    "to move in or out")  # fmt: skip
+        return (f"{_where(unit, 'Max moves')}: {unit.label} allows {unit.max_moves:,} moves "
+                f"but needs {whole} more")  # fmt: skip
+    if family == "group_staff_moves":
+        return (f"Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} "
+                f"needs {whole} more staff moves")  # fmt: skip
+    if family == "group_service_moves":
+        return (f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} "
+                f"needs {whole} more service moves")  # fmt: skip
+    if family == "load" and unit is not None:
+        held = [s.service_id for i, s in enumerate(data.services)
+                if data.units[data.service_unit[i]].unit_id == unit.unit_id and s.skill == skill]  # fmt: skip
+        return (f"{_where(unit, 'Employees')}: {unit.label} has services of skill '{skill}' "
+                f"({_names(held) or 'movable ones'}) but no employee of that skill can be placed there")  # fmt: skip
+    return f"group {g}: rule {row_name} must give by {whole}"
+
+
+def explain_infeasible(data: GroupData) -> tuple[str, ...]:
+    """Plain-language reasons why a group has no plan (structural first, then the elastic set)."""
+    reasons = structural_reasons(data)
+    for line in elastic_reasons(data):
+        if line not in reasons:
+            reasons.append(line)
+    if not reasons:
+        reasons.append(f"group {data.group}: no plan satisfies all rules together "
+                       "(no single rule could be named)")  # fmt: skip
+    return tuple(reasons)

@@ -1,0 +1,470 @@
+"""The linear / mixed-integer program for one group, built as arrays.
+
+Pure: a `GroupData` (numbers taken from a Scenario) goes in, a `LinearModel` (column bounds,
+integrality, a sparse row matrix, row bounds, names) comes out. Nothing here solves or reads files.
+
+Why arrays and not PuLP expressions: PuLP costs about 9 us per nonzero to build and hands the model to
+HiGHS through Python objects; a minmax solve re-solves the same model 20 times with a different
+threshold t. Arrays let the HiGHS backend load the model once and change only the t coefficients
+(DESIGN.md, "Solver facts"). The PuLP backend builds its problem from the same arrays.
+
+Variables of a group (U units, K skills, S services):
+  n[u,k]  integer headcount of skill k in unit u after the plan
+  p[u,k]  employees of skill k who join u;  m[u,k]  who leave u:  n - p + m = start
+  x[s,u]  service s assigned to unit u (binary; continuous in [0,1] with split services), created
+          only for services that may move; a service that stays put is a constant load
+  r       1 / t, only in the staff-only ratio form (see below)
+  d+/d-   deviation of a cell's load above/below mean x capacity (balance objective)
+
+Load row of a cell (divided by the unit's hours per FTE so that coefficients are O(1)):
+  sum_s w_s/h_u x[s,u] - t * share_u * n[u,k] <= -fixed_load[u,k]/h_u
+i.e. load <= t * capacity. With t fixed this is linear; the solver layer changes the coefficient of
+n in every load row to move t. When no service can move, the staff-only ratio form
+  fixed_load[u,k]/h_u * r - share_u * n[u,k] <= 0,  maximise r = 1/t
+is linear in (n, r) and gives t* in one MILP solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.domain import CoefficientMode, Scenario, Service, Settings, Unit
+
+# Upper bound on any coefficient a feasible plan can have, relative to the crude bound
+# total load / smallest capacity of one employee; only used to express "load needs staff".
+INFINITY = float("inf")
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """The numbers of one group, indexed by position (units and skills sorted, services sorted)."""
+
+    group: str
+    units: tuple[Unit, ...]
+    skills: tuple[str, ...]
+    current: np.ndarray  # (U, K) headcount before the plan
+    hires: np.ndarray  # (U, K) new headcount added by a variant (counts as already there)
+    share: np.ndarray  # (U,) service share of staff time
+    hours_per_fte: np.ndarray  # (U,) available hours per employee; 1.0 in count mode
+    services: tuple[Service, ...]
+    weight: np.ndarray  # (S,) load of each service: 1 (count) or hours per year (hours)
+    service_skill: np.ndarray  # (S,) skill index
+    service_unit: np.ndarray  # (S,) current unit index
+    eligible: tuple[tuple[int, ...], ...]  # (S,) unit indices a service may go to, current first
+    settings: Settings
+
+    @property
+    def start(self) -> np.ndarray:
+        """Headcount the plan starts from: current staff plus new hires."""
+        return self.current + self.hires
+
+    @property
+    def capacity_per_employee(self) -> np.ndarray:
+        """(U,) load one employee of a unit can carry at coefficient 1."""
+        return self.share * self.hours_per_fte
+
+    @property
+    def movable(self) -> np.ndarray:
+        """(S,) whether a service has a choice of unit."""
+        return np.array([len(e) > 1 for e in self.eligible], dtype=bool)
+
+    def fixed_load(self) -> np.ndarray:
+        """(U, K) load of the services that cannot move."""
+        load = np.zeros((len(self.units), len(self.skills)))
+        fixed = ~self.movable
+        np.add.at(load, (self.service_unit[fixed], self.service_skill[fixed]), self.weight[fixed])
+        return load
+
+    def load_of(self, unit_of_service: np.ndarray) -> np.ndarray:
+        """(U, K) load when service s sits at unit_of_service[s] (whole services)."""
+        load = np.zeros((len(self.units), len(self.skills)))
+        np.add.at(load, (unit_of_service, self.service_skill), self.weight)
+        return load
+
+    def coefficients(self, headcount: np.ndarray, load: np.ndarray) -> np.ndarray:
+        """(U, K) load / capacity; inf where there is load and no capacity, 0 where neither."""
+        capacity = headcount * self.capacity_per_employee[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coefficient = np.where(capacity > 0, load / np.where(capacity > 0, capacity, 1), 0.0)
+        return np.where((capacity <= 0) & (load > 0), INFINITY, coefficient)
+
+    def upper_bound_t(self) -> float:
+        """A coefficient no feasible plan exceeds: all load on one employee of the weakest unit."""
+        capacity = self.capacity_per_employee[self.capacity_per_employee > 0]
+        if capacity.size == 0 or self.weight.sum() <= 0:
+            return 1.0
+        return float(self.weight.sum() / capacity.min()) * 2.0 + 1.0
+
+
+def group_data(scenario: Scenario, group: str) -> GroupData:
+    """Extract one group's numbers from a scenario."""
+    settings = scenario.settings
+    units = tuple(sorted((u for u in scenario.units if u.group == group), key=lambda u: u.unit_id))
+    index = {u.unit_id: i for i, u in enumerate(units)}
+    services = tuple(
+        sorted((s for s in scenario.services if s.unit_id in index), key=lambda s: s.service_id)
+    )
+    staff = [c for c in scenario.staff if c.unit_id in index]
+    hires = [h for h in scenario.hires if h.unit_id in index]
+    skills = tuple(
+        sorted({c.skill for c in staff} | {s.skill for s in services} | {h.skill for h in hires})
+    )
+    skill_index = {k: i for i, k in enumerate(skills)}
+
+    current = np.zeros((len(units), len(skills)), dtype=np.int64)
+    for cell in staff:
+        current[index[cell.unit_id], skill_index[cell.skill]] += cell.employees
+    hired = np.zeros_like(current)
+    for hire in hires:
+        hired[index[hire.unit_id], skill_index[hire.skill]] += hire.employees
+
+    hours_mode = settings.coefficient is CoefficientMode.HOURS
+    share = np.array([u.service_share for u in units], dtype=float)
+    if hours_mode:
+        default_hours = settings.hours_per_fte
+        hours = np.array([u.hours_per_fte or default_hours or 0.0 for u in units], dtype=float)
+        weight = np.array([s.hours for s in services], dtype=float)
+    else:
+        hours = np.ones(len(units))
+        weight = np.ones(len(services))
+
+    all_units = tuple(range(len(units)))
+    eligible: list[tuple[int, ...]] = []
+    for s in services:
+        here = index[s.unit_id]
+        if not (s.movable and settings.allow_service_moves):
+            eligible.append((here,))
+            continue
+        listed = (
+            sorted(index[u] for u in s.eligible_units if u in index)
+            if s.eligible_units
+            else all_units
+        )
+        eligible.append((here, *(u for u in listed if u != here)))
+
+    return GroupData(
+        group=group,
+        units=units,
+        skills=skills,
+        current=current,
+        hires=hired,
+        share=share,
+        hours_per_fte=hours,
+        services=services,
+        weight=weight,
+        service_skill=np.array([skill_index[s.skill] for s in services], dtype=np.int64),
+        service_unit=np.array([index[s.unit_id] for s in services], dtype=np.int64),
+        eligible=tuple(eligible),
+        settings=settings,
+    )
+
+
+@dataclass
+class LinearModel:
+    """A linear program in arrays: min/max c'x, row_lower <= A x <= row_upper, bounds, integers.
+
+    Rows are kept as coordinate triplets until `matrix_csr` is asked for.
+    """
+
+    col_names: list[str] = field(default_factory=list)
+    col_lower: list[float] = field(default_factory=list)
+    col_upper: list[float] = field(default_factory=list)
+    col_integer: list[bool] = field(default_factory=list)
+    row_names: list[str] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    entry_row: list[int] = field(default_factory=list)
+    entry_col: list[int] = field(default_factory=list)
+    entry_value: list[float] = field(default_factory=list)
+
+    def add_col(self, name: str, lower: float, upper: float, integer: bool = False) -> int:
+        self.col_names.append(name)
+        self.col_lower.append(lower)
+        self.col_upper.append(upper)
+        self.col_integer.append(integer)
+        return len(self.col_names) - 1
+
+    def add_row(
+        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+    ) -> int:
+        row = len(self.row_names)
+        self.row_names.append(name)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        self.entry_row.extend([row] * len(cols))
+        self.entry_col.extend(cols)
+        self.entry_value.extend(values)
+        return row
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.col_names)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_names)
+
+    def matrix_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row-wise sparse matrix (starts, column indices, values), duplicates summed."""
+        rows = np.asarray(self.entry_row, dtype=np.int64)
+        cols = np.asarray(self.entry_col, dtype=np.int64)
+        values = np.asarray(self.entry_value, dtype=float)
+        order = np.lexsort((cols, rows))
+        rows, cols, values = rows[order], cols[order], values[order]
+        if rows.size:
+            # Sum duplicate (row, col) pairs so that every backend sees the same matrix.
+            key = rows * max(self.num_cols, 1) + cols
+            first = np.concatenate(([True], key[1:] != key[:-1]))
+            group_id = np.cumsum(first) - 1
+            values = np.bincount(group_id, weights=values)
+            rows, cols = rows[first], cols[first]
+        starts = np.zeros(self.num_rows + 1, dtype=np.int64)
+        np.add.at(starts, rows + 1, 1)
+        return np.cumsum(starts), cols, values
+
+
+@dataclass
+class GroupModel:
+    """The model of one group and where each decision variable sits in it."""
+
+    data: GroupData
+    model: LinearModel
+    n_col: np.ndarray  # (U, K) column of n[u,k]
+    p_col: np.ndarray  # (U, K) column of p[u,k] (joiners), -1 where staff cannot move
+    m_col: np.ndarray  # (U, K) column of m[u,k] (leavers), -1 where staff cannot move
+    x_cols: tuple[np.ndarray, ...]  # (S,) columns of x[s, eligible...]; empty when fixed
+    load_rows: np.ndarray  # row index of each load row
+    load_n_cols: np.ndarray  # column of n in each load row
+    load_capacity: np.ndarray  # share_u of each load row: coefficient of n is -t * this
+    ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
+    deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
+    service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def moves_objective(self) -> np.ndarray:
+        """Costs that count staff moved (joiners) plus services moved."""
+        costs = np.zeros(self.model.num_cols)
+        joiners = self.p_col[self.p_col >= 0]
+        costs[joiners] = 1.0
+        costs[self.service_move_cols] = 1.0
+        return costs
+
+    def headcount(self, values: np.ndarray) -> np.ndarray:
+        """(U, K) integer headcount read from a solution vector."""
+        return np.rint(values[self.n_col]).astype(np.int64)
+
+    def assignment(self, values: np.ndarray) -> np.ndarray:
+        """(S, U) share of each service at each unit read from a solution vector."""
+        data = self.data
+        shares = np.zeros((len(data.services), len(data.units)))
+        for s, cols in enumerate(self.x_cols):
+            if cols.size == 0:
+                shares[s, data.service_unit[s]] = 1.0
+            else:
+                shares[s, list(data.eligible[s])] = values[cols]
+        if not data.settings.split_services:
+            # Whole services: the solver returns 0/1 up to its integrality tolerance.
+            shares = (shares > 0.5).astype(float)
+        return shares
+
+
+def build_group_model(
+    data: GroupData,
+    *,
+    t: float | None = None,
+    ratio_form: bool = False,
+    balance_means: np.ndarray | None = None,
+) -> GroupModel:
+    """Build the model of one group.
+
+    t: threshold of the load rows (None: only "load needs staff", the loosest bound).
+    ratio_form: staff-only form maximising r = 1/t (requires that no service can move).
+    balance_means: (K,) mean coefficient per skill; adds deviation columns and rows.
+    """
+    settings = data.settings
+    model = LinearModel()
+    num_units, num_skills = len(data.units), len(data.skills)
+    start = data.start
+    total = start.sum(axis=0)
+    staff_can_move = settings.allow_staff_moves
+
+    n_col = np.zeros((num_units, num_skills), dtype=np.int64)
+    p_col = np.full((num_units, num_skills), -1, dtype=np.int64)
+    m_col = np.full((num_units, num_skills), -1, dtype=np.int64)
+    for u, unit in enumerate(data.units):
+        fixed = (not staff_can_move) or unit.locked or unit.max_moves == 0
+        for k, skill in enumerate(data.skills):
+            name = f"n[{unit.unit_id},{skill}]"
+            if fixed or total[k] == 0:
+                n_col[u, k] = model.add_col(name, start[u, k], start[u, k], integer=True)
+            else:
+                upper = float(total[k])
+                if unit.max_employees is not None:
+                    upper = min(upper, float(unit.max_employees))
+                upper = max(upper, float(start[u, k]))
+                n_col[u, k] = model.add_col(name, 0.0, upper, integer=True)
+                p_col[u, k] = model.add_col(f"join[{unit.unit_id},{skill}]", 0.0, float(total[k]))
+                m_col[u, k] = model.add_col(
+                    f"leave[{unit.unit_id},{skill}]", 0.0, float(start[u, k])
+                )
+
+    # Services that may move: one assignment column per eligible unit.
+    integer_services = not settings.split_services
+    x_cols: list[np.ndarray] = []
+    service_move_cols: list[int] = []
+    for s, service in enumerate(data.services):
+        eligible = data.eligible[s]
+        if len(eligible) == 1:
+            x_cols.append(np.zeros(0, dtype=np.int64))
+            continue
+        cols = [
+            model.add_col(
+                f"x[{service.service_id},{data.units[u].unit_id}]", 0.0, 1.0, integer_services
+            )
+            for u in eligible
+        ]
+        x_cols.append(np.asarray(cols, dtype=np.int64))
+        service_move_cols.extend(cols[1:])  # eligible[0] is the current unit
+        model.add_row(f"assign[{service.service_id}]", cols, [1.0] * len(cols), 1.0, 1.0)
+
+    ratio_col = -1
+    if ratio_form:
+        if any(c.size for c in x_cols):
+            raise ValueError("the ratio form needs services that cannot move")
+        ratio_col = model.add_col("r", 0.0, 1e12)
+
+    # Load rows: load <= t * capacity, scaled by the unit's hours per FTE.
+    fixed_load = data.fixed_load()
+    movable_terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+    for s, cols in enumerate(x_cols):
+        k = int(data.service_skill[s])
+        for u, col in zip(data.eligible[s], cols, strict=False):
+            entry = movable_terms.setdefault((u, k), ([], []))
+            entry[0].append(int(col))
+            entry[1].append(float(data.weight[s] / data.hours_per_fte[u]))
+    threshold = data.upper_bound_t() if t is None else t
+    load_rows, load_n, load_capacity = [], [], []
+    for u, unit in enumerate(data.units):
+        for k, skill in enumerate(data.skills):
+            cols, values = movable_terms.get((u, k), ([], []))
+            fixed = fixed_load[u, k] / data.hours_per_fte[u] if data.hours_per_fte[u] > 0 else 0.0
+            if not cols and fixed_load[u, k] <= 0:
+                continue
+            name = f"load[{unit.unit_id},{skill}]"
+            if ratio_form:
+                row = model.add_row(
+                    name, [ratio_col, int(n_col[u, k])], [fixed, -data.share[u]], -np.inf, 0.0
+                )
+            else:
+                row = model.add_row(
+                    name,
+                    [*cols, int(n_col[u, k])],
+                    [*values, -threshold * data.share[u]],
+                    -np.inf,
+                    -fixed,
+                )
+            load_rows.append(row)
+            load_n.append(int(n_col[u, k]))
+            load_capacity.append(float(data.share[u]))
+
+    # Staff: conservation per skill, unit totals, moves.
+    if staff_can_move:
+        for k, skill in enumerate(data.skills):
+            model.add_row(
+                f"conserve[{skill}]", [int(c) for c in n_col[:, k]], [1.0] * num_units,
+                float(total[k]), float(total[k]),
+            )  # fmt: skip
+        for u, unit in enumerate(data.units):
+            cols = [int(c) for c in n_col[u]]
+            lower = float(unit.min_employees)
+            upper = np.inf if unit.max_employees is None else float(unit.max_employees)
+            if lower > 0 or upper < np.inf:
+                model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper)
+            for k, skill in enumerate(data.skills):
+                if p_col[u, k] >= 0:
+                    model.add_row(
+                        f"moves[{unit.unit_id},{skill}]",
+                        [int(n_col[u, k]), int(p_col[u, k]), int(m_col[u, k])],
+                        [1.0, -1.0, 1.0],
+                        float(start[u, k]),
+                        float(start[u, k]),
+                    )
+            movers = [int(c) for c in (*p_col[u], *m_col[u]) if c >= 0]
+            if unit.max_moves is not None and movers:
+                model.add_row(
+                    f"unit_moves[{unit.unit_id}]", movers, [1.0] * len(movers),
+                    -np.inf, float(unit.max_moves),
+                )  # fmt: skip
+        joiners = [int(c) for c in p_col.ravel() if c >= 0]
+        if settings.max_staff_moves is not None and joiners:
+            model.add_row(
+                "group_staff_moves", joiners, [1.0] * len(joiners),
+                -np.inf, float(settings.max_staff_moves),
+            )  # fmt: skip
+    if settings.max_service_moves is not None and service_move_cols:
+        model.add_row(
+            "group_service_moves", service_move_cols, [1.0] * len(service_move_cols),
+            -np.inf, float(settings.max_service_moves),
+        )  # fmt: skip
+
+    deviation_cols = None
+    if balance_means is not None:
+        deviation_cols = _add_balance_rows(model, data, n_col, x_cols, balance_means)
+
+    return GroupModel(
+        data=data,
+        model=model,
+        n_col=n_col,
+        p_col=p_col,
+        m_col=m_col,
+        x_cols=tuple(x_cols),
+        load_rows=np.asarray(load_rows, dtype=np.int64),
+        load_n_cols=np.asarray(load_n, dtype=np.int64),
+        load_capacity=np.asarray(load_capacity, dtype=float),
+        ratio_col=ratio_col,
+        deviation_cols=deviation_cols,
+        service_move_cols=np.asarray(service_move_cols, dtype=np.int64),
+    )
+
+
+def balance_scale(data: GroupData) -> float:
+    """Hours per FTE that deviations are measured in, the same for the whole group."""
+    positive = data.hours_per_fte[data.hours_per_fte > 0]
+    return float(positive.mean()) if positive.size else 1.0
+
+
+def _add_balance_rows(
+    model: LinearModel,
+    data: GroupData,
+    n_col: np.ndarray,
+    x_cols: list[np.ndarray],
+    means: np.ndarray,
+) -> np.ndarray:
+    """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group."""
+    scale = balance_scale(data)
+    fixed_load = data.fixed_load()
+    terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+    for s, cols in enumerate(x_cols):
+        k = int(data.service_skill[s])
+        for u, col in zip(data.eligible[s], cols, strict=False):
+            entry = terms.setdefault((u, k), ([], []))
+            entry[0].append(int(col))
+            entry[1].append(float(data.weight[s] / scale))
+    deviation: list[int] = []
+    for u, unit in enumerate(data.units):
+        capacity = data.capacity_per_employee[u] / scale
+        for k, skill in enumerate(data.skills):
+            cols, values = terms.get((u, k), ([], []))
+            above = model.add_col(f"over[{unit.unit_id},{skill}]", 0.0, np.inf)
+            below = model.add_col(f"under[{unit.unit_id},{skill}]", 0.0, np.inf)
+            deviation.extend([above, below])
+            rhs = -fixed_load[u, k] / scale
+            model.add_row(
+                f"deviation[{unit.unit_id},{skill}]",
+                [*cols, int(n_col[u, k]), above, below],
+                [*values, -means[k] * capacity, -1.0, 1.0],
+                rhs,
+                rhs,
+            )
+    return np.asarray(deviation, dtype=np.int64)

@@ -1,0 +1,279 @@
+"""Result: the answer to a solve, owned by one immutable object.
+
+A Result holds the scenario it answers, one GroupResult per group, the plan as tidy records
+(staff cells, assignments, transfers, reassignments), the independent checks, and solver facts.
+Tables for reports come from it (`units`, `to_dict`, `frame`); nothing is written back onto the
+scenario or the model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from planner.domain import CoefficientMode, Objective, Scenario
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One independent check of a plan (verify.py)."""
+
+    group: str
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class SensitivityItem:
+    """What holds a group's maximum up, and what relaxing it by one would do (re-solved)."""
+
+    group: str
+    item: str  # plain words: "Zhangala District (general) at the maximum", "max staff moves (20)"
+    kind: str  # "binding unit", "group staff move limit", "max employees", ...
+    change: str  # "one more employee", "one more allowed move"
+    max_coefficient_now: float
+    max_coefficient_after_change: float | None  # None: still infeasible / not computed
+    unit_id: str | None = None
+
+    @property
+    def improvement(self) -> float | None:
+        if self.max_coefficient_after_change is None:
+            return None
+        return self.max_coefficient_now - self.max_coefficient_after_change
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    unit_id: str
+    skill: str
+    before: int
+    after: int
+    hired: int = 0  # headcount added by a variant (not from another unit)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    service_id: str
+    unit_id: str
+    share: float = 1.0
+
+
+@dataclass(frozen=True)
+class Transfer:
+    source: str  # a unit id, or NEW_HIRES
+    target: str
+    skill: str
+    employees: int
+
+
+NEW_HIRES = "(new hires)"
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    service_id: str
+    source: str
+    target: str
+    share: float  # 1.0 for a whole service
+    load: float  # services (count mode) or staff hours per year (hours mode) moved
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit_id: str
+    name: str
+    level: str
+    parent: str | None
+    group: str
+    employees_before: int
+    employees_after: int
+    load_before: float
+    load_after: float
+    coefficient_before: float  # inf: load with no capacity
+    coefficient_after: float | None  # None when the group has no plan
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: str
+    status: Status
+    max_coefficient_before: float
+    max_coefficient_after: float | None
+    lower_bound: float | None  # proven: no plan reaches a lower objective
+    objective_value: float | None  # t* (minmax) or total deviation (balance)
+    gap: float | None
+    staff_moved: int
+    services_moved: float
+    employees: int
+    solver_runs: int
+    solver_seconds: float
+    explanation: tuple[str, ...] = ()  # why it is infeasible, in plain words
+    notes: tuple[str, ...] = ()
+    sensitivity: tuple[SensitivityItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: Scenario
+    status: Status
+    groups: tuple[GroupResult, ...]
+    units: tuple[UnitRow, ...]
+    staff: tuple[StaffRow, ...]
+    assignments: tuple[Assignment, ...]
+    transfers: tuple[Transfer, ...]
+    reassignments: tuple[Reassignment, ...]
+    checks: tuple[Check, ...]
+    solver: str
+    solved_at: str  # ISO 8601, UTC
+    seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def coefficient(self) -> CoefficientMode:
+        return self.scenario.settings.coefficient
+
+    @property
+    def objective(self) -> Objective:
+        return self.scenario.settings.objective
+
+    @property
+    def is_optimal(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+    @property
+    def max_coefficient_before(self) -> float:
+        return max((g.max_coefficient_before for g in self.groups), default=0.0)
+
+    @property
+    def max_coefficient_after(self) -> float | None:
+        values = [g.max_coefficient_after for g in self.groups]
+        if not values or any(v is None for v in values):
+            return None
+        return max(values)
+
+    @property
+    def objective_value(self) -> float | None:
+        """The objective over all groups: the largest t* (minmax) or summed deviation (balance)."""
+        values = [g.objective_value for g in self.groups]
+        if not values or any(v is None for v in values):
+            return None
+        return max(values) if self.objective is Objective.MINMAX else sum(values)
+
+    @property
+    def staff_moved(self) -> int:
+        return sum(g.staff_moved for g in self.groups)
+
+    @property
+    def services_moved(self) -> float:
+        return sum(g.services_moved for g in self.groups)
+
+    @property
+    def checks_passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def group(self, name: str) -> GroupResult:
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise KeyError(name)
+
+    def unit(self, unit_id: str) -> UnitRow:
+        for row in self.units:
+            if row.unit_id == unit_id:
+                return row
+        raise KeyError(unit_id)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (infinite coefficients become None, i.e. null)."""
+        settings = self.scenario.settings
+        return _finite(
+            {
+                "scenario": self.scenario.name,
+                "status": self.status.value,
+                "coefficient": settings.coefficient.value,
+                "objective": self.objective_value,
+                "objective_kind": settings.objective.value,
+                "max_coefficient_before": self.max_coefficient_before,
+                "max_coefficient_after": self.max_coefficient_after,
+                "staff_moved": self.staff_moved,
+                "services_moved": self.services_moved,
+                "solver": self.solver,
+                "solved_at": self.solved_at,
+                "seconds": round(self.seconds, 3),
+                "checks_passed": self.checks_passed,
+                "groups": [
+                    {
+                        "group": g.group,
+                        "status": g.status.value,
+                        "objective": g.objective_value,
+                        "max_coefficient_before": g.max_coefficient_before,
+                        "max_coefficient_after": g.max_coefficient_after,
+                        "lower_bound": g.lower_bound,
+                        "gap": g.gap,
+                        "staff_moved": g.staff_moved,
+                        "services_moved": g.services_moved,
+                        "explanation": list(g.explanation),
+                        "sensitivity": [
+                            {
+                                "item": s.item,
+                                "kind": s.kind,
+                                "change": s.change,
+                                "max_coefficient_now": s.max_coefficient_now,
+                                "max_coefficient_after_change": s.max_coefficient_after_change,
+                            }
+                            for s in g.sensitivity
+                        ],
+                    }
+                    for g in self.groups
+                ],
+                "units": [
+                    {
+                        "unit_id": u.unit_id,
+                        "group": u.group,
+                        "employees_before": u.employees_before,
+                        "employees_after": u.employees_after,
+                        "coefficient_before": u.coefficient_before,
+                        "coefficient_after": u.coefficient_after,
+                    }
+                    for u in self.units
+                ],
+                "staff": [
+                    {"unit_id": s.unit_id, "skill": s.skill, "before": s.before, "after": s.after}
+                    for s in self.staff
+                ],
+                "assignments": [
+                    {"service_id": a.service_id, "unit_id": a.unit_id}
+                    | ({"share": a.share} if settings.split_services else {})
+                    for a in self.assignments
+                ],
+                "transfers": [
+                    {"from": t.source, "to": t.target, "skill": t.skill, "employees": t.employees}
+                    for t in self.transfers
+                ],
+                "reassignments": [
+                    {"service_id": r.service_id, "from": r.source, "to": r.target}
+                    | ({"share": r.share} if settings.split_services else {})
+                    for r in self.reassignments
+                ],
+                "checks": [asdict(c) for c in self.checks if not c.passed],
+            }
+        )
+
+
+def _finite(value):
+    """Replace inf and NaN by None all through a JSON-ready structure."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,82 @@
+"""What holds a group's maximum coefficient up, and what relaxing it by one would do.
+
+Every figure is a re-solve of the group with the change made, never an estimate from duals: the
+problem is integer, and a dual price says nothing reliable about one more whole employee.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from planner.model import GroupData
+from planner.result import SensitivityItem
+from planner.search import Plan, best_max_coefficient, plan_load, with_settings
+
+MAX_BINDING_CELLS = 5  # re-solves are not free: report the first few binding cells by unit id
+
+
+def _with_unit(data: GroupData, unit_id: str, **changes) -> GroupData:
+    units = tuple(
+        dataclasses.replace(u, **changes) if u.unit_id == unit_id else u for u in data.units
+    )
+    return dataclasses.replace(data, units=units)
+
+
+def _with_hire(data: GroupData, u: int, k: int) -> GroupData:
+    hires = data.hires.copy()
+    hires[u, k] += 1
+    return dataclasses.replace(data, hires=hires)
+
+
+def group_sensitivity(data: GroupData, plan: Plan, t_star: float) -> tuple[SensitivityItem, ...]:
+    """Binding cells and limits of an optimal minmax plan, each with t* after relaxing it by one."""
+    if t_star <= 0 or not np.isfinite(t_star):
+        return ()
+    g = data.group
+    items: list[SensitivityItem] = []
+
+    def item(text: str, kind: str, change: str, changed: GroupData, unit_id: str | None = None):
+        items.append(
+            SensitivityItem(g, text, kind, change, t_star, best_max_coefficient(changed), unit_id)
+        )
+
+    coefficients = data.coefficients(plan.headcount, plan_load(data, plan))
+    binding = np.argwhere(coefficients >= t_star * (1 - 1e-9))
+    binding_units = sorted({int(u) for u, _ in binding})
+    for u, k in [tuple(map(int, cell)) for cell in binding][:MAX_BINDING_CELLS]:
+        unit = data.units[u]
+        item(f"{unit.label} ({data.skills[k]}) is at the maximum", "binding unit",
+             "one more employee hired there", _with_hire(data, u, k), unit.unit_id)  # fmt: skip
+
+    moved = plan.headcount - data.start
+    settings = data.settings
+    staff_moved = int(np.maximum(moved, 0).sum())
+    if settings.max_staff_moves is not None and staff_moved >= settings.max_staff_moves:
+        item(f"max staff moves ({settings.max_staff_moves}) is used up", "group staff move limit",
+             "one more allowed staff move",
+             with_settings(data, max_staff_moves=settings.max_staff_moves + 1))  # fmt: skip
+    services_moved = float(
+        sum(1.0 - plan.assignment[s, data.service_unit[s]] for s in range(len(data.services)))
+    )
+    limit = settings.max_service_moves
+    if limit is not None and services_moved >= limit - 1e-9:
+        item(f"max service moves ({limit}) is used up", "group service move limit",
+             "one more allowed service move", with_settings(data, max_service_moves=limit + 1))  # fmt: skip
+    for u in binding_units[:MAX_BINDING_CELLS]:
+        unit = data.units[u]
+        employees = int(plan.headcount[u].sum())
+        changes = int(np.abs(moved[u]).sum())
+        if unit.locked:
+            item(f"{unit.label} is locked", "locked unit", "unlocked for one move",
+                 _with_unit(data, unit.unit_id, locked=False, max_moves=1), unit.unit_id)  # fmt: skip
+        elif unit.max_moves is not None and changes >= unit.max_moves:
+            item(f"{unit.label} has used its {unit.max_moves} allowed moves", "unit max moves",
+                 "one more allowed move",
+                 _with_unit(data, unit.unit_id, max_moves=unit.max_moves + 1), unit.unit_id)  # fmt: skip
+        if unit.max_employees is not None and employees >= unit.max_employees:
+            item(f"{unit.label} is at its Max employees ({unit.max_employees})", "max employees",
+                 "Max employees one higher",
+                 _with_unit(data, unit.unit_id, max_employees=unit.max_employees + 1), unit.unit_id)  # fmt: skip
+    return tuple(items)

@@ -1,0 +1,297 @@
+"""solve(scenario) -> Result: every group optimised, explained, checked, and put in one Result.
+
+Groups are independent pools, solved one after another or in a process pool. Each plan is checked by
+verify.py, which does not use the model; a failed check raises VerificationError instead of being
+reported as an answer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from planner.domain import CoefficientMode, Objective, Scenario
+from planner.errors import VerificationError
+from planner.explain import explain_infeasible
+from planner.model import GroupData, group_data
+from planner.result import (
+    NEW_HIRES,
+    Assignment,
+    Check,
+    GroupResult,
+    Reassignment,
+    Result,
+    SensitivityItem,
+    StaffRow,
+    Status,
+    Transfer,
+    UnitRow,
+)
+from planner.search import (
+    GroupSearch,
+    PlanStatus,
+    current_plan,
+    max_coefficient,
+    plan_load,
+    search_group,
+)
+from planner.sensitivity import group_sensitivity
+from planner.transfers import pair_transfers
+from planner.verify import PlanFigures, verify_group
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class _GroupOutcome:
+    search: GroupSearch
+    explanation: tuple[str, ...]
+    sensitivity: tuple[SensitivityItem, ...]
+
+
+def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
+    search = search_group(data)
+    explanation: tuple[str, ...] = ()
+    sensitivity: tuple[SensitivityItem, ...] = ()
+    if search.status is PlanStatus.INFEASIBLE and not search.notes:
+        explanation = explain_infeasible(data)
+    elif search.notes and search.plan is None:
+        explanation = tuple(search.notes)
+    if (
+        with_sensitivity
+        and search.status is PlanStatus.OPTIMAL
+        and data.settings.objective is Objective.MINMAX
+    ):
+        sensitivity = group_sensitivity(data, search.plan, search.objective_value)
+    return _GroupOutcome(search, explanation, sensitivity)
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    sensitivity: bool = True,
+    processes: int = 1,
+    progress: Progress | None = None,
+) -> Result:
+    """Optimise every group of a scenario and return the checked Result.
+
+    sensitivity: re-solve each optimal minmax group with its binding units and limits relaxed by one.
+    processes: groups solved in parallel (1: in this process).
+    """
+    started = time.perf_counter()
+    progress = progress or (lambda message: None)
+    groups = scenario.groups
+    datas = [group_data(scenario, g) for g in groups]
+    outcomes: list[_GroupOutcome] = []
+    if processes > 1 and len(datas) > 1:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
+            for i, future in enumerate(futures, 1):
+                outcomes.append(future.result())
+                progress(f"groups solved: {i}/{len(datas)}")
+    else:
+        for i, data in enumerate(datas, 1):
+            outcomes.append(_solve_group(data, sensitivity))
+            progress(f"groups solved: {i}/{len(datas)} ({data.group})")
+    return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def assemble_result(
+    scenario: Scenario, datas: list[GroupData], outcomes: list[_GroupOutcome], seconds: float
+) -> Result:
+    """Records, checks and figures of every group, in one Result."""
+    group_results, unit_rows, staff_rows = [], [], []
+    assignments, transfers, reassignments, checks = [], [], [], []
+    for data, outcome in zip(datas, outcomes, strict=True):
+        search = outcome.search
+        before = current_plan(data)
+        # "Before" is the published state: current staff, without a variant's new hires.
+        before_headcount = data.current
+        load_before = plan_load(data, before)
+        coefficient_before = max_coefficient(data, _with_headcount(before, before_headcount))
+        plan = search.plan
+        staff_moved, services_moved = 0, 0.0
+        if plan is not None:
+            staff_moved = int(np.maximum(plan.headcount - data.start, 0).sum())
+            services_moved = float(
+                sum(
+                    1.0 - plan.assignment[s, data.service_unit[s]]
+                    for s in range(len(data.services))
+                )
+            )
+        max_after = max_coefficient(data, plan) if plan is not None else None
+
+        load_after = plan_load(data, plan) if plan is not None else None
+        for u, unit in enumerate(data.units):
+            capacity_before = before_headcount[u].sum() * data.capacity_per_employee[u]
+            row_after = None
+            if plan is not None:
+                capacity_after = plan.headcount[u].sum() * data.capacity_per_employee[u]
+                row_after = _ratio(load_after[u].sum(), capacity_after)
+            unit_rows.append(
+                UnitRow(
+                    unit.unit_id,
+                    unit.label,
+                    unit.level,
+                    unit.parent,
+                    data.group,
+                    int(before_headcount[u].sum()),
+                    int(plan.headcount[u].sum())
+                    if plan is not None
+                    else int(before_headcount[u].sum()),
+                    float(load_before[u].sum()),
+                    float(load_after[u].sum())
+                    if load_after is not None
+                    else float(load_before[u].sum()),
+                    _ratio(load_before[u].sum(), capacity_before),
+                    row_after,
+                )  # fmt: skip
+            )
+            for k, skill in enumerate(data.skills):
+                after = int(plan.headcount[u, k]) if plan is not None else int(data.start[u, k])
+                if before_headcount[u, k] or after or data.hires[u, k]:
+                    staff_rows.append(
+                        StaffRow(
+                            unit.unit_id,
+                            skill,
+                            int(before_headcount[u, k]),
+                            after,
+                            int(data.hires[u, k]),
+                        )  # fmt: skip
+                    )
+        if plan is not None:
+            assignments.extend(_assignments(data, plan))
+            reassignments.extend(_reassignments(data, plan, scenario))
+            transfers.extend(_transfers(data, plan))
+            group_checks = verify_group(
+                scenario,
+                data.group,
+                {
+                    (unit.unit_id, skill): int(plan.headcount[u, k])
+                    for u, unit in enumerate(data.units)
+                    for k, skill in enumerate(data.skills)
+                },
+                _assignment_map(data, plan),
+                PlanFigures(max_after, staff_moved, services_moved),
+            )
+            failed = [c for c in group_checks if not c.passed]
+            if failed:
+                raise VerificationError(
+                    f"group {data.group}: the plan failed the independent check "
+                    f"(a bug in planner, please report it): "
+                    + "; ".join(f"{c.name}: {c.detail}" for c in failed)
+                )
+            checks.extend(group_checks)
+        else:
+            checks.append(Check(data.group, "a plan exists", False, "; ".join(outcome.explanation)))
+        group_results.append(
+            GroupResult(
+                group=data.group,
+                status=Status(search.status.value),
+                max_coefficient_before=coefficient_before,
+                max_coefficient_after=max_after,
+                lower_bound=search.lower_bound,
+                objective_value=search.objective_value,
+                gap=search.gap,
+                staff_moved=staff_moved,
+                services_moved=services_moved,
+                employees=int(data.start.sum()),
+                solver_runs=search.solver_runs,
+                solver_seconds=search.solver_seconds,
+                explanation=outcome.explanation,
+                notes=tuple(search.notes),
+                sensitivity=outcome.sensitivity,
+            )
+        )
+    statuses = {g.status for g in group_results}
+    if Status.INFEASIBLE in statuses:
+        status = Status.INFEASIBLE
+    elif Status.FEASIBLE in statuses:
+        status = Status.FEASIBLE
+    else:
+        status = Status.OPTIMAL
+    return Result(
+        scenario=scenario,
+        status=status,
+        groups=tuple(group_results),
+        units=tuple(unit_rows),
+        staff=tuple(staff_rows),
+        assignments=tuple(assignments),
+        transfers=tuple(transfers),
+        reassignments=tuple(reassignments),
+        checks=tuple(checks),
+        solver=scenario.settings.solver.value,
+        solved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=seconds,
+    )
+
+
+def _with_headcount(plan, headcount):
+    from planner.search import Plan
+
+    return Plan(headcount, plan.assignment)
+
+
+def _ratio(load: float, capacity: float) -> float:
+    if capacity > 0:
+        return float(load / capacity)
+    return math.inf if load > 0 else 0.0
+
+
+def _assignment_map(data: GroupData, plan) -> dict[str, dict[str, float]]:
+    result = {}
+    for s, service in enumerate(data.services):
+        row = plan.assignment[s]
+        result[service.service_id] = {
+            data.units[u].unit_id: float(row[u]) for u in np.flatnonzero(row > 1e-9)
+        }
+    return result
+
+
+def _assignments(data: GroupData, plan) -> list[Assignment]:
+    return [
+        Assignment(service_id, unit_id, share)
+        for service_id, shares in _assignment_map(data, plan).items()
+        for unit_id, share in sorted(shares.items())
+    ]
+
+
+def _reassignments(data: GroupData, plan, scenario: Scenario) -> list[Reassignment]:
+    rows = []
+    for s, service in enumerate(data.services):
+        home = data.service_unit[s]
+        for u in np.flatnonzero(plan.assignment[s] > 1e-9):
+            if u == home:
+                continue
+            share = float(plan.assignment[s, u])
+            rows.append(
+                Reassignment(
+                    service.service_id,
+                    service.unit_id,
+                    data.units[u].unit_id,
+                    share,
+                    share * float(data.weight[s]),
+                )  # fmt: skip
+            )
+    return rows
+
+
+def _transfers(data: GroupData, plan) -> list[Transfer]:
+    rows = []
+    for k, skill in enumerate(data.skills):
+        change = plan.headcount[:, k] - data.start[:, k]
+        losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}
+        gains = {data.units[u].unit_id: int(change[u]) for u in np.flatnonzero(change > 0)}
+        rows.extend(Transfer(a, b, skill, n) for a, b, n in pair_transfers(losses, gains))
+        for u in np.flatnonzero(data.hires[:, k] > 0):
+            rows.append(Transfer(NEW_HIRES, data.units[u].unit_id, skill, int(data.hires[u, k])))
+    return rows
+
+
+__all__ = ["solve", "CoefficientMode"]

@@ -1,0 +1,341 @@
+"""Solver backends: hand a LinearModel to HiGHS (directly or through PuLP) or to CBC, and read back
+a status that keeps "did it run" apart from "why did it stop".
+
+Every backend keeps the model loaded between solves so that the minmax search can move the threshold
+t (the coefficient of n in each load row), swap objectives and add rows without rebuilding.
+
+Status is never taken on trust: PuLP maps HiGHS stopping on a time or iteration limit to "Optimal"
+(DESIGN.md, "Known traps"), so both PuLP statuses are read, HiGHS's own model status is read where we
+talk to HiGHS directly, and every returned point is checked against the rows, bounds and
+integrality of the model before it is accepted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from planner.domain import SolverName
+from planner.errors import SolverError
+from planner.model import LinearModel
+
+FEASIBILITY_TOLERANCE = 1e-6  # how far a returned point may violate a row or bound
+INTEGRALITY_TOLERANCE = 1e-6
+
+
+class RunStatus(StrEnum):
+    """Why a solver call stopped."""
+
+    OPTIMAL = "optimal"  # proven optimal (feasibility problems: a feasible point)
+    FEASIBLE = "feasible"  # stopped by a limit with a checked feasible point
+    INFEASIBLE = "infeasible"  # proven infeasible
+    NO_SOLUTION = "no solution"  # stopped by a limit with no usable point
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What one solver call returned."""
+
+    status: RunStatus
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None  # best proven bound on the objective (MIP dual bound), if known
+    seconds: float
+    detail: str  # the solver's own words for why it stopped
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between the solution and the proven bound, if both are known."""
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+def point_violation(model: LinearModel, values: np.ndarray) -> float:
+    """Largest violation of a row, a bound or integrality by a point (0.0 when it satisfies all)."""
+    lower = np.asarray(model.col_lower)
+    upper = np.asarray(model.col_upper)
+    worst = float(max(np.max(lower - values, initial=0.0), np.max(values - upper, initial=0.0)))
+    integer = np.asarray(model.col_integer, dtype=bool)
+    if integer.any():
+        worst = max(worst, float(np.max(np.abs(values[integer] - np.rint(values[integer])))))
+    starts, cols, coefficients = model.matrix_csr()
+    activity = np.add.reduceat(coefficients * values[cols], starts[:-1]) if cols.size else None
+    if activity is not None:
+        empty = starts[:-1] == starts[1:]
+        activity = np.where(empty, 0.0, activity)
+        row_lower, row_upper = np.asarray(model.row_lower), np.asarray(model.row_upper)
+        scale = np.maximum(
+            1.0,
+            np.maximum(
+                np.abs(np.where(np.isfinite(row_lower), row_lower, 0)),
+                np.abs(np.where(np.isfinite(row_upper), row_upper, 0)),
+            ),
+        )
+        worst = max(
+            worst,
+            float(np.max((row_lower - activity) / scale, initial=0.0)),
+            float(np.max((activity - row_upper) / scale, initial=0.0)),
+        )
+    return worst
+
+
+class Backend:
+    """A model loaded into a solver, changed in place between solves."""
+
+    def __init__(self, model: LinearModel, *, threads: int = 1, seed: int = 0) -> None:
+        self.model = model
+        self.costs = np.zeros(model.num_cols)
+        self.maximize = False
+        self.threads = threads
+        self.seed = seed
+
+    # The model object is kept in sync with every change so that points can be checked against it.
+    def set_coefficients(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        """Set matrix coefficients A[rows[i], cols[i]] = values[i] (entries must exist)."""
+        key = {
+            (r, c): i
+            for i, (r, c) in enumerate(zip(self.model.entry_row, self.model.entry_col, strict=True))
+        }
+        for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
+            self.model.entry_value[key[(r, c)]] = v
+
+    def set_objective(self, costs: np.ndarray, *, maximize: bool = False) -> None:
+        self.costs = np.asarray(costs, dtype=float)
+        self.maximize = maximize
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self.model.row_lower[row] = lower
+        self.model.row_upper[row] = upper
+
+    def add_row(
+        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+    ) -> int:
+        return self.model.add_row(name, cols, values, lower, upper)
+
+    def solve(
+        self,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        integral_objective: bool = False,
+    ) -> SolverRun:
+        raise NotImplementedError
+
+    def _accept(self, status: RunStatus, values, objective, bound, seconds, detail) -> SolverRun:
+        """Check a returned point against the model; a point that violates it is no solution."""
+        if status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
+            if values is None:
+                return SolverRun(RunStatus.NO_SOLUTION, None, None, bound, seconds, detail)
+            values = np.asarray(values, dtype=float)
+            violation = point_violation(self.model, values)
+            if violation > FEASIBILITY_TOLERANCE * 10:
+                return SolverRun(
+                    RunStatus.NO_SOLUTION, None, None, bound, seconds,
+                    f"{detail}; returned point violates the model by {violation:.2g}",
+                )  # fmt: skip
+        return SolverRun(status, values, objective, bound, seconds, detail)
+
+
+class HighsBackend(Backend):
+    """HiGHS through highspy: the matrix is passed once as arrays and changed in place."""
+
+    def __init__(self, model: LinearModel, *, threads: int = 1, seed: int = 0) -> None:
+        super().__init__(model, threads=threads, seed=seed)
+        import highspy
+
+        self._highspy = highspy
+        self.highs = highspy.Highs()
+        h = self.highs
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", seed)
+        h.setOptionValue("threads", threads)
+        h.setOptionValue("mip_feasibility_tolerance", INTEGRALITY_TOLERANCE / 10)
+        num_cols = model.num_cols
+        lower = np.asarray(model.col_lower, dtype=float)
+        upper = np.asarray(model.col_upper, dtype=float)
+        h.addCols(num_cols, np.zeros(num_cols), lower, upper, 0, np.zeros(0, np.int32),
+                  np.zeros(0, np.int32), np.zeros(0))  # fmt: skip
+        integer = np.flatnonzero(np.asarray(model.col_integer, dtype=bool)).astype(np.int32)
+        if integer.size:
+            kinds = np.full(integer.size, self._highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(integer.size, integer, kinds)
+        starts, cols, values = model.matrix_csr()
+        h.addRows(model.num_rows, np.asarray(model.row_lower, float), np.asarray(model.row_upper, float),
+                  cols.size, starts[:-1].astype(np.int32), cols.astype(np.int32), values)  # fmt: skip
+
+    def set_coefficients(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
+            self.highs.changeCoeff(r, c, v)
+        super().set_coefficients(rows, cols, values)
+
+    def set_objective(self, costs: np.ndarray, *, maximize: bool = False) -> None:
+        super().set_objective(costs, maximize=maximize)
+        n = self.model.num_cols
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), self.costs)
+        sense = self._highspy.ObjSense.kMaximize if maximize else self._highspy.ObjSense.kMinimize
+        self.highs.changeObjectiveSense(sense)
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        super().set_row_bounds(row, lower, upper)
+        self.highs.changeRowBounds(row, lower, upper)
+
+    def add_row(
+        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+    ) -> int:
+        row = super().add_row(name, cols, values, lower, upper)
+        self.highs.addRow(
+            lower, upper, len(cols), np.asarray(cols, np.int32), np.asarray(values, float)
+        )
+        return row
+
+    def solve(
+        self,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        integral_objective: bool = False,
+    ) -> SolverRun:
+        h, hs = self.highs, self._highspy
+        h.setOptionValue("time_limit", float(time_limit) if time_limit else float("inf"))
+        h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap else 0.0)
+        # An objective that only takes whole values is optimal once the gap is below one.
+        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if integral_objective and not mip_gap else 1e-9)
+        h.clearSolver()
+        started = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - started
+        model_status = h.getModelStatus()
+        detail = h.modelStatusToString(model_status)
+        info = h.getInfo()
+        has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        values = np.asarray(h.getSolution().col_value) if has_point else None
+        objective = float(info.objective_function_value) if has_point else None
+        is_mip = any(self.model.col_integer)
+        bound = (
+            float(info.mip_dual_bound) if is_mip and np.isfinite(info.mip_dual_bound) else objective
+        )
+        M = hs.HighsModelStatus
+        if model_status == M.kOptimal:
+            status = RunStatus.OPTIMAL
+        elif model_status in (M.kInfeasible, M.kUnboundedOrInfeasible):
+            # Every model built here is bounded, so "unbounded or infeasible" means infeasible.
+            status = RunStatus.INFEASIBLE
+        elif model_status in (M.kTimeLimit, M.kIterationLimit, M.kInterrupt, M.kSolutionLimit,
+                              M.kObjectiveBound, M.kObjectiveTarget, M.kMemoryLimit, M.kHighsInterrupt):  # fmt: skip
+            status = RunStatus.FEASIBLE if has_point else RunStatus.NO_SOLUTION
+        elif model_status == M.kModelEmpty:
+            status, values, objective, bound = RunStatus.OPTIMAL, np.zeros(0), 0.0, 0.0
+        else:
+            status = RunStatus.ERROR
+        return self._accept(status, values, objective, bound, seconds, f"HiGHS: {detail}")
+
+
+class PulpBackend(Backend):
+    """HiGHS or CBC through PuLP; the PuLP problem is rebuilt from the arrays at each solve."""
+
+    def __init__(
+        self, model: LinearModel, *, solver: SolverName, threads: int = 1, seed: int = 0
+    ) -> None:
+        super().__init__(model, threads=threads, seed=seed)
+        self.solver_name = solver
+
+    def _problem(self):
+        import pulp
+
+        model = self.model
+        sense = pulp.LpMaximize if self.maximize else pulp.LpMinimize
+        problem = pulp.LpProblem("group", sense)
+        variables = [
+            pulp.LpVariable(
+                f"c{j}",
+                lowBound=None if not np.isfinite(lo) else lo,
+                upBound=None if not np.isfinite(up) else up,
+                cat=pulp.LpInteger if integer else pulp.LpContinuous,
+            )
+            for j, (lo, up, integer) in enumerate(
+                zip(model.col_lower, model.col_upper, model.col_integer, strict=True)
+            )
+        ]
+        problem += pulp.LpAffineExpression(
+            [(variables[j], c) for j, c in enumerate(self.costs) if c != 0]
+        )
+        starts, cols, values = model.matrix_csr()
+        for i in range(model.num_rows):
+            span = slice(starts[i], starts[i + 1])
+            expression = pulp.LpAffineExpression(
+                [
+                    (variables[j], v)
+                    for j, v in zip(cols[span].tolist(), values[span].tolist(), strict=True)
+                ]
+            )
+            lower, upper = model.row_lower[i], model.row_upper[i]
+            if np.isfinite(lower) and np.isfinite(upper) and lower == upper:
+                problem += (expression == lower, f"r{i}")
+            else:
+                if np.isfinite(lower):
+                    problem += (expression >= lower, f"r{i}_lo")
+                if np.isfinite(upper):
+                    problem += (expression <= upper, f"r{i}_up")
+        return problem, variables
+
+    def solve(
+        self,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        integral_objective: bool = False,
+    ) -> SolverRun:
+        import pulp
+
+        problem, variables = self._problem()
+        gap_abs = 1.0 - 1e-6 if integral_objective and not mip_gap else None
+        if self.solver_name is SolverName.CBC:
+            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0,
+                                       gapAbs=gap_abs, threads=self.threads,
+                                       options=[f"randomSeed {self.seed + 1}"])  # fmt: skip
+        else:
+            solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0, gapAbs=gap_abs,
+                                threads=self.threads, random_seed=self.seed)  # fmt: skip
+        started = time.perf_counter()
+        try:
+            problem.solve(solver)
+        except pulp.PulpSolverError as error:  # the solver binary failed to run
+            raise SolverError(f"{self.solver_name} failed to run: {error}") from error
+        seconds = time.perf_counter() - started
+        status, solution = problem.status, problem.sol_status
+        detail = f"PuLP {self.solver_name}: {pulp.LpStatus[status]}, {pulp.LpSolution[solution]}"
+        values = None
+        if solution in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            values = np.array([v.varValue if v.varValue is not None else np.nan for v in variables])
+            if np.isnan(values).any():
+                values = None
+        objective = None if values is None else float(self.costs @ values)
+        # Trust "optimal" only when both PuLP statuses say so.
+        if status == pulp.LpStatusOptimal and solution == pulp.LpSolutionOptimal:
+            run_status = RunStatus.OPTIMAL
+        elif status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
+            run_status = RunStatus.INFEASIBLE
+        elif solution == pulp.LpSolutionIntegerFeasible or (
+            status == pulp.LpStatusNotSolved and values is not None
+        ):
+            run_status = RunStatus.FEASIBLE
+        elif status == pulp.LpStatusNotSolved:
+            run_status = RunStatus.NO_SOLUTION
+        else:
+            run_status = RunStatus.ERROR
+        bound = objective if run_status is RunStatus.OPTIMAL else None
+        return self._accept(run_status, values, objective, bound, seconds, detail)
+
+
+def make_backend(
+    model: LinearModel, solver: SolverName, *, threads: int = 1, seed: int = 0
+) -> Backend:
+    """Load a model into the chosen solver."""
+    if solver is SolverName.HIGHS:
+        return HighsBackend(model, threads=threads, seed=seed)
+    return PulpBackend(model, solver=solver, threads=threads, seed=seed)

@@ -1,0 +1,185 @@
+"""Check a plan against the scenario, independently of the model.
+
+Nothing here imports model.py or reads solver output: the plan arrives as plain mappings (headcount
+per unit and skill, share of each service per unit) and every rule of the scenario is re-read from
+the Scenario itself. A failed check means planner has a bug; solve() raises rather than report it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from planner.domain import CoefficientMode, Scenario
+from planner.result import Check
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """What the solve reports for a group, to be compared with what the plan really gives."""
+
+    max_coefficient_after: float
+    staff_moved: int
+    services_moved: float
+
+
+def cell_weight(scenario: Scenario, service) -> float:
+    """Load of one service: 1 in count mode, staff hours per year in hours mode."""
+    if scenario.settings.coefficient is CoefficientMode.HOURS:
+        return service.volume * (service.minutes or 0.0) / 60.0 * (1.0 - service.digital_share)
+    return 1.0
+
+
+def unit_capacity(scenario: Scenario, unit) -> float:
+    """Load one employee of the unit carries at coefficient 1."""
+    if scenario.settings.coefficient is CoefficientMode.HOURS:
+        hours = unit.hours_per_fte or scenario.settings.hours_per_fte or 0.0
+        return unit.service_share * hours
+    return unit.service_share
+
+
+def ratio(load: float, capacity: float) -> float:
+    if capacity > 0:
+        return load / capacity
+    return math.inf if load > 0 else 0.0
+
+
+def verify_group(
+    scenario: Scenario,
+    group: str,
+    headcount: Mapping[tuple[str, str], int],
+    assignment: Mapping[str, Mapping[str, float]],
+    reported: PlanFigures,
+) -> list[Check]:
+    """Every rule of the scenario, checked on one group's plan."""
+    settings = scenario.settings
+    units = {u.unit_id: u for u in scenario.units if u.group == group}
+    services = [s for s in scenario.services if s.unit_id in units]
+    start: dict[tuple[str, str], int] = defaultdict(int)
+    for cell in scenario.staff:
+        if cell.unit_id in units:
+            start[(cell.unit_id, cell.skill)] += cell.employees
+    for hire in scenario.hires:
+        if hire.unit_id in units:
+            start[(hire.unit_id, hire.skill)] += hire.employees
+    after = {key: value for key, value in headcount.items() if key[0] in units}
+    checks: list[Check] = []
+
+    def check(name: str, failures: list[str], success: str) -> None:
+        passed = not failures
+        detail = success if passed else "; ".join(failures[:10])
+        checks.append(Check(group, name, passed, detail))
+
+    check(
+        "headcounts are whole and not negative",
+        [f"{u}/{k}: {v}" for (u, k), v in after.items() if v < 0 or v != int(v)],
+        f"{len(after)} unit-skill cells",
+    )
+    unknown = [f"{u}/{k}" for (u, k) in after if u not in units]
+    check("headcounts only in units of the group", unknown, "all cells in the group")
+
+    skills = sorted({k for (_, k) in start} | {k for (_, k) in after})
+    conservation = []
+    for skill in skills:
+        before_total = sum(v for (u, k), v in start.items() if k == skill)
+        after_total = sum(v for (u, k), v in after.items() if k == skill)
+        if before_total != after_total:
+            conservation.append(f"{skill}: {before_total} before, {after_total} after")
+    check("staff of each skill conserved", conservation, f"{len(skills)} skills")
+
+    def total(unit_id: str, table) -> int:
+        return sum(v for (u, _), v in table.items() if u == unit_id)
+
+    bounds, locks, unit_moves = [], [], []
+    moved_in = 0
+    for unit_id, unit in sorted(units.items()):
+        employees = total(unit_id, after)
+        if employees < unit.min_employees:
+            bounds.append(f"{unit_id}: {employees} < min {unit.min_employees}")
+        if unit.max_employees is not None and employees > unit.max_employees:
+            bounds.append(f"{unit_id}: {employees} > max {unit.max_employees}")
+        changes = sum(abs(after.get((unit_id, k), 0) - start.get((unit_id, k), 0)) for k in skills)
+        moved_in += sum(
+            max(0, after.get((unit_id, k), 0) - start.get((unit_id, k), 0)) for k in skills
+        )
+        if (unit.locked or not settings.allow_staff_moves) and changes:
+            locks.append(f"{unit_id}: {changes} employees moved")
+        if unit.max_moves is not None and changes > unit.max_moves:
+            unit_moves.append(f"{unit_id}: {changes} > {unit.max_moves}")
+    check("Min and Max employees respected", bounds, f"{len(units)} units")
+    check("locked units and 'allow staff moves' respected", locks, "no forbidden staff moves")
+    check("Max moves per unit respected", unit_moves, "within limits")
+    limit = settings.max_staff_moves
+    check(
+        "group limit on staff moves respected",
+        [f"{moved_in} > {limit}"] if limit is not None and moved_in > limit else [],
+        f"{moved_in} moved" + (f" of {limit} allowed" if limit is not None else ""),
+    )
+
+    placement, eligibility = [], []
+    services_moved = 0.0
+    load: dict[tuple[str, str], float] = defaultdict(float)
+    for service in services:
+        shares = {u: v for u, v in assignment.get(service.service_id, {}).items() if v > TOLERANCE}
+        if abs(sum(shares.values()) - 1.0) > 1e-6:
+            placement.append(f"{service.service_id}: shares add up to {sum(shares.values()):.6g}")
+        if not settings.split_services and any(abs(v - 1.0) > 1e-6 for v in shares.values()):
+            placement.append(f"{service.service_id}: split although split services = no")
+        allowed = {service.unit_id}
+        if service.movable and settings.allow_service_moves:
+            allowed |= (
+                set(service.eligible_units) & set(units) if service.eligible_units else set(units)
+            )
+        for unit_id, share in shares.items():
+            if unit_id not in allowed:
+                eligibility.append(f"{service.service_id} at {unit_id}")
+            load[(unit_id, service.skill)] += share * cell_weight(scenario, service)
+        services_moved += sum(v for u, v in shares.items() if u != service.unit_id)
+    check("every service delivered exactly once", placement, f"{len(services)} services")
+    check("services only at eligible units", eligibility, "all eligible")
+    limit = settings.max_service_moves
+    check(
+        "group limit on service moves respected",
+        [f"{services_moved:g} > {limit}"]
+        if limit is not None and services_moved > limit + 1e-6
+        else [],
+        f"{services_moved:g} moved" + (f" of {limit} allowed" if limit is not None else ""),
+    )
+
+    coefficients = {}
+    stranded = []
+    for (unit_id, skill), cell_load in load.items():
+        capacity = after.get((unit_id, skill), 0) * unit_capacity(scenario, units[unit_id])
+        coefficients[(unit_id, skill)] = ratio(cell_load, capacity)
+        if cell_load > TOLERANCE and capacity <= 0:
+            stranded.append(f"{unit_id}/{skill}: load {cell_load:g} with no staff")
+    check("no load without staff of its skill", stranded, "every loaded cell staffed")
+
+    worst = max(coefficients.values(), default=0.0)
+    figures = []
+    if not _close(worst, reported.max_coefficient_after):
+        figures.append(
+            f"max coefficient {worst!r} recomputed, {reported.max_coefficient_after!r} reported"
+        )
+    if moved_in != reported.staff_moved:
+        figures.append(f"staff moved {moved_in} recomputed, {reported.staff_moved} reported")
+    if abs(services_moved - reported.services_moved) > 1e-6:
+        figures.append(
+            f"services moved {services_moved:g} recomputed, {reported.services_moved:g} reported"
+        )
+    check(
+        "reported figures match the plan",
+        figures,
+        f"max coefficient {worst:.6g}, {moved_in} staff and {services_moved:g} services moved",
+    )
+    return checks
+
+
+def _close(a: float, b: float) -> bool:
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
