@@ -1,0 +1,277 @@
+"""The `planner` command: parse arguments, call the Python API, print, return an exit code.
+
+Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input, 3 infeasible,
+1 anything unexpected (a message on stderr and the traceback in a log file, never on the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from planner.errors import InputError, OutputError, PlannerError, Problem
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "west-kazakhstan-2024.xlsx"
+DEFAULT_OUTPUTS = REPO_ROOT / "outputs"
+
+
+class Progress:
+    """One-line progress on stderr for long runs; silent when stderr is not a terminal or --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        # Only after a couple of seconds: short runs stay quiet.
+        if not self.enabled or time.perf_counter() - self.started < 2.0:
+            return
+        sys.stderr.write("\r\033[K" + message[:120])
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _print_problems(problems: Sequence[Problem], heading: str) -> None:
+    if problems:
+        print(heading, file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+
+
+def _default_out(scenario_path: Path, suffix: str) -> Path:
+    return DEFAULT_OUTPUTS / f"{scenario_path.stem}-{suffix}.xlsx"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from planner.validate import validate_workbook
+
+    report = validate_workbook(args.path)
+    _print_problems(report.warnings, "Warnings:")
+    if report.problems:
+        _print_problems(report.problems, f"{args.path}: {len(report.problems)} problem(s):")
+        return EXIT_INPUT
+    scenario = report.scenario
+    print(
+        f"{args.path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
+        f"{len(scenario.services)} services, {len(scenario.groups)} group(s), "
+        f"{len(scenario.skills)} skill(s); coefficient {scenario.settings.coefficient}, "
+        f"objective {scenario.settings.objective}"
+        + (f"; {len(scenario.variants)} variant(s)" if scenario.variants else "")
+    )
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from planner.workbook import write_template
+
+    path = write_template(args.path)
+    print(f"template written to {path}")
+    return EXIT_OK
+
+
+def _read(path: Path):
+    from planner.workbook import read_scenario
+
+    scenario = read_scenario(path)
+    _print_problems(scenario.warnings, "Warnings:")
+    return scenario
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from planner.report import write_result
+    from planner.solve import solve
+
+    scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    scenario = _read(scenario_path)
+    progress = Progress(not args.quiet)
+    result = solve(
+        scenario, sensitivity=not args.no_sensitivity, processes=args.processes, progress=progress
+    )
+    progress.done()
+    out = Path(args.out) if args.out else _default_out(scenario_path, "result")
+    write_result(result, out, inputs=(scenario_path,))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_summary(result)
+        print(f"result workbook: {out}")
+    return EXIT_INFEASIBLE if result.status.value == "infeasible" else EXIT_OK
+
+
+def _print_summary(result) -> None:
+    def fmt(value):
+        return "inf" if value is None or value == float("inf") else f"{value:.4g}"
+
+    print(
+        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient})"
+    )
+    for g in result.groups:
+        print(
+            f"  {g.group}: {g.status.value}, max coefficient {fmt(g.max_coefficient_before)} -> "
+            f"{fmt(g.max_coefficient_after)}, {g.staff_moved} staff moved, "
+            f"{g.services_moved:g} services moved"
+        )
+        for line in g.explanation:
+            print(f"    - {line}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from planner.compare import compare_workbooks, write_comparison
+
+    paths = [Path(p) for p in args.scenarios] or [DEFAULT_SCENARIO]
+    progress = Progress(not args.quiet)
+    comparison = compare_workbooks(paths, processes=args.processes, progress=progress)
+    progress.done()
+    out = Path(args.out) if args.out else _default_out(paths[0], "comparison")
+    write_comparison(comparison, out, inputs=tuple(paths))
+    for line in comparison.summary_lines():
+        print(line)
+    print(f"comparison workbook: {out}")
+    return EXIT_OK
+
+
+def cmd_frontier(args: argparse.Namespace) -> int:
+    from planner.compare import frontier, parse_budget_range, write_frontier
+
+    scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
+    scenario = _read(scenario_path)
+    budgets = parse_budget_range(args.max_moves) if args.max_moves else None
+    progress = Progress(not args.quiet)
+    result = frontier(
+        scenario, group=args.group, budgets=budgets, service_moves=args.service_moves,
+        progress=progress,
+    )  # fmt: skip
+    progress.done()
+    out = Path(args.out) if args.out else _default_out(scenario_path, "frontier")
+    write_frontier(result, out, inputs=(scenario_path,))
+    for line in result.summary_lines():
+        print(line)
+    print(f"frontier workbook: {out}")
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from planner.generate import generate
+    from planner.workbook import write_scenario
+
+    scenario = generate(args.profile, args.seed, pooled=args.pooled)
+    path = write_scenario(scenario, args.out)
+    print(
+        f"{args.profile} scenario (seed {args.seed}{', pooled' if args.pooled else ''}) written to "
+        f"{path}: {len(scenario.units):,} units, {scenario.total_employees:,} employees, "
+        f"{len(scenario.services):,} services, {len(scenario.groups)} groups"
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Balance workload coefficients by moving staff and services (proven optimal).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a scenario workbook")
+    p.add_argument("path")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("template", help="write an empty scenario workbook to fill in")
+    p.add_argument("path")
+    p.set_defaults(run=cmd_template)
+
+    def common(p, *, processes_default=1):
+        p.add_argument("--out", help="output workbook (default: outputs/<scenario>-<kind>.xlsx)")
+        p.add_argument("--quiet", action="store_true", help="no progress line")
+        p.add_argument("--processes", type=int, default=processes_default,
+                       help="groups solved in parallel (default %(default)s)")  # fmt: skip
+
+    p = sub.add_parser("solve", help="optimise a scenario and write the result workbook")
+    p.add_argument("scenario", nargs="?", help="scenario workbook (default: the bundled one)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    p.add_argument("--no-sensitivity", action="store_true", help="skip the sensitivity re-solves")
+    common(p)
+    p.set_defaults(run=cmd_solve)
+
+    p = sub.add_parser("compare", help="solve every option of one or more workbooks side by side")
+    p.add_argument("scenarios", nargs="*")
+    common(p)
+    p.set_defaults(run=cmd_compare)
+
+    p = sub.add_parser("frontier", help="best maximum coefficient for each budget of moves")
+    p.add_argument("scenario", nargs="?")
+    p.add_argument("--group", help="only this group")
+    p.add_argument("--max-moves", help="budgets as START:STOP:STEP, e.g. 0:100:10")
+    p.add_argument("--service-moves", action="store_true",
+                   help="budget service moves instead of staff moves")  # fmt: skip
+    common(p)
+    p.set_defaults(run=cmd_frontier)
+
+    p = sub.add_parser("generate", help="write a synthetic scenario (national, region or small)")
+    p.add_argument("--profile", choices=["national", "region", "small"], default="national")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--pooled", action="store_true", help="each region one group")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_generate)
+    return parser
+
+
+def _log_unexpected(error: BaseException) -> Path:
+    folder = DEFAULT_OUTPUTS if DEFAULT_OUTPUTS.is_dir() else Path(tempfile.gettempdir())
+    path = folder / f"planner-error-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
+    try:
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    except OSError:
+        path = Path(tempfile.mkstemp(prefix="planner-error-", suffix=".log")[1])
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        _print_problems(error.warnings, "Warnings:")
+        _print_problems(error.problems, f"{len(error.problems)} problem(s) in the input:")
+        return EXIT_INPUT
+    except OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except PlannerError as error:
+        log = _log_unexpected(error)
+        print(f"error: {error}\n(details in {log})", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the one place where anything is caught
+        log = _log_unexpected(error)
+        print(
+            f"error: unexpected {type(error).__name__}: {error}\n"
+            f"This is a bug in planner; the details are in {log}",
+            file=sys.stderr,
+        )
+        logging.getLogger(__name__).debug("unexpected error", exc_info=error)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
