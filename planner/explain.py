@@ -106,7 +106,10 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
     costs = np.zeros(model.num_cols)
     for _, col, _ in slack_rows:
         costs[col] = 1e-4  # among the smallest sets, the smallest amounts
-    costs[list(switch_of.values())] = 1.0
+    for row, switch in switch_of.items():
+        # "Load needs staff of its skill" gives last: a lock or a limit is a planner's choice,
+        # a service without staff is not, so name the choices first when either would do.
+        costs[switch] = 2.0 if model.row_names[row].startswith("load[") else 1.0
     backend.set_objective(costs)
     run = backend.solve(time_limit=time_limit)
     if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:

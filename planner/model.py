@@ -234,7 +234,8 @@ class GroupModel:
     n_col: np.ndarray  # (U, K) column of n[u,k]
     p_col: np.ndarray  # (U, K) column of p[u,k] (joiners), -1 where staff cannot move
     m_col: np.ndarray  # (U, K) column of m[u,k] (leavers), -1 where staff cannot move
-    x_cols: tuple[np.ndarray, ...]  # (S,) columns of x[s, eligible...]; empty when fixed
+    classes: tuple[np.ndarray, ...]  # service indices of each class of interchangeable services
+    x_cols: tuple[np.ndarray, ...]  # per class: columns counting its services at each eligible unit
     load_rows: np.ndarray  # row index of each load row
     load_n_cols: np.ndarray  # column of n in each load row
     load_capacity: np.ndarray  # share_u of each load row: coefficient of n is -t * this
@@ -255,18 +256,46 @@ class GroupModel:
         return np.rint(values[self.n_col]).astype(np.int64)
 
     def assignment(self, values: np.ndarray) -> np.ndarray:
-        """(S, U) share of each service at each unit read from a solution vector."""
+        """(S, U) share of each service at each unit read from a solution vector.
+
+        A class's count at each unit is handed to its members in id order: the first members stay
+        at their current unit, the rest go to the other units in unit order, so the same counts
+        always give the same plan. With split services every member takes an equal share.
+        """
         data = self.data
         shares = np.zeros((len(data.services), len(data.units)))
-        for s, cols in enumerate(self.x_cols):
-            if cols.size == 0:
-                shares[s, data.service_unit[s]] = 1.0
-            else:
-                shares[s, list(data.eligible[s])] = values[cols]
-        if not data.settings.split_services:
-            # Whole services: the solver returns 0/1 up to its integrality tolerance.
-            shares = (shares > 0.5).astype(float)
+        shares[np.arange(len(data.services)), data.service_unit] = 1.0
+        for members, cols in zip(self.classes, self.x_cols, strict=True):
+            eligible = list(data.eligible[members[0]])
+            counts = values[cols]
+            shares[members] = 0.0
+            if data.settings.split_services:
+                shares[np.ix_(members, eligible)] = counts / len(members)
+                continue
+            whole = np.rint(counts).astype(np.int64)
+            position = 0
+            for u, count in zip(eligible, whole.tolist(), strict=True):
+                shares[members[position : position + count], u] = 1.0
+                position += count
         return shares
+
+    def class_counts(self, assignment: np.ndarray) -> list[np.ndarray]:
+        """Per class, the number (or total share) of its services at each eligible unit."""
+        data = self.data
+        return [
+            assignment[np.ix_(members, list(data.eligible[members[0]]))].sum(axis=0)
+            for members in self.classes
+        ]
+
+
+def service_classes(data: GroupData) -> list[np.ndarray]:
+    """Movable services grouped by (skill, current unit, eligible units, weight), in id order."""
+    classes: dict[tuple, list[int]] = {}
+    for s, eligible in enumerate(data.eligible):
+        if len(eligible) > 1:
+            key = (int(data.service_skill[s]), eligible, float(data.weight[s]))
+            classes.setdefault(key, []).append(s)
+    return [np.asarray(members, dtype=np.int64) for members in classes.values()]
 
 
 def build_group_model(
@@ -309,37 +338,44 @@ def build_group_model(
                     f"leave[{unit.unit_id},{skill}]", 0.0, float(start[u, k])
                 )
 
-    # Services that may move: one assignment column per eligible unit.
+    # Services that may move, in classes of interchangeable services (same skill, current unit,
+    # eligible units and weight): one integer column per class and eligible unit counts how many
+    # of them go there. Binaries per service would make the solver explore every permutation of
+    # identical services (count mode is all ties), which made a 40-service balance take seconds.
+    classes = service_classes(data)
     integer_services = not settings.split_services
     x_cols: list[np.ndarray] = []
     service_move_cols: list[int] = []
-    for s, service in enumerate(data.services):
-        eligible = data.eligible[s]
-        if len(eligible) == 1:
-            x_cols.append(np.zeros(0, dtype=np.int64))
-            continue
+    for c, members in enumerate(classes):
+        first = data.services[members[0]]
+        eligible = data.eligible[members[0]]
+        size = float(len(members))
         cols = [
             model.add_col(
-                f"x[{service.service_id},{data.units[u].unit_id}]", 0.0, 1.0, integer_services
-            )
+                f"x[{first.service_id}+{len(members) - 1},{data.units[u].unit_id}]",
+                0.0,
+                size,
+                integer_services,
+            )  # fmt: skip
             for u in eligible
         ]
         x_cols.append(np.asarray(cols, dtype=np.int64))
         service_move_cols.extend(cols[1:])  # eligible[0] is the current unit
-        model.add_row(f"assign[{service.service_id}]", cols, [1.0] * len(cols), 1.0, 1.0)
+        model.add_row(f"assign[{first.service_id}+{c}]", cols, [1.0] * len(cols), size, size)
 
     ratio_col = -1
     if ratio_form:
-        if any(c.size for c in x_cols):
+        if x_cols:
             raise ValueError("the ratio form needs services that cannot move")
         ratio_col = model.add_col("r", 0.0, 1e12)
 
     # Load rows: load <= t * capacity, scaled by the unit's hours per FTE.
     fixed_load = data.fixed_load()
     movable_terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    for s, cols in enumerate(x_cols):
+    for members, cols in zip(classes, x_cols, strict=True):
+        s = members[0]
         k = int(data.service_skill[s])
-        for u, col in zip(data.eligible[s], cols, strict=False):
+        for u, col in zip(data.eligible[s], cols, strict=True):
             entry = movable_terms.setdefault((u, k), ([], []))
             entry[0].append(int(col))
             entry[1].append(float(data.weight[s] / data.hours_per_fte[u]))
@@ -410,7 +446,7 @@ def build_group_model(
 
     deviation_cols = None
     if balance_means is not None:
-        deviation_cols = _add_balance_rows(model, data, n_col, x_cols, balance_means)
+        deviation_cols = _add_balance_rows(model, data, n_col, classes, x_cols, balance_means)
 
     return GroupModel(
         data=data,
@@ -418,6 +454,7 @@ def build_group_model(
         n_col=n_col,
         p_col=p_col,
         m_col=m_col,
+        classes=tuple(classes),
         x_cols=tuple(x_cols),
         load_rows=np.asarray(load_rows, dtype=np.int64),
         load_n_cols=np.asarray(load_n, dtype=np.int64),
@@ -438,6 +475,7 @@ def _add_balance_rows(
     model: LinearModel,
     data: GroupData,
     n_col: np.ndarray,
+    classes: list[np.ndarray],
     x_cols: list[np.ndarray],
     means: np.ndarray,
 ) -> np.ndarray:
@@ -445,9 +483,10 @@ def _add_balance_rows(
     scale = balance_scale(data)
     fixed_load = data.fixed_load()
     terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    for s, cols in enumerate(x_cols):
+    for members, cols in zip(classes, x_cols, strict=True):
+        s = members[0]
         k = int(data.service_skill[s])
-        for u, col in zip(data.eligible[s], cols, strict=False):
+        for u, col in zip(data.eligible[s], cols, strict=True):
             entry = terms.setdefault((u, k), ([], []))
             entry[0].append(int(col))
             entry[1].append(float(data.weight[s] / scale))

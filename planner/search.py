@@ -120,9 +120,10 @@ def _point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
     joined = group_model.p_col >= 0
     values[group_model.p_col[joined]] = np.maximum(difference[joined], 0)
     values[group_model.m_col[joined]] = np.maximum(-difference[joined], 0)
-    for s, cols in enumerate(group_model.x_cols):
-        if cols.size:
-            values[cols] = plan.assignment[s, list(data.eligible[s])]
+    for cols, counts in zip(
+        group_model.x_cols, group_model.class_counts(plan.assignment), strict=True
+    ):
+        values[cols] = counts
     if group_model.ratio_col >= 0:
         t = max_coefficient(data, plan)
         values[group_model.ratio_col] = 0.0 if not np.isfinite(t) or t == 0 else 1.0 / t
@@ -221,7 +222,7 @@ class GroupSolver:
             return plan, 0.0, 0.0
 
         # Staff-only: one MILP maximising 1/t gives t* directly (or very nearly).
-        if not any(c.size for c in self.group_model.x_cols) and (self.group_model.p_col >= 0).any():
+        if not self.group_model.x_cols and (self.group_model.p_col >= 0).any():
             candidate = self._ratio_solve()
             if candidate is not None:
                 value = max_coefficient(data, candidate)
