@@ -1,6 +1,7 @@
 """planner: balance public-sector workload coefficients by moving staff and services.
 
-Public API: read_scenario, solve, Result, and the domain and error types.
+Public API: read_scenario, validate_workbook, write_template, solve, Result, and the domain and
+error types.
 """
 
 from planner.domain import (
@@ -23,8 +24,19 @@ from planner.errors import (
     SolverError,
     VerificationError,
 )
+from planner.result import Result, Status
+from planner.solve import solve
+from planner.validate import validate_workbook
+from planner.workbook import read_scenario, write_scenario, write_template
 
 __all__ = [
+    "Result",
+    "Status",
+    "read_scenario",
+    "solve",
+    "validate_workbook",
+    "write_scenario",
+    "write_template",
     "CoefficientMode",
     "InfeasibleError",
     "InputError",

@@ -63,19 +63,15 @@ def point_violation(model: LinearModel, values: np.ndarray) -> float:
     integer = np.asarray(model.col_integer, dtype=bool)
     if integer.any():
         worst = max(worst, float(np.max(np.abs(values[integer] - np.rint(values[integer])))))
-    starts, cols, coefficients = model.matrix_csr()
-    activity = np.add.reduceat(coefficients * values[cols], starts[:-1]) if cols.size else None
-    if activity is not None:
-        empty = starts[:-1] == starts[1:]
-        activity = np.where(empty, 0.0, activity)
+    if model.num_rows:
+        rows = np.asarray(model.entry_row, dtype=np.int64)
+        cols = np.asarray(model.entry_col, dtype=np.int64)
+        terms = np.asarray(model.entry_value, dtype=float) * values[cols]
+        activity = np.bincount(rows, weights=terms, minlength=model.num_rows)
         row_lower, row_upper = np.asarray(model.row_lower), np.asarray(model.row_upper)
-        scale = np.maximum(
-            1.0,
-            np.maximum(
-                np.abs(np.where(np.isfinite(row_lower), row_lower, 0)),
-                np.abs(np.where(np.isfinite(row_upper), row_upper, 0)),
-            ),
-        )
+        finite_lower = np.where(np.isfinite(row_lower), np.abs(row_lower), 0.0)
+        finite_upper = np.where(np.isfinite(row_upper), np.abs(row_upper), 0.0)
+        scale = np.maximum(1.0, np.maximum(finite_lower, finite_upper))
         worst = max(
             worst,
             float(np.max((row_lower - activity) / scale, initial=0.0)),
@@ -93,14 +89,16 @@ class Backend:
         self.maximize = False
         self.threads = threads
         self.seed = seed
+        self._entry_index: dict[tuple[int, int], int] | None = None
 
     # The model object is kept in sync with every change so that points can be checked against it.
     def set_coefficients(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
         """Set matrix coefficients A[rows[i], cols[i]] = values[i] (entries must exist)."""
-        key = {
-            (r, c): i
-            for i, (r, c) in enumerate(zip(self.model.entry_row, self.model.entry_col, strict=True))
-        }
+        if self._entry_index is None:
+            # Built once: the entries changed here (load rows) exist from the start.
+            pairs = zip(self.model.entry_row, self.model.entry_col, strict=True)
+            self._entry_index = {pair: i for i, pair in enumerate(pairs)}
+        key = self._entry_index
         for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
             self.model.entry_value[key[(r, c)]] = v
 
