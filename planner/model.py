@@ -238,7 +238,7 @@ class GroupModel:
     x_cols: tuple[np.ndarray, ...]  # per class: columns counting its services at each eligible unit
     load_rows: np.ndarray  # row index of each load row
     load_n_cols: np.ndarray  # column of n in each load row
-    load_capacity: np.ndarray  # share_u of each load row: coefficient of n is -t * this
+    load_capacity: np.ndarray  # capacity per employee / row scale: coefficient of n is -t * this
     ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
     deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
     service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -371,6 +371,10 @@ def build_group_model(
 
     # Load rows: load <= t * capacity, scaled by the unit's hours per FTE.
     fixed_load = data.fixed_load()
+    # Each load row is divided by its unit's hours per FTE (1 in count mode) so that coefficients
+    # are O(1); a unit with no hours keeps scale 1 and has no capacity.
+    row_scale = np.where(data.hours_per_fte > 0, data.hours_per_fte, 1.0)
+    capacity = data.capacity_per_employee / row_scale
     movable_terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
     for members, cols in zip(classes, x_cols, strict=True):
         s = members[0]
@@ -378,31 +382,31 @@ def build_group_model(
         for u, col in zip(data.eligible[s], cols, strict=True):
             entry = movable_terms.setdefault((u, k), ([], []))
             entry[0].append(int(col))
-            entry[1].append(float(data.weight[s] / data.hours_per_fte[u]))
+            entry[1].append(float(data.weight[s] / row_scale[u]))
     threshold = data.upper_bound_t() if t is None else t
     load_rows, load_n, load_capacity = [], [], []
     for u, unit in enumerate(data.units):
         for k, skill in enumerate(data.skills):
             cols, values = movable_terms.get((u, k), ([], []))
-            fixed = fixed_load[u, k] / data.hours_per_fte[u] if data.hours_per_fte[u] > 0 else 0.0
+            fixed = fixed_load[u, k] / row_scale[u]
             if not cols and fixed_load[u, k] <= 0:
                 continue
             name = f"load[{unit.unit_id},{skill}]"
             if ratio_form:
                 row = model.add_row(
-                    name, [ratio_col, int(n_col[u, k])], [fixed, -data.share[u]], -np.inf, 0.0
+                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity[u]], -np.inf, 0.0
                 )
             else:
                 row = model.add_row(
                     name,
                     [*cols, int(n_col[u, k])],
-                    [*values, -threshold * data.share[u]],
+                    [*values, -threshold * capacity[u]],
                     -np.inf,
                     -fixed,
                 )
             load_rows.append(row)
             load_n.append(int(n_col[u, k]))
-            load_capacity.append(float(data.share[u]))
+            load_capacity.append(float(capacity[u]))
 
     # Staff: conservation per skill, unit totals, moves.
     if staff_can_move:
