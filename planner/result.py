@@ -115,6 +115,8 @@ class GroupResult:
     employees: int
     solver_runs: int
     solver_seconds: float
+    build_seconds: float = 0.0
+    check_seconds: float = 0.0
     explanation: tuple[str, ...] = ()  # why it is infeasible, in plain words
     notes: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
@@ -133,7 +135,7 @@ class Result:
     checks: tuple[Check, ...]
     solver: str
     solved_at: str  # ISO 8601, UTC
-    seconds: float
+    seconds: float  # wall clock of solve(), groups in parallel included
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -174,6 +176,21 @@ class Result:
     @property
     def services_moved(self) -> float:
         return sum(g.services_moved for g in self.groups)
+
+    @property
+    def build_seconds(self) -> float:
+        """Time spent building models and loading them into the solver, summed over groups."""
+        return sum(g.build_seconds for g in self.groups)
+
+    @property
+    def solver_seconds(self) -> float:
+        """Time spent inside the solver, summed over groups."""
+        return sum(g.solver_seconds for g in self.groups)
+
+    @property
+    def check_seconds(self) -> float:
+        """Time spent in the independent verification, summed over groups."""
+        return sum(g.check_seconds for g in self.groups)
 
     @property
     def checks_passed(self) -> bool:

@@ -15,6 +15,7 @@ the exact value of each plan, not the t it was found at, moves the upper end of 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -55,6 +56,7 @@ class GroupSearch:
     gap: float | None  # relative, between the plan and the proven bound
     solver_runs: int = 0
     solver_seconds: float = 0.0
+    build_seconds: float = 0.0  # building models and loading them into the solver
     notes: list[str] = field(default_factory=list)
 
     def record(self, run: SolverRun) -> SolverRun:
@@ -137,9 +139,16 @@ class GroupSolver:
         self.data = data
         self.settings = data.settings
         self.progress = progress or (lambda message: None)
-        self.group_model = build_group_model(data)
-        self.backend: Backend = make_backend(self.group_model.model, self.settings.solver)
         self.search = GroupSearch(PlanStatus.INFEASIBLE, None, None, None, None)
+        self.group_model, self.backend = self._load(build_group_model, data)
+
+    def _load(self, build, *args, **kwargs) -> tuple[GroupModel, Backend]:
+        """Build a model and load it into the solver, timing both."""
+        started = time.perf_counter()
+        group_model = build(*args, **kwargs)
+        backend = make_backend(group_model.model, self.settings.solver)
+        self.search.build_seconds += time.perf_counter() - started
+        return group_model, backend
 
     # -- solver calls -------------------------------------------------------------------------
     def _run(self, *, integral_objective: bool = False) -> SolverRun:
@@ -259,8 +268,7 @@ class GroupSolver:
         return plan, best, lower
 
     def _ratio_solve(self) -> Plan | None:
-        ratio_model = build_group_model(self.data, ratio_form=True)
-        backend = make_backend(ratio_model.model, self.settings.solver)
+        ratio_model, backend = self._load(build_group_model, self.data, ratio_form=True)
         costs = np.zeros(ratio_model.model.num_cols)
         costs[ratio_model.ratio_col] = 1.0
         backend.set_objective(costs, maximize=True)
@@ -322,8 +330,7 @@ class GroupSolver:
         except _Stopped as stopped:
             return self._stopped(stopped)
         means = skill_means(data)
-        self.group_model = build_group_model(data, balance_means=means)
-        self.backend = make_backend(self.group_model.model, self.settings.solver)
+        self.group_model, self.backend = self._load(build_group_model, data, balance_means=means)
         costs = np.zeros(self.group_model.model.num_cols)
         costs[self.group_model.deviation_cols] = 1.0
         self.backend.set_objective(costs)

@@ -169,6 +169,7 @@ def assemble_result(
             assignments.extend(_assignments(data, plan))
             reassignments.extend(_reassignments(data, plan, scenario))
             transfers.extend(_transfers(data, plan))
+            check_started = time.perf_counter()
             group_checks = verify_group(
                 scenario,
                 data.group,
@@ -180,6 +181,7 @@ def assemble_result(
                 _assignment_map(data, plan),
                 PlanFigures(max_after, staff_moved, services_moved),
             )
+            check_seconds = time.perf_counter() - check_started
             failed = [c for c in group_checks if not c.passed]
             if failed:
                 raise VerificationError(
@@ -189,6 +191,7 @@ def assemble_result(
                 )
             checks.extend(group_checks)
         else:
+            check_seconds = 0.0
             checks.append(Check(data.group, "a plan exists", False, "; ".join(outcome.explanation)))
         group_results.append(
             GroupResult(
@@ -204,6 +207,8 @@ def assemble_result(
                 employees=int(data.start.sum()),
                 solver_runs=search.solver_runs,
                 solver_seconds=search.solver_seconds,
+                build_seconds=search.build_seconds,
+                check_seconds=check_seconds,
                 explanation=outcome.explanation,
                 notes=tuple(search.notes),
                 sensitivity=outcome.sensitivity,

@@ -22,6 +22,10 @@ from planner.domain import SolverName
 from planner.errors import SolverError
 from planner.model import LinearModel
 
+# When set (by the benchmark), every model handed to HiGHS is also written here as MPS, so that
+# HiGHS alone can be timed on exactly the planner's models.
+RECORD_MODELS_DIR: str | None = None
+
 FEASIBILITY_TOLERANCE = 1e-6  # how far a returned point may violate a row or bound
 INTEGRALITY_TOLERANCE = 1e-6
 
@@ -204,6 +208,8 @@ class HighsBackend(Backend):
         # An objective that only takes whole values is optimal once the gap is below one.
         h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if integral_objective and not mip_gap else 1e-9)
         h.clearSolver()
+        if RECORD_MODELS_DIR:
+            _record(h)
         started = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - started
@@ -231,6 +237,13 @@ class HighsBackend(Backend):
         else:
             status = RunStatus.ERROR
         return self._accept(status, values, objective, bound, seconds, f"HiGHS: {detail}")
+
+
+def _record(highs) -> None:
+    import os
+    import uuid
+
+    highs.writeModel(os.path.join(RECORD_MODELS_DIR, f"{os.getpid()}-{uuid.uuid4().hex}.mps"))
 
 
 class PulpBackend(Backend):
