@@ -101,7 +101,7 @@ class Settings:
     allow_service_moves: bool = True
     max_staff_moves: int | None = None  # per group
     max_service_moves: int | None = None  # per group
-    time_limit: float | None = None  # seconds, per solver call
+    time_limit: float | None = None  # seconds for each group's whole search
     mip_gap: float | None = None  # relative; None: prove optimality
     split_services: bool = False
     solver: SolverName = SolverName.HIGHS

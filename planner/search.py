@@ -140,7 +140,16 @@ class GroupSolver:
         self.settings = data.settings
         self.progress = progress or (lambda message: None)
         self.search = GroupSearch(PlanStatus.INFEASIBLE, None, None, None, None)
+        # The time limit bounds the whole search of the group, not each of its solver calls.
+        limit = self.settings.time_limit
+        self.deadline = None if limit is None else time.perf_counter() + limit
         self.group_model, self.backend = self._load(build_group_model, data)
+
+    def remaining_time(self) -> float | None:
+        """Seconds left before the group's time limit (None: no limit)."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.perf_counter(), 1e-3)
 
     def _load(self, build, *args, **kwargs) -> tuple[GroupModel, Backend]:
         """Build a model and load it into the solver, timing both."""
@@ -154,7 +163,7 @@ class GroupSolver:
     def _run(self, *, integral_objective: bool = False) -> SolverRun:
         run = self.search.record(
             self.backend.solve(
-                time_limit=self.settings.time_limit,
+                time_limit=self.remaining_time(),
                 mip_gap=self.settings.mip_gap,
                 integral_objective=integral_objective,
             )
@@ -272,7 +281,7 @@ class GroupSolver:
         costs = np.zeros(ratio_model.model.num_cols)
         costs[ratio_model.ratio_col] = 1.0
         backend.set_objective(costs, maximize=True)
-        run = self.search.record(backend.solve(time_limit=self.settings.time_limit, mip_gap=None))
+        run = self.search.record(backend.solve(time_limit=self.remaining_time(), mip_gap=None))
         if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
             return None
         return plan_from_values(ratio_model, run.values)
