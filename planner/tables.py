@@ -297,10 +297,17 @@ class Record:
 
 
 def read_records(
-    table: Table, sheet: SheetFormat, problems: Problems, *, skip: Iterable[str] = ()
+    table: Table,
+    sheet: SheetFormat,
+    problems: Problems,
+    *,
+    skip: Iterable[str] = (),
+    required: Iterable[str] = (),
 ) -> list[Record]:
-    """Every data row of a table parsed by its columns' kinds."""
+    """Every data row of a table parsed by its columns' kinds; `skip` columns are kept raw only,
+    `required` columns are required on top of those the format requires."""
     skipped = set(skip)
+    also_required = set(required)
     records = []
     for row_number, cells in table.rows:
         record = Record(row_number, {}, {})
@@ -321,7 +328,7 @@ def read_records(
                 entry,
                 parse,
                 label=column.header,
-                required=column.required,
+                required=column.required or column.key in also_required,
             )
         records.append(record)
     return records

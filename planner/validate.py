@@ -175,7 +175,8 @@ def _read_units(
     groups = Spelling("Group")
     skip = ("employees",) if staff_sheet else ()
     records = []
-    for record in read_records(table, UNITS, problems, skip=skip):
+    required = () if staff_sheet else ("employees",)
+    for record in read_records(table, UNITS, problems, skip=skip, required=required):
         unit_id = record.get("unitid")
         if not unit_id:
             continue
@@ -281,11 +282,12 @@ def _read_staff(
             problems, table.sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID
         ):
             continue
-        skills.check(problems, table.sheet, skill_cell, skill)
+        # The pair first: "D01 / General" after "D01 / general" is one duplicate, not two errors.
         if not pairs.add(
             problems, table.sheet, record.cells["unitid"], f"{unit_id} / {skill}", "Unit and skill"
         ):
             continue
+        skills.check(problems, table.sheet, skill_cell, skill)
         if record.ok("employees") and record.get("employees") is not None:
             staff.append(StaffCell(unit_id, skill, record.get("employees"), row=record.row))
     return staff
@@ -379,12 +381,14 @@ def _read_eligible(
                 "unknown-unit",
             )
             continue
-        if own_group is not None and unit_groups.get(unit_id) != own_group:
+        # Casefolded: a group spelt in two cases is reported once, by the Spelling check.
+        other_group = unit_groups.get(unit_id, "")
+        if own_group is not None and other_group.casefold() != own_group.casefold():
             problems.error(
                 sheet,
                 cell,
                 text,
-                f"Eligible units: {unit_id!r} is in group {unit_groups.get(unit_id)!r}, but the "
+                f"Eligible units: {unit_id!r} is in group {other_group!r}, but the "
                 f"service's unit is in group {own_group!r}; services move only within a group",
                 "eligible-other-group",
             )

@@ -1,0 +1,1 @@
+"""Broken and odd scenario workbooks, built on the fly from one clean base (see base.py, cases.py)."""
