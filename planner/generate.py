@@ -2,9 +2,9 @@
 
 `generate(profile, seed, pooled=False)` returns a valid hours-mode `Scenario`:
 
-- "national": about 20 regions, each with about 20 regional departments and about 12 districts of
-  about 12 departments plus a regional city with about 14: about 3,800 units, 95,000 employees,
-  1,400 service kinds and 58,000 service rows.
+- "national": 20 regions, each with about 20 regional departments and about 12 districts of
+  about 12 departments plus a regional city with about 14: about 3,900 units, 99,000 employees,
+  1,400 service kinds and 57,000 service rows, about 12% of them movable.
 - "region": one region the size of West Kazakhstan: 15 regional departments, 12 districts and a
   city with 6 departments (34 units, about 1,900 employees and 780 service rows).
 - "small": one region with a handful of units, for tests.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
@@ -717,7 +717,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
     for slot in slots:
         if slot.unit_id == CITY_ID:
             # D13's row mirrors a city department's service: it carries the D13 part of it.
-            assert slot.city_department is not None and slot.city_number is not None
+            assert slot.city_department is not None and slot.city_number is not None  # typing
             source = by_key[(slot.city_department, slot.city_number)]
             volume = int(round(source.volume * city_split))
         elif slot.unit_id.startswith("C"):
@@ -756,13 +756,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
             p for p in movable_to.get(service.unit_id, ()) if service.skill in skills_of_unit[p]
         )
         if others:
-            service = Service(
-                **{
-                    **service.__dict__,
-                    "movable": True,
-                    "eligible_units": (service.unit_id, *others),
-                }
-            )
+            service = replace(service, movable=True, eligible_units=(service.unit_id, *others))
         services.append(service)
 
     return Scenario(
