@@ -1,0 +1,640 @@
+"""Options side by side (`compare_workbooks`) and balance against disruption (`frontier`).
+
+A comparison solves every option of one or more workbooks (each workbook's `baseline` and the variants
+of its Scenarios sheet) in one run and keeps each option's Result. A frontier gives, for each budget
+of moves, the best maximum coefficient a group can reach: the price in disruption of each step of
+balance.
+
+The frontier re-solves one loaded model per group: the group move limit is a single row of the model
+whose bound is changed between points, the plan of the previous (smaller) budget starts the next
+point, and the unconstrained optimum's proven lower bound closes the bracket from below, so a point
+whose budget no longer binds costs no solve at all (DESIGN.md: warm re-solves were 15x faster than
+rebuilding).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from planner.domain import Objective, Scenario
+from planner.errors import InputError, Problem
+from planner.model import GroupData, build_group_model, group_data
+from planner.result import Result, Status
+from planner.search import (
+    RELATIVE_TOLERANCE,
+    GroupSearch,
+    GroupSolver,
+    Plan,
+    PlanStatus,
+    _Infeasible,  # private in search.py; the frontier drives GroupSolver's own search steps
+    _Stopped,
+    current_plan,
+    max_coefficient,
+    plan_from_values,
+    search_group,
+    with_settings,
+)
+from planner.solvers import Backend, RunStatus, make_backend
+from planner.variants import BASELINE, options
+from planner.workbook import read_scenario
+
+Progress = Callable[[str], None]
+
+# Two maxima closer than this (relative) are the same point: each is certified to
+# RELATIVE_TOLERANCE, so two certified values of one optimum may differ by twice that.
+SAME_VALUE = 2 * RELATIVE_TOLERANCE + 1e-12
+DEFAULT_POINTS = 15  # about this many budgets (plus the ends) when the range is not given
+MAX_BUDGET_POINTS = 1000
+
+
+def _quiet(message: str) -> None:
+    """A progress callback that shows nothing."""
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return "-"
+    if math.isinf(value):
+        return "inf"
+    return f"{value:.{digits}g}"
+
+
+# --- comparing options -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One solved option: a workbook's baseline or one of its variants, or another workbook."""
+
+    name: str  # the variant's name, or `baseline`
+    source: str  # the workbook it came from
+    description: str
+    result: Result
+    label: str = ""  # unique in its comparison: the name, prefixed by the workbook when several
+    workbook: int = 0  # position of the source among the workbooks compared (the same file may
+    # be given twice; each copy has its own baseline)
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.name == BASELINE
+
+    @property
+    def new_hires(self) -> int:
+        return sum(h.employees for h in self.result.scenario.hires)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Why a group has no plan, and what the solver said, in plain words."""
+        lines: list[str] = []
+        for g in self.result.groups:
+            lines.extend(f"{g.group}: {line}" for line in (*g.explanation, *g.notes))
+        return tuple(lines)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Options solved side by side. `interrupted`: Ctrl-C stopped the run after `len(options)` of
+    `planned` options; the options kept are complete and checked."""
+
+    options: tuple[Option, ...]
+    sources: tuple[str, ...]
+    planned: int
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def baseline(self, option: Option) -> Option | None:
+        """The baseline of the workbook an option came from (None if it was not solved)."""
+        return next((o for o in self.options if o.source == option.source and o.is_baseline), None)
+
+    def difference(self, option: Option) -> float | None:
+        """Maximum coefficient after the plan, minus the baseline's (negative: better balanced).
+
+        None when either has no plan, or when they measure workload differently (a count
+        coefficient and an hours coefficient are not comparable)."""
+        baseline = self.baseline(option)
+        if baseline is None:
+            return None
+        after, base = option.result.max_coefficient_after, baseline.result.max_coefficient_after
+        if after is None or base is None or not (math.isfinite(after) and math.isfinite(base)):
+            return None
+        if option.result.coefficient is not baseline.result.coefficient:
+            return None
+        return after - base
+
+    def staff_difference(self, option: Option) -> int | None:
+        baseline = self.baseline(option)
+        if baseline is None:
+            return None
+        return option.result.staff_moved - baseline.result.staff_moved
+
+    def services_difference(self, option: Option) -> float | None:
+        baseline = self.baseline(option)
+        if baseline is None:
+            return None
+        return option.result.services_moved - baseline.result.services_moved
+
+    def summary_lines(self) -> list[str]:
+        """One line per option for the terminal: status, maximum coefficient before -> after,
+        staff and services moved, and the difference to the baseline."""
+        workbooks = len(self.sources)
+        lines = [
+            f"{len(self.options)} option(s) from {workbooks} workbook(s), "
+            f"solved in {self.seconds:.1f} s:"
+        ]
+        width = max((len(o.label) for o in self.options), default=0)
+        for option in self.options:
+            result = option.result
+            difference = self.difference(option)
+            if option.is_baseline:
+                versus = "(the baseline)"
+            elif difference is None:
+                versus = "(not comparable with the baseline)"
+            else:
+                versus = f"({difference:+.4g} vs baseline)"
+            hires = f", {option.new_hires} hired" if option.new_hires else ""
+            line = (
+                f"  {option.label:<{width}}  {result.status.value:<10}  "
+                f"max coefficient {_fmt(result.max_coefficient_before)} -> "
+                f"{_fmt(result.max_coefficient_after)} {versus}, "
+                f"{result.staff_moved} staff moved{hires}, {result.services_moved:g} services moved"
+            )
+            if result.status is Status.INFEASIBLE and option.notes:
+                line += f"; {option.notes[0]}"
+            lines.append(line)
+        if self.interrupted:
+            lines.append(
+                f"Interrupted: {len(self.options)} of {self.planned} options solved; "
+                "the rest were not run."
+            )
+        return lines
+
+
+def _labels(entries: Sequence[tuple[int, str]], several: bool, stems: Sequence[str]) -> list[str]:
+    """Unique labels: the option name, prefixed by its workbook when several are compared."""
+    labels: list[str] = []
+    seen: set[str] = set()
+    for source_index, name in entries:
+        label = f"{stems[source_index]}: {name}" if several else name
+        candidate, count = label, 1
+        while candidate.casefold() in seen:
+            count += 1
+            candidate = f"{label} ({count})"
+        seen.add(candidate.casefold())
+        labels.append(candidate)
+    return labels
+
+
+def compare_workbooks(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    processes: int = 1,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Solve every option of every workbook in one run: each workbook's `baseline` and its variants.
+
+    All workbooks are read (and every variant applied) before anything is solved, so an InputError
+    comes at once. Sensitivity re-solves are skipped (a comparison wants the headline figures). An
+    infeasible option is kept with status `infeasible`. Ctrl-C (KeyboardInterrupt) stops the run but
+    keeps the options already solved: the Comparison says `interrupted`; it is re-raised only when
+    no option was solved yet.
+    """
+    started = time.perf_counter()
+    progress = progress or _quiet
+    sources = [str(p) for p in paths]
+    stems = [Path(p).stem for p in sources]
+    planned: list[tuple[int, str, str, Scenario]] = []
+    for index, path in enumerate(sources):
+        scenario = read_scenario(path)
+        descriptions = {v.name: v.description for v in scenario.variants}
+        descriptions[BASELINE] = "the base settings of the workbook"
+        for name, option_scenario in options(scenario):
+            planned.append((index, name, descriptions.get(name, ""), option_scenario))
+    labels = _labels([(i, name) for i, name, _, _ in planned], len(sources) > 1, stems)
+
+    solved: list[Option] = []
+    interrupted = False
+    total = len(planned)
+    try:
+        for number, ((index, name, description, scenario), label) in enumerate(
+            zip(planned, labels, strict=True), start=1
+        ):
+            heading = f"option {number}/{total}: {label}"
+            progress(heading)
+            result = _solve_option(scenario, processes, heading, progress)
+            solved.append(Option(name, sources[index], description, result, label, index))
+    except KeyboardInterrupt:
+        if not solved:
+            raise
+        interrupted = True
+    return Comparison(
+        options=tuple(solved),
+        sources=tuple(sources),
+        planned=total,
+        interrupted=interrupted,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _solve_option(scenario: Scenario, processes: int, heading: str, progress: Progress) -> Result:
+    from planner.solve import solve  # solve.py imports the engine; keep `import compare` light
+
+    return solve(
+        scenario,
+        sensitivity=False,
+        processes=processes,
+        progress=lambda message: progress(f"{heading} ({message})"),
+    )
+
+
+# --- the frontier: balance against disruption ---------------------------------------------------
+
+
+class BudgetRangeError(InputError, ValueError):
+    """A --max-moves range that cannot be read (an InputError, so the CLI exits with 2)."""
+
+    def __init__(self, text: object, expected: str) -> None:
+        super().__init__([Problem("--max-moves", "", text, expected, "bad-budget-range")])
+
+
+_RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?")
+
+
+def parse_budget_range(text: str) -> list[int]:
+    """Budgets from `START:STOP:STEP` (stop included), e.g. `0:100:10` -> [0, 10, ..., 100].
+
+    `START:STOP` steps by one; a STOP that the steps do not land on is added as the last point.
+    Raises BudgetRangeError (an InputError and a ValueError) with a message a planner can act on.
+    """
+    usage = "must look like START:STOP:STEP with whole numbers of 0 or more, e.g. 0:100:10"
+    match = _RANGE.fullmatch(text or "")
+    if not match:
+        raise BudgetRangeError(text, usage)
+    start, stop = int(match[1]), int(match[2])
+    step = int(match[3]) if match[3] is not None else 1
+    if step <= 0:
+        raise BudgetRangeError(text, "the STEP of START:STOP:STEP must be 1 or more")
+    if stop < start:
+        raise BudgetRangeError(text, f"STOP ({stop}) must not be below START ({start})")
+    budgets = list(range(start, stop + 1, step))
+    if budgets[-1] != stop:
+        budgets.append(stop)
+    if len(budgets) > MAX_BUDGET_POINTS:
+        raise BudgetRangeError(
+            text, f"gives {len(budgets)} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
+        )
+    return budgets
+
+
+def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
+    """0 up to `moves`: every budget when there are few, else about `points` evenly spaced."""
+    if moves <= 20:
+        return list(range(moves + 1))
+    step = math.ceil(moves / points)
+    budgets = list(range(0, moves, step))
+    return [*budgets, moves]
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """The best maximum coefficient of a group under one budget of moves."""
+
+    budget: int
+    max_coefficient: float | None  # None: no plan within this budget
+    proven: bool  # False: a time limit stopped the search (the value is a plan's, not proven)
+    reaches_optimum: bool = False  # equals the best with no move limit
+    flat_to_next: bool = False  # the next budget gives no better value
+    solver_runs: int = 0
+    seconds: float = 0.0
+
+    @property
+    def stops_helping(self) -> bool:
+        """Extra moves stop helping here: the next budget, or any budget, does no better."""
+        return self.reaches_optimum or self.flat_to_next
+
+    @property
+    def mark(self) -> str:
+        if self.reaches_optimum:
+            return "optimum reached"
+        if self.flat_to_next:
+            return "no gain from the next budget"
+        return ""
+
+
+@dataclass(frozen=True)
+class GroupFrontier:
+    """One group's curve, and the unconstrained optimum it tends to."""
+
+    group: str
+    max_coefficient_before: float
+    unconstrained: float | None  # best maximum coefficient with no move limit (None: infeasible)
+    unconstrained_moves: int  # moves of the budgeted kind that the unconstrained optimum needs
+    points: tuple[FrontierPoint, ...]
+    note: str = ""
+
+    @property
+    def first_optimal_budget(self) -> int | None:
+        return next((p.budget for p in self.points if p.reaches_optimum), None)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Best maximum coefficient per group for each budget of staff (or service) moves."""
+
+    scenario: str
+    source_path: str | None
+    source_sha256: str | None
+    coefficient: str
+    service_moves: bool  # the budget counts service moves (else staff moves)
+    budgets: tuple[int, ...]
+    groups: tuple[GroupFrontier, ...]
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def moves_kind(self) -> str:
+        return "service moves" if self.service_moves else "staff moves"
+
+    def group(self, name: str) -> GroupFrontier:
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise KeyError(name)
+
+    def summary_lines(self) -> list[str]:
+        """The curve of each group for the terminal, with the points where moves stop helping."""
+        points = sum(len(g.points) for g in self.groups)
+        lines = [
+            f"{self.scenario}: best maximum coefficient per budget of {self.moves_kind} "
+            f"(per group; {self.coefficient} coefficient), {points} point(s) in {self.seconds:.1f} s"
+        ]
+        for note in self.notes:
+            lines.append(f"  note: {note}")
+        width = len(str(max(self.budgets, default=0)))
+        for g in self.groups:
+            lines.append(
+                f"  {g.group}: before {_fmt(g.max_coefficient_before)}, best with no limit "
+                f"{_fmt(g.unconstrained)} using {g.unconstrained_moves} {self.moves_kind}"
+                + (f" ({g.note})" if g.note else "")
+            )
+            for p in g.points:
+                mark = f"  <- {p.mark}" if p.mark else ""
+                proof = "" if p.proven or p.max_coefficient is None else " (not proven: time limit)"
+                value = "no plan" if p.max_coefficient is None else _fmt(p.max_coefficient, 6)
+                lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
+        return lines
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=SAME_VALUE, abs_tol=1e-12)
+
+
+class _BudgetSolver(GroupSolver):
+    """GroupSolver for a sweep over one move limit: the limit is a row whose bound moves.
+
+    Overrides the three hooks of the minmax search that can use what earlier points proved:
+    the starting plan (the previous budget's plan is feasible under a larger budget), the lower
+    bound (the unconstrained optimum's proven bound holds under any limit) and the staff-only ratio
+    solve (its model stays loaded too).
+    """
+
+    def __init__(self, data: GroupData, row_name: str, known_lower: float, progress: Progress):
+        super().__init__(data, progress)
+        self.row_name = row_name
+        self.budget_row = self.group_model.model.row_names.index(row_name)
+        self.known_lower = known_lower
+        self.warm_plan: Plan | None = None
+        self._ratio: tuple[object, Backend, int] | None = None
+        self.budget = math.inf
+
+    def set_budget(self, budget: int) -> None:
+        self.budget = budget
+        self.backend.set_row_bounds(self.budget_row, -np.inf, float(budget))
+        if self._ratio is not None:
+            _, backend, row = self._ratio
+            backend.set_row_bounds(row, -np.inf, float(budget))
+
+    def starting_plan(self) -> Plan | None:
+        if self.warm_plan is not None:
+            return self.warm_plan
+        return super().starting_plan()
+
+    def lower_bound(self) -> float:
+        return self.known_lower
+
+    def _ratio_solve(self) -> Plan | None:
+        if self._ratio is None:
+            ratio_model = build_group_model(self.data, ratio_form=True)
+            backend = make_backend(ratio_model.model, self.settings.solver)
+            costs = np.zeros(ratio_model.model.num_cols)
+            costs[ratio_model.ratio_col] = 1.0
+            backend.set_objective(costs, maximize=True)
+            row = ratio_model.model.row_names.index(self.row_name)
+            backend.set_row_bounds(row, -np.inf, float(self.budget))
+            self._ratio = (ratio_model, backend, row)
+        ratio_model, backend, _ = self._ratio
+        run = self.search.record(backend.solve(time_limit=self.settings.time_limit, mip_gap=None))
+        if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
+            return None
+        return plan_from_values(ratio_model, run.values)
+
+
+def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
+    if service_moves:
+        home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+        return int(round(float((1.0 - home).sum())))
+    return int(np.maximum(plan.headcount - data.start, 0).sum())
+
+
+def _group_frontier(
+    data: GroupData,
+    unconstrained: GroupSearch,
+    budgets: Sequence[int],
+    service_moves: bool,
+    progress: Progress,
+) -> GroupFrontier:
+    """Sweep the budgets of one group; `data` has no limit of the budgeted kind and `unconstrained`
+    is its optimum."""
+    field = "max_service_moves" if service_moves else "max_staff_moves"
+    row_name = "group_service_moves" if service_moves else "group_staff_moves"
+    kind = "service moves" if service_moves else "staff moves"
+    before = max_coefficient(data, current_plan(data))
+    best_free = unconstrained.objective_value if unconstrained.plan is not None else None
+    moves_free = (
+        _moves(data, unconstrained.plan, service_moves) if unconstrained.plan is not None else 0
+    )
+    free_proven = unconstrained.status is PlanStatus.OPTIMAL
+    note = ""
+    if unconstrained.plan is None:
+        note = "no plan even with no move limit"
+    elif moves_free == 0:
+        note = f"the optimum needs no {kind}: the curve is flat"
+    solver: _BudgetSolver | None = None
+    points: list[tuple[int, float | None, bool, int, float]] = []
+    for number, budget in enumerate(budgets, start=1):
+        started = time.perf_counter()
+        runs = solver.search.solver_runs if solver else 0
+        if unconstrained.plan is None:
+            # No plan with unlimited moves: none within any budget.
+            value, proven = None, unconstrained.status is PlanStatus.INFEASIBLE
+        elif budget >= moves_free:
+            # The unconstrained optimum fits in this budget: it is the answer, with no solve.
+            value, proven = best_free, free_proven
+        else:
+            if solver is None:
+                # Built on first need: moves_free > 0, so the move-limit row exists in the model.
+                limited = with_settings(data, **{field: budget})
+                solver = _BudgetSolver(
+                    limited, row_name, unconstrained.lower_bound or 0.0, progress
+                )
+                runs = 0
+            solver.set_budget(budget)
+            value, proven = _solve_point(solver)
+        done_runs = (solver.search.solver_runs if solver else 0) - runs
+        points.append((budget, value, proven, done_runs, time.perf_counter() - started))
+        progress(
+            f"frontier {data.group}: point {number}/{len(budgets)}, budget {budget}: "
+            f"{_fmt(value, 6)}"
+        )
+
+    marked: list[FrontierPoint] = []
+    for i, (budget, value, proven, runs, seconds) in enumerate(points):
+        following = points[i + 1][1] if i + 1 < len(points) else None
+        marked.append(
+            FrontierPoint(
+                budget=budget,
+                max_coefficient=value,
+                proven=proven,
+                reaches_optimum=value is not None and _same(value, best_free),
+                flat_to_next=value is not None and i + 1 < len(points) and _same(value, following),
+                solver_runs=runs,
+                seconds=seconds,
+            )
+        )
+    return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), note)
+
+
+def _solve_point(solver: _BudgetSolver) -> tuple[float | None, bool]:
+    """Best maximum coefficient under the solver's current budget, and whether it is proven."""
+    solver.search.notes.clear()
+    try:
+        plan, best, _ = solver.minimise_max_coefficient()
+    except _Infeasible:
+        return None, True
+    except _Stopped as stopped:
+        if stopped.plan is None:
+            return None, False
+        solver.warm_plan = stopped.plan
+        return stopped.best, False
+    solver.warm_plan = plan
+    return best, True
+
+
+def frontier(
+    scenario: Scenario,
+    *,
+    group: str | None = None,
+    budgets: Iterable[int] | None = None,
+    service_moves: bool = False,
+    progress: Progress | None = None,
+) -> Frontier:
+    """For each budget of staff moves per group (service moves with `service_moves=True`), the
+    best maximum coefficient each group can reach (the minmax objective, whatever the scenario's).
+
+    budgets: None gives 0 up to the moves the unconstrained optimum needs (about 15-20 points;
+    it is solved first). The scenario's own limit on the budgeted kind of move is replaced by each
+    budget; every other setting holds. Points where extra moves stop helping are marked.
+    """
+    started = time.perf_counter()
+    progress = progress or _quiet
+    if group is not None and group not in scenario.groups:
+        raise InputError(
+            [
+                Problem(
+                    "--group",
+                    "",
+                    group,
+                    f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
+                    "unknown-group",
+                )
+            ]
+        )
+    field = "max_service_moves" if service_moves else "max_staff_moves"
+    notes: list[str] = []
+    settings = scenario.settings
+    if settings.objective is not Objective.MINMAX:
+        notes.append(
+            "the frontier is of the maximum coefficient (minmax), not the balance objective"
+        )
+    if getattr(settings, field) is not None:
+        notes.append(
+            f"the scenario's own {field.replace('_', ' ')} ({getattr(settings, field)}) is replaced "
+            "by each budget"
+        )
+    free_settings = dataclasses.replace(settings, objective=Objective.MINMAX, **{field: None})
+    free = dataclasses.replace(scenario, settings=free_settings)
+    groups = scenario.groups if group is None else (group,)
+    datas = [group_data(free, g) for g in groups]
+
+    # The unconstrained optimum of each group: the end of the default range, the lower bound of
+    # every point, and the answer for every budget at or above its move count.
+    searches: list[GroupSearch] = []
+    for data in datas:
+        progress(f"frontier {data.group}: solving with no move limit")
+        searches.append(search_group(data))
+    if budgets is None:
+        chosen = default_budgets(
+            max((_moves(d, s.plan, service_moves) for d, s in zip(datas, searches, strict=True)
+                 if s.plan is not None), default=0)
+        )  # fmt: skip
+    else:
+        chosen = sorted({int(b) for b in budgets})
+        if not chosen:
+            raise BudgetRangeError("", "give at least one budget")
+        if chosen[0] < 0:
+            raise BudgetRangeError(chosen[0], "budgets must be 0 or more")
+
+    results = [
+        _group_frontier(data, search, chosen, service_moves, progress)
+        for data, search in zip(datas, searches, strict=True)
+    ]
+    return Frontier(
+        scenario=scenario.name,
+        source_path=scenario.source_path,
+        source_sha256=scenario.source_sha256,
+        coefficient=settings.coefficient.value,
+        service_moves=service_moves,
+        budgets=tuple(chosen),
+        groups=tuple(results),
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
+
+
+# The workbook writers live in compare_report.py; they are part of this module's API.
+from planner.compare_report import write_comparison, write_frontier  # noqa: E402
+
+__all__ = [
+    "BudgetRangeError",
+    "Comparison",
+    "Frontier",
+    "FrontierPoint",
+    "GroupFrontier",
+    "Option",
+    "compare_workbooks",
+    "default_budgets",
+    "frontier",
+    "parse_budget_range",
+    "write_comparison",
+    "write_frontier",
+]

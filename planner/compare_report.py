@@ -1,0 +1,589 @@
+"""Workbooks for a comparison of options and for a frontier (openpyxl).
+
+Comparison: `Summary` (one row per option, the difference to its workbook's baseline, and a native
+chart of the maximum coefficient and staff moved per option), `Units` (each unit's coefficient under
+every option side by side), one sheet per option with its plan, and `Inputs` (files and
+fingerprints). Frontier: `Frontier` (one row per group and budget, with a line chart that marks where
+extra moves stop helping), `Curve` (the chart's data, one column per group), `Groups` and `Inputs`.
+
+Every sheet holds Excel tables with frozen headers, number formats and fitted widths. Text from the
+input (names, descriptions, ids) goes through `workbook.put`, so it is never read as a formula;
+infinite coefficients (load with no staff) are written as text, never as a number Excel cannot read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.files import save_workbook, sha256_of
+from planner.result import Result
+from planner.workbook import HEADER_FILL, HEADER_FONT, _fit_widths, _write_header, put
+
+if TYPE_CHECKING:
+    from planner.compare import Comparison, Frontier, Option
+
+COEFFICIENT = "0.000"
+DIFFERENCE = "+0.000;-0.000;0.000"
+WHOLE = "#,##0"
+CHANGE = "+#,##0;-#,##0;0"
+SHARE = "0%"
+LOAD = "#,##0.0"
+SECONDS = "0.00"
+NO_STAFF = "no staff"  # a coefficient with load and no capacity (infinite)
+TABLE_STYLE = "TableStyleMedium2"
+MARK_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
+NOTE_FONT = Font(italic=True)
+WARNING_FONT = Font(bold=True, color="C00000")
+SHEET_NAME_MAX = 31
+# Characters Excel refuses in a sheet name (and the apostrophe it refuses at either end).
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_RESERVED_SHEETS = {"history"}  # Excel keeps this name for itself
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name for `text`: at most 31 characters, none of []:*?/\\, not
+    starting or ending with an apostrophe, unique ignoring case (as Excel compares them).
+    `taken` holds the casefolded names already used and is updated."""
+    base = _SHEET_FORBIDDEN.sub(" ", text)
+    base = re.sub(r"\s+", " ", base).strip().strip("'").strip() or "Option"
+    base = base[:SHEET_NAME_MAX].rstrip().rstrip("'")
+    candidate, count = base, 1
+    while candidate.casefold() in taken or candidate.casefold() in _RESERVED_SHEETS:
+        count += 1
+        suffix = f" ({count})"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _unique(headers: Sequence[str]) -> list[str]:
+    """Table column names must be unique ignoring case: suffix repeats with (2), (3)..."""
+    seen: set[str] = set()
+    result = []
+    for header in headers:
+        text = " ".join(str(header).split()) or "Column"
+        candidate, count = text, 1
+        while candidate.casefold() in seen:
+            count += 1
+            candidate = f"{text} ({count})"
+        seen.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
+def _number(value: float | int | None) -> float | int | None:
+    """A value Excel can store as a number: None for no value, inf and NaN."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def _coefficient(value: float | None) -> float | str | None:
+    """A unit's coefficient: the number, `no staff` when infinite, blank when there is no plan."""
+    if value is not None and math.isinf(value):
+        return NO_STAFF
+    return _number(value)
+
+
+def _write_rows(
+    ws: Worksheet,
+    rows: Sequence[Sequence[object]],
+    formats: Sequence[str | None],
+    *,
+    first_row: int = 2,
+    first_column: int = 1,
+) -> None:
+    for r, row in enumerate(rows, start=first_row):
+        for c, (value, number_format) in enumerate(zip(row, formats, strict=True)):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=first_column + c)
+            put(cell, value)
+            if number_format and not isinstance(value, str):
+                cell.number_format = number_format
+
+
+def _header_at(ws: Worksheet, column: int, headers: Sequence[str]) -> None:
+    """Header cells on row 1 from `column`, styled like every planner workbook."""
+    for offset, header in enumerate(headers):
+        cell = ws.cell(row=1, column=column + offset)
+        put(cell, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+
+
+def _add_table(
+    ws: Worksheet, name: str, first_column: int, columns: int, rows: int, *, first_row: int = 1
+) -> None:
+    """An Excel table over a header row and its data rows. Not added when there are no rows:
+    a table with a header only makes Excel offer to repair the file."""
+    if rows == 0:
+        cell = ws.cell(row=first_row + 1, column=first_column)
+        put(cell, "(none)")
+        cell.font = NOTE_FONT
+        return
+    ref = (
+        f"{get_column_letter(first_column)}{first_row}:"
+        f"{get_column_letter(first_column + columns - 1)}{first_row + rows}"
+    )
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+
+
+def _note(ws: Worksheet, row: int, text: str, font: Font = NOTE_FONT) -> None:
+    cell = ws.cell(row=row, column=1)
+    put(cell, text)
+    cell.font = font
+
+
+def _compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0) -> None:
+    """Wrap the header row and set these columns' widths: long headers over short numbers would
+    otherwise make the table (and its printout) needlessly wide."""
+    for cell in ws[1]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[1].height = height
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _print_wide(ws: Worksheet) -> None:
+    """Print (and convert to PDF) in landscape, one page wide: tables here are wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _show_axes(chart: BarChart | LineChart) -> None:
+    # openpyxl 3.1 leaves <c:delete> unset, which recent Excel reads as "axis deleted".
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+# --- the comparison workbook ------------------------------------------------------------------
+
+SUMMARY_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("Option", "The option: the workbook's baseline or a variant of its Scenarios sheet", None),
+    ("Workbook", "The scenario workbook it comes from", None),
+    ("Sheet", "The sheet of this workbook with the option's plan", None),
+    ("Description", "The variant's description", None),
+    ("Status", "optimal (proven), feasible (a limit stopped the proof) or infeasible", None),
+    ("Coefficient", "count: services per employee; hours: hours needed / hours available", None),
+    ("Objective", "minmax: smallest maximum coefficient; balance: smallest total deviation", None),
+    ("Max coefficient before", "The largest unit coefficient now", COEFFICIENT),
+    ("Max coefficient after", "The largest unit coefficient after the plan", COEFFICIENT),
+    ("Change", "After minus before (negative: the worst-loaded unit is relieved)", DIFFERENCE),
+    ("Staff moved", "Employees who change unit (new hires not counted)", WHOLE),
+    ("New hires", "Headcount the option adds from outside", WHOLE),
+    ("Services moved", "Services that change unit", "#,##0.##"),
+    (
+        "Difference to baseline",
+        "Max coefficient after minus the baseline's of the same workbook (negative: better "
+        "balanced); blank when the coefficients are measured differently",
+        DIFFERENCE,
+    ),
+    ("Staff moved vs baseline", "Staff moved minus the baseline's", CHANGE),
+    ("Services moved vs baseline", "Services moved minus the baseline's", "+#,##0.##;-#,##0.##;0"),
+    ("Checks passed", "The plan passed every independent check", None),
+    ("Seconds", "Time to solve the option", SECONDS),
+    ("Notes", "Why a group has no plan, and what the solver said", None),
+)
+
+
+def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[object]:
+    result = option.result
+    before, after = result.max_coefficient_before, result.max_coefficient_after
+    change = None
+    if after is not None and math.isfinite(before) and math.isfinite(after):
+        change = after - before
+    return [
+        option.label,
+        Path(option.source).name,
+        sheet,
+        option.description,
+        result.status.value,
+        result.coefficient.value,
+        result.objective.value,
+        _number(before),
+        _number(after),
+        change,
+        result.staff_moved,
+        option.new_hires,
+        result.services_moved,
+        comparison.difference(option),
+        comparison.staff_difference(option),
+        comparison.services_difference(option),
+        "yes" if result.checks_passed else "no",
+        round(result.seconds, 3),
+        "; ".join(option.notes),
+    ]
+
+
+def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
+    """Bars: maximum coefficient before and after per option; line (right axis): staff moved."""
+    headers = [c[0] for c in SUMMARY_COLUMNS]
+    last = options + 1
+    categories = Reference(ws, min_col=1, min_row=2, max_row=last)
+    bars = BarChart()
+    bars.type = "col"
+    bars.grouping = "clustered"
+    bars.title = "Maximum coefficient and staff moved per option"
+    bars.y_axis.title = "Maximum coefficient"
+    for header in ("Max coefficient before", "Max coefficient after"):
+        column = headers.index(header) + 1
+        values = Reference(ws, min_col=column, min_row=1, max_row=last)
+        bars.series.append(Series(values, title_from_data=True))
+    bars.set_categories(categories)
+    _show_axes(bars)
+    staff = LineChart()
+    column = headers.index("Staff moved") + 1
+    staff.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
+    staff.set_categories(categories)
+    staff.y_axis.axId = 200  # a second value axis, on the right
+    staff.y_axis.title = "Staff moved"
+    staff.y_axis.crosses = "max"
+    staff.y_axis.majorGridlines = None
+    staff.series[0].marker = Marker(symbol="circle", size=7)
+    staff.series[0].smooth = False  # counts between options: no curve through them
+    staff.y_axis.delete = False  # its x axis is the bars' (shown once)
+    bars += staff
+    bars.width = max(18.0, 3.0 * options)
+    bars.height = 9.0
+    bars.legend.position = "b"
+    ws.add_chart(bars, anchor)
+
+
+def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str]) -> None:
+    headers = [c[0] for c in SUMMARY_COLUMNS]
+    _write_header(ws, headers, [c[1] for c in SUMMARY_COLUMNS])
+    ws.freeze_panes = "B2"  # the option name stays in view while scrolling right
+    rows = [
+        _summary_row(comparison, option, sheet)
+        for option, sheet in zip(comparison.options, sheets, strict=True)
+    ]
+    _write_rows(ws, rows, [c[2] for c in SUMMARY_COLUMNS])
+    _add_table(ws, "SummaryTable", 1, len(headers), len(rows))
+    _fit_widths(ws, {1: 16})
+    _compact_header(ws, {c: 12.0 for c in range(5, len(headers))} | {4: 36.0, len(headers): 40.0})
+    for letter in ("D", get_column_letter(len(headers))):  # descriptions and notes: wrap them
+        for cell in ws[letter][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    row = len(rows) + 3
+    if comparison.interrupted:
+        _note(
+            ws,
+            row,
+            f"Interrupted (Ctrl-C): {len(comparison.options)} of {comparison.planned} options were "
+            "solved; the others were not run.",
+            WARNING_FONT,
+        )
+        row += 1
+    _note(
+        ws,
+        row,
+        "Difference to baseline: maximum coefficient after the plan minus that of the baseline of "
+        "the same workbook; negative means better balanced.",
+    )
+    if rows:
+        _comparison_chart(ws, len(rows), f"A{row + 2}")
+    _print_wide(ws)
+
+
+def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
+    """Each unit's coefficient under every option, side by side."""
+    options = comparison.options
+    before_of: list[Option] = [o for o in options if o.is_baseline]
+    several = len(comparison.sources) > 1
+    before_headers = [f"Before ({Path(o.source).stem})" if several else "Before" for o in before_of]
+    headers = _unique(["Unit ID", "Name", "Level", "Group", *before_headers]
+                      + [o.label for o in options])  # fmt: skip
+    comments = ["", "", "", ""]
+    comments += ["Coefficient now (the baseline's before the plan)"] * len(before_of)
+    comments += ["Coefficient after this option's plan"] * len(options)
+    _write_header(ws, headers, comments)
+    ws.freeze_panes = "C2"
+
+    # Rows: every unit of every option, in the order first met (the workbooks usually share ids).
+    units: dict[str, tuple[str, str, str]] = {}
+    for option in options:
+        for u in option.result.units:
+            units.setdefault(u.unit_id, (u.name, u.level, u.group))
+    coefficient: list[dict[str, tuple[float, float | None]]] = [
+        {u.unit_id: (u.coefficient_before, u.coefficient_after) for u in o.result.units}
+        for o in options
+    ]
+    position = {id(o): i for i, o in enumerate(options)}
+    rows = []
+    for unit_id, (name, level, group) in units.items():
+        row: list[object] = [unit_id, name, level, group]
+        for o in before_of:
+            figures = coefficient[position[id(o)]].get(unit_id)
+            row.append(_coefficient(figures[0]) if figures else None)
+        for i in range(len(options)):
+            figures = coefficient[i].get(unit_id)
+            row.append(_coefficient(figures[1]) if figures else None)
+        rows.append(row)
+    formats = [None] * 4 + [COEFFICIENT] * (len(before_of) + len(options))
+    _write_rows(ws, rows, formats)
+    _add_table(ws, "UnitsByOption", 1, len(headers), len(rows))
+    _fit_widths(ws, {2: 20})
+
+
+UNIT_HEADERS = (
+    "Unit ID", "Name", "Level", "Group", "Employees before", "Employees after", "Change",
+    "New hires", "Coefficient before", "Coefficient after",
+)  # fmt: skip
+UNIT_FORMATS = (None, None, None, None, WHOLE, WHOLE, CHANGE, WHOLE, COEFFICIENT, COEFFICIENT)
+TRANSFER_HEADERS = ("From", "To", "Skill", "Employees")
+TRANSFER_FORMATS = (None, None, None, WHOLE)
+
+
+def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
+    """An option's plan: units before and after, transfers and reassignments, side by side."""
+    hired: dict[str, int] = {}
+    for staff in result.staff:
+        hired[staff.unit_id] = hired.get(staff.unit_id, 0) + staff.hired
+    unit_rows = [
+        [
+            u.unit_id, u.name, u.level, u.group, u.employees_before, u.employees_after,
+            u.employees_after - u.employees_before, hired.get(u.unit_id, 0),
+            _coefficient(u.coefficient_before), _coefficient(u.coefficient_after),
+        ]
+        for u in result.units
+    ]  # fmt: skip
+    transfer_rows = [[t.source, t.target, t.skill, t.employees] for t in result.transfers]
+    names = {s.service_id: s.name for s in result.scenario.services}
+    load_unit = "services" if result.coefficient.value == "count" else "hours per year"
+    reassignment_headers = ("Service ID", "Service", "From", "To", "Share", f"Load ({load_unit})")
+    reassignment_rows = [
+        [r.service_id, names.get(r.service_id, ""), r.source, r.target, r.share, r.load]
+        for r in result.reassignments
+    ]
+    blocks = (
+        (f"Option{number}Units", UNIT_HEADERS, UNIT_FORMATS, unit_rows),
+        (f"Option{number}Transfers", TRANSFER_HEADERS, TRANSFER_FORMATS, transfer_rows),
+        (
+            f"Option{number}Reassignments",
+            reassignment_headers,
+            (None, None, None, None, SHARE, LOAD),
+            reassignment_rows,
+        ),
+    )
+    column = 1
+    for name, headers, formats, rows in blocks:
+        _header_at(ws, column, headers)
+        _write_rows(ws, rows, formats, first_column=column)
+        _add_table(ws, name, column, len(headers), len(rows))
+        column += len(headers) + 1  # one empty column between tables
+    ws.freeze_panes = "A2"
+    _fit_widths(ws)
+
+
+def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
+    headers = ["Workbook", "File", "SHA-256", "Options solved"]
+    _write_header(
+        ws,
+        headers,
+        ["Number of the workbook", "Path as given", "Fingerprint of the file read", ""],
+    )
+    rows = []
+    for index, source in enumerate(comparison.sources):
+        solved = [o for o in comparison.options if o.workbook == index]
+        fingerprint = next((o.result.scenario.source_sha256 for o in solved), None)
+        if fingerprint is None and Path(source).is_file():
+            fingerprint = sha256_of(source)
+        rows.append([index + 1, source, fingerprint or "", len(solved)])
+    _write_rows(ws, rows, [WHOLE, None, None, WHOLE])
+    _add_table(ws, "InputsTable", 1, len(headers), len(rows))
+    _fit_widths(ws)
+
+
+def comparison_workbook(comparison: Comparison) -> Workbook:
+    """The comparison as an openpyxl Workbook (not saved)."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    taken = {"summary", "units", "inputs"}
+    several = len(comparison.sources) > 1
+    sheets = [
+        sheet_title(f"{o.workbook + 1} {o.name}" if several else o.name, taken)
+        for o in comparison.options
+    ]
+    _write_summary(summary, comparison, sheets)
+    _units_by_option(workbook.create_sheet("Units"), comparison)
+    for number, (option, sheet) in enumerate(zip(comparison.options, sheets, strict=True), 1):
+        _option_sheet(workbook.create_sheet(sheet), number, option.result)
+    _inputs_sheet(workbook.create_sheet("Inputs"), comparison)
+    return workbook
+
+
+def write_comparison(
+    comparison: Comparison,
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write the comparison workbook atomically (never over one of `inputs`); returns its path."""
+    return save_workbook(comparison_workbook(comparison), path, inputs=inputs)
+
+
+# --- the frontier workbook --------------------------------------------------------------------
+
+
+def _frontier_chart(ws: Worksheet, frontier: Frontier, curve: Worksheet, anchor: str) -> None:
+    """Budget against best maximum coefficient, one line per group; the points where extra moves
+    stop helping get a large diamond."""
+    chart = LineChart()
+    chart.title = f"Best maximum coefficient per budget of {frontier.moves_kind}"
+    chart.y_axis.title = "Best maximum coefficient"
+    chart.x_axis.title = f"Budget ({frontier.moves_kind} per group)"
+    last = len(frontier.budgets) + 1
+    for index, group in enumerate(frontier.groups, start=2):
+        series = Series(
+            Reference(curve, min_col=index, min_row=1, max_row=last), title_from_data=True
+        )
+        series.marker = Marker(symbol="circle", size=5)
+        series.smooth = False
+        for i, point in enumerate(group.points):
+            if point.stops_helping:
+                series.dPt.append(DataPoint(idx=i, marker=Marker(symbol="diamond", size=10)))
+        chart.series.append(series)
+    chart.set_categories(Reference(curve, min_col=1, min_row=2, max_row=last))
+    _show_axes(chart)
+    chart.width = 20.0
+    chart.height = 10.0
+    chart.legend.position = "b"
+    ws.add_chart(chart, anchor)
+
+
+FRONTIER_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("Group", "Pool inside which staff and services may move", None),
+    ("Budget", "Most moves of the budgeted kind allowed in the group", WHOLE),
+    (
+        "Best max coefficient",
+        "Smallest maximum coefficient reachable within the budget",
+        COEFFICIENT,
+    ),
+    ("Change from budget 0", "Best max coefficient minus that at the smallest budget", DIFFERENCE),
+    ("Stops helping", "yes: more moves do not lower the maximum (see Why)", None),
+    ("Why", "optimum reached: no budget does better; or: the next budget does no better", None),
+    ("Proven", "no: a time limit stopped the search and the value is the best plan's", None),
+    ("Solver runs", "Solver calls for this point (0: known from earlier points)", WHOLE),
+    ("Seconds", "Time for this point", "0.000"),
+)
+
+
+def frontier_workbook(frontier: Frontier) -> Workbook:
+    """The frontier as an openpyxl Workbook (not saved)."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Frontier"
+    headers = [c[0] for c in FRONTIER_COLUMNS]
+    headers[1] = f"Budget ({frontier.moves_kind})"
+    _write_header(ws, headers, [c[1] for c in FRONTIER_COLUMNS])
+    rows = []
+    for group in frontier.groups:
+        first = group.points[0].max_coefficient if group.points else None
+        for point in group.points:
+            value = point.max_coefficient
+            change = None if value is None or first is None else value - first
+            rows.append([
+                group.group, point.budget, _number(value), _number(change),
+                "yes" if point.stops_helping else "no", point.mark,
+                "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
+            ])  # fmt: skip
+    _write_rows(ws, rows, [c[2] for c in FRONTIER_COLUMNS])
+    for r, row in enumerate(rows, start=2):
+        if row[4] == "yes":
+            for c in range(1, len(headers) + 1):
+                ws.cell(row=r, column=c).fill = MARK_FILL
+    _add_table(ws, "FrontierTable", 1, len(headers), len(rows))
+    _fit_widths(ws, {1: 12})
+    _compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
+    row = len(rows) + 3
+    for note in frontier.notes:
+        _note(ws, row, f"Note: {note}")
+        row += 1
+
+    curve = workbook.create_sheet("Curve")
+    curve_headers = _unique(
+        [f"Budget ({frontier.moves_kind})", *(g.group for g in frontier.groups)]
+    )
+    _write_header(
+        curve,
+        curve_headers,
+        ["Most moves allowed per group"]
+        + ["Best max coefficient of the group"] * len(frontier.groups),
+    )
+    curve_rows = []
+    for i, budget in enumerate(frontier.budgets):
+        curve_rows.append(
+            [budget, *(_number(g.points[i].max_coefficient) for g in frontier.groups)]
+        )
+    _write_rows(curve, curve_rows, [WHOLE] + [COEFFICIENT] * len(frontier.groups))
+    _add_table(curve, "CurveTable", 1, len(curve_headers), len(curve_rows))
+    _fit_widths(curve)
+    if curve_rows and frontier.groups:
+        _frontier_chart(ws, frontier, curve, f"{get_column_letter(len(headers) + 2)}2")
+    _print_wide(ws)
+
+    groups = workbook.create_sheet("Groups")
+    group_headers = [
+        "Group", "Max coefficient before", "Best with no limit",
+        f"{frontier.moves_kind.capitalize()} it needs", "First budget reaching it", "Note",
+    ]  # fmt: skip
+    _write_header(groups, group_headers, [""] * len(group_headers))
+    group_rows = [
+        [
+            g.group, _coefficient(g.max_coefficient_before), _number(g.unconstrained),
+            g.unconstrained_moves, g.first_optimal_budget, g.note,
+        ]
+        for g in frontier.groups
+    ]  # fmt: skip
+    _write_rows(groups, group_rows, [None, COEFFICIENT, COEFFICIENT, WHOLE, WHOLE, None])
+    _add_table(groups, "GroupsTable", 1, len(group_headers), len(group_rows))
+    _fit_widths(groups)
+
+    inputs = workbook.create_sheet("Inputs")
+    _write_header(inputs, ["Item", "Value"], ["", ""])
+    items = [
+        ["Scenario", frontier.scenario],
+        ["File", frontier.source_path or ""],
+        ["SHA-256", frontier.source_sha256 or ""],
+        ["Coefficient", frontier.coefficient],
+        ["Budget counts", f"{frontier.moves_kind} per group"],
+        ["Budgets", ", ".join(str(b) for b in frontier.budgets)],
+        ["Seconds", round(frontier.seconds, 3)],
+    ]
+    _write_rows(inputs, items, [None, None])
+    _add_table(inputs, "InputsTable", 1, 2, len(items))
+    _fit_widths(inputs)
+    return workbook
+
+
+def write_frontier(
+    frontier: Frontier,
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write the frontier workbook atomically (never over one of `inputs`); returns its path."""
+    return save_workbook(frontier_workbook(frontier), path, inputs=inputs)
