@@ -369,12 +369,17 @@ def build_group_model(
             raise ValueError("the ratio form needs services that cannot move")
         ratio_col = model.add_col("r", 0.0, 1e12)
 
-    # Load rows: load <= t * capacity, scaled by the unit's hours per FTE.
+    # Load rows: load <= t * capacity. Each row is divided by the most load its cell could carry,
+    # so that its coefficients are at most 1 whatever the unit of measure: the solver's absolute
+    # feasibility tolerance (1e-7) is then a relative tolerance on t far below the 1e-6 to which t*
+    # is certified. (Scaling by hours per FTE instead let a cell of 0.003 FTE accept t 3e-4 too low.)
     fixed_load = data.fixed_load()
-    # Each load row is divided by its unit's hours per FTE (1 in count mode) so that coefficients
-    # are O(1); a unit with no hours keeps scale 1 and has no capacity.
-    row_scale = np.where(data.hours_per_fte > 0, data.hours_per_fte, 1.0)
-    capacity = data.capacity_per_employee / row_scale
+    cell_scale = fixed_load.copy()
+    for members in classes:
+        s = members[0]
+        for u in data.eligible[s]:
+            cell_scale[u, data.service_skill[s]] += data.weight[s] * len(members)
+    cell_scale = np.where(cell_scale > 0, cell_scale, 1.0)
     movable_terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
     for members, cols in zip(classes, x_cols, strict=True):
         s = members[0]
@@ -382,33 +387,43 @@ def build_group_model(
         for u, col in zip(data.eligible[s], cols, strict=True):
             entry = movable_terms.setdefault((u, k), ([], []))
             entry[0].append(int(col))
-            entry[1].append(float(data.weight[s] / row_scale[u]))
+            entry[1].append(float(data.weight[s] / cell_scale[u, k]))
     threshold = data.upper_bound_t() if t is None else t
     load_rows, load_n, load_capacity = [], [], []
     for u, unit in enumerate(data.units):
         for k, skill in enumerate(data.skills):
             cols, values = movable_terms.get((u, k), ([], []))
-            fixed = fixed_load[u, k] / row_scale[u]
+            fixed = fixed_load[u, k] / cell_scale[u, k]
+            capacity = data.capacity_per_employee[u] / cell_scale[u, k]
             if not cols and fixed_load[u, k] <= 0:
                 continue
             name = f"load[{unit.unit_id},{skill}]"
             if ratio_form:
                 row = model.add_row(
-                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity[u]], -np.inf, 0.0
+                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0
                 )
             else:
                 row = model.add_row(
                     name,
                     [*cols, int(n_col[u, k])],
-                    [*values, -threshold * capacity[u]],
+                    [*values, -threshold * capacity],
                     -np.inf,
                     -fixed,
                 )
             load_rows.append(row)
             load_n.append(int(n_col[u, k]))
-            load_capacity.append(float(capacity[u]))
+            load_capacity.append(float(capacity))
 
-    # Staff: conservation per skill, unit totals, moves.
+    # Unit totals hold whether or not staff may move: a unit already outside its Min/Max with
+    # moves switched off has no plan, and must be reported as such rather than verified as broken.
+    for u, unit in enumerate(data.units):
+        lower = float(unit.min_employees)
+        upper = np.inf if unit.max_employees is None else float(unit.max_employees)
+        if lower > 0 or upper < np.inf:
+            cols = [int(c) for c in n_col[u]]
+            model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper)
+
+    # Staff: conservation per skill, moves.
     if staff_can_move:
         for k, skill in enumerate(data.skills):
             model.add_row(
@@ -416,11 +431,6 @@ def build_group_model(
                 float(total[k]), float(total[k]),
             )  # fmt: skip
         for u, unit in enumerate(data.units):
-            cols = [int(c) for c in n_col[u]]
-            lower = float(unit.min_employees)
-            upper = np.inf if unit.max_employees is None else float(unit.max_employees)
-            if lower > 0 or upper < np.inf:
-                model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper)
             for k, skill in enumerate(data.skills):
                 if p_col[u, k] >= 0:
                     model.add_row(
@@ -470,9 +480,15 @@ def build_group_model(
 
 
 def balance_scale(data: GroupData) -> float:
-    """Hours per FTE that deviations are measured in, the same for the whole group."""
-    positive = data.hours_per_fte[data.hours_per_fte > 0]
-    return float(positive.mean()) if positive.size else 1.0
+    """The unit deviations are measured in inside the model: the mean load of a loaded cell, so
+    that deviation rows are O(1) whatever the unit of measure (services or hours)."""
+    loaded = data.weight[data.weight > 0]
+    if loaded.size == 0:
+        return 1.0
+    cells = len(
+        {(int(u), int(k)) for u, k in zip(data.service_unit, data.service_skill, strict=True)}
+    )
+    return float(loaded.sum() / max(cells, 1))
 
 
 def _add_balance_rows(

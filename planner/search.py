@@ -24,7 +24,7 @@ import numpy as np
 
 from planner.domain import Objective
 from planner.errors import SolverError
-from planner.model import GroupData, GroupModel, build_group_model
+from planner.model import GroupData, GroupModel, balance_scale, build_group_model
 from planner.solvers import Backend, RunStatus, SolverRun, make_backend
 
 RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
@@ -97,12 +97,10 @@ def max_coefficient(data: GroupData, plan: Plan) -> float:
 
 
 def total_deviation(data: GroupData, plan: Plan, means: np.ndarray) -> float:
-    """Sum over cells of |load - mean x capacity|, in the group's balance unit (model.py)."""
-    from planner.model import balance_scale
-
+    """Sum over cells of |load - mean x capacity|, in load units (services or staff hours)."""
     capacity = plan.headcount * data.capacity_per_employee[:, None]
     deviation = np.abs(plan_load(data, plan) - means[None, :] * capacity)
-    return float(deviation.sum() / balance_scale(data))
+    return float(deviation.sum())
 
 
 def skill_means(data: GroupData) -> np.ndarray:
@@ -266,13 +264,14 @@ class GroupSolver:
                 if value < best:
                     plan, best = found, value
                 else:
-                    # The solver accepted t only within its feasibility tolerance: the exact plan is
-                    # no better than `best`. Treat t as the bound, and say so in the notes.
-                    lower = max(lower, min(t, best))
-                    self.search.notes.append(
+                    # The solver accepted t only within its feasibility tolerance: its plan is no
+                    # better than `best`. That proves nothing about plans below t, so the search
+                    # stops here and the plan is reported as feasible, with the bracket as its gap.
+                    raise _Stopped(
                         f"at t={t:.9g} the solver's plan was no better than {best:.9g} "
-                        "(solver tolerance); t taken as the lower bound"
-                    )
+                        "(solver tolerance); optimality not proven",
+                        plan, best, lower,
+                    )  # fmt: skip
             self.progress(f"group {data.group}: t in [{lower:.6g}, {best:.6g}]")
         return plan, best, lower
 
@@ -350,11 +349,12 @@ class GroupSolver:
             return self._stopped(_Stopped("the time limit ran out before any plan was found"))
         first = plan_from_values(self.group_model, run.values)
         deviation = total_deviation(data, first, means)
-        bound = run.bound if run.bound is not None else deviation
+        bound = deviation if run.bound is None else run.bound * balance_scale(data)
         cols = self.group_model.deviation_cols.tolist()
+        scaled = deviation / balance_scale(data)  # the model measures deviation in this unit
         self.backend.add_row(
             "deviation_at_optimum", cols, [1.0] * len(cols), -np.inf,
-            deviation * (1 + RELATIVE_TOLERANCE) + 1e-9,
+            scaled * (1 + RELATIVE_TOLERANCE) + 1e-9,
         )  # fmt: skip
         moved_plan, status, gap = self.fewest_moves(first)
         search.plan = moved_plan
