@@ -26,13 +26,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 import openpyxl
 import openpyxl.xml
 from defusedxml.common import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 from planner.cells import is_blank
 from planner.errors import Problem, Severity
@@ -168,58 +168,91 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
     return b"macroEnabled" in content_types or any(n.endswith("vbaProject.bin") for n in names)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+class _SheetScan:
+    """Expat handlers that note merged ranges, formulas without a cached value and the last row
+    holding anything, building no objects per cell (a sheet may have a million rows).
 
+    A DOCTYPE or entity declaration raises, as in defusedxml (Excel never writes one).
+    """
 
-def _row_of(coordinate: str) -> int:
-    return coordinate_from_string(coordinate)[1]
+    def __init__(self) -> None:
+        self.merged: list[str] = []
+        self.formulas: set[str] = set()
+        self.last_row = 0
+        self._row = 0
+        self._last_reference = ""
+        self._tags: dict[str, str] = {}
+        self._cell: str | None = None
+        self._has_formula = False
+        self._has_value = False
+        self._text_target = ""
+
+    def _finish_cell(self) -> None:
+        if self._cell is not None:
+            if self._has_formula and not self._has_value:
+                self.formulas.add(self._cell)
+            if self._has_formula or self._has_value:
+                self.last_row = max(self.last_row, self._row)
+        self._cell = None
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        # Called for every element of the sheet: kept lean (no coordinate parsing per cell).
+        tag = self._tags.get(name)
+        if tag is None:
+            tag = self._tags[name] = name.rsplit(":", 1)[-1]
+        self._text_target = ""
+        if tag == "c":
+            self._finish_cell()
+            reference = attributes.get("r")
+            if reference is None:  # optional in the format: the cell follows the previous one
+                previous = self._last_reference
+                column = column_index_from_string(previous.rstrip("0123456789")) if previous else 0
+                reference = f"{get_column_letter(column + 1)}{self._row}"
+            self._cell = self._last_reference = reference
+            self._has_formula = self._has_value = False
+        elif tag == "v":
+            self._text_target = "v"
+        elif tag == "f":
+            self._has_formula = True
+        elif tag == "is":
+            self._has_value = True
+        elif tag == "row":
+            self._finish_cell()
+            self._row = int(attributes.get("r") or self._row + 1)
+            self._last_reference = ""
+        elif tag == "mergeCell" and attributes.get("ref"):
+            self.merged.append(attributes["ref"])
+
+    def text(self, data: str) -> None:
+        if self._text_target == "v" and data.strip():
+            self._has_value = True
+
+    @staticmethod
+    def forbidden(*_: object) -> None:
+        raise DefusedXmlException("DTD or entity declaration in a worksheet")
 
 
 def _scan_sheet_xml(stream: io.BufferedIOBase) -> tuple[tuple[str, ...], frozenset[str], int]:
     """Merged ranges, formulas without a cached value, and the last row holding anything.
 
     openpyxl's read-only mode exposes neither merges nor "formula with no saved result" (it reads
-    as blank), so the sheet XML is streamed once more with defusedxml, clearing rows as it goes.
+    as blank), so the sheet XML is streamed once more with a bare expat parser (fast: no element
+    objects) that refuses DTDs and entities as defusedxml does.
     """
-    merged: list[str] = []
-    formulas: set[str] = set()
-    last_row = 0
-    row_number = 0
-    column_number = 0
-    sheet_data = None
-    for event, element in iterparse(stream, events=("start", "end")):
-        tag = _local(element.tag)
-        if event == "start":
-            if tag == "row":
-                row_number = int(element.get("r") or row_number + 1)
-                column_number = 0
-            elif tag == "sheetData":
-                sheet_data = element
-            continue
-        if tag == "c":
-            reference = element.get("r")
-            if reference:
-                letters, row_number = coordinate_from_string(reference)
-                column_number = openpyxl.utils.column_index_from_string(letters)
-            else:
-                column_number += 1
-                reference = f"{get_column_letter(column_number)}{row_number}"
-            children = {_local(child.tag): child for child in element}
-            value = children.get("v")
-            has_value = (value is not None and (value.text or "") != "") or "is" in children
-            if "f" in children and not has_value:
-                formulas.add(reference)
-            if has_value or "f" in children:
-                last_row = max(last_row, row_number)
-        elif tag == "row":
-            # Drop each finished row so that memory stays flat on sheets of a million rows.
-            element.clear()
-            if sheet_data is not None:
-                sheet_data.remove(element)
-        elif tag == "mergeCell" and element.get("ref"):
-            merged.append(element.get("ref"))
-    return tuple(merged), frozenset(formulas), last_row
+    scan = _SheetScan()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.CharacterDataHandler = scan.text
+    parser.StartDoctypeDeclHandler = scan.forbidden
+    parser.EntityDeclHandler = scan.forbidden
+    parser.UnparsedEntityDeclHandler = scan.forbidden
+    parser.ExternalEntityRefHandler = scan.forbidden
+    parser.buffer_text = True
+    while chunk := stream.read(1 << 20):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    scan._finish_cell()
+    return tuple(scan.merged), frozenset(scan.formulas), scan.last_row
 
 
 class Workbook:
@@ -291,6 +324,23 @@ def _numbered_rows(ws, last_content_row: int) -> Iterator[tuple[int, tuple]]:
     yield from enumerate(ws.iter_rows(min_row=1, max_row=last_content_row), start=1)
 
 
+def _read_bounded(path: Path, name: str) -> bytes:
+    """The file's bytes, read-only and in chunks (read(n) would reserve n bytes up front)."""
+    chunks: list[bytes] = []
+    total = 0
+    with open(path, "rb") as stream:  # read-only: the input is never opened for writing
+        while chunk := stream.read(1 << 20):
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise _refuse(
+                    name,
+                    f"the file is more than the {MAX_FILE_BYTES:,} bytes accepted",
+                    "file-too-large",
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def open_workbook(path: str | os.PathLike[str]) -> Workbook:
     """Open a workbook for reading after the safety checks; raise Refused with the reason."""
     file_path = Path(path)
@@ -310,8 +360,7 @@ def open_workbook(path: str | os.PathLike[str]) -> Workbook:
             "file-too-large",
         )
     try:
-        with open(file_path, "rb") as stream:  # read-only: the input is never opened for writing
-            data = stream.read(MAX_FILE_BYTES + 1)
+        data = _read_bounded(file_path, name)
     except OSError as error:
         raise _refuse(name, f"cannot be read: {error.strerror}", "unreadable") from None
     _sniff(name, data)
