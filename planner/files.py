@@ -39,6 +39,12 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def _read_only(path: Path) -> bool:
+    # No write permission bit at all means "marked read-only", even for a superuser whom
+    # os.access would let through.
+    return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
+
+
 def _output_mode(target: Path) -> int:
     if target.exists():
         return target.stat().st_mode & 0o777
@@ -72,7 +78,7 @@ def save_workbook(
         raise OutputError(f"cannot write {target}: it is a folder, not a file")
     # os.replace would silently swap a read-only file on POSIX; a planner who made it read-only
     # meant it to be kept.
-    if target.exists() and not os.access(target, os.W_OK):
+    if target.exists() and _read_only(target):
         raise OutputError(f"cannot write {target}: the file is read-only")
 
     try:

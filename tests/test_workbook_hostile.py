@@ -1,0 +1,70 @@
+"""Hostile and damaged files are refused (or read) within a time and memory bound."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from corpus.base import base_workbook, rewrite_member, sheet_part
+from corpus.cases import CASES
+
+from planner.validate import validate_workbook
+
+HOSTILE = {"entity bomb", "external entity", "zip bomb declared", "zip bomb ratio", "xlsm read without macros"}  # fmt: skip
+
+
+def _measured(path: Path):
+    """validate_workbook(path) with its wall time (s) and peak Python memory (MB)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        report = validate_workbook(path)
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    return report, elapsed, peak
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in HOSTILE], ids=lambda c: c.name)
+def test_hostile_file_bounded(case, tmp_path: Path) -> None:
+    """Entity bombs, external entities, zip bombs and macro workbooks are handled in under 2 s
+    (traced) and 50 MB: nothing is expanded or inflated before it is refused."""
+    report, elapsed, peak = _measured(case.build(tmp_path))
+    assert sorted((p.code, p.location) for p in report.problems) == sorted(case.errors)
+    assert elapsed < 2.0
+    assert peak < 50
+
+
+def test_million_row_sheet_bounded(tmp_path: Path) -> None:
+    """A sheet declaring A1:XFD1048576 and holding a million formatted empty rows reads the four
+    real units within 20 s (traced) and 64 MB."""
+    path = tmp_path / "million.xlsx"
+    base_workbook().save(path)
+
+    def add_rows(xml: str) -> str:
+        rows = "".join(f'<row r="{n}"><c r="A{n}" s="0"/></row>' for n in range(6, 1_048_577))
+        xml = xml.replace('ref="A1:L5"', 'ref="A1:XFD1048576"')
+        return xml.replace("</sheetData>", rows + "</sheetData>")
+
+    rewrite_member(path, sheet_part(path, "Units"), add_rows)
+    report, elapsed, peak = _measured(path)
+    assert report.problems == ()
+    assert [u.unit_id for u in report.scenario.units] == ["D01", "D02", "D03", "D04"]
+    assert elapsed < 20
+    assert peak < 64
+
+
+def test_cell_at_the_last_column_and_row(tmp_path: Path) -> None:
+    """A stray value at XFD1048576 costs little and is named: it sits far below the table."""
+    workbook = base_workbook()
+    workbook["Units"]["XFD1048576"] = "x"
+    path = tmp_path / "corner.xlsx"
+    workbook.save(path)
+    report, elapsed, peak = _measured(path)
+    assert [(p.code, p.location) for p in report.problems] == [("far-below", "Units")]
+    assert "row 1048576" in str(report.problems[0])
+    assert elapsed < 5
+    assert peak < 64
