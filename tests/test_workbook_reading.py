@@ -5,11 +5,11 @@ from __future__ import annotations
 import builtins
 import hashlib
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from corpus.base import base_workbook, rewrite_member, set_cached_value, sheet_part
+from corpus.examples import content
 from openpyxl.styles import PatternFill
 
 from planner.domain import (
@@ -29,21 +29,6 @@ def _save(workbook, folder: Path, name: str = "scenario.xlsx") -> Path:
     path = folder / name
     workbook.save(path)
     return path
-
-
-def _content(scenario: Scenario) -> Scenario:
-    """A scenario without what depends on the file (name, source, rows, warnings)."""
-    return replace(
-        scenario,
-        name="",
-        source_path=None,
-        source_sha256=None,
-        warnings=(),
-        units=tuple(replace(u, row=None) for u in scenario.units),
-        staff=tuple(replace(c, row=None) for c in scenario.staff),
-        services=tuple(replace(s, row=None) for s in scenario.services),
-        variants=tuple(replace(v, row=None, settings=dict(v.settings)) for v in scenario.variants),
-    )
 
 
 @pytest.fixture
@@ -178,7 +163,7 @@ def test_columns_in_another_order(tmp_path: Path, base_scenario: Scenario) -> No
     units["G1"] = "MIN_EMPLOYEES"
     units["H1"] = "  max  employees "
     scenario = read_scenario(_save(workbook, tmp_path))
-    assert _content(scenario) == _content(base_scenario)
+    assert content(scenario) == content(base_scenario)
 
 
 def test_headers_under_a_title(tmp_path: Path, base_scenario: Scenario) -> None:
@@ -187,7 +172,7 @@ def test_headers_under_a_title(tmp_path: Path, base_scenario: Scenario) -> None:
     workbook["Units"].insert_rows(1, 2)
     workbook["Units"]["A1"] = "West Kazakhstan units, 2024"
     scenario = read_scenario(_save(workbook, tmp_path))
-    assert _content(scenario) == _content(base_scenario)
+    assert content(scenario) == content(base_scenario)
     assert [(w.code, w.location) for w in scenario.warnings] == [("header-row-moved", "Units!A3")]
     assert scenario.unit("D01").row == 4
 
@@ -212,7 +197,7 @@ def test_ten_thousand_blank_formatted_rows(tmp_path: Path, base_scenario: Scenar
     started = time.perf_counter()
     scenario = read_scenario(path)
     assert time.perf_counter() - started < 2.0
-    assert _content(scenario) == _content(base_scenario)
+    assert content(scenario) == content(base_scenario)
 
 
 def test_wrong_dimension_does_not_drop_rows(tmp_path: Path) -> None:

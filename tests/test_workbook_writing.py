@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 import openpyxl
 import pytest
+from corpus.examples import EXAMPLE, content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,59 +32,11 @@ from planner.validate import validate_workbook
 from planner.workbook import read_scenario, write_scenario, write_template
 
 
-def _content(scenario: Scenario) -> Scenario:
-    """A scenario without what depends on the file (name, source, rows, warnings)."""
-    return replace(
-        scenario,
-        name="",
-        source_path=None,
-        source_sha256=None,
-        warnings=(),
-        units=tuple(replace(u, row=None) for u in scenario.units),
-        staff=tuple(replace(c, row=None) for c in scenario.staff),
-        services=tuple(replace(s, row=None) for s in scenario.services),
-        variants=tuple(replace(v, row=None, settings=dict(v.settings)) for v in scenario.variants),
-    )
-
-
-EXAMPLE = Scenario(
-    name="example",
-    units=(
-        Unit("D01", "Agriculture", "department", None, "regional", 2, 20, 3, False, 0.8, 1776.0),
-        Unit("D02", "Finance", "department", "D01", "regional", 0, None, None, True, 1.0, None),
-        Unit("Ақжайық", "Ақжайық ауданы", "district", None, "districts"),
-    ),
-    staff=(
-        StaffCell("D01", "general", 7),
-        StaffCell("D01", "legal", 3),
-        StaffCell("D02", "general", 0),
-        StaffCell("Ақжайық", "жер", 5),
-    ),
-    services=(
-        Service("S01", "D01", "Farm subsidy", "general", 1200.5, 12.25, 0.626, True, ("D01", "D02")),
-        Service("S02", "D02", "=HYPERLINK(\"http://x\")", "legal", 3.0, None, 0.0, False),
-        Service("S03", "Ақжайық", "+cmd", "жер", 40.0, 5.0),
-    ),
-    settings=Settings(
-        objective=Objective.BALANCE, max_staff_moves=4, mip_gap=0.01, solver=SolverName.CBC
-    ),
-    variants=(
-        Variant(
-            "hire", "Two new", MappingProxyType({"max_staff_moves": None, "time_limit": 30.0}),
-            (Hire("D01", 2), Hire("D02", 1, "legal")),
-            (ServiceAdjustment("S01", 1.5), ServiceAdjustment("skill:жер", 0.75)),
-            (ServiceAdjustment("*", 0.7),), ("D02",),
-        ),
-        Variant("=1+1", "@SUM(A1)"),
-    ),
-)  # fmt: skip
-
-
 def test_example_round_trip(tmp_path: Path) -> None:
     """write_scenario then read_scenario gives back the same scenario, Cyrillic, zero-headcount
     staff cells, formula-looking names and variant overrides included."""
     path = write_scenario(EXAMPLE, tmp_path / "example.xlsx")
-    assert _content(read_scenario(path)) == _content(EXAMPLE)
+    assert content(read_scenario(path)) == content(EXAMPLE)
 
 
 def test_general_only_staff_goes_in_units_employees(tmp_path: Path) -> None:
@@ -98,7 +51,7 @@ def test_general_only_staff_goes_in_units_employees(tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(path)
     assert "Staff" not in workbook.sheetnames
     assert [c.value for c in workbook["Units"][1]][5] == "Employees"
-    assert _content(read_scenario(path)) == _content(scenario)
+    assert content(read_scenario(path)) == content(scenario)
 
 
 def test_no_input_text_becomes_a_formula(tmp_path: Path) -> None:
@@ -308,7 +261,7 @@ def test_any_scenario_round_trips(tmp_path: Path, scenario: Scenario) -> None:
     """For generated scenarios (odd ids, formula-like text, floats, caps lifted by variants),
     read_scenario(write_scenario(s)) equals s except name, source, rows and warnings."""
     path = write_scenario(scenario, tmp_path / "generated.xlsx")
-    assert _content(read_scenario(path)) == _content(scenario)
+    assert content(read_scenario(path)) == content(scenario)
 
 
 def test_round_trip_keeps_hours_mode(tmp_path: Path) -> None:
@@ -319,5 +272,5 @@ def test_round_trip_keeps_hours_mode(tmp_path: Path) -> None:
         services=tuple(replace(s, minutes=s.minutes or 1.0) for s in EXAMPLE.services),
     )
     path = write_scenario(scenario, tmp_path / "hours.xlsx")
-    assert _content(read_scenario(path)) == _content(scenario)
+    assert content(read_scenario(path)) == content(scenario)
     assert re.search(r"hours", str(read_scenario(path).settings.coefficient))
