@@ -354,7 +354,7 @@ class Frontier:
     source_sha256: str | None
     coefficient: str
     service_moves: bool  # the budget counts service moves (else staff moves)
-    budgets: tuple[int, ...]
+    budgets: tuple[int, ...] | None  # as given; None: each group its own default range
     groups: tuple[GroupFrontier, ...]
     seconds: float
     notes: tuple[str, ...] = ()
@@ -378,8 +378,8 @@ class Frontier:
         ]
         for note in self.notes:
             lines.append(f"  note: {note}")
-        width = len(str(max(self.budgets, default=0)))
         for g in self.groups:
+            width = len(str(max((p.budget for p in g.points), default=0)))
             lines.append(
                 f"  {g.group}: before {_fmt(g.max_coefficient_before)}, best with no limit "
                 f"{_fmt(g.unconstrained)} using {g.unconstrained_moves} {self.moves_kind}"
@@ -551,8 +551,8 @@ def frontier(
     """For each budget of staff moves per group (service moves with `service_moves=True`), the
     best maximum coefficient each group can reach (the minmax objective, whatever the scenario's).
 
-    budgets: None gives 0 up to the moves the unconstrained optimum needs (about 15-20 points;
-    it is solved first). The scenario's own limit on the budgeted kind of move is replaced by each
+    budgets: None gives each group 0 up to the moves its unconstrained optimum needs (every budget
+    up to 20, else about 16 evenly spaced points; the unconstrained problem is solved first). The scenario's own limit on the budgeted kind of move is replaced by each
     budget; every other setting holds. Points where extra moves stop helping are marked.
     """
     started = time.perf_counter()
@@ -592,29 +592,29 @@ def frontier(
     for data in datas:
         progress(f"frontier {data.group}: solving with no move limit")
         searches.append(search_group(data))
-    if budgets is None:
-        chosen = default_budgets(
-            max((_moves(d, s.plan, service_moves) for d, s in zip(datas, searches, strict=True)
-                 if s.plan is not None), default=0)
-        )  # fmt: skip
-    else:
+    chosen: list[int] | None = None
+    if budgets is not None:
         chosen = sorted({int(b) for b in budgets})
         if not chosen:
             raise BudgetRangeError("", "give at least one budget")
         if chosen[0] < 0:
             raise BudgetRangeError(chosen[0], "budgets must be 0 or more")
 
-    results = [
-        _group_frontier(data, search, chosen, service_moves, progress)
-        for data, search in zip(datas, searches, strict=True)
-    ]
+    results = []
+    for data, search in zip(datas, searches, strict=True):
+        # By default each group gets its own range: groups differ by orders of magnitude in the
+        # moves their optimum needs, and one shared range would give the small ones two points.
+        own = chosen
+        if own is None:
+            own = default_budgets(_moves(data, search.plan, service_moves) if search.plan else 0)
+        results.append(_group_frontier(data, search, own, service_moves, progress))
     return Frontier(
         scenario=scenario.name,
         source_path=scenario.source_path,
         source_sha256=scenario.source_sha256,
         coefficient=settings.coefficient.value,
         service_moves=service_moves,
-        budgets=tuple(chosen),
+        budgets=None if chosen is None else tuple(chosen),
         groups=tuple(results),
         seconds=time.perf_counter() - started,
         notes=tuple(notes),

@@ -4,7 +4,7 @@ Comparison: `Summary` (one row per option, the difference to its workbook's base
 chart of the maximum coefficient and staff moved per option), `Units` (each unit's coefficient under
 every option side by side), one sheet per option with its plan, and `Inputs` (files and
 fingerprints). Frontier: `Frontier` (one row per group and budget, with a line chart that marks where
-extra moves stop helping), `Curve` (the chart's data, one column per group), `Groups` and `Inputs`.
+extra moves stop helping: one line chart per group), `Groups` and `Inputs`.
 
 Every sheet holds Excel tables with frozen headers, number formats and fitted widths. Text from the
 input (names, descriptions, ids) goes through `workbook.put`, so it is never read as a formula;
@@ -448,29 +448,36 @@ def write_comparison(
 # --- the frontier workbook --------------------------------------------------------------------
 
 
-def _frontier_chart(ws: Worksheet, frontier: Frontier, curve: Worksheet, anchor: str) -> None:
-    """Budget against best maximum coefficient, one line per group; the points where extra moves
-    stop helping get a large diamond."""
+CHART_ROWS = 17  # rows between the tops of stacked charts (a 7.5 cm chart spans about 15)
+
+
+def _frontier_chart(
+    ws: Worksheet, title: str, moves_kind: str, rows: range, points: Sequence[object], anchor: str
+) -> None:
+    """One group's curve from its rows of the Frontier table: budget against best maximum
+    coefficient; the points where extra moves stop helping get a large diamond."""
     chart = LineChart()
-    chart.title = f"Best maximum coefficient per budget of {frontier.moves_kind}"
+    chart.title = title
     chart.y_axis.title = "Best maximum coefficient"
-    chart.x_axis.title = f"Budget ({frontier.moves_kind} per group)"
-    last = len(frontier.budgets) + 1
-    for index, group in enumerate(frontier.groups, start=2):
-        series = Series(
-            Reference(curve, min_col=index, min_row=1, max_row=last), title_from_data=True
-        )
-        series.marker = Marker(symbol="circle", size=5)
-        series.smooth = False
-        for i, point in enumerate(group.points):
-            if point.stops_helping:
-                series.dPt.append(DataPoint(idx=i, marker=Marker(symbol="diamond", size=10)))
-        chart.series.append(series)
-    chart.set_categories(Reference(curve, min_col=1, min_row=2, max_row=last))
+    chart.x_axis.title = f"Budget ({moves_kind} per group)"
+    values = Reference(ws, min_col=3, min_row=rows.start, max_row=rows.stop - 1)
+    series = Series(values, title="Best maximum coefficient")
+    series.marker = Marker(symbol="circle", size=5)
+    series.smooth = False  # a smoothed line would invent values between budgets
+    for i, point in enumerate(points):
+        if point.stops_helping:
+            series.dPt.append(DataPoint(idx=i, marker=Marker(symbol="diamond", size=11)))
+    chart.series.append(series)
+    chart.set_categories(Reference(ws, min_col=2, min_row=rows.start, max_row=rows.stop - 1))
+    finite = [p.max_coefficient for p in points if p.max_coefficient is not None]
+    if finite and min(finite) > 0:
+        # Start the axis a little below the curve, not at 0: the shape is the point of the chart.
+        low, high = min(finite), max(finite)
+        chart.y_axis.scaling.min = max(0.0, math.floor((low - 0.1 * (high - low)) * 20) / 20)
     _show_axes(chart)
-    chart.width = 20.0
-    chart.height = 10.0
-    chart.legend.position = "b"
+    chart.legend = None  # one series: the title says what it is
+    chart.width = 18.0
+    chart.height = 7.5
     ws.add_chart(chart, anchor)
 
 
@@ -482,7 +489,7 @@ FRONTIER_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
         "Smallest maximum coefficient reachable within the budget",
         COEFFICIENT,
     ),
-    ("Change from budget 0", "Best max coefficient minus that at the smallest budget", DIFFERENCE),
+    ("Change", "Best max coefficient minus that at the group's smallest budget", DIFFERENCE),
     ("Stops helping", "yes: more moves do not lower the maximum (see Why)", None),
     ("Why", "optimum reached: no budget does better; or: the next budget does no better", None),
     ("Proven", "no: a time limit stopped the search and the value is the best plan's", None),
@@ -523,26 +530,21 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         _note(ws, row, f"Note: {note}")
         row += 1
 
-    curve = workbook.create_sheet("Curve")
-    curve_headers = _unique(
-        [f"Budget ({frontier.moves_kind})", *(g.group for g in frontier.groups)]
-    )
-    _write_header(
-        curve,
-        curve_headers,
-        ["Most moves allowed per group"]
-        + ["Best max coefficient of the group"] * len(frontier.groups),
-    )
-    curve_rows = []
-    for i, budget in enumerate(frontier.budgets):
-        curve_rows.append(
-            [budget, *(_number(g.points[i].max_coefficient) for g in frontier.groups)]
-        )
-    _write_rows(curve, curve_rows, [WHOLE] + [COEFFICIENT] * len(frontier.groups))
-    _add_table(curve, "CurveTable", 1, len(curve_headers), len(curve_rows))
-    _fit_widths(curve)
-    if curve_rows and frontier.groups:
-        _frontier_chart(ws, frontier, curve, f"{get_column_letter(len(headers) + 2)}2")
+    # One chart per group: each group has its own budgets (its own range by default).
+    chart_column = get_column_letter(len(headers) + 2)
+    first_row = 2
+    for index, group in enumerate(frontier.groups):
+        rows_of_group = range(first_row, first_row + len(group.points))
+        first_row += len(group.points)
+        if group.points:
+            _frontier_chart(
+                ws,
+                group.group,
+                frontier.moves_kind,
+                rows_of_group,
+                group.points,
+                f"{chart_column}{2 + index * CHART_ROWS}",
+            )
     _print_wide(ws)
 
     groups = workbook.create_sheet("Groups")
@@ -570,7 +572,12 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         ["SHA-256", frontier.source_sha256 or ""],
         ["Coefficient", frontier.coefficient],
         ["Budget counts", f"{frontier.moves_kind} per group"],
-        ["Budgets", ", ".join(str(b) for b in frontier.budgets)],
+        [
+            "Budgets",
+            "each group: 0 up to the moves its unconstrained optimum needs"
+            if frontier.budgets is None
+            else ", ".join(str(b) for b in frontier.budgets),
+        ],
         ["Seconds", round(frontier.seconds, 3)],
     ]
     _write_rows(inputs, items, [None, None])
