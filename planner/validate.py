@@ -9,6 +9,8 @@ the records. The Scenario is returned only when there is no error; warnings neve
 from __future__ import annotations
 
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -674,6 +676,15 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
         problems.errors.append(refused.problem)
     except DefusedXmlException:
         problems.error("", "", None, f"{name}: {XML_REFUSED}", "unsafe-xml")
+    except (zlib.error, zipfile.BadZipFile, EOFError) as error:
+        # A part of the zip cannot be unpacked: damaged in transfer or cut short.
+        problems.error(
+            "",
+            "",
+            None,
+            f"{name}: the file is damaged (a part of it cannot be unpacked: {error})",
+            "not-xlsx",
+        )
     except Exception as error:  # noqa: BLE001 - any damage in a stranger's file is a Problem
         reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         problems.error(

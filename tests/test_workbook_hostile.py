@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import random
 import threading
 import time
 import tracemalloc
@@ -13,6 +14,7 @@ import pytest
 from corpus.base import base_workbook, rewrite_member, sheet_part
 from corpus.cases import CASES
 
+from planner import validate, xlsx
 from planner.validate import validate_workbook
 
 HOSTILE = {"entity bomb", "external entity", "zip bomb declared", "zip bomb ratio", "xlsm read without macros"}  # fmt: skip
@@ -103,3 +105,55 @@ def test_cell_at_the_last_column_and_row(tmp_path: Path) -> None:
     assert "row 1048576" in str(report.problems[0])
     assert elapsed < 5
     assert peak < 64
+
+
+def test_too_many_rows_refused(tmp_path: Path, monkeypatch) -> None:
+    """A sheet with more data rows than the bound is refused by name (bound lowered to 3 here)."""
+    monkeypatch.setattr(xlsx, "MAX_DATA_ROWS", 3)
+    path = tmp_path / "long.xlsx"
+    base_workbook().save(path)
+    report = validate_workbook(path)
+    assert ("sheet-too-large", "Units") in [(p.code, p.location) for p in report.problems]
+    assert "more than" in str(report.problems[0])
+
+
+def test_too_large_file_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    """A file above the size bound is refused from its size alone (bound lowered here)."""
+    monkeypatch.setattr(xlsx, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.xlsx"
+    base_workbook().save(path)
+    (problem,) = validate_workbook(path).problems
+    assert (problem.code, problem.location) == ("file-too-large", "workbook")
+    assert "big.xlsx: the file is" in str(problem)
+
+
+def test_unexpected_failure_becomes_a_problem(tmp_path: Path, monkeypatch) -> None:
+    """Whatever goes wrong inside reading is reported as a Problem naming the file, not raised."""
+    path = tmp_path / "odd.xlsx"
+    base_workbook().save(path)
+
+    def broken(book, problems):
+        raise KeyError("xl/sharedStrings.xml")
+
+    monkeypatch.setattr(validate, "_build", broken)
+    (problem,) = validate_workbook(path).problems
+    assert problem.code == "unreadable"
+    assert "odd.xlsx: the file could not be read as an Excel workbook: KeyError" in str(problem)
+
+
+def test_damaged_bytes_never_raise(tmp_path: Path) -> None:
+    """Sixty copies of a workbook with random bytes overwritten each give a Report (valid or
+    with problems), never an exception."""
+    path = tmp_path / "base.xlsx"
+    base_workbook().save(path)
+    original = path.read_bytes()
+    generator = random.Random(20240601)
+    for attempt in range(60):
+        damaged = bytearray(original)
+        for _ in range(generator.randint(1, 8)):
+            damaged[generator.randrange(len(damaged))] = generator.randrange(256)
+        target = tmp_path / f"damaged{attempt}.xlsx"
+        target.write_bytes(bytes(damaged))
+        report = validate_workbook(target)
+        assert report.ok == (report.scenario is not None)
+        assert all(p.code and p.expected for p in report.problems)
