@@ -57,7 +57,7 @@ from planner.tables import (
     require_columns,
 )
 from planner.variants import read_variants
-from planner.xlsx import XML_REFUSED, Refused, macro_warning, open_workbook
+from planner.xlsx import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
 
 __all__ = ["Report", "validate_workbook"]
 
@@ -91,7 +91,7 @@ class Report:
 # --- the sheets -------------------------------------------------------------------------------
 
 
-def _find_sheets(book, problems: Problems) -> dict[str, str]:
+def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
     known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
@@ -114,14 +114,13 @@ def _find_sheets(book, problems: Problems) -> dict[str, str]:
     return found
 
 
-def _read_settings(table: Table | None, problems: Problems) -> tuple[Settings, dict[str, str]]:
-    """The Settings sheet as a Settings object, and the Value cell of each setting given."""
+def _read_settings(table: Table | None, problems: Problems) -> Settings:
+    """The Settings sheet as a Settings object (defaults for what it leaves out)."""
     values: dict[str, Any] = {}
-    value_cells: dict[str, str] = {}
     if table is None:
-        return Settings(), value_cells
+        return Settings()
     if not require_columns(table, ("setting", "value"), SETTINGS, problems):
-        return Settings(), value_cells
+        return Settings()
     seen: dict[str, str] = {}
     for row_number, cells in table.rows:
         name_cell = table.coordinate("setting", row_number)
@@ -163,11 +162,10 @@ def _read_settings(table: Table | None, problems: Problems) -> tuple[Settings, d
             )
             continue
         seen[setting.field] = f"{table.sheet}!{name_cell}"
-        value_cells[setting.field] = value_cell
         value = read_setting_value(problems, table.sheet, value_cell, value_entry, setting)
         if value is not INVALID and value is not INHERIT:
             values[setting.field] = value
-    return Settings(**values), value_cells
+    return Settings(**values)
 
 
 def _read_units(
@@ -347,9 +345,7 @@ def _read_services(
                 unit_id=unit_id or "",
                 name=record.get("name") or "",
                 skill=skill,
-                volume=float(
-                    record.get("volume", 1.0) if record.get("volume") is not None else 1.0
-                ),
+                volume=float(_or(record.get("volume"), 1.0)),
                 minutes=None if record.get("minutes") is None else float(record.get("minutes")),
                 digital_share=float(record.get("digitalshare") or 0.0),
                 movable=bool(record.get("movable") or False),
@@ -406,7 +402,6 @@ def _check_hours_mode(
     service_records: dict[str, Record],
     units_sheet: str,
     services_sheet: str,
-    settings_cells: dict[str, str],
     problems: Problems,
 ) -> None:
     """In hours mode every unit needs Hours per FTE (its own or the default) and every service
@@ -453,7 +448,8 @@ def _check_hours_mode(
             )
 
 
-def _build(book, problems: Problems) -> Scenario | None:
+def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
+    """Every sheet read and checked; the Scenario when no error was found."""
     sheets = _find_sheets(book, problems)
     raw = {key: book.read_sheet(title) for key, title in sheets.items()}
     if all(not sheet.rows for sheet in raw.values()) and all(
@@ -523,7 +519,7 @@ def _build(book, problems: Problems) -> Scenario | None:
     if not require_columns(services_table, ("serviceid", "unitid"), SERVICES, problems):
         return None
 
-    settings, settings_cells = _read_settings(tables["settings"], problems)
+    settings = _read_settings(tables["settings"], problems)
     unit_records, units, groups = _read_units(units_table, problems, staff_sheet)
     _check_parents(unit_records, units, units_table.sheet, problems)
     unit_groups = {r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records}
@@ -594,7 +590,6 @@ def _build(book, problems: Problems) -> Scenario | None:
         service_records,
         units_table.sheet,
         services_table.sheet,
-        settings_cells,
         problems,
     )
     if problems.errors:
@@ -610,7 +605,7 @@ def _build(book, problems: Problems) -> Scenario | None:
             max_employees=r.get("maxemployees"),
             max_moves=r.get("maxmoves"),
             locked=bool(r.get("locked") or False),
-            service_share=float(1.0 if r.get("serviceshare") is None else r.get("serviceshare")),
+            service_share=float(_or(r.get("serviceshare"), 1.0)),
             hours_per_fte=None if r.get("hoursperfte") is None else float(r.get("hoursperfte")),
             row=r.row,
         )
@@ -628,7 +623,13 @@ def _build(book, problems: Problems) -> Scenario | None:
     )
 
 
+def _or(value: Any, default: Any) -> Any:
+    """`value`, or `default` when the cell was blank (None); 0 stays 0."""
+    return default if value is None else value
+
+
 def _quiet_whole(value: object) -> int | None:
+    """A whole number when the cell holds one, else None (for a column that is only compared)."""
     try:
         return int(parse_number(value, "", whole=True)) if not is_blank(value) else None
     except CellError:

@@ -32,7 +32,6 @@ import openpyxl
 import openpyxl.xml
 from defusedxml.common import DefusedXmlException
 from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.cell import range_boundaries
 
 from planner.cells import is_blank
 from planner.errors import Problem, Severity
@@ -255,7 +254,7 @@ def _scan_sheet_xml(stream: io.BufferedIOBase) -> tuple[tuple[str, ...], frozens
     return tuple(scan.merged), frozenset(scan.formulas), scan.last_row
 
 
-class Workbook:
+class OpenedWorkbook:
     """An opened, checked workbook; read its sheets with `read_sheet`. Use as a context manager."""
 
     def __init__(self, path: Path, data: bytes, macros: bool) -> None:
@@ -267,7 +266,7 @@ class Workbook:
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False
         )
 
-    def __enter__(self) -> Workbook:
+    def __enter__(self) -> OpenedWorkbook:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -341,7 +340,7 @@ def _read_bounded(path: Path, name: str) -> bytes:
     return b"".join(chunks)
 
 
-def open_workbook(path: str | os.PathLike[str]) -> Workbook:
+def open_workbook(path: str | os.PathLike[str]) -> OpenedWorkbook:
     """Open a workbook for reading after the safety checks; raise Refused with the reason."""
     file_path = Path(path)
     name = file_path.name or str(file_path)
@@ -372,7 +371,7 @@ def open_workbook(path: str | os.PathLike[str]) -> Workbook:
             name, "the file is damaged or truncated: it is not a complete .xlsx", "not-xlsx"
         ) from None
     try:
-        return Workbook(file_path, data, macros)
+        return OpenedWorkbook(file_path, data, macros)
     except DefusedXmlException:
         raise _refuse(name, XML_REFUSED, "unsafe-xml") from None
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
@@ -397,8 +396,7 @@ __all__ = [
     "MAX_BLANK_RUN",
     "RawSheet",
     "Refused",
-    "Workbook",
+    "OpenedWorkbook",
     "macro_warning",
     "open_workbook",
-    "range_boundaries",
 ]
