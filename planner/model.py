@@ -380,14 +380,7 @@ def build_group_model(
         for u in data.eligible[s]:
             cell_scale[u, data.service_skill[s]] += data.weight[s] * len(members)
     cell_scale = np.where(cell_scale > 0, cell_scale, 1.0)
-    movable_terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    for members, cols in zip(classes, x_cols, strict=True):
-        s = members[0]
-        k = int(data.service_skill[s])
-        for u, col in zip(data.eligible[s], cols, strict=True):
-            entry = movable_terms.setdefault((u, k), ([], []))
-            entry[0].append(int(col))
-            entry[1].append(float(data.weight[s] / cell_scale[u, k]))
+    movable_terms = _movable_load_terms(data, classes, x_cols, cell_scale)
     threshold = data.upper_bound_t() if t is None else t
     load_rows, load_n, load_capacity = [], [], []
     for u, unit in enumerate(data.units):
@@ -479,6 +472,21 @@ def build_group_model(
     )
 
 
+def _movable_load_terms(
+    data: GroupData, classes: list[np.ndarray], x_cols: list[np.ndarray], scale: np.ndarray
+) -> dict[tuple[int, int], tuple[list[int], list[float]]]:
+    """Per cell (u, k): the class columns that may bring load there and their weights / scale."""
+    terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+    for members, cols in zip(classes, x_cols, strict=True):
+        s = members[0]
+        k = int(data.service_skill[s])
+        for u, col in zip(data.eligible[s], cols, strict=True):
+            entry = terms.setdefault((u, k), ([], []))
+            entry[0].append(int(col))
+            entry[1].append(float(data.weight[s] / scale[u, k]))
+    return terms
+
+
 def balance_scale(data: GroupData) -> float:
     """The unit deviations are measured in inside the model: the mean load of a loaded cell, so
     that deviation rows are O(1) whatever the unit of measure (services or hours)."""
@@ -502,14 +510,8 @@ def _add_balance_rows(
     """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group."""
     scale = balance_scale(data)
     fixed_load = data.fixed_load()
-    terms: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    for members, cols in zip(classes, x_cols, strict=True):
-        s = members[0]
-        k = int(data.service_skill[s])
-        for u, col in zip(data.eligible[s], cols, strict=True):
-            entry = terms.setdefault((u, k), ([], []))
-            entry[0].append(int(col))
-            entry[1].append(float(data.weight[s] / scale))
+    scales = np.full((len(data.units), len(data.skills)), scale)
+    terms = _movable_load_terms(data, classes, x_cols, scales)
     deviation: list[int] = []
     for u, unit in enumerate(data.units):
         capacity = data.capacity_per_employee[u] / scale

@@ -119,13 +119,8 @@ class Backend:
     ) -> int:
         return self.model.add_row(name, cols, values, lower, upper)
 
-    def solve(
-        self,
-        *,
-        time_limit: float | None = None,
-        mip_gap: float | None = None,
-        integral_objective: bool = False,
-    ) -> SolverRun:
+    def solve(self, **options) -> SolverRun:
+        """Solve with `time_limit`, `mip_gap` and `integral_objective` (see HighsBackend.solve)."""
         raise NotImplementedError
 
     def _accept(self, status: RunStatus, values, objective, bound, seconds, detail) -> SolverRun:
