@@ -68,6 +68,12 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def _fmt3(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "inf" if math.isinf(value) else f"{value:.3f}"
+
+
 # --- comparing options -------------------------------------------------------------------------
 
 
@@ -141,6 +147,31 @@ class Comparison:
         if baseline is None:
             return None
         return option.result.services_moved - baseline.result.services_moved
+
+    def markdown_table(self) -> list[str]:
+        """The headline figures as a Markdown table (for a README or a report)."""
+
+        def cell(text: object) -> str:
+            return str(text).replace("|", "\\|").replace("\n", " ")
+
+        lines = [
+            "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
+            "| Staff moved | New hires | Services moved |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for option in self.options:
+            result = option.result
+            difference = self.difference(option)
+            versus = ""
+            if not option.is_baseline and difference is not None:
+                versus = "0.000" if abs(difference) < 5e-4 else f"{difference:+.3f}"
+            lines.append(
+                f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
+                f"| {_fmt3(result.max_coefficient_before)} | {_fmt3(result.max_coefficient_after)} "
+                f"| {versus} | {result.staff_moved} | {option.new_hires} "
+                f"| {result.services_moved:g} |"
+            )
+        return lines
 
     def summary_lines(self) -> list[str]:
         """One line per option for the terminal: status, maximum coefficient before -> after,

@@ -1,7 +1,8 @@
 """Workbooks for a comparison of options and for a frontier (openpyxl).
 
 Comparison: `Summary` (one row per option, the difference to its workbook's baseline, and a native
-chart of the maximum coefficient and staff moved per option), `Units` (each unit's coefficient under
+chart of the maximum coefficient and staff moved per option), `Groups` (the same per group),
+`Units` (each unit's coefficient under
 every option side by side), one sheet per option with its plan, and `Inputs` (files and
 fingerprints). Frontier: `Frontier` (one row per group and budget, with a line chart that marks where
 extra moves stop helping: one line chart per group), `Groups` and `Inputs`.
@@ -241,7 +242,10 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     """Bars: maximum coefficient before and after per option; line (right axis): staff moved."""
     headers = [c[0] for c in SUMMARY_COLUMNS]
     last = options + 1
-    categories = Reference(ws, min_col=1, min_row=2, max_row=last)
+    # Categories from the Sheet column: unique, at most 31 characters, and without the workbook
+    # name that labels carry when several are compared, so the axis labels stay readable.
+    sheet_column = headers.index("Sheet") + 1
+    categories = Reference(ws, min_col=sheet_column, min_row=2, max_row=last)
     bars = BarChart()
     bars.type = "col"
     bars.grouping = "clustered"
@@ -266,7 +270,7 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     staff.y_axis.delete = False  # its x axis is the bars' (shown once)
     bars += staff
     bars.width = max(18.0, 3.0 * options)
-    bars.height = 9.0
+    bars.height = 11.0
     bars.legend.position = "b"
     ws.add_chart(bars, anchor)
 
@@ -283,9 +287,19 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     _add_table(ws, "SummaryTable", 1, len(headers), len(rows))
     _fit_widths(ws, {1: 16})
     _compact_header(ws, {c: 12.0 for c in range(5, len(headers))} | {4: 36.0, len(headers): 40.0})
-    for letter in ("D", get_column_letter(len(headers))):  # descriptions and notes: wrap them
-        for cell in ws[letter][1:]:
+    wrapped = {4: 36.0, len(headers): 40.0}  # descriptions and notes: wrap them
+    for r in range(2, len(rows) + 2):
+        lines = 1
+        for column, width in wrapped.items():
+            cell = ws.cell(row=r, column=column)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, math.ceil(len(str(cell.value or "")) / (width * 1.1)))
+        for column in range(1, len(headers) + 1):
+            if column not in wrapped:
+                ws.cell(row=r, column=column).alignment = Alignment(vertical="top")
+        if lines > 1:
+            # Neither openpyxl nor LibreOffice's import grows a row for wrapped text: set it.
+            ws.row_dimensions[r].height = 15.0 * lines
     row = len(rows) + 3
     if comparison.interrupted:
         _note(
@@ -305,6 +319,55 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     if rows:
         _comparison_chart(ws, len(rows), f"A{row + 2}")
     _print_wide(ws)
+
+
+GROUP_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("Option", "The option (as on the Summary sheet)", None),
+    ("Group", "Pool inside which staff and services may move", None),
+    ("Status", "optimal, feasible or infeasible, for this group", None),
+    ("Max coefficient before", "The group's largest unit coefficient now", COEFFICIENT),
+    ("Max coefficient after", "The group's largest unit coefficient after the plan", COEFFICIENT),
+    (
+        "Difference to baseline",
+        "Max coefficient after minus the same group's under the baseline of the same workbook",
+        DIFFERENCE,
+    ),
+    ("Staff moved", "Employees who change unit within the group", WHOLE),
+    ("Services moved", "Services that change unit within the group", "#,##0.##"),
+)
+
+
+def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
+    """Each group's figures under every option: the overall maximum is one group's; the other
+    groups' gains show here."""
+    headers = [c[0] for c in GROUP_COLUMNS]
+    _write_header(ws, headers, [c[1] for c in GROUP_COLUMNS])
+    ws.freeze_panes = "C2"
+    rows = []
+    for option in comparison.options:
+        baseline = comparison.baseline(option)
+        base_groups = {g.group: g for g in baseline.result.groups} if baseline else {}
+        comparable = baseline is not None and (
+            baseline.result.coefficient is option.result.coefficient
+        )
+        for g in option.result.groups:
+            base = base_groups.get(g.group)
+            difference = None
+            if (
+                comparable
+                and base is not None
+                and g.max_coefficient_after is not None
+                and base.max_coefficient_after is not None
+            ):
+                difference = _number(g.max_coefficient_after - base.max_coefficient_after)
+            rows.append([
+                option.label, g.group, g.status.value, _number(g.max_coefficient_before),
+                _number(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
+            ])  # fmt: skip
+    _write_rows(ws, rows, [c[2] for c in GROUP_COLUMNS])
+    _add_table(ws, "GroupsByOption", 1, len(headers), len(rows))
+    _fit_widths(ws, {1: 16})
+    _compact_header(ws, {c: 12.0 for c in range(3, len(headers) + 1)})
 
 
 def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
@@ -421,13 +484,14 @@ def comparison_workbook(comparison: Comparison) -> Workbook:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
-    taken = {"summary", "units", "inputs"}
+    taken = {"summary", "groups", "units", "inputs"}
     several = len(comparison.sources) > 1
     sheets = [
         sheet_title(f"{o.workbook + 1} {o.name}" if several else o.name, taken)
         for o in comparison.options
     ]
     _write_summary(summary, comparison, sheets)
+    _groups_by_option(workbook.create_sheet("Groups"), comparison)
     _units_by_option(workbook.create_sheet("Units"), comparison)
     for number, (option, sheet) in enumerate(zip(comparison.options, sheets, strict=True), 1):
         _option_sheet(workbook.create_sheet(sheet), number, option.result)

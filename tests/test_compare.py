@@ -171,7 +171,8 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
     path, comparison, out = small
     book = load_workbook(out)
     assert book.sheetnames == [
-        "Summary", "Units", "baseline", "staff only", "services only", "limit 1", "Inputs",
+        "Summary", "Groups", "Units", "baseline", "staff only", "services only", "limit 1",
+        "Inputs",
     ]  # fmt: skip
     summary = book["Summary"]
     col = columns(summary)
@@ -294,7 +295,7 @@ def test_two_workbooks_are_options_of_one_comparison(small, tmp_path):
     assert comparison.baseline(comparison.options[5]) is second_baseline
     assert second_baseline.result.max_coefficient_after == pytest.approx(1.5)
     book = load_workbook(write_comparison(comparison, tmp_path / "two.xlsx"))
-    assert book.sheetnames[2:8] == [
+    assert book.sheetnames[3:9] == [
         "1 baseline", "1 staff only", "1 services only", "1 limit 1", "2 baseline", "2 staff only",
     ]  # fmt: skip
     assert book["Units"]["E1"].value == "Before (two-units)"
