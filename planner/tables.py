@@ -8,6 +8,7 @@ case. Problems are collected, never raised, so that one pass reports everything.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,10 +51,19 @@ class Problems:
         self.warnings: list[Problem] = []
 
     def error(self, sheet: str, cell: str, value: object, expected: str, code: str) -> None:
-        self.errors.append(Problem(sheet, cell, value, expected, code, Severity.ERROR))
+        self.errors.append(Problem(sheet, cell, _shown(value), expected, code, Severity.ERROR))
 
     def warn(self, sheet: str, cell: str, value: object, expected: str, code: str) -> None:
-        self.warnings.append(Problem(sheet, cell, value, expected, code, Severity.WARNING))
+        self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
+
+
+def _shown(value: object) -> object:
+    """The value found as a planner would read it: dates as 2024-01-05, not datetime(...)."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
 
 
 # --- tables: a sheet's header row and data rows -----------------------------------------------

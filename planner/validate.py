@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml.common import DefusedXmlException
+from openpyxl.utils.cell import coordinate_from_string
 
-from planner.cells import CellError, clean_text, is_blank, parse_number, parse_text
+from planner.cells import CellError, clean_text, is_blank, parse_id, parse_number, parse_text
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
@@ -546,11 +547,14 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     totals: dict[str, int] = {}
     for cell in staff:
         totals[cell.unit_id] = totals.get(cell.unit_id, 0) + cell.employees
+    # Units whose headcount is unknown (an Employees cell could not be read): no warnings about
+    # their headcount, which would only echo the error.
+    unsure = _units_with_unread_headcount(unit_records, staff_table, staff_sheet, problems)
 
     for record in unit_records:
         unit_id = record.get("unitid")
         employees = totals.get(unit_id, 0)
-        if staff_sheet and "employees" in record.cells:
+        if staff_sheet and "employees" in record.cells and unit_id not in unsure:
             typed = _quiet_whole(record.raw.get("employees"))
             if typed is not None and typed != employees:
                 problems.warn(
@@ -561,14 +565,16 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     f"{employees} for unit {unit_id!r}",
                     "employees-ignored",
                 )
-        _check_limits(
-            record, employees if record.ok("employees") else None, units_table.sheet, problems
-        )
+        _check_limits(record, None if unit_id in unsure else employees, units_table.sheet, problems)
 
     services, service_records = _read_services(services_table, units, unit_groups, skills, problems)
     staff_skills = {(c.unit_id, c.skill) for c in staff if c.employees > 0}
     for service in services:
-        if service.unit_id in units and (service.unit_id, service.skill) not in staff_skills:
+        if (
+            service.unit_id in units
+            and service.unit_id not in unsure
+            and (service.unit_id, service.skill) not in staff_skills
+        ):
             record = service_records[service.service_id]
             problems.warn(
                 services_table.sheet,
@@ -621,6 +627,31 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
+
+
+def _units_with_unread_headcount(
+    unit_records: list[Record], staff_table: Table | None, staff_sheet: bool, problems: Problems
+) -> set[str]:
+    """Units with an Employees cell (in Units, or a Staff row) that could not be read."""
+    if not staff_sheet:
+        return {r.get("unitid") for r in unit_records if not r.ok("employees")}
+    if staff_table is None or "unitid" not in staff_table.columns:
+        return set()
+    # Staff rows with an error: their Unit ID, read again quietly.
+    bad_rows = {
+        coordinate_from_string(p.cell)[1]
+        for p in problems.errors
+        if p.sheet == staff_table.sheet and p.cell and ":" not in p.cell
+    }
+    unit_column = staff_table.columns["unitid"]
+    unsure = set()
+    for row_number, cells in staff_table.rows:
+        if row_number in bad_rows and unit_column in cells:
+            try:
+                unsure.add(parse_id(cells[unit_column][0], "Unit ID"))
+            except CellError:
+                continue
+    return unsure
 
 
 def _or(value: Any, default: Any) -> Any:
