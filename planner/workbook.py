@@ -86,8 +86,9 @@ def _comment(text: str) -> Comment:
 
 
 def _column_comment(column: Column) -> str:
-    required = " Required." if column.required else ""
-    return f"{column.meaning}.{required}\nDefault: {column.default}."
+    if column.required:
+        return f"{column.meaning}.\nRequired: cannot be blank."
+    return f"{column.meaning}.\nDefault: {column.default}."
 
 
 def _write_header(ws: Worksheet, headers: Sequence[str], comments: Sequence[str]) -> None:
@@ -387,6 +388,11 @@ _INSTRUCTIONS_INTRO = (
     "Blank cells take the default. Fully blank rows are skipped. Decimal commas (0,52) and "
     "thousands separators (1 531) are read as numbers. Shares are numbers from 0 to 1 (0.626) or "
     "percentages typed as text (62.6%). Yes/no cells accept yes/no, y/n, true/false, 1/0.",
+    "Ids (Unit ID, Service ID, Skill, Group) are unique ignoring case and must be spelt the same "
+    'everywhere; a number such as 1 is the id "1". Ids may not contain ; or =, and unit ids not : '
+    "either: these separate items in lists such as Eligible units (D01; D02).",
+    "In Settings and Scenarios, write none (or no cap) to leave a cap or limit unset; in "
+    "Scenarios a blank cell keeps the Settings value.",
     "Check the workbook with: planner validate THIS_FILE.xlsx. It lists every problem with its "
     "cell. Sheets with other names (such as this one) are ignored.",
 )

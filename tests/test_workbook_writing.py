@@ -127,7 +127,10 @@ def test_template_layout(tmp_path: Path) -> None:
         sheet = workbook[title]
         header = [cell for cell in sheet[1] if cell.value is not None]
         assert all(cell.font.bold and cell.fill.fgColor.rgb.endswith("305496") for cell in header)
-        assert all(cell.comment and "Default:" in cell.comment.text for cell in header), title
+        assert all(
+            cell.comment and ("Default:" in cell.comment.text or "Required" in cell.comment.text)
+            for cell in header
+        ), title
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["A"].width >= len(str(sheet["A1"].value))
     units_lists = {
