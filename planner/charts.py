@@ -39,6 +39,7 @@ PEOPLE = "#,##0"
 PEOPLE_CHANGE = "+#,##0;-#,##0;0"
 COEFFICIENT = "0.00"
 COEFFICIENT_CHANGE = "+0.00;-0.00;0.00"
+COEFFICIENT_FINE = "0.0000"  # where small differences matter (sensitivity)
 COUNT = "#,##0"  # services (count mode load)
 HOURS = "#,##0"  # staff hours per year (hours mode load)
 FRACTION_COUNT = "#,##0.00"  # services moved when services may be split
@@ -58,6 +59,8 @@ BEFORE_COLOUR = "A5A5A5"
 AFTER_COLOUR = "305496"
 MIN_COLUMN_WIDTH = 8
 HEADER_LINE_HEIGHT = 15.0  # points per wrapped header line
+MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row height
+MAX_CELL_TEXT = 32_767  # characters: Excel's longest cell text
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ def write(cell: Cell, value: object, number_format: str | None = None) -> Cell:
     if isinstance(value, float) and not math.isfinite(value):
         # openpyxl would write 'inf' into a numeric cell, which Excel reports as damaged.
         value = NO_STAFF if value > 0 else None
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        # Excel refuses a file with a longer cell; the full text is in the planner's other outputs.
+        value = value[: MAX_CELL_TEXT - 20] + " ... (cut short)"
     put(cell, value)
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
         cell.number_format = number_format
@@ -143,8 +149,7 @@ def title(ws: Worksheet, row: int, text: str, *, size: str = "title", span: int 
 
 def prose(ws: Worksheet, row: int, text: str, *, column: int = 1, span: int = 8) -> Cell:
     """A sentence merged over `span` columns and wrapped; `size_prose_rows` sets its height."""
-    cell = ws.cell(row=row, column=column)
-    put(cell, text)
+    cell = write(ws.cell(row=row, column=column), text)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if span > 1:
         ws.merge_cells(
@@ -174,7 +179,8 @@ def size_prose_rows(ws: Worksheet) -> None:
         width = sum(_width_of(ws, c) for c in range(merged.min_col, merged.max_col + 1))
         # Ordinary text is narrower than the digit '0' that defines a column width unit.
         lines = wrapped_lines(cell.value, width * 1.15)
-        ws.row_dimensions[merged.min_row].height = HEADER_LINE_HEIGHT * lines + 2
+        height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
+        ws.row_dimensions[merged.min_row].height = height
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -201,6 +207,8 @@ def _shown(value: object, number_format: str | None) -> str:
     """Roughly the text a spreadsheet shows for a value under a number format."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if number_format == COEFFICIENT_FINE:
+        return f"{value:.4f}"
     if number_format in (COEFFICIENT, COEFFICIENT_CHANGE, FRACTION_COUNT):
         return f"{value:+,.2f}" if number_format == COEFFICIENT_CHANGE else f"{value:,.2f}"
     if number_format in (SHARE, PERCENT):
@@ -232,6 +240,7 @@ def fit_columns(
         for c in range(span.min_col, span.max_col + 1)
     }
     header_set = set(header_rows)
+    long_text: list[Cell] = []
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is None or (cell.row, cell.column) in merged:
@@ -244,13 +253,17 @@ def fit_columns(
             else:
                 text = _shown(cell.value, cell.number_format)
                 need = max(len(line) for line in text.split("\n"))
+                if need + 2 > MAX_COLUMN_WIDTH:
+                    long_text.append(cell)
             widths[cell.column] = max(widths.get(cell.column, MIN_COLUMN_WIDTH), need + 2)
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
+    for cell in long_text:  # wider than the widest column: wrap rather than cut it off
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row, cells in headers.items():
         # Bold header text is about as wide as the '0' of a width unit; keep a margin of one.
         lines = max(wrapped_lines(str(c.value), _width_of(ws, c.column) - 1.5) for c in cells)
-        ws.row_dimensions[row].height = HEADER_LINE_HEIGHT * lines + 2
+        ws.row_dimensions[row].height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
 
 
 def landscape(ws: Worksheet) -> None:

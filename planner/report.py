@@ -42,7 +42,7 @@ from planner.charts import (
     total_row,
     write,
 )
-from planner.domain import CoefficientMode, Scenario
+from planner.domain import CoefficientMode, Objective, Scenario
 from planner.files import save_workbook
 from planner.layout import SETTINGS_LIST
 from planner.result import NEW_HIRES, Result, Status
@@ -484,18 +484,24 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
             return "it is left with no staff and no services"
         return f"its coefficient {_trend(row.coefficient_before, row.coefficient_after)}"
 
+    hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
     moves = []
     if g.staff_moved:
         moves.append(f"moving {_people(g.staff_moved)}")
     if g.services_moved:
         moves.append(f"reassigning {_services(g.services_moved)}")
+    if hires:
+        moves.append(f"adding {hires:,} new hire{'s' if hires != 1 else ''}")
     trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
     if moves:
-        sentences = [f"The highest coefficient {trend} by {' and '.join(moves)}."]
-    else:
+        sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
+    elif result.objective is Objective.MINMAX:
         sentences = [f"No move within the limits lowers the highest coefficient "
                      f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
                      "allocation."]  # fmt: skip
+    else:
+        sentences = ["No move within the limits brings the units closer to the group mean: the "
+                     "plan keeps the current allocation."]  # fmt: skip
     if g.status is Status.FEASIBLE and g.gap:
         sentences.append(
             f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
@@ -562,8 +568,28 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     return sentences
 
 
-def _capacity_word(result: Result) -> str:
-    return "staff hour" if result.coefficient is CoefficientMode.HOURS else "employee"
+def _moved_columns(load: str) -> list[Col]:
+    """Employees before/after/change and load before/after, as on Units, totals and roll-ups."""
+    return [
+        Col("Employees before", PEOPLE),
+        Col("Employees after", PEOPLE),
+        Col("Change in employees", PEOPLE_CHANGE),
+        Col(f"Load before ({load})", charts.COUNT),
+        Col(f"Load after ({load})", charts.COUNT),
+    ]
+
+
+def _moved_values(before: int, after: int, load_before: float, load_after: float) -> list:
+    return [before, after, after - before, load_before, load_after]
+
+
+MAX_LISTED_UNITS = 30  # unit ids listed in one roll-up cell
+
+
+def _members_text(members: Sequence[str]) -> str:
+    shown = "; ".join(members[:MAX_LISTED_UNITS])
+    more = len(members) - MAX_LISTED_UNITS
+    return f"{shown} ... and {more} more" if more > 0 else shown
 
 
 # --- Units --------------------------------------------------------------------------------------
@@ -582,11 +608,7 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
             "in the Roll-ups table below.",
         ),  # fmt: skip
         Col("Group"),
-        Col("Employees before", PEOPLE),
-        Col("Employees after", PEOPLE),
-        Col("Change in employees", PEOPLE_CHANGE),
-        Col(f"Load before ({load})", charts.COUNT),
-        Col(f"Load after ({load})", charts.COUNT),
+        *_moved_columns(load),
         Col("Coefficient before", COEFFICIENT, "Unit load / unit capacity before the plan"),
         Col("Coefficient after", COEFFICIENT, "Unit load / unit capacity after the plan"),
         Col("Change in coefficient", COEFFICIENT_CHANGE),
@@ -604,8 +626,8 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         )
         rows.append([
             u.unit_id, u.name, u.level, u.parent, u.group,
-            u.employees_before, u.employees_after, u.employees_after - u.employees_before,
-            u.load_before, u.load_after, u.coefficient_before, u.coefficient_after, change,
+            *_moved_values(u.employees_before, u.employees_after, u.load_before, u.load_after),
+            u.coefficient_before, u.coefficient_after, change,
             _yes_no(u.unit_id in f.overloaded_before),
             _yes_no(u.unit_id in f.overloaded_after) if has_plan else None,
         ])  # fmt: skip
@@ -623,11 +645,7 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     group_columns = [
         Col("Group"),
         Col("Units", PEOPLE),
-        Col("Employees before", PEOPLE),
-        Col("Employees after", PEOPLE),
-        Col("Change in employees", PEOPLE_CHANGE),
-        Col(f"Load before ({load})", charts.COUNT),
-        Col(f"Load after ({load})", charts.COUNT),
+        *_moved_columns(load),
         Col("Mean coefficient before", COEFFICIENT),
         Col("Mean coefficient after", COEFFICIENT),
         Col("Overload threshold after", COEFFICIENT),
@@ -635,9 +653,9 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col("Overloaded units after", PEOPLE),
     ]
     group_rows = [
-        [f.group, f.units, f.employees_before, f.employees_after,
-         f.employees_after - f.employees_before, f.load_before, f.load_after, f.mean_before,
-         f.mean_after, f.threshold_after, len(f.overloaded_before),
+        [f.group, f.units,
+         *_moved_values(f.employees_before, f.employees_after, f.load_before, f.load_after),
+         f.mean_before, f.mean_after, f.threshold_after, len(f.overloaded_before),
          None if f.mean_after is None else len(f.overloaded_after)]
         for f in figures.groups.values()
     ]  # fmt: skip
@@ -671,19 +689,16 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col("Parent unit ID"),
         Col("Parent"),
         Col("Units included", PEOPLE),
-        Col("Units below", comment="Unit IDs of the descendants, separated by ;"),
-        Col("Employees before", PEOPLE),
-        Col("Employees after", PEOPLE),
-        Col("Change in employees", PEOPLE_CHANGE),
-        Col(f"Load before ({load})", charts.COUNT),
-        Col(f"Load after ({load})", charts.COUNT),
+        *_moved_columns(load),
         Col("Coefficient before", COEFFICIENT),
         Col("Coefficient after", COEFFICIENT),
+        # Last, so that a long list does not widen a column of the unit table above.
+        Col("Units below", comment="Unit IDs of the descendants, separated by ;"),
     ]
     rollup_rows = [
-        [r.unit_id, unit_label(result.scenario, r.unit_id), len(r.members), "; ".join(r.members[1:]),
-         r.employees_before, r.employees_after, r.employees_after - r.employees_before,
-         r.load_before, r.load_after, r.coefficient_before, r.coefficient_after]
+        [r.unit_id, unit_label(result.scenario, r.unit_id), len(r.members),
+         *_moved_values(r.employees_before, r.employees_after, r.load_before, r.load_after),
+         r.coefficient_before, r.coefficient_after, _members_text(r.members[1:])]
         for r in figures.rollups
     ]  # fmt: skip
     rollup_header = row
@@ -857,15 +872,16 @@ def _skills_sheet(ws: Worksheet, result: Result) -> None:
 
 
 def _sensitivity_sheet(ws: Worksheet, result: Result) -> None:
+    fine = charts.COEFFICIENT_FINE
     columns = [
-        Col("Group"), Col("What holds the maximum up"), Col("Kind"), Col("Change tried"),
-        Col("Highest coefficient now", COEFFICIENT),
-        Col("Highest coefficient after the change", COEFFICIENT, "Re-solved with the change"),
-        Col("Improvement", COEFFICIENT), Col("Unit ID"),
+        Col("Group"), Col("Unit ID"), Col("What holds the maximum up"), Col("Kind"),
+        Col("Change tried"), Col("Highest coefficient now", fine),
+        Col("Highest coefficient after the change", fine, "Re-solved with the change"),
+        Col("Improvement", fine),
     ]  # fmt: skip
     rows = [
-        [s.group, s.item, s.kind, s.change, s.max_coefficient_now,
-         s.max_coefficient_after_change, s.improvement, s.unit_id]
+        [s.group, s.unit_id, s.item, s.kind, s.change, s.max_coefficient_now,
+         s.max_coefficient_after_change, s.improvement]
         for g in result.groups for s in g.sensitivity
     ]  # fmt: skip
     _, last = add_table(ws, "SensitivityTable", columns, rows, freeze="A2")

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.domain import CoefficientMode, Scenario, Service, Settings, StaffCell, Unit
+from planner.domain import CoefficientMode, Hire, Scenario, Service, Settings, StaffCell, Unit
 from planner.errors import OutputError
 from planner.files import sha256_of
 from planner.report import SHEETS, write_result
@@ -275,6 +275,27 @@ def test_infeasible_group_is_explained_on_the_summary(tmp_path):
     assert _rows(ws, "Group")["all"]["Highest coefficient after"] is None
 
 
+def test_new_hires_are_told_apart_from_moves(tmp_path):
+    """Headcount a variant adds is named as new hires, in words and in Transfers, not as moves."""
+    scenario = Scenario(
+        name="hires",
+        units=(Unit("A", "Alpha"), Unit("B", "Beta")),
+        staff=(StaffCell("A", "general", 2), StaffCell("B", "general", 2)),
+        services=tuple(_services("A", 4) + _services("B", 2)),
+        settings=Settings(allow_staff_moves=False, allow_service_moves=False),
+        hires=(Hire("A", 2),),
+    )
+    result = solve(scenario)
+    wb = openpyxl.load_workbook(write_result(result, tmp_path / "hires.xlsx"))
+    texts = _texts(wb["Summary"])
+    assert "The highest coefficient falls from 2.00 to 1.00 by adding 2 new hires." in texts
+    assert "Alpha receives 2 new hires; its coefficient falls from 2.00 to 1.00." in texts
+    transfers = _table(wb["Transfers"], "From unit ID")
+    assert [(r["From"], r["To unit ID"], r["Employees"]) for r in transfers] == [
+        ("new hires", "A", 2)
+    ]
+
+
 # --- the bundled scenario --------------------------------------------------------------------------
 
 
@@ -428,3 +449,16 @@ def test_infinite_coefficient_is_written_as_words_not_a_broken_number(tmp_path):
     assert math.isinf(result.unit("B").coefficient_before)
     ws = openpyxl.load_workbook(write_result(result, tmp_path / "inf.xlsx"))["Units"]
     assert _rows(ws, "Unit ID")["B"]["Coefficient before"] == "no staff"
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_readme_pictures_are_committed():
+    """docs/summary.png and docs/comparison.png (scripts/screenshots.py) exist and are real PNGs."""
+    for name in ("summary.png", "comparison.png"):
+        width, height = _png_size(REPO / "docs" / name)
+        assert width >= 600 and height >= 200, name
