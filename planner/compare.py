@@ -433,10 +433,10 @@ def _same(a: float | None, b: float | None) -> bool:
 class _BudgetSolver(GroupSolver):
     """GroupSolver for a sweep over one move limit: the limit is a row whose bound moves.
 
-    Overrides the three hooks of the minmax search that can use what earlier points proved:
-    the starting plan (the previous budget's plan is feasible under a larger budget), the lower
-    bound (the unconstrained optimum's proven bound holds under any limit) and the staff-only ratio
-    solve (its model stays loaded too).
+    Overrides the three hooks of the minmax search that can use what other points proved: the
+    starting plan (a smaller budget's plan is feasible under a larger one), the lower bound (a
+    larger budget's proven bound, or the unconstrained one, holds under a smaller limit) and the
+    staff-only ratio solve (its model stays loaded too).
     """
 
     def __init__(self, data: GroupData, row_name: str, known_lower: float, progress: Progress):
@@ -487,6 +487,18 @@ def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
     return int(np.maximum(plan.headcount - data.start, 0).sum())
 
 
+@dataclass
+class _Solved:
+    """What a solved point proves: its value, a plan that reaches it, a bound no plan beats."""
+
+    value: float | None  # None: no plan within the budget
+    plan: Plan | None
+    lower: float  # proven lower bound on the best maximum coefficient at this budget
+    proven: bool
+    runs: int = 0
+    seconds: float = 0.0
+
+
 def _group_frontier(
     data: GroupData,
     unconstrained: GroupSearch,
@@ -495,80 +507,110 @@ def _group_frontier(
     progress: Progress,
 ) -> GroupFrontier:
     """Sweep the budgets of one group; `data` has no limit of the budgeted kind and `unconstrained`
-    is its optimum."""
+    is its optimum.
+
+    t*(budget) never rises with the budget, so a solved smaller budget gives a plan (an upper
+    bound) and a solved larger budget a proven lower bound; when the two meet, a point needs no
+    solve. Points are solved in increasing budget: each starts from the plan of the budget just
+    below it. (Solving ends first and then midpoints, to bracket every point from both sides, was
+    measured slower: near t* the feasibility solves cost the most, and a close plan saves more of
+    them than a close lower bound.)
+    """
     field = "max_service_moves" if service_moves else "max_staff_moves"
     row_name = "group_service_moves" if service_moves else "group_staff_moves"
     kind = "service moves" if service_moves else "staff moves"
     before = max_coefficient(data, current_plan(data))
-    best_free = unconstrained.objective_value if unconstrained.plan is not None else None
-    moves_free = (
-        _moves(data, unconstrained.plan, service_moves) if unconstrained.plan is not None else 0
-    )
-    free_proven = unconstrained.status is PlanStatus.OPTIMAL
+    free_plan = unconstrained.plan
+    best_free = unconstrained.objective_value if free_plan is not None else None
+    lower_free = unconstrained.lower_bound if unconstrained.lower_bound is not None else 0.0
+    moves_free = _moves(data, free_plan, service_moves) if free_plan is not None else 0
     note = ""
-    if unconstrained.plan is None:
+    if free_plan is None:
         note = "no plan even with no move limit"
     elif moves_free == 0:
         note = f"the optimum needs no {kind}: the curve is flat"
-    solver: _BudgetSolver | None = None
-    points: list[tuple[int, float | None, bool, int, float]] = []
-    for number, budget in enumerate(budgets, start=1):
-        started = time.perf_counter()
-        runs = solver.search.solver_runs if solver else 0
-        if unconstrained.plan is None:
+
+    solved: dict[int, _Solved] = {}
+    for i, budget in enumerate(budgets):
+        if free_plan is None:
             # No plan with unlimited moves: none within any budget.
-            value, proven = None, unconstrained.status is PlanStatus.INFEASIBLE
+            infeasible = unconstrained.status is PlanStatus.INFEASIBLE
+            solved[i] = _Solved(None, None, math.inf, infeasible)
         elif budget >= moves_free:
             # The unconstrained optimum fits in this budget: it is the answer, with no solve.
-            value, proven = best_free, free_proven
+            optimal = unconstrained.status is PlanStatus.OPTIMAL
+            solved[i] = _Solved(best_free, free_plan, lower_free, optimal)
+
+    solver: _BudgetSolver | None = None
+    pending = [i for i in range(len(budgets)) if i not in solved]
+    for number, i in enumerate(pending, start=1):
+        started = time.perf_counter()
+        left = max((j for j in solved if j < i), default=None)
+        right = min((j for j in solved if j > i), default=None)
+        upper = solved[left] if left is not None else None
+        lower = solved[right] if right is not None else None
+        if lower is not None and lower.value is None and lower.proven:
+            # No plan within a larger budget: none within this one.
+            solved[i] = _Solved(None, None, math.inf, True)
+        elif (
+            upper is not None
+            and lower is not None
+            and upper.value is not None
+            and upper.value * (1 - RELATIVE_TOLERANCE) <= lower.lower
+        ):
+            # Flat between solved neighbours: the smaller budget's plan is optimal here too.
+            solved[i] = _Solved(upper.value, upper.plan, lower.lower, True)
         else:
             if solver is None:
                 # Built on first need: moves_free > 0, so the move-limit row exists in the model.
-                limited = with_settings(data, **{field: budget})
                 solver = _BudgetSolver(
-                    limited, row_name, unconstrained.lower_bound or 0.0, progress
+                    with_settings(data, **{field: budgets[i]}), row_name, lower_free, progress
                 )
-                runs = 0
-            solver.set_budget(budget)
-            value, proven = _solve_point(solver)
-        done_runs = (solver.search.solver_runs if solver else 0) - runs
-        points.append((budget, value, proven, done_runs, time.perf_counter() - started))
+            runs = solver.search.solver_runs
+            solver.set_budget(budgets[i])
+            solver.warm_plan = upper.plan if upper is not None else None
+            solver.known_lower = max(lower_free, lower.lower if lower is not None else 0.0)
+            point = _solve_point(solver)
+            point.runs = solver.search.solver_runs - runs
+            solved[i] = point
+        solved[i].seconds = time.perf_counter() - started
         progress(
-            f"frontier {data.group}: point {number}/{len(budgets)}, budget {budget}: "
-            f"{_fmt(value, 6)}"
+            f"frontier {data.group}: point {number}/{len(pending)}, budget {budgets[i]}: "
+            f"{_fmt(solved[i].value, 6)}"
         )
 
     marked: list[FrontierPoint] = []
-    for i, (budget, value, proven, runs, seconds) in enumerate(points):
-        following = points[i + 1][1] if i + 1 < len(points) else None
+    for i, budget in enumerate(budgets):
+        point = solved[i]
+        following = solved[i + 1].value if i + 1 < len(budgets) else None
         marked.append(
             FrontierPoint(
                 budget=budget,
-                max_coefficient=value,
-                proven=proven,
-                reaches_optimum=value is not None and _same(value, best_free),
-                flat_to_next=value is not None and i + 1 < len(points) and _same(value, following),
-                solver_runs=runs,
-                seconds=seconds,
+                max_coefficient=point.value,
+                proven=point.proven,
+                reaches_optimum=point.value is not None and _same(point.value, best_free),
+                flat_to_next=point.value is not None
+                and i + 1 < len(budgets)
+                and _same(point.value, following),
+                solver_runs=point.runs,
+                seconds=point.seconds,
             )
         )
     return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), note)
 
 
-def _solve_point(solver: _BudgetSolver) -> tuple[float | None, bool]:
-    """Best maximum coefficient under the solver's current budget, and whether it is proven."""
+def _solve_point(solver: _BudgetSolver) -> _Solved:
+    """The best maximum coefficient under the solver's current budget, with its evidence."""
     solver.search.notes.clear()
     try:
-        plan, best, _ = solver.minimise_max_coefficient()
+        plan, best, lower = solver.minimise_max_coefficient()
     except _Infeasible:
-        return None, True
+        return _Solved(None, None, math.inf, True)
     except _Stopped as stopped:
-        if stopped.plan is None:
-            return None, False
-        solver.warm_plan = stopped.plan
-        return stopped.best, False
-    solver.warm_plan = plan
-    return best, True
+        # A time limit: the best plan so far and the bound proven so far, not proven optimal.
+        return _Solved(stopped.best if stopped.plan is not None else None, stopped.plan,
+                       stopped.lower, False)  # fmt: skip
+    return _Solved(best, plan, lower, True)
 
 
 def frontier(
