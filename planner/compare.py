@@ -116,6 +116,7 @@ class Comparison:
     planned: int
     interrupted: bool = False
     seconds: float = 0.0
+    warnings: tuple[Problem, ...] = ()  # found while reading the workbooks (never fatal)
 
     def baseline(self, option: Option) -> Option | None:
         """The baseline of the workbook an option came from (None if it was not solved)."""
@@ -243,8 +244,10 @@ def compare_workbooks(
     sources = [str(p) for p in paths]
     stems = [Path(p).stem for p in sources]
     planned: list[tuple[int, str, str, Scenario]] = []
+    warnings: list[Problem] = []
     for index, path in enumerate(sources):
         scenario = read_scenario(path)
+        warnings.extend(scenario.warnings)
         descriptions = {v.name: v.description for v in scenario.variants}
         descriptions[BASELINE] = "the base settings of the workbook"
         for name, option_scenario in options(scenario):
@@ -272,6 +275,7 @@ def compare_workbooks(
         planned=total,
         interrupted=interrupted,
         seconds=time.perf_counter() - started,
+        warnings=tuple(warnings),
     )
 
 

@@ -325,7 +325,8 @@ def test_sheet_titles_are_valid_and_unique(text, expected):
 
 def test_text_from_the_input_never_becomes_a_formula(tmp_path):
     """Variant names and descriptions that begin with =, +, -, @ are written as text in every
-    sheet of the comparison workbook (no formula cell, the text kept as typed)."""
+    sheet of the comparison workbook, and a DDE-like group name in the frontier workbook (no
+    formula cell, the text kept as typed)."""
     names = ("=1+2", "+cmd", "-2+3", "@SUM(A1)")
     variants = tuple(
         Variant(name, f'=HYPERLINK("http://x","{i}")', MappingProxyType({}))
@@ -346,6 +347,12 @@ def test_text_from_the_input_never_becomes_a_formula(tmp_path):
     with zipfile.ZipFile(out) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         assert not any(b"<f>" in archive.read(n) for n in sheets)
+
+    hostile_group = two_units(group="=cmd|' /C calc'!A0", allow_service_moves=False)
+    out = write_frontier(frontier(hostile_group, budgets=[0, 4]), tmp_path / "front.xlsx")
+    cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "=cmd|' /C calc'!A0" in {c.value for c in cells}
 
 
 # --- frontier ------------------------------------------------------------------------------
@@ -525,13 +532,16 @@ def test_frontier_workbook_has_the_table_and_a_marked_line_chart(tmp_path):
 
 def test_a_unit_with_load_and_no_staff_is_written_as_text(tmp_path):
     """An infinite coefficient (services and no staff) is written as `no staff`, never as a number
-    Excel cannot read."""
+    Excel cannot read; the reader's warnings about it are kept in the Comparison."""
     base = two_units(allow_staff_moves=False, allow_service_moves=False)
     base = dataclasses.replace(base, staff=(StaffCell("A", "general", 4),))
     path = write_scenario(base, tmp_path / "nostaff.xlsx")
-    out = write_comparison(compare_workbooks([path]), tmp_path / "out.xlsx")
+    comparison = compare_workbooks([path])
+    out = write_comparison(comparison, tmp_path / "out.xlsx")
     by_unit = {r[0]: r for r in rows(load_workbook(out)["Units"])}
     assert by_unit["B"][4] == NO_STAFF
+    # The reader's warning travels with the comparison, for the CLI to show.
+    assert [p.code for p in comparison.warnings] == ["no-staff-of-skill"] * 2
 
 
 # --- the command line -------------------------------------------------------------------------
