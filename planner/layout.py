@@ -6,6 +6,7 @@ template, `write_scenario` and the header comments can never disagree about the 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,7 +17,13 @@ def normalise_header(text: object) -> str:
     """A header or setting name as compared: lower case, without spaces and underscores."""
     if text is None:
         return ""
-    folded = str(text).casefold()
+    return _normalise_text(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_text(text: str) -> str:
+    # Cached: the reader compares the same few dozen header names millions of times.
+    folded = text.casefold()
     return "".join(ch for ch in folded if not ch.isspace() and ch not in "_\u200b\ufeff")
 
 
@@ -46,8 +53,9 @@ class Column:
     width: int = 14
     field: str = ""  # the domain field it fills, when different from the normalised header
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        # cached_property writes to the instance __dict__, which a frozen dataclass allows.
         return normalise_header(self.header)
 
 

@@ -318,27 +318,36 @@ def read_records(
     `required` columns are required on top of those the format requires."""
     skipped = set(skip)
     also_required = set(required)
+    # Everything that depends on the column only is worked out once, not once per cell.
+    present = [
+        (
+            column,
+            column.key,
+            table.columns[column.key],
+            None if column.key in skipped else parser_for(column.kind, column.header),
+            column.required or column.key in also_required,
+        )
+        for column in sheet.columns
+        if column.key in table.columns
+    ]
     records = []
     for row_number, cells in table.rows:
         record = Record(row_number, {}, {})
-        for column in sheet.columns:
-            if column.key not in table.columns:
+        for column, key, index, parse, is_required in present:
+            coordinate = table.coordinate(key, row_number)
+            entry = cells.get(index)
+            record.cells[key] = coordinate
+            record.raw[key] = None if entry is None else entry[0]
+            if parse is None:
                 continue
-            coordinate = table.coordinate(column.key, row_number)
-            entry = cells.get(table.columns[column.key])
-            record.cells[column.key] = coordinate
-            record.raw[column.key] = None if entry is None else entry[0]
-            if column.key in skipped:
-                continue
-            parse = parser_for(column.kind, column.header)
-            record.values[column.key] = read_cell(
+            record.values[key] = read_cell(
                 problems,
                 table.sheet,
                 coordinate,
                 entry,
                 parse,
                 label=column.header,
-                required=column.required or column.key in also_required,
+                required=is_required,
             )
         records.append(record)
     return records

@@ -677,14 +677,19 @@ def _check_empty_groups(
     employees_by_group: dict[str, int] = {}
     for unit_id, group in unit_groups.items():
         employees_by_group[group] = employees_by_group.get(group, 0) + totals.get(unit_id, 0)
+    loaded_services: dict[str, int] = {}  # one pass: a national workbook has 300 groups
+    for service in services:
+        group = unit_groups.get(service.unit_id)
+        if service.volume > 0 and group is not None:
+            loaded_services[group] = loaded_services.get(group, 0) + 1
     for group in sorted(employees_by_group):
-        load = [s for s in services if unit_groups.get(s.unit_id) == group and s.volume > 0]
+        load = loaded_services.get(group, 0)
         if employees_by_group[group] == 0 and load:
             problems.warn(
                 sheet,
                 "",
                 group,
-                f"group {group!r} has no employees but {len(load)} services to deliver: no plan "
+                f"group {group!r} has no employees but {load} services to deliver: no plan "
                 "can staff them (the solver will report it infeasible)",
                 "group-no-staff",
             )
