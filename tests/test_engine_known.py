@@ -418,6 +418,39 @@ def test_same_scenario_same_plan():
     assert plans[0][4] == approx(4 / 3)
 
 
+def test_groups_in_parallel_give_the_same_plan():
+    """Two groups solved in one process and in a pool of two give the same records: North is the
+    two-unit case (t* = 2.0, 5 moves), South the staff-and-services case (t* = 1.5, 4 moves)."""
+    import dataclasses
+
+    north, south = two_units(), both_moves()
+    units = tuple(dataclasses.replace(u, group="North") for u in north.units) + tuple(
+        dataclasses.replace(u, unit_id=f"S{u.unit_id}", group="South") for u in south.units
+    )
+    staff = north.staff + tuple(
+        dataclasses.replace(c, unit_id=f"S{c.unit_id}") for c in south.staff
+    )
+    services = north.services + tuple(
+        dataclasses.replace(
+            s,
+            service_id=f"S{s.service_id}",
+            unit_id=f"S{s.unit_id}",
+            eligible_units=tuple(f"S{u}" for u in s.eligible_units),
+        )
+        for s in south.services
+    )
+    scenario = Scenario("groups", units, staff, services)
+    serial = solve(scenario, sensitivity=False)
+    parallel = solve(scenario, sensitivity=False, processes=2)
+    assert serial.group("North").max_coefficient_after == approx(2.0)
+    assert serial.group("South").max_coefficient_after == approx(1.5)
+    assert (serial.group("South").staff_moved, serial.group("South").services_moved) == (2, 2)
+    assert serial.max_coefficient_after == approx(2.0)
+    assert serial.staff_moved == 7
+    for field in ("status", "units", "staff", "assignments", "transfers", "reassignments"):
+        assert getattr(serial, field) == getattr(parallel, field), field
+
+
 # -- sensitivity ----------------------------------------------------------------------------------
 
 
