@@ -48,7 +48,7 @@ from planner.layout import SETTINGS_LIST
 from planner.result import NEW_HIRES, Result, Status
 from planner.verify import cell_weight, ratio, unit_capacity
 
-__all__ = ["write_result", "result_workbook", "SHEETS"]
+__all__ = ["SHEETS", "Figures", "group_account", "result_workbook", "write_result"]
 
 SHEETS = (
     "Summary",
