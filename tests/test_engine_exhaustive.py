@@ -11,6 +11,7 @@ Hypothesis runs derandomized and without an example database, so every run tries
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 import sys
@@ -33,6 +34,7 @@ from planner.domain import (
     Unit,
 )
 from planner.solve import solve
+from planner.transfers import pair_transfers
 
 sys.path.insert(0, str(Path(__file__).parent))
 import oracle  # noqa: E402
@@ -352,3 +354,48 @@ def test_pulp_backends_match_enumeration(solver, data):
         scenario, settings=dataclasses.replace(scenario.settings, solver=solver)
     )
     assert_matches_oracle(scenario)
+
+
+def _fewest_pairs(losses: dict[str, int], gains: dict[str, int]) -> int:
+    """Senders + receivers - the most blocks they split into with equal losses and gains
+    (each block needs at least one pair fewer than its members), by trying every partition."""
+    members = [(u, v) for u, v in losses.items()] + [(u, -v) for u, v in gains.items()]
+
+    def most_blocks(rest: list[tuple[str, int]]) -> int:
+        if not rest:
+            return 0
+        first, others = rest[0], rest[1:]
+        best = -(10**9)
+        for size in range(len(others) + 1):
+            for chosen in itertools.combinations(range(len(others)), size):
+                block = [first] + [others[i] for i in chosen]
+                if sum(v for _, v in block) == 0:
+                    left = [o for i, o in enumerate(others) if i not in chosen]
+                    best = max(best, 1 + most_blocks(left))
+        return best
+
+    return len(members) - most_blocks(members)
+
+
+@settings(FAST, max_examples=60)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.data())
+def test_transfers_fewest_pairs(sent, data):
+    """pair_transfers turns net losses and gains into from-to moves that send and receive exactly
+    the right numbers, in the fewest pairs (checked against every partition into balanced
+    blocks)."""
+    total = sum(sent)
+    cuts = []
+    if total > 1:
+        cuts = sorted(data.draw(st.lists(st.integers(1, total - 1), max_size=3, unique=True)))
+    received = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    losses = {f"L{i}": v for i, v in enumerate(sent)}
+    gains = {f"G{i}": v for i, v in enumerate(received)}
+    pairs = pair_transfers(losses, gains)
+    out: dict[str, int] = {}
+    into: dict[str, int] = {}
+    for source, target, employees in pairs:
+        assert employees > 0
+        out[source] = out.get(source, 0) + employees
+        into[target] = into.get(target, 0) + employees
+    assert out == losses and into == gains
+    assert len(pairs) == _fewest_pairs(losses, gains)

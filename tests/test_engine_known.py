@@ -164,7 +164,8 @@ def test_group_staff_move_limit(limit, t_star, moved, a_after):
 def test_two_skills_move_only_the_skill_that_binds():
     """clerk: A 2 staff / 6 services, B 2 / 2; legal: A 2 / 1, B 2 / 3. Clerks: nA = 3 gives
     max(6/3, 2/1) = 2.0 (nA = 4 leaves B's clerk services unstaffed). Legal already within 2.0
-    (1/2, 3/2), so t* = 2.0 with one move: one clerk B -> A; legal stays."""
+    (1/2, 3/2), so t* = 2.0 with one move: one clerk B -> A; legal stays. Unit coefficients
+    (all skills): A 7 services / 5 staff = 1.4, B 5 / 3."""
     units = (Unit("A"), Unit("B"))
     staff = tuple(StaffCell(u, k, 2) for u in "AB" for k in ("clerk", "legal"))
     services = (
@@ -183,6 +184,9 @@ def test_two_skills_move_only_the_skill_that_binds():
     }
     assert result.transfers == (Transfer("B", "A", "clerk", 1),)
     assert result.staff_moved == 1
+    # A unit's published coefficient is its total load over its total staff: A 7/5, B 5/3.
+    assert result.unit("A").coefficient_after == approx(7 / 5)
+    assert result.unit("B").coefficient_after == approx(5 / 3)
 
 
 # -- services -----------------------------------------------------------------------------------
