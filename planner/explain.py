@@ -19,6 +19,8 @@ from planner.domain import SolverName, Unit
 from planner.model import GroupData, build_group_model
 from planner.solvers import RunStatus, make_backend
 
+MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives
+STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
 RELAXABLE = ("headcount", "unit_moves", "group_staff_moves", "group_service_moves", "load")
 _ROW_NAME = re.compile(r"^(?P<family>\w+)(?:\[(?P<unit>[^,\]]*)(?:,(?P<skill>[^\]]*))?\])?$")
 
@@ -50,8 +52,9 @@ def structural_reasons(data: GroupData) -> list[str]:
     minimums = [(u, u.min_employees) for u in data.units if u.min_employees > 0]
     if sum(m for _, m in minimums) > total_staff:
         listed = [f"{u.label} ({m})" for u, m in minimums]
+        summed = "is" if len(minimums) == 1 else "add up to"
         reasons.append(
-            f"group {g}: Min employees of {_names(listed)} add up to "
+            f"group {g}: Min employees of {_names(listed)} {summed} "
             f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
         )
     if all(u.max_employees is not None for u in data.units) and data.units:
@@ -78,7 +81,7 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         units=relaxed_units,
         settings=dataclasses.replace(settings, allow_staff_moves=True),
     )
-    group_model = build_group_model(relaxed)
+    group_model = build_group_model(relaxed, elastic=True)
     model = group_model.model
     slack_rows: list[tuple[int, int, str]] = []  # (row, slack column, "below"/"above")
     for row, name in enumerate(list(model.row_names)):
@@ -97,7 +100,8 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         return []
     # One switch per rule: a slack can only be used when its rule is switched to "gives".
     switch_of: dict[int, int] = {}
-    big = float(data.start.sum() + len(data.services) + data.weight.sum() + 1.0) * 10
+    # Rows count employees, moves or (load rows, scaled to at most 1) a fraction of a cell's load.
+    big = float(data.start.sum() + len(data.services) + 1.0) * 10
     for row, col, _ in slack_rows:
         if row not in switch_of:
             switch_of[row] = model.add_col(f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True)
@@ -108,20 +112,45 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         costs[col] = 1e-4  # among the smallest sets, the smallest amounts
     for row, switch in switch_of.items():
         # "Load needs staff of its skill" gives last: a lock or a limit is a planner's choice,
-        # a service without staff is not, so name the choices first when either would do.
-        costs[switch] = 2.0 if model.row_names[row].startswith("load[") else 1.0
+        # a service without staff is not, so name any set of choices before a stranded service.
+        costs[switch] = STRANDED_COST if model.row_names[row].startswith("load[") else 1.0
     backend.set_objective(costs)
-    run = backend.solve(time_limit=time_limit)
-    if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:
-        return []
     units = {u.unit_id: u for u in data.units}
-    reasons = []
-    for row, col, side in slack_rows:
-        amount = float(run.values[col])
-        if amount <= 1e-6:
-            continue
-        reasons.append(_describe(data, model.row_names[row], side, amount, units, frozen))
+    reasons: list[str] = []
+    first_cost = None
+    # Several sets of rules may be equally small (lower a Min, or unlock the unit that holds the
+    # staff): name each of them, up to MAX_ALTERNATIVES, each new one excluded by a cut.
+    for attempt in range(MAX_ALTERNATIVES):
+        run = backend.solve(time_limit=time_limit)
+        if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:
+            break
+        switch_cost = sum(costs[c] for c in switch_of.values() if run.values[c] > 0.5)
+        if first_cost is not None and switch_cost > first_cost + 0.5:
+            break
+        first_cost = switch_cost if first_cost is None else first_cost
+        lines = [
+            _describe(data, model.row_names[row], side, float(run.values[col]), units, frozen)
+            for row, col, side in slack_rows
+            if run.values[col] > 1e-6
+        ]
+        if attempt > 0:
+            lines = [f"or instead: {line}" for line in lines]
+        reasons.extend(lines)
+        used = [c for c in switch_of.values() if run.values[c] > 0.5]
+        if not used:
+            break
+        backend.add_row(f"not_again[{attempt}]", used, [1.0] * len(used), -np.inf, len(used) - 1.0)
     return reasons
+
+
+def _number(amount: float) -> str:
+    """'3', '1,200' or '2.50'."""
+    return f"{round(amount):,}" if abs(amount - round(amount)) < 1e-6 else f"{amount:,.2f}"
+
+
+def _count(amount: float, one: str, many: str) -> str:
+    """'1 employee', '3 employees', '2.50 employees'."""
+    return f"{_number(amount)} {one if abs(amount - 1) < 1e-6 else many}"
 
 
 def _describe(data: GroupData, row_name: str, side: str, amount: float, units, frozen) -> str:
@@ -130,34 +159,52 @@ def _describe(data: GroupData, row_name: str, side: str, amount: float, units, f
     unit = units.get(match.group("unit")) if match and match.group("unit") else None
     skill = match.group("skill") if match else None
     g = data.group
-    whole = f"{amount:,.0f}" if abs(amount - round(amount)) < 1e-6 else f"{amount:,.2f}"
     if family == "headcount" and unit is not None:
         if side == "below":
-            return (f"{_where(unit, 'Min employees')}: {unit.label} needs at least "
-                    f"{unit.min_employees:,} employees; {whole} of them cannot be found in group {g}")  # fmt: skip
-        return (f"{_where(unit, 'Max employees')}: {unit.label} may have at most "
-                f"{unit.max_employees:,} employees but must keep {whole} more")  # fmt: skip
+            return (
+                f"{_where(unit, 'Min employees')}: {unit.label} needs at least "
+                f"{_count(unit.min_employees, 'employee', 'employees')}; "
+                f"{_number(amount)} of them cannot be brought in by any allowed move"
+            )
+        return (
+            f"{_where(unit, 'Max employees')}: {unit.label} may have at most "
+            f"{_count(unit.max_employees, 'employee', 'employees')}, but "
+            f"{_count(amount, 'more has', 'more have')} nowhere else to go in group {g}"
+        )
     if family == "unit_moves" and unit is not None:
+        moving = _count(amount, "employee", "employees")
         if unit.unit_id in frozen and unit.locked:
-            return (f"{_where(unit, 'Locked')}: {unit.label} is locked, but a plan needs "
-                    f"{whole} employees to move in or out of it")  # fmt: skip
+            return f"{_where(unit, 'Locked')}: {unit.label} is locked, but a plan needs {moving} to move in or out of it"
         if unit.unit_id in frozen:
-            return (f"Settings, allow staff moves = no: {unit.label} needs {whole} employees "
-                    "to move in or out")  # fmt: skip
-        return (f"{_where(unit, 'Max moves')}: {unit.label} allows {unit.max_moves:,} moves "
-                f"but needs {whole} more")  # fmt: skip
+            return (
+                f"Settings, allow staff moves = no: {unit.label} needs {moving} to move in or out"
+            )
+        return (
+            f"{_where(unit, 'Max moves')}: {unit.label} allows "
+            f"{_count(unit.max_moves, 'move', 'moves')}, but a plan needs "
+            f"{_count(amount, 'more', 'more')}"
+        )
     if family == "group_staff_moves":
-        return (f"Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} "
-                f"needs {whole} more staff moves")  # fmt: skip
+        return (
+            f"Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} needs "
+            f"{_count(amount, 'more staff move', 'more staff moves')}"
+        )
     if family == "group_service_moves":
-        return (f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} "
-                f"needs {whole} more service moves")  # fmt: skip
+        return (
+            f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs "
+            f"{_count(amount, 'more service move', 'more service moves')}"
+        )
     if family == "load" and unit is not None:
-        held = [s.service_id for i, s in enumerate(data.services)
-                if data.units[data.service_unit[i]].unit_id == unit.unit_id and s.skill == skill]  # fmt: skip
-        return (f"{_where(unit, 'Employees')}: {unit.label} has services of skill '{skill}' "
-                f"({_names(held) or 'movable ones'}) but no employee of that skill can be placed there")  # fmt: skip
-    return f"group {g}: rule {row_name} must give by {whole}"
+        held = [
+            s.service_id
+            for i, s in enumerate(data.services)
+            if data.units[data.service_unit[i]].unit_id == unit.unit_id and s.skill == skill
+        ]
+        return (
+            f"{_where(unit, 'Employees')}: {unit.label} has services of skill '{skill}' "
+            f"({_names(held) or 'movable ones'}) but no employee of that skill can be placed there"
+        )
+    return f"group {g}: rule {row_name} must give by {amount:,.2f}"
 
 
 def explain_infeasible(data: GroupData) -> tuple[str, ...]:

@@ -240,6 +240,7 @@ class GroupModel:
     load_n_cols: np.ndarray  # column of n in each load row
     load_capacity: np.ndarray  # capacity per employee / row scale: coefficient of n is -t * this
     ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
+    threshold_col: int = -1  # column of t in the direct form, else -1
     deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
     service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -303,13 +304,19 @@ def build_group_model(
     *,
     t: float | None = None,
     ratio_form: bool = False,
+    direct_form: bool = False,
     balance_means: np.ndarray | None = None,
+    elastic: bool = False,
 ) -> GroupModel:
     """Build the model of one group.
 
     t: threshold of the load rows (None: only "load needs staff", the loosest bound).
     ratio_form: staff-only form maximising r = 1/t (requires that no service can move).
+    direct_form: services-only form with a column t to minimise (requires that staff cannot move;
+        used for split services, where it is an LP; with whole services its bound is too weak).
     balance_means: (K,) mean coefficient per skill; adds deviation columns and rows.
+    elastic: keep join/leave columns even where Max moves is 0, so that a unit_moves row exists
+        for an explanation to relax (explain.py turns locks into Max moves = 0).
     """
     settings = data.settings
     model = LinearModel()
@@ -322,11 +329,13 @@ def build_group_model(
     p_col = np.full((num_units, num_skills), -1, dtype=np.int64)
     m_col = np.full((num_units, num_skills), -1, dtype=np.int64)
     for u, unit in enumerate(data.units):
-        fixed = (not staff_can_move) or unit.locked or unit.max_moves == 0
+        fixed = (not staff_can_move) or unit.locked or (unit.max_moves == 0 and not elastic)
         for k, skill in enumerate(data.skills):
             name = f"n[{unit.unit_id},{skill}]"
             if fixed or total[k] == 0:
-                n_col[u, k] = model.add_col(name, start[u, k], start[u, k], integer=True)
+                # Fixed: continuous, so a model where nothing else is integer stays a pure LP
+                # (LP tolerances are tighter than the MIP ones).
+                n_col[u, k] = model.add_col(name, start[u, k], start[u, k])
             else:
                 upper = float(total[k])
                 if unit.max_employees is not None:
@@ -368,6 +377,11 @@ def build_group_model(
         if x_cols:
             raise ValueError("the ratio form needs services that cannot move")
         ratio_col = model.add_col("r", 0.0, 1e12)
+    threshold_col = -1
+    if direct_form:
+        if (p_col >= 0).any():
+            raise ValueError("the direct form needs staff that cannot move")
+        threshold_col = model.add_col("t", 0.0, data.upper_bound_t())
 
     # Load rows: load <= t * capacity. Each row is divided by the most load its cell could carry,
     # so that its coefficients are at most 1 whatever the unit of measure: the solver's absolute
@@ -394,6 +408,15 @@ def build_group_model(
             if ratio_form:
                 row = model.add_row(
                     name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0
+                )
+            elif direct_form:
+                # Staff fixed: load <= t * capacity is linear in (x, t).
+                row = model.add_row(
+                    name,
+                    [*cols, threshold_col],
+                    [*values, -capacity * float(start[u, k])],
+                    -np.inf,
+                    -fixed,
                 )
             else:
                 row = model.add_row(
@@ -467,6 +490,7 @@ def build_group_model(
         load_n_cols=np.asarray(load_n, dtype=np.int64),
         load_capacity=np.asarray(load_capacity, dtype=float),
         ratio_col=ratio_col,
+        threshold_col=threshold_col,
         deviation_cols=deviation_cols,
         service_move_cols=np.asarray(service_move_cols, dtype=np.int64),
     )

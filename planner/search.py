@@ -237,13 +237,16 @@ class GroupSolver:
         if best == 0.0:
             return plan, 0.0, 0.0
 
-        # Staff-only: one MILP maximising 1/t gives t* directly (or very nearly).
-        if not self.group_model.x_cols and (self.group_model.p_col >= 0).any():
-            candidate = self._ratio_solve()
-            if candidate is not None:
-                value = max_coefficient(data, candidate)
-                if value < best:
-                    plan, best = candidate, value
+        # Staff only: one MILP maximising 1/t gives t* directly (or very nearly). Split services
+        # with staff fixed: one LP minimising t. Either way the bracket below still certifies it.
+        staff_move = (self.group_model.p_col >= 0).any()
+        candidate = None
+        if not self.group_model.x_cols and staff_move:
+            candidate = self._single_solve(ratio_form=True)
+        elif self.settings.split_services and self.group_model.x_cols and not staff_move:
+            candidate = self._single_solve(direct_form=True)
+        if candidate is not None and max_coefficient(data, candidate) < best:
+            plan, best = candidate, max_coefficient(data, candidate)
 
         steps = 0
         while best * (1 - RELATIVE_TOLERANCE) > lower:
@@ -275,15 +278,18 @@ class GroupSolver:
             self.progress(f"group {data.group}: t in [{lower:.6g}, {best:.6g}]")
         return plan, best, lower
 
-    def _ratio_solve(self) -> Plan | None:
-        ratio_model, backend = self._load(build_group_model, self.data, ratio_form=True)
-        costs = np.zeros(ratio_model.model.num_cols)
-        costs[ratio_model.ratio_col] = 1.0
-        backend.set_objective(costs, maximize=True)
+    def _single_solve(self, *, ratio_form: bool = False, direct_form: bool = False) -> Plan | None:
+        """Solve the ratio form (max 1/t) or the direct form (min t) once; its plan, if any."""
+        model, backend = self._load(
+            build_group_model, self.data, ratio_form=ratio_form, direct_form=direct_form
+        )
+        costs = np.zeros(model.model.num_cols)
+        costs[model.ratio_col if ratio_form else model.threshold_col] = 1.0
+        backend.set_objective(costs, maximize=ratio_form)
         run = self.search.record(backend.solve(time_limit=self.remaining_time(), mip_gap=None))
         if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
             return None
-        return plan_from_values(ratio_model, run.values)
+        return plan_from_values(model, run.values)
 
     # -- stage 2 ----------------------------------------------------------------------------------
     def fewest_moves(self, fallback: Plan) -> tuple[Plan, RunStatus, float | None]:
@@ -310,11 +316,11 @@ class GroupSolver:
         except _Stopped as stopped:
             return self._stopped(stopped)
         self.progress(f"group {self.data.group}: t* = {best:.6g}, minimising moves")
-        self._set_threshold(
-            best * (1 + RELATIVE_TOLERANCE) if best > 0 else self.data.upper_bound_t()
-        )
-        if best == 0.0:
-            self._set_threshold(0.0)
+        # Whole services: a small slack keeps the exact optimum feasible despite rounding in the
+        # model. Split services are continuous: any slack would be spent on fewer moves, so the
+        # moves stage runs at t* itself (LP tolerances are 1e-9).
+        slack = 1e-9 if self.settings.split_services else RELATIVE_TOLERANCE
+        self._set_threshold(best * (1 + slack))
         moved_plan, status, gap = self.fewest_moves(plan)
         moved_value = max_coefficient(self.data, moved_plan)
         if moved_value > best * (1 + RELATIVE_TOLERANCE) + 1e-12:
@@ -324,9 +330,14 @@ class GroupSolver:
             )
         search.plan = moved_plan
         search.objective_value = max_coefficient(self.data, moved_plan)
-        search.lower_bound = lower
-        search.gap = gap if status is RunStatus.FEASIBLE else 0.0
-        search.status = PlanStatus.OPTIMAL if status is RunStatus.OPTIMAL else PlanStatus.FEASIBLE
+        search.lower_bound = float(lower)
+        # The certificate holds only if the plan reported is within the tolerance of the bound
+        # (split services are an LP whose plan can sit a hair above t* by solver tolerance).
+        value = search.objective_value
+        bracket = (value - lower) / value if value > 0 else 0.0
+        proven = status is RunStatus.OPTIMAL and bracket <= 2 * RELATIVE_TOLERANCE
+        search.gap = max(bracket, 0.0) if gap is None or proven else max(gap, bracket)
+        search.status = PlanStatus.OPTIMAL if proven else PlanStatus.FEASIBLE
         return search
 
     def solve_balance(self) -> GroupSearch:

@@ -152,6 +152,8 @@ class HighsBackend(Backend):
         h.setOptionValue("random_seed", seed)
         h.setOptionValue("threads", threads)
         h.setOptionValue("mip_feasibility_tolerance", INTEGRALITY_TOLERANCE / 10)
+        # Tighter than HiGHS's 1e-7 so that LP plans (split services) meet t* to 1e-6 relative.
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
         num_cols = model.num_cols
         lower = np.asarray(model.col_lower, dtype=float)
         upper = np.asarray(model.col_upper, dtype=float)
@@ -306,7 +308,8 @@ class PulpBackend(Backend):
                                        options=[f"randomSeed {self.seed + 1}"])  # fmt: skip
         else:
             solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0, gapAbs=gap_abs,
-                                threads=self.threads, random_seed=self.seed)  # fmt: skip
+                                threads=self.threads, random_seed=self.seed,
+                                mip_feasibility_tolerance=INTEGRALITY_TOLERANCE / 10)  # fmt: skip
         started = time.perf_counter()
         try:
             problem.solve(solver)
