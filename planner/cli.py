@@ -1,7 +1,8 @@
 """The `planner` command: parse arguments, call the Python API, print, return an exit code.
 
 Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input, 3 infeasible,
-1 anything unexpected (a message on stderr and the traceback in a log file, never on the terminal).
+1 anything unexpected (a message on stderr and the traceback in a log file, never on the terminal),
+130 interrupted (a comparison still writes the options solved so far).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from planner.errors import InputError, OutputError, PlannerError, Problem
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "west-kazakhstan-2024.xlsx"
 DEFAULT_OUTPUTS = REPO_ROOT / "outputs"
@@ -138,11 +140,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     progress = Progress(not args.quiet)
     comparison = compare_workbooks(paths, processes=args.processes, progress=progress)
     progress.done()
+    _print_problems(comparison.warnings, "Warnings:")
     out = Path(args.out) if args.out else _default_out(paths[0], "comparison")
     write_comparison(comparison, out, inputs=tuple(paths))
-    for line in comparison.summary_lines():
+    lines = comparison.markdown_table() if args.markdown else comparison.summary_lines()
+    for line in lines:
         print(line)
     print(f"comparison workbook: {out}")
+    if comparison.interrupted:
+        print("interrupted: the workbook holds the options solved so far", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 
@@ -210,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="solve every option of one or more workbooks side by side")
     p.add_argument("scenarios", nargs="*")
+    p.add_argument("--markdown", action="store_true", help="print the options as a Markdown table")
     common(p)
     p.set_defaults(run=cmd_compare)
 
@@ -261,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the one place where anything is caught
         log = _log_unexpected(error)
         print(
