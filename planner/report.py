@@ -4,16 +4,14 @@ Sheets, in order: Summary (the answer in figures and in plain words), Units (eve
 after, group totals, parent roll-ups), Charts (coefficient per unit before and after, one chart per
 group), Transfers, Reassignments, Skills, Sensitivity, Checks, Inputs (settings and the SHA-256 of
 the input file). Everything comes from the Result; nothing here rebuilds or re-solves the model.
-Derived figures (group means, overload flags, roll-ups, per-skill loads) are recomputed from the
-Scenario with the capacity and load rules of planner.verify, the model-free definition.
+Derived figures (group means, overload flags, roll-ups, per-cell loads) come from planner.figures,
+the plan in plain words from planner.narrative; this module lays them out.
 """
 
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -42,12 +40,15 @@ from planner.charts import (
     total_row,
     write,
 )
-from planner.domain import CoefficientMode, Objective, Scenario
+from planner.domain import CoefficientMode
+from planner.figures import Figures, cell_loads, finite
 from planner.files import save_workbook
 from planner.layout import SETTINGS_LIST
+from planner.narrative import group_account, unit_label
 from planner.result import NEW_HIRES, Result, Status
-from planner.verify import cell_weight, ratio, unit_capacity
+from planner.verify import ratio, unit_capacity
 
+# Figures and group_account live in planner.figures and planner.narrative; still importable here.
 __all__ = ["SHEETS", "Figures", "group_account", "result_workbook", "write_result"]
 
 SHEETS = (
@@ -66,7 +67,6 @@ MAX_CHART_GROUPS = 40  # a chart per group; beyond this the Units sheet carries 
 MAX_CHART_UNITS = 50  # units per chart: the most loaded ones (before or after)
 MAX_GROUPS_IN_WORDS = 30
 MAX_COLOUR_SCALES = 50  # one colour scale per group; a single one beyond this
-TOLERANCE = 1e-9
 LEFT = Alignment(horizontal="left")
 OBJECTIVES = {
     "minmax": "minmax: the lowest highest coefficient, then the fewest moves",
@@ -116,137 +116,6 @@ def result_workbook(result: Result) -> Workbook:
     workbook.properties.creator = "planner"
     workbook.properties.title = f"Workload plan: {result.scenario.name}"
     return workbook
-
-
-# --- figures derived from the Result ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GroupFigures:
-    """Totals and means of one group; the mean is total load over total capacity."""
-
-    group: str
-    units: int
-    employees_before: int
-    employees_after: int
-    load_before: float
-    load_after: float
-    mean_before: float
-    mean_after: float | None
-    threshold_after: float | None  # mean after x (1 + overload margin)
-    overloaded_before: frozenset[str]
-    overloaded_after: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Rollup:
-    """A parent unit together with every unit below it in the workbook."""
-
-    unit_id: str
-    members: tuple[str, ...]  # the parent first, then its descendants
-    employees_before: int
-    employees_after: int
-    load_before: float
-    load_after: float
-    coefficient_before: float
-    coefficient_after: float | None
-
-
-@dataclass(frozen=True)
-class Figures:
-    groups: dict[str, GroupFigures]
-    rollups: tuple[Rollup, ...]
-
-    @classmethod
-    def of(cls, result: Result) -> Figures:
-        return cls(_group_figures(result), _rollups(result))
-
-
-def _capacity(scenario: Scenario, unit_id: str, employees: int) -> float:
-    return employees * unit_capacity(scenario, scenario.unit(unit_id))
-
-
-def _group_figures(result: Result) -> dict[str, GroupFigures]:
-    scenario = result.scenario
-    margin = scenario.settings.overload_margin
-    figures = {}
-    for g in result.groups:
-        rows = [u for u in result.units if u.group == g.group]
-        has_plan = g.max_coefficient_after is not None
-        capacity_before = sum(_capacity(scenario, u.unit_id, u.employees_before) for u in rows)
-        capacity_after = sum(_capacity(scenario, u.unit_id, u.employees_after) for u in rows)
-        load_before = sum(u.load_before for u in rows)
-        load_after = sum(u.load_after for u in rows)
-        mean_before = ratio(load_before, capacity_before)
-        mean_after = ratio(load_after, capacity_after) if has_plan else None
-        threshold_before = mean_before * (1 + margin)
-        threshold_after = mean_after * (1 + margin) if mean_after is not None else None
-        figures[g.group] = GroupFigures(
-            group=g.group,
-            units=len(rows),
-            employees_before=sum(u.employees_before for u in rows),
-            employees_after=sum(u.employees_after for u in rows),
-            load_before=load_before,
-            load_after=load_after,
-            mean_before=mean_before,
-            mean_after=mean_after,
-            threshold_after=threshold_after,
-            overloaded_before=frozenset(
-                u.unit_id for u in rows if _above(u.coefficient_before, threshold_before)
-            ),
-            overloaded_after=frozenset(
-                u.unit_id
-                for u in rows
-                if threshold_after is not None and _above(u.coefficient_after, threshold_after)
-            ),
-        )
-    return figures
-
-
-def _above(value: float | None, threshold: float) -> bool:
-    # A unit exactly at the threshold is not overloaded; the tolerance keeps float noise out.
-    return value is not None and value > threshold * (1 + TOLERANCE) + TOLERANCE
-
-
-def _rollups(result: Result) -> tuple[Rollup, ...]:
-    scenario = result.scenario
-    rows = {u.unit_id: u for u in result.units}
-    children: dict[str, list[str]] = defaultdict(list)
-    for u in result.units:
-        if u.parent and u.parent in rows and u.parent != u.unit_id:
-            children[u.parent].append(u.unit_id)
-    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
-    rollups = []
-    for parent in sorted(children):
-        members, stack = [parent], list(reversed(children[parent]))
-        while stack:  # depth first; `members` guards against a cycle of parents
-            unit_id = stack.pop()
-            if unit_id not in members:
-                members.append(unit_id)
-                stack.extend(reversed(children.get(unit_id, [])))
-        member_rows = [rows[m] for m in members]
-        load_before = sum(r.load_before for r in member_rows)
-        load_after = sum(r.load_after for r in member_rows)
-        employees_before = sum(r.employees_before for r in member_rows)
-        employees_after = sum(r.employees_after for r in member_rows)
-        capacity_before = sum(
-            _capacity(scenario, r.unit_id, r.employees_before) for r in member_rows
-        )
-        capacity_after = sum(_capacity(scenario, r.unit_id, r.employees_after) for r in member_rows)
-        all_planned = all(r.group in planned for r in member_rows)
-        rollups.append(
-            Rollup(
-                parent,
-                tuple(members),
-                employees_before,
-                employees_after,
-                load_before,
-                load_after,
-                ratio(load_before, capacity_before),
-                ratio(load_after, capacity_after) if all_planned else None,
-            )
-        )
-    return tuple(rollups)
 
 
 def _load_word(result: Result) -> str:
@@ -405,167 +274,7 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
 
 
 def _difference(before: float, after: float | None) -> float | None:
-    return after - before if _finite(before) and _finite(after) else None
-
-
-# --- the plan in plain words ---------------------------------------------------------------------
-
-
-def unit_label(scenario: Scenario, unit_id: str) -> str:
-    """A unit's name as a planner reads it; 'new hires' for headcount from outside."""
-    if unit_id == NEW_HIRES:
-        return "new hires"
-    try:
-        return scenario.unit(unit_id).label
-    except KeyError:
-        return unit_id
-
-
-def join_names(names: Sequence[str], limit: int = 3) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 others'."""
-    names = list(names)
-    if len(names) > limit:
-        rest = len(names) - limit
-        names = [*names[:limit], f"{rest} other{'s' if rest > 1 else ''}"]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _coefficient_text(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.2f}" if _finite(value) else "infinite (no staff)"
-
-
-def _trend(before: float | None, after: float | None) -> str:
-    b, a = _coefficient_text(before), _coefficient_text(after)
-    if b == a:
-        return f"stays at {a}"
-    falls = _finite(before) and _finite(after) and after < before or not _finite(before)
-    return f"{'falls' if falls else 'rises'} from {b} to {a}"
-
-
-def _people(count: int) -> str:
-    return f"{count:,} employee{'s' if count != 1 else ''}"
-
-
-def _services(count: float) -> str:
-    shown = f"{int(count):,}" if float(count).is_integer() else f"{count:,.2f}"
-    return f"{shown} service{'s' if count != 1 else ''}"
-
-
-def _by_skill(amounts: dict[str, int]) -> str:
-    """' (12 legal, 2 general)' when more than one skill moves, else ''."""
-    if len(amounts) < 2:
-        return ""
-    return (
-        " ("
-        + ", ".join(f"{n:,} {k}" for k, n in sorted(amounts.items(), key=lambda x: -x[1]))
-        + ")"
-    )
-
-
-def group_account(result: Result, group: str, figures: GroupFigures, limit: int = 5) -> list[str]:
-    """A short account of one group's plan in plain sentences, built from its transfers."""
-    scenario = result.scenario
-    g = result.group(group)
-    if g.max_coefficient_after is None:
-        return ["No plan satisfies the limits of this group, so nothing is moved. Why:",
-                *g.explanation]  # fmt: skip
-    rows = {u.unit_id: u for u in result.units if u.group == group}
-
-    def label(unit_id: str) -> str:
-        return unit_label(scenario, unit_id)
-
-    def unit_trend(unit_id: str) -> str:
-        row = rows[unit_id]
-        if row.employees_after == 0 and row.load_after == 0:
-            return "it is left with no staff and no services"
-        return f"its coefficient {_trend(row.coefficient_before, row.coefficient_after)}"
-
-    hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
-    moves = []
-    if g.staff_moved:
-        moves.append(f"moving {_people(g.staff_moved)}")
-    if g.services_moved:
-        moves.append(f"reassigning {_services(g.services_moved)}")
-    if hires:
-        moves.append(f"adding {hires:,} new hire{'s' if hires != 1 else ''}")
-    trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
-    if moves:
-        sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
-    elif result.objective is Objective.MINMAX:
-        sentences = [f"No move within the limits lowers the highest coefficient "
-                     f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
-                     "allocation."]  # fmt: skip
-    else:
-        sentences = ["No move within the limits brings the units closer to the group mean: the "
-                     "plan keeps the current allocation."]  # fmt: skip
-    if g.status is Status.FEASIBLE and g.gap:
-        sentences.append(
-            f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
-            f"{_coefficient_text(g.lower_bound)}, and a better plan than this one may exist."
-        )
-
-    received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    skills_in: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    sent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for t in result.transfers:
-        if t.target in rows:
-            received[t.target][t.source] += t.employees
-            skills_in[t.target][t.skill] += t.employees
-            if t.source != NEW_HIRES:
-                sent[t.source][t.target] += t.employees
-
-    def ranked(table: dict[str, dict[str, int]]) -> list[str]:
-        return sorted(table, key=lambda u: (-sum(table[u].values()), u))
-
-    described = set()
-    for target in ranked(received)[:limit]:
-        sources = received[target]
-        hires = sources.get(NEW_HIRES, 0)
-        from_units = {u: n for u, n in sources.items() if u != NEW_HIRES}
-        parts = []
-        if from_units:
-            names = [label(u) for u in sorted(from_units, key=lambda u: (-from_units[u], u))]
-            parts.append(f"{_people(sum(from_units.values()))} from {join_names(names)}")
-        if hires:
-            parts.append(f"{hires:,} new hire{'s' if hires != 1 else ''}")
-        sentences.append(f"{label(target)} receives {' and '.join(parts)}"
-                         f"{_by_skill(skills_in[target])}; {unit_trend(target)}.")  # fmt: skip
-        described.add(target)
-    if len(received) > limit:
-        sentences.append(f"{len(received) - limit} more units receive staff (see Transfers).")
-    for source in ranked(sent)[:3]:
-        targets = sent[source]
-        names = [label(u) for u in sorted(targets, key=lambda u: (-targets[u], u))]
-        sentences.append(f"{label(source)} releases {_people(sum(targets.values()))} to "
-                         f"{join_names(names)}; {unit_trend(source)}.")  # fmt: skip
-        described.add(source)
-    if len(sent) > 3:
-        sentences.append(f"{len(sent) - 3} more units release staff (see Transfers).")
-
-    taken: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in result.reassignments:
-        if r.target in rows:
-            taken[r.target][r.source] += r.share
-    ranked_takers = sorted(taken, key=lambda u: (-sum(taken[u].values()), u))
-    for target in ranked_takers[:limit]:
-        sources = taken[target]
-        names = [label(u) for u in sorted(sources, key=lambda u: (-sources[u], u))]
-        trend = "" if target in described else f"; {unit_trend(target)}"
-        sentences.append(f"{label(target)} takes over {_services(sum(sources.values()))} from "
-                         f"{join_names(names)}{trend}.")  # fmt: skip
-    if len(taken) > limit:
-        sentences.append(f"{len(taken) - limit} more units take over services (see Reassignments).")
-
-    margin = scenario.settings.overload_margin
-    sentences.append(
-        f"Units more than {margin:.0%} above the group mean: {len(figures.overloaded_before)} "
-        f"before, {len(figures.overloaded_after)} after."
-    )
-    return sentences
+    return after - before if finite(before) and finite(after) else None
 
 
 def _moved_columns(load: str) -> list[Col]:
@@ -621,7 +330,7 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         has_plan = u.coefficient_after is not None
         change = (
             u.coefficient_after - u.coefficient_before
-            if has_plan and _finite(u.coefficient_before) and _finite(u.coefficient_after)
+            if has_plan and finite(u.coefficient_before) and finite(u.coefficient_after)
             else None
         )
         rows.append([
@@ -726,10 +435,6 @@ def _colour_scales(ws: Worksheet, result: Result, first: int) -> None:
             start = first + offset + 1
 
 
-def _finite(value: float | None) -> bool:
-    return value is not None and value not in (float("inf"), float("-inf")) and value == value
-
-
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -774,7 +479,7 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
 
 def _plain(value: float | None) -> float | None:
     """A number a chart can draw: an infinite coefficient is left out."""
-    return value if _finite(value) else None
+    return value if finite(value) else None
 
 
 # --- Tables of the plan ---------------------------------------------------------------------------
@@ -823,25 +528,11 @@ def _reassignments_sheet(ws: Worksheet, result: Result) -> None:
     fit_columns(ws)
 
 
-def _cell_loads(result: Result) -> tuple[dict, dict]:
-    """Load of every (unit, skill) cell before (current units) and after (the plan's units)."""
-    scenario = result.scenario
-    services = {s.service_id: s for s in scenario.services}
-    before: dict[tuple[str, str], float] = defaultdict(float)
-    after: dict[tuple[str, str], float] = defaultdict(float)
-    for s in scenario.services:
-        before[s.unit_id, s.skill] += cell_weight(scenario, s)
-    for a in result.assignments:
-        service = services[a.service_id]
-        after[a.unit_id, service.skill] += cell_weight(scenario, service) * a.share
-    return before, after
-
-
 def _skills_sheet(ws: Worksheet, result: Result) -> None:
     scenario = result.scenario
     load = _load_word(result)
     planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
-    load_before, load_after = _cell_loads(result)
+    load_before, load_after = cell_loads(result)
     staff = {(s.unit_id, s.skill): s for s in result.staff}
     keys = sorted(set(staff) | {k for k, v in load_before.items() if v} |
                   {k for k, v in load_after.items() if v},
