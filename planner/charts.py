@@ -30,7 +30,7 @@ from planner.workbook import (
     MAX_COLUMN_WIDTH,
     SECTION_FONT,
     TITLE_FONT,
-    _comment,
+    comment,
     put,
 )
 
@@ -93,7 +93,7 @@ def style_header(cells: Sequence[Cell], comments: Sequence[str] = ()) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         if index < len(comments) and comments[index]:
-            cell.comment = _comment(comments[index])
+            cell.comment = comment(comments[index])
 
 
 def add_table(

@@ -78,11 +78,12 @@ def put(cell: Cell, value: object) -> None:
         cell.value = value
 
 
-def _comment(text: str) -> Comment:
-    comment = Comment(text, "planner")
-    comment.width = 320
-    comment.height = 40 + 18 * (len(text) // 45 + text.count("\n"))
-    return comment
+def comment(text: str) -> Comment:
+    """A cell comment by `planner`, sized so that `text` shows without scrolling."""
+    note = Comment(text, "planner")
+    note.width = 320
+    note.height = 40 + 18 * (len(text) // 45 + text.count("\n"))
+    return note
 
 
 def _column_comment(column: Column) -> str:
@@ -92,14 +93,14 @@ def _column_comment(column: Column) -> str:
 
 
 def _write_header(ws: Worksheet, headers: Sequence[str], comments: Sequence[str]) -> None:
-    for index, (header, comment) in enumerate(zip(headers, comments, strict=True), start=1):
+    for index, (header, text) in enumerate(zip(headers, comments, strict=True), start=1):
         cell = ws.cell(row=1, column=index)
         put(cell, header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
-        if comment:
-            cell.comment = _comment(comment)
+        if text:
+            cell.comment = comment(text)
     ws.freeze_panes = "A2"
 
 
@@ -278,7 +279,7 @@ def _write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> No
         choices = setting.choices or (("yes", "no") if setting.kind is Kind.YES_NO else ())
         if choices:
             _add_choice_validation(ws, choices, f"B{row_index}")
-        ws.cell(row=row_index, column=1).comment = _comment(
+        ws.cell(row=row_index, column=1).comment = comment(
             f"{setting.meaning}.\nDefault: {setting.default}."
         )
 
