@@ -1,0 +1,162 @@
+"""The floor: HiGHS alone solving the planner's own models (bench/README.md).
+
+    python bench/floor.py record WORKBOOK --case CASE --dir MODELS   # run the planner once, record
+    python bench/floor.py time --dir MODELS --out floor.json         # time highspy on them
+
+`record` runs the case (processes=1, not timed) with planner.solvers.RECORD_MODELS_DIR set, so every
+model handed to HiGHS is written as MPS just before it is solved, the bisection steps, ratio and
+fewest-moves models included. Next to each model it writes the HiGHS options the planner had set for
+that solve (mip_abs_gap, mip_rel_gap, mip_feasibility_tolerance, random_seed, threads) and, after
+the solve, the seconds the planner's own HiGHS call took, so that a model on which the planner's
+loaded-and-modified HiGHS object was slower than a fresh one shows up (`planner_run_s`).
+
+`time` reads each model into a fresh highspy.Highs in this process, with output off, one thread,
+mip_rel_gap 0 and the recorded options, and times readModel + run. floor_s is the sum over models;
+floor_run_s the sum of the run() calls alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+RECORDED_OPTIONS = (
+    "mip_abs_gap",
+    "mip_rel_gap",
+    "mip_feasibility_tolerance",
+    "random_seed",
+    "threads",
+)
+
+
+def _option(highs, name: str):
+    value = highs.getOptionValue(name)
+    # highspy returns (status, value) in some versions and the value alone in others.
+    return value[1] if isinstance(value, tuple) else value
+
+
+def record(workbook: Path, case_name: str, directory: Path) -> None:
+    from run import CASES, run_case
+
+    import planner.solvers as solvers
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*"):
+        old.unlink()
+    sequence = {"next": 0}
+    planner_seconds: dict[str, float] = {}
+
+    # Name models by solve order and keep each solve's options; if the planner's private hook
+    # changes, fall back to its own naming (the floor then uses the default options).
+    def record_model(highs) -> None:
+        sequence["next"] += 1
+        stem = f"{sequence['next']:07d}"
+        highs.writeModel(str(directory / f"{stem}.mps"))
+        options = {name: _option(highs, name) for name in RECORDED_OPTIONS}
+        (directory / f"{stem}.json").write_text(json.dumps(options))
+        sequence["current"] = stem
+
+    if hasattr(solvers, "_record"):
+        solvers._record = record_model
+    solvers.RECORD_MODELS_DIR = str(directory)
+    original_solve = solvers.HighsBackend.solve
+
+    def solve(self, **kwargs):
+        run = original_solve(self, **kwargs)
+        if "current" in sequence:
+            planner_seconds[sequence.pop("current")] = run.seconds
+        return run
+
+    solvers.HighsBackend.solve = solve
+    started = time.perf_counter()
+    result = run_case(CASES[case_name], workbook, directory, record=True)
+    (directory / "planner_runs.json").write_text(json.dumps(planner_seconds))
+    (directory / "planner_groups.json").write_text(json.dumps(result["groups"]))
+    print(
+        f"  [{case_name}] recorded {sequence['next']} models in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def time_models(directory: Path) -> dict:
+    import highspy
+
+    models = sorted(directory.glob("*.mps"))
+    planner_runs = {}
+    if (directory / "planner_runs.json").exists():
+        planner_runs = json.loads((directory / "planner_runs.json").read_text())
+    read_total = run_total = 0.0
+    statuses: Counter[str] = Counter()
+    per_model = []
+    last_report = time.perf_counter()
+    for number, path in enumerate(models, 1):
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        options_path = path.with_suffix(".json")
+        if options_path.exists():
+            for name, value in json.loads(options_path.read_text()).items():
+                h.setOptionValue(name, value)
+        started = time.perf_counter()
+        h.readModel(str(path))
+        read_done = time.perf_counter()
+        h.run()
+        run_done = time.perf_counter()
+        read_total += read_done - started
+        run_total += run_done - read_done
+        status = h.modelStatusToString(h.getModelStatus())
+        statuses[status] += 1
+        per_model.append(
+            {
+                "model": path.stem,
+                "read_s": read_done - started,
+                "run_s": run_done - read_done,
+                "status": status,
+                "planner_run_s": planner_runs.get(path.stem),
+            }
+        )
+        if time.perf_counter() - last_report > 5:
+            last_report = time.perf_counter()
+            print(f"  floor: {number}/{len(models)} models, {read_total + run_total:.0f} s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+    slowest = sorted(per_model, key=lambda m: -m["run_s"])[:10]
+    recorded = [m for m in per_model if m["planner_run_s"] is not None]
+    return {
+        "floor_s": read_total + run_total,
+        "floor_read_s": read_total,
+        "floor_run_s": run_total,
+        "models": len(models),
+        "statuses": dict(statuses),
+        "planner_highs_s": sum(m["planner_run_s"] for m in recorded) if recorded else None,
+        "slowest": slowest,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record")
+    rec.add_argument("workbook")
+    rec.add_argument("--case", required=True)
+    rec.add_argument("--dir", required=True)
+    tim = sub.add_parser("time")
+    tim.add_argument("--dir", required=True)
+    tim.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    if args.command == "record":
+        record(Path(args.workbook), args.case, Path(args.dir))
+    else:
+        Path(args.out).write_text(json.dumps(time_models(Path(args.dir)), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

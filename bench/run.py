@@ -1,0 +1,753 @@
+"""The planner benchmark: one command, every case, two references (bench/README.md).
+
+    python bench/run.py                      # every default case (about an hour on 2 cores)
+    python bench/run.py --quick              # region cases only (about a minute)
+    python bench/run.py --cases national-minmax-services,region-frontier21
+    python bench/run.py --list               # the cases
+
+For each case, each step in a fresh subprocess:
+1. the planner, timed end to end: read_scenario, solve (or frontier), write_result; peak RSS;
+2. the same run again with planner.solvers.RECORD_MODELS_DIR set (not timed), which writes every
+   model handed to HiGHS as MPS; then the floor: highspy alone reading and running each of them
+   (bench/floor.py);
+3. the usual way: the same optimisation in plain PuLP + CBC (bench/usual.py), within a time budget,
+   extrapolated from a random sample of groups when the budget runs out.
+Results: bench/results.json (merged by case name with earlier runs) and bench/RESULTS.md.
+Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+SEED = 1
+DEFAULT_USUAL_BUDGET = 240.0  # seconds of the usual way per case before extrapolating
+REGION_TARGET_S = 2.0
+NATIONAL_TARGET_S = 60.0
+NATIONAL_PEAK_MB = 4096.0
+FLOOR_RATIO_TARGET = 1.5
+USUAL_SPEEDUP_TARGET = 10.0
+FRONTIER_BUDGETS = tuple(range(21))  # staff moves per group: 0, 1, ..., 20
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    profile: str  # generate() profile
+    pooled: bool
+    objective: str = "minmax"
+    services: bool = True  # allow_service_moves
+    processes: int = 1
+    kind: str = "solve"  # or "frontier"
+    budgets: tuple[int, ...] = ()
+    sensitivity: bool = False
+    same_models_as: str | None = None  # floor and usual taken from this case (same models)
+    default: bool = True  # in a run without --cases
+
+    @property
+    def workbook_key(self) -> str:
+        return f"{self.profile}{'-pooled' if self.pooled else ''}-seed{SEED}"
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        if self.kind != "solve":
+            return ()
+        if self.profile == "region":
+            return ("region_total",)
+        if self.profile == "national":
+            return ("national_total", "national_peak", "floor_ratio", "usual_speedup")
+        return ()
+
+
+def _cases() -> dict[str, Case]:
+    cases = []
+    for profile, pooled, label in (
+        ("region", False, "region"),
+        ("national", False, "national"),
+        ("national", True, "national-pooled"),
+    ):
+        for objective in ("minmax", "balance"):
+            for services in (False, True):
+                kind = "services" if services else "staff"
+                name = f"{label}-{objective}-{kind}"
+                cases.append(Case(name, profile, pooled, objective, services))
+                if profile == "national" and objective == "minmax" and services:
+                    # The same run with groups solved in a pool of 2 (floor and usual reused).
+                    cases.append(Case(f"{name}-p2", profile, pooled, processes=2,
+                                      same_models_as=name))  # fmt: skip
+        if profile == "region":
+            # What `planner solve` does by default: sensitivity on.
+            cases.append(Case("region-minmax-services-sensitivity", profile, pooled,
+                              sensitivity=True))  # fmt: skip
+            cases.append(Case("region-frontier21", profile, pooled, kind="frontier",
+                              budgets=FRONTIER_BUDGETS))  # fmt: skip
+    cases.append(
+        Case(
+            "national-minmax-services-sensitivity",
+            "national",
+            False,
+            sensitivity=True,
+            default=False,
+        )  # fmt: skip
+    )
+    return {c.name: c for c in cases}
+
+
+CASES = _cases()
+QUICK = tuple(n for n, c in CASES.items() if c.profile == "region")
+
+
+def case_scenario(scenario, case: Case):
+    """The case's settings variant of a generated scenario (dataclasses.replace, no mutation)."""
+    from planner.domain import Objective
+
+    settings = dataclasses.replace(
+        scenario.settings,
+        objective=Objective(case.objective),
+        allow_service_moves=case.services,
+    )
+    return dataclasses.replace(scenario, settings=settings)
+
+
+# --- the timed planner run (a fresh process per case) -------------------------------------------
+
+
+class Throttled:
+    """Progress to stderr at most every `every` seconds, prefixed by the case; a heartbeat repeats
+    the last message when a long solve (one hard group) sends none for `quiet` seconds."""
+
+    def __init__(self, label: str, every: float = 3.0, quiet: float = 15.0) -> None:
+        import threading
+
+        self.label, self.every, self.quiet = label, every, quiet
+        self.started = time.perf_counter()
+        self.last = self.started
+        self.message = "started"
+        self.stop = threading.Event()
+        threading.Thread(target=self._heartbeat, daemon=True).start()
+
+    def _show(self, message: str) -> None:
+        self.last = time.perf_counter()
+        print(f"  [{self.label}] {message} ({self.last - self.started:.0f} s)", file=sys.stderr,
+              flush=True)  # fmt: skip
+
+    def _heartbeat(self) -> None:
+        while not self.stop.wait(self.quiet / 3):
+            if time.perf_counter() - self.last >= self.quiet:
+                self._show(f"still working; last: {self.message}")
+
+    def __call__(self, message: str) -> None:
+        self.message = message
+        if time.perf_counter() - self.last >= self.every:
+            self._show(message)
+
+
+def _peak(processes: int) -> dict:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_mb, child_mb = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    # ru_maxrss of children is the largest single child; pool workers run at the same time, so the
+    # bound counts each worker at that size.
+    workers = processes if child_mb > 0 else 0
+    return {
+        "peak_mb": own_mb + workers * child_mb,
+        "peak_self_mb": own_mb,
+        "peak_child_mb": child_mb,
+        "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+    }
+
+
+class _Instrument:
+    """Build and solver time of a frontier (which does not report them): wraps the two calls that
+    planner's own GroupSearch times, so the figures mean the same as Result.build_seconds and
+    Result.solver_seconds."""
+
+    def __init__(self) -> None:
+        import planner.search as search
+        import planner.solvers as solvers
+
+        self.build = 0.0
+        self.solver = 0.0
+        self.runs = 0
+        original_load = search.GroupSolver._load
+        original_solve = solvers.HighsBackend.solve
+        outer = self
+
+        def load(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original_load(self, *args, **kwargs)
+            finally:
+                outer.build += time.perf_counter() - started
+
+        def solve(self, **kwargs):
+            run = original_solve(self, **kwargs)
+            outer.solver += run.seconds
+            outer.runs += 1
+            return run
+
+        search.GroupSolver._load = load
+        solvers.HighsBackend.solve = solve
+
+
+def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False) -> dict:
+    """Read, solve (or frontier) and write one case, timing each stage. With record=True nothing
+    is timed for the table: the models are recorded (bench/floor.py calls this)."""
+    from planner.workbook import read_scenario
+
+    label = case.name + (" (recording models)" if record else "")
+    progress = Throttled(label)
+    instrument = _Instrument() if case.kind == "frontier" and not record else None
+    try:
+        from planner.report import write_result
+    except ImportError:
+        write_result = None
+    notes = []
+
+    started = time.perf_counter()
+    scenario = case_scenario(read_scenario(workbook), case)
+    read_done = time.perf_counter()
+    print(f"  [{label}] read in {read_done - started:.1f} s; solving {len(scenario.groups)} "
+          "groups", file=sys.stderr, flush=True)  # fmt: skip
+    processes = 1 if record else case.processes
+    groups: list[dict] = []
+    if case.kind == "frontier":
+        from planner.compare import frontier, write_frontier
+
+        result = frontier(scenario, budgets=case.budgets, progress=progress)
+        solve_done = time.perf_counter()
+        build_s = instrument.build if instrument else None
+        solver_s = instrument.solver if instrument else None
+        check_s = None
+        runs = instrument.runs if instrument else None
+        for g in result.groups:
+            groups.append({
+                "group": g.group,
+                "objective": [p.max_coefficient for p in g.points],
+                "seconds": sum(p.seconds for p in g.points),
+            })  # fmt: skip
+        writer = write_frontier
+        status = (
+            "optimal" if all(p.proven for g in result.groups for p in g.points) else "not proven"
+        )
+    else:
+        from planner.solve import solve
+
+        result = solve(
+            scenario, sensitivity=case.sensitivity, processes=processes, progress=progress
+        )
+        solve_done = time.perf_counter()
+        build_s, solver_s, check_s = (
+            result.build_seconds,
+            result.solver_seconds,
+            result.check_seconds,
+        )
+        runs = sum(g.solver_runs for g in result.groups)
+        for g in result.groups:
+            groups.append({
+                "group": g.group,
+                "objective": g.objective_value,
+                "status": g.status.value,
+                "seconds": g.build_seconds + g.solver_seconds + g.check_seconds,
+                "solver_seconds": g.solver_seconds,
+                "solver_runs": g.solver_runs,
+                "staff_moved": g.staff_moved,
+                "services_moved": g.services_moved,
+            })  # fmt: skip
+        writer = write_result
+        status = result.status.value
+    if record:
+        return {"groups": groups}
+
+    write_s = None
+    if writer is None:
+        notes.append("write_s not measured: planner.report.write_result is not available yet")
+        write_done = solve_done
+    else:
+        out = out_dir / f"{case.name}-result.xlsx"
+        writer(result, out, inputs=(workbook,))
+        write_done = time.perf_counter()
+        write_s = write_done - solve_done
+    row = {
+        "case": case.name,
+        "groups": len(scenario.groups),
+        "units": len(scenario.units),
+        "employees": scenario.total_employees,
+        "services": len(scenario.services),
+        "status": status,
+        "read_s": read_done - started,
+        "build_s": build_s,
+        "solver_s": solver_s,
+        "check_s": check_s,
+        "solve_s": solve_done - read_done,
+        "write_s": write_s,
+        "total_s": write_done - started,
+        "solver_runs": runs,
+        "processes": processes,
+        "sensitivity": case.sensitivity,
+        **_peak(processes),
+        "notes": notes,
+        "planner_groups": groups,
+    }
+    return row
+
+
+# --- orchestration ------------------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _subprocess(args: list[str], *, timeout: float | None = None) -> tuple[int, float, bool]:
+    """Run a step in a fresh Python process; (return code, seconds, timed out)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, *args], cwd=REPO)
+    try:
+        code = process.wait(timeout=timeout)
+        return code, time.perf_counter() - started, False
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return -9, time.perf_counter() - started, True
+
+
+def prepare_workbooks(cases: list[Case], work: Path) -> dict[str, Path]:
+    """Generate each scenario once (not timed) into the work folder."""
+    from planner.generate import generate
+    from planner.workbook import write_scenario
+
+    paths = {}
+    for case in cases:
+        key = case.workbook_key
+        if key in paths:
+            continue
+        path = work / f"{key}.xlsx"
+        _say(f"generating {key} -> {path}")
+        started = time.perf_counter()
+        write_scenario(generate(case.profile, SEED, pooled=case.pooled), path)
+        _say(f"  generated in {time.perf_counter() - started:.1f} s")
+        paths[key] = path
+    return paths
+
+
+def usual_reference(case: Case, workbook: Path, work: Path, budget: float) -> dict:
+    """Run bench/usual.py within the budget; extrapolate from the groups it finished."""
+    out = work / f"{case.name}-usual.jsonl"
+    # usual.py stops starting groups after `budget`; a group still running well past it is cut.
+    hard_limit = budget * 1.5 + 60
+    code, seconds, timed_out = _subprocess(
+        [str(BENCH / "usual.py"), str(workbook), "--case", case.name, "--out", str(out),
+         "--budget", str(budget)],
+        timeout=hard_limit,
+    )  # fmt: skip
+    rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    return {"rows": rows, "wall": seconds, "timed_out": timed_out, "code": code}
+
+
+def _close(a, b, rel: float = 1e-5) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-9)
+
+
+def compare_usual(row: dict, usual: dict, total_groups: int) -> None:
+    """usual_s (measured or extrapolated), its note, and the t* check against planner's."""
+    rows = usual["rows"]
+    planner_groups = {g["group"]: g for g in row["planner_groups"]}
+    mismatches, moves = [], []
+    for u in rows:
+        p = planner_groups.get(u["group"])
+        if p is None:
+            continue
+        ours, theirs = p["objective"], u["objective"]
+        if isinstance(ours, list):
+            bad = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if not _close(a, b)]
+            if bad:
+                mismatches.append(
+                    f"{u['group']} budgets {bad[:5]}: planner {[ours[i] for i in bad[:3]]} "
+                    f"usual {[theirs[i] for i in bad[:3]]}"
+                )
+        else:
+            if not _close(ours, theirs):
+                mismatches.append(f"{u['group']}: planner {ours!r} usual {theirs!r}")
+            ours_moves = p.get("staff_moved", 0) + p.get("services_moved", 0)
+            theirs_moves = u.get("staff_moved", 0) + u.get("services_moved", 0)
+            if ours_moves != theirs_moves:
+                moves.append(f"{u['group']}: planner {ours_moves:g} usual {theirs_moves:g}")
+    done = len(rows)
+    measured = sum(u["seconds"] for u in rows)
+    planner_same_groups = sum(planner_groups[u["group"]]["seconds"] for u in rows)
+    row["usual_groups_done"] = done
+    row["usual_groups_total"] = total_groups
+    row["usual_measured_s"] = measured
+    row["usual_solves"] = sum(u.get("solves", 0) for u in rows)
+    row["planner_s_on_usual_groups"] = planner_same_groups
+    row["usual_mismatches"] = mismatches
+    row["usual_moves_mismatches"] = moves
+    row["usual_checked_groups"] = done
+    if done == total_groups:
+        row["usual_s"] = measured
+        row["usual_note"] = ""
+    elif done == 0:
+        row["usual_s"] = usual["wall"]
+        row["usual_note"] = (
+            f"usual_s is a lower bound: no group of {total_groups} finished in "
+            f"{usual['wall']:.0f} s"
+        )
+    else:
+        estimate = measured / done * total_groups
+        row["usual_s"] = max(estimate, usual["wall"])
+        row["usual_note"] = (
+            f"usual_s extrapolated from {done} of {total_groups} groups (random sample, "
+            f"{measured:.0f} s measured)"
+            + ("; a group cut at the time limit is left out, so it is an underestimate"
+               if usual["timed_out"] else "")
+        )  # fmt: skip
+
+
+def floor_reference(case: Case, workbook: Path, work: Path, keep_models: bool = False) -> dict:
+    models = work / f"{case.name}-models"
+    out = work / f"{case.name}-floor.json"
+    code, _, _ = _subprocess(
+        [
+            str(BENCH / "floor.py"),
+            "record",
+            str(workbook),
+            "--case",
+            case.name,
+            "--dir",
+            str(models),
+        ]
+    )
+    if code != 0:
+        return {"error": f"recording run failed (exit {code})"}
+    code, _, _ = _subprocess(
+        [str(BENCH / "floor.py"), "time", "--dir", str(models), "--out", str(out)]
+    )
+    if code != 0:
+        return {"error": f"floor timing failed (exit {code})"}
+    if not keep_models:
+        shutil.rmtree(models, ignore_errors=True)
+    return json.loads(out.read_text())
+
+
+def targets(row: dict, case: Case) -> list[tuple[str, bool | None, str]]:
+    """(target, met, detail) for every target that applies to a case; met None: not measured."""
+    found = []
+    for target in case.targets:
+        if target == "region_total":
+            found.append(("region end to end < 2 s", row["total_s"] < REGION_TARGET_S,
+                          f"{row['total_s']:.2f} s"))  # fmt: skip
+        elif target == "national_total":
+            found.append(("national end to end < 60 s", row["total_s"] < NATIONAL_TARGET_S,
+                          f"{row['total_s']:.1f} s"))  # fmt: skip
+        elif target == "national_peak":
+            found.append(("peak < 4 GB", row["peak_mb"] < NATIONAL_PEAK_MB,
+                          f"{row['peak_mb']:.0f} MB"))  # fmt: skip
+        elif target == "floor_ratio":
+            ratio = row.get("total_over_floor")
+            found.append(("total <= 1.5x floor", None if ratio is None else ratio <= FLOOR_RATIO_TARGET,
+                          "n/a" if ratio is None else f"{ratio:.2f}x"))  # fmt: skip
+        elif target == "usual_speedup":
+            ratio = row.get("usual_over_solve")
+            found.append((">= 10x faster than usual",
+                          None if ratio is None else ratio >= USUAL_SPEEDUP_TARGET,
+                          "n/a" if ratio is None else f"{ratio:.1f}x"))  # fmt: skip
+    return found
+
+
+def machine() -> dict:
+    from importlib.metadata import version
+
+    import highspy  # noqa: F401
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "planner"], cwd=REPO,
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "highspy": version("highspy"),
+        "pulp": version("pulp"),
+        "numpy": version("numpy"),
+        "openpyxl": version("openpyxl"),
+        "platform": platform.platform(),
+        "planner_commit": commit + (" + uncommitted changes in planner/" if dirty else ""),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average": list(os.getloadavg()),
+    }
+
+
+def _ratio(a, b):
+    return None if a is None or b is None or b <= 0 else a / b
+
+
+def finish_row(row: dict, case: Case, floor: dict, usual_row: dict | None) -> dict:
+    row["floor_s"] = floor.get("floor_s")
+    row["floor_run_s"] = floor.get("floor_run_s")
+    row["floor_models"] = floor.get("models")
+    row["floor_statuses"] = floor.get("statuses")
+    row["floor_note"] = floor.get("error", "")
+    if usual_row is not None:
+        row.update(usual_row)
+    row["total_over_floor"] = _ratio(row["total_s"], row["floor_s"])
+    row["solve_over_floor"] = _ratio(row["solve_s"], row["floor_s"])
+    row["usual_over_solve"] = _ratio(row.get("usual_s"), row["solve_s"])
+    row["usual_over_total"] = _ratio(row.get("usual_s"), row["total_s"])
+    row["usual_over_planner_same_groups"] = _ratio(
+        row.get("usual_measured_s"), row.get("planner_s_on_usual_groups")
+    )
+    met = targets(row, case)
+    row["targets"] = [{"target": t, "met": m, "value": v} for t, m, v in met]
+    return row
+
+
+def run_all(names: list[str], work: Path, usual_budget: float, skip_usual: bool,
+            skip_floor: bool, keep_models: bool = False) -> list[dict]:  # fmt: skip
+    cases = [CASES[n] for n in names]
+    workbooks = prepare_workbooks(cases, work)
+    references: dict[str, tuple[dict, dict | None]] = {}
+    rows = []
+    for number, case in enumerate(cases, 1):
+        workbook = workbooks[case.workbook_key]
+        _say(f"[{number}/{len(cases)}] {case.name}: planner run")
+        case_json = work / f"{case.name}-planner.json"
+        code, seconds, _ = _subprocess(
+            [str(BENCH / "run.py"), "--worker", case.name, "--workbook", str(workbook),
+             "--out", str(case_json), "--work", str(work)]
+        )  # fmt: skip
+        if code != 0:
+            _say(f"  {case.name}: planner run failed (exit {code}); case skipped")
+            rows.append({"case": case.name, "error": f"planner run failed (exit {code})"})
+            continue
+        row = json.loads(case_json.read_text())
+        _say(f"  {case.name}: total {row['total_s']:.2f} s (read {row['read_s']:.2f}, solve "
+             f"{row['solve_s']:.2f}, write {row['write_s'] or 0:.2f}), peak {row['peak_mb']:.0f} MB")  # fmt: skip
+        source = case.same_models_as if case.same_models_as in references else None
+        if source:
+            floor, usual_row = references[source]
+            _say(f"  floor and usual taken from {source} (the same models)")
+        else:
+            floor = {"error": "skipped (--no-floor)"}
+            if not skip_floor:
+                _say(f"  {case.name}: recording models, then timing HiGHS alone on them")
+                floor = floor_reference(case, workbook, work, keep_models)
+                if "floor_s" in floor:
+                    _say(f"  floor {floor['floor_s']:.2f} s over {floor['models']} models")
+            usual_row = None
+            if not skip_usual:
+                _say(f"  {case.name}: the usual way (PuLP + CBC), budget {usual_budget:.0f} s")
+                usual = usual_reference(case, workbook, work, usual_budget)
+                usual_row = {"planner_groups": row["planner_groups"]}
+                compare_usual(usual_row, usual, row["groups"])
+                del usual_row["planner_groups"]
+                _say(f"  usual {usual_row['usual_s']:.1f} s {usual_row['usual_note']}; "
+                     f"{len(usual_row['usual_mismatches'])} t* mismatch(es)")  # fmt: skip
+            references[case.name] = (floor, usual_row)
+        rows.append(finish_row(row, case, floor, usual_row))
+    return rows
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _fmt(value, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:.0f}"
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _x(value) -> str:
+    return "—" if value is None else (f"{value:.1f}x" if value < 100 else f"{value:.0f}x")
+
+
+def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Generated by `python bench/run.py` (see bench/README.md for what each column means and how "
+        "the floor and the usual way are measured). Times in seconds, wall clock, unless noted.",
+        "",
+        f"- machine: {info['nproc']} cores, {info['cpu']}, {info['platform']}",
+        f"- python {info['python']}, highspy {info['highspy']}, pulp {info['pulp']}, "
+        f"numpy {info['numpy']}, openpyxl {info['openpyxl']}",
+        f"- planner at {info['planner_commit']}; date {info['date']}; load average at start "
+        f"{', '.join(f'{x:.2f}' for x in info['load_average'])}",
+        f"- scenarios: generate(profile, seed={SEED}) written once with write_scenario; solve(..., "
+        "sensitivity=False) unless the case says sensitivity; usual-way budget per case "
+        f"{info.get('usual_budget', DEFAULT_USUAL_BUDGET):.0f} s",
+        "",
+        "| case | groups | read_s | build_s | solver_s | solve_s | write_s | total_s | peak_mb | cpu_s "
+        "| floor_s (models) | total/floor | solve/floor | usual_s | usual/solve | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    notes = []
+    for row in rows:
+        if "error" in row:
+            lines.append(f"| {row['case']} | {row['error']} |" + " |" * 14)
+            continue
+        marks = []
+        for t in row.get("targets", []):
+            word = "not measured" if t["met"] is None else ("met" if t["met"] else "**missed**")
+            marks.append(f"{t['target']}: {word} ({t['value']})")
+        usual = _fmt(row.get("usual_s"))
+        if row.get("usual_note"):
+            usual += f" ({row['usual_groups_done']}/{row['usual_groups_total']} groups)"
+        floor = (
+            "—" if row.get("floor_s") is None else f"{_fmt(row['floor_s'])} ({row['floor_models']})"
+        )
+        lines.append(
+            f"| {row['case']} | {row['groups']} | {_fmt(row['read_s'])} | {_fmt(row['build_s'])} "
+            f"| {_fmt(row['solver_s'])} | {_fmt(row['solve_s'])} | {_fmt(row['write_s'])} "
+            f"| {_fmt(row['total_s'])} | {_fmt(row['peak_mb'], 0)} | {_fmt(row['cpu_s'], 1)} "
+            f"| {floor} | {_x(row.get('total_over_floor'))} | {_x(row.get('solve_over_floor'))} "
+            f"| {usual} | {_x(row.get('usual_over_solve'))} | {'; '.join(marks) or '—'} |"
+        )
+        for note in [*row.get("notes", []), row.get("usual_note"), row.get("floor_note")]:
+            if note:
+                notes.append(f"- {row['case']}: {note}")
+        if row.get("usual_mismatches"):
+            notes.append(
+                f"- {row['case']}: t* of the usual way differs from planner's (relative 1e-5) in "
+                f"{len(row['usual_mismatches'])} of {row['usual_checked_groups']} groups checked: "
+                + "; ".join(row["usual_mismatches"][:5])
+            )
+        if row.get("usual_moves_mismatches"):
+            notes.append(
+                f"- {row['case']}: moves (staff + services) at the optimum differ from the usual "
+                f"way's in {len(row['usual_moves_mismatches'])} group(s): "
+                + "; ".join(row["usual_moves_mismatches"][:5])
+            )
+        if not row.get("usual_mismatches") and row.get("usual_checked_groups"):
+            notes.append(
+                f"- {row['case']}: t* (or the balance objective) of the usual way equals planner's "
+                f"in all {row['usual_checked_groups']} groups checked (relative 1e-5)"
+            )
+    speedups = []
+    by_name = {r["case"]: r for r in rows if "error" not in r}
+    for name, case in CASES.items():
+        if case.processes > 1 and name in by_name:
+            base = by_name.get(case.same_models_as)
+            if base:
+                speedups.append(
+                    f"- {case.same_models_as}: processes=1 solve {_fmt(base['solve_s'])} s, "
+                    f"processes={case.processes} solve {_fmt(by_name[name]['solve_s'])} s: speed-up "
+                    f"{_x(_ratio(base['solve_s'], by_name[name]['solve_s']))} (end to end "
+                    f"{_x(_ratio(base['total_s'], by_name[name]['total_s']))})"
+                )
+    if speedups:
+        lines += ["", "## Parallel groups (process pool)", "", *speedups]
+    if notes:
+        lines += ["", "## Notes", "", *notes]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def merge_results(rows: list[dict], path: Path, info: dict) -> list[dict]:
+    """Keep earlier rows of cases not run now; order as CASES."""
+    old = []
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            old = []
+    for row in rows:
+        row["machine"] = info
+    merged = {r["case"]: r for r in old if r.get("case") in CASES}
+    merged.update({r["case"]: r for r in rows})
+    return [merged[n] for n in CASES if n in merged]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="planner benchmark (bench/README.md)")
+    parser.add_argument("--cases", help="comma-separated case names (default: every default case)")
+    parser.add_argument("--quick", action="store_true", help="region cases only")
+    parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    parser.add_argument("--usual-budget", type=float, default=DEFAULT_USUAL_BUDGET,
+                        help="seconds of the usual way per case before extrapolating")  # fmt: skip
+    parser.add_argument("--no-usual", action="store_true")
+    parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--keep-models", action="store_true", help="keep the recorded MPS files")
+    parser.add_argument("--work", help="folder for workbooks, models and results (default: temp)")
+    parser.add_argument("--results", default=str(BENCH), help="where results.json/RESULTS.md go")
+    # Internal: one timed planner run, in its own process.
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--workbook", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        row = run_case(CASES[args.worker], Path(args.workbook), Path(args.work))
+        Path(args.out).write_text(json.dumps(row, indent=1))
+        return 0
+    if args.list:
+        for name, case in CASES.items():
+            print(f"{name}{'' if case.default else '  (only with --cases)'}")
+        return 0
+    if args.cases:
+        names = [n.strip() for n in args.cases.split(",") if n.strip()]
+        unknown = [n for n in names if n not in CASES]
+        if unknown:
+            parser.error(f"unknown case(s): {', '.join(unknown)} (see --list)")
+    elif args.quick:
+        names = list(QUICK)
+    else:
+        names = [n for n, c in CASES.items() if c.default]
+    # A case reusing another's references needs that case first.
+    for name in list(names):
+        source = CASES[name].same_models_as
+        if source and source not in names:
+            names.insert(names.index(name), source)
+    work = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "planner-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    info["usual_budget"] = args.usual_budget
+    _say(f"planner benchmark: {len(names)} case(s), work folder {work}")
+    started = time.perf_counter()
+    rows = run_all(names, work, args.usual_budget, args.no_usual, args.no_floor, args.keep_models)
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    merged = merge_results(rows, results / "results.json", info)
+    (results / "results.json").write_text(json.dumps(merged, indent=1) + "\n")
+    write_markdown(merged, info, results / "RESULTS.md")
+    _say(f"done in {time.perf_counter() - started:.0f} s: {results / 'results.json'}, "
+         f"{results / 'RESULTS.md'}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
