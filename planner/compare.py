@@ -467,7 +467,9 @@ class _BudgetSolver(GroupSolver):
     def lower_bound(self) -> float:
         return self.known_lower
 
-    def _ratio_solve(self) -> Plan | None:
+    def _single_solve(self, *, ratio_form: bool = False, direct_form: bool = False) -> Plan | None:
+        if not ratio_form:
+            return super()._single_solve(direct_form=direct_form)
         if self._ratio is None:
             ratio_model = build_group_model(self.data, ratio_form=True)
             backend = make_backend(ratio_model.model, self.settings.solver)
@@ -478,7 +480,7 @@ class _BudgetSolver(GroupSolver):
             backend.set_row_bounds(row, -np.inf, float(self.budget))
             self._ratio = (ratio_model, backend, row)
         ratio_model, backend, _ = self._ratio
-        run = self.search.record(backend.solve(time_limit=self.settings.time_limit, mip_gap=None))
+        run = self.search.record(backend.solve(time_limit=self.remaining_time(), mip_gap=None))
         if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
             return None
         return plan_from_values(ratio_model, run.values)

@@ -141,7 +141,11 @@ class GroupSolver:
         # The time limit bounds the whole search of the group, not each of its solver calls.
         limit = self.settings.time_limit
         self.deadline = None if limit is None else time.perf_counter() + limit
+        self._free_n = None  # per model: free headcount columns and what bounds them (see below)
         self.group_model, self.backend = self._load(build_group_model, data)
+        gm = self.group_model
+        built_lower = np.asarray(gm.model.col_lower)[gm.n_col]
+        self._n_fixed_as_built = built_lower == np.asarray(gm.model.col_upper)[gm.n_col]
 
     def remaining_time(self) -> float | None:
         """Seconds left before the group's time limit (None: no limit)."""
@@ -158,25 +162,58 @@ class GroupSolver:
         return group_model, backend
 
     # -- solver calls -------------------------------------------------------------------------
-    def _run(self, *, integral_objective: bool = False) -> SolverRun:
+    def _run(
+        self, *, integral_objective: bool = False, start: np.ndarray | None = None
+    ) -> SolverRun:
         run = self.search.record(
             self.backend.solve(
                 time_limit=self.remaining_time(),
                 mip_gap=self.settings.mip_gap,
                 integral_objective=integral_objective,
+                start=start,
             )
         )
         if run.status is RunStatus.ERROR:
             raise SolverError(f"group {self.data.group}: the solver failed ({run.detail})")
         return run
 
-    def _set_threshold(self, t: float) -> None:
+    def _set_threshold(self, t: float) -> bool:
+        """Move the load rows to t; False when t is impossible on its face (a cell would need more
+        employees than it may ever have), in which case the solver need not be asked."""
         gm = self.group_model
         self.backend.set_coefficients(gm.load_rows, gm.load_n_cols, -t * gm.load_capacity)
+        return self._tighten_headcounts(t)
+
+    def _tighten_headcounts(self, t: float) -> bool:
+        """At threshold t a cell needs at least ceil(fixed load / (t x capacity)) employees.
+
+        The load rows imply it, but only as a fraction in the LP relaxation; as integer bounds they
+        cut the knife-edge feasibility problems near t* (bin-packing-like) by a lot.
+        """
+        gm = self.group_model
+        if self._free_n is None or self._free_n[0] is not gm:
+            model = gm.model
+            lower = np.asarray(model.col_lower)[gm.load_n_cols]
+            upper = np.asarray(model.col_upper)[gm.load_n_cols]
+            free = (lower < upper) & (gm.load_capacity > 0)
+            fixed_scaled = -np.asarray(model.row_upper)[gm.load_rows]
+            # One bound per column (a column sits in one load row).
+            self._free_n = (gm, gm.load_n_cols[free], lower[free], upper[free],
+                            fixed_scaled[free], gm.load_capacity[free])  # fmt: skip
+        _, cols, lower, upper, fixed_scaled, capacity = self._free_n
+        if cols.size == 0:
+            return True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.ceil(fixed_scaled / (t * capacity) - 1e-9) if t > 0 else upper + 1
+        needed = np.where(fixed_scaled > 0, needed, 0.0)
+        # Bounds never cross (CBC's reader rejects crossed bounds); crossing means no plan at t.
+        self.backend.set_col_bounds(cols, np.minimum(np.maximum(lower, needed), upper), upper)
+        return bool(np.all(needed <= upper))
 
     def feasible_at(self, t: float) -> tuple[RunStatus, Plan | None]:
         """Is there a plan whose every cell coefficient is at most t?"""
-        self._set_threshold(t)
+        if not self._set_threshold(t):
+            return RunStatus.INFEASIBLE, None
         self.backend.set_objective(np.zeros(self.group_model.model.num_cols))
         run = self._run()
         if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
@@ -212,10 +249,8 @@ class GroupSolver:
         for k in range(len(data.skills)):
             if totals[k] > 0 and best_capacity > 0:
                 bound = max(bound, load[:, k].sum() / (totals[k] * best_capacity))
-        gm = self.group_model
-        lower = np.asarray(gm.model.col_lower)[gm.n_col]
-        upper = np.asarray(gm.model.col_upper)[gm.n_col]
-        fixed_staff = lower == upper
+        # The model's own bounds, as built: _tighten_headcounts raises lower bounds as t moves.
+        fixed_staff = self._n_fixed_as_built
         movable_into = np.zeros_like(load, dtype=bool)
         for s, eligible in enumerate(data.eligible):
             if len(eligible) > 1:
@@ -293,9 +328,11 @@ class GroupSolver:
 
     # -- stage 2 ----------------------------------------------------------------------------------
     def fewest_moves(self, fallback: Plan) -> tuple[Plan, RunStatus, float | None]:
-        """Among plans satisfying the model as it stands, one with the fewest moves."""
+        """Among plans satisfying the model as it stands, one with the fewest moves; `fallback`
+        (a plan that satisfies it) is handed to the solver as its first incumbent."""
         self.backend.set_objective(self.group_model.moves_objective())
-        run = self._run(integral_objective=not self.settings.split_services)
+        start = _point_of_plan(self.group_model, fallback)
+        run = self._run(integral_objective=not self.settings.split_services, start=start)
         if run.status is RunStatus.OPTIMAL:
             return plan_from_values(self.group_model, run.values), run.status, 0.0
         if run.status is RunStatus.FEASIBLE:

@@ -114,13 +114,19 @@ class Backend:
         self.model.row_lower[row] = lower
         self.model.row_upper[row] = upper
 
+    def set_col_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        for j, lo, up in zip(cols.tolist(), lower.tolist(), upper.tolist(), strict=True):
+            self.model.col_lower[j] = lo
+            self.model.col_upper[j] = up
+
     def add_row(
         self, name: str, cols: list[int], values: list[float], lower: float, upper: float
     ) -> int:
         return self.model.add_row(name, cols, values, lower, upper)
 
     def solve(self, **options) -> SolverRun:
-        """Solve with `time_limit`, `mip_gap` and `integral_objective` (see HighsBackend.solve)."""
+        """Solve with `time_limit`, `mip_gap`, `integral_objective` and `start` (a known feasible
+        point the solver may start from; see HighsBackend.solve)."""
         raise NotImplementedError
 
     def _accept(self, status: RunStatus, values, objective, bound, seconds, detail) -> SolverRun:
@@ -183,6 +189,12 @@ class HighsBackend(Backend):
         super().set_row_bounds(row, lower, upper)
         self.highs.changeRowBounds(row, lower, upper)
 
+    def set_col_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        super().set_col_bounds(cols, lower, upper)
+        self.highs.changeColsBounds(
+            cols.size, cols.astype(np.int32), lower.astype(float), upper.astype(float)
+        )
+
     def add_row(
         self, name: str, cols: list[int], values: list[float], lower: float, upper: float
     ) -> int:
@@ -198,6 +210,7 @@ class HighsBackend(Backend):
         time_limit: float | None = None,
         mip_gap: float | None = None,
         integral_objective: bool = False,
+        start: np.ndarray | None = None,
     ) -> SolverRun:
         h, hs = self.highs, self._highspy
         h.setOptionValue("time_limit", float(time_limit) if time_limit else float("inf"))
@@ -205,6 +218,10 @@ class HighsBackend(Backend):
         # An objective that only takes whole values is optimal once the gap is below one.
         h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if integral_objective and not mip_gap else 1e-9)
         h.clearSolver()
+        if start is not None:
+            # A MIP start: the solver begins with this incumbent and only has to improve on it.
+            n = self.model.num_cols
+            h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
         if RECORD_MODELS_DIR:
             _record(h)
         started = time.perf_counter()
@@ -297,6 +314,7 @@ class PulpBackend(Backend):
         time_limit: float | None = None,
         mip_gap: float | None = None,
         integral_objective: bool = False,
+        start: np.ndarray | None = None,  # not passed on: PuLP's warm start writes files
     ) -> SolverRun:
         import pulp
 
