@@ -113,6 +113,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     else:
         _print_summary(result)
         print(f"result workbook: {out}")
+    if result.status.value == "unknown":
+        print("no plan was found within the time limit: raise `time limit` in Settings",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_UNEXPECTED
     return EXIT_INFEASIBLE if result.status.value == "infeasible" else EXIT_OK
 
 

@@ -19,6 +19,7 @@ class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"  # a limit stopped the search before any plan was found
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class PlanStatus(StrEnum):
     OPTIMAL = "optimal"  # proven: objective certified, fewest moves proven
     FEASIBLE = "feasible"  # a checked plan, but a limit stopped the proof (see gap)
     INFEASIBLE = "infeasible"  # no plan satisfies the constraints
+    UNKNOWN = "unknown"  # a limit stopped the search before any plan was found
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,7 @@ class GroupSolver:
         search = self.search
         search.notes.append(stopped.reason)
         if stopped.plan is None:
-            search.status = PlanStatus.INFEASIBLE
+            search.status = PlanStatus.UNKNOWN
             search.notes.append("no plan was found within the time limit; infeasibility not proven")
             return search
         search.status = PlanStatus.FEASIBLE

@@ -59,9 +59,9 @@ def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
     search = search_group(data)
     explanation: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
-    if search.status is PlanStatus.INFEASIBLE and not search.notes:
+    if search.status is PlanStatus.INFEASIBLE:
         explanation = explain_infeasible(data)
-    elif search.notes and search.plan is None:
+    elif search.status is PlanStatus.UNKNOWN:
         explanation = tuple(search.notes)
     if (
         with_sensitivity
@@ -217,6 +217,8 @@ def assemble_result(
     statuses = {g.status for g in group_results}
     if Status.INFEASIBLE in statuses:
         status = Status.INFEASIBLE
+    elif Status.UNKNOWN in statuses:
+        status = Status.UNKNOWN
     elif Status.FEASIBLE in statuses:
         status = Status.FEASIBLE
     else:
