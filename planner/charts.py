@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -72,6 +72,11 @@ class Col:
     comment: str = ""
 
 
+def plain(value: float | None) -> float | None:
+    """The number itself, or None for no value, infinity and NaN: what a chart can draw."""
+    return value if value is not None and math.isfinite(value) else None
+
+
 def write(cell: Cell, value: object, number_format: str | None = None) -> Cell:
     """Store `value` safely: text via `put`, inf as 'no staff', NaN as blank; apply the format."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -105,11 +110,13 @@ def add_table(
     top: int = 1,
     left: int = 1,
     freeze: str | None = None,
+    empty: str | None = None,
 ) -> tuple[int, int]:
     """Write a header and rows at (top, left) as an Excel table named `name`.
 
-    Returns (first data row, last row used). An empty table keeps one blank data row, because
-    Excel repairs a table that has a header only. `freeze` sets the sheet's frozen panes.
+    Returns (first data row, last row used). Excel repairs a table that has a header only, so an
+    empty table keeps one blank data row; or, when `empty` is given, there is no table at all and
+    that text stands under the header instead. `freeze` sets the sheet's frozen panes.
     """
     header_cells = []
     for offset, column in enumerate(columns):
@@ -121,12 +128,15 @@ def add_table(
         for offset, (column, value) in enumerate(zip(columns, row, strict=True)):
             write(ws.cell(row=r, column=left + offset), value, column.number_format)
     last = top + max(len(rows), 1)
+    if freeze:
+        ws.freeze_panes = freeze
+    if not rows and empty is not None:
+        write(ws.cell(row=top + 1, column=left), empty).font = NOTE_FONT
+        return top + 1, last
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{last}"
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
-    if freeze:
-        ws.freeze_panes = freeze
     return top + 1, last
 
 
@@ -275,6 +285,12 @@ def landscape(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def show_axes(chart: BarChart | LineChart) -> None:
+    """Show both axes: openpyxl 3.1 leaves `delete` unset, and Excel then hides them."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
 def before_after_chart(
     data_ws: Worksheet,
     *,
@@ -309,9 +325,7 @@ def before_after_chart(
     for bar_series, colour in zip(chart.series, (BEFORE_COLOUR, AFTER_COLOUR), strict=False):
         bar_series.graphicalProperties.solidFill = colour
         bar_series.graphicalProperties.line.solidFill = colour
-    # openpyxl 3.1 leaves `delete` unset, and Excel then hides both axes.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    show_axes(chart)
     chart.y_axis.title = axis_title
     chart.y_axis.number_format = number_format
     if horizontal:

@@ -7,13 +7,15 @@ every option side by side), one sheet per option with its plan, and `Inputs` (fi
 fingerprints). Frontier: `Frontier` (one row per group and budget, with a line chart that marks where
 extra moves stop helping: one line chart per group), `Groups` and `Inputs`.
 
-Every sheet holds Excel tables with frozen headers, number formats and fitted widths. Text from the
-input (names, descriptions, ids) goes through `workbook.put`, so it is never read as a formula;
-infinite coefficients (load with no staff) are written as text, never as a number Excel cannot read.
+Every sheet holds Excel tables with frozen headers, number formats and fitted widths, built with the
+helpers of planner.charts that the result workbook uses too. Text from the input (names,
+descriptions, ids) goes through `workbook.put`, so it is never read as a formula; infinite
+coefficients (load with no staff) are written as text, never as a number Excel cannot read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -26,12 +28,23 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.marker import DataPoint, Marker
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.charts import (
+    SHARE,
+    Col,
+    add_table,
+    landscape,
+    note,
+    plain,
+    prose,
+    show_axes,
+    size_prose_rows,
+    wrapped_lines,
+)
 from planner.files import save_workbook, sha256_of
 from planner.result import Result
-from planner.workbook import HEADER_FILL, HEADER_FONT, _fit_widths, _write_header, put
+from planner.workbook import _fit_widths
 
 if TYPE_CHECKING:
     from planner.compare import Comparison, Frontier, Option
@@ -40,13 +53,10 @@ COEFFICIENT = "0.000"
 DIFFERENCE = "+0.000;-0.000;0.000"
 WHOLE = "#,##0"
 CHANGE = "+#,##0;-#,##0;0"
-SHARE = "0%"
 LOAD = "#,##0.0"
 SECONDS = "0.00"
-NO_STAFF = "no staff"  # a coefficient with load and no capacity (infinite)
-TABLE_STYLE = "TableStyleMedium2"
+NONE = "(none)"  # stands under the header of an empty table, which gets no Excel table
 MARK_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
-NOTE_FONT = Font(italic=True)
 WARNING_FONT = Font(bold=True, color="C00000")
 SHEET_NAME_MAX = 31
 # Characters Excel refuses in a sheet name (and the apostrophe it refuses at either end).
@@ -88,124 +98,50 @@ def _unique(headers: Sequence[str]) -> list[str]:
     return result
 
 
-def _number(value: float | int | None) -> float | int | None:
-    """A value Excel can store as a number: None for no value, inf and NaN."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return None
-    return value
-
-
-def _coefficient(value: float | None) -> float | str | None:
-    """A unit's coefficient: the number, `no staff` when infinite, blank when there is no plan."""
-    if value is not None and math.isinf(value):
-        return NO_STAFF
-    return _number(value)
-
-
-def _write_rows(
-    ws: Worksheet,
-    rows: Sequence[Sequence[object]],
-    formats: Sequence[str | None],
-    *,
-    first_row: int = 2,
-    first_column: int = 1,
-) -> None:
-    for r, row in enumerate(rows, start=first_row):
-        for c, (value, number_format) in enumerate(zip(row, formats, strict=True)):
-            if value is None:
-                continue
-            cell = ws.cell(row=r, column=first_column + c)
-            put(cell, value)
-            if number_format and not isinstance(value, str):
-                cell.number_format = number_format
-
-
-def _header_at(ws: Worksheet, column: int, headers: Sequence[str]) -> None:
-    """Header cells on row 1 from `column`, styled like every planner workbook."""
-    for offset, header in enumerate(headers):
-        cell = ws.cell(row=1, column=column + offset)
-        put(cell, header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-
-
-def _add_table(
-    ws: Worksheet, name: str, first_column: int, columns: int, rows: int, *, first_row: int = 1
-) -> None:
-    """An Excel table over a header row and its data rows. Not added when there are no rows:
-    a table with a header only makes Excel offer to repair the file."""
-    if rows == 0:
-        cell = ws.cell(row=first_row + 1, column=first_column)
-        put(cell, "(none)")
-        cell.font = NOTE_FONT
-        return
-    ref = (
-        f"{get_column_letter(first_column)}{first_row}:"
-        f"{get_column_letter(first_column + columns - 1)}{first_row + rows}"
-    )
-    table = Table(displayName=name, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
-    ws.add_table(table)
-
-
-def _note(ws: Worksheet, row: int, text: str, font: Font = NOTE_FONT) -> None:
-    cell = ws.cell(row=row, column=1)
-    put(cell, text)
-    cell.font = font
-
-
 def _compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0) -> None:
-    """Wrap the header row and set these columns' widths: long headers over short numbers would
-    otherwise make the table (and its printout) needlessly wide."""
-    for cell in ws[1]:
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    """Set these columns' widths under the (wrapped) header row: long headers over short numbers
+    would otherwise make the table (and its printout) needlessly wide."""
     ws.row_dimensions[1].height = height
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
-def _print_wide(ws: Worksheet) -> None:
-    """Print (and convert to PDF) in landscape, one page wide: tables here are wide."""
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-
-
-def _show_axes(chart: BarChart | LineChart) -> None:
-    # openpyxl 3.1 leaves <c:delete> unset, which recent Excel reads as "axis deleted".
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-
-
 # --- the comparison workbook ------------------------------------------------------------------
 
-SUMMARY_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
-    ("Option", "The option: the workbook's baseline or a variant of its Scenarios sheet", None),
-    ("Workbook", "The scenario workbook it comes from", None),
-    ("Sheet", "The sheet of this workbook with the option's plan", None),
-    ("Description", "The variant's description", None),
-    ("Status", "optimal (proven), feasible (a limit stopped the proof) or infeasible", None),
-    ("Coefficient", "count: services per employee; hours: hours needed / hours available", None),
-    ("Objective", "minmax: smallest maximum coefficient; balance: smallest total deviation", None),
-    ("Max coefficient before", "The largest unit coefficient now", COEFFICIENT),
-    ("Max coefficient after", "The largest unit coefficient after the plan", COEFFICIENT),
-    ("Change", "After minus before (negative: the worst-loaded unit is relieved)", DIFFERENCE),
-    ("Staff moved", "Employees who change unit (new hires not counted)", WHOLE),
-    ("New hires", "Headcount the option adds from outside", WHOLE),
-    ("Services moved", "Services that change unit", "#,##0.##"),
-    (
+SUMMARY_COLUMNS: tuple[Col, ...] = (
+    Col(
+        "Option", comment="The option: the workbook's baseline or a variant of its Scenarios sheet"
+    ),
+    Col("Workbook", comment="The scenario workbook it comes from"),
+    Col("Sheet", comment="The sheet of this workbook with the option's plan"),
+    Col("Description", comment="The variant's description"),
+    Col("Status", comment="optimal (proven), feasible (a limit stopped the proof) or infeasible"),
+    Col(
+        "Coefficient", comment="count: services per employee; hours: hours needed / hours available"
+    ),
+    Col(
+        "Objective",
+        comment="minmax: smallest maximum coefficient; balance: smallest total deviation",
+    ),
+    Col("Max coefficient before", COEFFICIENT, "The largest unit coefficient now"),
+    Col("Max coefficient after", COEFFICIENT, "The largest unit coefficient after the plan"),
+    Col("Change", DIFFERENCE, "After minus before (negative: the worst-loaded unit is relieved)"),
+    Col("Staff moved", WHOLE, "Employees who change unit (new hires not counted)"),
+    Col("New hires", WHOLE, "Headcount the option adds from outside"),
+    Col("Services moved", "#,##0.##", "Services that change unit"),
+    Col(
         "Difference to baseline",
+        DIFFERENCE,
         "Max coefficient after minus the baseline's of the same workbook (negative: better "
         "balanced); blank when the coefficients are measured differently",
-        DIFFERENCE,
     ),
-    ("Staff moved vs baseline", "Staff moved minus the baseline's", CHANGE),
-    ("Services moved vs baseline", "Services moved minus the baseline's", "+#,##0.##;-#,##0.##;0"),
-    ("Checks passed", "The plan passed every independent check", None),
-    ("Seconds", "Time to solve the option", SECONDS),
-    ("Notes", "Why a group has no plan, and what the solver said", None),
+    Col("Staff moved vs baseline", CHANGE, "Staff moved minus the baseline's"),
+    Col(
+        "Services moved vs baseline", "+#,##0.##;-#,##0.##;0", "Services moved minus the baseline's"
+    ),
+    Col("Checks passed", comment="The plan passed every independent check"),
+    Col("Seconds", SECONDS, "Time to solve the option"),
+    Col("Notes", comment="Why a group has no plan, and what the solver said"),
 )
 
 
@@ -223,8 +159,8 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
         result.status.value,
         result.coefficient.value,
         result.objective.value,
-        _number(before),
-        _number(after),
+        plain(before),
+        plain(after),
         change,
         result.staff_moved,
         option.new_hires,
@@ -240,7 +176,7 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
 
 def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     """Bars: maximum coefficient before and after per option; line (right axis): staff moved."""
-    headers = [c[0] for c in SUMMARY_COLUMNS]
+    headers = [c.header for c in SUMMARY_COLUMNS]
     last = options + 1
     # Categories from the Sheet column: unique, at most 31 characters, and without the workbook
     # name that labels carry when several are compared, so the axis labels stay readable.
@@ -256,7 +192,7 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
         values = Reference(ws, min_col=column, min_row=1, max_row=last)
         bars.series.append(Series(values, title_from_data=True))
     bars.set_categories(categories)
-    _show_axes(bars)
+    show_axes(bars)
     staff = LineChart()
     column = headers.index("Staff moved") + 1
     staff.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
@@ -276,25 +212,23 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
 
 
 def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str]) -> None:
-    headers = [c[0] for c in SUMMARY_COLUMNS]
-    _write_header(ws, headers, [c[1] for c in SUMMARY_COLUMNS])
-    ws.freeze_panes = "B2"  # the option name stays in view while scrolling right
     rows = [
         _summary_row(comparison, option, sheet)
         for option, sheet in zip(comparison.options, sheets, strict=True)
     ]
-    _write_rows(ws, rows, [c[2] for c in SUMMARY_COLUMNS])
-    _add_table(ws, "SummaryTable", 1, len(headers), len(rows))
+    # Frozen at B2: the option name stays in view while scrolling right.
+    add_table(ws, "SummaryTable", SUMMARY_COLUMNS, rows, freeze="B2", empty=NONE)
+    columns = len(SUMMARY_COLUMNS)
     _fit_widths(ws, {1: 16})
-    _compact_header(ws, {c: 12.0 for c in range(5, len(headers))} | {4: 36.0, len(headers): 40.0})
-    wrapped = {4: 36.0, len(headers): 40.0}  # descriptions and notes: wrap them
+    _compact_header(ws, {c: 12.0 for c in range(5, columns)} | {4: 36.0, columns: 40.0})
+    wrapped = {4: 36.0, columns: 40.0}  # descriptions and notes: wrap them
     for r in range(2, len(rows) + 2):
         lines = 1
         for column, width in wrapped.items():
             cell = ws.cell(row=r, column=column)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            lines = max(lines, math.ceil(len(str(cell.value or "")) / (width * 1.1)))
-        for column in range(1, len(headers) + 1):
+            lines = max(lines, wrapped_lines(str(cell.value or ""), width * 1.1))
+        for column in range(1, columns + 1):
             if column not in wrapped:
                 ws.cell(row=r, column=column).alignment = Alignment(vertical="top")
         if lines > 1:
@@ -302,15 +236,14 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
             ws.row_dimensions[r].height = 15.0 * lines
     row = len(rows) + 3
     if comparison.interrupted:
-        _note(
+        prose(
             ws,
             row,
             f"Interrupted (Ctrl-C): {len(comparison.options)} of {comparison.planned} options were "
             "solved; the others were not run.",
-            WARNING_FONT,
-        )
+        ).font = WARNING_FONT
         row += 1
-    _note(
+    note(
         ws,
         row,
         "Difference to baseline: maximum coefficient after the plan minus that of the baseline of "
@@ -318,31 +251,31 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     )
     if rows:
         _comparison_chart(ws, len(rows), f"A{row + 2}")
-    _print_wide(ws)
+    size_prose_rows(ws)
+    landscape(ws)
 
 
-GROUP_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
-    ("Option", "The option (as on the Summary sheet)", None),
-    ("Group", "Pool inside which staff and services may move", None),
-    ("Status", "optimal, feasible or infeasible, for this group", None),
-    ("Max coefficient before", "The group's largest unit coefficient now", COEFFICIENT),
-    ("Max coefficient after", "The group's largest unit coefficient after the plan", COEFFICIENT),
-    (
-        "Difference to baseline",
-        "Max coefficient after minus the same group's under the baseline of the same workbook",
-        DIFFERENCE,
+GROUP_COLUMNS: tuple[Col, ...] = (
+    Col("Option", comment="The option (as on the Summary sheet)"),
+    Col("Group", comment="Pool inside which staff and services may move"),
+    Col("Status", comment="optimal, feasible or infeasible, for this group"),
+    Col("Max coefficient before", COEFFICIENT, "The group's largest unit coefficient now"),
+    Col(
+        "Max coefficient after", COEFFICIENT, "The group's largest unit coefficient after the plan"
     ),
-    ("Staff moved", "Employees who change unit within the group", WHOLE),
-    ("Services moved", "Services that change unit within the group", "#,##0.##"),
+    Col(
+        "Difference to baseline",
+        DIFFERENCE,
+        "Max coefficient after minus the same group's under the baseline of the same workbook",
+    ),
+    Col("Staff moved", WHOLE, "Employees who change unit within the group"),
+    Col("Services moved", "#,##0.##", "Services that change unit within the group"),
 )
 
 
 def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
     """Each group's figures under every option: the overall maximum is one group's; the other
     groups' gains show here."""
-    headers = [c[0] for c in GROUP_COLUMNS]
-    _write_header(ws, headers, [c[1] for c in GROUP_COLUMNS])
-    ws.freeze_panes = "C2"
     rows = []
     for option in comparison.options:
         baseline = comparison.baseline(option)
@@ -359,15 +292,14 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
                 and g.max_coefficient_after is not None
                 and base.max_coefficient_after is not None
             ):
-                difference = _number(g.max_coefficient_after - base.max_coefficient_after)
+                difference = plain(g.max_coefficient_after - base.max_coefficient_after)
             rows.append([
-                option.label, g.group, g.status.value, _number(g.max_coefficient_before),
-                _number(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
+                option.label, g.group, g.status.value, plain(g.max_coefficient_before),
+                plain(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
             ])  # fmt: skip
-    _write_rows(ws, rows, [c[2] for c in GROUP_COLUMNS])
-    _add_table(ws, "GroupsByOption", 1, len(headers), len(rows))
+    add_table(ws, "GroupsByOption", GROUP_COLUMNS, rows, freeze="C2", empty=NONE)
     _fit_widths(ws, {1: 16})
-    _compact_header(ws, {c: 12.0 for c in range(3, len(headers) + 1)})
+    _compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
 
 
 def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
@@ -381,8 +313,8 @@ def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
     comments = ["", "", "", ""]
     comments += ["Coefficient now (the baseline's before the plan)"] * len(before_of)
     comments += ["Coefficient after this option's plan"] * len(options)
-    _write_header(ws, headers, comments)
-    ws.freeze_panes = "C2"
+    formats = [None] * 4 + [COEFFICIENT] * (len(before_of) + len(options))
+    columns = [Col(*spec) for spec in zip(headers, formats, comments, strict=True)]
 
     # Rows: every unit of every option, in the order first met (the workbooks usually share ids).
     units: dict[str, tuple[str, str, str]] = {}
@@ -399,24 +331,22 @@ def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
         row: list[object] = [unit_id, name, level, group]
         for o in before_of:
             figures = coefficient[position[id(o)]].get(unit_id)
-            row.append(_coefficient(figures[0]) if figures else None)
+            row.append(figures[0] if figures else None)
         for i in range(len(options)):
             figures = coefficient[i].get(unit_id)
-            row.append(_coefficient(figures[1]) if figures else None)
+            row.append(figures[1] if figures else None)
         rows.append(row)
-    formats = [None] * 4 + [COEFFICIENT] * (len(before_of) + len(options))
-    _write_rows(ws, rows, formats)
-    _add_table(ws, "UnitsByOption", 1, len(headers), len(rows))
+    # An infinite coefficient (load with no staff) is written as `no staff` by charts.write.
+    add_table(ws, "UnitsByOption", columns, rows, freeze="C2", empty=NONE)
     _fit_widths(ws, {2: 20})
 
 
-UNIT_HEADERS = (
-    "Unit ID", "Name", "Level", "Group", "Employees before", "Employees after", "Change",
-    "New hires", "Coefficient before", "Coefficient after",
+UNIT_COLUMNS = (
+    Col("Unit ID"), Col("Name"), Col("Level"), Col("Group"), Col("Employees before", WHOLE),
+    Col("Employees after", WHOLE), Col("Change", CHANGE), Col("New hires", WHOLE),
+    Col("Coefficient before", COEFFICIENT), Col("Coefficient after", COEFFICIENT),
 )  # fmt: skip
-UNIT_FORMATS = (None, None, None, None, WHOLE, WHOLE, CHANGE, WHOLE, COEFFICIENT, COEFFICIENT)
-TRANSFER_HEADERS = ("From", "To", "Skill", "Employees")
-TRANSFER_FORMATS = (None, None, None, WHOLE)
+TRANSFER_COLUMNS = (Col("From"), Col("To"), Col("Skill"), Col("Employees", WHOLE))
 
 
 def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
@@ -428,45 +358,40 @@ def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
         [
             u.unit_id, u.name, u.level, u.group, u.employees_before, u.employees_after,
             u.employees_after - u.employees_before, hired.get(u.unit_id, 0),
-            _coefficient(u.coefficient_before), _coefficient(u.coefficient_after),
+            u.coefficient_before, u.coefficient_after,
         ]
         for u in result.units
     ]  # fmt: skip
     transfer_rows = [[t.source, t.target, t.skill, t.employees] for t in result.transfers]
     names = {s.service_id: s.name for s in result.scenario.services}
     load_unit = "services" if result.coefficient.value == "count" else "hours per year"
-    reassignment_headers = ("Service ID", "Service", "From", "To", "Share", f"Load ({load_unit})")
+    reassignment_columns = (
+        Col("Service ID"), Col("Service"), Col("From"), Col("To"), Col("Share", SHARE),
+        Col(f"Load ({load_unit})", LOAD),
+    )  # fmt: skip
     reassignment_rows = [
         [r.service_id, names.get(r.service_id, ""), r.source, r.target, r.share, r.load]
         for r in result.reassignments
     ]
     blocks = (
-        (f"Option{number}Units", UNIT_HEADERS, UNIT_FORMATS, unit_rows),
-        (f"Option{number}Transfers", TRANSFER_HEADERS, TRANSFER_FORMATS, transfer_rows),
-        (
-            f"Option{number}Reassignments",
-            reassignment_headers,
-            (None, None, None, None, SHARE, LOAD),
-            reassignment_rows,
-        ),
+        (f"Option{number}Units", UNIT_COLUMNS, unit_rows),
+        (f"Option{number}Transfers", TRANSFER_COLUMNS, transfer_rows),
+        (f"Option{number}Reassignments", reassignment_columns, reassignment_rows),
     )
     column = 1
-    for name, headers, formats, rows in blocks:
-        _header_at(ws, column, headers)
-        _write_rows(ws, rows, formats, first_column=column)
-        _add_table(ws, name, column, len(headers), len(rows))
-        column += len(headers) + 1  # one empty column between tables
-    ws.freeze_panes = "A2"
+    for name, columns, rows in blocks:
+        add_table(ws, name, columns, rows, left=column, freeze="A2", empty=NONE)
+        column += len(columns) + 1  # one empty column between tables
     _fit_widths(ws)
 
 
 def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
-    headers = ["Workbook", "File", "SHA-256", "Options solved"]
-    _write_header(
-        ws,
-        headers,
-        ["Number of the workbook", "Path as given", "Fingerprint of the file read", ""],
-    )
+    columns = [
+        Col("Workbook", WHOLE, "Number of the workbook"),
+        Col("File", comment="Path as given"),
+        Col("SHA-256", comment="Fingerprint of the file read"),
+        Col("Options solved", WHOLE),
+    ]
     rows = []
     for index, source in enumerate(comparison.sources):
         solved = [o for o in comparison.options if o.workbook == index]
@@ -474,8 +399,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
         if fingerprint is None and Path(source).is_file():
             fingerprint = sha256_of(source)
         rows.append([index + 1, source, fingerprint or "", len(solved)])
-    _write_rows(ws, rows, [WHOLE, None, None, WHOLE])
-    _add_table(ws, "InputsTable", 1, len(headers), len(rows))
+    add_table(ws, "InputsTable", columns, rows, freeze="A2", empty=NONE)
     _fit_widths(ws)
 
 
@@ -538,27 +462,29 @@ def _frontier_chart(
         # Start the axis a little below the curve, not at 0: the shape is the point of the chart.
         low, high = min(finite), max(finite)
         chart.y_axis.scaling.min = max(0.0, math.floor((low - 0.1 * (high - low)) * 20) / 20)
-    _show_axes(chart)
+    show_axes(chart)
     chart.legend = None  # one series: the title says what it is
     chart.width = 18.0
     chart.height = 7.5
     ws.add_chart(chart, anchor)
 
 
-FRONTIER_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
-    ("Group", "Pool inside which staff and services may move", None),
-    ("Budget", "Most moves of the budgeted kind allowed in the group", WHOLE),
-    (
+FRONTIER_COLUMNS: tuple[Col, ...] = (
+    Col("Group", comment="Pool inside which staff and services may move"),
+    Col("Budget", WHOLE, "Most moves of the budgeted kind allowed in the group"),
+    Col(
         "Best max coefficient",
-        "Smallest maximum coefficient reachable within the budget",
         COEFFICIENT,
+        "Smallest maximum coefficient reachable within the budget",
     ),
-    ("Change", "Best max coefficient minus that at the group's smallest budget", DIFFERENCE),
-    ("Stops helping", "yes: more moves do not lower the maximum (see Why)", None),
-    ("Why", "optimum reached: no budget does better; or: the next budget does no better", None),
-    ("Proven", "no: a time limit stopped the search and the value is the best plan's", None),
-    ("Solver runs", "Solver calls for this point (0: known from earlier points)", WHOLE),
-    ("Seconds", "Time for this point", "0.000"),
+    Col("Change", DIFFERENCE, "Best max coefficient minus that at the group's smallest budget"),
+    Col("Stops helping", comment="yes: more moves do not lower the maximum (see Why)"),
+    Col(
+        "Why", comment="optimum reached: no budget does better; or: the next budget does no better"
+    ),
+    Col("Proven", comment="no: a time limit stopped the search and the value is the best plan's"),
+    Col("Solver runs", WHOLE, "Solver calls for this point (0: known from earlier points)"),
+    Col("Seconds", "0.000", "Time for this point"),
 )
 
 
@@ -567,9 +493,8 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Frontier"
-    headers = [c[0] for c in FRONTIER_COLUMNS]
-    headers[1] = f"Budget ({frontier.moves_kind})"
-    _write_header(ws, headers, [c[1] for c in FRONTIER_COLUMNS])
+    columns = list(FRONTIER_COLUMNS)
+    columns[1] = dataclasses.replace(columns[1], header=f"Budget ({frontier.moves_kind})")
     rows = []
     for group in frontier.groups:
         first = group.points[0].max_coefficient if group.points else None
@@ -577,25 +502,23 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
             value = point.max_coefficient
             change = None if value is None or first is None else value - first
             rows.append([
-                group.group, point.budget, _number(value), _number(change),
+                group.group, point.budget, plain(value), plain(change),
                 "yes" if point.stops_helping else "no", point.mark,
                 "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
             ])  # fmt: skip
-    _write_rows(ws, rows, [c[2] for c in FRONTIER_COLUMNS])
+    add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=NONE)
     for r, row in enumerate(rows, start=2):
         if row[4] == "yes":
-            for c in range(1, len(headers) + 1):
+            for c in range(1, len(columns) + 1):
                 ws.cell(row=r, column=c).fill = MARK_FILL
-    _add_table(ws, "FrontierTable", 1, len(headers), len(rows))
     _fit_widths(ws, {1: 12})
     _compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
     row = len(rows) + 3
-    for note in frontier.notes:
-        _note(ws, row, f"Note: {note}")
-        row += 1
+    for text in frontier.notes:
+        row = note(ws, row, f"Note: {text}")
 
     # One chart per group: each group has its own budgets (its own range by default).
-    chart_column = get_column_letter(len(headers) + 2)
+    chart_column = get_column_letter(len(columns) + 2)
     first_row = 2
     for index, group in enumerate(frontier.groups):
         rows_of_group = range(first_row, first_row + len(group.points))
@@ -609,27 +532,27 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 group.points,
                 f"{chart_column}{2 + index * CHART_ROWS}",
             )
-    _print_wide(ws)
+    size_prose_rows(ws)
+    landscape(ws)
 
     groups = workbook.create_sheet("Groups")
-    group_headers = [
-        "Group", "Max coefficient before", "Best with no limit",
-        f"{frontier.moves_kind.capitalize()} it needs", "First budget reaching it", "Note",
+    group_columns = [
+        Col("Group"), Col("Max coefficient before", COEFFICIENT),
+        Col("Best with no limit", COEFFICIENT),
+        Col(f"{frontier.moves_kind.capitalize()} it needs", WHOLE),
+        Col("First budget reaching it", WHOLE), Col("Note"),
     ]  # fmt: skip
-    _write_header(groups, group_headers, [""] * len(group_headers))
     group_rows = [
         [
-            g.group, _coefficient(g.max_coefficient_before), _number(g.unconstrained),
-            g.unconstrained_moves, g.first_optimal_budget, g.note,
+            g.group, g.max_coefficient_before, plain(g.unconstrained), g.unconstrained_moves,
+            g.first_optimal_budget, g.note,
         ]
         for g in frontier.groups
     ]  # fmt: skip
-    _write_rows(groups, group_rows, [None, COEFFICIENT, COEFFICIENT, WHOLE, WHOLE, None])
-    _add_table(groups, "GroupsTable", 1, len(group_headers), len(group_rows))
+    add_table(groups, "GroupsTable", group_columns, group_rows, freeze="A2", empty=NONE)
     _fit_widths(groups)
 
     inputs = workbook.create_sheet("Inputs")
-    _write_header(inputs, ["Item", "Value"], ["", ""])
     items = [
         ["Scenario", frontier.scenario],
         ["File", frontier.source_path or ""],
@@ -644,8 +567,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         ],
         ["Seconds", round(frontier.seconds, 3)],
     ]
-    _write_rows(inputs, items, [None, None])
-    _add_table(inputs, "InputsTable", 1, 2, len(items))
+    add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
     _fit_widths(inputs)
     return workbook
 

@@ -34,6 +34,7 @@ from planner.charts import (
     fit_columns,
     landscape,
     note,
+    plain,
     prose,
     size_prose_rows,
     title,
@@ -452,14 +453,14 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
     for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
         units = [u for u in result.units if u.group == g.group]
         if len(units) > MAX_CHART_UNITS:
-            units = sorted(units, key=lambda u: -max(_plain(u.coefficient_before),
-                                                     _plain(u.coefficient_after)))  # fmt: skip
+            units = sorted(units, key=lambda u: -max(plain(u.coefficient_before),
+                                                     plain(u.coefficient_after)))  # fmt: skip
             units = units[:MAX_CHART_UNITS]
         heading = ws.cell(row=row, column=1)
         write(heading, g.group)
         heading.font = charts.SECTION_FONT
         row += 1
-        rows = [[u.name, _plain(u.coefficient_before), _plain(u.coefficient_after)] for u in units]
+        rows = [[u.name, plain(u.coefficient_before), plain(u.coefficient_after)] for u in units]
         first, last = add_table(ws, f"ChartData{index}", columns, rows, top=row)
         chart = charts.before_after_chart(
             ws,
@@ -475,11 +476,6 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
     if len(groups) > MAX_CHART_GROUPS:
         note(ws, row, f"Charts are drawn for the first {MAX_CHART_GROUPS} groups only.", span=8)
     fit_columns(ws, header_rows=(), minimum={1: 24, 2: 9, 3: 9})
-
-
-def _plain(value: float | None) -> float | None:
-    """A number a chart can draw: an infinite coefficient is left out."""
-    return value if finite(value) else None
 
 
 # --- Tables of the plan ---------------------------------------------------------------------------

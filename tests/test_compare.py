@@ -27,6 +27,7 @@ from types import MappingProxyType
 import pytest
 from openpyxl import load_workbook
 
+from planner.charts import NO_STAFF
 from planner.cli import main
 from planner.compare import (
     BudgetRangeError,
@@ -38,7 +39,7 @@ from planner.compare import (
     write_comparison,
     write_frontier,
 )
-from planner.compare_report import NO_STAFF, sheet_title
+from planner.compare_report import sheet_title
 from planner.domain import (
     CoefficientMode,
     Scenario,
