@@ -443,3 +443,98 @@ def plan_of(result, group: str) -> tuple[dict[tuple[str, str], int], dict[str, s
                 raise AssertionError(f"{a.service_id} split or assigned twice")
             unit_of[a.service_id] = a.unit_id
     return headcount, unit_of
+
+
+# -- split services (an LP per headcount allocation) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    """Optimum with `split services = yes`: shares are continuous, headcounts enumerated."""
+
+    feasible: bool
+    best: float | None  # t*
+    fewest_moves: float | None  # staff moved + service shares moved at t* (within SPLIT_SLACK)
+
+
+SPLIT_SLACK = 1e-7  # relative slack on t* in the moves stage of the split oracle
+
+
+def _split_lp(g: GroupInput, headcount, threshold: float | None) -> float | None:
+    """One LP for fixed headcount: min t (threshold None) or min shares moved with load <= threshold
+    x capacity. Returns the optimum, or None when infeasible. Built with highspy's plain API."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+    columns: dict[tuple[str, str], int] = {}
+    moved = []
+    for s in g.services:
+        for u in allowed_units(g, s):
+            cost = 1.0 if (threshold is not None and u != s.unit_id) else 0.0
+            h.addCol(cost, 0.0, 1.0, 0, [], [])
+            columns[(s.service_id, u)] = h.getNumCol() - 1
+            if u != s.unit_id:
+                moved.append(columns[(s.service_id, u)])
+    t_col = -1
+    if threshold is None:
+        h.addCol(1.0, 0.0, highspy.kHighsInf, 0, [], [])
+        t_col = h.getNumCol() - 1
+    for s in g.services:
+        cols = [columns[(s.service_id, u)] for u in allowed_units(g, s)]
+        h.addRow(1.0, 1.0, len(cols), np.array(cols, np.int32), np.ones(len(cols)))
+    for u in g.units:
+        for k in g.skills:
+            terms = [
+                (columns[(s.service_id, u.unit_id)], float(g.weight[s.service_id]))
+                for s in g.services
+                if s.skill == k and (s.service_id, u.unit_id) in columns
+            ]
+            if not terms:
+                continue
+            # Each row divided by the most load the cell could carry, so that it is O(1).
+            scale = max(sum(w for _, w in terms), 1e-12)
+            capacity = float(headcount[(u.unit_id, k)] * g.capacity_per_employee[u.unit_id])
+            cols = [c for c, _ in terms]
+            values = [w / scale for _, w in terms]
+            if threshold is None:
+                cols, values, upper = [*cols, t_col], [*values, -capacity / scale], 0.0
+            else:
+                upper = threshold * capacity / scale
+            h.addRow(
+                -highspy.kHighsInf, upper, len(cols), np.array(cols, np.int32), np.array(values)
+            )
+    limit = g.scenario.settings.max_service_moves
+    if limit is not None and moved:
+        h.addRow(
+            -highspy.kHighsInf,
+            float(limit),
+            len(moved),
+            np.array(moved, np.int32),
+            np.ones(len(moved)),
+        )
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value)
+
+
+def solve_split_group(scenario: Scenario, group: str) -> SplitResult:
+    """Enumerate headcount allocations; for each, the LP optimum of the shares."""
+    g = group_input(scenario, group)
+    staff = staff_plans(g)
+    values = [(_split_lp(g, p.headcount, None), p) for p in staff]
+    reachable = [(t, p) for t, p in values if t is not None]
+    if not reachable:
+        return SplitResult(False, None, None)
+    best = min(t for t, _ in reachable)
+    fewest = None
+    for t, p in reachable:
+        if t <= best * (1 + SPLIT_SLACK) + 1e-12:
+            shares = _split_lp(g, p.headcount, best * (1 + SPLIT_SLACK) + 1e-12)
+            if shares is not None:
+                total = p.moved + shares
+                fewest = total if fewest is None else min(fewest, total)
+    return SplitResult(True, best, fewest)

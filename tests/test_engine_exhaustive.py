@@ -64,9 +64,12 @@ def scenarios(
     objective: Objective = Objective.MINMAX,
     groups: int = 1,
     hires: bool = False,
+    larger: bool = False,
+    split: bool = False,
 ) -> Scenario:
     """A tiny scenario: 2-4 units per group, at most ~8 employees per skill, at most 6 services
-    (8 when none can move). `None` arguments are drawn too. With staff fixed, every unit has
+    (8 when none can move); `larger` adds one unit, one employee per cell and one service (for
+    longer runs outside the suite). `None` arguments are drawn too. With staff fixed, every unit has
     staff of every skill (otherwise most scenarios would be infeasible)."""
     if mode is None:
         mode = draw(st.sampled_from(list(CoefficientMode)))
@@ -77,10 +80,10 @@ def scenarios(
     units, staff, services, hired = [], [], [], []
     for gi in range(groups):
         group = f"G{gi + 1}"
-        max_units = 4 if skill_count == 1 else 3
+        max_units = (4 if skill_count == 1 else 3) + larger
         unit_count = draw(st.integers(2, max_units))
         ids = [f"{group}U{i + 1}" for i in range(unit_count)]
-        per_cell = 3 if skill_count == 1 or unit_count == 2 else 2
+        per_cell = (3 if skill_count == 1 or unit_count == 2 else 2) + larger
         headcount = {}
         for k in skills:
             for u in ids:
@@ -113,7 +116,7 @@ def scenarios(
             for k in skills:
                 if headcount[(u, k)]:
                     staff.append(StaffCell(u, k, headcount[(u, k)]))
-        max_services = 6 if service_moves else 8
+        max_services = (6 if service_moves else 8) + larger
         for si in range(draw(st.integers(1, max_services))):
             movable = service_moves and draw(st.sampled_from((True, True, False)))
             eligible: tuple[str, ...] = ()
@@ -153,6 +156,7 @@ def scenarios(
         max_staff_moves=max_staff_moves,
         max_service_moves=max_service_moves,
         hours_per_fte=DEFAULT_HOURS if hours_mode else None,
+        split_services=split,
     )
     return Scenario(
         "generated", tuple(units), tuple(staff), tuple(services), run_settings, hires=tuple(hired)
@@ -399,3 +403,26 @@ def test_transfers_fewest_pairs(sent, data):
         into[target] = into.get(target, 0) + employees
     assert out == losses and into == gains
     assert len(pairs) == _fewest_pairs(losses, gains)
+
+
+@settings(FAST, max_examples=80)
+@given(scenarios(skill_count=None, mode=None, split=True))
+def test_split_services(scenario):
+    """split services = yes: for every allowed headcount allocation an LP over the shares (tests/
+    oracle.py, highspy's plain API) gives the exact t*; planner's t* equals the smallest to 1e-6
+    relative, and its staff moved + service shares moved equals the fewest at t* (to 1e-5)."""
+    note(repr(scenario))
+    result = solve(scenario, sensitivity=False)
+    for group in oracle.groups_of(scenario):
+        expected = oracle.solve_split_group(scenario, group)
+        got = result.group(group)
+        note(f"oracle {expected}; planner {got}")
+        if not expected.feasible:
+            assert got.status == "infeasible" and got.explanation
+            continue
+        assert got.status == "optimal"
+        assert _close(got.max_coefficient_after, expected.best)
+        assert _close(got.objective_value, expected.best)
+        moves = got.staff_moved + got.services_moved
+        assert math.isclose(moves, expected.fewest_moves, rel_tol=1e-5, abs_tol=1e-5)
+        assert all(c.passed for c in result.checks if c.group == group)

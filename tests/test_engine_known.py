@@ -255,6 +255,39 @@ def test_split_services_reach_the_lp_bound():
     assert shares == {f"S{i}": approx(1.0) for i in range(7)}
 
 
+def test_split_services_with_staff_moves():
+    """split services = yes with staff moves. Shares can spread the 5 services in proportion to
+    capacity (share x n), so t* = 5 / the most capacity a headcount can have. C is fixed (Max
+    moves 0): 3; D must drop to its Max 2 (0.75 x 2 = 1.5); the spare employee and A's one
+    (share 0.75) are worth most at B (share 1): 0 + 4 + 3 + 1.5 = 8.5, t* = 5 / 8.5 = 10/17
+    (A keeping its employee gives 0.75 + 3 + 3 + 1.5 = 8.25, t = 0.606)."""
+    units = (
+        Unit("A", service_share=0.75),
+        Unit("B"),
+        Unit("C", max_employees=3, max_moves=0),
+        Unit("D", max_employees=2, max_moves=1, service_share=0.75),
+    )
+    staff = (
+        StaffCell("A", GENERAL, 1),
+        StaffCell("B", GENERAL, 2),
+        StaffCell("C", GENERAL, 3),
+        StaffCell("D", GENERAL, 3),
+    )
+    services = (
+        Service("S1", "D", movable=True),
+        Service("S2", "B", movable=True, eligible_units=("D", "B")),
+        Service("S3", "C", movable=True, eligible_units=("D",)),
+        Service("S4", "B", movable=True),
+        Service("S5", "B"),
+    )
+    settings = Settings(split_services=True, max_staff_moves=3)
+    result = solve(Scenario("split staff", units, staff, services, settings), sensitivity=False)
+    assert result.status == "optimal"
+    assert result.max_coefficient_after == approx(10 / 17)
+    assert headcounts(result) == {"A": 0, "B": 4, "C": 3, "D": 2}
+    assert result.staff_moved == 2
+
+
 # -- hours mode ---------------------------------------------------------------------------------
 
 
