@@ -542,14 +542,14 @@ def test_pulp_solvers_agree(solver):
         assert (result.staff_moved, result.services_moved) == moves
 
 
-def test_time_limit_gives_feasible_never_optimal():
-    """30 units, 200 movable services in hours mode: a MILP that no solver call finishes in
-    1 ms (the full solve takes minutes). With time limit 0.001 s the result must be 'feasible'
-    (never 'optimal'), with a positive gap and a proven lower bound below the plan, and the plan
-    still passes every independent check and is no worse than the current allocation."""
+def _hard_scenario(time_limit: float, unstaffed_first_unit: bool) -> Scenario:
+    """30 units, 200 movable services in hours mode: a MILP no solver call finishes in 1 ms (the
+    full solve takes minutes). Optionally U00 has no staff, so the current allocation is no plan."""
     rng = random.Random(7)
     units = tuple(Unit(f"U{i:02d}") for i in range(30))
     staff = tuple(StaffCell(u.unit_id, GENERAL, rng.randint(2, 12)) for u in units)
+    if unstaffed_first_unit:
+        staff = staff[1:]
     services = tuple(
         Service(
             f"S{i:03d}",
@@ -560,8 +560,30 @@ def test_time_limit_gives_feasible_never_optimal():
         )
         for i in range(200)
     )
-    settings = Settings(coefficient=CoefficientMode.HOURS, hours_per_fte=1500, time_limit=0.001)
-    result = solve(Scenario("hard", units, staff, services, settings), sensitivity=False)
+    settings = Settings(
+        coefficient=CoefficientMode.HOURS, hours_per_fte=1500, time_limit=time_limit
+    )
+    return Scenario("hard", units, staff, services, settings)
+
+
+def test_time_limit_before_any_plan_is_unknown():
+    """The hard scenario with U00 unstaffed (its services make the current allocation no plan)
+    and a 1 ms limit: no plan is found in time, which proves nothing: status 'unknown', never
+    'infeasible' or 'optimal', no figures after, and the notes say the time limit ran out."""
+    result = solve(_hard_scenario(0.001, unstaffed_first_unit=True), sensitivity=False)
+    group = result.group("all")
+    assert result.status == "unknown"
+    assert group.status == "unknown"
+    assert group.max_coefficient_after is None
+    assert any("time limit" in note for note in group.notes)
+
+
+def test_time_limit_gives_feasible_never_optimal():
+    """The hard scenario (every unit staffed) with a 1 ms limit: the search stops early, so the
+    result must be 'feasible' (never 'optimal'), with a positive gap and a proven lower bound
+    below the plan, and the plan still passes every independent check and is no worse than the
+    current allocation."""
+    result = solve(_hard_scenario(0.001, unstaffed_first_unit=False), sensitivity=False)
     group = result.group("all")
     assert result.status == "feasible"
     assert group.status == "feasible"
