@@ -34,6 +34,7 @@ from planner.charts import (
     SHARE,
     Col,
     add_table,
+    fit_columns,
     landscape,
     note,
     plain,
@@ -44,7 +45,6 @@ from planner.charts import (
 )
 from planner.files import save_workbook, sha256_of
 from planner.result import Result
-from planner.workbook import _fit_widths
 
 if TYPE_CHECKING:
     from planner.compare import Comparison, Frontier, Option
@@ -219,7 +219,7 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     # Frozen at B2: the option name stays in view while scrolling right.
     add_table(ws, "SummaryTable", SUMMARY_COLUMNS, rows, freeze="B2", empty=NONE)
     columns = len(SUMMARY_COLUMNS)
-    _fit_widths(ws, {1: 16})
+    fit_columns(ws, header_rows=(), minimum={1: 16})
     _compact_header(ws, {c: 12.0 for c in range(5, columns)} | {4: 36.0, columns: 40.0})
     wrapped = {4: 36.0, columns: 40.0}  # descriptions and notes: wrap them
     for r in range(2, len(rows) + 2):
@@ -298,7 +298,7 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
                 plain(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
             ])  # fmt: skip
     add_table(ws, "GroupsByOption", GROUP_COLUMNS, rows, freeze="C2", empty=NONE)
-    _fit_widths(ws, {1: 16})
+    fit_columns(ws, header_rows=(), minimum={1: 16})
     _compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
 
 
@@ -338,7 +338,7 @@ def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
         rows.append(row)
     # An infinite coefficient (load with no staff) is written as `no staff` by charts.write.
     add_table(ws, "UnitsByOption", columns, rows, freeze="C2", empty=NONE)
-    _fit_widths(ws, {2: 20})
+    fit_columns(ws, header_rows=(), minimum={2: 20})
 
 
 UNIT_COLUMNS = (
@@ -382,7 +382,7 @@ def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
     for name, columns, rows in blocks:
         add_table(ws, name, columns, rows, left=column, freeze="A2", empty=NONE)
         column += len(columns) + 1  # one empty column between tables
-    _fit_widths(ws)
+    fit_columns(ws, header_rows=())
 
 
 def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
@@ -400,7 +400,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
             fingerprint = sha256_of(source)
         rows.append([index + 1, source, fingerprint or "", len(solved)])
     add_table(ws, "InputsTable", columns, rows, freeze="A2", empty=NONE)
-    _fit_widths(ws)
+    fit_columns(ws, header_rows=())
 
 
 def comparison_workbook(comparison: Comparison) -> Workbook:
@@ -511,7 +511,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         if row[4] == "yes":
             for c in range(1, len(columns) + 1):
                 ws.cell(row=r, column=c).fill = MARK_FILL
-    _fit_widths(ws, {1: 12})
+    fit_columns(ws, header_rows=(), minimum={1: 12})
     _compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
     row = len(rows) + 3
     for text in frontier.notes:
@@ -550,7 +550,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         for g in frontier.groups
     ]  # fmt: skip
     add_table(groups, "GroupsTable", group_columns, group_rows, freeze="A2", empty=NONE)
-    _fit_widths(groups)
+    fit_columns(groups, header_rows=())
 
     inputs = workbook.create_sheet("Inputs")
     items = [
@@ -568,7 +568,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         ["Seconds", round(frontier.seconds, 3)],
     ]
     add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
-    _fit_widths(inputs)
+    fit_columns(inputs, header_rows=())
     return workbook
 
 

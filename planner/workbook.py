@@ -8,7 +8,7 @@ the reader reads, described once in planner.layout.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -104,17 +104,6 @@ def _write_header(ws: Worksheet, headers: Sequence[str], comments: Sequence[str]
     ws.freeze_panes = "A2"
 
 
-def _fit_widths(ws: Worksheet, minimum: Mapping[int, int] | None = None) -> None:
-    widths: dict[int, int] = dict(minimum or {})
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                length = max(len(line) for line in str(cell.value).split("\n"))
-                widths[cell.column] = max(widths.get(cell.column, 8), length + 3)
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
-
-
 def _add_choice_validation(ws: Worksheet, choices: Sequence[str], cells: str) -> None:
     validation = DataValidation(
         type="list",
@@ -134,6 +123,9 @@ def _write_table(
     rows: Iterable[Sequence[object]],
 ) -> None:
     """Header, data rows and drop-downs of one sheet in the scenario format."""
+    # planner.charts builds on put and comment, so it cannot be imported at the top of this module.
+    from planner.charts import fit_columns
+
     _write_header(ws, [c.header for c in columns], [_column_comment(c) for c in columns])
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
@@ -148,7 +140,9 @@ def _write_table(
             choices = SETTINGS_BY_FIELD[column.field].choices
             if choices:
                 _add_choice_validation(ws, choices, cells)
-    _fit_widths(ws, {i: max(c.width, len(c.header) + 4) for i, c in enumerate(columns, start=1)})
+    # Headers here stay on one line: header_rows=() measures them in full.
+    minimum = {i: max(c.width, len(c.header) + 4) for i, c in enumerate(columns, start=1)}
+    fit_columns(ws, header_rows=(), minimum=minimum)
 
 
 # --- values as written -----------------------------------------------------------------------
@@ -285,6 +279,8 @@ def _write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> No
 
 
 def _write_assumptions(ws: Worksheet, assumptions: Sequence[tuple[str, str, str]]) -> None:
+    from planner.charts import fit_columns  # see _write_table
+
     _write_header(
         ws,
         ASSUMPTIONS_HEADERS,
@@ -297,7 +293,7 @@ def _write_assumptions(ws: Worksheet, assumptions: Sequence[tuple[str, str, str]
     for row_index, assumption in enumerate(assumptions, start=2):
         for column_index, value in enumerate(assumption, start=1):
             put(ws.cell(row=row_index, column=column_index), value)
-    _fit_widths(ws, {1: 30, 2: 14, 3: 40})
+    fit_columns(ws, header_rows=(), minimum={1: 30, 2: 14, 3: 40})
 
 
 def _scenario_workbook(
