@@ -1,11 +1,11 @@
 """Workbooks for a comparison of options and for a frontier (openpyxl).
 
 Comparison: `Summary` (one row per option, the difference to its workbook's baseline, and a native
-chart of the maximum coefficient and staff moved per option), `Groups` (the same per group),
-`Units` (each unit's coefficient under
-every option side by side), one sheet per option with its plan, and `Inputs` (files and
-fingerprints). Frontier: `Frontier` (one row per group and budget, with a line chart that marks where
-extra moves stop helping: one line chart per group), `Groups` and `Inputs`.
+chart of the maximum coefficient (bars) and staff moved (markers) per option), `Groups` (the same
+per group), `Units` (each unit's coefficient under every option side by side), one sheet per option
+with its plan, and `Inputs` (files and fingerprints). Frontier: `Frontier` (one row per group and
+budget, with a line chart that marks where extra moves stop helping: one line chart per group),
+`Groups` and `Inputs`.
 
 Every sheet holds Excel tables with frozen headers, number formats and fitted widths, built with the
 helpers of planner.charts that the result workbook uses too. Text from the input (names,
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -57,6 +58,8 @@ LOAD = "#,##0.0"
 SECONDS = "0.00"
 NONE = "(none)"  # stands under the header of an empty table, which gets no Excel table
 MARK_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
+STAFF_MARKER_FILL = "FFC000"  # amber, apart from the bars' blue and red
+STAFF_MARKER_LINE = "404040"
 WARNING_FONT = Font(bold=True, color="C00000")
 SHEET_NAME_MAX = 31
 # Characters Excel refuses in a sheet name (and the apostrophe it refuses at either end).
@@ -175,7 +178,7 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
 
 
 def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
-    """Bars: maximum coefficient before and after per option; line (right axis): staff moved."""
+    """Bars: maximum coefficient before and after per option; markers (right axis): staff moved."""
     headers = [c.header for c in SUMMARY_COLUMNS]
     last = options + 1
     # Categories from the Sheet column: unique, at most 31 characters, and without the workbook
@@ -201,8 +204,14 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     staff.y_axis.title = "Staff moved"
     staff.y_axis.crosses = "max"
     staff.y_axis.majorGridlines = None
-    staff.series[0].marker = Marker(symbol="circle", size=7)
-    staff.series[0].smooth = False  # counts between options: no curve through them
+    # Markers only: the options are not a sequence, and a line joining them would read as a trend.
+    # With no line the markers need colours of their own (LibreOffice would draw them white).
+    marker = Marker(symbol="circle", size=8)
+    marker.graphicalProperties = GraphicalProperties(solidFill=STAFF_MARKER_FILL)
+    marker.graphicalProperties.line.solidFill = STAFF_MARKER_LINE
+    staff.series[0].marker = marker
+    staff.series[0].graphicalProperties.line.noFill = True
+    staff.series[0].smooth = False
     staff.y_axis.delete = False  # its x axis is the bars' (shown once)
     bars += staff
     bars.width = max(18.0, 3.0 * options)
