@@ -52,11 +52,17 @@ def structural_reasons(data: GroupData) -> list[str]:
     minimums = [(u, u.min_employees) for u in data.units if u.min_employees > 0]
     if sum(m for _, m in minimums) > total_staff:
         listed = [f"{u.label} ({m})" for u, m in minimums]
-        summed = "is" if len(minimums) == 1 else "add up to"
-        reasons.append(
-            f"group {g}: Min employees of {_names(listed)} {summed} "
-            f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
-        )
+        if len(minimums) == 1:
+            unit, minimum = minimums[0]
+            reasons.append(
+                f"group {g}: Min employees of {unit.label} ({minimum:,}) is more than the "
+                f"{total_staff:,} employees the group has"
+            )
+        else:
+            reasons.append(
+                f"group {g}: Min employees of {_names(listed)} add up to "
+                f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
+            )
     if all(u.max_employees is not None for u in data.units) and data.units:
         capacity = sum(u.max_employees for u in data.units)
         if capacity < total_staff:
