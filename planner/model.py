@@ -271,9 +271,10 @@ class GroupModel:
             counts = values[cols]
             shares[members] = 0.0
             if data.settings.split_services:
-                # Solver noise (a share of 1e-16 at a unit with no staff) would read as load
-                # without staff: drop shares below 1e-9 and renormalise what is left.
-                counts = np.where(counts > 1e-9 * len(members), counts, 0.0)
+                # Solver noise (a share of 1e-8 at a unit with no staff, within the MIP
+                # tolerance) would read as load without staff: drop shares below one millionth
+                # of a service and renormalise what is left.
+                counts = np.where(counts > 1e-6 * len(members), counts, 0.0)
                 counts = counts * (len(members) / counts.sum())
                 shares[np.ix_(members, eligible)] = counts / len(members)
                 continue
