@@ -211,6 +211,24 @@ def test_mins_against_a_lock():
     assert "Beta is locked" not in text
 
 
+def test_mins_against_a_lock_that_holds_idle_staff():
+    """As above, but Beta delivers nothing: Alpha and Gamma need 3 + 3 = 6, the group has 6, and
+    the 2 short are idle in locked Beta. Unlocking Beta is now a smallest fix too, and is named
+    first (a lock is a planner's choice), with each Min as an alternative."""
+    _, text = infeasible(
+        (
+            Unit("A", name="Alpha", min_employees=3, row=2),
+            Unit("B", name="Beta", locked=True, row=3),
+            Unit("C", name="Gamma", min_employees=3, row=4),
+        ),
+        (StaffCell("A", G, 2), StaffCell("B", G, 2), StaffCell("C", G, 2)),
+        (Service("S1", "A"),),
+    )
+    assert "Units row 3, Locked: Beta is locked, but a plan needs 2 employees to move" in text
+    assert "or instead: Units row 2, Min employees: Alpha needs at least 3 employees" in text
+    assert "or instead: Units row 4, Min employees: Gamma needs at least 3 employees" in text
+
+
 def test_locked_unit_lacks_the_skill():
     """Two skills: locked Alpha has clerks only but delivers the legal service S1; the skill and
     the unit are named."""
