@@ -3,7 +3,9 @@
 For every generated scenario, planner's status, t* (or smallest total deviation) and its fewest
 staff moved + services moved at that optimum must equal the oracle's; an infeasible scenario must be
 infeasible in both, with an explanation. Every reported plan is re-evaluated exactly by the oracle
-(all rules respected, its value and moves as reported).
+(all rules respected, its value and moves as reported). Also against enumeration: split services
+(an LP per headcount allocation), the PuLP backends, every sensitivity item (re-enumerated with its
+change made) and the fewest transfer pairs.
 
 Hypothesis runs derandomized and without an example database, so every run tries the same examples.
 """
