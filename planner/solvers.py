@@ -13,6 +13,7 @@ integrality of the model before it is accepted.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -275,8 +276,10 @@ class PulpBackend(Backend):
         model = self.model
         sense = pulp.LpMaximize if self.maximize else pulp.LpMinimize
         problem = pulp.LpProblem("group", sense)
+        # PuLP 4 attaches variables to their problem; PuLP 3.3 has the same call.
+        new_variable = getattr(problem, "add_variable", None) or pulp.LpVariable
         variables = [
-            pulp.LpVariable(
+            new_variable(
                 f"c{j}",
                 lowBound=None if not np.isfinite(lo) else lo,
                 upBound=None if not np.isfinite(up) else up,
@@ -321,9 +324,9 @@ class PulpBackend(Backend):
         problem, variables = self._problem()
         gap_abs = 1.0 - 1e-6 if integral_objective and not mip_gap else None
         if self.solver_name is SolverName.CBC:
-            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0,
-                                       gapAbs=gap_abs, threads=self.threads,
-                                       options=[f"randomSeed {self.seed + 1}"])  # fmt: skip
+            solver = _cbc(pulp)(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0,
+                                gapAbs=gap_abs, threads=self.threads,
+                                options=[f"randomSeed {self.seed + 1}"])  # fmt: skip
         else:
             solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=mip_gap or 0.0, gapAbs=gap_abs,
                                 threads=self.threads, random_seed=self.seed,
@@ -357,6 +360,29 @@ class PulpBackend(Backend):
             run_status = RunStatus.ERROR
         bound = objective if run_status is RunStatus.OPTIMAL else None
         return self._accept(run_status, values, objective, bound, seconds, detail)
+
+
+def _cbc(pulp):
+    """CBC's PuLP interface: a CBC on the PATH (COIN_CMD, the PuLP 4 way) or the one PuLP 3 ships."""
+    if pulp.COIN_CMD(msg=False).available():
+        return pulp.COIN_CMD
+    bundled = getattr(pulp, "PULP_CBC_CMD", None)
+    if bundled is not None:
+        with warnings.catch_warnings():
+            # PuLP 3.3 warns that the bundled CBC goes away in PuLP 4; it is the fallback here.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if bundled(msg=False).available():
+                return _quiet(bundled)
+    raise SolverError("CBC is not installed: `pip install pulp[cbc]`, or use solver = highs")
+
+
+def _quiet(solver_class):
+    def make(**options):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return solver_class(**options)
+
+    return make
 
 
 def make_backend(
