@@ -2,8 +2,8 @@
 
 A Result holds the scenario it answers, one GroupResult per group, the plan as tidy records
 (staff cells, assignments, transfers, reassignments), the independent checks, and solver facts.
-Tables for reports come from it (`units`, `to_dict`, `frame`); nothing is written back onto the
-scenario or the model.
+Tables for reports come from it (`to_dict`, `table`); nothing is written back onto the scenario or
+the model.
 """
 
 from __future__ import annotations
@@ -208,6 +208,28 @@ class Result:
             if row.unit_id == unit_id:
                 return row
         raise KeyError(unit_id)
+
+    TABLES = ("groups", "units", "staff", "assignments", "transfers", "reassignments", "checks")
+
+    def table(self, name: str):
+        """One of TABLES as a pandas DataFrame, one row per record, for analysts in notebooks."""
+        import pandas as pd
+
+        if name not in self.TABLES:
+            raise KeyError(f"no table {name!r}; choose one of {', '.join(self.TABLES)}")
+        records = getattr(self, name)
+        if name == "groups":
+            rows = [
+                {k: v for k, v in asdict(g).items() if k not in ("sensitivity", "explanation")}
+                | {"explanation": "; ".join(g.explanation)}
+                for g in records
+            ]
+        else:
+            rows = [asdict(record) for record in records]
+        frame = pd.DataFrame(rows)
+        if name == "transfers":
+            frame = frame.rename(columns={"source": "from", "target": "to"})
+        return frame
 
     def to_dict(self) -> dict:
         """JSON-ready summary (infinite coefficients become None, i.e. null)."""
