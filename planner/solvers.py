@@ -213,6 +213,19 @@ class HighsBackend(Backend):
         integral_objective: bool = False,
         start: np.ndarray | None = None,
     ) -> SolverRun:
+        run = self._solve_once(time_limit, mip_gap, integral_objective, start)
+        if run.status is RunStatus.ERROR:
+            # HiGHS 1.16.0 returned "Solve error" on a small knife-edge MIP with the tighter
+            # integrality tolerance that 1.15 handles; retry once with HiGHS's own default. The
+            # plan is checked against the model and again by verify.py either way.
+            self.highs.setOptionValue("mip_feasibility_tolerance", 1e-6)
+            retry = self._solve_once(time_limit, mip_gap, integral_objective, start)
+            self.highs.setOptionValue("mip_feasibility_tolerance", INTEGRALITY_TOLERANCE / 10)
+            if retry.status is not RunStatus.ERROR:
+                return retry
+        return run
+
+    def _solve_once(self, time_limit, mip_gap, integral_objective, start) -> SolverRun:
         h, hs = self.highs, self._highspy
         h.setOptionValue("time_limit", float(time_limit) if time_limit else float("inf"))
         h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap else 0.0)
