@@ -26,6 +26,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,10 +37,14 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(REPO))
+# The planner measured: a snapshot of one commit taken when the run starts (others edit planner/
+# while the benchmark runs), or the working tree with --planner worktree.
+PLANNER_PATH = Path(os.environ.get("BENCH_PLANNER_PATH", str(REPO)))
+sys.path.insert(0, str(PLANNER_PATH))
 
 SEED = 1
 DEFAULT_USUAL_BUDGET = 240.0  # seconds of the usual way per case before extrapolating
+GROUP_CAP_SHARE = 0.25  # one group of the usual way is cut after this share of the budget
 REGION_TARGET_S = 2.0
 NATIONAL_TARGET_S = 60.0
 NATIONAL_PEAK_MB = 4096.0
@@ -160,10 +165,25 @@ class Throttled:
             self._show(message)
 
 
+def _high_water_mb() -> float | None:
+    """This process's own peak RSS (VmHWM): unlike ru_maxrss it is not inherited from the parent
+    across fork + exec (Linux keeps the larger of the two in ru_maxrss)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def _peak(processes: int) -> dict:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     own_mb, child_mb = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    high_water = _high_water_mb()
+    if high_water is not None:
+        own_mb = min(own_mb, high_water)
     # ru_maxrss of children is the largest single child; pool workers run at the same time, so the
     # bound counts each worker at that size.
     workers = processes if child_mb > 0 else 0
@@ -288,6 +308,9 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
         write_s = write_done - solve_done
     row = {
         "case": case.name,
+        "planner_commit": planner_commit(),
+        "planner_file": sys.modules["planner"].__file__,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "groups": len(scenario.groups),
         "units": len(scenario.units),
         "employees": scenario.total_employees,
@@ -304,6 +327,7 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
         "processes": processes,
         "sensitivity": case.sensitivity,
         **_peak(processes),
+        "load_average_after": list(os.getloadavg()),
         "notes": notes,
         "planner_groups": groups,
     }
@@ -318,23 +342,28 @@ def _say(message: str) -> None:
 
 
 def _subprocess(args: list[str], *, timeout: float | None = None) -> tuple[int, float, bool]:
-    """Run a step in a fresh Python process; (return code, seconds, timed out)."""
+    """Run a step in a fresh Python process; (return code, seconds, timed out).
+
+    The step gets its own process group, so that a timeout also ends what it started (PuLP runs
+    CBC as a separate program, which would otherwise keep a core busy after its parent is gone).
+    """
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *args], cwd=REPO)
+    process = subprocess.Popen([sys.executable, *args], cwd=REPO, start_new_session=True)
     try:
         code = process.wait(timeout=timeout)
         return code, time.perf_counter() - started, False
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return -9, time.perf_counter() - started, True
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
 
 
 def prepare_workbooks(cases: list[Case], work: Path) -> dict[str, Path]:
-    """Generate each scenario once (not timed) into the work folder."""
-    from planner.generate import generate
-    from planner.workbook import write_scenario
-
+    """Generate each scenario once (not timed) into the work folder, in a subprocess so that this
+    process stays small (a child's ru_maxrss starts from its parent's)."""
     paths = {}
     for case in cases:
         key = case.workbook_key
@@ -342,11 +371,22 @@ def prepare_workbooks(cases: list[Case], work: Path) -> dict[str, Path]:
             continue
         path = work / f"{key}.xlsx"
         _say(f"generating {key} -> {path}")
-        started = time.perf_counter()
-        write_scenario(generate(case.profile, SEED, pooled=case.pooled), path)
-        _say(f"  generated in {time.perf_counter() - started:.1f} s")
+        code, seconds, _ = _subprocess(
+            [str(BENCH / "run.py"), "--generate", case.profile, "--workbook", str(path)]
+            + (["--pooled"] if case.pooled else [])
+        )
+        if code != 0:
+            raise SystemExit(f"generating {key} failed (exit {code})")
+        _say(f"  generated in {seconds:.1f} s")
         paths[key] = path
     return paths
+
+
+def generate_workbook(profile: str, pooled: bool, path: Path) -> None:
+    from planner.generate import generate
+    from planner.workbook import write_scenario
+
+    write_scenario(generate(profile, SEED, pooled=pooled), path)
 
 
 def usual_reference(case: Case, workbook: Path, work: Path, budget: float) -> dict:
@@ -356,7 +396,7 @@ def usual_reference(case: Case, workbook: Path, work: Path, budget: float) -> di
     hard_limit = budget * 1.5 + 60
     code, seconds, timed_out = _subprocess(
         [str(BENCH / "usual.py"), str(workbook), "--case", case.name, "--out", str(out),
-         "--budget", str(budget)],
+         "--budget", str(budget), "--group-cap", str(budget * GROUP_CAP_SHARE)],
         timeout=hard_limit,
     )  # fmt: skip
     rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
@@ -378,7 +418,7 @@ def compare_usual(row: dict, usual: dict, total_groups: int) -> None:
     mismatches, moves = [], []
     for u in rows:
         p = planner_groups.get(u["group"])
-        if p is None:
+        if p is None or u.get("capped"):
             continue
         ours, theirs = p["objective"], u["objective"]
         if isinstance(ours, list):
@@ -396,6 +436,7 @@ def compare_usual(row: dict, usual: dict, total_groups: int) -> None:
             if ours_moves != theirs_moves:
                 moves.append(f"{u['group']}: planner {ours_moves:g} usual {theirs_moves:g}")
     done = len(rows)
+    capped = [u for u in rows if u.get("capped")]
     measured = sum(u["seconds"] for u in rows)
     planner_same_groups = sum(planner_groups[u["group"]]["seconds"] for u in rows)
     row["usual_groups_done"] = done
@@ -405,10 +446,17 @@ def compare_usual(row: dict, usual: dict, total_groups: int) -> None:
     row["planner_s_on_usual_groups"] = planner_same_groups
     row["usual_mismatches"] = mismatches
     row["usual_moves_mismatches"] = moves
-    row["usual_checked_groups"] = done
+    row["usual_checked_groups"] = done - len(capped)
+    row["usual_capped_groups"] = [u["group"] for u in capped]
+    cap_note = (
+        f"; {len(capped)} group(s) cut at {capped[0]['seconds']:.0f} s and counted as that "
+        f"(a lower bound): {', '.join(u['group'] for u in capped[:3])}"
+        if capped
+        else ""
+    )
     if done == total_groups:
         row["usual_s"] = measured
-        row["usual_note"] = ""
+        row["usual_note"] = f"usual_s is a lower bound{cap_note}" if capped else ""
     elif done == 0:
         row["usual_s"] = usual["wall"]
         row["usual_note"] = (
@@ -420,7 +468,7 @@ def compare_usual(row: dict, usual: dict, total_groups: int) -> None:
         row["usual_s"] = max(estimate, usual["wall"])
         row["usual_note"] = (
             f"usual_s extrapolated from {done} of {total_groups} groups (random sample, "
-            f"{measured:.0f} s measured)"
+            f"{measured:.0f} s measured){cap_note}"
             + ("; a group cut at the time limit is left out, so it is an underestimate"
                if usual["timed_out"] else "")
         )  # fmt: skip
@@ -477,6 +525,34 @@ def targets(row: dict, case: Case) -> list[tuple[str, bool | None, str]]:
     return found
 
 
+def planner_commit() -> str:
+    """The commit measured: the snapshot's, else HEAD and whether planner/ has uncommitted
+    changes."""
+    stamp = PLANNER_PATH / "COMMIT"
+    if stamp.exists():
+        return stamp.read_text().strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "planner"], cwd=REPO,
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return commit + (" + uncommitted changes in planner/" if dirty else "")
+
+
+def snapshot_planner(work: Path) -> Path:
+    """planner/ as committed at HEAD, extracted into the work folder (git archive)."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+                            text=True, check=True).stdout.strip()  # fmt: skip
+    target = work / f"planner-{commit[:10]}"
+    if not (target / "COMMIT").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit, "planner"], cwd=REPO,
+                                 capture_output=True, check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        (target / "COMMIT").write_text(f"{commit[:10]} (snapshot of HEAD)\n")
+    return target
+
+
 def machine() -> dict:
     from importlib.metadata import version
 
@@ -490,10 +566,6 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                            text=True).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "planner"], cwd=REPO,
-                           capture_output=True, text=True).stdout.strip()  # fmt: skip
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu,
@@ -503,7 +575,7 @@ def machine() -> dict:
         "numpy": version("numpy"),
         "openpyxl": version("openpyxl"),
         "platform": platform.platform(),
-        "planner_commit": commit + (" + uncommitted changes in planner/" if dirty else ""),
+        "planner_commit": planner_commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": list(os.getloadavg()),
     }
@@ -658,6 +730,13 @@ def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
                 f"- {row['case']}: t* (or the balance objective) of the usual way equals planner's "
                 f"in all {row['usual_checked_groups']} groups checked (relative 1e-5)"
             )
+    commits = {r["case"]: r.get("planner_commit") or r.get("machine", {}).get("planner_commit")
+               for r in rows if "error" not in r}  # fmt: skip
+    if len(set(commits.values())) > 1:
+        lines[8:8] = [
+            "- planner changed during the run (others edit it): rows were measured at "
+            + "; ".join(f"{case}: {commit}" for case, commit in commits.items()),
+        ]
     speedups = []
     by_name = {r["case"]: r for r in rows if "error" not in r}
     for name, case in CASES.items():
@@ -697,10 +776,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", help="comma-separated case names (default: every default case)")
     parser.add_argument("--quick", action="store_true", help="region cases only")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite RESULTS.md from results.json")  # fmt: skip
     parser.add_argument("--usual-budget", type=float, default=DEFAULT_USUAL_BUDGET,
                         help="seconds of the usual way per case before extrapolating")  # fmt: skip
     parser.add_argument("--no-usual", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--planner", choices=("head", "worktree"), default="head",
+                        help="measure planner/ as committed at HEAD (a snapshot, default) or the "
+                        "working tree as it is while the run goes on")  # fmt: skip
     parser.add_argument("--keep-models", action="store_true", help="keep the recorded MPS files")
     parser.add_argument("--work", help="folder for workbooks, models and results (default: temp)")
     parser.add_argument("--results", default=str(BENCH), help="where results.json/RESULTS.md go")
@@ -708,11 +792,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--workbook", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
+    parser.add_argument("--pooled", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
+    if args.generate:
+        generate_workbook(args.generate, args.pooled, Path(args.workbook))
+        return 0
 
     if args.worker:
         row = run_case(CASES[args.worker], Path(args.workbook), Path(args.work))
         Path(args.out).write_text(json.dumps(row, indent=1))
+        return 0
+    if args.render:
+        results = Path(args.results)
+        rows = json.loads((results / "results.json").read_text())
+        info = rows[-1].get("machine", {}) if rows else {}
+        write_markdown(rows, info, results / "RESULTS.md")
         return 0
     if args.list:
         for name, case in CASES.items():
@@ -734,6 +830,10 @@ def main(argv: list[str] | None = None) -> int:
             names.insert(names.index(name), source)
     work = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "planner-bench"
     work.mkdir(parents=True, exist_ok=True)
+    if args.planner == "head":
+        global PLANNER_PATH
+        PLANNER_PATH = snapshot_planner(work)
+        os.environ["BENCH_PLANNER_PATH"] = str(PLANNER_PATH)  # every step imports this planner
     info = machine()
     info["usual_budget"] = args.usual_budget
     _say(f"planner benchmark: {len(names)} case(s), work folder {work}")

@@ -27,23 +27,31 @@ assignments), as a careful user would report it.
 Run by bench/run.py; standalone:
     python bench/usual.py WORKBOOK --case national-minmax-services --out usual.jsonl [--budget S]
 Each finished group is appended to the JSONL file as soon as it is done, so that a run stopped by
-the time budget still leaves every group it finished.
+the time budget still leaves every group it finished. With --group-cap S each group runs in a forked
+child that is cut after S seconds (with the CBC it is running); the group is then recorded as
+taking S seconds (a lower bound) with `"capped": true`, and the sample goes on.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import multiprocessing
+import os
 import random
+import signal
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 
 import pulp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as _bench  # noqa: E402, F401  (puts the planner being measured first on sys.path)
 
 RELATIVE_TOLERANCE = 1e-6
 HOURS = "hours"
@@ -351,6 +359,38 @@ def sample_order(groups: list[str], seed: int = 0) -> list[str]:
     return order
 
 
+def solve_group(scenario, group: str, case) -> dict:
+    g = group_input(scenario, group)
+    if case.kind == "frontier":
+        return frontier(g, list(case.budgets))
+    if case.objective == "balance":
+        return balance(g)
+    return minmax(g)
+
+
+def _child(scenario, group: str, case, queue) -> None:
+    os.setpgrp()  # its own process group: a cut also ends the CBC it is running
+    queue.put(solve_group(scenario, group, case))
+
+
+def solve_group_capped(scenario, group: str, case, cap: float | None) -> dict:
+    """One group in a forked child, cut after `cap` seconds (None: no cap, in this process)."""
+    if cap is None:
+        return solve_group(scenario, group, case)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child, args=(scenario, group, case, queue))
+    child.start()
+    try:
+        return queue.get(timeout=cap)
+    except Empty:
+        return {"objective": None, "capped": True}
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.join()
+
+
 def main(argv: list[str] | None = None) -> int:
     from run import CASES, case_scenario  # bench/run.py: case definitions shared by all parts
 
@@ -361,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", required=True, choices=sorted(CASES))
     parser.add_argument("--out", required=True, help="JSONL file: one line per finished group")
     parser.add_argument("--budget", type=float, default=None, help="stop starting groups after S")
+    parser.add_argument(
+        "--group-cap", type=float, default=None,
+        help="cut a group after S seconds (it then counts as S, a lower bound)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     case = CASES[args.case]
     scenario = case_scenario(read_scenario(args.workbook), case)
@@ -373,13 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.budget is not None and time.perf_counter() - started > args.budget:
             break
         group_started = time.perf_counter()
-        g = group_input(scenario, group)
-        if case.kind == "frontier":
-            row = frontier(g, list(case.budgets))
-        elif case.objective == "balance":
-            row = balance(g)
-        else:
-            row = minmax(g)
+        row = solve_group_capped(scenario, group, case, args.group_cap)
         row = {"group": group, "seconds": time.perf_counter() - group_started, **row}
         with out.open("a") as f:
             f.write(json.dumps(row) + "\n")
