@@ -266,15 +266,18 @@ class GroupModel:
         data = self.data
         shares = np.zeros((len(data.services), len(data.units)))
         shares[np.arange(len(data.services)), data.service_unit] = 1.0
+        headcount = self.headcount(values)
         for members, cols in zip(self.classes, self.x_cols, strict=True):
             eligible = list(data.eligible[members[0]])
             counts = values[cols]
             shares[members] = 0.0
             if data.settings.split_services:
-                # Solver noise (a share of 1e-8 at a unit with no staff, within the MIP
-                # tolerance) would read as load without staff: drop shares below one millionth
-                # of a service and renormalise what is left.
-                counts = np.where(counts > 1e-6 * len(members), counts, 0.0)
+                # Solver noise (a share of 1e-8 at a unit with no staff of the skill, within the
+                # MIP tolerance) would read as load without staff: drop such shares and
+                # renormalise. Small shares at staffed units are real (a plan just below t).
+                skill = data.service_skill[members[0]]
+                unstaffed = headcount[eligible, skill] == 0
+                counts = np.where(unstaffed & (counts < 1e-6 * len(members)), 0.0, counts)
                 counts = counts * (len(members) / counts.sum())
                 shares[np.ix_(members, eligible)] = counts / len(members)
                 continue
