@@ -453,8 +453,9 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
     for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
         units = [u for u in result.units if u.group == g.group]
         if len(units) > MAX_CHART_UNITS:
-            units = sorted(units, key=lambda u: -max(plain(u.coefficient_before),
-                                                     plain(u.coefficient_after)))  # fmt: skip
+            # The most loaded first; a unit with load and no staff (infinite) leads.
+            units = sorted(units, key=lambda u: -max(u.coefficient_before,
+                                                     u.coefficient_after or 0.0))  # fmt: skip
             units = units[:MAX_CHART_UNITS]
         heading = ws.cell(row=row, column=1)
         write(heading, g.group)

@@ -462,3 +462,22 @@ def test_readme_pictures_are_committed():
     for name in ("summary.png", "comparison.png"):
         width, height = _png_size(REPO / "docs" / name)
         assert width >= 600 and height >= 200, name
+
+
+def test_large_group_with_unstaffed_unit_writes(tmp_path):
+    """A group of 52 units, one holding a service with no staff before the plan (coefficient
+    infinite), writes a workbook whose chart keeps the 50 most loaded units, the unstaffed one
+    first: it used to fail sorting None against numbers."""
+    from planner.domain import Scenario, Service, StaffCell, Unit
+    from planner.report import write_result
+    from planner.solve import solve
+
+    units = tuple(Unit(f"U{i:02d}") for i in range(52))
+    staff = tuple(StaffCell(f"U{i:02d}", "general", 2) for i in range(1, 52))
+    services = tuple(Service(f"S{i:02d}", f"U{i:02d}") for i in range(52))
+    result = solve(Scenario("big", units, staff, services), sensitivity=False)
+    assert result.unit("U00").coefficient_before == float("inf")
+    path = write_result(result, tmp_path / "big.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    assert "Charts" in workbook.sheetnames
+    assert len(workbook["Charts"]._charts) == 1
