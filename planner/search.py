@@ -134,8 +134,11 @@ def _point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
 class GroupSolver:
     """Runs the lexicographic search of one group against one loaded model."""
 
-    def __init__(self, data: GroupData, progress: Progress | None = None) -> None:
+    def __init__(
+        self, data: GroupData, progress: Progress | None = None, incumbent: Plan | None = None
+    ) -> None:
         self.data = data
+        self.incumbent = incumbent  # a plan known to be good, tried as the starting plan
         self.settings = data.settings
         self.progress = progress or (lambda message: None)
         self.search = GroupSearch(PlanStatus.INFEASIBLE, None, None, None, None)
@@ -223,17 +226,21 @@ class GroupSolver:
 
     # -- stage 1 ----------------------------------------------------------------------------------
     def starting_plan(self) -> Plan | None:
-        """The current allocation if it satisfies every constraint, else any feasible plan."""
-        plan = current_plan(self.data)
+        """The best of the incumbent and the current allocation that satisfies every constraint,
+        else any feasible plan."""
         from planner.solvers import point_violation
 
         self._set_threshold(self.data.upper_bound_t())
-        if (
-            np.isfinite(max_coefficient(self.data, plan))
+        candidates = [p for p in (self.incumbent, current_plan(self.data)) if p is not None]
+        usable = [
+            plan
+            for plan in candidates
+            if np.isfinite(max_coefficient(self.data, plan))
             and point_violation(self.group_model.model, _point_of_plan(self.group_model, plan))
             <= 1e-9
-        ):
-            return plan
+        ]
+        if usable:
+            return min(usable, key=lambda plan: max_coefficient(self.data, plan))
         status, plan = self.feasible_at(self.data.upper_bound_t())
         if status is RunStatus.NO_SOLUTION:
             raise _Stopped("the time limit ran out before any plan was found")
@@ -451,9 +458,12 @@ def search_group(data: GroupData, progress: Progress | None = None) -> GroupSear
     return solver.solve_minmax()
 
 
-def best_max_coefficient(data: GroupData) -> float | None:
-    """t* alone (no moves stage): used by sensitivity and the frontier. None if infeasible."""
-    solver = GroupSolver(data)
+def best_max_coefficient(data: GroupData, incumbent: Plan | None = None) -> float | None:
+    """t* alone (no moves stage): used by sensitivity and the frontier. None if infeasible.
+
+    incumbent: a plan that is likely still optimal (sensitivity: the plan before one rule was
+    relaxed); when it is, the first step of the search proves it with one solve."""
+    solver = GroupSolver(data, incumbent=incumbent)
     try:
         _, best, _ = solver.minimise_max_coefficient()
     except _Infeasible:

@@ -37,18 +37,24 @@ def group_sensitivity(data: GroupData, plan: Plan, t_star: float) -> tuple[Sensi
     g = data.group
     items: list[SensitivityItem] = []
 
-    def item(text: str, kind: str, change: str, changed: GroupData, unit_id: str | None = None):
-        items.append(
-            SensitivityItem(g, text, kind, change, t_star, best_max_coefficient(changed), unit_id)
-        )
+    def item(
+        text: str, kind: str, change: str, changed: GroupData, unit_id: str | None = None,
+        incumbent: Plan = plan,
+    ):  # fmt: skip
+        # Relaxing a rule keeps the plan feasible: it is the incumbent the re-solve starts from.
+        after = best_max_coefficient(changed, incumbent)
+        items.append(SensitivityItem(g, text, kind, change, t_star, after, unit_id))
 
     coefficients = data.coefficients(plan.headcount, plan_load(data, plan))
     binding = np.argwhere(coefficients >= t_star * (1 - 1e-9))
     binding_units = sorted({int(u) for u, _ in binding})
     for u, k in [tuple(map(int, cell)) for cell in binding][:MAX_BINDING_CELLS]:
         unit = data.units[u]
+        hired = plan.headcount.copy()
+        hired[u, k] += 1  # the new employee starts where hired
         item(f"{unit.label} ({data.skills[k]}) is at the maximum", "binding unit",
-             "one more employee hired there", _with_hire(data, u, k), unit.unit_id)  # fmt: skip
+             "one more employee hired there", _with_hire(data, u, k), unit.unit_id,
+             Plan(hired, plan.assignment))  # fmt: skip
 
     moved = plan.headcount - data.start
     settings = data.settings
