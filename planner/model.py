@@ -101,13 +101,11 @@ class GroupData:
 def group_data(scenario: Scenario, group: str) -> GroupData:
     """Extract one group's numbers from a scenario."""
     settings = scenario.settings
-    units = tuple(sorted((u for u in scenario.units if u.group == group), key=lambda u: u.unit_id))
+    records = scenario.by_group[group]
+    units = tuple(sorted(records.units, key=lambda u: u.unit_id))
     index = {u.unit_id: i for i, u in enumerate(units)}
-    services = tuple(
-        sorted((s for s in scenario.services if s.unit_id in index), key=lambda s: s.service_id)
-    )
-    staff = [c for c in scenario.staff if c.unit_id in index]
-    hires = [h for h in scenario.hires if h.unit_id in index]
+    services = tuple(sorted(records.services, key=lambda s: s.service_id))
+    staff, hires = records.staff, records.hires
     skills = tuple(
         sorted({c.skill for c in staff} | {s.skill for s in services} | {h.skill for h in hires})
     )

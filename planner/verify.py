@@ -57,15 +57,14 @@ def verify_group(
 ) -> list[Check]:
     """Every rule of the scenario, checked on one group's plan."""
     settings = scenario.settings
-    units = {u.unit_id: u for u in scenario.units if u.group == group}
-    services = [s for s in scenario.services if s.unit_id in units]
+    records = scenario.by_group[group]
+    units = {u.unit_id: u for u in records.units}
+    services = records.services
     start: dict[tuple[str, str], int] = defaultdict(int)
-    for cell in scenario.staff:
-        if cell.unit_id in units:
-            start[(cell.unit_id, cell.skill)] += cell.employees
-    for hire in scenario.hires:
-        if hire.unit_id in units:
-            start[(hire.unit_id, hire.skill)] += hire.employees
+    for cell in records.staff:
+        start[(cell.unit_id, cell.skill)] += cell.employees
+    for hire in records.hires:
+        start[(hire.unit_id, hire.skill)] += hire.employees
     after = {key: value for key, value in headcount.items() if key[0] in units}
     checks: list[Check] = []
 
