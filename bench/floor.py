@@ -138,6 +138,10 @@ def time_models(directory: Path) -> dict:
         "statuses": dict(statuses),
         "planner_highs_s": sum(m["planner_run_s"] for m in recorded) if recorded else None,
         "slowest": slowest,
+        # Where the planner's own HiGHS call took much longer than a fresh HiGHS on the same model
+        # (or the reverse): variance, or state kept by the loaded Highs object.
+        "planner_slower": sorted(recorded, key=lambda m: m["run_s"] - m["planner_run_s"])[:10],
+        "per_model": per_model,
     }
 
 

@@ -44,6 +44,7 @@ sys.path.insert(0, str(PLANNER_PATH))
 
 SEED = 1
 DEFAULT_USUAL_BUDGET = 240.0  # seconds of the usual way per case before extrapolating
+DEFAULT_CASE_TIMEOUT = 1800.0  # a planner run still going after this is stopped and reported
 GROUP_CAP_SHARE = 0.25  # one group of the usual way is cut after this share of the budget
 REGION_TARGET_S = 2.0
 NATIONAL_TARGET_S = 60.0
@@ -591,6 +592,24 @@ def finish_row(row: dict, case: Case, floor: dict, usual_row: dict | None) -> di
     row["floor_models"] = floor.get("models")
     row["floor_statuses"] = floor.get("statuses")
     row["floor_note"] = floor.get("error", "")
+    row["floor_read_s"] = floor.get("floor_read_s")
+    row["floor_planner_highs_s"] = floor.get("planner_highs_s")
+    row["floor_slowest"] = floor.get("slowest", [])[:5]
+    swings = [
+        m for m in floor.get("slowest", []) + floor.get("planner_slower", [])
+        if m.get("planner_run_s") is not None and max(m["run_s"], m["planner_run_s"]) > 1.0
+        and max(m["run_s"], m["planner_run_s"]) > 4 * min(m["run_s"], m["planner_run_s"])
+    ]  # fmt: skip
+    if swings:
+        seen = {m["model"]: m for m in swings}
+        row["floor_note"] = (
+            "HiGHS variance: the same model took "
+            + "; ".join(
+                f"{m['run_s']:.1f} s fresh vs {m['planner_run_s']:.1f} s in the planner"
+                for m in list(seen.values())[:3]
+            )
+            + f" (planner's HiGHS total on the recorded run {floor.get('planner_highs_s', 0):.1f} s)"
+        )
     if usual_row is not None:
         row.update(usual_row)
     row["total_over_floor"] = _ratio(row["total_s"], row["floor_s"])
@@ -606,7 +625,8 @@ def finish_row(row: dict, case: Case, floor: dict, usual_row: dict | None) -> di
 
 
 def run_all(names: list[str], work: Path, usual_budget: float, skip_usual: bool,
-            skip_floor: bool, keep_models: bool = False) -> list[dict]:  # fmt: skip
+            skip_floor: bool, keep_models: bool = False,
+            case_timeout: float | None = None) -> list[dict]:  # fmt: skip
     cases = [CASES[n] for n in names]
     workbooks = prepare_workbooks(cases, work)
     references: dict[str, tuple[dict, dict | None]] = {}
@@ -615,10 +635,19 @@ def run_all(names: list[str], work: Path, usual_budget: float, skip_usual: bool,
         workbook = workbooks[case.workbook_key]
         _say(f"[{number}/{len(cases)}] {case.name}: planner run")
         case_json = work / f"{case.name}-planner.json"
-        code, seconds, _ = _subprocess(
+        code, seconds, timed_out = _subprocess(
             [str(BENCH / "run.py"), "--worker", case.name, "--workbook", str(workbook),
-             "--out", str(case_json), "--work", str(work)]
+             "--out", str(case_json), "--work", str(work)],
+            timeout=case_timeout,
         )  # fmt: skip
+        if timed_out:
+            _say(f"  {case.name}: stopped after {seconds:.0f} s (--case-timeout); case skipped")
+            rows.append({
+                "case": case.name, "timed_out_s": seconds,
+                "error": f"did not finish: stopped after {seconds:.0f} s (--case-timeout)",
+                "planner_commit": planner_commit(),
+            })  # fmt: skip
+            continue
         if code != 0:
             _say(f"  {case.name}: planner run failed (exit {code}); case skipped")
             rows.append({"case": case.name, "error": f"planner run failed (exit {code})"})
@@ -691,7 +720,12 @@ def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
     notes = []
     for row in rows:
         if "error" in row:
-            lines.append(f"| {row['case']} | {row['error']} |" + " |" * 14)
+            case = CASES.get(row["case"])
+            missed = ""
+            if case and "timed_out_s" in row:
+                limit = NATIONAL_TARGET_S if case.profile == "national" else REGION_TARGET_S
+                missed = f"end to end < {limit:.0f} s: **missed** (> {row['timed_out_s']:.0f} s)"
+            lines.append(f"| {row['case']} | {row['error']} |" + " |" * 13 + f" {missed} |")
             continue
         marks = []
         for t in row.get("targets", []):
@@ -780,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only rewrite RESULTS.md from results.json")  # fmt: skip
     parser.add_argument("--usual-budget", type=float, default=DEFAULT_USUAL_BUDGET,
                         help="seconds of the usual way per case before extrapolating")  # fmt: skip
+    parser.add_argument("--case-timeout", type=float, default=DEFAULT_CASE_TIMEOUT,
+                        help="stop a planner run after S seconds; the case is then reported as "
+                        "not finished (default %(default)s)")  # fmt: skip
     parser.add_argument("--no-usual", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--planner", choices=("head", "worktree"), default="head",
@@ -838,7 +875,10 @@ def main(argv: list[str] | None = None) -> int:
     info["usual_budget"] = args.usual_budget
     _say(f"planner benchmark: {len(names)} case(s), work folder {work}")
     started = time.perf_counter()
-    rows = run_all(names, work, args.usual_budget, args.no_usual, args.no_floor, args.keep_models)
+    rows = run_all(
+        names, work, args.usual_budget, args.no_usual, args.no_floor, args.keep_models,
+        args.case_timeout,
+    )  # fmt: skip
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     merged = merge_results(rows, results / "results.json", info)
