@@ -4,6 +4,8 @@ Public API: read_scenario, validate_workbook, write_template, solve, Result, and
 error types.
 """
 
+import logging
+
 from planner.domain import (
     CoefficientMode,
     Objective,
@@ -54,3 +56,6 @@ __all__ = [
     "Variant",
     "VerificationError",
 ]
+
+# The library logs (solver faults caught, planner.engine) but leaves handlers to the application.
+logging.getLogger("planner").addHandler(logging.NullHandler())

@@ -27,23 +27,20 @@ import numpy as np
 
 from planner.domain import Objective, Scenario
 from planner.errors import InputError, Problem
-from planner.model import GroupData, build_group_model, group_data
+from planner.model import GroupData, group_data
 from planner.result import Result, Status
 from planner.search import (
     RELATIVE_TOLERANCE,
+    BudgetKind,
     GroupSearch,
     GroupSolver,
     Plan,
     PlanStatus,
-    _Infeasible,  # private in search.py; the frontier drives GroupSolver's own search steps
-    _Stopped,
     current_plan,
     max_coefficient,
-    plan_from_values,
     search_group,
     with_settings,
 )
-from planner.solvers import Backend, RunStatus, make_backend
 from planner.variants import BASELINE, options
 from planner.workbook import read_scenario
 
@@ -434,58 +431,6 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=SAME_VALUE, abs_tol=1e-12)
 
 
-class _BudgetSolver(GroupSolver):
-    """GroupSolver for a sweep over one move limit: the limit is a row whose bound moves.
-
-    Overrides the three hooks of the minmax search that can use what other points proved: the
-    starting plan (a smaller budget's plan is feasible under a larger one), the lower bound (a
-    larger budget's proven bound, or the unconstrained one, holds under a smaller limit) and the
-    staff-only ratio solve (its model stays loaded too).
-    """
-
-    def __init__(self, data: GroupData, row_name: str, known_lower: float, progress: Progress):
-        super().__init__(data, progress)
-        self.row_name = row_name
-        self.budget_row = self.group_model.model.row_names.index(row_name)
-        self.known_lower = known_lower
-        self.warm_plan: Plan | None = None
-        self._ratio: tuple[object, Backend, int] | None = None
-        self.budget = math.inf
-
-    def set_budget(self, budget: int) -> None:
-        self.budget = budget
-        self.backend.set_row_bounds(self.budget_row, -np.inf, float(budget))
-        if self._ratio is not None:
-            _, backend, row = self._ratio
-            backend.set_row_bounds(row, -np.inf, float(budget))
-
-    def starting_plan(self) -> Plan | None:
-        if self.warm_plan is not None:
-            return self.warm_plan
-        return super().starting_plan()
-
-    def lower_bound(self) -> float:
-        return self.known_lower
-
-    def _single_solve(self, *, ratio_form: bool = False, direct_form: bool = False) -> Plan | None:
-        if not ratio_form:
-            return super()._single_solve(direct_form=direct_form)
-        if self._ratio is None:
-            ratio_model = build_group_model(self.data, ratio_form=True)
-            backend = make_backend(ratio_model.model, self.settings.solver)
-            costs = np.zeros(ratio_model.model.num_cols)
-            costs[ratio_model.ratio_col] = 1.0
-            backend.set_objective(costs, maximize=True)
-            row = ratio_model.model.row_names.index(self.row_name)
-            backend.set_row_bounds(row, -np.inf, float(self.budget))
-            self._ratio = (ratio_model, backend, row)
-        ratio_model, backend, _ = self._ratio
-        run = self.search.record(backend.solve(time_limit=self.remaining_time(), mip_gap=None))
-        if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
-            return None
-        return plan_from_values(ratio_model, run.values)
-
-
 def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
     if service_moves:
         home = plan.assignment[np.arange(len(data.services)), data.service_unit]
@@ -523,7 +468,7 @@ def _group_frontier(
     them than a close lower bound.)
     """
     field = "max_service_moves" if service_moves else "max_staff_moves"
-    row_name = "group_service_moves" if service_moves else "group_staff_moves"
+    budget_kind = BudgetKind.SERVICES if service_moves else BudgetKind.STAFF
     kind = "service moves" if service_moves else "staff moves"
     before = max_coefficient(data, current_plan(data))
     free_plan = unconstrained.plan
@@ -547,7 +492,7 @@ def _group_frontier(
             optimal = unconstrained.status is PlanStatus.OPTIMAL
             solved[i] = _Solved(best_free, free_plan, lower_free, optimal)
 
-    solver: _BudgetSolver | None = None
+    solver: GroupSolver | None = None
     pending = [i for i in range(len(budgets)) if i not in solved]
     for number, i in enumerate(pending, start=1):
         started = time.perf_counter()
@@ -568,15 +513,18 @@ def _group_frontier(
             solved[i] = _Solved(upper.value, upper.plan, lower.lower, True)
         else:
             if solver is None:
-                # Built on first need: moves_free > 0, so the move-limit row exists in the model.
-                solver = _BudgetSolver(
-                    with_settings(data, **{field: budgets[i]}), row_name, lower_free, progress
-                )
+                # Built on first need: moves_free > 0, so the move-limit row exists in the model,
+                # and it stays loaded: only the bound of that row changes between points.
+                solver = GroupSolver(with_settings(data, **{field: budgets[i]}), progress)
             runs = solver.search.solver_runs
-            solver.set_budget(budgets[i])
-            solver.warm_plan = upper.plan if upper is not None else None
-            solver.known_lower = max(lower_free, lower.lower if lower is not None else 0.0)
-            point = _solve_point(solver)
+            solver.set_budget(budget_kind, budgets[i])
+            point = _solve_point(
+                solver,
+                # A smaller budget's plan is feasible under a larger one; a larger budget's
+                # proven bound (or the unconstrained one) holds under a smaller limit.
+                upper.plan if upper is not None else None,
+                max(lower_free, lower.lower if lower is not None else 0.0),
+            )
             point.runs = solver.search.solver_runs - runs
             solved[i] = point
         solved[i].seconds = time.perf_counter() - started
@@ -605,18 +553,15 @@ def _group_frontier(
     return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), note)
 
 
-def _solve_point(solver: _BudgetSolver) -> _Solved:
+def _solve_point(solver: GroupSolver, start_plan: Plan | None, known_lower: float) -> _Solved:
     """The best maximum coefficient under the solver's current budget, with its evidence."""
     solver.search.notes.clear()
-    try:
-        plan, best, lower = solver.minimise_max_coefficient()
-    except _Infeasible:
+    bracket = solver.minimise_max_coefficient(start_plan=start_plan, known_lower=known_lower)
+    if bracket.infeasible:
         return _Solved(None, None, math.inf, True)
-    except _Stopped as stopped:
-        # A time limit: the best plan so far and the bound proven so far, not proven optimal.
-        return _Solved(stopped.best if stopped.plan is not None else None, stopped.plan,
-                       stopped.lower, False)  # fmt: skip
-    return _Solved(best, plan, lower, True)
+    # A stop (time limit, solver fault): the best plan so far and the bound proven so far.
+    return _Solved(bracket.value if bracket.plan is not None else None, bracket.plan,
+                   bracket.lower, bracket.certified)  # fmt: skip
 
 
 def frontier(

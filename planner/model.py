@@ -240,7 +240,10 @@ class GroupModel:
     ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
     threshold_col: int = -1  # column of t in the direct form, else -1
     deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
+    balance_means: np.ndarray | None = None  # (K,) the means the deviation rows measure from
     service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    staff_budget_row: int = -1  # row of `max staff moves` (group_staff_moves), -1 if none
+    service_budget_row: int = -1  # row of `max service moves` (group_service_moves), -1 if none
 
     def moves_objective(self) -> np.ndarray:
         """Costs that count staff moved (joiners) plus services moved."""
@@ -313,6 +316,7 @@ def build_group_model(
     direct_form: bool = False,
     balance_means: np.ndarray | None = None,
     elastic: bool = False,
+    reference_t: float | None = None,
 ) -> GroupModel:
     """Build the model of one group.
 
@@ -323,6 +327,9 @@ def build_group_model(
     balance_means: (K,) mean coefficient per skill; adds deviation columns and rows.
     elastic: keep join/leave columns even where Max moves is 0, so that a unit_moves row exists
         for an explanation to relax (explain.py turns locks into Max moves = 0).
+    reference_t: scale every load row by capacity per employee x reference_t (see below); the
+        search passes a t close to the thresholds it will test. None: scale by the most load a
+        cell could carry (models that are not used to certify a threshold).
     """
     settings = data.settings
     model = LinearModel()
@@ -389,16 +396,24 @@ def build_group_model(
             raise ValueError("the direct form needs staff that cannot move")
         threshold_col = model.add_col("t", 0.0, data.upper_bound_t())
 
-    # Load rows: load <= t * capacity. Each row is divided by the most load its cell could carry,
-    # so that its coefficients are at most 1 whatever the unit of measure: the solver's absolute
-    # feasibility tolerance (1e-7) is then a relative tolerance on t far below the 1e-6 to which t*
-    # is certified. (Scaling by hours per FTE instead let a cell of 0.003 FTE accept t 3e-4 too low.)
+    # Load rows: load <= t * capacity, each divided by a scale chosen with the certificate in mind.
+    # With reference_t, a row is measured in "employees at reference_t": divided by capacity per
+    # employee x reference_t, the coefficient of n is -t / reference_t and a plan whose cell sits
+    # at coefficient v violates the row at threshold t by (v - t) / reference_t x n, n >= 1. A plan
+    # at t* tested at t*(1 - 1e-6) therefore misses by at least 1e-6 x t* / reference_t, which the
+    # search keeps above 1e-6 / 1.25: eight times HiGHS's MIP feasibility tolerance (1e-7), so no
+    # tolerance can pass it (DESIGN.md: dividing by the most load a cell could carry let such a plan
+    # pass by 8.4e-8, and dividing by hours per FTE let a 0.003 FTE cell accept t 3e-4 too low).
     fixed_load = data.fixed_load()
-    cell_scale = fixed_load.copy()
-    for members in classes:
-        s = members[0]
-        for u in data.eligible[s]:
-            cell_scale[u, data.service_skill[s]] += data.weight[s] * len(members)
+    if reference_t is not None and reference_t > 0:
+        capacity_scale = data.capacity_per_employee[:, None] * reference_t
+        cell_scale = np.broadcast_to(capacity_scale, fixed_load.shape).copy()
+    else:
+        cell_scale = fixed_load.copy()
+        for members in classes:
+            s = members[0]
+            for u in data.eligible[s]:
+                cell_scale[u, data.service_skill[s]] += data.weight[s] * len(members)
     cell_scale = np.where(cell_scale > 0, cell_scale, 1.0)
     movable_terms = _movable_load_terms(data, classes, x_cols, cell_scale)
     threshold = data.upper_bound_t() if t is None else t
@@ -446,6 +461,7 @@ def build_group_model(
             model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper)
 
     # Staff: conservation per skill, moves.
+    staff_budget_row = service_budget_row = -1
     if staff_can_move:
         for k, skill in enumerate(data.skills):
             model.add_row(
@@ -470,12 +486,12 @@ def build_group_model(
                 )  # fmt: skip
         joiners = [int(c) for c in p_col.ravel() if c >= 0]
         if settings.max_staff_moves is not None and joiners:
-            model.add_row(
+            staff_budget_row = model.add_row(
                 "group_staff_moves", joiners, [1.0] * len(joiners),
                 -np.inf, float(settings.max_staff_moves),
             )  # fmt: skip
     if settings.max_service_moves is not None and service_move_cols:
-        model.add_row(
+        service_budget_row = model.add_row(
             "group_service_moves", service_move_cols, [1.0] * len(service_move_cols),
             -np.inf, float(settings.max_service_moves),
         )  # fmt: skip
@@ -498,7 +514,10 @@ def build_group_model(
         ratio_col=ratio_col,
         threshold_col=threshold_col,
         deviation_cols=deviation_cols,
+        balance_means=balance_means,
         service_move_cols=np.asarray(service_move_cols, dtype=np.int64),
+        staff_budget_row=staff_budget_row,
+        service_budget_row=service_budget_row,
     )
 
 

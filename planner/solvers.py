@@ -38,6 +38,7 @@ class RunStatus(StrEnum):
     FEASIBLE = "feasible"  # stopped by a limit with a checked feasible point
     INFEASIBLE = "infeasible"  # proven infeasible
     NO_SOLUTION = "no solution"  # stopped by a limit with no usable point
+    REJECTED = "rejected"  # returned a point that violates the model: a wrong answer, not a limit
     ERROR = "error"
 
 
@@ -139,7 +140,7 @@ class Backend:
             violation = point_violation(self.model, values)
             if violation > FEASIBILITY_TOLERANCE * 10:
                 return SolverRun(
-                    RunStatus.NO_SOLUTION, None, None, bound, seconds,
+                    RunStatus.REJECTED, None, None, bound, seconds,
                     f"{detail}; returned point violates the model by {violation:.2g}",
                 )  # fmt: skip
         return SolverRun(status, values, objective, bound, seconds, detail)
@@ -212,7 +213,12 @@ class HighsBackend(Backend):
         mip_gap: float | None = None,
         integral_objective: bool = False,
         start: np.ndarray | None = None,
+        presolve: bool = True,
     ) -> SolverRun:
+        """presolve=False runs HiGHS without its presolve: slower, but a different code path, used
+        to confirm what the presolved run claimed (highspy 1.14/1.15 presolve calls some feasible
+        MILPs infeasible; ../shared/reproducers)."""
+        self.highs.setOptionValue("presolve", "on" if presolve else "off")
         run = self._solve_once(time_limit, mip_gap, integral_objective, start)
         if run.status is RunStatus.ERROR:
             # HiGHS 1.16.0 returned "Solve error" on a small knife-edge MIP with the tighter
@@ -331,6 +337,7 @@ class PulpBackend(Backend):
         mip_gap: float | None = None,
         integral_objective: bool = False,
         start: np.ndarray | None = None,  # not passed on: PuLP's warm start writes files
+        presolve: bool = True,  # PuLP's solvers keep their own presolve
     ) -> SolverRun:
         import pulp
 
@@ -396,6 +403,21 @@ def _quiet(solver_class):
             return solver_class(**options)
 
     return make
+
+
+def solver_version(solver: SolverName) -> str:
+    """The installed version of a solver, as its users would report it ("HiGHS 1.15.1")."""
+    from importlib import metadata
+
+    if solver is SolverName.CBC:
+        try:
+            return f"CBC (PuLP {metadata.version('pulp')})"
+        except metadata.PackageNotFoundError:
+            return "CBC"
+    try:
+        return f"HiGHS {metadata.version('highspy')}"
+    except metadata.PackageNotFoundError:
+        return "HiGHS"
 
 
 def make_backend(
