@@ -121,6 +121,10 @@ class GroupResult:
     explanation: tuple[str, ...] = ()  # why it is infeasible, in plain words
     notes: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
+    stop_reason: str | None = None  # why the proof stopped short ("time limit", "solver fault")
+    solver_faults: tuple[str, ...] = ()  # wrong solver answers caught and not used, in words
+    confirmation_runs: int = 0  # solver runs spent confirming the claims a certificate rests on
+    confirmation_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,11 @@ class Result:
         return sum(g.check_seconds for g in self.groups)
 
     @property
+    def solver_faults(self) -> int:
+        """Wrong solver answers caught (and not used) over all groups."""
+        return sum(len(g.solver_faults) for g in self.groups)
+
+    @property
     def checks_passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
@@ -249,6 +258,7 @@ class Result:
                 "solved_at": self.solved_at,
                 "seconds": round(self.seconds, 3),
                 "checks_passed": self.checks_passed,
+                "solver_faults": self.solver_faults,
                 "groups": [
                     {
                         "group": g.group,
@@ -258,6 +268,8 @@ class Result:
                         "max_coefficient_after": g.max_coefficient_after,
                         "lower_bound": g.lower_bound,
                         "gap": g.gap,
+                        "stop_reason": g.stop_reason,
+                        "solver_faults": list(g.solver_faults),
                         "staff_moved": g.staff_moved,
                         "services_moved": g.services_moved,
                         "explanation": list(g.explanation),

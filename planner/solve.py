@@ -212,6 +212,10 @@ def assemble_result(
                 explanation=outcome.explanation,
                 notes=tuple(search.notes),
                 sensitivity=outcome.sensitivity,
+                stop_reason=None if search.stop_reason is None else search.stop_reason.value,
+                solver_faults=tuple(f.sentence() for f in search.faults),
+                confirmation_runs=search.confirmation_runs,
+                confirmation_seconds=search.confirmation_seconds,
             )
         )
     statuses = {g.status for g in group_results}
