@@ -11,18 +11,22 @@ workbook row it came from.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import numpy as np
 
 from planner.domain import SolverName, Unit
-from planner.model import GroupData, build_group_model
+from planner.model import GroupData, RowFamily, build_group_model
 from planner.solvers import RunStatus, make_backend
 
 MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives
 STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
-RELAXABLE = ("headcount", "unit_moves", "group_staff_moves", "group_service_moves", "load")
-_ROW_NAME = re.compile(r"^(?P<family>\w+)(?:\[(?P<unit>[^,\]]*)(?:,(?P<skill>[^\]]*))?\])?$")
+RELAXABLE = (
+    RowFamily.HEADCOUNT,
+    RowFamily.UNIT_MOVES,
+    RowFamily.STAFF_BUDGET,
+    RowFamily.SERVICE_BUDGET,
+    RowFamily.LOAD,
+)
 
 
 def _where(unit: Unit, column: str) -> str:
@@ -91,8 +95,7 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
     model = group_model.model
     slack_rows: list[tuple[int, int, str]] = []  # (row, slack column, "below"/"above")
     for row, name in enumerate(list(model.row_names)):
-        family = name.split("[")[0]
-        if family not in RELAXABLE:
+        if model.row_family[row] not in RELAXABLE:
             continue
         for side, sign, finite in (("below", 1.0, model.row_lower[row]),
                                    ("above", -1.0, model.row_upper[row])):  # fmt: skip
@@ -119,9 +122,8 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
     for row, switch in switch_of.items():
         # "Load needs staff of its skill" gives last: a lock or a limit is a planner's choice,
         # a service without staff is not, so name any set of choices before a stranded service.
-        costs[switch] = STRANDED_COST if model.row_names[row].startswith("load[") else 1.0
+        costs[switch] = STRANDED_COST if model.row_family[row] is RowFamily.LOAD else 1.0
     backend.set_objective(costs)
-    units = {u.unit_id: u for u in data.units}
     reasons: list[str] = []
     first_cost = None
     # Several sets of rules may be equally small (lower a Min, or unlock the unit that holds the
@@ -135,7 +137,7 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
             break
         first_cost = switch_cost if first_cost is None else first_cost
         lines = [
-            _describe(data, model.row_names[row], side, float(run.values[col]), units, frozen)
+            _describe(data, model, row, side, float(run.values[col]), frozen)
             for row, col, side in slack_rows
             if run.values[col] > 1e-6
         ]
@@ -159,13 +161,12 @@ def _count(amount: float, one: str, many: str) -> str:
     return f"{_number(amount)} {one if abs(amount - 1) < 1e-6 else many}"
 
 
-def _describe(data: GroupData, row_name: str, side: str, amount: float, units, frozen) -> str:
-    match = _ROW_NAME.match(row_name)
-    family = match.group("family") if match else row_name
-    unit = units.get(match.group("unit")) if match and match.group("unit") else None
-    skill = match.group("skill") if match else None
+def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen) -> str:
+    family = model.row_family[row]
+    unit = data.units[model.row_unit[row]] if model.row_unit[row] >= 0 else None
+    skill = data.skills[model.row_skill[row]] if model.row_skill[row] >= 0 else None
     g = data.group
-    if family == "headcount" and unit is not None:
+    if family is RowFamily.HEADCOUNT and unit is not None:
         if side == "below":
             return (
                 f"{_where(unit, 'Min employees')}: {unit.label} needs at least "
@@ -177,7 +178,7 @@ def _describe(data: GroupData, row_name: str, side: str, amount: float, units, f
             f"{_count(unit.max_employees, 'employee', 'employees')}, but "
             f"{_count(amount, 'more has', 'more have')} nowhere else to go in group {g}"
         )
-    if family == "unit_moves" and unit is not None:
+    if family is RowFamily.UNIT_MOVES and unit is not None:
         moving = _count(amount, "employee", "employees")
         if unit.unit_id in frozen and unit.locked:
             return f"{_where(unit, 'Locked')}: {unit.label} is locked, but a plan needs {moving} to move in or out of it"
@@ -190,17 +191,17 @@ def _describe(data: GroupData, row_name: str, side: str, amount: float, units, f
             f"{_count(unit.max_moves, 'move', 'moves')}, but a plan needs "
             f"{_count(amount, 'more', 'more')}"
         )
-    if family == "group_staff_moves":
+    if family is RowFamily.STAFF_BUDGET:
         return (
             f"Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} needs "
             f"{_count(amount, 'more staff move', 'more staff moves')}"
         )
-    if family == "group_service_moves":
+    if family is RowFamily.SERVICE_BUDGET:
         return (
             f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs "
             f"{_count(amount, 'more service move', 'more service moves')}"
         )
-    if family == "load" and unit is not None:
+    if family is RowFamily.LOAD and unit is not None:
         held = [
             s.service_id
             for i, s in enumerate(data.services)
@@ -210,7 +211,7 @@ def _describe(data: GroupData, row_name: str, side: str, amount: float, units, f
             f"{_where(unit, 'Employees')}: {unit.label} has services of skill '{skill}' "
             f"({_names(held) or 'movable ones'}) but no employee of that skill can be placed there"
         )
-    return f"group {g}: rule {row_name} must give by {amount:,.2f}"
+    return f"group {g}: rule {model.row_names[row]} must give by {amount:,.2f}"
 
 
 def explain_infeasible(data: GroupData) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ is linear in (n, r) and gives t* in one MILP solve.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -159,6 +160,25 @@ def group_data(scenario: Scenario, group: str) -> GroupData:
     )
 
 
+class RowFamily(StrEnum):
+    """What rule a row of the model is."""
+
+    ASSIGN = "assign"  # every movable service delivered once
+    LOAD = "load"  # load <= t x capacity of a cell (unit, skill)
+    HEADCOUNT = "headcount"  # Min / Max employees of a unit
+    CONSERVE = "conserve"  # staff of a skill are moved, not created
+    MOVES = "moves"  # n - joiners + leavers = start of a cell
+    UNIT_MOVES = "unit_moves"  # Max moves of a unit
+    STAFF_BUDGET = "group_staff_moves"  # max staff moves of the group
+    SERVICE_BUDGET = "group_service_moves"  # max service moves of the group
+    DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
+    DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
+
+    def rows(self, model: LinearModel) -> list[int]:
+        """Indices of this family's rows in a model."""
+        return [i for i, family in enumerate(model.row_family) if family is self]
+
+
 @dataclass
 class LinearModel:
     """A linear program in arrays: min/max c'x, row_lower <= A x <= row_upper, bounds, integers.
@@ -171,6 +191,9 @@ class LinearModel:
     col_upper: list[float] = field(default_factory=list)
     col_integer: list[bool] = field(default_factory=list)
     row_names: list[str] = field(default_factory=list)
+    row_family: list[RowFamily | None] = field(default_factory=list)
+    row_unit: list[int] = field(default_factory=list)  # unit index of a row, -1 if none
+    row_skill: list[int] = field(default_factory=list)  # skill index of a row, -1 if none
     row_lower: list[float] = field(default_factory=list)
     row_upper: list[float] = field(default_factory=list)
     entry_row: list[int] = field(default_factory=list)
@@ -185,10 +208,23 @@ class LinearModel:
         return len(self.col_names) - 1
 
     def add_row(
-        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+        self,
+        name: str,
+        cols: list[int],
+        values: list[float],
+        lower: float,
+        upper: float,
+        *,
+        family: RowFamily | None = None,
+        unit: int = -1,
+        skill: int = -1,
     ) -> int:
+        """Add a row; family, unit and skill say what rule it is (names are for people)."""
         row = len(self.row_names)
         self.row_names.append(name)
+        self.row_family.append(family)
+        self.row_unit.append(unit)
+        self.row_skill.append(skill)
         self.row_lower.append(lower)
         self.row_upper.append(upper)
         self.entry_row.extend([row] * len(cols))
@@ -383,7 +419,8 @@ def build_group_model(
         ]
         x_cols.append(np.asarray(cols, dtype=np.int64))
         service_move_cols.extend(cols[1:])  # eligible[0] is the current unit
-        model.add_row(f"assign[{first.service_id}+{c}]", cols, [1.0] * len(cols), size, size)
+        model.add_row(f"assign[{first.service_id}+{c}]", cols, [1.0] * len(cols), size, size,
+                      family=RowFamily.ASSIGN)  # fmt: skip
 
     ratio_col = -1
     if ratio_form:
@@ -428,8 +465,9 @@ def build_group_model(
             name = f"load[{unit.unit_id},{skill}]"
             if ratio_form:
                 row = model.add_row(
-                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0
-                )
+                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0,
+                    family=RowFamily.LOAD, unit=u, skill=k,
+                )  # fmt: skip
             elif direct_form:
                 # Staff fixed: load <= t * capacity is linear in (x, t).
                 row = model.add_row(
@@ -438,7 +476,8 @@ def build_group_model(
                     [*values, -capacity * float(start[u, k])],
                     -np.inf,
                     -fixed,
-                )
+                    family=RowFamily.LOAD, unit=u, skill=k,
+                )  # fmt: skip
             else:
                 row = model.add_row(
                     name,
@@ -446,7 +485,8 @@ def build_group_model(
                     [*values, -threshold * capacity],
                     -np.inf,
                     -fixed,
-                )
+                    family=RowFamily.LOAD, unit=u, skill=k,
+                )  # fmt: skip
             load_rows.append(row)
             load_n.append(int(n_col[u, k]))
             load_capacity.append(float(capacity))
@@ -458,7 +498,8 @@ def build_group_model(
         upper = np.inf if unit.max_employees is None else float(unit.max_employees)
         if lower > 0 or upper < np.inf:
             cols = [int(c) for c in n_col[u]]
-            model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper)
+            model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper,
+                          family=RowFamily.HEADCOUNT, unit=u)  # fmt: skip
 
     # Staff: conservation per skill, moves.
     staff_budget_row = service_budget_row = -1
@@ -466,7 +507,7 @@ def build_group_model(
         for k, skill in enumerate(data.skills):
             model.add_row(
                 f"conserve[{skill}]", [int(c) for c in n_col[:, k]], [1.0] * num_units,
-                float(total[k]), float(total[k]),
+                float(total[k]), float(total[k]), family=RowFamily.CONSERVE, skill=k,
             )  # fmt: skip
         for u, unit in enumerate(data.units):
             for k, skill in enumerate(data.skills):
@@ -477,23 +518,24 @@ def build_group_model(
                         [1.0, -1.0, 1.0],
                         float(start[u, k]),
                         float(start[u, k]),
-                    )
+                        family=RowFamily.MOVES, unit=u, skill=k,
+                    )  # fmt: skip
             movers = [int(c) for c in (*p_col[u], *m_col[u]) if c >= 0]
             if unit.max_moves is not None and movers:
                 model.add_row(
                     f"unit_moves[{unit.unit_id}]", movers, [1.0] * len(movers),
-                    -np.inf, float(unit.max_moves),
+                    -np.inf, float(unit.max_moves), family=RowFamily.UNIT_MOVES, unit=u,
                 )  # fmt: skip
         joiners = [int(c) for c in p_col.ravel() if c >= 0]
         if settings.max_staff_moves is not None and joiners:
             staff_budget_row = model.add_row(
                 "group_staff_moves", joiners, [1.0] * len(joiners),
-                -np.inf, float(settings.max_staff_moves),
+                -np.inf, float(settings.max_staff_moves), family=RowFamily.STAFF_BUDGET,
             )  # fmt: skip
     if settings.max_service_moves is not None and service_move_cols:
         service_budget_row = model.add_row(
             "group_service_moves", service_move_cols, [1.0] * len(service_move_cols),
-            -np.inf, float(settings.max_service_moves),
+            -np.inf, float(settings.max_service_moves), family=RowFamily.SERVICE_BUDGET,
         )  # fmt: skip
 
     deviation_cols = None
@@ -576,5 +618,6 @@ def _add_balance_rows(
                 [*values, -means[k] * capacity, -1.0, 1.0],
                 rhs,
                 rhs,
-            )
+                family=RowFamily.DEVIATION, unit=u, skill=k,
+            )  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)

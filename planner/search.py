@@ -32,7 +32,7 @@ import numpy as np
 
 from planner.domain import Objective
 from planner.errors import SolverError
-from planner.model import GroupData, GroupModel, balance_scale, build_group_model
+from planner.model import GroupData, GroupModel, RowFamily, balance_scale, build_group_model
 from planner.panel import Config, FaultKind, SolverFault, SolverPanel, _Unavailable
 from planner.solvers import HighsBackend, RunStatus, SolverRun, make_backend, point_violation
 
@@ -784,7 +784,7 @@ class GroupSolver:
         scaled = deviation / balance_scale(data)  # the model measures deviation in this unit
         self.backend.add_row(
             "deviation_at_optimum", cols, [1.0] * len(cols), -np.inf,
-            scaled * (1 + RELATIVE_TOLERANCE) + 1e-9,
+            scaled * (1 + RELATIVE_TOLERANCE) + 1e-9, family=RowFamily.DEVIATION_AT_OPTIMUM,
         )  # fmt: skip
         stop, gap = least.stop, least.gap
         moved_plan, moves_proven = first, False

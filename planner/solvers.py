@@ -122,9 +122,10 @@ class Backend:
             self.model.col_upper[j] = up
 
     def add_row(
-        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+        self, name: str, cols: list[int], values: list[float], lower: float, upper: float, **rule
     ) -> int:
-        return self.model.add_row(name, cols, values, lower, upper)
+        """rule: family, unit, skill (LinearModel.add_row)."""
+        return self.model.add_row(name, cols, values, lower, upper, **rule)
 
     def solve(self, **options) -> SolverRun:
         """Solve with `time_limit`, `mip_gap`, `integral_objective` and `start` (a known feasible
@@ -198,9 +199,9 @@ class HighsBackend(Backend):
         )
 
     def add_row(
-        self, name: str, cols: list[int], values: list[float], lower: float, upper: float
+        self, name: str, cols: list[int], values: list[float], lower: float, upper: float, **rule
     ) -> int:
-        row = super().add_row(name, cols, values, lower, upper)
+        row = super().add_row(name, cols, values, lower, upper, **rule)
         self.highs.addRow(
             lower, upper, len(cols), np.asarray(cols, np.int32), np.asarray(values, float)
         )
