@@ -27,17 +27,15 @@ import numpy as np
 
 from planner.domain import Objective, Scenario
 from planner.errors import InputError, Problem
-from planner.model import GroupData, group_data
+from planner.group import GroupData, group_data
+from planner.plan import Plan, current_plan, max_coefficient
 from planner.result import Result, Status
 from planner.search import (
     RELATIVE_TOLERANCE,
     BudgetKind,
     GroupSearch,
     GroupSolver,
-    Plan,
     PlanStatus,
-    current_plan,
-    max_coefficient,
     search_group,
     with_settings,
 )

@@ -15,7 +15,8 @@ import dataclasses
 import numpy as np
 
 from planner.domain import SolverName, Unit
-from planner.model import GroupData, RowFamily, build_group_model
+from planner.group import GroupData
+from planner.model import RowFamily, build_group_model
 from planner.solvers import RunStatus, make_backend
 
 MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives

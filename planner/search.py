@@ -32,8 +32,17 @@ import numpy as np
 
 from planner.domain import Objective
 from planner.errors import SolverError
-from planner.model import GroupData, GroupModel, RowFamily, balance_scale, build_group_model
+from planner.group import GroupData
+from planner.model import GroupModel, RowFamily, balance_scale, build_group_model
 from planner.panel import Config, FaultKind, SolverFault, SolverPanel, _Unavailable
+from planner.plan import (
+    Plan,
+    current_plan,
+    max_coefficient,
+    plan_load,
+    skill_means,
+    total_deviation,
+)
 from planner.solvers import HighsBackend, RunStatus, SolverRun, make_backend, point_violation
 
 RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
@@ -63,14 +72,6 @@ class BudgetKind(StrEnum):
 
     STAFF = "max staff moves"
     SERVICES = "max service moves"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Headcounts and service placement of one group."""
-
-    headcount: np.ndarray  # (U, K) integers
-    assignment: np.ndarray  # (S, U) shares; whole services have a single 1 per row
 
 
 @dataclass
@@ -124,45 +125,6 @@ Progress = Callable[[str], None]
 
 def plan_from_values(group_model: GroupModel, values: np.ndarray) -> Plan:
     return Plan(group_model.headcount(values), group_model.assignment(values))
-
-
-def current_plan(data: GroupData) -> Plan:
-    """The plan that changes nothing: staff where they are (with new hires), services at home."""
-    assignment = np.zeros((len(data.services), len(data.units)))
-    assignment[np.arange(len(data.services)), data.service_unit] = 1.0
-    return Plan(data.start.copy(), assignment)
-
-
-def plan_load(data: GroupData, plan: Plan) -> np.ndarray:
-    """(U, K) load of a plan."""
-    load = np.zeros((len(data.units), len(data.skills)))
-    for k in range(len(data.skills)):
-        of_skill = data.service_skill == k
-        load[:, k] = data.weight[of_skill] @ plan.assignment[of_skill]
-    return load
-
-
-def max_coefficient(data: GroupData, plan: Plan) -> float:
-    """Exact maximum cell coefficient of a plan (inf if a cell has load and no staff)."""
-    if not data.services:
-        return 0.0
-    coefficients = data.coefficients(plan.headcount, plan_load(data, plan))
-    return float(coefficients.max()) if coefficients.size else 0.0
-
-
-def total_deviation(data: GroupData, plan: Plan, means: np.ndarray) -> float:
-    """Sum over cells of |load - mean x capacity|, in load units (services or staff hours)."""
-    capacity = plan.headcount * data.capacity_per_employee[:, None]
-    deviation = np.abs(plan_load(data, plan) - means[None, :] * capacity)
-    return float(deviation.sum())
-
-
-def skill_means(data: GroupData) -> np.ndarray:
-    """(K,) mean coefficient of each skill in the group before the plan: total load / capacity."""
-    load = plan_load(data, current_plan(data)).sum(axis=0)
-    capacity = (data.start * data.capacity_per_employee[:, None]).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(capacity > 0, load / np.where(capacity > 0, capacity, 1), 0.0)
 
 
 def _point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
@@ -845,17 +807,11 @@ __all__ = [
     "BudgetKind",
     "GroupSearch",
     "GroupSolver",
-    "Plan",
     "PlanStatus",
     "SolverError",
     "StopReason",
     "best_max_coefficient",
-    "current_plan",
     "make_backend",
-    "max_coefficient",
-    "plan_load",
     "search_group",
-    "skill_means",
-    "total_deviation",
     "with_settings",
 ]

@@ -10,9 +10,10 @@ import dataclasses
 
 import numpy as np
 
-from planner.model import GroupData
+from planner.group import GroupData
+from planner.plan import Plan, plan_load
 from planner.result import SensitivityItem
-from planner.search import Plan, best_max_coefficient, plan_load, with_settings
+from planner.search import best_max_coefficient, with_settings
 
 MAX_BINDING_CELLS = 5  # re-solves are not free: report the first few binding cells by unit id
 

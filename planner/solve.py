@@ -19,7 +19,8 @@ import numpy as np
 from planner.domain import CoefficientMode, Objective, Scenario
 from planner.errors import VerificationError
 from planner.explain import explain_infeasible
-from planner.model import GroupData, group_data
+from planner.group import GroupData, group_data
+from planner.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -33,14 +34,7 @@ from planner.result import (
     Transfer,
     UnitRow,
 )
-from planner.search import (
-    GroupSearch,
-    PlanStatus,
-    current_plan,
-    max_coefficient,
-    plan_load,
-    search_group,
-)
+from planner.search import GroupSearch, PlanStatus, search_group
 from planner.sensitivity import group_sensitivity
 from planner.transfers import pair_transfers
 from planner.verify import PlanFigures, verify_group
@@ -244,7 +238,6 @@ def assemble_result(
 
 
 def _with_headcount(plan, headcount):
-    from planner.search import Plan
 
     return Plan(headcount, plan.assignment)
 

