@@ -110,6 +110,8 @@ class Bracket:
     lower: float
     stop: StopReason | None = None
     reason: str = ""
+    proven_without_solvers: float = 0.0  # the part of `lower` that exact arithmetic proves
+    claimed_by: tuple[Config, ...] = ()  # the configurations whose agreement `lower` rests on
 
     @property
     def infeasible(self) -> bool:
@@ -535,12 +537,13 @@ class GroupSolver:
                     )  # fmt: skip
                 self.progress(f"group {data.group}: t in [{lower:.6g}, {best:.6g}]")
             if claimant is None:
-                return Bracket(plan, best, lower)
-            settled, found = self._confirm_no_plan(lower, claimant, best)
+                return Bracket(plan, best, lower, proven_without_solvers=safe)
+            settled, found, confirmer = self._confirm_no_plan(lower, claimant, best)
             if found is not None and found.value < best:
                 plan, best = found.plan, found.value
             if settled is True:
-                return Bracket(plan, best, lower)
+                claimed = (claimant,) if confirmer is None else (claimant, confirmer)
+                return Bracket(plan, best, lower, proven_without_solvers=safe, claimed_by=claimed)
             if settled is False:
                 lower, claimant = safe, None  # refuted: back to what is proven
                 continue
@@ -556,25 +559,28 @@ class GroupSolver:
 
     def _confirm_no_plan(
         self, t: float, claimant: Config, best: float
-    ) -> tuple[bool | None, _Probe | None]:
-        """Ask the other configurations whether a plan reaches t: (True, _) confirmed, (False,
-        plan) refuted by a checked plan, (None, probe) unsettled (time limit or nobody left)."""
+    ) -> tuple[bool | None, _Probe | None, Config | None]:
+        """Ask the other configurations whether a plan reaches t: (True, _, confirmer) confirmed,
+        (False, plan, _) refuted by a checked plan, (None, probe, _) unsettled (time limit or
+        nobody left). A confirmer of None: exact arithmetic settled it."""
         improved: _Probe | None = None
         for config in self.panel.others(claimant):
             if config not in self.panel.trusted:
                 continue
             probe = self._probe(t, config, confirming=True)
-            if probe.answer in (_Answer.INFEASIBLE, _Answer.EXACT_INFEASIBLE):
-                return True, improved
+            if probe.answer is _Answer.INFEASIBLE:
+                return True, improved, config
+            if probe.answer is _Answer.EXACT_INFEASIBLE:
+                return True, improved, None
             if probe.answer is _Answer.TIME:
-                return None, probe if improved is None else improved
+                return None, probe if improved is None else improved, None
             if probe.answer is _Answer.NONE:
                 continue
             if probe.value <= t:
                 self.panel.fault(FaultKind.FALSE_INFEASIBLE, claimant,
                                  f"no plan has every coefficient at or below {t:.9g}",
                                  witness=config)  # fmt: skip
-                return False, probe
+                return False, probe, None
             if probe.value < best:
                 improved = probe  # within its tolerance above t: a better plan, not a refutation
             else:
@@ -583,7 +589,7 @@ class GroupSolver:
                     f"a plan with every coefficient at or below {t:.9g} "
                     f"(its plan's maximum is {probe.value:.9g})",
                 )  # fmt: skip
-        return None, improved
+        return None, improved, None
 
     def _single_solve(self) -> Plan | None:
         """A first candidate from one solve, where the problem allows it: staff only, one MILP
@@ -702,10 +708,21 @@ class GroupSolver:
             status_proven = status_proven and moves_proven
             stop = stop or moves_stop
         value = max_coefficient(self.data, plan)
+        if value < lower:
+            # A checked plan below the proven bound: the configurations that agreed on the bound
+            # were both wrong. Never a certificate (a negative gap is not a small one).
+            for config in bracket.claimed_by:
+                self.panel.fault(
+                    FaultKind.FALSE_INFEASIBLE, config,
+                    f"no plan has every coefficient at or below {lower:.9g} (the fewest-moves "
+                    f"stage found one at {value:.9g})",
+                )  # fmt: skip
+            lower = bracket.proven_without_solvers
+            status_proven, stop = False, StopReason.SOLVER_FAULT
         search.plan, search.objective_value, search.lower_bound = plan, value, lower
         # The certificate holds only if the plan reported is within the tolerance of the bound
         # (split services are an LP whose plan can sit a hair above t* by solver tolerance).
-        bracket_gap = (value - lower) / value if value > 0 else 0.0
+        bracket_gap = max((value - lower) / value, 0.0) if value > 0 else 0.0
         proven = status_proven and bracket_gap <= 2 * RELATIVE_TOLERANCE
         search.gap = bracket_gap if gap is None or proven else max(gap, bracket_gap)
         search.status = PlanStatus.OPTIMAL if proven else PlanStatus.FEASIBLE
