@@ -323,16 +323,19 @@ def solve_task(task: dict) -> dict:
     inst = read_instance(Path(task["path"]))
     scenario = build_scenario(domain, inst.jobs, inst.machines, task["time_limit"], task["home"])
     out: dict = {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         result = solve(scenario, sensitivity=False)
     except Exception as error:  # recorded, not raised: a crash is a result here
         out["seconds"] = time.perf_counter() - started
+        out["cpu_seconds"] = time.process_time() - cpu
         out["status"] = "crash"
         out["error"] = f"{type(error).__name__}: {error}"
         out["traceback"] = traceback.format_exc(limit=6)[-2000:]
         return out
     out["seconds"] = time.perf_counter() - started
+    # Below the wall time when the machine was busy: a time-limited solve then got less CPU.
+    out["cpu_seconds"] = time.process_time() - cpu
     group = result.groups[0]
     out.update(
         status=result.status.value,
@@ -526,9 +529,17 @@ def _seconds(records: list[dict]) -> tuple[str, str]:
     return f"{statistics.median(times):.2f}", f"{max(times):.2f}"
 
 
+def _cpu_share(records: list[dict]) -> str:
+    """Total CPU over total wall of the solves (1.00: the solver had a core to itself)."""
+    wall = sum(r.get("seconds") or 0.0 for r in records if r.get("cpu_seconds") is not None)
+    cpu = sum(r.get("cpu_seconds") or 0.0 for r in records)
+    return f"{cpu / wall:.2f}" if wall > 0 else "-"
+
+
 def report(meta: dict, records: list[dict]) -> str:
     lines = [
-        f"### {meta['label']}: {meta['date']}, planner {meta['planner_commit']}",
+        f"### {meta['label']}: {meta['date']}, planner {meta['planner_commit']} "
+        f"(planner/ as of {meta.get('planner_tree_commit', '-')})",
         "",
         f"planner `{meta['planner_path']}` ({meta['planner_state']}), highspy "
         f"{meta['highspy']}, Python {meta['python']}; time limit {meta['time_limit']:g} s per "
@@ -536,7 +547,8 @@ def report(meta: dict, records: list[dict]) -> str:
         f"{len(records)} of {meta['sample_size']} sample instances"
         + (f" (selection: {meta['selection']})" if meta.get("selection") else "")
         + f"; wall {meta['wall_seconds'] / 60:.1f} min, load average {meta['load_before']} -> "
-        f"{meta.get('load_after', '-')}.",
+        f"{meta.get('load_after', '-')}, CPU / wall of the solves "
+        f"{_cpu_share(records)}.",
         "",
     ]
     counts = Counter(r["class"] for r in records)
@@ -776,6 +788,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--planner {planner_path}: no planner/ package there")
     commit = _git(planner_path, "rev-parse", "--short=10", "HEAD") or "unknown"
     dirty = _git(planner_path, "status", "--porcelain", "--", "planner")
+    # The last commit that changed planner/ (HEAD may only have changed bench/ or docs).
+    planner_tree = _git(planner_path, "log", "-1", "--format=%h", "--abbrev=10", "--", "planner")
     snapshot = Path(tempfile.mkdtemp(prefix="pcmax-planner-"))
     # A copy of planner/ as it is now: the checkout may be edited while the benchmark runs.
     shutil.copytree(
@@ -788,6 +802,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "planner_path": str(planner_path),
         "planner_commit": commit,
+        "planner_tree_commit": planner_tree or "unknown",
         "planner_state": "uncommitted changes in planner/" if dirty else "clean",
         "highspy": md.version("highspy"),
         "pulp": md.version("pulp"),
