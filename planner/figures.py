@@ -1,8 +1,8 @@
 """Figures derived from a Result for the result workbook: group means and overload flags, parent
 roll-ups and the load of every unit-skill cell.
 
-They are recomputed from the Scenario with the capacity and load rules of planner.verify, the
-model-free definition; nothing here rebuilds or re-solves the model.
+They are recomputed from the Scenario with the definitions of load, capacity and coefficient in
+planner.domain (the ones the independent check uses); nothing here rebuilds or re-solves the model.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.domain import Scenario
+from planner.domain import Scenario, coefficient, service_load, unit_capacity
 from planner.result import Result
-from planner.verify import cell_weight, ratio, unit_capacity
 
 __all__ = ["Figures", "GroupFigures", "Rollup", "cell_loads", "finite"]
 
@@ -64,7 +63,7 @@ class Figures:
 
 
 def _capacity(scenario: Scenario, unit_id: str, employees: int) -> float:
-    return employees * unit_capacity(scenario, scenario.unit(unit_id))
+    return employees * unit_capacity(scenario.unit(unit_id), scenario.settings)
 
 
 def _group_figures(result: Result) -> dict[str, GroupFigures]:
@@ -78,8 +77,8 @@ def _group_figures(result: Result) -> dict[str, GroupFigures]:
         capacity_after = sum(_capacity(scenario, u.unit_id, u.employees_after) for u in rows)
         load_before = sum(u.load_before for u in rows)
         load_after = sum(u.load_after for u in rows)
-        mean_before = ratio(load_before, capacity_before)
-        mean_after = ratio(load_after, capacity_after) if has_plan else None
+        mean_before = coefficient(load_before, capacity_before)
+        mean_after = coefficient(load_after, capacity_after) if has_plan else None
         threshold_before = mean_before * (1 + margin)
         threshold_after = mean_after * (1 + margin) if mean_after is not None else None
         figures[g.group] = GroupFigures(
@@ -143,8 +142,8 @@ def _rollups(result: Result) -> tuple[Rollup, ...]:
                 employees_after,
                 load_before,
                 load_after,
-                ratio(load_before, capacity_before),
-                ratio(load_after, capacity_after) if all_planned else None,
+                coefficient(load_before, capacity_before),
+                coefficient(load_after, capacity_after) if all_planned else None,
             )
         )
     return tuple(rollups)
@@ -162,8 +161,8 @@ def cell_loads(result: Result) -> tuple[dict, dict]:
     before: dict[tuple[str, str], float] = defaultdict(float)
     after: dict[tuple[str, str], float] = defaultdict(float)
     for s in scenario.services:
-        before[s.unit_id, s.skill] += cell_weight(scenario, s)
+        before[s.unit_id, s.skill] += service_load(s, scenario.settings)
     for a in result.assignments:
         service = services[a.service_id]
-        after[a.unit_id, service.skill] += cell_weight(scenario, service) * a.share
+        after[a.unit_id, service.skill] += service_load(service, scenario.settings) * a.share
     return before, after

@@ -41,13 +41,12 @@ from planner.charts import (
     total_row,
     write,
 )
-from planner.domain import CoefficientMode
+from planner.domain import CoefficientMode, coefficient, unit_capacity
 from planner.figures import Figures, cell_loads, finite
 from planner.files import save_workbook
 from planner.layout import SETTINGS_LIST
 from planner.narrative import group_account, unit_label
 from planner.result import NEW_HIRES, Result, Status
-from planner.verify import ratio, unit_capacity
 
 # Figures and group_account live in planner.figures and planner.narrative; still importable here.
 __all__ = ["SHEETS", "Figures", "group_account", "result_workbook", "write_result"]
@@ -546,14 +545,14 @@ def _skills_sheet(ws: Worksheet, result: Result) -> None:
         unit = scenario.unit(unit_id)
         cell = staff.get((unit_id, skill))
         before, after = (cell.before, cell.after) if cell else (0, 0)
-        capacity = unit_capacity(scenario, unit)
+        capacity = unit_capacity(unit, scenario.settings)
         has_plan = unit.group in planned
         rows.append([
             unit_id, unit.label, unit.group, skill, before, after, after - before,
             cell.hired if cell else 0, load_before[unit_id, skill],
             load_after[unit_id, skill] if has_plan else None,
-            ratio(load_before[unit_id, skill], before * capacity),
-            ratio(load_after[unit_id, skill], after * capacity) if has_plan else None,
+            coefficient(load_before[unit_id, skill], before * capacity),
+            coefficient(load_after[unit_id, skill], after * capacity) if has_plan else None,
         ])  # fmt: skip
     add_table(ws, "SkillsTable", columns, rows, freeze="C2")
     fit_columns(ws)
