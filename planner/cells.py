@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from planner.errors import ProblemCode
 from planner.layout import NO_WORDS, YES_WORDS
 
 # Characters trimmed around every text cell: Python whitespace (which covers the no-break
@@ -33,7 +34,7 @@ _DOT_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 class CellError(ValueError):
     """A cell value that cannot be used: `code` is the stable reason, `expected` the message."""
 
-    def __init__(self, code: str, expected: str) -> None:
+    def __init__(self, code: ProblemCode, expected: str) -> None:
         super().__init__(expected)
         self.code = code
         self.expected = expected
@@ -64,10 +65,10 @@ def parse_id(value: object, label: str) -> str:
     """An identifier: text trimmed, or a number as its text ("1" for 1 and 1.0)."""
     if isinstance(value, bool) or _is_date(value):
         kind = "a yes/no value" if isinstance(value, bool) else "a date"
-        raise CellError("id-type", f"{label} must be text or a whole number, not {kind}")
+        raise CellError(ProblemCode.ID_TYPE, f"{label} must be text or a whole number, not {kind}")
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise CellError("not-finite", f"{label} must be text or a whole number")
+            raise CellError(ProblemCode.NOT_FINITE, f"{label} must be text or a whole number")
         return number_as_text(value)
     return clean_text(str(value))
 
@@ -104,7 +105,7 @@ def _grouped_to_plain(text: str, whole: bool, label: str) -> str:
             plain = text.replace(",", "")
             point = text.replace(",", ".")
             raise CellError(
-                "ambiguous-number",
+                ProblemCode.AMBIGUOUS_NUMBER,
                 f"{label}: {text} could mean {plain} or {point}; type {plain} or {point}",
             )
         if text.count(",") == 1:
@@ -126,14 +127,14 @@ def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str)
     percent = text.endswith("%")
     if percent:
         if not percent_allowed:
-            raise CellError("not-a-number", f"{label} must be a number, not a percentage")
+            raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number, not a percentage")
         text = text[:-1].rstrip()
     sign = ""
     if text[:1] in _MINUS_SIGNS or text[:1] == "+":
         sign = "-" if text[0] in _MINUS_SIGNS else ""
         text = text[1:].lstrip()
     if text.casefold() in {"nan", "inf", "infinity"}:
-        raise CellError("not-finite", f"{label} must be an ordinary number")
+        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
     try:
         plain = _grouped_to_plain(text, whole, label)
         if not _PLAIN_NUMBER.fullmatch(plain):
@@ -142,12 +143,12 @@ def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str)
     except CellError:
         raise
     except (ValueError, InvalidOperation):
-        raise CellError("not-a-number", f"{label} must be a number") from None
+        raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number") from None
     if percent:
         number /= 100
     result = float(number)
     if not math.isfinite(result):
-        raise CellError("not-finite", f"{label} must be an ordinary number")
+        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
     return result
 
 
@@ -173,41 +174,42 @@ def parse_number(
         rule = f"{label} must be a number of 0 or more"
 
     if isinstance(value, bool):
-        raise CellError("bool-not-number", f"{rule}, not a yes/no value")
+        raise CellError(ProblemCode.BOOL_NOT_NUMBER, f"{rule}, not a yes/no value")
     if _is_date(value):
         raise CellError(
-            "date-not-number", f"{rule}, not a date: format the cell as Number and retype it"
+            ProblemCode.DATE_NOT_NUMBER,
+            f"{rule}, not a date: format the cell as Number and retype it",
         )
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):
-            raise CellError("not-finite", rule)
+            raise CellError(ProblemCode.NOT_FINITE, rule)
     elif isinstance(value, str):
         try:
             number = text_to_number(value, whole=whole, percent_allowed=share, label=label)
         except CellError as error:
-            if error.code == "ambiguous-number":
+            if error.code is ProblemCode.AMBIGUOUS_NUMBER:
                 raise
             raise CellError(error.code, rule) from None
     else:
-        raise CellError("not-a-number", rule)
+        raise CellError(ProblemCode.NOT_A_NUMBER, rule)
 
     if number < 0:
-        raise CellError("negative", rule)
+        raise CellError(ProblemCode.NEGATIVE, rule)
     if share and number > 1:
         if number <= 100:
             as_share = number_as_text(float(Decimal(repr(number)) / 100))
             raise CellError(
-                "share-range",
+                ProblemCode.SHARE_RANGE,
                 f"{rule}: {number_as_text(number)} looks like a percentage; "
                 f"write {as_share} or {number_as_text(number)}%",
             )
-        raise CellError("share-range", rule)
+        raise CellError(ProblemCode.SHARE_RANGE, rule)
     if positive and number == 0:
-        raise CellError("not-positive", rule)
+        raise CellError(ProblemCode.NOT_POSITIVE, rule)
     if whole:
         if not number.is_integer():
-            raise CellError("not-whole", f"{rule}, not a fraction")
+            raise CellError(ProblemCode.NOT_WHOLE, f"{rule}, not a fraction")
         return int(number)
     return number
 
@@ -224,7 +226,7 @@ def parse_yes_no(value: object, label: str) -> bool:
             return True
         if word in NO_WORDS:
             return False
-    raise CellError("not-yes-no", f"{label} must be yes or no")
+    raise CellError(ProblemCode.NOT_YES_NO, f"{label} must be yes or no")
 
 
 def parse_choice(value: object, label: str, choices: Sequence[str]) -> str:
@@ -233,4 +235,4 @@ def parse_choice(value: object, label: str, choices: Sequence[str]) -> str:
         word = clean_text(value).casefold()
         if word in choices:
             return word
-    raise CellError("bad-choice", f"{label} must be one of: {', '.join(choices)}")
+    raise CellError(ProblemCode.BAD_CHOICE, f"{label} must be one of: {', '.join(choices)}")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from planner.domain import Objective, Scenario
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, ProblemCode
 from planner.model import GroupData, build_group_model, group_data
 from planner.result import Result, Status
 from planner.search import (
@@ -297,7 +297,7 @@ class BudgetRangeError(InputError, ValueError):
     """A --max-moves range that cannot be read (an InputError, so the CLI exits with 2)."""
 
     def __init__(self, text: object, expected: str) -> None:
-        super().__init__([Problem("--max-moves", "", text, expected, "bad-budget-range")])
+        super().__init__([Problem("--max-moves", "", text, expected, ProblemCode.BAD_BUDGET_RANGE)])
 
 
 _RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?")
@@ -644,7 +644,7 @@ def frontier(
                     "",
                     group,
                     f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
-                    "unknown-group",
+                    ProblemCode.UNKNOWN_GROUP,
                 )
             ]
         )

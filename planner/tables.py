@@ -27,7 +27,7 @@ from planner.cells import (
     parse_yes_no,
 )
 from planner.domain import CoefficientMode, Objective, SolverName
-from planner.errors import Problem, Severity
+from planner.errors import Problem, ProblemCode, Severity
 from planner.layout import (
     NONE_WORDS,
     OPTIONAL_SETTING_FIELDS,
@@ -50,10 +50,10 @@ class Problems:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def error(self, sheet: str, cell: str, value: object, expected: str, code: str) -> None:
+    def error(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.errors.append(Problem(sheet, cell, _shown(value), expected, code, Severity.ERROR))
 
-    def warn(self, sheet: str, cell: str, value: object, expected: str, code: str) -> None:
+    def warn(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
 
 
@@ -120,7 +120,7 @@ def read_table(
             "",
             None,
             f"the {name} sheet has more than 100,000 rows; it was not read",
-            "sheet-too-large",
+            ProblemCode.SHEET_TOO_LARGE,
         )
     if raw.content_below is not None:
         problems.error(
@@ -129,7 +129,7 @@ def read_table(
             None,
             f"there is a value in row {raw.content_below}, more than {MAX_BLANK_RUN:,} blank rows "
             "below the table: delete it or move it up",
-            "far-below",
+            ProblemCode.FAR_BELOW,
         )
     found = _header_row(raw, known_keys)
     if found is None:
@@ -142,7 +142,7 @@ def read_table(
             None,
             f"no header row found in the {name} sheet: row 1 must hold the column names "
             f"(such as {expected})",
-            "missing-headers",
+            ProblemCode.MISSING_HEADERS,
         )
         return None
     header_row = found[0]
@@ -152,7 +152,7 @@ def read_table(
             f"A{header_row}",
             None,
             f"the column headers are on row {header_row}, not row 1; the rows above are ignored",
-            "header-row-moved",
+            ProblemCode.HEADER_ROW_MOVED,
         )
     for merged in raw.merged:
         try:
@@ -165,7 +165,7 @@ def read_table(
                 merged,
                 None,
                 f"merged cells {merged} are ambiguous in a table: unmerge them and fill every cell",
-                "merged-cells",
+                ProblemCode.MERGED_CELLS,
             )
 
     header_cells = next(cells for number, cells in raw.rows if number == header_row)
@@ -182,12 +182,14 @@ def read_table(
                 value,
                 f"the column {clean_text(str(value))} appears twice ({first} and {coordinate}): "
                 "keep one",
-                "duplicate-column",
+                ProblemCode.DUPLICATE_COLUMN,
             )
         elif key in known_keys:
             columns[key] = column_number
         else:
-            problems.warn(name, coordinate, value, "unknown column, ignored", "unknown-column")
+            problems.warn(
+                name, coordinate, value, "unknown column, ignored", ProblemCode.UNKNOWN_COLUMN
+            )
     data_rows = [(n, cells) for n, cells in raw.rows if n > header_row]
     unnamed = sorted({c for _, cells in data_rows for c in cells if c not in header_cells})
     for column_number in unnamed:
@@ -197,7 +199,7 @@ def read_table(
             f"{letter}{header_row}",
             None,
             f"column {letter} has values but no header; it is ignored",
-            "unnamed-column",
+            ProblemCode.UNNAMED_COLUMN,
         )
     return Table(name, header_row, columns, data_rows)
 
@@ -215,7 +217,7 @@ def require_columns(
                 "",
                 None,
                 f"the {table.sheet} sheet has no {header} column{reason}",
-                "missing-column",
+                ProblemCode.MISSING_COLUMN,
             )
             ok = False
     return ok
@@ -265,7 +267,7 @@ def read_cell(
             None,
             f"{label} is a formula whose result was never saved: open the file in Excel or "
             "LibreOffice, let it calculate and save it again (or type the value)",
-            "formula-no-value",
+            ProblemCode.FORMULA_NO_VALUE,
         )
         return INVALID
     if data_type == "e":
@@ -274,12 +276,14 @@ def read_cell(
             coordinate,
             value,
             f"{label} shows the Excel error {value}: fix the formula or type the value",
-            "error-cell",
+            ProblemCode.ERROR_CELL,
         )
         return INVALID
     if is_blank(value):
         if required:
-            problems.error(sheet, coordinate, None, f"{label} is required here", "blank-required")
+            problems.error(
+                sheet, coordinate, None, f"{label} is required here", ProblemCode.BLANK_REQUIRED
+            )
             return INVALID
         return default
     try:
@@ -371,7 +375,7 @@ def check_id_characters(
             value,
             f"{label} may not contain {' or '.join(repr(ch) for ch in forbidden)} "
             "(they separate ids in lists)",
-            "id-character",
+            ProblemCode.ID_CHARACTER,
         )
         return False
     return True
@@ -396,7 +400,7 @@ class IdIndex:
                 value,
                 f"{label} {value!r} appears twice: {self.cells[value]} and {location}; "
                 "ids must be unique",
-                "duplicate-id",
+                ProblemCode.DUPLICATE_ID,
             )
             return False
         if folded in self._folded:
@@ -407,7 +411,7 @@ class IdIndex:
                 value,
                 f"{label} {value!r} differs only in case from {other!r} "
                 f"({self.cells[other]}); ids must be unique",
-                "duplicate-id",
+                ProblemCode.DUPLICATE_ID,
             )
             return False
         self.cells[value] = location
@@ -444,7 +448,7 @@ class Spelling:
                 value,
                 f"{self.what} {value!r} differs only in case from {spelling!r} ({location}): "
                 "write it the same way everywhere",
-                "case-mismatch",
+                ProblemCode.CASE_MISMATCH,
             )
 
 

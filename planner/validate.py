@@ -29,7 +29,7 @@ from planner.domain import (
     StaffCell,
     Unit,
 )
-from planner.errors import Problem
+from planner.errors import Problem, ProblemCode
 from planner.layout import (
     SCENARIOS,
     SERVICES,
@@ -99,7 +99,7 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
-            problems.warn(title, "", None, "hidden sheet, ignored", "hidden-sheet")
+            problems.warn(title, "", None, "hidden sheet, ignored", ProblemCode.HIDDEN_SHEET)
             continue
         if key in known:
             if key in found:
@@ -108,7 +108,7 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
                     "",
                     None,
                     f"two sheets are called {title!r} and {found[key]!r}: keep one",
-                    "duplicate-sheet",
+                    ProblemCode.DUPLICATE_SHEET,
                 )
                 continue
             found[key] = title
@@ -138,7 +138,7 @@ def _read_settings(table: Table | None, problems: Problems) -> Settings:
                     value_cell,
                     value_entry[0],
                     "a value with no setting name, ignored",
-                    "unknown-setting",
+                    ProblemCode.UNKNOWN_SETTING,
                 )
             continue
         setting = SETTINGS_BY_KEY.get(normalise_header(name))
@@ -149,7 +149,7 @@ def _read_settings(table: Table | None, problems: Problems) -> Settings:
                 name_cell,
                 name,
                 f"unknown setting, ignored (known: {known})",
-                "unknown-setting",
+                ProblemCode.UNKNOWN_SETTING,
             )
             continue
         if setting.field in seen:
@@ -159,7 +159,7 @@ def _read_settings(table: Table | None, problems: Problems) -> Settings:
                 name,
                 f"the setting {setting.name!r} is given twice ({seen[setting.field]} and "
                 f"{table.sheet}!{name_cell}): keep one",
-                "duplicate-setting",
+                ProblemCode.DUPLICATE_SETTING,
             )
             continue
         seen[setting.field] = f"{table.sheet}!{name_cell}"
@@ -203,7 +203,7 @@ def _check_limits(record: Record, employees: int | None, sheet: str, problems: P
             low,
             f"Min employees ({low}) is above Max employees ({high}, {sheet}!"
             f"{record.cells['maxemployees']})",
-            "min-above-max",
+            ProblemCode.MIN_ABOVE_MAX,
         )
         return
     if employees is None:
@@ -217,7 +217,7 @@ def _check_limits(record: Record, employees: int | None, sheet: str, problems: P
             employees,
             f"unit {record.get('unitid')!r} has {employees} employees now, outside its limits "
             f"{limits}; the plan must bring it inside",
-            "headcount-outside-limits",
+            ProblemCode.HEADCOUNT_OUTSIDE_LIMITS,
         )
 
 
@@ -232,10 +232,16 @@ def _check_parents(records: list[Record], units: IdIndex, sheet: str, problems: 
         cell = record.cells["parent"]
         if parent == unit_id:
             problems.error(
-                sheet, cell, parent, f"unit {unit_id!r} cannot be its own parent", "parent-cycle"
+                sheet,
+                cell,
+                parent,
+                f"unit {unit_id!r} cannot be its own parent",
+                ProblemCode.PARENT_CYCLE,
             )
         elif parent not in units:
-            problems.error(sheet, cell, parent, f"Parent {units.unknown(parent)}", "unknown-parent")
+            problems.error(
+                sheet, cell, parent, f"Parent {units.unknown(parent)}", ProblemCode.UNKNOWN_PARENT
+            )
         else:
             parents[unit_id] = parent
     reported: set[str] = set()
@@ -256,7 +262,7 @@ def _check_parents(records: list[Record], units: IdIndex, sheet: str, problems: 
             by_id[first].cells["parent"],
             parents[first],
             "the Parent column goes round in a circle: " + " -> ".join(cycle),
-            "parent-cycle",
+            ProblemCode.PARENT_CYCLE,
         )
 
 
@@ -275,7 +281,7 @@ def _read_staff(
                 record.cells["unitid"],
                 unit_id,
                 f"Unit ID {units.unknown(unit_id)}",
-                "unknown-unit",
+                ProblemCode.UNKNOWN_UNIT,
             )
             continue
         skill_cell = record.cells.get("skill", record.cells["unitid"])
@@ -320,7 +326,7 @@ def _read_services(
                 id_cell,
                 service_id,
                 "Service ID may not be '*' or start with 'skill:' (they are Scenarios targets)",
-                "id-character",
+                ProblemCode.ID_CHARACTER,
             )
             continue
         if not service_ids.add(problems, sheet, id_cell, service_id, "Service ID"):
@@ -332,7 +338,7 @@ def _read_services(
                 record.cells["unitid"],
                 unit_id,
                 f"Unit ID {units.unknown(unit_id)}",
-                "unknown-unit",
+                ProblemCode.UNKNOWN_UNIT,
             )
         skill = record.get("skill") or DEFAULT_SKILL
         skill_cell = record.cells.get("skill", id_cell)
@@ -377,7 +383,7 @@ def _read_eligible(
                 cell,
                 text,
                 f"Eligible units: {units.unknown(unit_id)}{comma}",
-                "unknown-unit",
+                ProblemCode.UNKNOWN_UNIT,
             )
             continue
         # Casefolded: a group spelt in two cases is reported once, by the Spelling check.
@@ -389,7 +395,7 @@ def _read_eligible(
                 text,
                 f"Eligible units: {unit_id!r} is in group {other_group!r}, but the "
                 f"service's unit is in group {own_group!r}; services move only within a group",
-                "eligible-other-group",
+                ProblemCode.ELIGIBLE_OTHER_GROUP,
             )
             continue
         eligible.append(unit_id)
@@ -421,7 +427,7 @@ def _check_hours_mode(
                 None,
                 f"Minutes is required in hours mode{why}"
                 + ("" if cell else ": add a Minutes column to the Services sheet"),
-                "missing-for-hours",
+                ProblemCode.MISSING_FOR_HOURS,
             )
     missing = [r for r in unit_records if r.get("hoursperfte") is None and r.ok("hoursperfte")]
     if base_hours and settings.hours_per_fte is None and missing:
@@ -434,7 +440,7 @@ def _check_hours_mode(
                 "Hours per FTE is required in hours mode: fill it here or set 'hours per fte' "
                 "in the Settings sheet"
                 + ("" if cell else " (or add an Hours per FTE column to Units)"),
-                "missing-for-hours",
+                ProblemCode.MISSING_FOR_HOURS,
             )
     for name, cell, default in variants_hours:
         if default is None and settings.hours_per_fte is None and missing:
@@ -445,7 +451,7 @@ def _check_hours_mode(
                 name,
                 f"variant {name!r} uses hours mode but units {ids} have no Hours per FTE and no "
                 "'hours per fte' default is set",
-                "missing-for-hours",
+                ProblemCode.MISSING_FOR_HOURS,
             )
 
 
@@ -462,7 +468,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
             "",
             None,
             f"{book.path.name}: every sheet is empty; start from 'planner template'",
-            "workbook-empty",
+            ProblemCode.WORKBOOK_EMPTY,
         )
         return None
 
@@ -476,7 +482,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     None,
                     f"the workbook has no {sheet.name} sheet (sheet names: "
                     f"{', '.join(t for t, _ in book.sheets) or 'none'})",
-                    "missing-sheet",
+                    ProblemCode.MISSING_SHEET,
                 )
             tables[sheet.key] = None
             continue
@@ -488,7 +494,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     "",
                     None,
                     f"the {raw_sheet.title} sheet is empty: it needs a header row and data rows",
-                    "sheet-empty",
+                    ProblemCode.SHEET_EMPTY,
                 )
             elif sheet is STAFF:
                 problems.warn(
@@ -496,7 +502,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     "",
                     None,
                     "the Staff sheet is empty and ignored: Employees comes from the Units sheet",
-                    "sheet-empty",
+                    ProblemCode.SHEET_EMPTY,
                 )
             tables[sheet.key] = None
             continue
@@ -508,7 +514,11 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     for table in (units_table, services_table):
         if table is not None and not table.rows:
             problems.error(
-                table.sheet, "", None, f"the {table.sheet} sheet has no data rows", "no-rows"
+                table.sheet,
+                "",
+                None,
+                f"the {table.sheet} sheet has no data rows",
+                ProblemCode.NO_ROWS,
             )
     if units_table is None or services_table is None:
         return None
@@ -534,7 +544,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                 "",
                 None,
                 "the Staff sheet has no rows: every unit has 0 employees",
-                "no-rows",
+                ProblemCode.NO_ROWS,
             )
     elif staff_sheet:
         staff = []
@@ -563,7 +573,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     record.raw.get("employees"),
                     f"Employees is ignored because a Staff sheet exists; the Staff sheet gives "
                     f"{employees} for unit {unit_id!r}",
-                    "employees-ignored",
+                    ProblemCode.EMPLOYEES_IGNORED,
                 )
         _check_limits(record, None if unit_id in unsure else employees, units_table.sheet, problems)
 
@@ -582,7 +592,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                 service.skill,
                 f"unit {service.unit_id!r} has no staff of its skill {service.skill!r}: the plan "
                 "must move staff or the service",
-                "no-staff-of-skill",
+                ProblemCode.NO_STAFF_OF_SKILL,
             )
     _check_empty_groups(unit_groups, totals, services, units_table.sheet, problems)
 
@@ -691,7 +701,7 @@ def _check_empty_groups(
                 group,
                 f"group {group!r} has no employees but {load} services to deliver: no plan "
                 "can staff them (the solver will report it infeasible)",
-                "group-no-staff",
+                ProblemCode.GROUP_NO_STAFF,
             )
 
 
@@ -712,7 +722,7 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
     except Refused as refused:
         problems.errors.append(refused.problem)
     except DefusedXmlException:
-        problems.error("", "", None, f"{name}: {XML_REFUSED}", "unsafe-xml")
+        problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
     except (zlib.error, zipfile.BadZipFile, EOFError) as error:
         # A part of the zip cannot be unpacked: damaged in transfer or cut short.
         problems.error(
@@ -720,7 +730,7 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             "",
             None,
             f"{name}: the file is damaged (a part of it cannot be unpacked: {error})",
-            "not-xlsx",
+            ProblemCode.NOT_XLSX,
         )
     except Exception as error:  # noqa: BLE001 - any damage in a stranger's file is a Problem
         reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -729,7 +739,7 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             "",
             None,
             f"{name}: the file could not be read as an Excel workbook: {reason}",
-            "unreadable",
+            ProblemCode.UNREADABLE,
         )
     if problems.errors:
         scenario = None

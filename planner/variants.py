@@ -30,7 +30,7 @@ from planner.domain import (
     Settings,
     Variant,
 )
-from planner.errors import InputError, Problem
+from planner.errors import InputError, Problem, ProblemCode
 from planner.layout import SCENARIOS, SETTINGS_LIST
 from planner.tables import (
     INHERIT,
@@ -77,7 +77,7 @@ class _Context:
         self.service_skills = {s.skill for s in services}
         self.skills = skills
 
-    def error(self, cell: str, value: object, expected: str, code: str) -> None:
+    def error(self, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.problems.error(self.sheet, cell, value, expected, code)
 
 
@@ -91,14 +91,16 @@ def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | 
     for item in _items(text):
         match = _HIRE.fullmatch(item)
         if not match:
-            context.error(cell, text, f"{HIRES_SYNTAX}; cannot read {item!r}", "bad-syntax")
+            context.error(
+                cell, text, f"{HIRES_SYNTAX}; cannot read {item!r}", ProblemCode.BAD_SYNTAX
+            )
             ok = False
             continue
         unit_id = clean_text(match["unit"])
         skill = clean_text(match["skill"] or "") or DEFAULT_SKILL
         if unit_id not in context.units:
             context.error(
-                cell, text, f"New hires: {context.units.unknown(unit_id)}", "unknown-unit"
+                cell, text, f"New hires: {context.units.unknown(unit_id)}", ProblemCode.UNKNOWN_UNIT
             )
             ok = False
             continue
@@ -126,7 +128,7 @@ def _parse_adjustments(
     for item in _items(text):
         match = _ADJUSTMENT.fullmatch(item)
         if not match:
-            context.error(cell, text, f"{syntax}; cannot read {item!r}", "bad-syntax")
+            context.error(cell, text, f"{syntax}; cannot read {item!r}", ProblemCode.BAD_SYNTAX)
             ok = False
             continue
         target = clean_text(match["target"])
@@ -140,7 +142,7 @@ def _parse_adjustments(
                     cell,
                     text,
                     f"{label}: no service needs skill {skill!r}, so {target!r} changes nothing",
-                    "unknown-skill",
+                    ProblemCode.UNKNOWN_SKILL,
                 )
         elif target != "*" and target not in context.service_ids:
             near = context.service_folded.get(target.casefold())
@@ -149,7 +151,7 @@ def _parse_adjustments(
                 cell,
                 text,
                 f"{label}: {target!r} is not a Service ID of this workbook{hint}",
-                "unknown-service",
+                ProblemCode.UNKNOWN_SERVICE,
             )
             ok = False
             continue
@@ -170,7 +172,10 @@ def _parse_locks(text: str, cell: str, context: _Context) -> tuple[str, ...] | A
         if unit_id not in context.units:
             hint = " (separate unit ids with ;)" if "," in unit_id else ""
             context.error(
-                cell, text, f"Lock units: {context.units.unknown(unit_id)}{hint}", "unknown-unit"
+                cell,
+                text,
+                f"Lock units: {context.units.unknown(unit_id)}{hint}",
+                ProblemCode.UNKNOWN_UNIT,
             )
             ok = False
         elif unit_id not in locks:
@@ -192,7 +197,9 @@ def read_variants(
         return [], []
     sheet = table.sheet
     if "name" not in table.columns:
-        problems.error(sheet, "", None, "the Scenarios sheet has no Name column", "missing-column")
+        problems.error(
+            sheet, "", None, "the Scenarios sheet has no Name column", ProblemCode.MISSING_COLUMN
+        )
         return [], []
     context = _Context(problems, sheet, units, services, skills)
     names = IdIndex("variant")
@@ -234,7 +241,7 @@ def read_variants(
                 name_cell,
                 name,
                 f"the name {name!r} is reserved for the base settings: choose another",
-                "reserved-name",
+                ProblemCode.RESERVED_NAME,
             )
             continue
         if not names.add(problems, sheet, name_cell, name, "Variant name"):
@@ -310,7 +317,7 @@ def _matches(target: str, service: Service) -> bool:
     return service.service_id == target
 
 
-def _problem(variant: Variant, expected: str, value: object, code: str) -> Problem:
+def _problem(variant: Variant, expected: str, value: object, code: ProblemCode) -> Problem:
     # A variant made in code has no row; one read from a workbook points at its Name cell.
     cell = f"A{variant.row}" if variant.row is not None else ""
     return Problem(SCENARIOS.name, cell, value, f"variant {variant.name!r}: {expected}", code)
@@ -322,24 +329,33 @@ def _check(scenario: Scenario, variant: Variant) -> None:
     problems: list[Problem] = []
     for name in variant.settings:
         if name not in _SETTINGS_FIELDS:
-            problems.append(_problem(variant, "unknown setting", name, "unknown-setting"))
+            problems.append(_problem(variant, "unknown setting", name, ProblemCode.UNKNOWN_SETTING))
     unit_ids = {u.unit_id for u in scenario.units}
     for hire in variant.hires:
         if hire.unit_id not in unit_ids:
             problems.append(
-                _problem(variant, "New hires: unknown unit", hire.unit_id, "unknown-unit")
+                _problem(variant, "New hires: unknown unit", hire.unit_id, ProblemCode.UNKNOWN_UNIT)
             )
         if hire.employees < 0:
             problems.append(
-                _problem(variant, "New hires must be 0 or more", hire.employees, "negative")
+                _problem(
+                    variant, "New hires must be 0 or more", hire.employees, ProblemCode.NEGATIVE
+                )
             )
     for unit_id in variant.lock_units:
         if unit_id not in unit_ids:
-            problems.append(_problem(variant, "Lock units: unknown unit", unit_id, "unknown-unit"))
+            problems.append(
+                _problem(variant, "Lock units: unknown unit", unit_id, ProblemCode.UNKNOWN_UNIT)
+            )
     for adjustment in variant.volume_scale:
         if not adjustment.value >= 0:  # also refuses NaN
             problems.append(
-                _problem(variant, "a volume scale must be 0 or more", adjustment.value, "negative")
+                _problem(
+                    variant,
+                    "a volume scale must be 0 or more",
+                    adjustment.value,
+                    ProblemCode.NEGATIVE,
+                )
             )
     for adjustment in variant.digital_share:
         if not 0.0 <= adjustment.value <= 1.0:
@@ -348,7 +364,7 @@ def _check(scenario: Scenario, variant: Variant) -> None:
                     variant,
                     "a digital share must be between 0 and 1",
                     adjustment.value,
-                    "share-range",
+                    ProblemCode.SHARE_RANGE,
                 )
             )
     service_ids = {s.service_id for s in scenario.services}
@@ -356,7 +372,12 @@ def _check(scenario: Scenario, variant: Variant) -> None:
         target = adjustment.target
         if target != "*" and not target.startswith("skill:") and target not in service_ids:
             problems.append(
-                _problem(variant, "not a Service ID of this scenario", target, "unknown-service")
+                _problem(
+                    variant,
+                    "not a Service ID of this scenario",
+                    target,
+                    ProblemCode.UNKNOWN_SERVICE,
+                )
             )
     if problems:
         raise InputError(problems)

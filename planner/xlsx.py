@@ -34,7 +34,7 @@ from defusedxml.common import DefusedXmlException
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from planner.cells import is_blank
-from planner.errors import Problem, Severity
+from planner.errors import Problem, ProblemCode, Severity
 
 # Refuse to work at all if openpyxl would parse with the standard library's unprotected parser.
 if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a declared dependency
@@ -65,7 +65,7 @@ class Refused(Exception):
         self.problem = problem
 
 
-def _refuse(name: str, reason: str, code: str) -> Refused:
+def _refuse(name: str, reason: str, code: ProblemCode) -> Refused:
     return Refused(Problem("", "", None, f"{name}: {reason}", code))
 
 
@@ -101,22 +101,24 @@ def _sniff(name: str, data: bytes) -> None:
     if data.startswith(_ZIP_MAGICS):
         return
     if not data:
-        raise _refuse(name, "the file is empty (0 bytes), not an Excel workbook", "not-xlsx")
+        raise _refuse(
+            name, "the file is empty (0 bytes), not an Excel workbook", ProblemCode.NOT_XLSX
+        )
     if data.startswith(_OLE_MAGIC):
         raise _refuse(
             name,
             "this is an old-format Excel file (.xls) or a password-protected workbook; open it "
             "in Excel or LibreOffice, remove any password and save it as Excel Workbook (.xlsx)",
-            "not-xlsx",
+            ProblemCode.NOT_XLSX,
         )
     if _looks_like_text(data[:4096]):
         raise _refuse(
             name,
             "this is a text file (CSV or similar), not an Excel workbook; open it in Excel or "
             "LibreOffice and save it as Excel Workbook (.xlsx)",
-            "not-xlsx",
+            ProblemCode.NOT_XLSX,
         )
-    raise _refuse(name, "this is not an Excel workbook (.xlsx)", "not-xlsx")
+    raise _refuse(name, "this is not an Excel workbook (.xlsx)", ProblemCode.NOT_XLSX)
 
 
 def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
@@ -126,7 +128,9 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise _refuse(name, "the workbook is encrypted; save it without a password", "not-xlsx")
+            raise _refuse(
+                name, "the workbook is encrypted; save it without a password", ProblemCode.NOT_XLSX
+            )
         total += member.file_size
         if member.file_size > RATIO_CHECK_BYTES and member.file_size > MAX_RATIO * max(
             member.compress_size, 1
@@ -135,14 +139,14 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
                 name,
                 f"a part of the file ({member.filename}) would inflate {member.file_size:,} bytes "
                 f"from {member.compress_size:,} (over {MAX_RATIO}:1): refused as a possible zip bomb",
-                "unsafe-zip",
+                ProblemCode.UNSAFE_ZIP,
             )
     if total > MAX_TOTAL_BYTES:
         raise _refuse(
             name,
             f"the file would inflate to {total:,} bytes (more than {MAX_TOTAL_BYTES:,}): "
             "refused as too large or a possible zip bomb",
-            "unsafe-zip",
+            ProblemCode.UNSAFE_ZIP,
         )
     if "mimetype" in names and "[Content_Types].xml" not in names:
         mimetype = archive.open("mimetype").read(200)
@@ -150,20 +154,22 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
             raise _refuse(
                 name,
                 "this is an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx)",
-                "not-xlsx",
+                ProblemCode.NOT_XLSX,
             )
     if "[Content_Types].xml" not in names:
-        raise _refuse(name, "this is a zip archive but not an Excel workbook", "not-xlsx")
+        raise _refuse(name, "this is a zip archive but not an Excel workbook", ProblemCode.NOT_XLSX)
     for member in members:
         if member.filename.endswith((".xml", ".rels", ".vml")):
             with archive.open(member) as stream:
                 head = stream.read(4096).lower()
             if any(marker in head for marker in _ENTITY_MARKERS):
-                raise _refuse(name, XML_REFUSED, "unsafe-xml")
+                raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML)
     content_types = archive.open("[Content_Types].xml").read(1 << 20)
     if b"spreadsheetml" not in content_types and b"ms-excel" not in content_types:
         kind = "a Word document" if b"wordprocessingml" in content_types else "not a workbook"
-        raise _refuse(name, f"this is an Office file but {kind}, not an Excel workbook", "not-xlsx")
+        raise _refuse(
+            name, f"this is an Office file but {kind}, not an Excel workbook", ProblemCode.NOT_XLSX
+        )
     return b"macroEnabled" in content_types or any(n.endswith("vbaProject.bin") for n in names)
 
 
@@ -334,7 +340,7 @@ def _read_bounded(path: Path, name: str) -> bytes:
                 raise _refuse(
                     name,
                     f"the file is more than the {MAX_FILE_BYTES:,} bytes accepted",
-                    "file-too-large",
+                    ProblemCode.FILE_TOO_LARGE,
                 )
             chunks.append(chunk)
     return b"".join(chunks)
@@ -347,36 +353,42 @@ def open_workbook(path: str | os.PathLike[str]) -> OpenedWorkbook:
     try:
         status = file_path.stat()
     except FileNotFoundError:
-        raise _refuse(str(file_path), "no such file", "file-not-found") from None
+        raise _refuse(str(file_path), "no such file", ProblemCode.FILE_NOT_FOUND) from None
     except OSError as error:
-        raise _refuse(str(file_path), f"cannot be opened: {error.strerror}", "unreadable") from None
+        raise _refuse(
+            str(file_path), f"cannot be opened: {error.strerror}", ProblemCode.UNREADABLE
+        ) from None
     if not stat.S_ISREG(status.st_mode):
-        raise _refuse(str(file_path), "this is not a file (a folder or a device?)", "not-xlsx")
+        raise _refuse(
+            str(file_path), "this is not a file (a folder or a device?)", ProblemCode.NOT_XLSX
+        )
     if status.st_size > MAX_FILE_BYTES:
         raise _refuse(
             name,
             f"the file is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} accepted",
-            "file-too-large",
+            ProblemCode.FILE_TOO_LARGE,
         )
     try:
         data = _read_bounded(file_path, name)
     except OSError as error:
-        raise _refuse(name, f"cannot be read: {error.strerror}", "unreadable") from None
+        raise _refuse(name, f"cannot be read: {error.strerror}", ProblemCode.UNREADABLE) from None
     _sniff(name, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             macros = _check_zip(name, archive)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError):
         raise _refuse(
-            name, "the file is damaged or truncated: it is not a complete .xlsx", "not-xlsx"
+            name,
+            "the file is damaged or truncated: it is not a complete .xlsx",
+            ProblemCode.NOT_XLSX,
         ) from None
     try:
         return OpenedWorkbook(file_path, data, macros)
     except DefusedXmlException:
-        raise _refuse(name, XML_REFUSED, "unsafe-xml") from None
+        raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML) from None
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _refuse(
-            name, f"the file is damaged or not a complete workbook ({error})", "not-xlsx"
+            name, f"the file is damaged or not a complete workbook ({error})", ProblemCode.NOT_XLSX
         ) from None
 
 
@@ -387,7 +399,7 @@ def macro_warning(name: str) -> Problem:
         "",
         None,
         f"{name} contains macros; only its cell values are read, the macros are ignored",
-        "macros-ignored",
+        ProblemCode.MACROS_IGNORED,
         Severity.WARNING,
     )
 
