@@ -18,10 +18,21 @@ from decimal import Decimal, InvalidOperation
 
 from planner.errors import ProblemCode
 from planner.layout import NO_WORDS, YES_WORDS
+from planner.xlsx.reading import clean_text, is_blank
 
-# Characters trimmed around every text cell: Python whitespace (which covers the no-break
-# spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+__all__ = [
+    "CellError",
+    "clean_text",
+    "is_blank",
+    "number_as_text",
+    "parse_choice",
+    "parse_id",
+    "parse_number",
+    "parse_text",
+    "parse_yes_no",
+    "text_to_number",
+]
+
 # Spaces that may group thousands: space, no-break space, narrow no-break space, thin space.
 _GROUP_SPACES = " \u00a0\u202f\u2009"
 _MINUS_SIGNS = "-\u2212\u2013"
@@ -38,16 +49,6 @@ class CellError(ValueError):
         super().__init__(expected)
         self.code = code
         self.expected = expected
-
-
-def clean_text(value: str) -> str:
-    """Text with surrounding spaces (including no-break and zero-width ones) removed."""
-    return value.strip().strip(_INVISIBLE).strip()
-
-
-def is_blank(value: object) -> bool:
-    """True for an empty cell or one holding only spaces."""
-    return value is None or (isinstance(value, str) and clean_text(value) == "")
 
 
 def _is_date(value: object) -> bool:

@@ -5,14 +5,15 @@ from these pieces, so that every output looks and behaves alike: a styled header
 table with a unique name, number formats that say what a figure is, columns as wide as their
 content, and native bar charts that Excel and LibreOffice both draw.
 
-Every value goes through `write`, which stores text with `planner.workbook.put`: text from an input
-workbook stays text even when it begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
+Every value goes through `write`, which stores text with `planner.xlsx.writing.put`: text from an
+input workbook stays text even when it begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
+The number formats and `fit_columns` come from planner.xlsx.writing and are part of this kit.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell.cell import Cell
@@ -24,28 +25,73 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.workbook import (
+from planner.xlsx.writing import (
+    COEFFICIENT,
+    COEFFICIENT_CHANGE,
+    COEFFICIENT_FINE,
+    COUNT,
+    FRACTION_COUNT,
     HEADER_FILL,
     HEADER_FONT,
-    MAX_COLUMN_WIDTH,
+    HEADER_LINE_HEIGHT,
+    HOURS,
+    MAX_ROW_HEIGHT,
+    PEOPLE,
+    PEOPLE_CHANGE,
+    PERCENT,
+    SECONDS,
     SECTION_FONT,
+    SHARE,
     TITLE_FONT,
+    column_width,
     comment,
+    fit_columns,
     put,
+    wrapped_lines,
 )
 
-# Number formats: the header names the unit (people, services, hours), the format the precision.
-PEOPLE = "#,##0"
-PEOPLE_CHANGE = "+#,##0;-#,##0;0"
-COEFFICIENT = "0.00"
-COEFFICIENT_CHANGE = "+0.00;-0.00;0.00"
-COEFFICIENT_FINE = "0.0000"  # where small differences matter (sensitivity)
-COUNT = "#,##0"  # services (count mode load)
-HOURS = "#,##0"  # staff hours per year (hours mode load)
-FRACTION_COUNT = "#,##0.00"  # services moved when services may be split
-SHARE = "0%"
-PERCENT = "0.0%"
-SECONDS = "0.0"
+__all__ = [
+    # number formats and fonts (from planner.xlsx.writing)
+    "COEFFICIENT",
+    "COEFFICIENT_CHANGE",
+    "COEFFICIENT_FINE",
+    "COUNT",
+    "FRACTION_COUNT",
+    "HOURS",
+    "PEOPLE",
+    "PEOPLE_CHANGE",
+    "PERCENT",
+    "SECONDS",
+    "SECTION_FONT",
+    "SHARE",
+    "TITLE_FONT",
+    # this module
+    "AFTER_COLOUR",
+    "ALERT_FILL",
+    "BEFORE_COLOUR",
+    "GOOD_FILL",
+    "MAX_CELL_TEXT",
+    "NOTE_FONT",
+    "NO_STAFF",
+    "TABLE_STYLE",
+    "TOTAL_BORDER",
+    "TOTAL_FONT",
+    "Col",
+    "add_table",
+    "before_after_chart",
+    "fit_columns",
+    "landscape",
+    "note",
+    "plain",
+    "prose",
+    "show_axes",
+    "size_prose_rows",
+    "style_header",
+    "title",
+    "total_row",
+    "wrapped_lines",
+    "write",
+]
 
 NO_STAFF = "no staff"  # shown for an infinite coefficient: load with no one to carry it
 
@@ -57,9 +103,6 @@ ALERT_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
 GOOD_FILL = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 BEFORE_COLOUR = "A5A5A5"
 AFTER_COLOUR = "305496"
-MIN_COLUMN_WIDTH = 8
-HEADER_LINE_HEIGHT = 15.0  # points per wrapped header line
-MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row height
 MAX_CELL_TEXT = 32_767  # characters: Excel's longest cell text
 
 
@@ -186,94 +229,11 @@ def size_prose_rows(ws: Worksheet) -> None:
         cell = ws.cell(row=merged.min_row, column=merged.min_col)
         if not (cell.alignment and cell.alignment.wrap_text) or not isinstance(cell.value, str):
             continue
-        width = sum(_width_of(ws, c) for c in range(merged.min_col, merged.max_col + 1))
+        width = sum(column_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
         # Ordinary text is narrower than the digit '0' that defines a column width unit.
         lines = wrapped_lines(cell.value, width * 1.15)
         height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
         ws.row_dimensions[merged.min_row].height = height
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines `text` takes when its words wrap at `width` characters."""
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0
-        for word in paragraph.split():
-            if used and used + 1 + len(word) > width:
-                lines += 1
-                used = len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-    return max(lines, 1)
-
-
-def _width_of(ws: Worksheet, column: int) -> float:
-    width = ws.column_dimensions[get_column_letter(column)].width
-    return width if width else 8.43
-
-
-def _shown(value: object, number_format: str | None) -> str:
-    """Roughly the text a spreadsheet shows for a value under a number format."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if number_format == COEFFICIENT_FINE:
-        return f"{value:.4f}"
-    if number_format in (COEFFICIENT, COEFFICIENT_CHANGE, FRACTION_COUNT):
-        return f"{value:+,.2f}" if number_format == COEFFICIENT_CHANGE else f"{value:,.2f}"
-    if number_format in (SHARE, PERCENT):
-        return f"{value * 100:,.1f}%"
-    if number_format in (PEOPLE, PEOPLE_CHANGE, COUNT, HOURS):
-        return f"{value:+,.0f}" if number_format == PEOPLE_CHANGE else f"{value:,.0f}"
-    if number_format == SECONDS:
-        return f"{value:,.1f}"
-    return f"{value:.6g}"
-
-
-def fit_columns(
-    ws: Worksheet,
-    *,
-    header_rows: Sequence[int] = (1,),
-    minimum: Mapping[int, float] | None = None,
-) -> None:
-    """Set column widths from what the cells show (numbers as formatted, not as raw floats).
-
-    Header cells count by their longest word, since headers wrap; merged cells (titles, prose)
-    do not count at all. Header rows get a height that shows their wrapped lines.
-    """
-    widths: dict[int, float] = dict(minimum or {})
-    headers: dict[int, list[Cell]] = {}
-    merged = {
-        (r, c)
-        for span in ws.merged_cells.ranges
-        for r in range(span.min_row, span.max_row + 1)
-        for c in range(span.min_col, span.max_col + 1)
-    }
-    header_set = set(header_rows)
-    long_text: list[Cell] = []
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None or (cell.row, cell.column) in merged:
-                continue
-            if cell.row in header_set:
-                text = str(cell.value)
-                longest_word = max((len(w) for w in text.split()), default=0)
-                need = max(longest_word, min(len(text), 14))
-                headers.setdefault(cell.row, []).append(cell)
-            else:
-                text = _shown(cell.value, cell.number_format)
-                need = max(len(line) for line in text.split("\n"))
-                if need + 2 > MAX_COLUMN_WIDTH:
-                    long_text.append(cell)
-            widths[cell.column] = max(widths.get(cell.column, MIN_COLUMN_WIDTH), need + 2)
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
-    for cell in long_text:  # wider than the widest column: wrap rather than cut it off
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row, cells in headers.items():
-        # Bold header text is about as wide as the '0' of a width unit; keep a margin of one.
-        lines = max(wrapped_lines(str(c.value), _width_of(ws, c.column) - 1.5) for c in cells)
-        ws.row_dimensions[row].height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
 
 
 def landscape(ws: Worksheet) -> None:

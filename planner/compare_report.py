@@ -44,8 +44,8 @@ from planner.charts import (
     size_prose_rows,
     wrapped_lines,
 )
-from planner.files import save_workbook, sha256_of
 from planner.result import Result
+from planner.xlsx.files import save_workbook, sha256_of
 
 if TYPE_CHECKING:
     from planner.compare import Comparison, Frontier, Option

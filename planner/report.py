@@ -43,10 +43,10 @@ from planner.charts import (
 )
 from planner.domain import CoefficientMode, coefficient, unit_capacity
 from planner.figures import Figures, cell_loads, finite
-from planner.files import save_workbook
 from planner.layout import SETTINGS_LIST
 from planner.narrative import group_account, unit_label
 from planner.result import NEW_HIRES, Result, Status
+from planner.xlsx.files import save_workbook
 
 # Figures and group_account live in planner.figures and planner.narrative; still importable here.
 __all__ = ["SHEETS", "Figures", "group_account", "result_workbook", "write_result"]
@@ -84,7 +84,7 @@ def write_result(
 ) -> Path:
     """Write the result workbook for `result` to `path` and return the path written.
 
-    Written atomically through planner.files.save_workbook; never over `inputs` or the scenario's
+    Written atomically through planner.xlsx.files.save_workbook; never over `inputs` or the scenario's
     own source file (OutputError, naming the path, as for a missing folder or a locked file).
     """
     protected = [*inputs]

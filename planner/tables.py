@@ -36,7 +36,7 @@ from planner.layout import (
     SheetFormat,
     normalise_header,
 )
-from planner.xlsx import MAX_BLANK_RUN, RawSheet
+from planner.xlsx.reading import MAX_BLANK_RUN, RawSheet
 
 HEADER_SEARCH_ROWS = 10  # a title may sit above the table; headers are looked for this far down
 

@@ -58,7 +58,13 @@ from planner.tables import (
     require_columns,
 )
 from planner.variants import read_variants
-from planner.xlsx import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
+from planner.xlsx.reading import (
+    XML_REFUSED,
+    OpenedWorkbook,
+    Refused,
+    macro_warning,
+    open_workbook,
+)
 
 __all__ = ["Report", "validate_workbook"]
 

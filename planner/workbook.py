@@ -13,16 +13,13 @@ from enum import Enum
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
 from planner.errors import InputError
-from planner.files import save_workbook
 from planner.layout import (
     ASSUMPTIONS_HEADERS,
     SCENARIOS,
@@ -36,16 +33,18 @@ from planner.layout import (
     Kind,
 )
 from planner.validate import validate_workbook
+from planner.xlsx.files import save_workbook
+from planner.xlsx.writing import (
+    HEADER_FILL,
+    HEADER_FONT,
+    SECTION_FONT,
+    TITLE_FONT,
+    comment,
+    fit_columns,
+    put,
+)
 
 __all__ = ["read_scenario", "write_scenario", "write_template"]
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", start_color="305496", end_color="305496")
-TITLE_FONT = Font(bold=True, size=14)
-SECTION_FONT = Font(bold=True, size=12)
-MAX_COLUMN_WIDTH = 60
-# Text starting with one of these is read as a formula (or DDE call) by some spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -61,29 +60,6 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 # --- writing helpers -------------------------------------------------------------------------
-
-
-def put(cell: Cell, value: object) -> None:
-    """Store a value in a cell; text always stays text, never a formula, error or link."""
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        # openpyxl turns "=..." into a formula and "#N/A" into an error cell: force text.
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_STARTS):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-
-
-def comment(text: str) -> Comment:
-    """A cell comment by `planner`, sized so that `text` shows without scrolling."""
-    note = Comment(text, "planner")
-    note.width = 320
-    note.height = 40 + 18 * (len(text) // 45 + text.count("\n"))
-    return note
 
 
 def _column_comment(column: Column) -> str:
@@ -123,9 +99,6 @@ def _write_table(
     rows: Iterable[Sequence[object]],
 ) -> None:
     """Header, data rows and drop-downs of one sheet in the scenario format."""
-    # planner.charts builds on put and comment, so it cannot be imported at the top of this module.
-    from planner.charts import fit_columns
-
     _write_header(ws, [c.header for c in columns], [_column_comment(c) for c in columns])
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
@@ -279,8 +252,6 @@ def _write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> No
 
 
 def _write_assumptions(ws: Worksheet, assumptions: Sequence[tuple[str, str, str]]) -> None:
-    from planner.charts import fit_columns  # see _write_table
-
     _write_header(
         ws,
         ASSUMPTIONS_HEADERS,

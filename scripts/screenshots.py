@@ -34,10 +34,10 @@ from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
 from planner.compare import compare_workbooks  # noqa: E402
 from planner.compare_report import comparison_workbook  # noqa: E402
-from planner.files import save_workbook  # noqa: E402
 from planner.report import write_result  # noqa: E402
 from planner.solve import solve  # noqa: E402
 from planner.workbook import read_scenario  # noqa: E402
+from planner.xlsx.files import save_workbook  # noqa: E402
 
 DEFAULT_SCENARIO = Path("scenarios") / "west-kazakhstan-2024.xlsx"  # relative: shown on the page
 DEFAULT_OUT = REPO / "docs"

@@ -19,11 +19,11 @@ import pytest
 
 from planner.domain import CoefficientMode, Hire, Scenario, Service, Settings, StaffCell, Unit
 from planner.errors import OutputError
-from planner.files import sha256_of
 from planner.report import SHEETS, write_result
 from planner.result import Result
 from planner.solve import solve
 from planner.workbook import read_scenario
+from planner.xlsx.files import sha256_of
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"

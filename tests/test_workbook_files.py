@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from planner import files
 from planner.errors import OutputError
-from planner.files import save_workbook, sha256_of
+from planner.xlsx import files
+from planner.xlsx.files import save_workbook, sha256_of
 
 
 def _workbook(text: str = "new") -> Workbook:

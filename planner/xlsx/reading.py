@@ -33,7 +33,6 @@ import openpyxl.xml
 from defusedxml.common import DefusedXmlException
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from planner.cells import is_blank
 from planner.errors import Problem, ProblemCode, Severity
 
 # Refuse to work at all if openpyxl would parse with the standard library's unprotected parser.
@@ -48,6 +47,10 @@ MAX_BLANK_RUN = 10_000  # consecutive blank rows after which reading a sheet sto
 MAX_DATA_ROWS = 100_000  # non-blank rows per sheet
 MAX_COLUMNS = 1_000  # columns read per row; a scenario table is far narrower
 
+# Characters trimmed around every text cell: Python whitespace (which covers the no-break
+# spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _ENTITY_MARKERS = (b"<!doctype", b"<!entity")
@@ -55,6 +58,16 @@ _ENTITY_MARKERS = (b"<!doctype", b"<!entity")
 XML_REFUSED = (
     "contains XML entity declarations (a DOCTYPE), which Excel never writes; refused for safety"
 )
+
+
+def clean_text(value: str) -> str:
+    """Text with surrounding spaces (including no-break and zero-width ones) removed."""
+    return value.strip().strip(_INVISIBLE).strip()
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell or one holding only spaces."""
+    return value is None or (isinstance(value, str) and clean_text(value) == "")
 
 
 class Refused(Exception):
@@ -406,9 +419,12 @@ def macro_warning(name: str) -> Problem:
 
 __all__ = [
     "MAX_BLANK_RUN",
+    "XML_REFUSED",
     "RawSheet",
     "Refused",
     "OpenedWorkbook",
+    "clean_text",
+    "is_blank",
     "macro_warning",
     "open_workbook",
 ]
