@@ -26,8 +26,7 @@ from planner.errors import (
 )
 from planner.result import Result, Status
 from planner.solve import solve
-from planner.validate import validate_workbook
-from planner.workbook import read_scenario, write_scenario, write_template
+from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
 
 __all__ = [
     "Result",

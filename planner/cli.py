@@ -61,7 +61,7 @@ def _default_out(scenario_path: Path, suffix: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from planner.validate import validate_workbook
+    from planner.workbook.validate import validate_workbook
 
     report = validate_workbook(args.path)
     _print_problems(report.warnings, "Warnings:")

@@ -44,8 +44,8 @@ from planner.search import (
     with_settings,
 )
 from planner.solvers import Backend, RunStatus, make_backend
-from planner.variants import BASELINE, options
 from planner.workbook import read_scenario
+from planner.workbook.variants import BASELINE, options
 
 Progress = Callable[[str], None]
 

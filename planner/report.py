@@ -43,9 +43,9 @@ from planner.charts import (
 )
 from planner.domain import CoefficientMode, coefficient, unit_capacity
 from planner.figures import Figures, cell_loads, finite
-from planner.layout import SETTINGS_LIST
 from planner.narrative import group_account, unit_label
 from planner.result import NEW_HIRES, Result, Status
+from planner.workbook.layout import SETTINGS_LIST
 from planner.xlsx.files import save_workbook
 
 # Figures and group_account live in planner.figures and planner.narrative; still importable here.

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.cells import CellError, parse_choice, parse_id, parse_number, parse_yes_no
+from planner.workbook.cells import CellError, parse_choice, parse_id, parse_number, parse_yes_no
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from corpus.cases import CASES, Case
 
 from planner.errors import InputError
-from planner.validate import validate_workbook
 from planner.workbook import read_scenario
+from planner.workbook.validate import validate_workbook
 
 
 def _problem_for(report, pair: tuple[str, str]):

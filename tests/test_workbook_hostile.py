@@ -14,8 +14,8 @@ import pytest
 from corpus.base import base_workbook, rewrite_member, sheet_part
 from corpus.cases import CASES
 
-from planner import validate
-from planner.validate import validate_workbook
+from planner.workbook import validate
+from planner.workbook.validate import validate_workbook
 from planner.xlsx import reading as xlsx
 
 HOSTILE = {"entity bomb", "external entity", "zip bomb declared", "zip bomb ratio", "xlsm read without macros"}  # fmt: skip

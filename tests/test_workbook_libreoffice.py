@@ -10,8 +10,8 @@ import pytest
 from corpus.base import base_workbook
 from corpus.examples import EXAMPLE, content
 
-from planner.validate import validate_workbook
 from planner.workbook import read_scenario, write_scenario, write_template
+from planner.workbook.validate import validate_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

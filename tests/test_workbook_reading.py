@@ -21,8 +21,8 @@ from planner.domain import (
     SolverName,
     StaffCell,
 )
-from planner.validate import validate_workbook
 from planner.workbook import read_scenario
+from planner.workbook.validate import validate_workbook
 
 
 def _save(workbook, folder: Path, name: str = "scenario.xlsx") -> Path:

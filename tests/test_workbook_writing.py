@@ -28,8 +28,8 @@ from planner.domain import (
     Variant,
 )
 from planner.errors import OutputError
-from planner.validate import validate_workbook
 from planner.workbook import read_scenario, write_scenario, write_template
+from planner.workbook.validate import validate_workbook
 
 
 def test_example_round_trip(tmp_path: Path) -> None:

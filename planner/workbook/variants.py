@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from planner.cells import CellError, clean_text, parse_number, parse_text
 from planner.domain import (
     DEFAULT_SKILL,
     CoefficientMode,
@@ -31,8 +30,9 @@ from planner.domain import (
     Variant,
 )
 from planner.errors import InputError, Problem, ProblemCode
-from planner.layout import SCENARIOS, SETTINGS_LIST
-from planner.tables import (
+from planner.workbook.cells import CellError, clean_text, parse_number, parse_text
+from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
+from planner.workbook.tables import (
     INHERIT,
     INVALID,
     IdIndex,

@@ -16,7 +16,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
-from planner.cells import (
+from planner.domain import CoefficientMode, Objective, SolverName
+from planner.errors import Problem, ProblemCode, Severity
+from planner.workbook.cells import (
     CellError,
     clean_text,
     is_blank,
@@ -26,9 +28,7 @@ from planner.cells import (
     parse_text,
     parse_yes_no,
 )
-from planner.domain import CoefficientMode, Objective, SolverName
-from planner.errors import Problem, ProblemCode, Severity
-from planner.layout import (
+from planner.workbook.layout import (
     NONE_WORDS,
     OPTIONAL_SETTING_FIELDS,
     Kind,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from planner.errors import ProblemCode
-from planner.layout import NO_WORDS, YES_WORDS
+from planner.workbook.layout import NO_WORDS, YES_WORDS
 from planner.xlsx.reading import clean_text, is_blank
 
 __all__ = [

@@ -18,7 +18,6 @@ from typing import Any
 from defusedxml.common import DefusedXmlException
 from openpyxl.utils.cell import coordinate_from_string
 
-from planner.cells import CellError, clean_text, is_blank, parse_id, parse_number, parse_text
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
@@ -30,7 +29,15 @@ from planner.domain import (
     Unit,
 )
 from planner.errors import Problem, ProblemCode
-from planner.layout import (
+from planner.workbook.cells import (
+    CellError,
+    clean_text,
+    is_blank,
+    parse_id,
+    parse_number,
+    parse_text,
+)
+from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
     SETTINGS,
@@ -40,7 +47,7 @@ from planner.layout import (
     UNITS,
     normalise_header,
 )
-from planner.tables import (
+from planner.workbook.tables import (
     FORBIDDEN_IN_ID,
     FORBIDDEN_IN_UNIT_ID,
     INHERIT,
@@ -57,7 +64,7 @@ from planner.tables import (
     read_table,
     require_columns,
 )
-from planner.variants import read_variants
+from planner.workbook.variants import read_variants
 from planner.xlsx.reading import (
     XML_REFUSED,
     OpenedWorkbook,
