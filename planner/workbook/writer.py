@@ -32,13 +32,7 @@ from planner.workbook.layout import (
     Kind,
 )
 from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import (
-    HEADER_FILL,
-    HEADER_FONT,
-    comment,
-    fit_columns,
-    put,
-)
+from planner.xlsx.writing import HEADER_FILL, HEADER_FONT, comment, fit_columns, put
 
 __all__ = [
     "scenario_workbook",
