@@ -123,25 +123,6 @@ class Settings:
     overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
 
 
-# Settings-sheet names (normalised: lower case, no spaces/underscores) -> Settings field.
-SETTING_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "coefficient": "coefficient",
-        "objective": "objective",
-        "allowstaffmoves": "allow_staff_moves",
-        "allowservicemoves": "allow_service_moves",
-        "maxstaffmoves": "max_staff_moves",
-        "maxservicemoves": "max_service_moves",
-        "timelimit": "time_limit",
-        "mipgap": "mip_gap",
-        "splitservices": "split_services",
-        "solver": "solver",
-        "hoursperfte": "hours_per_fte",
-        "overloadmargin": "overload_margin",
-    }
-)
-
-
 @dataclass(frozen=True)
 class Hire:
     """New headcount added by a variant (it does not come from another unit)."""

@@ -152,7 +152,7 @@ def _settings_text(result: Result) -> list[tuple[str, str]]:
         )
 
     mip_gap = "0 (prove optimal)" if not s.mip_gap else f"{s.mip_gap:.2%}"
-    time_limit = f"{s.time_limit:g} s per solver call" if s.time_limit else "none"
+    time_limit = f"{s.time_limit:g} s per group (its whole search)" if s.time_limit else "none"
     return [
         ("Objective", OBJECTIVES.get(s.objective.value, s.objective.value)),
         ("Coefficient", f"{s.coefficient.value}: {_coefficient_meaning(result)}"),

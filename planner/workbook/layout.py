@@ -2,13 +2,18 @@
 
 One table describes each column once (header, meaning, default, kind), so that the reader, the
 template, `write_scenario` and the header comments can never disagree about the format.
+`SETTINGS_LIST` is the one list of settings: the Settings sheet's reader, the Scenarios columns,
+the template, variants and the reports' Inputs sheet all take the settings from it, and it has
+exactly one entry per field of `domain.Settings` (a test checks it).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from planner.domain import CoefficientMode, Objective, SolverName
 
@@ -164,6 +169,8 @@ class SettingFormat:
     meaning: str
     default: str
     choices: tuple[str, ...] = ()
+    optional: bool = False  # "none" (no cap, no limit) is a value, so that a variant can lift a cap
+    value_type: Callable[[Any], Any] | None = None  # turns the parsed cell into the field's type
 
     @property
     def key(self) -> str:
@@ -183,6 +190,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "count: services per employee; hours: staff hours needed / hours available",
         "count",
         tuple(m.value for m in CoefficientMode),
+        value_type=CoefficientMode,
     ),
     SettingFormat(
         "objective",
@@ -191,13 +199,19 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "minmax: lowest highest coefficient; balance: smallest total deviation from the mean",
         "minmax",
         tuple(o.value for o in Objective),
+        value_type=Objective,
     ),
     SettingFormat("allow staff moves", "allow_staff_moves", Kind.YES_NO, "Staff may move", "yes"),
     SettingFormat(
         "allow service moves", "allow_service_moves", Kind.YES_NO, "Services may move", "yes"
     ),
     SettingFormat(
-        "max staff moves", "max_staff_moves", Kind.WHOLE, "Most staff moves per group", "no cap"
+        "max staff moves",
+        "max_staff_moves",
+        Kind.WHOLE,
+        "Most staff moves per group",
+        "no cap",
+        optional=True,
     ),
     SettingFormat(
         "max service moves",
@@ -205,14 +219,25 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         Kind.WHOLE,
         "Most service moves per group",
         "no cap",
+        optional=True,
     ),
-    SettingFormat("time limit", "time_limit", Kind.POSITIVE, "Seconds per solver call", "none"),
+    SettingFormat(
+        "time limit",
+        "time_limit",
+        Kind.POSITIVE,
+        "Seconds for each group's whole search (all its solver calls together)",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
     SettingFormat(
         "mip gap",
         "mip_gap",
         Kind.SHARE,
         "Relative gap (0-1) at which the solver may stop",
         "0 (prove the plan optimal)",
+        optional=True,
+        value_type=float,
     ),
     SettingFormat(
         "split services",
@@ -228,6 +253,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "Solver to use",
         "highs",
         tuple(s.value for s in SolverName),
+        value_type=SolverName,
     ),
     SettingFormat(
         "hours per fte",
@@ -235,6 +261,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         Kind.POSITIVE,
         "Default Hours per FTE for units that leave it blank",
         "none",
+        optional=True,
+        value_type=float,
     ),
     SettingFormat(
         "overload margin",
@@ -242,15 +270,14 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         Kind.NUMBER,
         "Flag units above group mean x (1 + margin)",
         "0.10",
+        value_type=float,
     ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
 
 # Settings whose value may be "none" (no cap / no limit), so that a variant can lift a base cap.
-OPTIONAL_SETTING_FIELDS = frozenset(
-    {"max_staff_moves", "max_service_moves", "time_limit", "mip_gap", "hours_per_fte"}
-)
+OPTIONAL_SETTING_FIELDS = frozenset(s.field for s in SETTINGS_LIST if s.optional)
 NONE_WORDS = frozenset({"none", "no cap", "nocap", "no limit", "unlimited"})
 
 SETTINGS = SheetFormat(

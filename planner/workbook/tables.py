@@ -16,7 +16,6 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
-from planner.domain import CoefficientMode, Objective, SolverName
 from planner.errors import Problem, ProblemCode, Severity
 from planner.workbook.cells import (
     CellError,
@@ -473,13 +472,4 @@ def read_setting_value(
     value = read_cell(problems, sheet, coordinate, entry, parse, label=label, default=INHERIT)
     if value is INVALID or value is INHERIT:
         return value
-    match setting.field:
-        case "coefficient":
-            return CoefficientMode(value)
-        case "objective":
-            return Objective(value)
-        case "solver":
-            return SolverName(value)
-        case "time_limit" | "mip_gap" | "hours_per_fte" | "overload_margin":
-            return float(value)
-    return value
+    return setting.value_type(value) if setting.value_type is not None else value

@@ -31,7 +31,7 @@ from planner.domain import (
 )
 from planner.errors import InputError, Problem, ProblemCode
 from planner.workbook.cells import CellError, clean_text, parse_number, parse_text
-from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
+from planner.workbook.layout import SCENARIOS, SETTINGS_BY_FIELD, SETTINGS_LIST
 from planner.workbook.tables import (
     INHERIT,
     INVALID,
@@ -305,7 +305,6 @@ def read_variants(
 # --- applying a variant ------------------------------------------------------------------------
 
 BASELINE = "baseline"
-_SETTINGS_FIELDS = frozenset(f.name for f in dataclasses.fields(Settings))
 
 
 def _matches(target: str, service: Service) -> bool:
@@ -328,7 +327,7 @@ def _check(scenario: Scenario, variant: Variant) -> None:
     not checked by the reader; a silent no-op would compare an option that was never applied)."""
     problems: list[Problem] = []
     for name in variant.settings:
-        if name not in _SETTINGS_FIELDS:
+        if name not in SETTINGS_BY_FIELD:
             problems.append(_problem(variant, "unknown setting", name, ProblemCode.UNKNOWN_SETTING))
     unit_ids = {u.unit_id for u in scenario.units}
     for hire in variant.hires:
