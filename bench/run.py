@@ -238,7 +238,7 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
     progress = Throttled(label)
     instrument = _Instrument() if case.kind == "frontier" and not record else None
     try:
-        from planner.report import write_result
+        from planner.reports.result_workbook import write_result
     except ImportError:
         write_result = None
     notes = []
@@ -300,7 +300,7 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
 
     write_s = None
     if writer is None:
-        notes.append("write_s not measured: planner.report.write_result is not available yet")
+        notes.append("write_s not measured: planner.reports.result_workbook.write_result is not available yet")
         write_done = solve_done
     else:
         out = out_dir / f"{case.name}-result.xlsx"

@@ -96,7 +96,7 @@ def _read(path: Path):
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from planner.report import write_result
+    from planner.reports.result_workbook import write_result
     from planner.solve import solve
 
     scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO

@@ -700,8 +700,9 @@ def frontier(
     )
 
 
-# The workbook writers live in compare_report.py; they are part of this module's API.
-from planner.compare_report import write_comparison, write_frontier  # noqa: E402
+# The workbook writers live in planner.reports; they are part of this module's API.
+from planner.reports.comparison_workbook import write_comparison  # noqa: E402
+from planner.reports.frontier_workbook import write_frontier  # noqa: E402
 
 __all__ = [
     "BudgetRangeError",

@@ -33,8 +33,8 @@ if str(REPO) not in sys.path:
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
 from planner.compare import compare_workbooks  # noqa: E402
-from planner.compare_report import comparison_workbook  # noqa: E402
-from planner.report import write_result  # noqa: E402
+from planner.reports.comparison_workbook import comparison_workbook  # noqa: E402
+from planner.reports.result_workbook import write_result  # noqa: E402
 from planner.solve import solve  # noqa: E402
 from planner.workbook import read_scenario  # noqa: E402
 from planner.xlsx.files import save_workbook  # noqa: E402

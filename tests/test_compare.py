@@ -27,7 +27,6 @@ from types import MappingProxyType
 import pytest
 from openpyxl import load_workbook
 
-from planner.charts import NO_STAFF
 from planner.cli import main
 from planner.compare import (
     BudgetRangeError,
@@ -39,7 +38,6 @@ from planner.compare import (
     write_comparison,
     write_frontier,
 )
-from planner.compare_report import sheet_title
 from planner.domain import (
     CoefficientMode,
     Scenario,
@@ -51,6 +49,8 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.model import group_data
+from planner.reports.charts import NO_STAFF
+from planner.reports.comparison_workbook import sheet_title
 from planner.search import best_max_coefficient, with_settings
 from planner.workbook import write_scenario
 

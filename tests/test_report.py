@@ -19,7 +19,7 @@ import pytest
 
 from planner.domain import CoefficientMode, Hire, Scenario, Service, Settings, StaffCell, Unit
 from planner.errors import OutputError
-from planner.report import SHEETS, write_result
+from planner.reports.result_workbook import SHEETS, write_result
 from planner.result import Result
 from planner.solve import solve
 from planner.workbook import read_scenario
@@ -469,7 +469,7 @@ def test_large_group_with_unstaffed_unit_writes(tmp_path):
     infinite), writes a workbook whose chart keeps the 50 most loaded units, the unstaffed one
     first: it used to fail sorting None against numbers."""
     from planner.domain import Scenario, Service, StaffCell, Unit
-    from planner.report import write_result
+    from planner.reports.result_workbook import write_result
     from planner.solve import solve
 
     units = tuple(Unit(f"U{i:02d}") for i in range(52))

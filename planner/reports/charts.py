@@ -1,6 +1,6 @@
 """Presentation helpers for output workbooks: named tables, number formats, widths and bar charts.
 
-The result workbook (planner.report) and the comparison and frontier workbooks build their sheets
+The result workbook (planner.reports.result_workbook) and the comparison and frontier workbooks build their sheets
 from these pieces, so that every output looks and behaves alike: a styled header row, an Excel
 table with a unique name, number formats that say what a figure is, columns as wide as their
 content, and native bar charts that Excel and LibreOffice both draw.

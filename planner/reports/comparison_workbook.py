@@ -1,21 +1,18 @@
-"""Workbooks for a comparison of options and for a frontier (openpyxl).
+"""The workbook of a comparison of options (openpyxl); the frontier's is in frontier_workbook.py.
 
 Comparison: `Summary` (one row per option, the difference to its workbook's baseline, and a native
 chart of the maximum coefficient (bars) and staff moved (markers) per option), `Groups` (the same
 per group), `Units` (each unit's coefficient under every option side by side), one sheet per option
-with its plan, and `Inputs` (files and fingerprints). Frontier: `Frontier` (one row per group and
-budget, with a line chart that marks where extra moves stop helping: one line chart per group),
-`Groups` and `Inputs`.
+with its plan, and `Inputs` (files and fingerprints).
 
 Every sheet holds Excel tables with frozen headers, number formats and fitted widths, built with the
-helpers of planner.charts that the result workbook uses too. Text from the input (names,
+helpers of planner.reports.charts that the result workbook uses too. Text from the input (names,
 descriptions, ids) goes through `workbook.put`, so it is never read as a formula; infinite
 coefficients (load with no staff) are written as text, never as a number Excel cannot read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
@@ -25,13 +22,13 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.charts import (
+from planner.reports.charts import (
     SHARE,
     Col,
     add_table,
@@ -48,7 +45,7 @@ from planner.result import Result
 from planner.xlsx.files import save_workbook, sha256_of
 
 if TYPE_CHECKING:
-    from planner.compare import Comparison, Frontier, Option
+    from planner.compare import Comparison, Option
 
 COEFFICIENT = "0.000"
 DIFFERENCE = "+0.000;-0.000;0.000"
@@ -101,7 +98,7 @@ def _unique(headers: Sequence[str]) -> list[str]:
     return result
 
 
-def _compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0) -> None:
+def compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0) -> None:
     """Set these columns' widths under the (wrapped) header row: long headers over short numbers
     would otherwise make the table (and its printout) needlessly wide."""
     ws.row_dimensions[1].height = height
@@ -229,7 +226,7 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     add_table(ws, "SummaryTable", SUMMARY_COLUMNS, rows, freeze="B2", empty=NONE)
     columns = len(SUMMARY_COLUMNS)
     fit_columns(ws, header_rows=(), minimum={1: 16})
-    _compact_header(ws, {c: 12.0 for c in range(5, columns)} | {4: 36.0, columns: 40.0})
+    compact_header(ws, {c: 12.0 for c in range(5, columns)} | {4: 36.0, columns: 40.0})
     wrapped = {4: 36.0, columns: 40.0}  # descriptions and notes: wrap them
     for r in range(2, len(rows) + 2):
         lines = 1
@@ -308,7 +305,7 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
             ])  # fmt: skip
     add_table(ws, "GroupsByOption", GROUP_COLUMNS, rows, freeze="C2", empty=NONE)
     fit_columns(ws, header_rows=(), minimum={1: 16})
-    _compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
+    compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
 
 
 def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
@@ -440,152 +437,3 @@ def write_comparison(
 ) -> Path:
     """Write the comparison workbook atomically (never over one of `inputs`); returns its path."""
     return save_workbook(comparison_workbook(comparison), path, inputs=inputs)
-
-
-# --- the frontier workbook --------------------------------------------------------------------
-
-
-CHART_ROWS = 17  # rows between the tops of stacked charts (a 7.5 cm chart spans about 15)
-
-
-def _frontier_chart(
-    ws: Worksheet, title: str, moves_kind: str, rows: range, points: Sequence[object], anchor: str
-) -> None:
-    """One group's curve from its rows of the Frontier table: budget against best maximum
-    coefficient; the points where extra moves stop helping get a large diamond."""
-    chart = LineChart()
-    chart.title = title
-    chart.y_axis.title = "Best maximum coefficient"
-    chart.x_axis.title = f"Budget ({moves_kind} per group)"
-    values = Reference(ws, min_col=3, min_row=rows.start, max_row=rows.stop - 1)
-    series = Series(values, title="Best maximum coefficient")
-    series.marker = Marker(symbol="circle", size=5)
-    series.smooth = False  # a smoothed line would invent values between budgets
-    for i, point in enumerate(points):
-        if point.stops_helping:
-            series.dPt.append(DataPoint(idx=i, marker=Marker(symbol="diamond", size=11)))
-    chart.series.append(series)
-    chart.set_categories(Reference(ws, min_col=2, min_row=rows.start, max_row=rows.stop - 1))
-    finite = [p.max_coefficient for p in points if p.max_coefficient is not None]
-    if finite and min(finite) > 0:
-        # Start the axis a little below the curve, not at 0: the shape is the point of the chart.
-        low, high = min(finite), max(finite)
-        chart.y_axis.scaling.min = max(0.0, math.floor((low - 0.1 * (high - low)) * 20) / 20)
-    show_axes(chart)
-    chart.legend = None  # one series: the title says what it is
-    chart.width = 18.0
-    chart.height = 7.5
-    ws.add_chart(chart, anchor)
-
-
-FRONTIER_COLUMNS: tuple[Col, ...] = (
-    Col("Group", comment="Pool inside which staff and services may move"),
-    Col("Budget", WHOLE, "Most moves of the budgeted kind allowed in the group"),
-    Col(
-        "Best max coefficient",
-        COEFFICIENT,
-        "Smallest maximum coefficient reachable within the budget",
-    ),
-    Col("Change", DIFFERENCE, "Best max coefficient minus that at the group's smallest budget"),
-    Col("Stops helping", comment="yes: more moves do not lower the maximum (see Why)"),
-    Col(
-        "Why", comment="optimum reached: no budget does better; or: the next budget does no better"
-    ),
-    Col("Proven", comment="no: a time limit stopped the search and the value is the best plan's"),
-    Col("Solver runs", WHOLE, "Solver calls for this point (0: known from earlier points)"),
-    Col("Seconds", "0.000", "Time for this point"),
-)
-
-
-def frontier_workbook(frontier: Frontier) -> Workbook:
-    """The frontier as an openpyxl Workbook (not saved)."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "Frontier"
-    columns = list(FRONTIER_COLUMNS)
-    columns[1] = dataclasses.replace(columns[1], header=f"Budget ({frontier.moves_kind})")
-    rows = []
-    for group in frontier.groups:
-        first = group.points[0].max_coefficient if group.points else None
-        for point in group.points:
-            value = point.max_coefficient
-            change = None if value is None or first is None else value - first
-            rows.append([
-                group.group, point.budget, plain(value), plain(change),
-                "yes" if point.stops_helping else "no", point.mark,
-                "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
-            ])  # fmt: skip
-    add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=NONE)
-    for r, row in enumerate(rows, start=2):
-        if row[4] == "yes":
-            for c in range(1, len(columns) + 1):
-                ws.cell(row=r, column=c).fill = MARK_FILL
-    fit_columns(ws, header_rows=(), minimum={1: 12})
-    _compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
-    row = len(rows) + 3
-    for text in frontier.notes:
-        row = note(ws, row, f"Note: {text}")
-
-    # One chart per group: each group has its own budgets (its own range by default).
-    chart_column = get_column_letter(len(columns) + 2)
-    first_row = 2
-    for index, group in enumerate(frontier.groups):
-        rows_of_group = range(first_row, first_row + len(group.points))
-        first_row += len(group.points)
-        if group.points:
-            _frontier_chart(
-                ws,
-                group.group,
-                frontier.moves_kind,
-                rows_of_group,
-                group.points,
-                f"{chart_column}{2 + index * CHART_ROWS}",
-            )
-    size_prose_rows(ws)
-    landscape(ws)
-
-    groups = workbook.create_sheet("Groups")
-    group_columns = [
-        Col("Group"), Col("Max coefficient before", COEFFICIENT),
-        Col("Best with no limit", COEFFICIENT),
-        Col(f"{frontier.moves_kind.capitalize()} it needs", WHOLE),
-        Col("First budget reaching it", WHOLE), Col("Note"),
-    ]  # fmt: skip
-    group_rows = [
-        [
-            g.group, g.max_coefficient_before, plain(g.unconstrained), g.unconstrained_moves,
-            g.first_optimal_budget, g.note,
-        ]
-        for g in frontier.groups
-    ]  # fmt: skip
-    add_table(groups, "GroupsTable", group_columns, group_rows, freeze="A2", empty=NONE)
-    fit_columns(groups, header_rows=())
-
-    inputs = workbook.create_sheet("Inputs")
-    items = [
-        ["Scenario", frontier.scenario],
-        ["File", frontier.source_path or ""],
-        ["SHA-256", frontier.source_sha256 or ""],
-        ["Coefficient", frontier.coefficient],
-        ["Budget counts", f"{frontier.moves_kind} per group"],
-        [
-            "Budgets",
-            "each group: 0 up to the moves its unconstrained optimum needs"
-            if frontier.budgets is None
-            else ", ".join(str(b) for b in frontier.budgets),
-        ],
-        ["Seconds", round(frontier.seconds, 3)],
-    ]
-    add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
-    fit_columns(inputs, header_rows=())
-    return workbook
-
-
-def write_frontier(
-    frontier: Frontier,
-    path: str | os.PathLike[str],
-    *,
-    inputs: Sequence[str | os.PathLike[str]] = (),
-) -> Path:
-    """Write the frontier workbook atomically (never over one of `inputs`); returns its path."""
-    return save_workbook(frontier_workbook(frontier), path, inputs=inputs)

@@ -1,7 +1,7 @@
 """The plan in plain words: a short account of each group's plan for the result workbook's Summary.
 
 Who receives how many employees from whom, who releases them, which units take over services, and
-what happens to the coefficients: built from the Result and the group's figures (planner.figures).
+what happens to the coefficients: built from the Result and the group's figures (planner.reports.figures).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from planner.domain import Objective, Scenario
-from planner.figures import GroupFigures, finite
+from planner.reports.figures import GroupFigures, finite
 from planner.result import NEW_HIRES, Result, Status
 
 __all__ = ["group_account", "join_names", "unit_label"]
