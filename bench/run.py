@@ -238,9 +238,12 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
     progress = Throttled(label)
     instrument = _Instrument() if case.kind == "frontier" and not record else None
     try:
-        from planner.reports.result_workbook import write_result
-    except ImportError:
-        write_result = None
+        from planner.reports import write_result
+    except ImportError:  # a planner from before the reports/ package
+        try:
+            from planner.report import write_result
+        except ImportError:
+            write_result = None
     notes = []
 
     started = time.perf_counter()
@@ -251,7 +254,11 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
     processes = 1 if record else case.processes
     groups: list[dict] = []
     if case.kind == "frontier":
-        from planner.compare import frontier, write_frontier
+        try:
+            from planner.reports import write_frontier
+            from planner.studies.frontier import frontier
+        except ImportError:  # a planner from before the studies/ package
+            from planner.compare import frontier, write_frontier
 
         result = frontier(scenario, budgets=case.budgets, progress=progress)
         solve_done = time.perf_counter()
@@ -300,7 +307,7 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
 
     write_s = None
     if writer is None:
-        notes.append("write_s not measured: planner.reports.result_workbook.write_result is not available yet")
+        notes.append("write_s not measured: planner.report.write_result is not available yet")
         write_done = solve_done
     else:
         out = out_dir / f"{case.name}-result.xlsx"

@@ -27,17 +27,7 @@ from types import MappingProxyType
 import pytest
 from openpyxl import load_workbook
 
-from planner.cli import main
-from planner.compare import (
-    BudgetRangeError,
-    Comparison,
-    compare_workbooks,
-    default_budgets,
-    frontier,
-    parse_budget_range,
-    write_comparison,
-    write_frontier,
-)
+from planner.cli import BudgetRangeError, main, parse_budget_range
 from planner.domain import (
     CoefficientMode,
     Scenario,
@@ -49,10 +39,14 @@ from planner.domain import (
 )
 from planner.errors import InputError
 from planner.model import group_data
+from planner.reports import write_comparison, write_frontier
 from planner.reports.charts import NO_STAFF
 from planner.reports.comparison_workbook import sheet_title
+from planner.reports.terminal import comparison_lines, frontier_lines
 from planner.search import best_max_coefficient, with_settings
-from planner.workbook import write_scenario
+from planner.studies.compare import Comparison, compare
+from planner.studies.frontier import default_budgets, frontier
+from planner.workbook import read_scenario, write_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 COUNT_PATH = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"
@@ -98,6 +92,11 @@ def three_variants() -> tuple[Variant, ...]:
         Variant("services only", "headcounts stay", MappingProxyType({"allow_staff_moves": False})),
         Variant("limit 1", "one staff move", MappingProxyType({"max_staff_moves": 1})),
     )
+
+
+def compare_workbooks(paths, **options) -> Comparison:
+    """Read each workbook, then compare their options (what `planner compare` does)."""
+    return compare([read_scenario(path) for path in paths], **options)
 
 
 def tags(xml: str, name: str) -> int:
@@ -157,7 +156,7 @@ def test_summary_lines_give_one_line_per_option(small):
     """The terminal summary: a heading, then per option its status, max coefficient before ->
     after, the difference to the baseline and the moves."""
     _, comparison, _ = small
-    lines = comparison.summary_lines()
+    lines = comparison_lines(comparison)
     assert len(lines) == 5
     assert lines[0].startswith("4 option(s) from 1 workbook(s)")
     assert "baseline" in lines[1] and "3 -> 1.429 (the baseline)" in lines[1]
@@ -237,7 +236,7 @@ def test_an_infeasible_option_is_a_row_not_a_failure(tmp_path):
     assert locked.result.status.value == "infeasible"
     assert locked.result.max_coefficient_after is None
     assert comparison.difference(locked) is None
-    assert locked.notes and "infeasible" in comparison.summary_lines()[2]
+    assert locked.notes and "infeasible" in comparison_lines(comparison)[2]
     out = write_comparison(comparison, tmp_path / "out.xlsx")
     summary = load_workbook(out)["Summary"]
     col = columns(summary)
@@ -261,7 +260,7 @@ def test_ctrl_c_keeps_the_options_already_solved(small, tmp_path):
     comparison = compare_workbooks([path], progress=progress)
     assert [o.name for o in comparison.options] == ["baseline", "staff only"]
     assert comparison.interrupted and comparison.planned == 4
-    assert comparison.summary_lines()[-1] == (
+    assert comparison_lines(comparison)[-1] == (
         "Interrupted: 2 of 4 options solved; the rest were not run."
     )
     assert messages[0] == "option 1/4: baseline"
@@ -373,7 +372,7 @@ def test_staff_frontier_of_two_units_matches_the_hand_computed_curve():
     assert curve.unconstrained == pytest.approx(1.5) and curve.unconstrained_moves == 4
     assert curve.first_optimal_budget == 4
     assert curve.points[5].solver_runs == 0  # known from the unconstrained optimum, no solve
-    lines = result.summary_lines()
+    lines = frontier_lines(result)
     assert "all: before 3, best with no limit 1.5 using 4 staff moves" in lines[1]
     assert lines[2:] == [
         "    budget 0: 3", "    budget 1: 2.4", "    budget 2: 2", "    budget 3: 1.71429",
@@ -669,8 +668,6 @@ def test_bundled_frontier_ends_at_the_baseline_optimum(bundled, tmp_path):
     baseline's optimum, with the same number of staff moves as the baseline plan."""
     comparison, _ = bundled
     baseline = comparison.options[0].result.group("Uralsk City departments")
-    from planner.workbook import read_scenario
-
     result = frontier(read_scenario(COUNT_PATH), group="Uralsk City departments")
     curve = result.groups[0]
     assert curve.unconstrained == pytest.approx(baseline.objective_value, rel=1e-9)

@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -42,10 +41,8 @@ from planner.reports.charts import (
     wrapped_lines,
 )
 from planner.result import Result
-from planner.xlsx.files import save_workbook, sha256_of
-
-if TYPE_CHECKING:
-    from planner.compare import Comparison, Option
+from planner.studies.compare import Comparison, Option
+from planner.xlsx.files import save_workbook
 
 COEFFICIENT = "0.000"
 DIFFERENCE = "+0.000;-0.000;0.000"
@@ -399,11 +396,11 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
         Col("Options solved", WHOLE),
     ]
     rows = []
-    for index, source in enumerate(comparison.sources):
+    fingerprints = comparison.fingerprints or (None,) * len(comparison.sources)
+    for index, (source, fingerprint) in enumerate(
+        zip(comparison.sources, fingerprints, strict=True)
+    ):
         solved = [o for o in comparison.options if o.workbook == index]
-        fingerprint = next((o.result.scenario.source_sha256 for o in solved), None)
-        if fingerprint is None and Path(source).is_file():
-            fingerprint = sha256_of(source)
         rows.append([index + 1, source, fingerprint or "", len(solved)])
     add_table(ws, "InputsTable", columns, rows, freeze="A2", empty=NONE)
     fit_columns(ws, header_rows=())

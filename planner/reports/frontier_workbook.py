@@ -12,7 +12,6 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
@@ -38,10 +37,8 @@ from planner.reports.comparison_workbook import (
     WHOLE,
     compact_header,
 )
+from planner.studies.frontier import Frontier
 from planner.xlsx.files import save_workbook
-
-if TYPE_CHECKING:
-    from planner.compare import Frontier
 
 __all__ = ["frontier_workbook", "write_frontier"]
 

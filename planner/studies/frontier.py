@@ -1,34 +1,27 @@
-"""Options side by side (`compare_workbooks`) and balance against disruption (`frontier`).
-
-A comparison solves every option of one or more workbooks (each workbook's `baseline` and the variants
-of its Scenarios sheet) in one run and keeps each option's Result. A frontier gives, for each budget
-of moves, the best maximum coefficient a group can reach: the price in disruption of each step of
-balance.
+"""Balance against disruption (`frontier`): for each budget of moves, the best maximum coefficient a
+group can reach, the price in disruption of each step of balance.
 
 The frontier re-solves one loaded model per group: the group move limit is a single row of the model
 whose bound is changed between points, the plan of the previous (smaller) budget starts the next
 point, and the unconstrained optimum's proven lower bound closes the bracket from below, so a point
 whose budget no longer binds costs no solve at all (DESIGN.md: warm re-solves were 15x faster than
-rebuilding).
+rebuilding). It takes a Scenario; the frontier workbook is written by planner.reports and its
+terminal text by planner.reports.terminal.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from planner.domain import Objective, Scenario
 from planner.errors import InputError, Problem, ProblemCode
 from planner.model import GroupData, build_group_model, group_data
-from planner.result import Result, Status
 from planner.search import (
     RELATIVE_TOLERANCE,
     GroupSearch,
@@ -44,8 +37,6 @@ from planner.search import (
     with_settings,
 )
 from planner.solvers import Backend, RunStatus, make_backend
-from planner.workbook import read_scenario
-from planner.workbook.variants import BASELINE, options
 
 Progress = Callable[[str], None]
 
@@ -53,7 +44,6 @@ Progress = Callable[[str], None]
 # RELATIVE_TOLERANCE, so two certified values of one optimum may differ by twice that.
 SAME_VALUE = 2 * RELATIVE_TOLERANCE + 1e-12
 DEFAULT_POINTS = 15  # about this many budgets (plus the ends) when the range is not given
-MAX_BUDGET_POINTS = 1000
 
 
 def _quiet(message: str) -> None:
@@ -68,265 +58,23 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def _fmt3(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return "inf" if math.isinf(value) else f"{value:.3f}"
-
-
-# --- comparing options -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """One solved option: a workbook's baseline or one of its variants, or another workbook."""
-
-    name: str  # the variant's name, or `baseline`
-    source: str  # the workbook it came from
-    description: str
-    result: Result
-    label: str = ""  # unique in its comparison: the name, prefixed by the workbook when several
-    workbook: int = 0  # position of the source among the workbooks compared (the same file may
-    # be given twice; each copy has its own baseline)
-
-    @property
-    def is_baseline(self) -> bool:
-        return self.name == BASELINE
-
-    @property
-    def new_hires(self) -> int:
-        return sum(h.employees for h in self.result.scenario.hires)
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Why a group has no plan, and what the solver said, in plain words."""
-        lines: list[str] = []
-        for g in self.result.groups:
-            lines.extend(f"{g.group}: {line}" for line in (*g.explanation, *g.notes))
-        return tuple(lines)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Options solved side by side. `interrupted`: Ctrl-C stopped the run after `len(options)` of
-    `planned` options; the options kept are complete and checked."""
-
-    options: tuple[Option, ...]
-    sources: tuple[str, ...]
-    planned: int
-    interrupted: bool = False
-    seconds: float = 0.0
-    warnings: tuple[Problem, ...] = ()  # found while reading the workbooks (never fatal)
-
-    def baseline(self, option: Option) -> Option | None:
-        """The baseline of the workbook an option came from (None if it was not solved)."""
-        return next((o for o in self.options if o.source == option.source and o.is_baseline), None)
-
-    def difference(self, option: Option) -> float | None:
-        """Maximum coefficient after the plan, minus the baseline's (negative: better balanced).
-
-        None when either has no plan, or when they measure workload differently (a count
-        coefficient and an hours coefficient are not comparable)."""
-        baseline = self.baseline(option)
-        if baseline is None:
-            return None
-        after, base = option.result.max_coefficient_after, baseline.result.max_coefficient_after
-        if after is None or base is None or not (math.isfinite(after) and math.isfinite(base)):
-            return None
-        if option.result.coefficient is not baseline.result.coefficient:
-            return None
-        return after - base
-
-    def staff_difference(self, option: Option) -> int | None:
-        baseline = self.baseline(option)
-        if baseline is None:
-            return None
-        return option.result.staff_moved - baseline.result.staff_moved
-
-    def services_difference(self, option: Option) -> float | None:
-        baseline = self.baseline(option)
-        if baseline is None:
-            return None
-        return option.result.services_moved - baseline.result.services_moved
-
-    def markdown_table(self) -> list[str]:
-        """The headline figures as a Markdown table (for a README or a report)."""
-
-        def cell(text: object) -> str:
-            return str(text).replace("|", "\\|").replace("\n", " ")
-
-        lines = [
-            "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
-            "| Staff moved | New hires | Services moved |",
-            "|---|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for option in self.options:
-            result = option.result
-            difference = self.difference(option)
-            versus = ""
-            if not option.is_baseline and difference is not None:
-                versus = "0.000" if abs(difference) < 5e-4 else f"{difference:+.3f}"
-            lines.append(
-                f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
-                f"| {_fmt3(result.max_coefficient_before)} | {_fmt3(result.max_coefficient_after)} "
-                f"| {versus} | {result.staff_moved} | {option.new_hires} "
-                f"| {result.services_moved:g} |"
-            )
-        return lines
-
-    def summary_lines(self) -> list[str]:
-        """One line per option for the terminal: status, maximum coefficient before -> after,
-        staff and services moved, and the difference to the baseline."""
-        workbooks = len(self.sources)
-        lines = [
-            f"{len(self.options)} option(s) from {workbooks} workbook(s), "
-            f"solved in {self.seconds:.1f} s:"
-        ]
-        width = max((len(o.label) for o in self.options), default=0)
-        for option in self.options:
-            result = option.result
-            difference = self.difference(option)
-            if option.is_baseline:
-                versus = "(the baseline)"
-            elif difference is None:
-                versus = "(not comparable with the baseline)"
-            else:
-                versus = f"({difference:+.4g} vs baseline)"
-            hires = f", {option.new_hires} hired" if option.new_hires else ""
-            line = (
-                f"  {option.label:<{width}}  {result.status.value:<10}  "
-                f"max coefficient {_fmt(result.max_coefficient_before)} -> "
-                f"{_fmt(result.max_coefficient_after)} {versus}, "
-                f"{result.staff_moved} staff moved{hires}, {result.services_moved:g} services moved"
-            )
-            if result.status is Status.INFEASIBLE and option.notes:
-                line += f"; {option.notes[0]}"
-            lines.append(line)
-        if self.interrupted:
-            lines.append(
-                f"Interrupted: {len(self.options)} of {self.planned} options solved; "
-                "the rest were not run."
-            )
-        return lines
-
-
-def _labels(entries: Sequence[tuple[int, str]], several: bool, stems: Sequence[str]) -> list[str]:
-    """Unique labels: the option name, prefixed by its workbook when several are compared."""
-    labels: list[str] = []
-    seen: set[str] = set()
-    for source_index, name in entries:
-        label = f"{stems[source_index]}: {name}" if several else name
-        candidate, count = label, 1
-        while candidate.casefold() in seen:
-            count += 1
-            candidate = f"{label} ({count})"
-        seen.add(candidate.casefold())
-        labels.append(candidate)
-    return labels
-
-
-def compare_workbooks(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    processes: int = 1,
-    progress: Progress | None = None,
-) -> Comparison:
-    """Solve every option of every workbook in one run: each workbook's `baseline` and its variants.
-
-    All workbooks are read (and every variant applied) before anything is solved, so an InputError
-    comes at once. Sensitivity re-solves are skipped (a comparison wants the headline figures). An
-    infeasible option is kept with status `infeasible`. Ctrl-C (KeyboardInterrupt) stops the run but
-    keeps the options already solved: the Comparison says `interrupted`; it is re-raised only when
-    no option was solved yet.
-    """
-    started = time.perf_counter()
-    progress = progress or _quiet
-    sources = [str(p) for p in paths]
-    stems = [Path(p).stem for p in sources]
-    planned: list[tuple[int, str, str, Scenario]] = []
-    warnings: list[Problem] = []
-    for index, path in enumerate(sources):
-        scenario = read_scenario(path)
-        warnings.extend(scenario.warnings)
-        descriptions = {v.name: v.description for v in scenario.variants}
-        descriptions[BASELINE] = "the base settings of the workbook"
-        for name, option_scenario in options(scenario):
-            planned.append((index, name, descriptions.get(name, ""), option_scenario))
-    labels = _labels([(i, name) for i, name, _, _ in planned], len(sources) > 1, stems)
-
-    solved: list[Option] = []
-    interrupted = False
-    total = len(planned)
-    try:
-        for number, ((index, name, description, scenario), label) in enumerate(
-            zip(planned, labels, strict=True), start=1
-        ):
-            heading = f"option {number}/{total}: {label}"
-            progress(heading)
-            result = _solve_option(scenario, processes, heading, progress)
-            solved.append(Option(name, sources[index], description, result, label, index))
-    except KeyboardInterrupt:
-        if not solved:
-            raise
-        interrupted = True
-    return Comparison(
-        options=tuple(solved),
-        sources=tuple(sources),
-        planned=total,
-        interrupted=interrupted,
-        seconds=time.perf_counter() - started,
-        warnings=tuple(warnings),
-    )
-
-
-def _solve_option(scenario: Scenario, processes: int, heading: str, progress: Progress) -> Result:
-    from planner.solve import solve  # solve.py imports the engine; keep `import compare` light
-
-    return solve(
-        scenario,
-        sensitivity=False,
-        processes=processes,
-        progress=lambda message: progress(f"{heading} ({message})"),
-    )
-
-
 # --- the frontier: balance against disruption ---------------------------------------------------
 
 
-class BudgetRangeError(InputError, ValueError):
-    """A --max-moves range that cannot be read (an InputError, so the CLI exits with 2)."""
+def unknown_group(scenario: Scenario, group: str, where: str = "group") -> Problem:
+    """The problem of a group the scenario does not have; `where` names the argument that gave it
+    (`frontier`'s `group`; the CLI passes "--group")."""
+    return Problem(
+        where,
+        "",
+        group,
+        f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
+        ProblemCode.UNKNOWN_GROUP,
+    )
 
-    def __init__(self, text: object, expected: str) -> None:
-        super().__init__([Problem("--max-moves", "", text, expected, ProblemCode.BAD_BUDGET_RANGE)])
 
-
-_RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?")
-
-
-def parse_budget_range(text: str) -> list[int]:
-    """Budgets from `START:STOP:STEP` (stop included), e.g. `0:100:10` -> [0, 10, ..., 100].
-
-    `START:STOP` steps by one; a STOP that the steps do not land on is added as the last point.
-    Raises BudgetRangeError (an InputError and a ValueError) with a message a planner can act on.
-    """
-    usage = "must look like START:STOP:STEP with whole numbers of 0 or more, e.g. 0:100:10"
-    match = _RANGE.fullmatch(text or "")
-    if not match:
-        raise BudgetRangeError(text, usage)
-    start, stop = int(match[1]), int(match[2])
-    step = int(match[3]) if match[3] is not None else 1
-    if step <= 0:
-        raise BudgetRangeError(text, "the STEP of START:STOP:STEP must be 1 or more")
-    if stop < start:
-        raise BudgetRangeError(text, f"STOP ({stop}) must not be below START ({start})")
-    budgets = list(range(start, stop + 1, step))
-    if budgets[-1] != stop:
-        budgets.append(stop)
-    if len(budgets) > MAX_BUDGET_POINTS:
-        raise BudgetRangeError(
-            text, f"gives {len(budgets)} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
-        )
-    return budgets
+def _budget_problem(value: object, expected: str) -> Problem:
+    return Problem("", "", value, f"budgets: {expected}", ProblemCode.BAD_BUDGET_RANGE)
 
 
 def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
@@ -403,29 +151,6 @@ class Frontier:
             if g.group == name:
                 return g
         raise KeyError(name)
-
-    def summary_lines(self) -> list[str]:
-        """The curve of each group for the terminal, with the points where moves stop helping."""
-        points = sum(len(g.points) for g in self.groups)
-        lines = [
-            f"{self.scenario}: best maximum coefficient per budget of {self.moves_kind} "
-            f"(per group; {self.coefficient} coefficient), {points} point(s) in {self.seconds:.1f} s"
-        ]
-        for note in self.notes:
-            lines.append(f"  note: {note}")
-        for g in self.groups:
-            width = len(str(max((p.budget for p in g.points), default=0)))
-            lines.append(
-                f"  {g.group}: before {_fmt(g.max_coefficient_before)}, best with no limit "
-                f"{_fmt(g.unconstrained)} using {g.unconstrained_moves} {self.moves_kind}"
-                + (f" ({g.note})" if g.note else "")
-            )
-            for p in g.points:
-                mark = f"  <- {p.mark}" if p.mark else ""
-                proof = "" if p.proven or p.max_coefficient is None else " (not proven: time limit)"
-                value = "no plan" if p.max_coefficient is None else _fmt(p.max_coefficient, 6)
-                lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
-        return lines
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -637,17 +362,7 @@ def frontier(
     started = time.perf_counter()
     progress = progress or _quiet
     if group is not None and group not in scenario.groups:
-        raise InputError(
-            [
-                Problem(
-                    "--group",
-                    "",
-                    group,
-                    f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
-                    ProblemCode.UNKNOWN_GROUP,
-                )
-            ]
-        )
+        raise InputError([unknown_group(scenario, group)])
     field = "max_service_moves" if service_moves else "max_staff_moves"
     notes: list[str] = []
     settings = scenario.settings
@@ -675,9 +390,9 @@ def frontier(
     if budgets is not None:
         chosen = sorted({int(b) for b in budgets})
         if not chosen:
-            raise BudgetRangeError("", "give at least one budget")
+            raise InputError([_budget_problem("", "give at least one budget")])
         if chosen[0] < 0:
-            raise BudgetRangeError(chosen[0], "budgets must be 0 or more")
+            raise InputError([_budget_problem(chosen[0], "budgets must be 0 or more")])
 
     results = []
     for data, search in zip(datas, searches, strict=True):
@@ -700,21 +415,11 @@ def frontier(
     )
 
 
-# The workbook writers live in planner.reports; they are part of this module's API.
-from planner.reports.comparison_workbook import write_comparison  # noqa: E402
-from planner.reports.frontier_workbook import write_frontier  # noqa: E402
-
 __all__ = [
-    "BudgetRangeError",
-    "Comparison",
     "Frontier",
     "FrontierPoint",
     "GroupFrontier",
-    "Option",
-    "compare_workbooks",
     "default_budgets",
     "frontier",
-    "parse_budget_range",
-    "write_comparison",
-    "write_frontier",
+    "unknown_group",
 ]
