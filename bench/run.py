@@ -391,7 +391,10 @@ def prepare_workbooks(cases: list[Case], work: Path) -> dict[str, Path]:
 
 
 def generate_workbook(profile: str, pooled: bool, path: Path) -> None:
-    from planner.generate import generate
+    try:
+        from planner.datasets.generate import generate
+    except ImportError:  # a planner from before the datasets/ package
+        from planner.generate import generate
     from planner.workbook import write_scenario
 
     write_scenario(generate(profile, SEED, pooled=pooled), path)

@@ -222,7 +222,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from planner.generate import generate
+    from planner.datasets.generate import generate
     from planner.workbook import write_scenario
 
     scenario = generate(args.profile, args.seed, pooled=args.pooled)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from planner import Scenario, read_scenario, solve, write_scenario
-from planner.generate import HOURS_PER_FTE, generate
+from planner.datasets.generate import HOURS_PER_FTE, generate
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """The bundled West Kazakhstan scenarios reproduce the published figures and are built, not edited.
 
 The published values are written out here (Tables 1-4 of the paper) so that the committed workbooks
-are checked even where ../shared/data is absent; tests that rebuild from the data skip there.
+are checked against the paper itself; the tests that rebuild them read the published tables from
+planner/datasets/data, inside the repository (they skip only if that folder is missing).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner import Scenario, read_scenario
-from planner.westkaz import (
+from planner.datasets.westkaz import (
     CITY_GROUP,
     DISTRICT_GROUP,
     MOVABLE_PAIRS,

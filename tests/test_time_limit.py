@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from planner.generate import generate
+from planner.datasets.generate import generate
 from planner.solve import solve
 
 HARD_GROUP = "R05 D08 departments"  # national seed 1: proving its optimum takes HiGHS ~30 s here

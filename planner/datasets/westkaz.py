@@ -2,7 +2,8 @@
 
 Source: Samarkhanov, Karsembayeva, Tsaurkubule, "Accessibility of services as an element of the
 service model of the state apparatus on the example of the West Kazakhstan Region" (DOI
-10.52123/1994-2370-2025-1660), Tables 1-4, copied as CSV into ../shared/data.
+10.52123/1994-2370-2025-1660), Tables 1-4, copied as CSV into planner/datasets/data (shipped with
+the package, with the source note in its README.md).
 
 Two scenarios are built here as plain `Scenario` objects (pure functions: CSV in, Scenario out);
 `scripts/build_scenarios.py` writes them as workbooks with `planner.workbook.write_scenario`.
@@ -102,8 +103,8 @@ class PublishedVolumes:
 
 
 def default_data_dir() -> Path:
-    """`<repo>/../shared/data`, where the published tables are kept."""
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    """`planner/datasets/data`, where the published tables are kept (inside the package)."""
+    return Path(__file__).resolve().parent / "data"
 
 
 def read_units(data_dir: str | Path | None = None) -> tuple[PublishedUnit, ...]:
