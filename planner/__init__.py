@@ -7,6 +7,7 @@ side (`compare`) and balance against disruption (`frontier`), and write what a p
 the domain records and the error types. See README.md, "Python API".
 """
 
+from planner.checks import validate_scenario
 from planner.domain import (
     CoefficientMode,
     Hire,
@@ -43,6 +44,7 @@ __all__ = [
     # reading and checking
     "read_scenario",
     "validate_workbook",
+    "validate_scenario",
     # solving
     "solve",
     "Result",
