@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from corpus.base import base_workbook
-from corpus.examples import EXAMPLE, content
 
 from planner.workbook import read_scenario, write_scenario, write_template
 from planner.workbook.validate import validate_workbook
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from tests.corpus.base import base_workbook
+from tests.corpus.examples import EXAMPLE, content
+from tests.support import SOFFICE
 
 pytestmark = pytest.mark.skipif(
     SOFFICE is None,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -27,9 +25,7 @@ from planner.domain import (
 from planner.result import NEW_HIRES, Result, Transfer
 from planner.solve import solve
 from planner.transfers import pair_transfers
-
-sys.path.insert(0, str(Path(__file__).parent))
-import oracle  # noqa: E402
+from tests.engine import oracle
 
 GENERAL = "general"
 

@@ -10,7 +10,6 @@ from types import MappingProxyType
 
 import openpyxl
 import pytest
-from corpus.examples import EXAMPLE, content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from planner.domain import (
 from planner.errors import OutputError
 from planner.workbook import read_scenario, write_scenario, write_template
 from planner.workbook.validate import validate_workbook
+from tests.corpus.examples import EXAMPLE, content
 
 
 def test_example_round_trip(tmp_path: Path) -> None:

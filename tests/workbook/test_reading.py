@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from corpus.base import base_workbook, rewrite_member, set_cached_value, sheet_part
-from corpus.examples import content
 from openpyxl.styles import PatternFill
 
 from planner.domain import (
@@ -23,6 +21,8 @@ from planner.domain import (
 )
 from planner.workbook import read_scenario
 from planner.workbook.validate import validate_workbook
+from tests.corpus.base import base_workbook, rewrite_member, set_cached_value, sheet_part
+from tests.corpus.examples import content
 
 
 def _save(workbook, folder: Path, name: str = "scenario.xlsx") -> Path:

@@ -26,11 +26,8 @@ from planner.datasets.westkaz import (
     read_units,
     read_volumes,
 )
+from tests.support import COUNT_PATH, DOCS_PATH, HOURS_PATH, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-COUNT_PATH = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"
-HOURS_PATH = REPO / "scenarios" / "west-kazakhstan-2024-hours.xlsx"
-DOCS_PATH = REPO / "docs" / "assumptions.md"
 DATA = default_data_dir()
 needs_data = pytest.mark.skipif(
     not (DATA / "west_kazakhstan_2024_units.csv").is_file(),

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -47,11 +46,8 @@ from planner.search import best_max_coefficient, with_settings
 from planner.studies.compare import Comparison, compare
 from planner.studies.frontier import default_budgets, frontier
 from planner.workbook import read_scenario, write_scenario
+from tests.support import COUNT_PATH, HOURS_PATH, SOFFICE
 
-REPO = Path(__file__).resolve().parent.parent
-COUNT_PATH = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"
-HOURS_PATH = REPO / "scenarios" / "west-kazakhstan-2024-hours.xlsx"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_bundled = pytest.mark.skipif(
     not (COUNT_PATH.is_file() and HOURS_PATH.is_file()),
     reason="the bundled West Kazakhstan scenarios are not built yet (scripts/build_scenarios.py)",

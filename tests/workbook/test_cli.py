@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus.base import base_workbook
-from corpus.cases import CASES
 
 from planner.cli import main
+from tests.corpus.base import base_workbook
+from tests.corpus.cases import CASES
 
 CLI_CASES = {
     "text in a number cell", "share as 62.6", "cycle in Parent", "formula without cached value",

@@ -1,20 +1,15 @@
 """Infeasible scenarios of every kind: status 'infeasible', no plan, and an explanation in plain
 words that names the conflicting units and rows (planner/explain.py wording).
 
-Each scenario is also enumerated by tests/oracle.py to prove it really has no plan.
+Each scenario is also enumerated by tests/engine/oracle.py to prove it really has no plan.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from planner.domain import Scenario, Service, Settings, StaffCell, Unit
 from planner.result import Result
 from planner.solve import solve
-
-sys.path.insert(0, str(Path(__file__).parent))
-import oracle  # noqa: E402
+from tests.engine import oracle
 
 G = "general"
 

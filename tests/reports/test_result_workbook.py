@@ -8,7 +8,6 @@ and checks that the converted copy still has the sheets, the figures and the cha
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -24,11 +23,10 @@ from planner.result import Result
 from planner.solve import solve
 from planner.workbook import read_scenario
 from planner.xlsx.files import sha256_of
+from tests.support import COUNT_PATH, HOURS_PATH, REPO, SOFFICE
 
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"
-BUNDLED_HOURS = REPO / "scenarios" / "west-kazakhstan-2024-hours.xlsx"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+BUNDLED = COUNT_PATH
+BUNDLED_HOURS = HOURS_PATH
 
 needs_bundled = pytest.mark.skipif(
     not BUNDLED.exists(), reason=f"bundled scenario {BUNDLED.name} not built yet"

@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from corpus.cases import CASES, Case
 
 from planner.errors import InputError
 from planner.workbook import read_scenario
 from planner.workbook.validate import validate_workbook
+from tests.corpus.cases import CASES, Case
 
 
 def _problem_for(report, pair: tuple[str, str]):

@@ -11,12 +11,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from corpus.base import base_workbook, rewrite_member, sheet_part
-from corpus.cases import CASES
 
 from planner.workbook import validate
 from planner.workbook.validate import validate_workbook
 from planner.xlsx import reading as xlsx
+from tests.corpus.base import base_workbook, rewrite_member, sheet_part
+from tests.corpus.cases import CASES
 
 HOSTILE = {"entity bomb", "external entity", "zip bomb declared", "zip bomb ratio", "xlsm read without macros"}  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Random tiny scenarios whose optimum is found by exhaustive enumeration (tests/oracle.py).
+"""Random tiny scenarios whose optimum is found by exhaustive enumeration (tests/engine/oracle.py).
 
 For every generated scenario, planner's status, t* (or smallest total deviation) and its fewest
 staff moved + services moved at that optimum must equal the oracle's; an infeasible scenario must be
@@ -16,9 +16,7 @@ import dataclasses
 import itertools
 import math
 import re
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
@@ -37,9 +35,7 @@ from planner.domain import (
 )
 from planner.solve import solve
 from planner.transfers import pair_transfers
-
-sys.path.insert(0, str(Path(__file__).parent))
-import oracle  # noqa: E402
+from tests.engine import oracle
 
 EXAMPLES = 80
 FAST = settings(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
 from planner import read_scenario, solve
 from planner.cli import main
+from tests.support import COUNT_PATH
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "west-kazakhstan-2024.xlsx"
+SCENARIO = COUNT_PATH
 
 
 @pytest.fixture(scope="module")
