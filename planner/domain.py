@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
@@ -121,6 +121,11 @@ class Settings:
     solver: SolverName = SolverName.HIGHS
     hours_per_fte: float | None = None  # default for units whose Hours per FTE is blank
     overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
+
+
+# The names of the settings (the fields of Settings, in order); the workbook format describes each
+# of them once in planner.workbook.layout.SETTINGS_LIST.
+SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Settings))
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from planner.domain import Scenario
 from planner.errors import Problem
+from planner.options import BASELINE, options
 from planner.result import Result
 from planner.solve import solve
-from planner.workbook.variants import BASELINE, options
 
 __all__ = ["Comparison", "Option", "compare"]
 

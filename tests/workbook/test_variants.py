@@ -20,8 +20,8 @@ from planner.domain import (
     Variant,
 )
 from planner.errors import InputError
+from planner.options import BASELINE, apply_variant, options
 from planner.workbook import read_scenario, write_scenario
-from planner.workbook.variants import BASELINE, apply_variant, options
 
 
 def scenario(**changes) -> Scenario:
