@@ -156,7 +156,7 @@ def _check_units(found: _Found, scenario: Scenario) -> None:
 
 
 def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
-    parents = {
+    parents: dict[str, str] = {
         u.unit_id: u.parent
         for u in scenario.units
         if u.parent is not None and u.parent != u.unit_id
@@ -165,11 +165,11 @@ def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
     for start in sorted(parents):
         path = [start]
         while path[-1] in parents and parents[path[-1]] not in path:
-            path.append(parents[path[-1]])  # type: ignore[arg-type]
+            path.append(parents[path[-1]])
         last = path[-1]
         if last not in parents:
             continue
-        loop = path[path.index(parents[last]) :]  # type: ignore[arg-type]
+        loop = path[path.index(parents[last]) :]
         if reported & set(loop):
             continue
         reported |= set(loop)

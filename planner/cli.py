@@ -118,6 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_problems(report.problems, f"{args.path}: {len(report.problems)} problem(s):")
         return EXIT_INPUT
     scenario = report.scenario
+    assert scenario is not None  # a report without problems carries its scenario
     print(
         f"{args.path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
         f"{len(scenario.services)} services, {len(scenario.groups)} group(s), "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from planner.domain import Scenario, coefficient, service_load, unit_capacity
 from planner.result import Result
@@ -149,7 +150,7 @@ def _rollups(result: Result) -> tuple[Rollup, ...]:
     return tuple(rollups)
 
 
-def finite(value: float | None) -> bool:
+def finite(value: float | None) -> TypeGuard[float]:
     """True for a number that is neither None, infinite (load with no staff) nor NaN."""
     return value is not None and value not in (float("inf"), float("-inf")) and value == value
 

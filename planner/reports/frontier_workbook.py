@@ -37,7 +37,7 @@ from planner.reports.comparison_workbook import (
     WHOLE,
     compact_header,
 )
-from planner.studies.frontier import Frontier
+from planner.studies.frontier import Frontier, FrontierPoint
 from planner.xlsx.files import save_workbook
 
 __all__ = ["frontier_workbook", "write_frontier"]
@@ -46,7 +46,12 @@ CHART_ROWS = 17  # rows between the tops of stacked charts (a 7.5 cm chart spans
 
 
 def _frontier_chart(
-    ws: Worksheet, title: str, moves_kind: str, rows: range, points: Sequence[object], anchor: str
+    ws: Worksheet,
+    title: str,
+    moves_kind: str,
+    rows: range,
+    points: Sequence[FrontierPoint],
+    anchor: str,
 ) -> None:
     """One group's curve from its rows of the Frontier table: budget against best maximum
     coefficient; the points where extra moves stop helping get a large diamond."""
@@ -101,7 +106,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     ws.title = "Frontier"
     columns = list(FRONTIER_COLUMNS)
     columns[1] = dataclasses.replace(columns[1], header=f"Budget ({frontier.moves_kind})")
-    rows = []
+    rows: list[list[object]] = []
     for group in frontier.groups:
         first = group.points[0].max_coefficient if group.points else None
         for point in group.points:
@@ -119,9 +124,9 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 ws.cell(row=r, column=c).fill = MARK_FILL
     fit_columns(ws, header_rows=(), minimum={1: 12})
     compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
-    row = len(rows) + 3
+    note_row = len(rows) + 3
     for text in frontier.notes:
-        row = note(ws, row, f"Note: {text}")
+        note_row = note(ws, note_row, f"Note: {text}")
 
     # One chart per group: each group has its own budgets (its own range by default).
     chart_column = get_column_letter(len(columns) + 2)
@@ -159,7 +164,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     fit_columns(groups, header_rows=())
 
     inputs = workbook.create_sheet("Inputs")
-    items = [
+    items: list[list[object]] = [
         ["Scenario", frontier.scenario],
         ["File", frontier.source_path or ""],
         ["SHA-256", frontier.source_sha256 or ""],

@@ -157,10 +157,10 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
             taken[r.target][r.source] += r.share
     ranked_takers = sorted(taken, key=lambda u: (-sum(taken[u].values()), u))
     for target in ranked_takers[:limit]:
-        sources = taken[target]
-        names = [label(u) for u in sorted(sources, key=lambda u: (-sources[u], u))]
+        givers = taken[target]
+        names = [label(u) for u in sorted(givers, key=lambda u: (-givers[u], u))]
         trend = "" if target in described else f"; {unit_trend(target)}"
-        sentences.append(f"{label(target)} takes over {_services(sum(sources.values()))} from "
+        sentences.append(f"{label(target)} takes over {_services(sum(givers.values()))} from "
                          f"{join_names(names)}{trend}.")  # fmt: skip
     if len(taken) > limit:
         sentences.append(f"{len(taken) - limit} more units take over services (see Reassignments).")

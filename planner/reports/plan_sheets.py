@@ -184,7 +184,7 @@ def inputs_sheet(ws: Worksheet, result: Result) -> None:
     row = last + 3
     title(ws, row, "Input", size="section")
     hires = "; ".join(f"{h.unit_id}:{h.skill}={h.employees}" for h in scenario.hires)
-    facts = [
+    facts: list[list[object]] = [
         ["Scenario", scenario.name],
         ["Input file", scenario.source_path or "(built in code)"],
         ["SHA-256 of the input file", scenario.source_sha256 or "(none: built in code)"],

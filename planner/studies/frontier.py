@@ -16,6 +16,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -375,7 +376,8 @@ def frontier(
             f"the scenario's own {field.replace('_', ' ')} ({getattr(settings, field)}) is replaced "
             "by each budget"
         )
-    free_settings = dataclasses.replace(settings, objective=Objective.MINMAX, **{field: None})
+    lifted: dict[str, Any] = {field: None}
+    free_settings = dataclasses.replace(settings, objective=Objective.MINMAX, **lifted)
     free = dataclasses.replace(scenario, settings=free_settings)
     groups = scenario.groups if group is None else (group,)
     datas = [group_data(free, g) for g in groups]

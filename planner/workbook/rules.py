@@ -159,9 +159,9 @@ def check_empty_groups(
         employees_by_group[group] = employees_by_group.get(group, 0) + totals.get(unit_id, 0)
     loaded_services: dict[str, int] = {}  # one pass: a national workbook has 300 groups
     for service in services:
-        group = unit_groups.get(service.unit_id)
-        if service.volume > 0 and group is not None:
-            loaded_services[group] = loaded_services.get(group, 0) + 1
+        service_group = unit_groups.get(service.unit_id)
+        if service.volume > 0 and service_group is not None:
+            loaded_services[service_group] = loaded_services.get(service_group, 0) + 1
     for group in sorted(employees_by_group):
         load = loaded_services.get(group, 0)
         if employees_by_group[group] == 0 and load:

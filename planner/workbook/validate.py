@@ -182,7 +182,9 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     unit_groups = {r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records}
 
     skills = Spelling("Skill")
-    if staff_sheet and require_columns(staff_table, ("unitid", "employees"), STAFF, problems):
+    if staff_table is not None and require_columns(
+        staff_table, ("unitid", "employees"), STAFF, problems
+    ):
         staff = read_staff(staff_table, units, skills, problems)
         if not staff_table.rows:
             problems.warn(

@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, NoReturn
 from xml.parsers import expat
 
 import openpyxl
@@ -246,11 +247,11 @@ class _SheetScan:
             self._has_value = True
 
     @staticmethod
-    def forbidden(*_: object) -> None:
+    def forbidden(*_: object) -> NoReturn:
         raise DefusedXmlException("DTD or entity declaration in a worksheet")
 
 
-def _scan_sheet_xml(stream: io.BufferedIOBase) -> tuple[tuple[str, ...], frozenset[str], int]:
+def _scan_sheet_xml(stream: IO[bytes]) -> tuple[tuple[str, ...], frozenset[str], int]:
     """Merged ranges, formulas without a cached value, and the last row holding anything.
 
     openpyxl's read-only mode exposes neither merges nor "formula with no saved result" (it reads

@@ -73,11 +73,11 @@ def put(cell: Cell, value: object) -> None:
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
+        text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = text
         # openpyxl turns "=..." into a formula and "#N/A" into an error cell: force text.
         cell.data_type = "s"
-        if value.startswith(_FORMULA_STARTS):
+        if text.startswith(_FORMULA_STARTS):
             cell.quotePrefix = True
     else:
         cell.value = value
