@@ -6,7 +6,7 @@ Writes `west-kazakhstan-2024.xlsx` (count mode) and `west-kazakhstan-2024-hours.
 into --out (default `<repo>/scenarios`), and the Markdown list of their assumptions into --docs
 (default `<repo>/docs/assumptions.md`). The data folder defaults to `planner/datasets/data`.
 Deterministic: two runs give workbooks with equal cell values. Never edit the workbooks by hand;
-change planner/datasets/westkaz.py and run this again (a test compares the committed files with a build).
+change planner/datasets/westkaz/ and run this again (a test compares the committed files with a build).
 """
 
 from __future__ import annotations

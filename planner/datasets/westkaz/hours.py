@@ -1,32 +1,39 @@
-"""The bundled West Kazakhstan 2024 scenarios, derived from the published tables.
-
-Source: Samarkhanov, Karsembayeva, Tsaurkubule, "Accessibility of services as an element of the
-service model of the state apparatus on the example of the West Kazakhstan Region" (DOI
-10.52123/1994-2370-2025-1660), Tables 1-4, copied as CSV into planner/datasets/data (shipped with
-the package, with the source note in its README.md).
-
-Two scenarios are built here as plain `Scenario` objects (pure functions: CSV in, Scenario out);
-`scripts/build_scenarios.py` writes them as workbooks with `planner.workbook.write_scenario`.
-
-- `count_scenario`: the three published tables as three groups, one Services row per published
-  service, so that every unit's services / employees equals the published coefficient.
-- `hours_scenario`: the same units with skills, yearly volumes adding up to the published 2024
-  total, minutes, digital shares averaging the published electronic share, and service shares for
-  planning departments. Every figure that is not published is listed by `hours_assumptions()`.
-
-Everything is deterministic: no random numbers, only fixed rules and largest-remainder rounding.
+"""The hours-mode West Kazakhstan scenario: the same units with skills, yearly volumes adding up
+to the published 2024 total, minutes, digital shares and service shares, its variants and every
+assumption that is not a published figure.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import NamedTuple
 
+from planner.datasets.westkaz.count import (
+    LAND_HIRES,
+    MORE_DIGITAL,
+    MORE_DIGITAL_SHARE,
+    SOCIAL_DEMAND,
+    common_assumptions,
+    common_variants,
+    lock_city_variant,
+)
+from planner.datasets.westkaz.published import (
+    CITY_ID,
+    HOURS_PER_FTE,
+    HOURS_SCENARIO_NAME,
+    SKILLS,
+    Assumption,
+    PublishedUnit,
+    largest_remainder,
+    partners,
+    read_units,
+    read_volumes,
+    service_id,
+    service_slots,
+    unit_records,
+)
 from planner.domain import (
     DEFAULT_SKILL,
     CoefficientMode,
@@ -37,440 +44,24 @@ from planner.domain import (
     ServiceAdjustment,
     Settings,
     StaffCell,
-    Unit,
     Variant,
 )
 
-UNITS_FILE = "west_kazakhstan_2024_units.csv"
-VOLUMES_FILE = "west_kazakhstan_service_volumes.csv"
-
-COUNT_SCENARIO_NAME = "west-kazakhstan-2024"
-HOURS_SCENARIO_NAME = "west-kazakhstan-2024-hours"
-
-# Groups: one per published table. Staff and services move only inside a group.
-REGION_GROUP = "Region departments"
-DISTRICT_GROUP = "Districts"
-CITY_GROUP = "Uralsk City departments"
-GROUP_OF_TABLE: Mapping[int, str] = {1: REGION_GROUP, 2: DISTRICT_GROUP, 3: CITY_GROUP}
-ID_PREFIX_OF_TABLE: Mapping[int, str] = {1: "R", 2: "D", 3: "C"}
-CITY_NAME = "Uralsk City"
-CITY_ID = "D13"  # Uralsk City is the 13th and last row of Table 2
-
-# Illustrative working time: 52 weeks x 40 h less 24 days of annual leave, public holidays and
-# some sickness absence, rounded.
-HOURS_PER_FTE = 1720.0
-
-SKILLS = ("general", "legal", "social", "technical")
-
-
-class Assumption(NamedTuple):
-    """One row of a workbook's Assumptions sheet."""
-
-    assumption: str
-    value: str
-    basis: str  # "published: Table N" or "illustrative: why"
-
-
-@dataclass(frozen=True)
-class PublishedUnit:
-    """One row of the published Tables 1-3, with the stable unit id given to it here."""
-
-    unit_id: str
-    table: int
-    level: str
-    name: str
-    employees: int
-    services: int
-    published_coefficient: float
-
-    @property
-    def group(self) -> str:
-        return GROUP_OF_TABLE[self.table]
-
-
-@dataclass(frozen=True)
-class PublishedVolumes:
-    """One year of Table 4: services delivered in the region and their electronic part."""
-
-    year: int
-    services_provided: int
-    paper: int
-    electronic: int
-    electronic_share_percent: float
-
-
-# --- reading the published data --------------------------------------------------------------
-
-
-def default_data_dir() -> Path:
-    """`planner/datasets/data`, where the published tables are kept (inside the package)."""
-    return Path(__file__).resolve().parent / "data"
-
-
-def read_units(data_dir: str | Path | None = None) -> tuple[PublishedUnit, ...]:
-    """The 34 published units in table order, with ids R01-R15, D01-D13 and C01-C06."""
-    path = Path(data_dir or default_data_dir()) / UNITS_FILE
-    with open(path, newline="", encoding="utf-8") as stream:
-        rows = list(csv.DictReader(stream))
-    counters: dict[int, int] = {}
-    units = []
-    for row in rows:
-        table = int(row["table"])
-        counters[table] = counters.get(table, 0) + 1
-        units.append(
-            PublishedUnit(
-                unit_id=f"{ID_PREFIX_OF_TABLE[table]}{counters[table]:02d}",
-                table=table,
-                level=row["level"].strip(),
-                name=row["unit"].strip(),
-                employees=int(row["employees"]),
-                services=int(row["services"]),
-                published_coefficient=float(row["published_coefficient"]),
-            )
-        )
-    city = [u for u in units if u.name == CITY_NAME]
-    if len(city) != 1 or city[0].unit_id != CITY_ID:
-        raise ValueError(f"{path}: expected {CITY_NAME} as the last row of table 2 ({CITY_ID})")
-    city_departments = [u for u in units if u.table == 3]
-    if sum(u.services for u in city_departments) != city[0].services:
-        # The whole construction rests on Table 3 breaking Uralsk City's services down.
-        raise ValueError(f"{path}: Table 3 services do not add up to {CITY_NAME}'s")
-    return tuple(units)
-
-
-def read_volumes(data_dir: str | Path | None = None) -> dict[int, PublishedVolumes]:
-    """Table 4 by year."""
-    path = Path(data_dir or default_data_dir()) / VOLUMES_FILE
-    with open(path, newline="", encoding="utf-8") as stream:
-        rows = list(csv.DictReader(stream))
-    return {
-        int(row["year"]): PublishedVolumes(
-            year=int(row["year"]),
-            services_provided=int(row["services_provided"]),
-            paper=int(row["paper"]),
-            electronic=int(row["electronic_via_information_systems"]),
-            electronic_share_percent=float(row["electronic_share_percent"]),
-        )
-        for row in rows
-    }
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
-    """Whole numbers proportional to `weights` that add up to exactly `total`.
-
-    Hamilton's method: floor every quota, then give the remaining units to the largest remainders
-    (ties to the earlier position, so the result is deterministic).
-    """
-    weight_sum = math.fsum(weights)
-    if total < 0 or weight_sum <= 0:
-        raise ValueError("largest_remainder needs a total >= 0 and a positive weight")
-    quotas = [total * w / weight_sum for w in weights]
-    floors = [math.floor(q) for q in quotas]
-    missing = total - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - floors[i]), i))
-    for i in order[:missing]:
-        floors[i] += 1
-    return floors
-
-
-def service_id(unit_id: str, number: int) -> str:
-    """`R01-S03`: the third service of unit R01."""
-    return f"{unit_id}-S{number:02d}"
-
-
-@dataclass(frozen=True)
-class _ServiceSlot:
-    """One published service: where it sits, its number there, and its display name."""
-
-    unit_id: str
-    number: int
-    name: str
-    # For Uralsk City's rows (Table 2): the city department row (Table 3) that delivers it.
-    city_department: str | None = None
-    city_number: int | None = None
-
-
-def _service_slots(units: Sequence[PublishedUnit]) -> list[_ServiceSlot]:
-    """One slot per published service; Uralsk City's 49 mirror its departments' 49 in order."""
-    slots: list[_ServiceSlot] = []
-    city_departments = [u for u in units if u.table == 3]
-    for unit in units:
-        if unit.unit_id == CITY_ID:
-            number = 0
-            for department in city_departments:
-                for k in range(1, department.services + 1):
-                    number += 1
-                    slots.append(
-                        _ServiceSlot(
-                            unit_id=unit.unit_id,
-                            number=number,
-                            name=f"{CITY_NAME}, {department.name}, service {k}",
-                            city_department=department.unit_id,
-                            city_number=k,
-                        )
-                    )
-        else:
-            slots.extend(
-                _ServiceSlot(unit.unit_id, k, f"{unit.name}, service {k}")
-                for k in range(1, unit.services + 1)
-            )
-    return slots
-
-
-# --- which services may move -----------------------------------------------------------------
-
-# Pairs of departments of one group whose functions may be redistributed between them (the
-# paper's third recommendation). Each is illustrative; the basis says why it is plausible.
-# Districts: none - a district akimat serves its own residents, so a service cannot move to
-# another district.
-MOVABLE_PAIRS: tuple[tuple[str, str, str], ...] = (
-    (
-        "R01",
-        "R10",
-        "Uralsk City runs agriculture and entrepreneurship in one department (Table 3: "
-        "Department of Entrepreneurship and Agriculture)",
-    ),
-    (
-        "R07",
-        "R12",
-        "land relations and architectural and construction control share land-plot and "
-        "building procedures (as C02-C05)",
-    ),
-    (
-        "R08",
-        "R15",
-        "Uralsk City runs housing and utilities, transport and roads in one department (Table 3: "
-        "Department of Housing and Utilities, Transport and Roads)",
-    ),
-    (
-        "C02",
-        "C05",
-        "land relations, architecture and urban planning share land-plot and building-permit "
-        "procedures and are often one department in district akimats",
-    ),
-    (
-        "C05",
-        "C06",
-        "architecture and urban planning and housing, utilities and roads share construction "
-        "and utility-connection procedures",
-    ),
-)
-
-
-def partners() -> dict[str, tuple[str, ...]]:
-    """Unit id -> the units its services may move to (besides staying)."""
-    result: dict[str, set[str]] = {}
-    for a, b, _reason in MOVABLE_PAIRS:
-        result.setdefault(a, set()).add(b)
-        result.setdefault(b, set()).add(a)
-    return {unit: tuple(sorted(others)) for unit, others in sorted(result.items())}
-
-
-def _unit_records(units: Sequence[PublishedUnit], shares: Mapping[str, float]) -> tuple[Unit, ...]:
-    return tuple(
-        Unit(
-            unit_id=u.unit_id,
-            name=u.name,
-            level=u.level,
-            parent=CITY_ID if u.table == 3 else None,
-            group=u.group,
-            service_share=shares.get(u.unit_id, 1.0),
-        )
-        for u in units
-    )
-
-
-# --- variants --------------------------------------------------------------------------------
-
-STAFF_ONLY = "staff moves only"
-SERVICES_ONLY = "services only"
-BOTH = "staff and services"
-MOVE_LIMIT = "at most 20 staff moves"
-CITY_HIRES = "hire for city land"
-LOCK_CITY = "keep Uralsk City"
-BALANCE = "balance objective"
-MORE_DIGITAL = "more digital services"
-MORE_DIGITAL_SHARE = 0.8
-LAND_HIRES = "hire for land and building"
-SOCIAL_DEMAND = "social demand +20%"
-
-
-def _common_variants() -> list[Variant]:
-    return [
-        Variant(
-            name=STAFF_ONLY,
-            description="Staff may move between units of a group; every service stays put.",
-            settings={"allow_staff_moves": True, "allow_service_moves": False},
-        ),
-        Variant(
-            name=SERVICES_ONLY,
-            description=(
-                "Only the movable services may move (between the paired departments); "
-                "headcounts stay as they are. The Districts group cannot change."
-            ),
-            settings={"allow_staff_moves": False, "allow_service_moves": True},
-        ),
-        Variant(
-            name=BOTH,
-            description="Staff and movable services may both move.",
-            settings={"allow_staff_moves": True, "allow_service_moves": True},
-        ),
-        Variant(
-            name=MOVE_LIMIT,
-            description="Staff and services may move, but at most 20 employees per group.",
-            settings={
-                "allow_staff_moves": True,
-                "allow_service_moves": True,
-                "max_staff_moves": 20,
-            },
-        ),
-    ]
-
-
-def _lock_city_variant() -> Variant:
-    return Variant(
-        name=LOCK_CITY,
-        description=(
-            "Staff and services may move, but Uralsk City (D13) keeps its headcount: 119 of its "
-            "192 employees work in units that deliver no listed service."
-        ),
-        settings={"allow_staff_moves": True, "allow_service_moves": True},
-        lock_units=(CITY_ID,),
-    )
-
-
-def count_variants() -> tuple[Variant, ...]:
-    """The named options of the count scenario."""
-    return (
-        *_common_variants(),
-        Variant(
-            name=CITY_HIRES,
-            description=(
-                "No moves; instead 4 new hires in the city's Land Relations (C02) and 2 in "
-                "Architecture and Urban Planning (C05), the two most loaded units."
-            ),
-            settings={"allow_staff_moves": False, "allow_service_moves": False},
-            hires=(Hire("C02", 4), Hire("C05", 2)),
-        ),
-        _lock_city_variant(),
-        Variant(
-            name=BALANCE,
-            description="Staff and services may move; minimise the total deviation from the mean.",
-            settings={
-                "allow_staff_moves": True,
-                "allow_service_moves": True,
-                "objective": Objective.BALANCE,
-            },
-        ),
-    )
-
-
-# --- the count scenario ----------------------------------------------------------------------
-
-
-def count_scenario(data_dir: str | Path | None = None) -> Scenario:
-    """The published Tables 1-3 in count mode: coefficient = services / employees.
-
-    One Services row per published service, volume 1, skill general. Services of the paired
-    departments in MOVABLE_PAIRS may move to the partner; all others stay.
-    """
-    units = read_units(data_dir)
-    movable_to = partners()
-    services = []
-    for slot in _service_slots(units):
-        others = movable_to.get(slot.unit_id, ())
-        services.append(
-            Service(
-                service_id=service_id(slot.unit_id, slot.number),
-                unit_id=slot.unit_id,
-                name=slot.name,
-                skill=DEFAULT_SKILL,
-                volume=1.0,
-                movable=bool(others),
-                eligible_units=(slot.unit_id, *others) if others else (),
-            )
-        )
-    return Scenario(
-        name=COUNT_SCENARIO_NAME,
-        units=_unit_records(units, {}),
-        staff=tuple(StaffCell(u.unit_id, DEFAULT_SKILL, u.employees) for u in units),
-        services=tuple(sorted(services, key=lambda s: s.service_id)),
-        settings=Settings(coefficient=CoefficientMode.COUNT, objective=Objective.MINMAX),
-        variants=count_variants(),
-    )
-
-
-def _pairs_text() -> str:
-    return "; ".join(f"{a} <-> {b}" for a, b, _ in MOVABLE_PAIRS)
-
-
-def _common_assumptions(units: Sequence[PublishedUnit]) -> list[Assumption]:
-    tables = {t: [u for u in units if u.table == t] for t in (1, 2, 3)}
-    return [
-        Assumption(
-            "Units and headcount",
-            f"{len(units)} units: {len(tables[1])} regional departments (R01-R15), "
-            f"{len(tables[2])} districts incl. Uralsk City (D01-D13, Uralsk City = {CITY_ID}), "
-            f"{len(tables[3])} Uralsk City departments (C01-C06, parent {CITY_ID})",
-            "published: Tables 1-3 (names, levels, employees); ids in table order are ours",
-        ),
-        Assumption(
-            "Groups",
-            f"{REGION_GROUP} (Table 1); {DISTRICT_GROUP} (Table 2); {CITY_GROUP} (Table 3)",
-            "illustrative: staff and services move only between units of one published table",
-        ),
-        Assumption(
-            "Uralsk City's services",
-            f"its 49 services are listed twice: on {CITY_ID} in {DISTRICT_GROUP} and on C01-C06 "
-            f"in {CITY_GROUP}; {CITY_ID}'s rows are named after the city department delivering "
-            "them",
-            "published: Tables 2 and 3 (Table 3 breaks Uralsk City's 49 services down; 119 of its "
-            "192 employees sit in units that deliver no listed service)",
-        ),
-        Assumption(
-            "Service names",
-            "generic: '<unit name>, service <n>'",
-            "illustrative: the paper publishes counts of services per unit, not their names",
-        ),
-        Assumption(
-            "Movable services",
-            "services of these department pairs may move to the partner: " + _pairs_text(),
-            "illustrative: "
-            + "; ".join(f"{a}-{b}: {reason}" for a, b, reason in MOVABLE_PAIRS)
-            + ". The paper recommends redistributing functions between departments",
-        ),
-        Assumption(
-            "No service moves between districts",
-            "services of D01-D13 are not movable",
-            "illustrative: a district akimat serves its own residents",
-        ),
-        Assumption(
-            "Headcount limits",
-            "no Min / Max employees, no Max moves",
-            "illustrative: none are published; set them before using a plan",
-        ),
-    ]
-
-
-def count_assumptions(data_dir: str | Path | None = None) -> tuple[Assumption, ...]:
-    """The Assumptions sheet of the count workbook."""
-    units = read_units(data_dir)
-    return (
-        *_common_assumptions(units),
-        Assumption(
-            "Service volume and skill",
-            "volume 1 per service; skill general",
-            "published: the coefficient counts services, not transactions (Tables 1-3)",
-        ),
-        Assumption(
-            "Coefficient",
-            "count: services / employees, equal to the published value to two decimals",
-            "published: Tables 1-3",
-        ),
-    )
+__all__ = [
+    "DEMAND_EXPONENT",
+    "DIGITAL_BY_SKILL",
+    "DISTRICT_SKILL_MIX",
+    "MAX_DIGITAL_SHARE",
+    "MINUTES_BY_SKILL",
+    "MINUTES_PATTERN",
+    "PAPER_ONLY_EVERY",
+    "SERVICE_SHARE",
+    "SKILL_MIX",
+    "ZIPF_EXPONENT",
+    "hours_assumptions",
+    "hours_scenario",
+    "hours_variants",
+]
 
 
 # --- the hours scenario ----------------------------------------------------------------------
@@ -712,7 +303,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
     by_key = {s.key: s for s in distinct}
     city_split = _city_split(units)
     movable_to = partners()
-    slots = _service_slots(units)
+    slots = service_slots(units)
 
     rows: list[Service] = []
     for slot in slots:
@@ -762,7 +353,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
 
     return Scenario(
         name=HOURS_SCENARIO_NAME,
-        units=_unit_records(units, SERVICE_SHARE),
+        units=unit_records(units, SERVICE_SHARE),
         staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
         services=tuple(sorted(services, key=lambda s: s.service_id)),
         settings=Settings(
@@ -777,7 +368,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
 def hours_variants() -> tuple[Variant, ...]:
     """The named options of the hours scenario."""
     return (
-        *_common_variants(),
+        *common_variants(),
         Variant(
             name=MORE_DIGITAL,
             description=(
@@ -809,7 +400,7 @@ def hours_variants() -> tuple[Variant, ...]:
                 Hire("R12", 2, "technical"),
             ),
         ),
-        _lock_city_variant(),
+        lock_city_variant(),
     )
 
 
@@ -841,7 +432,7 @@ def hours_assumptions(data_dir: str | Path | None = None) -> tuple[Assumption, .
     base_digital = ", ".join(f"{k} {v:g}" for k, v in sorted(DIGITAL_BY_SKILL.items()))
     shares = ", ".join(f"{unit} {share:g}" for unit, share in sorted(SERVICE_SHARE.items()))
     return (
-        *_common_assumptions(units),
+        *common_assumptions(units),
         Assumption(
             "Total volume 2024",
             f"{volumes_2024.services_provided:,} transactions: the Volume column adds up to it",
