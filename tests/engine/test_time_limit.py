@@ -15,8 +15,11 @@ HARD_GROUP = "R05 D08 departments"  # national seed 1: proving its optimum takes
 @pytest.fixture(scope="module")
 def hard_group_scenario():
     national = generate("national", 1)
-    units = tuple(u for u in national.units if u.group == HARD_GROUP)
-    ids = {u.unit_id for u in units}
+    kept = tuple(u for u in national.units if u.group == HARD_GROUP)
+    ids = {u.unit_id for u in kept}
+    # Their parent (a district) is in another group: without it the Parent would name no unit,
+    # which validate_scenario (and the workbook reader) refuse.
+    units = tuple(u if u.parent in ids else dataclasses.replace(u, parent=None) for u in kept)
     return dataclasses.replace(
         national,
         units=units,
