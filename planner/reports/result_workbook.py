@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.domain import CoefficientMode
+from planner.domain import CoefficientMode, Objective, SolverName
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -74,14 +74,16 @@ MAX_CHART_GROUPS = 40  # a chart per group; beyond this the Units sheet carries 
 MAX_CHART_UNITS = 50  # units per chart: the most loaded ones (before or after)
 MAX_GROUPS_IN_WORDS = 30
 MAX_COLOUR_SCALES = 50  # one colour scale per group; a single one beyond this
-OBJECTIVES = {
-    "minmax": "minmax: the lowest highest coefficient, then the fewest moves",
-    "balance": "balance: the smallest total deviation from the group mean, then the fewest moves",
+# Keyed by the enums (StrEnum members: a plain string of the same value finds them too).
+OBJECTIVES: dict[str, str] = {
+    Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
+    Objective.BALANCE: "balance: the smallest total deviation from the group mean, then the fewest "
+    "moves",
 }
-SOLVER_NAMES = {
-    "highs": "HiGHS (through highspy)",
-    "pulp-highs": "HiGHS (through PuLP)",
-    "cbc": "CBC (through PuLP)",
+SOLVER_NAMES: dict[str, str] = {
+    SolverName.HIGHS: "HiGHS (through highspy)",
+    SolverName.PULP_HIGHS: "HiGHS (through PuLP)",
+    SolverName.CBC: "CBC (through PuLP)",
 }
 
 
