@@ -11,7 +11,7 @@ the record would sit in, and its column headers).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
 
 from planner.domain import CoefficientMode, Scenario, Settings
@@ -28,10 +28,16 @@ def _where(row: int | None) -> str:
 
 
 def _is_number(value: object) -> bool:
+    # int and float first: a national scenario checks a few hundred thousand numbers.
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def _finite(value: object) -> bool:
+    if type(value) is float:
+        return math.isfinite(value)
     return _is_number(value) and math.isfinite(float(value))  # type: ignore[arg-type]
 
 
@@ -51,44 +57,55 @@ class _Found:
         self.problems.append(Problem(sheet, "", value, expected, code))
 
 
+Describe = Callable[[], str]  # the record's description, built only when a problem is found
+
+
+def _describe(text: str, *values: object, row: int | None = None) -> Describe:
+    """`text` with `values` put in as repr (`{!r}`), and the row when known; formatted only when
+    a problem is reported (a national scenario has tens of thousands of records)."""
+    return lambda: text.format(*(repr(v) for v in values)) + _where(row)
+
+
 def _check_count(
-    found: _Found, sheet: str, what: str, label: str, value: object, *, optional: bool = True
+    found: _Found, sheet: str, what: Describe, label: str, value: object, *, optional: bool = True
 ) -> None:
     """A whole number of 0 or more (None allowed when `optional`)."""
     if value is None and optional:
         return
     if not _whole(value):
-        found.add(sheet, value, f"{what}: {label} must be a whole number", ProblemCode.NOT_WHOLE)
+        found.add(sheet, value, f"{what()}: {label} must be a whole number", ProblemCode.NOT_WHOLE)
     elif value < 0:  # type: ignore[operator]
-        found.add(sheet, value, f"{what}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
 
 
-def _check_amount(found: _Found, sheet: str, what: str, label: str, value: object) -> None:
+def _check_amount(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
     """A finite number of 0 or more."""
     if not _finite(value):
         found.add(
-            sheet, value, f"{what}: {label} must be an ordinary number", ProblemCode.NOT_FINITE
+            sheet, value, f"{what()}: {label} must be an ordinary number", ProblemCode.NOT_FINITE
         )
     elif value < 0:  # type: ignore[operator]
-        found.add(sheet, value, f"{what}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
 
 
-def _check_share(found: _Found, sheet: str, what: str, label: str, value: object) -> None:
+def _check_share(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
     """A share between 0 and 1."""
     if not (_finite(value) and 0.0 <= value <= 1.0):  # type: ignore[operator]
         found.add(
             sheet,
             value,
-            f"{what}: {label} must be a share between 0 and 1",
+            f"{what()}: {label} must be a share between 0 and 1",
             ProblemCode.SHARE_RANGE,
         )
 
 
-def _check_positive(found: _Found, sheet: str, what: str, label: str, value: object | None) -> None:
+def _check_positive(
+    found: _Found, sheet: str, what: Describe, label: str, value: object | None
+) -> None:
     """None, or a finite number above 0."""
     if value is not None and not (_finite(value) and value > 0):  # type: ignore[operator]
         found.add(
-            sheet, value, f"{what}: {label} must be a number above 0", ProblemCode.NOT_POSITIVE
+            sheet, value, f"{what()}: {label} must be a number above 0", ProblemCode.NOT_POSITIVE
         )
 
 
@@ -121,14 +138,14 @@ def _check_units(found: _Found, scenario: Scenario) -> None:
     unit_ids = {u.unit_id for u in scenario.units}
     groups: dict[str, str] = {}
     for unit in scenario.units:
-        what = f"unit {unit.unit_id!r}{_where(unit.row)}"
+        what = _describe("unit {}", unit.unit_id, row=unit.row)
         _check_count(found, UNITS, what, "Min employees", unit.min_employees, optional=False)
         _check_count(found, UNITS, what, "Max employees", unit.max_employees)
         _check_count(found, UNITS, what, "Max moves", unit.max_moves)
         low, high = unit.min_employees, unit.max_employees
         if _whole(low) and _whole(high) and low > high:  # type: ignore[operator]
             found.add(
-                UNITS, low, f"{what}: Min employees ({low}) is above Max employees ({high})",
+                UNITS, low, f"{what()}: Min employees ({low}) is above Max employees ({high})",
                 ProblemCode.MIN_ABOVE_MAX,
             )  # fmt: skip
         _check_share(found, UNITS, what, "Service share", unit.service_share)
@@ -137,7 +154,7 @@ def _check_units(found: _Found, scenario: Scenario) -> None:
         if spelling != unit.group:
             found.add(
                 UNITS, unit.group,
-                f"{what}: Group {unit.group!r} differs only in case from {spelling!r}: write it "
+                f"{what()}: Group {unit.group!r} differs only in case from {spelling!r}: write it "
                 "the same way everywhere",
                 ProblemCode.CASE_MISMATCH,
             )  # fmt: skip
@@ -145,11 +162,11 @@ def _check_units(found: _Found, scenario: Scenario) -> None:
             continue
         if unit.parent == unit.unit_id:
             found.add(
-                UNITS, unit.parent, f"{what} cannot be its own parent", ProblemCode.PARENT_CYCLE
+                UNITS, unit.parent, f"{what()} cannot be its own parent", ProblemCode.PARENT_CYCLE
             )
         elif unit.parent not in unit_ids:
             found.add(
-                UNITS, unit.parent, f"{what}: Parent {unit.parent!r} is not a unit of the scenario",
+                UNITS, unit.parent, f"{what()}: Parent {unit.parent!r} is not a unit of the scenario",
                 ProblemCode.UNKNOWN_PARENT,
             )  # fmt: skip
     _check_parent_cycles(found, scenario)
@@ -184,10 +201,10 @@ def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
 def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
     seen: dict[tuple[str, str], int | None] = {}
     for cell in scenario.staff:
-        what = f"staff of unit {cell.unit_id!r}, skill {cell.skill!r}{_where(cell.row)}"
+        what = _describe("staff of unit {}, skill {}", cell.unit_id, cell.skill, row=cell.row)
         if cell.unit_id not in unit_ids:
             found.add(
-                STAFF, cell.unit_id, f"{what}: Unit ID {cell.unit_id!r} is not a unit of the scenario",
+                STAFF, cell.unit_id, f"{what()}: Unit ID {cell.unit_id!r} is not a unit of the scenario",
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
         _check_count(found, STAFF, what, "Employees", cell.employees, optional=False)
@@ -195,7 +212,7 @@ def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
         if key in seen:
             found.add(
                 STAFF, f"{cell.unit_id} / {cell.skill}",
-                f"{what} is given twice: one headcount per unit and skill",
+                f"{what()} is given twice: one headcount per unit and skill",
                 ProblemCode.DUPLICATE_ID,
             )  # fmt: skip
         seen[key] = cell.row
@@ -205,11 +222,11 @@ def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> No
     _duplicates(found, SERVICES, "Service ID", ((s.service_id, s.row) for s in scenario.services))
     group_of = {u.unit_id: u.group for u in scenario.units}
     for service in scenario.services:
-        what = f"service {service.service_id!r}{_where(service.row)}"
+        what = _describe("service {}", service.service_id, row=service.row)
         if service.unit_id not in unit_ids:
             found.add(
                 SERVICES, service.unit_id,
-                f"{what}: Unit ID {service.unit_id!r} is not a unit of the scenario",
+                f"{what()}: Unit ID {service.unit_id!r} is not a unit of the scenario",
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
         _check_amount(found, SERVICES, what, "Volume", service.volume)
@@ -221,13 +238,13 @@ def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> No
             if unit_id not in unit_ids:
                 found.add(
                     SERVICES, unit_id,
-                    f"{what}: Eligible units: {unit_id!r} is not a unit of the scenario",
+                    f"{what()}: Eligible units: {unit_id!r} is not a unit of the scenario",
                     ProblemCode.UNKNOWN_UNIT,
                 )  # fmt: skip
             elif own_group is not None and group_of[unit_id] != own_group:
                 found.add(
                     SERVICES, unit_id,
-                    f"{what}: Eligible units: {unit_id!r} is in group {group_of[unit_id]!r}, but "
+                    f"{what()}: Eligible units: {unit_id!r} is in group {group_of[unit_id]!r}, but "
                     f"the service's unit is in group {own_group!r}; services move only within a "
                     "group",
                     ProblemCode.ELIGIBLE_OTHER_GROUP,
@@ -236,17 +253,17 @@ def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> No
 
 def _check_hires(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
     for hire in scenario.hires:
-        what = f"new hires for unit {hire.unit_id!r}, skill {hire.skill!r}"
+        what = _describe("new hires for unit {}, skill {}", hire.unit_id, hire.skill)
         if hire.unit_id not in unit_ids:
             found.add(
-                SCENARIOS, hire.unit_id, f"{what}: {hire.unit_id!r} is not a unit of the scenario",
+                SCENARIOS, hire.unit_id, f"{what()}: {hire.unit_id!r} is not a unit of the scenario",
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
         _check_count(found, SCENARIOS, what, "New hires", hire.employees, optional=False)
 
 
 def _check_settings(found: _Found, settings: Settings) -> None:
-    what = "settings"
+    what = _describe("settings")
     _check_count(found, SETTINGS, what, "max staff moves", settings.max_staff_moves)
     _check_count(found, SETTINGS, what, "max service moves", settings.max_service_moves)
     _check_positive(found, SETTINGS, what, "time limit", settings.time_limit)
