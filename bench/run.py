@@ -238,9 +238,12 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
     progress = Throttled(label)
     instrument = _Instrument() if case.kind == "frontier" and not record else None
     try:
-        from planner.report import write_result
-    except ImportError:
-        write_result = None
+        from planner.reports import write_result
+    except ImportError:  # a planner from before the reports/ package
+        try:
+            from planner.report import write_result
+        except ImportError:
+            write_result = None
     notes = []
 
     started = time.perf_counter()
@@ -251,7 +254,11 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
     processes = 1 if record else case.processes
     groups: list[dict] = []
     if case.kind == "frontier":
-        from planner.compare import frontier, write_frontier
+        try:
+            from planner.reports import write_frontier
+            from planner.studies.frontier import frontier
+        except ImportError:  # a planner from before the studies/ package
+            from planner.compare import frontier, write_frontier
 
         result = frontier(scenario, budgets=case.budgets, progress=progress)
         solve_done = time.perf_counter()
@@ -384,7 +391,10 @@ def prepare_workbooks(cases: list[Case], work: Path) -> dict[str, Path]:
 
 
 def generate_workbook(profile: str, pooled: bool, path: Path) -> None:
-    from planner.generate import generate
+    try:
+        from planner.datasets.generate import generate
+    except ImportError:  # a planner from before the datasets/ package
+        from planner.generate import generate
     from planner.workbook import write_scenario
 
     write_scenario(generate(profile, SEED, pooled=pooled), path)

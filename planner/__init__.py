@@ -1,16 +1,23 @@
 """planner: balance public-sector workload coefficients by moving staff and services.
 
-Public API: read_scenario, validate_workbook, write_template, solve, Result, and the domain and
-error types.
+The public API: read a scenario (`read_scenario`, `validate_workbook`) or build one in code and
+check it (`validate_scenario`), solve it (`solve` -> `Result`, `Status`), study options side by
+side (`compare`) and balance against disruption (`frontier`), and write what a planner reads
+(`write_result`, `write_comparison`, `write_frontier`, `write_scenario`, `write_template`); with
+the domain records and the error types. See README.md, "Python API".
 """
 
 import logging
 
+from planner.checks import validate_scenario
 from planner.domain import (
     CoefficientMode,
+    Hire,
     Objective,
     Scenario,
+    SensitivityKind,
     Service,
+    ServiceAdjustment,
     Settings,
     SolverName,
     StaffCell,
@@ -23,37 +30,63 @@ from planner.errors import (
     OutputError,
     PlannerError,
     Problem,
+    ProblemCode,
+    Severity,
     SolverError,
     VerificationError,
 )
+from planner.reports import write_comparison, write_frontier, write_result
 from planner.result import Result, Status
 from planner.solve import solve
-from planner.validate import validate_workbook
-from planner.workbook import read_scenario, write_scenario, write_template
+from planner.studies.compare import Comparison, Option, compare
+from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
+from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
 
 __all__ = [
+    # reading and checking
+    "read_scenario",
+    "validate_workbook",
+    "validate_scenario",
+    # solving
+    "solve",
     "Result",
     "Status",
-    "read_scenario",
-    "solve",
-    "validate_workbook",
+    # studies
+    "compare",
+    "frontier",
+    "Comparison",
+    "Option",
+    "Frontier",
+    "FrontierPoint",
+    "GroupFrontier",
+    # writing
+    "write_result",
+    "write_comparison",
+    "write_frontier",
     "write_scenario",
     "write_template",
+    # the domain
     "CoefficientMode",
-    "InfeasibleError",
-    "InputError",
+    "Hire",
     "Objective",
-    "OutputError",
-    "PlannerError",
-    "Problem",
     "Scenario",
+    "SensitivityKind",
     "Service",
+    "ServiceAdjustment",
     "Settings",
-    "SolverError",
     "SolverName",
     "StaffCell",
     "Unit",
     "Variant",
+    # errors
+    "InfeasibleError",
+    "InputError",
+    "OutputError",
+    "PlannerError",
+    "Problem",
+    "ProblemCode",
+    "Severity",
+    "SolverError",
     "VerificationError",
 ]
 

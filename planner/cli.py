@@ -1,8 +1,10 @@
 """The `planner` command: parse arguments, call the Python API, print, return an exit code.
 
-Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input, 3 infeasible,
-1 anything unexpected (a message on stderr and the traceback in a log file, never on the terminal),
-130 interrupted (a comparison still writes the options solved so far).
+Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input, 3 infeasible (a
+Result whose status is infeasible, or an InfeasibleError), 1 anything unexpected (a message on
+stderr and the traceback in a log file, never on the terminal), 130 interrupted (a comparison still
+writes the options solved so far). Files are read here and the studies get Scenarios; what is
+printed comes from planner.reports.terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import tempfile
 import time
@@ -18,7 +21,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from planner.errors import InputError, OutputError, PlannerError, Problem
+from planner.errors import (
+    InfeasibleError,
+    InputError,
+    OutputError,
+    PlannerError,
+    Problem,
+    ProblemCode,
+)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -49,6 +59,45 @@ class Progress:
             sys.stderr.flush()
 
 
+MAX_BUDGET_POINTS = 1000
+
+
+class BudgetRangeError(InputError, ValueError):
+    """A --max-moves range that cannot be read (an InputError, so the CLI exits with 2)."""
+
+    def __init__(self, text: object, expected: str) -> None:
+        super().__init__([Problem("--max-moves", "", text, expected, ProblemCode.BAD_BUDGET_RANGE)])
+
+
+_RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?")
+
+
+def parse_budget_range(text: str) -> list[int]:
+    """Budgets from `START:STOP:STEP` (stop included), e.g. `0:100:10` -> [0, 10, ..., 100].
+
+    `START:STOP` steps by one; a STOP that the steps do not land on is added as the last point.
+    Raises BudgetRangeError (an InputError and a ValueError) with a message a planner can act on.
+    """
+    usage = "must look like START:STOP:STEP with whole numbers of 0 or more, e.g. 0:100:10"
+    match = _RANGE.fullmatch(text or "")
+    if not match:
+        raise BudgetRangeError(text, usage)
+    start, stop = int(match[1]), int(match[2])
+    step = int(match[3]) if match[3] is not None else 1
+    if step <= 0:
+        raise BudgetRangeError(text, "the STEP of START:STOP:STEP must be 1 or more")
+    if stop < start:
+        raise BudgetRangeError(text, f"STOP ({stop}) must not be below START ({start})")
+    budgets = list(range(start, stop + 1, step))
+    if budgets[-1] != stop:
+        budgets.append(stop)
+    if len(budgets) > MAX_BUDGET_POINTS:
+        raise BudgetRangeError(
+            text, f"gives {len(budgets)} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
+        )
+    return budgets
+
+
 def _print_problems(problems: Sequence[Problem], heading: str) -> None:
     if problems:
         print(heading, file=sys.stderr)
@@ -61,7 +110,7 @@ def _default_out(scenario_path: Path, suffix: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from planner.validate import validate_workbook
+    from planner.workbook import validate_workbook
 
     report = validate_workbook(args.path)
     _print_problems(report.warnings, "Warnings:")
@@ -69,6 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_problems(report.problems, f"{args.path}: {len(report.problems)} problem(s):")
         return EXIT_INPUT
     scenario = report.scenario
+    assert scenario is not None  # a report without problems carries its scenario
     print(
         f"{args.path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
         f"{len(scenario.services)} services, {len(scenario.groups)} group(s), "
@@ -96,7 +146,9 @@ def _read(path: Path):
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from planner.report import write_result
+    from planner.reports import write_result
+    from planner.reports.terminal import result_lines
+    from planner.result import Status
     from planner.solve import solve
 
     scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
@@ -111,43 +163,32 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_summary(result)
+        for line in result_lines(result):
+            print(line)
         print(f"result workbook: {out}")
-    if result.status.value == "unknown":
+    if result.status is Status.UNKNOWN:
         print("no plan was found within the time limit: raise `time limit` in Settings",
               file=sys.stderr)  # fmt: skip
         return EXIT_UNEXPECTED
-    return EXIT_INFEASIBLE if result.status.value == "infeasible" else EXIT_OK
-
-
-def _print_summary(result) -> None:
-    def fmt(value):
-        return "inf" if value is None or value == float("inf") else f"{value:.4g}"
-
-    print(
-        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient})"
-    )
-    for g in result.groups:
-        print(
-            f"  {g.group}: {g.status.value}, max coefficient {fmt(g.max_coefficient_before)} -> "
-            f"{fmt(g.max_coefficient_after)}, {g.staff_moved} staff moved, "
-            f"{g.services_moved:g} services moved"
-        )
-        for line in g.explanation:
-            print(f"    - {line}")
+    return EXIT_INFEASIBLE if result.status is Status.INFEASIBLE else EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from planner.compare import compare_workbooks, write_comparison
+    from planner.reports import write_comparison
+    from planner.reports.terminal import comparison_lines, comparison_markdown
+    from planner.studies.compare import compare
+    from planner.workbook import read_scenario
 
     paths = [Path(p) for p in args.scenarios] or [DEFAULT_SCENARIO]
+    # Every workbook is read before anything is solved, so that an InputError comes at once.
+    scenarios = [read_scenario(path) for path in paths]
     progress = Progress(not args.quiet)
-    comparison = compare_workbooks(paths, processes=args.processes, progress=progress)
+    comparison = compare(scenarios, processes=args.processes, progress=progress)
     progress.done()
     _print_problems(comparison.warnings, "Warnings:")
     out = Path(args.out) if args.out else _default_out(paths[0], "comparison")
     write_comparison(comparison, out, inputs=tuple(paths))
-    lines = comparison.markdown_table() if args.markdown else comparison.summary_lines()
+    lines = comparison_markdown(comparison) if args.markdown else comparison_lines(comparison)
     for line in lines:
         print(line)
     print(f"comparison workbook: {out}")
@@ -158,11 +199,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_frontier(args: argparse.Namespace) -> int:
-    from planner.compare import frontier, parse_budget_range, write_frontier
+    from planner.reports import write_frontier
+    from planner.reports.terminal import frontier_lines
+    from planner.studies.frontier import frontier, unknown_group
 
     scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
     scenario = _read(scenario_path)
     budgets = parse_budget_range(args.max_moves) if args.max_moves else None
+    if args.group is not None and args.group not in scenario.groups:
+        raise InputError([unknown_group(scenario, args.group, "--group")])
     progress = Progress(not args.quiet)
     result = frontier(
         scenario, group=args.group, budgets=budgets, service_moves=args.service_moves,
@@ -171,14 +216,14 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     progress.done()
     out = Path(args.out) if args.out else _default_out(scenario_path, "frontier")
     write_frontier(result, out, inputs=(scenario_path,))
-    for line in result.summary_lines():
+    for line in frontier_lines(result):
         print(line)
     print(f"frontier workbook: {out}")
     return EXIT_OK
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from planner.generate import generate
+    from planner.datasets.generate import generate
     from planner.workbook import write_scenario
 
     scenario = generate(args.profile, args.seed, pooled=args.pooled)
@@ -264,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(error.warnings, "Warnings:")
         _print_problems(error.problems, f"{len(error.problems)} problem(s) in the input:")
         return EXIT_INPUT
+    except InfeasibleError as error:
+        print(f"infeasible: {error}", file=sys.stderr)
+        return EXIT_INFEASIBLE
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_UNEXPECTED

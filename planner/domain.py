@@ -1,4 +1,5 @@
-"""Frozen input data: what a validated scenario workbook says, and nothing computed from it.
+"""Frozen input data: what a validated scenario workbook says, and the one definition of load,
+capacity and workload coefficient that the checker, the reports and the studies all use.
 
 Variants of a scenario are made with `dataclasses.replace`, never by mutation. Every record keeps the
 workbook row it came from (`row`, 1-based as Excel shows it; None when made in code) so that later
@@ -7,8 +8,9 @@ stages (infeasibility explanations, reports) can point a planner at the right li
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
@@ -35,6 +37,18 @@ class SolverName(StrEnum):
     HIGHS = "highs"  # HiGHS through highspy, the model handed over as arrays (fast)
     PULP_HIGHS = "pulp-highs"  # HiGHS through PuLP's HiGHS interface
     CBC = "cbc"  # CBC, shipped with PuLP 3
+
+
+class SensitivityKind(StrEnum):
+    """What a sensitivity item relaxes (SensitivityItem.kind): a str, so `kind == "binding unit"`
+    holds for the member and its value alike."""
+
+    BINDING_UNIT = "binding unit"  # a unit-skill cell at the maximum: one more employee there
+    GROUP_STAFF_MOVE_LIMIT = "group staff move limit"
+    GROUP_SERVICE_MOVE_LIMIT = "group service move limit"
+    LOCKED_UNIT = "locked unit"
+    UNIT_MAX_MOVES = "unit max moves"
+    MAX_EMPLOYEES = "max employees"
 
 
 @dataclass(frozen=True)
@@ -109,23 +123,9 @@ class Settings:
     overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
 
 
-# Settings-sheet names (normalised: lower case, no spaces/underscores) -> Settings field.
-SETTING_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "coefficient": "coefficient",
-        "objective": "objective",
-        "allowstaffmoves": "allow_staff_moves",
-        "allowservicemoves": "allow_service_moves",
-        "maxstaffmoves": "max_staff_moves",
-        "maxservicemoves": "max_service_moves",
-        "timelimit": "time_limit",
-        "mipgap": "mip_gap",
-        "splitservices": "split_services",
-        "solver": "solver",
-        "hoursperfte": "hours_per_fte",
-        "overloadmargin": "overload_margin",
-    }
-)
+# The names of the settings (the fields of Settings, in order); the workbook format describes each
+# of them once in planner.workbook.layout.SETTINGS_LIST.
+SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Settings))
 
 
 @dataclass(frozen=True)
@@ -230,3 +230,29 @@ class Scenario:
     @property
     def total_employees(self) -> int:
         return sum(c.employees for c in self.staff)
+
+
+# --- load, capacity and coefficient: the one definition --------------------------------------
+
+
+def service_load(service: Service, settings: Settings) -> float:
+    """Load of one service: 1 in count mode, its staff hours per year in hours mode."""
+    if settings.coefficient is CoefficientMode.HOURS:
+        return service.hours
+    return 1.0
+
+
+def unit_capacity(unit: Unit, settings: Settings) -> float:
+    """Load one employee of the unit carries at coefficient 1: its service share in count mode,
+    times its hours per FTE (or the settings' default) in hours mode."""
+    if settings.coefficient is CoefficientMode.HOURS:
+        hours = unit.hours_per_fte or settings.hours_per_fte or 0.0
+        return unit.service_share * hours
+    return unit.service_share
+
+
+def coefficient(load: float, capacity: float) -> float:
+    """The workload coefficient load / capacity: infinite for load with no capacity, 0 for none."""
+    if capacity > 0:
+        return load / capacity
+    return math.inf if load > 0 else 0.0

@@ -1,12 +1,84 @@
 """One error hierarchy: every error `planner` raises on purpose descends from PlannerError.
 
 The CLI maps them to exit codes: InputError -> 2, InfeasibleError -> 3, anything else -> 1.
+`solve()` does not raise InfeasibleError: a scenario with no plan is a Result whose status is
+`infeasible` (with the explanation per group), and the CLI exits 3 for that status too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+class ProblemCode(StrEnum):
+    """The stable reason code of a Problem, for tests and tools (the values never change)."""
+
+    # the file itself (planner.xlsx)
+    FILE_NOT_FOUND = "file-not-found"
+    FILE_TOO_LARGE = "file-too-large"
+    UNREADABLE = "unreadable"
+    NOT_XLSX = "not-xlsx"
+    UNSAFE_ZIP = "unsafe-zip"
+    UNSAFE_XML = "unsafe-xml"
+    MACROS_IGNORED = "macros-ignored"
+    # sheets and tables
+    WORKBOOK_EMPTY = "workbook-empty"
+    MISSING_SHEET = "missing-sheet"
+    DUPLICATE_SHEET = "duplicate-sheet"
+    HIDDEN_SHEET = "hidden-sheet"
+    SHEET_EMPTY = "sheet-empty"
+    SHEET_TOO_LARGE = "sheet-too-large"
+    NO_ROWS = "no-rows"
+    FAR_BELOW = "far-below"
+    MISSING_HEADERS = "missing-headers"
+    HEADER_ROW_MOVED = "header-row-moved"
+    MERGED_CELLS = "merged-cells"
+    MISSING_COLUMN = "missing-column"
+    DUPLICATE_COLUMN = "duplicate-column"
+    UNKNOWN_COLUMN = "unknown-column"
+    UNNAMED_COLUMN = "unnamed-column"
+    # one cell's value
+    BLANK_REQUIRED = "blank-required"
+    FORMULA_NO_VALUE = "formula-no-value"
+    ERROR_CELL = "error-cell"
+    ID_TYPE = "id-type"
+    ID_CHARACTER = "id-character"
+    NOT_A_NUMBER = "not-a-number"
+    NOT_FINITE = "not-finite"
+    AMBIGUOUS_NUMBER = "ambiguous-number"
+    BOOL_NOT_NUMBER = "bool-not-number"
+    DATE_NOT_NUMBER = "date-not-number"
+    NEGATIVE = "negative"
+    NOT_POSITIVE = "not-positive"
+    NOT_WHOLE = "not-whole"
+    SHARE_RANGE = "share-range"
+    NOT_YES_NO = "not-yes-no"
+    BAD_CHOICE = "bad-choice"
+    BAD_SYNTAX = "bad-syntax"
+    # ids and references between records
+    DUPLICATE_ID = "duplicate-id"
+    CASE_MISMATCH = "case-mismatch"
+    UNKNOWN_UNIT = "unknown-unit"
+    UNKNOWN_PARENT = "unknown-parent"
+    PARENT_CYCLE = "parent-cycle"
+    UNKNOWN_SERVICE = "unknown-service"
+    UNKNOWN_SKILL = "unknown-skill"
+    UNKNOWN_GROUP = "unknown-group"
+    ELIGIBLE_OTHER_GROUP = "eligible-other-group"
+    # the scenario's rules
+    MIN_ABOVE_MAX = "min-above-max"
+    HEADCOUNT_OUTSIDE_LIMITS = "headcount-outside-limits"
+    EMPLOYEES_IGNORED = "employees-ignored"
+    NO_STAFF_OF_SKILL = "no-staff-of-skill"
+    GROUP_NO_STAFF = "group-no-staff"
+    MISSING_FOR_HOURS = "missing-for-hours"
+    # settings and variants
+    UNKNOWN_SETTING = "unknown-setting"
+    DUPLICATE_SETTING = "duplicate-setting"
+    RESERVED_NAME = "reserved-name"
+    # arguments of a study (frontier budgets)
+    BAD_BUDGET_RANGE = "bad-budget-range"
 
 
 class Severity(StrEnum):
@@ -19,14 +91,15 @@ class Problem:
     """One thing wrong (or suspicious) in an input workbook, in words a planner understands.
 
     `cell` is an A1 reference without the sheet ("E7"), or "" when the problem concerns a whole
-    sheet or column. `code` is a short stable reason code (e.g. "duplicate-id") for tests and tools.
+    sheet or column. `code` is a short stable reason code (ProblemCode.DUPLICATE_ID, which equals
+    the string "duplicate-id") for tests and tools.
     """
 
     sheet: str
     cell: str
     value: object
     expected: str
-    code: str
+    code: ProblemCode
     severity: Severity = Severity.ERROR
 
     @property

@@ -2,7 +2,7 @@
 
 Nothing here imports model.py or reads solver output: the plan arrives as plain mappings (headcount
 per unit and skill, share of each service per unit) and every rule of the scenario is re-read from
-the Scenario itself. A failed check means planner has a bug; solve() raises rather than report it.
+the Scenario itself, with the definitions of load, capacity and coefficient of planner.domain. A failed check means planner has a bug; solve() raises rather than report it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from planner.domain import CoefficientMode, Scenario
+from planner.domain import Scenario, coefficient, service_load, unit_capacity
 from planner.result import Check
 
 TOLERANCE = 1e-9
@@ -25,27 +25,6 @@ class PlanFigures:
     max_coefficient_after: float
     staff_moved: int
     services_moved: float
-
-
-def cell_weight(scenario: Scenario, service) -> float:
-    """Load of one service: 1 in count mode, staff hours per year in hours mode."""
-    if scenario.settings.coefficient is CoefficientMode.HOURS:
-        return service.volume * (service.minutes or 0.0) / 60.0 * (1.0 - service.digital_share)
-    return 1.0
-
-
-def unit_capacity(scenario: Scenario, unit) -> float:
-    """Load one employee of the unit carries at coefficient 1."""
-    if scenario.settings.coefficient is CoefficientMode.HOURS:
-        hours = unit.hours_per_fte or scenario.settings.hours_per_fte or 0.0
-        return unit.service_share * hours
-    return unit.service_share
-
-
-def ratio(load: float, capacity: float) -> float:
-    if capacity > 0:
-        return load / capacity
-    return math.inf if load > 0 else 0.0
 
 
 def verify_group(
@@ -136,7 +115,7 @@ def verify_group(
         for unit_id, share in shares.items():
             if unit_id not in allowed:
                 eligibility.append(f"{service.service_id} at {unit_id}")
-            load[(unit_id, service.skill)] += share * cell_weight(scenario, service)
+            load[(unit_id, service.skill)] += share * service_load(service, settings)
         services_moved += sum(v for u, v in shares.items() if u != service.unit_id)
     check("every service delivered exactly once", placement, f"{len(services)} services")
     check("services only at eligible units", eligibility, "all eligible")
@@ -152,8 +131,8 @@ def verify_group(
     coefficients = {}
     stranded = []
     for (unit_id, skill), cell_load in load.items():
-        capacity = after.get((unit_id, skill), 0) * unit_capacity(scenario, units[unit_id])
-        coefficients[(unit_id, skill)] = ratio(cell_load, capacity)
+        capacity = after.get((unit_id, skill), 0) * unit_capacity(units[unit_id], settings)
+        coefficients[(unit_id, skill)] = coefficient(cell_load, capacity)
         if cell_load > TOLERANCE and capacity <= 0:
             stranded.append(f"{unit_id}/{skill}: load {cell_load:g} with no staff")
     check("no load without staff of its skill", stranded, "every loaded cell staffed")

@@ -4,9 +4,9 @@
 
 Writes `west-kazakhstan-2024.xlsx` (count mode) and `west-kazakhstan-2024-hours.xlsx` (hours mode)
 into --out (default `<repo>/scenarios`), and the Markdown list of their assumptions into --docs
-(default `<repo>/docs/assumptions.md`). The data folder defaults to `<repo>/../shared/data`.
+(default `<repo>/docs/assumptions.md`). The data folder defaults to `planner/datasets/data`.
 Deterministic: two runs give workbooks with equal cell values. Never edit the workbooks by hand;
-change planner/westkaz.py and run this again (a test compares the committed files with a build).
+change planner/datasets/westkaz/ and run this again (a test compares the committed files with a build).
 """
 
 from __future__ import annotations
@@ -21,21 +21,22 @@ if str(REPO) not in sys.path:
     # Runs from a checkout without `pip install -e .` too.
     sys.path.insert(0, str(REPO))
 
-from planner.domain import Scenario, Variant  # noqa: E402
-from planner.westkaz import (  # noqa: E402
+from planner.datasets.westkaz import (  # noqa: E402
     COUNT_SCENARIO_NAME,
     HOURS_SCENARIO_NAME,
     MOVABLE_PAIRS,
     Assumption,
     count_assumptions,
     count_scenario,
+    default_data_dir,
     hours_assumptions,
     hours_scenario,
     read_units,
 )
+from planner.domain import Scenario, Variant  # noqa: E402
 from planner.workbook import write_scenario  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = default_data_dir()
 DEFAULT_OUT = REPO / "scenarios"
 DEFAULT_DOCS = REPO / "docs" / "assumptions.md"
 COUNT_FILE = f"{COUNT_SCENARIO_NAME}.xlsx"
@@ -105,7 +106,7 @@ def assumptions_markdown(data_dir: Path) -> str:
         "## Bundled scenarios",
         "",
         "`scenarios/` holds two workbooks built by `python scripts/build_scenarios.py` from the "
-        "published West Kazakhstan tables in `../shared/data` (Samarkhanov, Karsembayeva, "
+        "published West Kazakhstan tables in `planner/datasets/data` (Samarkhanov, Karsembayeva, "
         "Tsaurkubule, DOI 10.52123/1994-2370-2025-1660, Tables 1-4). Do not edit them by hand: "
         "a test rebuilds them and compares.",
         "",

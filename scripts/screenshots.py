@@ -32,12 +32,11 @@ if str(REPO) not in sys.path:
 
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
-from planner.compare import compare_workbooks  # noqa: E402
-from planner.compare_report import comparison_workbook  # noqa: E402
-from planner.files import save_workbook  # noqa: E402
-from planner.report import write_result  # noqa: E402
+from planner.reports import comparison_workbook, write_result  # noqa: E402
 from planner.solve import solve  # noqa: E402
+from planner.studies.compare import compare  # noqa: E402
 from planner.workbook import read_scenario  # noqa: E402
+from planner.xlsx.files import save_workbook  # noqa: E402
 
 DEFAULT_SCENARIO = Path("scenarios") / "west-kazakhstan-2024.xlsx"  # relative: shown on the page
 DEFAULT_OUT = REPO / "docs"
@@ -152,7 +151,7 @@ def _chart_print_area(ws) -> str:
 
 def comparison_png(scenario_path: Path, png: Path, work: Path, dpi: int) -> Path:
     """The chart of the comparison workbook (maximum coefficient and staff moved per option)."""
-    workbook = comparison_workbook(compare_workbooks([scenario_path]))
+    workbook = comparison_workbook(compare([read_scenario(scenario_path)]))
     summary = workbook.worksheets[0]
     if not summary._charts:
         raise ScreenshotError("the comparison workbook has no chart on its first sheet")

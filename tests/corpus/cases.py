@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from corpus.base import (
+from tests.corpus.base import (
     add_member,
     base_workbook,
     rewrite_member,

@@ -1,0 +1,340 @@
+"""Checking a Scenario built in code: `validate_scenario` finds what the workbook reader would refuse.
+
+The reader checks a workbook cell by cell (planner.workbook); a Scenario made in Python never passes
+through it, and the engine trusts what it is given (a service whose unit does not exist would be
+silently left out of every group). So the same rules are checked here on the records themselves:
+every problem is collected, none is fatal on its own, and each names the record it is about (unit
+id, service id, the unit and skill of a staff cell) in the vocabulary of the workbook (the sheet
+the record would sit in, and its column headers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from numbers import Integral, Real
+
+from planner.domain import CoefficientMode, Scenario, Settings
+from planner.errors import Problem, ProblemCode
+
+__all__ = ["validate_scenario"]
+
+UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS = "Units", "Staff", "Services", "Settings", "Scenarios"
+RESERVED_VARIANT_NAMES = frozenset({"baseline"})
+
+
+def _where(row: int | None) -> str:
+    return f" (row {row})" if row is not None else ""
+
+
+def _is_number(value: object) -> bool:
+    # int and float first: a national scenario checks a few hundred thousand numbers.
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _finite(value: object) -> bool:
+    if type(value) is float:
+        return math.isfinite(value)
+    return _is_number(value) and math.isfinite(float(value))  # type: ignore[arg-type]
+
+
+def _whole(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, Integral) or (_finite(value) and float(value).is_integer())  # type: ignore[arg-type]
+
+
+class _Found:
+    """The problems found so far, in the order the checks run."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, sheet: str, value: object, expected: str, code: ProblemCode) -> None:
+        self.problems.append(Problem(sheet, "", value, expected, code))
+
+
+Describe = Callable[[], str]  # the record's description, built only when a problem is found
+
+
+def _describe(text: str, *values: object, row: int | None = None) -> Describe:
+    """`text` with `values` put in as repr (`{!r}`), and the row when known; formatted only when
+    a problem is reported (a national scenario has tens of thousands of records)."""
+    return lambda: text.format(*(repr(v) for v in values)) + _where(row)
+
+
+def _check_count(
+    found: _Found, sheet: str, what: Describe, label: str, value: object, *, optional: bool = True
+) -> None:
+    """A whole number of 0 or more (None allowed when `optional`)."""
+    if value is None and optional:
+        return
+    if not _whole(value):
+        found.add(sheet, value, f"{what()}: {label} must be a whole number", ProblemCode.NOT_WHOLE)
+    elif value < 0:  # type: ignore[operator]
+        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+
+
+def _check_amount(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
+    """A finite number of 0 or more."""
+    if not _finite(value):
+        found.add(
+            sheet, value, f"{what()}: {label} must be an ordinary number", ProblemCode.NOT_FINITE
+        )
+    elif value < 0:  # type: ignore[operator]
+        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+
+
+def _check_share(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
+    """A share between 0 and 1."""
+    if not (_finite(value) and 0.0 <= value <= 1.0):  # type: ignore[operator]
+        found.add(
+            sheet,
+            value,
+            f"{what()}: {label} must be a share between 0 and 1",
+            ProblemCode.SHARE_RANGE,
+        )
+
+
+def _check_positive(
+    found: _Found, sheet: str, what: Describe, label: str, value: object | None
+) -> None:
+    """None, or a finite number above 0."""
+    if value is not None and not (_finite(value) and value > 0):  # type: ignore[operator]
+        found.add(
+            sheet, value, f"{what()}: {label} must be a number above 0", ProblemCode.NOT_POSITIVE
+        )
+
+
+def _duplicates(
+    found: _Found, sheet: str, label: str, ids: Iterable[tuple[str, int | None]]
+) -> None:
+    """Ids must be unique, ignoring case (as the reader compares them); blank ids are refused."""
+    first: dict[str, str] = {}
+    for value, row in ids:
+        if not isinstance(value, str) or not value.strip():
+            found.add(
+                sheet, value, f"{label} is required (found a blank one){_where(row)}",
+                ProblemCode.BLANK_REQUIRED,
+            )  # fmt: skip
+            continue
+        folded = value.casefold()
+        if folded in first:
+            other = first[folded]
+            same = "twice" if other == value else f"differs only in case from {other!r}"
+            found.add(
+                sheet, value, f"{label} {value!r} is given {same}{_where(row)}: ids must be unique",
+                ProblemCode.DUPLICATE_ID,
+            )  # fmt: skip
+        else:
+            first[folded] = value
+
+
+def _check_units(found: _Found, scenario: Scenario) -> None:
+    _duplicates(found, UNITS, "Unit ID", ((u.unit_id, u.row) for u in scenario.units))
+    unit_ids = {u.unit_id for u in scenario.units}
+    groups: dict[str, str] = {}
+    for unit in scenario.units:
+        what = _describe("unit {}", unit.unit_id, row=unit.row)
+        _check_count(found, UNITS, what, "Min employees", unit.min_employees, optional=False)
+        _check_count(found, UNITS, what, "Max employees", unit.max_employees)
+        _check_count(found, UNITS, what, "Max moves", unit.max_moves)
+        low, high = unit.min_employees, unit.max_employees
+        if _whole(low) and _whole(high) and low > high:  # type: ignore[operator]
+            found.add(
+                UNITS, low, f"{what()}: Min employees ({low}) is above Max employees ({high})",
+                ProblemCode.MIN_ABOVE_MAX,
+            )  # fmt: skip
+        _check_share(found, UNITS, what, "Service share", unit.service_share)
+        _check_positive(found, UNITS, what, "Hours per FTE", unit.hours_per_fte)
+        spelling = groups.setdefault(unit.group.casefold(), unit.group)
+        if spelling != unit.group:
+            found.add(
+                UNITS, unit.group,
+                f"{what()}: Group {unit.group!r} differs only in case from {spelling!r}: write it "
+                "the same way everywhere",
+                ProblemCode.CASE_MISMATCH,
+            )  # fmt: skip
+        if unit.parent is None:
+            continue
+        if unit.parent == unit.unit_id:
+            found.add(
+                UNITS, unit.parent, f"{what()} cannot be its own parent", ProblemCode.PARENT_CYCLE
+            )
+        elif unit.parent not in unit_ids:
+            found.add(
+                UNITS, unit.parent, f"{what()}: Parent {unit.parent!r} is not a unit of the scenario",
+                ProblemCode.UNKNOWN_PARENT,
+            )  # fmt: skip
+    _check_parent_cycles(found, scenario)
+
+
+def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
+    parents: dict[str, str] = {
+        u.unit_id: u.parent
+        for u in scenario.units
+        if u.parent is not None and u.parent != u.unit_id
+    }
+    reported: set[str] = set()
+    for start in sorted(parents):
+        path = [start]
+        while path[-1] in parents and parents[path[-1]] not in path:
+            path.append(parents[path[-1]])
+        last = path[-1]
+        if last not in parents:
+            continue
+        loop = path[path.index(parents[last]) :]
+        if reported & set(loop):
+            continue
+        reported |= set(loop)
+        first = min(loop)
+        cycle = loop[loop.index(first) :] + loop[: loop.index(first)] + [first]
+        found.add(
+            UNITS, first, "the Parent of units goes round in a circle: " + " -> ".join(cycle),
+            ProblemCode.PARENT_CYCLE,
+        )  # fmt: skip
+
+
+def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
+    seen: dict[tuple[str, str], int | None] = {}
+    for cell in scenario.staff:
+        what = _describe("staff of unit {}, skill {}", cell.unit_id, cell.skill, row=cell.row)
+        if cell.unit_id not in unit_ids:
+            found.add(
+                STAFF, cell.unit_id, f"{what()}: Unit ID {cell.unit_id!r} is not a unit of the scenario",
+                ProblemCode.UNKNOWN_UNIT,
+            )  # fmt: skip
+        _check_count(found, STAFF, what, "Employees", cell.employees, optional=False)
+        key = (cell.unit_id, cell.skill)
+        if key in seen:
+            found.add(
+                STAFF, f"{cell.unit_id} / {cell.skill}",
+                f"{what()} is given twice: one headcount per unit and skill",
+                ProblemCode.DUPLICATE_ID,
+            )  # fmt: skip
+        seen[key] = cell.row
+
+
+def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
+    _duplicates(found, SERVICES, "Service ID", ((s.service_id, s.row) for s in scenario.services))
+    group_of = {u.unit_id: u.group for u in scenario.units}
+    for service in scenario.services:
+        what = _describe("service {}", service.service_id, row=service.row)
+        if service.unit_id not in unit_ids:
+            found.add(
+                SERVICES, service.unit_id,
+                f"{what()}: Unit ID {service.unit_id!r} is not a unit of the scenario",
+                ProblemCode.UNKNOWN_UNIT,
+            )  # fmt: skip
+        _check_amount(found, SERVICES, what, "Volume", service.volume)
+        if service.minutes is not None:
+            _check_amount(found, SERVICES, what, "Minutes", service.minutes)
+        _check_share(found, SERVICES, what, "Digital share", service.digital_share)
+        own_group = group_of.get(service.unit_id)
+        for unit_id in service.eligible_units:
+            if unit_id not in unit_ids:
+                found.add(
+                    SERVICES, unit_id,
+                    f"{what()}: Eligible units: {unit_id!r} is not a unit of the scenario",
+                    ProblemCode.UNKNOWN_UNIT,
+                )  # fmt: skip
+            elif own_group is not None and group_of[unit_id] != own_group:
+                found.add(
+                    SERVICES, unit_id,
+                    f"{what()}: Eligible units: {unit_id!r} is in group {group_of[unit_id]!r}, but "
+                    f"the service's unit is in group {own_group!r}; services move only within a "
+                    "group",
+                    ProblemCode.ELIGIBLE_OTHER_GROUP,
+                )  # fmt: skip
+
+
+def _check_hires(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
+    for hire in scenario.hires:
+        what = _describe("new hires for unit {}, skill {}", hire.unit_id, hire.skill)
+        if hire.unit_id not in unit_ids:
+            found.add(
+                SCENARIOS, hire.unit_id, f"{what()}: {hire.unit_id!r} is not a unit of the scenario",
+                ProblemCode.UNKNOWN_UNIT,
+            )  # fmt: skip
+        _check_count(found, SCENARIOS, what, "New hires", hire.employees, optional=False)
+
+
+def _check_settings(found: _Found, settings: Settings) -> None:
+    what = _describe("settings")
+    _check_count(found, SETTINGS, what, "max staff moves", settings.max_staff_moves)
+    _check_count(found, SETTINGS, what, "max service moves", settings.max_service_moves)
+    _check_positive(found, SETTINGS, what, "time limit", settings.time_limit)
+    if settings.mip_gap is not None:
+        _check_share(found, SETTINGS, what, "mip gap", settings.mip_gap)
+    _check_positive(found, SETTINGS, what, "hours per fte", settings.hours_per_fte)
+    _check_amount(found, SETTINGS, what, "overload margin", settings.overload_margin)
+
+
+def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
+    """In hours mode every unit needs Hours per FTE (its own or the default), every service its
+    Minutes."""
+    if scenario.settings.coefficient is not CoefficientMode.HOURS:
+        return
+    if scenario.settings.hours_per_fte is None:
+        for unit in scenario.units:
+            if unit.hours_per_fte is None:
+                found.add(
+                    UNITS, None,
+                    f"unit {unit.unit_id!r}{_where(unit.row)}: Hours per FTE is required in hours "
+                    "mode (or set the settings' hours per fte)",
+                    ProblemCode.MISSING_FOR_HOURS,
+                )  # fmt: skip
+    for service in scenario.services:
+        if service.minutes is None:
+            found.add(
+                SERVICES, None,
+                f"service {service.service_id!r}{_where(service.row)}: Minutes is required in "
+                "hours mode",
+                ProblemCode.MISSING_FOR_HOURS,
+            )  # fmt: skip
+
+
+def _check_variants(found: _Found, scenario: Scenario) -> None:
+    """Variant names: unique and not `baseline` (their contents are checked when applied)."""
+    seen: set[str] = set()
+    for variant in scenario.variants:
+        folded = variant.name.casefold()
+        if folded in RESERVED_VARIANT_NAMES:
+            found.add(
+                SCENARIOS, variant.name,
+                f"variant {variant.name!r}: the name is reserved for the base settings",
+                ProblemCode.RESERVED_NAME,
+            )  # fmt: skip
+        elif folded in seen:
+            found.add(
+                SCENARIOS, variant.name, f"variant {variant.name!r} is given twice",
+                ProblemCode.DUPLICATE_ID,
+            )  # fmt: skip
+        seen.add(folded)
+
+
+def validate_scenario(scenario: Scenario) -> list[Problem]:
+    """Every problem of a Scenario that the workbook reader would refuse, in one pass.
+
+    Checks units (ids unique and not blank, Min/Max employees and Max moves whole and not negative,
+    Min not above Max, service share in 0..1, hours per FTE above 0, one spelling per group,
+    parents that exist and form no circle), staff (a known unit, a whole headcount of 0 or more,
+    one row per unit and skill), services (ids unique, a known unit, volume and minutes finite and
+    not negative, digital share in 0..1, eligible units known and in the same group), new hires
+    (a known unit, not negative), settings (limits not negative, time limit above 0, mip gap in
+    0..1), what hours mode needs, and variant names. Returns the problems (empty: the scenario is
+    sound); each names its record and has the reason code the reader uses.
+    """
+    found = _Found()
+    unit_ids = {u.unit_id for u in scenario.units}
+    _check_units(found, scenario)
+    _check_staff(found, scenario, unit_ids)
+    _check_services(found, scenario, unit_ids)
+    _check_hires(found, scenario, unit_ids)
+    _check_settings(found, scenario.settings)
+    _check_hours_mode(found, scenario)
+    _check_variants(found, scenario)
+    return found.problems

@@ -1,0 +1,303 @@
+"""Presentation helpers for output workbooks: named tables, number formats, widths and bar charts.
+
+The result workbook (planner.reports.result_workbook) and the comparison and frontier workbooks build their sheets
+from these pieces, so that every output looks and behaves alike: a styled header row, an Excel
+table with a unique name, number formats that say what a figure is, columns as wide as their
+content, and native bar charts that Excel and LibreOffice both draw.
+
+Every value goes through `write`, which stores text with `planner.xlsx.writing.put`: text from an
+input workbook stays text even when it begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
+The number formats and `fit_columns` come from planner.xlsx.writing and are part of this kit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.xlsx.writing import (
+    COEFFICIENT,
+    COEFFICIENT_CHANGE,
+    COEFFICIENT_FINE,
+    COUNT,
+    FRACTION_COUNT,
+    HEADER_FILL,
+    HEADER_FONT,
+    HEADER_LINE_HEIGHT,
+    HOURS,
+    MAX_ROW_HEIGHT,
+    PEOPLE,
+    PEOPLE_CHANGE,
+    PERCENT,
+    SECONDS,
+    SECTION_FONT,
+    SHARE,
+    TITLE_FONT,
+    column_width,
+    comment,
+    fit_columns,
+    put,
+    wrapped_lines,
+)
+
+__all__ = [
+    # number formats and fonts (from planner.xlsx.writing)
+    "COEFFICIENT",
+    "COEFFICIENT_CHANGE",
+    "COEFFICIENT_FINE",
+    "COUNT",
+    "FRACTION_COUNT",
+    "HOURS",
+    "PEOPLE",
+    "PEOPLE_CHANGE",
+    "PERCENT",
+    "SECONDS",
+    "SECTION_FONT",
+    "SHARE",
+    "TITLE_FONT",
+    # this module
+    "AFTER_COLOUR",
+    "ALERT_FILL",
+    "BEFORE_COLOUR",
+    "GOOD_FILL",
+    "MAX_CELL_TEXT",
+    "NOTE_FONT",
+    "NO_STAFF",
+    "TABLE_STYLE",
+    "TOTAL_BORDER",
+    "TOTAL_FONT",
+    "Col",
+    "add_table",
+    "before_after_chart",
+    "fit_columns",
+    "landscape",
+    "note",
+    "plain",
+    "prose",
+    "show_axes",
+    "size_prose_rows",
+    "style_header",
+    "title",
+    "total_row",
+    "wrapped_lines",
+    "write",
+]
+
+NO_STAFF = "no staff"  # shown for an infinite coefficient: load with no one to carry it
+
+TABLE_STYLE = "TableStyleMedium2"
+NOTE_FONT = Font(italic=True, color="595959")
+TOTAL_FONT = Font(bold=True)
+TOTAL_BORDER = Border(top=Side(style="thin"))
+ALERT_FILL = PatternFill("solid", start_color="F8CBAD", end_color="F8CBAD")
+GOOD_FILL = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
+BEFORE_COLOUR = "A5A5A5"
+AFTER_COLOUR = "305496"
+MAX_CELL_TEXT = 32_767  # characters: Excel's longest cell text
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of an output table: header, number format and an optional header comment."""
+
+    header: str
+    number_format: str | None = None
+    comment: str = ""
+
+
+def plain(value: float | None) -> float | None:
+    """The number itself, or None for no value, infinity and NaN: what a chart can draw."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def write(cell: Cell, value: object, number_format: str | None = None) -> Cell:
+    """Store `value` safely: text via `put`, inf as 'no staff', NaN as blank; apply the format."""
+    if isinstance(value, float) and not math.isfinite(value):
+        # openpyxl would write 'inf' into a numeric cell, which Excel reports as damaged.
+        value = NO_STAFF if value > 0 else None
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        # Excel refuses a file with a longer cell; the full text is in the planner's other outputs.
+        value = value[: MAX_CELL_TEXT - 20] + " ... (cut short)"
+    put(cell, value)
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        cell.number_format = number_format
+    return cell
+
+
+def style_header(cells: Sequence[Cell], comments: Sequence[str] = ()) -> None:
+    """Header look shared with the scenario template; text wraps so columns can stay narrow."""
+    for index, cell in enumerate(cells):
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if index < len(comments) and comments[index]:
+            cell.comment = comment(comments[index])
+
+
+def add_table(
+    ws: Worksheet,
+    name: str,
+    columns: Sequence[Col],
+    rows: Sequence[Sequence[object]],
+    *,
+    top: int = 1,
+    left: int = 1,
+    freeze: str | None = None,
+    empty: str | None = None,
+) -> tuple[int, int]:
+    """Write a header and rows at (top, left) as an Excel table named `name`.
+
+    Returns (first data row, last row used). Excel repairs a table that has a header only, so an
+    empty table keeps one blank data row; or, when `empty` is given, there is no table at all and
+    that text stands under the header instead. `freeze` sets the sheet's frozen panes.
+    """
+    header_cells = []
+    for offset, column in enumerate(columns):
+        cell = ws.cell(row=top, column=left + offset)
+        put(cell, column.header)
+        header_cells.append(cell)
+    style_header(header_cells, [c.comment for c in columns])
+    for r, row in enumerate(rows, start=top + 1):
+        for offset, (column, value) in enumerate(zip(columns, row, strict=True)):
+            write(ws.cell(row=r, column=left + offset), value, column.number_format)
+    last = top + max(len(rows), 1)
+    if freeze:
+        ws.freeze_panes = freeze
+    if not rows and empty is not None:
+        write(ws.cell(row=top + 1, column=left), empty).font = NOTE_FONT
+        return top + 1, last
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{last}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+    return top + 1, last
+
+
+def total_row(ws: Worksheet, row: int, left: int, values: Sequence[object], formats) -> None:
+    """A bold row under a table (outside it, so that sorting or filtering the table leaves it)."""
+    for offset, (value, number_format) in enumerate(zip(values, formats, strict=True)):
+        cell = write(ws.cell(row=row, column=left + offset), value, number_format)
+        cell.font = TOTAL_FONT
+        cell.border = TOTAL_BORDER
+
+
+def title(ws: Worksheet, row: int, text: str, *, size: str = "title", span: int = 8) -> None:
+    """A title (or, with size="section", a section heading) over `span` merged columns."""
+    cell = ws.cell(row=row, column=1)
+    put(cell, text)
+    cell.font = TITLE_FONT if size == "title" else SECTION_FONT
+    # Merged, so that a long heading never widens column A (fit_columns skips merged cells).
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+
+
+def prose(ws: Worksheet, row: int, text: str, *, column: int = 1, span: int = 8) -> Cell:
+    """A sentence merged over `span` columns and wrapped; `size_prose_rows` sets its height."""
+    cell = write(ws.cell(row=row, column=column), text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if span > 1:
+        ws.merge_cells(
+            start_row=row, start_column=column, end_row=row, end_column=column + span - 1
+        )
+    return cell
+
+
+def note(ws: Worksheet, row: int, text: str, *, span: int = 8) -> int:
+    """An explanatory line in grey italics, wrapped over `span` columns; returns the next row."""
+    prose(ws, row, text, span=span).font = NOTE_FONT
+    return row + 1
+
+
+def size_prose_rows(ws: Worksheet) -> None:
+    """Give every wrapped merged row a height that shows its text (call after fit_columns).
+
+    Neither Excel nor LibreOffice grows a merged row to fit its text, so the lines are counted by
+    wrapping the words at the merged width.
+    """
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row != merged.max_row:
+            continue
+        cell = ws.cell(row=merged.min_row, column=merged.min_col)
+        if not (cell.alignment and cell.alignment.wrap_text) or not isinstance(cell.value, str):
+            continue
+        width = sum(column_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
+        # Ordinary text is narrower than the digit '0' that defines a column width unit.
+        lines = wrapped_lines(cell.value, width * 1.15)
+        height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
+        ws.row_dimensions[merged.min_row].height = height
+
+
+def landscape(ws: Worksheet) -> None:
+    """Print (and convert to PDF) one page wide, landscape: how a planner will print the sheet."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def show_axes(chart: BarChart | LineChart) -> None:
+    """Show both axes: openpyxl 3.1 leaves `delete` unset, and Excel then hides them."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def before_after_chart(
+    data_ws: Worksheet,
+    *,
+    title_text: str,
+    categories: tuple[int, int, int],
+    series: tuple[int, int, int],
+    horizontal: bool,
+    axis_title: str,
+    number_format: str = COEFFICIENT,
+) -> BarChart:
+    """A clustered bar chart of two adjacent columns (before, after) against category labels.
+
+    categories: (column, first row, last row) of the labels; series: (first column, header row,
+    last row) of the two value columns, whose header cells name the series.
+    """
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.grouping = "clustered"
+    chart.title = title_text
+    chart.style = 10
+    column, first, last = categories
+    value_column, header_row, value_last = series
+    data = Reference(
+        data_ws,
+        min_col=value_column,
+        max_col=value_column + 1,
+        min_row=header_row,
+        max_row=value_last,
+    )
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(data_ws, min_col=column, min_row=first, max_row=last))
+    for bar_series, colour in zip(chart.series, (BEFORE_COLOUR, AFTER_COLOUR), strict=False):
+        bar_series.graphicalProperties.solidFill = colour
+        bar_series.graphicalProperties.line.solidFill = colour
+    show_axes(chart)
+    chart.y_axis.title = axis_title
+    chart.y_axis.number_format = number_format
+    if horizontal:
+        # First unit on top, as in the table; the value axis then belongs at the bottom.
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.y_axis.crosses = "max"
+    chart.legend.position = "b"
+    small = CharacterProperties(sz=800)
+    chart.x_axis.txPr = RichText(
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=small), endParaRPr=small)]
+    )
+    count = last - first + 1
+    chart.width = 20
+    chart.height = max(7.5, 0.75 * count + 4) if horizontal else 8.5
+    return chart

@@ -1,0 +1,173 @@
+"""The plan in plain words: a short account of each group's plan for the result workbook's Summary.
+
+Who receives how many employees from whom, who releases them, which units take over services, and
+what happens to the coefficients: built from the Result and the group's figures (planner.reports.figures).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from planner.domain import Objective, Scenario
+from planner.reports.figures import GroupFigures, finite
+from planner.result import NEW_HIRES, Result, Status
+
+__all__ = ["group_account", "join_names", "unit_label"]
+
+
+def unit_label(scenario: Scenario, unit_id: str) -> str:
+    """A unit's name as a planner reads it; 'new hires' for headcount from outside."""
+    if unit_id == NEW_HIRES:
+        return "new hires"
+    try:
+        return scenario.unit(unit_id).label
+    except KeyError:
+        return unit_id
+
+
+def join_names(names: Sequence[str], limit: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 others'."""
+    names = list(names)
+    if len(names) > limit:
+        rest = len(names) - limit
+        names = [*names[:limit], f"{rest} other{'s' if rest > 1 else ''}"]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _coefficient_text(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.2f}" if finite(value) else "infinite (no staff)"
+
+
+def _trend(before: float | None, after: float | None) -> str:
+    b, a = _coefficient_text(before), _coefficient_text(after)
+    if b == a:
+        return f"stays at {a}"
+    falls = finite(before) and finite(after) and after < before or not finite(before)
+    return f"{'falls' if falls else 'rises'} from {b} to {a}"
+
+
+def _people(count: int) -> str:
+    return f"{count:,} employee{'s' if count != 1 else ''}"
+
+
+def _services(count: float) -> str:
+    shown = f"{int(count):,}" if float(count).is_integer() else f"{count:,.2f}"
+    return f"{shown} service{'s' if count != 1 else ''}"
+
+
+def _by_skill(amounts: dict[str, int]) -> str:
+    """' (12 legal, 2 general)' when more than one skill moves, else ''."""
+    if len(amounts) < 2:
+        return ""
+    return (
+        " ("
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(amounts.items(), key=lambda x: -x[1]))
+        + ")"
+    )
+
+
+def group_account(result: Result, group: str, figures: GroupFigures, limit: int = 5) -> list[str]:
+    """A short account of one group's plan in plain sentences, built from its transfers."""
+    scenario = result.scenario
+    g = result.group(group)
+    if g.max_coefficient_after is None:
+        return ["No plan satisfies the limits of this group, so nothing is moved. Why:",
+                *g.explanation]  # fmt: skip
+    rows = {u.unit_id: u for u in result.units if u.group == group}
+
+    def label(unit_id: str) -> str:
+        return unit_label(scenario, unit_id)
+
+    def unit_trend(unit_id: str) -> str:
+        row = rows[unit_id]
+        if row.employees_after == 0 and row.load_after == 0:
+            return "it is left with no staff and no services"
+        return f"its coefficient {_trend(row.coefficient_before, row.coefficient_after)}"
+
+    hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
+    moves = []
+    if g.staff_moved:
+        moves.append(f"moving {_people(g.staff_moved)}")
+    if g.services_moved:
+        moves.append(f"reassigning {_services(g.services_moved)}")
+    if hires:
+        moves.append(f"adding {hires:,} new hire{'s' if hires != 1 else ''}")
+    trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
+    if moves:
+        sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
+    elif result.objective is Objective.MINMAX:
+        sentences = [f"No move within the limits lowers the highest coefficient "
+                     f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
+                     "allocation."]  # fmt: skip
+    else:
+        sentences = ["No move within the limits brings the units closer to the group mean: the "
+                     "plan keeps the current allocation."]  # fmt: skip
+    if g.status is Status.FEASIBLE and g.gap:
+        sentences.append(
+            f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
+            f"{_coefficient_text(g.lower_bound)}, and a better plan than this one may exist."
+        )
+
+    received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    skills_in: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    sent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t in result.transfers:
+        if t.target in rows:
+            received[t.target][t.source] += t.employees
+            skills_in[t.target][t.skill] += t.employees
+            if t.source != NEW_HIRES:
+                sent[t.source][t.target] += t.employees
+
+    def ranked(table: dict[str, dict[str, int]]) -> list[str]:
+        return sorted(table, key=lambda u: (-sum(table[u].values()), u))
+
+    described = set()
+    for target in ranked(received)[:limit]:
+        sources = received[target]
+        hires = sources.get(NEW_HIRES, 0)
+        from_units = {u: n for u, n in sources.items() if u != NEW_HIRES}
+        parts = []
+        if from_units:
+            names = [label(u) for u in sorted(from_units, key=lambda u: (-from_units[u], u))]
+            parts.append(f"{_people(sum(from_units.values()))} from {join_names(names)}")
+        if hires:
+            parts.append(f"{hires:,} new hire{'s' if hires != 1 else ''}")
+        sentences.append(f"{label(target)} receives {' and '.join(parts)}"
+                         f"{_by_skill(skills_in[target])}; {unit_trend(target)}.")  # fmt: skip
+        described.add(target)
+    if len(received) > limit:
+        sentences.append(f"{len(received) - limit} more units receive staff (see Transfers).")
+    for source in ranked(sent)[:3]:
+        targets = sent[source]
+        names = [label(u) for u in sorted(targets, key=lambda u: (-targets[u], u))]
+        sentences.append(f"{label(source)} releases {_people(sum(targets.values()))} to "
+                         f"{join_names(names)}; {unit_trend(source)}.")  # fmt: skip
+        described.add(source)
+    if len(sent) > 3:
+        sentences.append(f"{len(sent) - 3} more units release staff (see Transfers).")
+
+    taken: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in result.reassignments:
+        if r.target in rows:
+            taken[r.target][r.source] += r.share
+    ranked_takers = sorted(taken, key=lambda u: (-sum(taken[u].values()), u))
+    for target in ranked_takers[:limit]:
+        givers = taken[target]
+        names = [label(u) for u in sorted(givers, key=lambda u: (-givers[u], u))]
+        trend = "" if target in described else f"; {unit_trend(target)}"
+        sentences.append(f"{label(target)} takes over {_services(sum(givers.values()))} from "
+                         f"{join_names(names)}{trend}.")  # fmt: skip
+    if len(taken) > limit:
+        sentences.append(f"{len(taken) - limit} more units take over services (see Reassignments).")
+
+    margin = scenario.settings.overload_margin
+    sentences.append(
+        f"Units more than {margin:.0%} above the group mean: {len(figures.overloaded_before)} "
+        f"before, {len(figures.overloaded_after)} after."
+    )
+    return sentences

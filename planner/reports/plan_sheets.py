@@ -1,0 +1,213 @@
+"""The sheets of the result workbook that list the plan and its evidence: Transfers,
+Reassignments, Skills, Sensitivity, Checks and Inputs (planner.reports.result_workbook writes
+Summary, Units and Charts and calls these).
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.domain import CoefficientMode, coefficient, unit_capacity
+from planner.reports import charts
+from planner.reports.charts import (
+    ALERT_FILL,
+    COEFFICIENT,
+    FRACTION_COUNT,
+    PEOPLE,
+    PEOPLE_CHANGE,
+    SHARE,
+    Col,
+    add_table,
+    fit_columns,
+    note,
+    title,
+)
+from planner.reports.figures import cell_loads
+from planner.reports.narrative import unit_label
+from planner.result import NEW_HIRES, Result
+from planner.workbook.layout import SETTINGS_LIST
+
+__all__ = [
+    "checks_sheet",
+    "inputs_sheet",
+    "load_word",
+    "reassignments_sheet",
+    "sensitivity_sheet",
+    "skills_sheet",
+    "transfers_sheet",
+    "yes_no",
+]
+
+LEFT = Alignment(horizontal="left")
+
+
+def load_word(result: Result) -> str:
+    return "hours" if result.coefficient is CoefficientMode.HOURS else "services"
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+# --- Tables of the plan ---------------------------------------------------------------------------
+
+
+def transfers_sheet(ws: Worksheet, result: Result) -> None:
+    scenario = result.scenario
+    columns = [
+        Col("From unit ID"), Col("From"), Col("To unit ID"), Col("To"), Col("Group"),
+        Col("Skill"), Col("Employees", PEOPLE),
+    ]  # fmt: skip
+    rows = [
+        [t.source, unit_label(scenario, t.source), t.target, unit_label(scenario, t.target),
+         scenario.unit(t.target).group, t.skill, t.employees]
+        for t in result.transfers
+    ]  # fmt: skip
+    _, last = add_table(ws, "TransfersTable", columns, rows, freeze="A2")
+    if not rows:
+        note(ws, last + 2, "No employee moves in this plan.", span=5)
+    elif any(t.source == NEW_HIRES for t in result.transfers):
+        note(ws, last + 2, f"{NEW_HIRES}: headcount added by the option, not taken from a unit.",
+             span=5)  # fmt: skip
+    fit_columns(ws)
+
+
+def reassignments_sheet(ws: Worksheet, result: Result) -> None:
+    scenario = result.scenario
+    services = {s.service_id: s for s in scenario.services}
+    load = load_word(result)
+    columns = [
+        Col("Service ID"), Col("Service"), Col("Skill"), Col("Group"), Col("From unit ID"),
+        Col("From"), Col("To unit ID"), Col("To"), Col("Share", SHARE, "Share of the service moved"),
+        Col(f"Load moved ({load})", FRACTION_COUNT if load == "services" else charts.HOURS),
+    ]  # fmt: skip
+    rows = []
+    for r in result.reassignments:
+        service = services[r.service_id]
+        rows.append([
+            r.service_id, service.name, service.skill, scenario.unit(r.target).group, r.source,
+            unit_label(scenario, r.source), r.target, unit_label(scenario, r.target), r.share,
+            r.load,
+        ])  # fmt: skip
+    _, last = add_table(ws, "ReassignmentsTable", columns, rows, freeze="A2")
+    if not rows:
+        note(ws, last + 2, "No service changes unit in this plan.", span=5)
+    fit_columns(ws)
+
+
+def skills_sheet(ws: Worksheet, result: Result) -> None:
+    scenario = result.scenario
+    load = load_word(result)
+    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
+    load_before, load_after = cell_loads(result)
+    staff = {(s.unit_id, s.skill): s for s in result.staff}
+    keys = sorted(set(staff) | {k for k, v in load_before.items() if v} |
+                  {k for k, v in load_after.items() if v},
+                  key=lambda k: (scenario.unit(k[0]).group, k))  # fmt: skip
+    columns = [
+        Col("Unit ID"), Col("Unit"), Col("Group"), Col("Skill"),
+        Col("Employees before", PEOPLE), Col("Employees after", PEOPLE),
+        Col("Change in employees", PEOPLE_CHANGE), Col("New hires", PEOPLE),
+        Col(f"Load before ({load})", charts.COUNT), Col(f"Load after ({load})", charts.COUNT),
+        Col("Coefficient before", COEFFICIENT), Col("Coefficient after", COEFFICIENT),
+    ]  # fmt: skip
+    rows = []
+    for unit_id, skill in keys:
+        unit = scenario.unit(unit_id)
+        cell = staff.get((unit_id, skill))
+        before, after = (cell.before, cell.after) if cell else (0, 0)
+        capacity = unit_capacity(unit, scenario.settings)
+        has_plan = unit.group in planned
+        rows.append([
+            unit_id, unit.label, unit.group, skill, before, after, after - before,
+            cell.hired if cell else 0, load_before[unit_id, skill],
+            load_after[unit_id, skill] if has_plan else None,
+            coefficient(load_before[unit_id, skill], before * capacity),
+            coefficient(load_after[unit_id, skill], after * capacity) if has_plan else None,
+        ])  # fmt: skip
+    add_table(ws, "SkillsTable", columns, rows, freeze="C2")
+    fit_columns(ws)
+
+
+def sensitivity_sheet(ws: Worksheet, result: Result) -> None:
+    fine = charts.COEFFICIENT_FINE
+    columns = [
+        Col("Group"), Col("Unit ID"), Col("What holds the maximum up"), Col("Kind"),
+        Col("Change tried"), Col("Highest coefficient now", fine),
+        Col("Highest coefficient after the change", fine, "Re-solved with the change"),
+        Col("Improvement", fine),
+    ]  # fmt: skip
+    rows = [
+        [s.group, s.unit_id, s.item, s.kind, s.change, s.max_coefficient_now,
+         s.max_coefficient_after_change, s.improvement]
+        for g in result.groups for s in g.sensitivity
+    ]  # fmt: skip
+    _, last = add_table(ws, "SensitivityTable", columns, rows, freeze="A2")
+    note(ws, last + 2, "Each row is a limit or unit at the maximum, re-solved with that one thing "
+         "relaxed. Computed for groups solved to optimality with the minmax objective (unless "
+         "switched off with --no-sensitivity). A blank 'after' means the change did not lead to a "
+         "plan.", span=6)  # fmt: skip
+    fit_columns(ws)
+
+
+def checks_sheet(ws: Worksheet, result: Result) -> None:
+    columns = [Col("Group"), Col("Check"), Col("Result"), Col("Detail")]
+    rows = [[c.group, c.name, "passed" if c.passed else "FAILED", c.detail] for c in result.checks]
+    first, last = add_table(ws, "ChecksTable", columns, rows, freeze="A2")
+    for r in range(first, first + len(rows)):
+        cell = ws.cell(row=r, column=3)
+        cell.fill = charts.GOOD_FILL if cell.value == "passed" else ALERT_FILL
+    note(ws, last + 2, "Each plan is re-checked against the scenario by code that does not use "
+         "the optimisation model: headcounts, limits, locks, moves and the coefficients reported.",
+         span=4)  # fmt: skip
+    fit_columns(ws)
+
+
+def _setting_value(value: object, default: str) -> object:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return yes_no(value)
+    return getattr(value, "value", value)
+
+
+def inputs_sheet(ws: Worksheet, result: Result) -> None:
+    scenario = result.scenario
+    settings = scenario.settings
+    columns = [Col("Setting"), Col("Value"), Col("Meaning")]
+    rows = [
+        [s.name, _setting_value(getattr(settings, s.field), s.default), s.meaning]
+        for s in SETTINGS_LIST
+    ]
+    _, last = add_table(ws, "SettingsTable", columns, rows, freeze="A2")
+    row = last + 3
+    title(ws, row, "Input", size="section")
+    hires = "; ".join(f"{h.unit_id}:{h.skill}={h.employees}" for h in scenario.hires)
+    facts: list[list[object]] = [
+        ["Scenario", scenario.name],
+        ["Input file", scenario.source_path or "(built in code)"],
+        ["SHA-256 of the input file", scenario.source_sha256 or "(none: built in code)"],
+        ["Solved at (ISO 8601, UTC)", result.solved_at],
+        ["Solver", result.solver],
+        ["Units", len(scenario.units)],
+        ["Services", len(scenario.services)],
+        ["Employees", scenario.total_employees],
+        ["Groups", len(scenario.groups)],
+        ["Skills", "; ".join(scenario.skills)],
+        ["New hires (option)", hires or "none"],
+    ]
+    fact_header = row + 1
+    _, last = add_table(ws, "InputFile", [Col("Item"), Col("Value", PEOPLE)], facts, top=row + 1)
+    for r in [*range(2, len(rows) + 2), *range(fact_header + 1, last + 1)]:
+        ws.cell(row=r, column=2).alignment = LEFT  # numbers and words in one column read better
+    header_rows = [1, fact_header]
+    if scenario.warnings:
+        row = last + 3
+        title(ws, row, "Warnings when reading the input", size="section")
+        warnings = [[w.sheet, w.cell, "" if w.value is None else str(w.value), w.expected]
+                    for w in scenario.warnings]  # fmt: skip
+        header_rows.append(row + 1)
+        add_table(ws, "InputWarnings", [Col("Sheet"), Col("Cell"), Col("Value"), Col("Problem")],
+                  warnings, top=row + 1)  # fmt: skip
+    fit_columns(ws, header_rows=header_rows)

@@ -1,0 +1,478 @@
+"""The result workbook: a solved plan as a workbook a head of department can read and check.
+
+Sheets, in order: Summary (the answer in figures and in plain words), Units (every unit before and
+after, group totals, parent roll-ups), Charts (coefficient per unit before and after, one chart per
+group), Transfers, Reassignments, Skills, Sensitivity, Checks, Inputs (settings and the SHA-256 of
+the input file). Everything comes from the Result; nothing here rebuilds or re-solves the model.
+Derived figures (group means, overload flags, roll-ups, per-cell loads) come from
+planner.reports.figures, the plan in plain words from planner.reports.narrative; this module lays
+out Summary, Units and Charts, and planner.reports.plan_sheets the tables of the plan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.domain import CoefficientMode, Objective, SolverName
+from planner.reports import charts
+from planner.reports.charts import (
+    ALERT_FILL,
+    COEFFICIENT,
+    COEFFICIENT_CHANGE,
+    FRACTION_COUNT,
+    PEOPLE,
+    PEOPLE_CHANGE,
+    PERCENT,
+    Col,
+    add_table,
+    fit_columns,
+    landscape,
+    note,
+    plain,
+    prose,
+    size_prose_rows,
+    title,
+    total_row,
+    write,
+)
+from planner.reports.figures import Figures, finite
+from planner.reports.narrative import group_account, unit_label
+from planner.reports.plan_sheets import (
+    checks_sheet,
+    inputs_sheet,
+    load_word,
+    reassignments_sheet,
+    sensitivity_sheet,
+    skills_sheet,
+    transfers_sheet,
+    yes_no,
+)
+from planner.result import Result, Status
+from planner.xlsx.files import save_workbook
+
+__all__ = ["SHEETS", "result_workbook", "write_result"]
+
+SHEETS = (
+    "Summary",
+    "Units",
+    "Charts",
+    "Transfers",
+    "Reassignments",
+    "Skills",
+    "Sensitivity",
+    "Checks",
+    "Inputs",
+)
+PROSE_SPAN = 10  # columns a sentence of the Summary spans
+MAX_CHART_GROUPS = 40  # a chart per group; beyond this the Units sheet carries the detail
+MAX_CHART_UNITS = 50  # units per chart: the most loaded ones (before or after)
+MAX_GROUPS_IN_WORDS = 30
+MAX_COLOUR_SCALES = 50  # one colour scale per group; a single one beyond this
+# Keyed by the enums (StrEnum members: a plain string of the same value finds them too).
+OBJECTIVES: dict[str, str] = {
+    Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
+    Objective.BALANCE: "balance: the smallest total deviation from the group mean, then the fewest "
+    "moves",
+}
+SOLVER_NAMES: dict[str, str] = {
+    SolverName.HIGHS: "HiGHS (through highspy)",
+    SolverName.PULP_HIGHS: "HiGHS (through PuLP)",
+    SolverName.CBC: "CBC (through PuLP)",
+}
+
+
+def write_result(
+    result: Result, path: str | os.PathLike[str], *, inputs: Sequence[str | os.PathLike[str]] = ()
+) -> Path:
+    """Write the result workbook for `result` to `path` and return the path written.
+
+    Written atomically through planner.xlsx.files.save_workbook; never over `inputs` or the scenario's
+    own source file (OutputError, naming the path, as for a missing folder or a locked file).
+    """
+    protected = [*inputs]
+    if result.scenario.source_path:
+        protected.append(result.scenario.source_path)
+    return save_workbook(result_workbook(result), path, inputs=protected)
+
+
+def result_workbook(result: Result) -> Workbook:
+    """The result workbook in memory (see the module docstring for its sheets)."""
+    figures = Figures.of(result)
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SHEETS[0]
+    for name in SHEETS[1:]:
+        workbook.create_sheet(name)
+    _summary_sheet(summary, result, figures)
+    _units_sheet(workbook["Units"], result, figures)
+    _charts_sheet(workbook["Charts"], result)
+    transfers_sheet(workbook["Transfers"], result)
+    reassignments_sheet(workbook["Reassignments"], result)
+    skills_sheet(workbook["Skills"], result)
+    sensitivity_sheet(workbook["Sensitivity"], result)
+    checks_sheet(workbook["Checks"], result)
+    inputs_sheet(workbook["Inputs"], result)
+    for ws in workbook.worksheets:
+        size_prose_rows(ws)
+        landscape(ws)
+    workbook.properties.creator = "planner"
+    workbook.properties.title = f"Workload plan: {result.scenario.name}"
+    return workbook
+
+
+def _coefficient_meaning(result: Result) -> str:
+    if result.coefficient is CoefficientMode.HOURS:
+        return "staff hours needed per staff hour available (1.00 is a full load)"
+    return "services per employee"
+
+
+# --- Summary ------------------------------------------------------------------------------------
+
+
+def _status_text(result: Result) -> str:
+    gaps = [g.gap for g in result.groups if g.gap is not None]
+    if result.status is Status.OPTIMAL:
+        return "optimal: proven, no plan within the limits has a lower objective"
+    if result.status is Status.FEASIBLE:
+        gap = max(gaps, default=0.0)
+        return f"feasible: the best plan found within the time limit (gap {gap:.1%})"
+    return "infeasible: at least one group has no plan within its limits (see below)"
+
+
+def _settings_text(result: Result) -> list[tuple[str, str]]:
+    s = result.scenario.settings
+
+    def limit(allowed: bool, cap: int | None, what: str) -> str:
+        if not allowed:
+            return "not allowed"
+        return (
+            f"allowed, at most {cap:,} {what} per group" if cap is not None else "allowed, no cap"
+        )
+
+    mip_gap = "0 (prove optimal)" if not s.mip_gap else f"{s.mip_gap:.2%}"
+    time_limit = f"{s.time_limit:g} s per group (its whole search)" if s.time_limit else "none"
+    return [
+        ("Objective", OBJECTIVES.get(s.objective.value, s.objective.value)),
+        ("Coefficient", f"{s.coefficient.value}: {_coefficient_meaning(result)}"),
+        ("Staff moves", limit(s.allow_staff_moves, s.max_staff_moves, "employees")),
+        ("Service moves", limit(s.allow_service_moves, s.max_service_moves, "services")),
+        ("Split services", "yes" if s.split_services else "no"),
+        (
+            "Solver",
+            f"{SOLVER_NAMES.get(result.solver, result.solver)}; time limit {time_limit}; "
+            f"MIP gap {mip_gap}",
+        ),  # fmt: skip
+        ("Overload margin", f"{s.overload_margin:.0%} above the group mean"),
+    ]
+
+
+def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
+    scenario = result.scenario
+    title(ws, 1, f"Workload plan: {scenario.name}", span=PROSE_SPAN)
+    checks = f"{sum(c.passed for c in result.checks)} of {len(result.checks)} passed"
+    solved = result.solved_at.replace("T", " ").replace("+00:00", " UTC")
+    facts = [
+        ("Scenario", scenario.name),
+        ("Input file", scenario.source_path or "(built in code)"),
+        ("Solved at", solved),
+        ("Status", _status_text(result)),
+        *_settings_text(result),
+        ("Independent checks", checks),
+        ("Solve time", f"{result.seconds:.1f} s"),
+    ]
+    row = 3
+    for label, value in facts:
+        write(ws.cell(row=row, column=1), label).font = charts.TOTAL_FONT
+        prose(ws, row, value, column=2, span=PROSE_SPAN - 1)
+        row += 1
+
+    row += 1
+    title(ws, row, "Per group", size="section", span=PROSE_SPAN)
+    row += 1
+    columns = [
+        Col("Group"),
+        Col("Status"),
+        Col("Employees", PEOPLE),
+        Col(
+            "Highest coefficient before",
+            COEFFICIENT,
+            "Largest load / capacity of a unit-skill cell",
+        ),
+        Col("Highest coefficient after", COEFFICIENT, "After the plan"),
+        Col("Change", COEFFICIENT_CHANGE),
+        Col("Proven lower bound", COEFFICIENT, "No plan within the limits can go below this"),
+        Col("Gap", PERCENT, "Relative distance between the plan and the proven bound"),
+        Col("Staff moved", PEOPLE),
+        Col("Services moved", FRACTION_COUNT if scenario.settings.split_services else PEOPLE),
+        Col("Overloaded units before", PEOPLE),
+        Col("Overloaded units after", PEOPLE),
+    ]
+    rows = []
+    for g in result.groups:
+        f = figures.groups[g.group]
+        after = g.max_coefficient_after
+        rows.append([
+            g.group, g.status.value, g.employees, g.max_coefficient_before, after,
+            _difference(g.max_coefficient_before, after), g.lower_bound, g.gap, g.staff_moved,
+            g.services_moved, len(f.overloaded_before),
+            None if after is None else len(f.overloaded_after),
+        ])  # fmt: skip
+    header_row = row
+    _, last = add_table(ws, "SummaryGroups", columns, rows, top=row)
+    gaps = [g.gap for g in result.groups if g.gap is not None]
+    total_row(ws, last + 1, 1, [
+        "All groups", result.status.value, sum(g.employees for g in result.groups),
+        result.max_coefficient_before, result.max_coefficient_after,
+        _difference(result.max_coefficient_before, result.max_coefficient_after),
+        None, max(gaps) if gaps else None, result.staff_moved, result.services_moved,
+        sum(len(f.overloaded_before) for f in figures.groups.values()),
+        sum(len(f.overloaded_after) for f in figures.groups.values()),
+    ], [c.number_format for c in columns])  # fmt: skip
+    fit_columns(ws, header_rows=(header_row,), minimum={1: 22})
+
+    row = last + 3
+    if rows and len(rows) <= MAX_CHART_GROUPS:
+        chart = charts.before_after_chart(
+            ws,
+            title_text="Highest coefficient per group, before and after the plan",
+            categories=(1, header_row + 1, header_row + len(rows)),
+            series=(4, header_row, header_row + len(rows)),
+            horizontal=False,
+            axis_title="coefficient",
+        )
+        chart.height, chart.width = 7.5, 18
+        ws.add_chart(chart, f"A{row}")
+        row += 16
+
+    title(ws, row, "The plan in plain words", size="section", span=PROSE_SPAN)
+    row += 1
+    for g in result.groups[:MAX_GROUPS_IN_WORDS]:
+        write(ws.cell(row=row, column=1), g.group).font = charts.TOTAL_FONT
+        row += 1
+        for sentence in group_account(result, g.group, figures.groups[g.group]):
+            prose(ws, row, sentence, span=PROSE_SPAN)
+            row += 1
+    hidden = len(result.groups) - MAX_GROUPS_IN_WORDS
+    if hidden > 0:
+        row = note(ws, row, f"{hidden} more groups: see the Units and Transfers sheets.",
+                   span=PROSE_SPAN)  # fmt: skip
+
+    notes = list(result.notes) + [f"{g.group}: {n}" for g in result.groups for n in g.notes]
+    if scenario.warnings:
+        notes.append(f"{len(scenario.warnings)} warning(s) when reading the input: see Inputs.")
+    notes.append(
+        f"Coefficient = load / capacity ({_coefficient_meaning(result)}). The highest coefficient "
+        "is taken over unit-skill cells (see Skills); a unit's own coefficient on the Units sheet "
+        "is its total load over its total capacity."
+    )
+    row += 1
+    title(ws, row, "Notes", size="section", span=PROSE_SPAN)
+    for text in notes:
+        row = note(ws, row + 1, text, span=PROSE_SPAN) - 1
+
+
+def _difference(before: float, after: float | None) -> float | None:
+    return after - before if finite(before) and finite(after) else None
+
+
+def _moved_columns(load: str) -> list[Col]:
+    """Employees before/after/change and load before/after, as on Units, totals and roll-ups."""
+    return [
+        Col("Employees before", PEOPLE),
+        Col("Employees after", PEOPLE),
+        Col("Change in employees", PEOPLE_CHANGE),
+        Col(f"Load before ({load})", charts.COUNT),
+        Col(f"Load after ({load})", charts.COUNT),
+    ]
+
+
+def _moved_values(before: int, after: int, load_before: float, load_after: float) -> list:
+    return [before, after, after - before, load_before, load_after]
+
+
+MAX_LISTED_UNITS = 30  # unit ids listed in one roll-up cell
+
+
+def _members_text(members: Sequence[str]) -> str:
+    shown = "; ".join(members[:MAX_LISTED_UNITS])
+    more = len(members) - MAX_LISTED_UNITS
+    return f"{shown} ... and {more} more" if more > 0 else shown
+
+
+# --- Units --------------------------------------------------------------------------------------
+
+
+def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
+    load = load_word(result)
+    margin = result.scenario.settings.overload_margin
+    columns = [
+        Col("Unit ID"),
+        Col("Name"),
+        Col("Level"),
+        Col(
+            "Parent",
+            comment="Parent unit ID. Parents with children here have a roll-up row "
+            "in the Roll-ups table below.",
+        ),  # fmt: skip
+        Col("Group"),
+        *_moved_columns(load),
+        Col("Coefficient before", COEFFICIENT, "Unit load / unit capacity before the plan"),
+        Col("Coefficient after", COEFFICIENT, "Unit load / unit capacity after the plan"),
+        Col("Change in coefficient", COEFFICIENT_CHANGE),
+        Col("Overloaded before", comment=f"yes: above the group mean by more than {margin:.0%}"),
+        Col("Overloaded after", comment=f"yes: above the group mean by more than {margin:.0%}"),
+    ]
+    rows = []
+    for u in result.units:
+        f = figures.groups[u.group]
+        has_plan = u.coefficient_after is not None
+        change = (
+            u.coefficient_after - u.coefficient_before
+            if has_plan and finite(u.coefficient_before) and finite(u.coefficient_after)
+            else None
+        )
+        rows.append([
+            u.unit_id, u.name, u.level, u.parent, u.group,
+            *_moved_values(u.employees_before, u.employees_after, u.load_before, u.load_after),
+            u.coefficient_before, u.coefficient_after, change,
+            yes_no(u.unit_id in f.overloaded_before),
+            yes_no(u.unit_id in f.overloaded_after) if has_plan else None,
+        ])  # fmt: skip
+    first, last = add_table(ws, "UnitsTable", columns, rows, freeze="C2")
+    for r in range(first, last + 1):
+        for column in (14, 15):
+            if ws.cell(row=r, column=column).value == "yes":
+                ws.cell(row=r, column=column).fill = ALERT_FILL
+    _colour_scales(ws, result, first)
+
+    row = last + 3
+    title(ws, row, "Totals per group", size="section")
+    row = note(ws, row + 1, "Mean coefficient = total load of the group / its total capacity. "
+               f"A unit is overloaded above the mean x {1 + margin:.2f}.", span=8)  # fmt: skip
+    group_columns = [
+        Col("Group"),
+        Col("Units", PEOPLE),
+        *_moved_columns(load),
+        Col("Mean coefficient before", COEFFICIENT),
+        Col("Mean coefficient after", COEFFICIENT),
+        Col("Overload threshold after", COEFFICIENT),
+        Col("Overloaded units before", PEOPLE),
+        Col("Overloaded units after", PEOPLE),
+    ]
+    group_rows = [
+        [f.group, f.units,
+         *_moved_values(f.employees_before, f.employees_after, f.load_before, f.load_after),
+         f.mean_before, f.mean_after, f.threshold_after, len(f.overloaded_before),
+         None if f.mean_after is None else len(f.overloaded_after)]
+        for f in figures.groups.values()
+    ]  # fmt: skip
+    group_header = row
+    _, last = add_table(ws, "GroupTotals", group_columns, group_rows, top=row)
+    all_groups = list(figures.groups.values())
+    total_row(ws, last + 1, 1, [
+        "All groups", sum(f.units for f in all_groups),
+        sum(f.employees_before for f in all_groups), sum(f.employees_after for f in all_groups),
+        sum(f.employees_after - f.employees_before for f in all_groups),
+        sum(f.load_before for f in all_groups), sum(f.load_after for f in all_groups),
+        None, None, None, sum(len(f.overloaded_before) for f in all_groups),
+        sum(len(f.overloaded_after) for f in all_groups),
+    ], [c.number_format for c in group_columns])  # fmt: skip
+
+    row = last + 4
+    title(ws, row, "Roll-ups: parent units with the units below them", size="section")
+    rollup_note = (
+        "Each roll-up adds a parent's own row to the rows of every unit below it (children, "
+        "grandchildren...), possibly across groups. The unit rows above already count every "
+        "employee once, so roll-ups are a second view of the same people: they are not part of "
+        "any total and must not be added to them. A roll-up coefficient is the members' total "
+        "load over their total capacity."
+    )
+    if not figures.rollups:
+        rollup_note = (
+            "No unit of this workbook has a parent among its units, so there is no roll-up."
+        )
+    row = note(ws, row + 1, rollup_note, span=8)
+    rollup_columns = [
+        Col("Parent unit ID"),
+        Col("Parent"),
+        Col("Units included", PEOPLE),
+        *_moved_columns(load),
+        Col("Coefficient before", COEFFICIENT),
+        Col("Coefficient after", COEFFICIENT),
+        # Last, so that a long list does not widen a column of the unit table above.
+        Col("Units below", comment="Unit IDs of the descendants, separated by ;"),
+    ]
+    rollup_rows = [
+        [r.unit_id, unit_label(result.scenario, r.unit_id), len(r.members),
+         *_moved_values(r.employees_before, r.employees_after, r.load_before, r.load_after),
+         r.coefficient_before, r.coefficient_after, _members_text(r.members[1:])]
+        for r in figures.rollups
+    ]  # fmt: skip
+    rollup_header = row
+    add_table(ws, "Rollups", rollup_columns, rollup_rows, top=row)
+    fit_columns(ws, header_rows=(1, group_header, rollup_header))
+
+
+def _colour_scales(ws: Worksheet, result: Result, first: int) -> None:
+    """Green-to-red on the coefficients, one scale per group so that each pool reads on its own."""
+
+    def rule() -> ColorScaleRule:
+        return ColorScaleRule(
+            start_type="min", start_color="63BE7B", mid_type="percentile", mid_value=50,
+            mid_color="FFEB84", end_type="max", end_color="F8696B",
+        )  # fmt: skip
+
+    if len(result.groups) > MAX_COLOUR_SCALES:
+        ws.conditional_formatting.add(f"K{first}:L{first + len(result.units) - 1}", rule())
+        return
+    start = first
+    for offset, unit in enumerate(result.units):  # one scale per run of rows of one group
+        following = result.units[offset + 1].group if offset + 1 < len(result.units) else None
+        if following != unit.group:
+            ws.conditional_formatting.add(f"K{start}:L{first + offset}", rule())
+            start = first + offset + 1
+
+
+# --- Charts -------------------------------------------------------------------------------------
+
+
+def _charts_sheet(ws: Worksheet, result: Result) -> None:
+    title(ws, 1, "Coefficient per unit, before and after the plan")
+    row = note(ws, 2, "One chart per group; each chart draws the small table at its left. "
+               "All units and figures are on the Units sheet.", span=8)  # fmt: skip
+    row += 1
+    groups = [g for g in result.groups if g.max_coefficient_after is not None]
+    columns = [Col("Unit"), Col("Before", COEFFICIENT), Col("After", COEFFICIENT)]
+    for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
+        units = [u for u in result.units if u.group == g.group]
+        if len(units) > MAX_CHART_UNITS:
+            # The most loaded first; a unit with load and no staff (infinite) leads.
+            units = sorted(units, key=lambda u: -max(u.coefficient_before,
+                                                     u.coefficient_after or 0.0))  # fmt: skip
+            units = units[:MAX_CHART_UNITS]
+        heading = ws.cell(row=row, column=1)
+        write(heading, g.group)
+        heading.font = charts.SECTION_FONT
+        row += 1
+        rows = [[u.name, plain(u.coefficient_before), plain(u.coefficient_after)] for u in units]
+        first, last = add_table(ws, f"ChartData{index}", columns, rows, top=row)
+        chart = charts.before_after_chart(
+            ws,
+            title_text=f"{g.group}: coefficient per unit",
+            categories=(1, first, last),
+            series=(2, row, last),
+            horizontal=True,
+            axis_title="coefficient",
+        )
+        ws.add_chart(chart, f"E{row}")
+        chart_rows = int(chart.height / 0.53) + 2  # a default row is about 0.53 cm high
+        row = max(last, row + chart_rows) + 2
+    if len(groups) > MAX_CHART_GROUPS:
+        note(ws, row, f"Charts are drawn for the first {MAX_CHART_GROUPS} groups only.", span=8)
+    fit_columns(ws, header_rows=(), minimum={1: 24, 2: 9, 3: 9})

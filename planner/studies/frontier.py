@@ -1,0 +1,370 @@
+"""Balance against disruption (`frontier`): for each budget of moves, the best maximum coefficient a
+group can reach, the price in disruption of each step of balance.
+
+The frontier re-solves one loaded model per group: the group move limit is a single row of the model
+whose bound is changed between points, the plan of the previous (smaller) budget starts the next
+point, and the unconstrained optimum's proven lower bound closes the bracket from below, so a point
+whose budget no longer binds costs no solve at all (DESIGN.md: warm re-solves were 15x faster than
+rebuilding). It takes a Scenario; the frontier workbook is written by planner.reports and its
+terminal text by planner.reports.terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from planner.domain import Objective, Scenario
+from planner.errors import InputError, Problem, ProblemCode
+from planner.group import GroupData, group_data
+from planner.plan import Plan, current_plan, max_coefficient
+from planner.search import (
+    RELATIVE_TOLERANCE,
+    BudgetKind,
+    GroupSearch,
+    GroupSolver,
+    PlanStatus,
+    search_group,
+    with_settings,
+)
+
+Progress = Callable[[str], None]
+
+# Two maxima closer than this (relative) are the same point: each is certified to
+# RELATIVE_TOLERANCE, so two certified values of one optimum may differ by twice that.
+SAME_VALUE = 2 * RELATIVE_TOLERANCE + 1e-12
+DEFAULT_POINTS = 15  # about this many budgets (plus the ends) when the range is not given
+
+
+def _quiet(message: str) -> None:
+    """A progress callback that shows nothing."""
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return "-"
+    if math.isinf(value):
+        return "inf"
+    return f"{value:.{digits}g}"
+
+
+# --- the frontier: balance against disruption ---------------------------------------------------
+
+
+def unknown_group(scenario: Scenario, group: str, where: str = "group") -> Problem:
+    """The problem of a group the scenario does not have; `where` names the argument that gave it
+    (`frontier`'s `group`; the CLI passes "--group")."""
+    return Problem(
+        where,
+        "",
+        group,
+        f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
+        ProblemCode.UNKNOWN_GROUP,
+    )
+
+
+def _budget_problem(value: object, expected: str) -> Problem:
+    return Problem("", "", value, f"budgets: {expected}", ProblemCode.BAD_BUDGET_RANGE)
+
+
+def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
+    """0 up to `moves`: every budget when there are few, else about `points` evenly spaced."""
+    if moves <= 20:
+        return list(range(moves + 1))
+    step = math.ceil(moves / points)
+    budgets = list(range(0, moves, step))
+    return [*budgets, moves]
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """The best maximum coefficient of a group under one budget of moves."""
+
+    budget: int
+    max_coefficient: float | None  # None: no plan within this budget
+    proven: bool  # False: a time limit stopped the search (the value is a plan's, not proven)
+    reaches_optimum: bool = False  # equals the best with no move limit
+    flat_to_next: bool = False  # the next budget gives no better value
+    solver_runs: int = 0
+    seconds: float = 0.0
+
+    @property
+    def stops_helping(self) -> bool:
+        """Extra moves stop helping here: the next budget, or any budget, does no better."""
+        return self.reaches_optimum or self.flat_to_next
+
+    @property
+    def mark(self) -> str:
+        if self.reaches_optimum:
+            return "optimum reached"
+        if self.flat_to_next:
+            return "no gain from the next budget"
+        return ""
+
+
+@dataclass(frozen=True)
+class GroupFrontier:
+    """One group's curve, and the unconstrained optimum it tends to."""
+
+    group: str
+    max_coefficient_before: float
+    unconstrained: float | None  # best maximum coefficient with no move limit (None: infeasible)
+    unconstrained_moves: int  # moves of the budgeted kind that the unconstrained optimum needs
+    points: tuple[FrontierPoint, ...]
+    note: str = ""
+
+    @property
+    def first_optimal_budget(self) -> int | None:
+        return next((p.budget for p in self.points if p.reaches_optimum), None)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Best maximum coefficient per group for each budget of staff (or service) moves."""
+
+    scenario: str
+    source_path: str | None
+    source_sha256: str | None
+    coefficient: str
+    service_moves: bool  # the budget counts service moves (else staff moves)
+    budgets: tuple[int, ...] | None  # as given; None: each group its own default range
+    groups: tuple[GroupFrontier, ...]
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def moves_kind(self) -> str:
+        return "service moves" if self.service_moves else "staff moves"
+
+    def group(self, name: str) -> GroupFrontier:
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise KeyError(name)
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=SAME_VALUE, abs_tol=1e-12)
+
+
+def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
+    if service_moves:
+        home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+        return int(round(float((1.0 - home).sum())))
+    return int(np.maximum(plan.headcount - data.start, 0).sum())
+
+
+@dataclass
+class _Solved:
+    """What a solved point proves: its value, a plan that reaches it, a bound no plan beats."""
+
+    value: float | None  # None: no plan within the budget
+    plan: Plan | None
+    lower: float  # proven lower bound on the best maximum coefficient at this budget
+    proven: bool
+    runs: int = 0
+    seconds: float = 0.0
+
+
+def _group_frontier(
+    data: GroupData,
+    unconstrained: GroupSearch,
+    budgets: Sequence[int],
+    service_moves: bool,
+    progress: Progress,
+) -> GroupFrontier:
+    """Sweep the budgets of one group; `data` has no limit of the budgeted kind and `unconstrained`
+    is its optimum.
+
+    t*(budget) never rises with the budget, so a solved smaller budget gives a plan (an upper
+    bound) and a solved larger budget a proven lower bound; when the two meet, a point needs no
+    solve. Points are solved in increasing budget: each starts from the plan of the budget just
+    below it. (Solving ends first and then midpoints, to bracket every point from both sides, was
+    measured slower: near t* the feasibility solves cost the most, and a close plan saves more of
+    them than a close lower bound.)
+    """
+    field = "max_service_moves" if service_moves else "max_staff_moves"
+    budget_kind = BudgetKind.SERVICES if service_moves else BudgetKind.STAFF
+    kind = "service moves" if service_moves else "staff moves"
+    before = max_coefficient(data, current_plan(data))
+    free_plan = unconstrained.plan
+    best_free = unconstrained.objective_value if free_plan is not None else None
+    lower_free = unconstrained.lower_bound if unconstrained.lower_bound is not None else 0.0
+    moves_free = _moves(data, free_plan, service_moves) if free_plan is not None else 0
+    note = ""
+    if free_plan is None:
+        note = "no plan even with no move limit"
+    elif moves_free == 0:
+        note = f"the optimum needs no {kind}: the curve is flat"
+
+    solved: dict[int, _Solved] = {}
+    for i, budget in enumerate(budgets):
+        if free_plan is None:
+            # No plan with unlimited moves: none within any budget.
+            infeasible = unconstrained.status is PlanStatus.INFEASIBLE
+            solved[i] = _Solved(None, None, math.inf, infeasible)
+        elif budget >= moves_free:
+            # The unconstrained optimum fits in this budget: it is the answer, with no solve.
+            optimal = unconstrained.status is PlanStatus.OPTIMAL
+            solved[i] = _Solved(best_free, free_plan, lower_free, optimal)
+
+    solver: GroupSolver | None = None
+    pending = [i for i in range(len(budgets)) if i not in solved]
+    for number, i in enumerate(pending, start=1):
+        started = time.perf_counter()
+        left = max((j for j in solved if j < i), default=None)
+        right = min((j for j in solved if j > i), default=None)
+        upper = solved[left] if left is not None else None
+        lower = solved[right] if right is not None else None
+        if lower is not None and lower.value is None and lower.proven:
+            # No plan within a larger budget: none within this one.
+            solved[i] = _Solved(None, None, math.inf, True)
+        elif (
+            upper is not None
+            and lower is not None
+            and upper.value is not None
+            and upper.value * (1 - RELATIVE_TOLERANCE) <= lower.lower
+        ):
+            # Flat between solved neighbours: the smaller budget's plan is optimal here too.
+            solved[i] = _Solved(upper.value, upper.plan, lower.lower, True)
+        else:
+            if solver is None:
+                # Built on first need: moves_free > 0, so the move-limit row exists in the model,
+                # and it stays loaded: only the bound of that row changes between points.
+                solver = GroupSolver(with_settings(data, **{field: budgets[i]}), progress)
+            runs = solver.search.solver_runs
+            solver.set_budget(budget_kind, budgets[i])
+            point = _solve_point(
+                solver,
+                # A smaller budget's plan is feasible under a larger one; a larger budget's
+                # proven bound (or the unconstrained one) holds under a smaller limit.
+                upper.plan if upper is not None else None,
+                max(lower_free, lower.lower if lower is not None else 0.0),
+            )
+            point.runs = solver.search.solver_runs - runs
+            solved[i] = point
+        solved[i].seconds = time.perf_counter() - started
+        progress(
+            f"frontier {data.group}: point {number}/{len(pending)}, budget {budgets[i]}: "
+            f"{_fmt(solved[i].value, 6)}"
+        )
+
+    marked: list[FrontierPoint] = []
+    for i, budget in enumerate(budgets):
+        point = solved[i]
+        following = solved[i + 1].value if i + 1 < len(budgets) else None
+        marked.append(
+            FrontierPoint(
+                budget=budget,
+                max_coefficient=point.value,
+                proven=point.proven,
+                reaches_optimum=point.value is not None and _same(point.value, best_free),
+                flat_to_next=point.value is not None
+                and i + 1 < len(budgets)
+                and _same(point.value, following),
+                solver_runs=point.runs,
+                seconds=point.seconds,
+            )
+        )
+    return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), note)
+
+
+def _solve_point(solver: GroupSolver, start_plan: Plan | None, known_lower: float) -> _Solved:
+    """The best maximum coefficient under the solver's current budget, with its evidence."""
+    solver.search.notes.clear()
+    bracket = solver.minimise_max_coefficient(start_plan=start_plan, known_lower=known_lower)
+    if bracket.infeasible:
+        return _Solved(None, None, math.inf, True)
+    # A stop (time limit, solver fault): the best plan so far and the bound proven so far.
+    return _Solved(bracket.value if bracket.plan is not None else None, bracket.plan,
+                   bracket.lower, bracket.certified)  # fmt: skip
+
+
+def frontier(
+    scenario: Scenario,
+    *,
+    group: str | None = None,
+    budgets: Iterable[int] | None = None,
+    service_moves: bool = False,
+    progress: Progress | None = None,
+) -> Frontier:
+    """For each budget of staff moves per group (service moves with `service_moves=True`), the
+    best maximum coefficient each group can reach (the minmax objective, whatever the scenario's).
+
+    budgets: None gives each group 0 up to the moves its unconstrained optimum needs (every budget
+    up to 20, else about 16 evenly spaced points; the unconstrained problem is solved first). The scenario's own limit on the budgeted kind of move is replaced by each
+    budget; every other setting holds. Points where extra moves stop helping are marked.
+    """
+    started = time.perf_counter()
+    progress = progress or _quiet
+    if group is not None and group not in scenario.groups:
+        raise InputError([unknown_group(scenario, group)])
+    field = "max_service_moves" if service_moves else "max_staff_moves"
+    notes: list[str] = []
+    settings = scenario.settings
+    if settings.objective is not Objective.MINMAX:
+        notes.append(
+            "the frontier is of the maximum coefficient (minmax), not the balance objective"
+        )
+    if getattr(settings, field) is not None:
+        notes.append(
+            f"the scenario's own {field.replace('_', ' ')} ({getattr(settings, field)}) is replaced "
+            "by each budget"
+        )
+    lifted: dict[str, Any] = {field: None}
+    free_settings = dataclasses.replace(settings, objective=Objective.MINMAX, **lifted)
+    free = dataclasses.replace(scenario, settings=free_settings)
+    groups = scenario.groups if group is None else (group,)
+    datas = [group_data(free, g) for g in groups]
+
+    # The unconstrained optimum of each group: the end of the default range, the lower bound of
+    # every point, and the answer for every budget at or above its move count.
+    searches: list[GroupSearch] = []
+    for data in datas:
+        progress(f"frontier {data.group}: solving with no move limit")
+        searches.append(search_group(data))
+    chosen: list[int] | None = None
+    if budgets is not None:
+        chosen = sorted({int(b) for b in budgets})
+        if not chosen:
+            raise InputError([_budget_problem("", "give at least one budget")])
+        if chosen[0] < 0:
+            raise InputError([_budget_problem(chosen[0], "budgets must be 0 or more")])
+
+    results = []
+    for data, search in zip(datas, searches, strict=True):
+        # By default each group gets its own range: groups differ by orders of magnitude in the
+        # moves their optimum needs, and one shared range would give the small ones two points.
+        own = chosen
+        if own is None:
+            own = default_budgets(_moves(data, search.plan, service_moves) if search.plan else 0)
+        results.append(_group_frontier(data, search, own, service_moves, progress))
+    return Frontier(
+        scenario=scenario.name,
+        source_path=scenario.source_path,
+        source_sha256=scenario.source_sha256,
+        coefficient=settings.coefficient.value,
+        service_moves=service_moves,
+        budgets=None if chosen is None else tuple(chosen),
+        groups=tuple(results),
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
+
+
+__all__ = [
+    "Frontier",
+    "FrontierPoint",
+    "GroupFrontier",
+    "default_budgets",
+    "frontier",
+    "unknown_group",
+]

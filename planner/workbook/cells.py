@@ -1,0 +1,239 @@
+"""Reading one cell: numbers with decimal commas or thousands separators, shares, yes/no, ids.
+
+Each parser takes the raw value openpyxl gives (str, int, float, bool, datetime...) and a label (the
+column or setting name) and returns a clean Python value, or raises CellError with a reason code
+and a message in plain words. Nothing here knows about sheets or rows.
+
+Ambiguity is an error, never a guess: "1,531" in a column that may hold fractions could be 1531 or
+1.531, so it is refused there; in a whole-number column it can only be 1531.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from planner.errors import ProblemCode
+from planner.workbook.layout import NO_WORDS, YES_WORDS
+from planner.xlsx.reading import clean_text, is_blank
+
+__all__ = [
+    "CellError",
+    "clean_text",
+    "is_blank",
+    "number_as_text",
+    "parse_choice",
+    "parse_id",
+    "parse_number",
+    "parse_text",
+    "parse_yes_no",
+    "text_to_number",
+]
+
+# Spaces that may group thousands: space, no-break space, narrow no-break space, thin space.
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+_MINUS_SIGNS = "-\u2212\u2013"
+_PLAIN_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[" + _GROUP_SPACES + r"]\d{3})+(?:[.,]\d+)?")
+_COMMA_GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+")
+_DOT_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+class CellError(ValueError):
+    """A cell value that cannot be used: `code` is the stable reason, `expected` the message."""
+
+    def __init__(self, code: ProblemCode, expected: str) -> None:
+        super().__init__(expected)
+        self.code = code
+        self.expected = expected
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date | dt.time | dt.timedelta)
+
+
+def number_as_text(value: float | int) -> str:
+    """A number as id text: whole numbers without a decimal part, so 1, 1.0 and "1" all read "1"."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def parse_id(value: object, label: str) -> str:
+    """An identifier: text trimmed, or a number as its text ("1" for 1 and 1.0)."""
+    if isinstance(value, bool) or _is_date(value):
+        kind = "a yes/no value" if isinstance(value, bool) else "a date"
+        raise CellError(ProblemCode.ID_TYPE, f"{label} must be text or a whole number, not {kind}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise CellError(ProblemCode.NOT_FINITE, f"{label} must be text or a whole number")
+        return number_as_text(value)
+    return clean_text(str(value))
+
+
+def parse_text(value: object) -> str:
+    """Free text (names, descriptions): trimmed; numbers written as they read."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and math.isfinite(value):
+        return number_as_text(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _grouped_to_plain(text: str, whole: bool, label: str) -> str:
+    """Remove thousands separators and make the decimal separator a point."""
+    if _SPACE_GROUPED.fullmatch(text):
+        text = "".join(ch for ch in text if ch not in _GROUP_SPACES)
+    if "," in text and "." in text:
+        # Both separators: the last one is the decimal separator, the other groups thousands.
+        decimal_sep, group_sep = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        integer, _, fraction = text.rpartition(decimal_sep)
+        grouped = _COMMA_GROUPED if group_sep == "," else _DOT_GROUPED
+        if not (grouped.fullmatch(integer) or integer.isdigit()):
+            raise ValueError(text)
+        return integer.replace(group_sep, "") + "." + fraction
+    if "," in text:
+        if _COMMA_GROUPED.fullmatch(text):
+            if text.count(",") > 1 or whole:
+                return text.replace(",", "")
+            plain = text.replace(",", "")
+            point = text.replace(",", ".")
+            raise CellError(
+                ProblemCode.AMBIGUOUS_NUMBER,
+                f"{label}: {text} could mean {plain} or {point}; type {plain} or {point}",
+            )
+        if text.count(",") == 1:
+            return text.replace(",", ".")  # decimal comma, as the source tables print them
+        raise ValueError(text)
+    if text.count(".") > 1 and _DOT_GROUPED.fullmatch(text):
+        return text.replace(".", "")
+    return text
+
+
+def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str) -> float:
+    """A number typed as text: "0,52", "1 531", "1,531" (whole columns), "62.6%" (shares).
+
+    Raises CellError (code not-a-number, not-finite or ambiguous-number) or returns a float; the
+    caller checks the range.
+    """
+    original = text
+    text = clean_text(text)
+    percent = text.endswith("%")
+    if percent:
+        if not percent_allowed:
+            raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number, not a percentage")
+        text = text[:-1].rstrip()
+    sign = ""
+    if text[:1] in _MINUS_SIGNS or text[:1] == "+":
+        sign = "-" if text[0] in _MINUS_SIGNS else ""
+        text = text[1:].lstrip()
+    if text.casefold() in {"nan", "inf", "infinity"}:
+        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
+    try:
+        plain = _grouped_to_plain(text, whole, label)
+        if not _PLAIN_NUMBER.fullmatch(plain):
+            raise ValueError(original)
+        number = Decimal(sign + plain)
+    except CellError:
+        raise
+    except (ValueError, InvalidOperation):
+        raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number") from None
+    if percent:
+        number /= 100
+    result = float(number)
+    if not math.isfinite(result):
+        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
+    return result
+
+
+def parse_number(
+    value: object,
+    label: str,
+    *,
+    whole: bool = False,
+    share: bool = False,
+    positive: bool = False,
+) -> float | int:
+    """A number >= 0 (> 0 when `positive`, in 0..1 when `share`, an int when `whole`).
+
+    `expected` messages read like "Employees must be a whole number of 0 or more".
+    """
+    if whole:
+        rule = f"{label} must be a whole number of 0 or more"
+    elif share:
+        rule = f"{label} must be a share between 0 and 1 (for example 0.626 or 62.6%)"
+    elif positive:
+        rule = f"{label} must be a number above 0"
+    else:
+        rule = f"{label} must be a number of 0 or more"
+
+    if isinstance(value, bool):
+        raise CellError(ProblemCode.BOOL_NOT_NUMBER, f"{rule}, not a yes/no value")
+    if _is_date(value):
+        raise CellError(
+            ProblemCode.DATE_NOT_NUMBER,
+            f"{rule}, not a date: format the cell as Number and retype it",
+        )
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise CellError(ProblemCode.NOT_FINITE, rule)
+    elif isinstance(value, str):
+        try:
+            number = text_to_number(value, whole=whole, percent_allowed=share, label=label)
+        except CellError as error:
+            if error.code is ProblemCode.AMBIGUOUS_NUMBER:
+                raise
+            raise CellError(error.code, rule) from None
+    else:
+        raise CellError(ProblemCode.NOT_A_NUMBER, rule)
+
+    if number < 0:
+        raise CellError(ProblemCode.NEGATIVE, rule)
+    if share and number > 1:
+        if number <= 100:
+            as_share = number_as_text(float(Decimal(repr(number)) / 100))
+            raise CellError(
+                ProblemCode.SHARE_RANGE,
+                f"{rule}: {number_as_text(number)} looks like a percentage; "
+                f"write {as_share} or {number_as_text(number)}%",
+            )
+        raise CellError(ProblemCode.SHARE_RANGE, rule)
+    if positive and number == 0:
+        raise CellError(ProblemCode.NOT_POSITIVE, rule)
+    if whole:
+        if not number.is_integer():
+            raise CellError(ProblemCode.NOT_WHOLE, f"{rule}, not a fraction")
+        return int(number)
+    return number
+
+
+def parse_yes_no(value: object, label: str) -> bool:
+    """yes/no, y/n, true/false, 1/0 (any case) or an Excel boolean."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = clean_text(value).casefold()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    raise CellError(ProblemCode.NOT_YES_NO, f"{label} must be yes or no")
+
+
+def parse_choice(value: object, label: str, choices: Sequence[str]) -> str:
+    """One word of `choices`, any case."""
+    if isinstance(value, str):
+        word = clean_text(value).casefold()
+        if word in choices:
+            return word
+    raise CellError(ProblemCode.BAD_CHOICE, f"{label} must be one of: {', '.join(choices)}")

@@ -1,0 +1,345 @@
+"""The scenario workbook format: sheets, columns and settings, shared by the reader and the writers.
+
+One table describes each column once (header, meaning, default, kind), so that the reader, the
+template, `write_scenario` and the header comments can never disagree about the format.
+`SETTINGS_LIST` is the one list of settings: the Settings sheet's reader, the Scenarios columns,
+the template, variants and the reports' Inputs sheet all take the settings from it, and it has
+exactly one entry per field of `domain.Settings` (a test checks it).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from planner.domain import CoefficientMode, Objective, SolverName
+
+
+def normalise_header(text: object) -> str:
+    """A header or setting name as compared: lower case, without spaces and underscores."""
+    if text is None:
+        return ""
+    return _normalise_text(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_text(text: str) -> str:
+    # Cached: the reader compares the same few dozen header names millions of times.
+    folded = text.casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_\u200b\ufeff")
+
+
+class Kind(StrEnum):
+    """What a cell of a column holds; decides how it is parsed and what the message says."""
+
+    ID = "id"  # an identifier: text, or a whole number read as its text ("1")
+    TEXT = "text"
+    WHOLE = "whole"  # whole number >= 0
+    NUMBER = "number"  # number >= 0
+    POSITIVE = "positive"  # number > 0
+    SHARE = "share"  # number in 0..1, "62.6%" text accepted
+    YES_NO = "yes/no"
+    CHOICE = "choice"  # one of a fixed list of words
+    LIST = "list"  # a `;`-separated list or mini-language, parsed by the sheet's reader
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its header as written, what it means, and how its cells are read."""
+
+    header: str
+    kind: Kind
+    meaning: str
+    default: str  # in plain words, for comments and the Instructions sheet
+    required: bool = False  # a blank cell is an error
+    width: int = 14
+    field: str = ""  # the domain field it fills, when different from the normalised header
+
+    @functools.cached_property
+    def key(self) -> str:
+        # cached_property writes to the instance __dict__, which a frozen dataclass allows.
+        return normalise_header(self.header)
+
+
+@dataclass(frozen=True)
+class SheetFormat:
+    """One sheet: its name and columns, in the order the writers use."""
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool
+    purpose: str
+
+    @property
+    def key(self) -> str:
+        return normalise_header(self.name)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+UNITS = SheetFormat(
+    name="Units",
+    required=True,
+    purpose="One row per organisational unit (department, district): its limits and headcount.",
+    columns=(
+        Column("Unit ID", Kind.ID, "Unique code of the unit", "required", required=True),
+        Column("Name", Kind.TEXT, "Display name", "the Unit ID", width=36),
+        Column("Level", Kind.TEXT, "Kind of unit, e.g. district or department", "blank"),
+        Column("Parent", Kind.ID, "Unit ID of the unit this one sits inside", "blank (none)"),
+        Column("Group", Kind.ID, "Pool inside which staff and services may move", "all"),
+        Column(
+            "Employees",
+            Kind.WHOLE,
+            "Current headcount, whole number of 0 or more (ignored when a Staff sheet exists)",
+            "required when there is no Staff sheet",
+        ),
+        Column("Min employees", Kind.WHOLE, "Fewest employees the unit may keep", "0"),
+        Column("Max employees", Kind.WHOLE, "Most employees the unit may have", "no cap"),
+        Column("Max moves", Kind.WHOLE, "Most employees that may leave or join the unit", "no cap"),
+        Column("Locked", Kind.YES_NO, "yes: no staff moves in or out of this unit", "no"),
+        Column(
+            "Service share",
+            Kind.SHARE,
+            "Share (0-1) of staff time that goes to citizen services",
+            "1",
+        ),
+        Column(
+            "Hours per FTE",
+            Kind.POSITIVE,
+            "Available working hours per employee per year (hours mode)",
+            "the Settings value 'hours per fte'",
+        ),
+    ),
+)
+
+STAFF = SheetFormat(
+    name="Staff",
+    required=False,
+    purpose="Optional. Current headcount by skill; without it every employee has skill 'general'.",
+    columns=(
+        Column(
+            "Unit ID", Kind.ID, "Unit ID of a row of the Units sheet", "required", required=True
+        ),
+        Column("Skill", Kind.ID, "Skill of these employees", "general"),
+        Column(
+            "Employees",
+            Kind.WHOLE,
+            "Headcount of this skill in this unit",
+            "required",
+            required=True,
+        ),
+    ),
+)
+
+SERVICES = SheetFormat(
+    name="Services",
+    required=True,
+    purpose="One row per public service and the unit that delivers it now.",
+    columns=(
+        Column("Service ID", Kind.ID, "Unique code of the service", "required", required=True),
+        Column("Name", Kind.TEXT, "Display name", "blank", width=36),
+        Column("Unit ID", Kind.ID, "Unit that delivers the service now", "required", required=True),
+        Column("Skill", Kind.ID, "Skill needed to deliver the service", "general"),
+        Column("Volume", Kind.NUMBER, "Transactions per year", "1"),
+        Column("Minutes", Kind.NUMBER, "Staff minutes per transaction", "required in hours mode"),
+        Column("Digital share", Kind.SHARE, "Share (0-1) handled with no staff time", "0"),
+        Column("Movable", Kind.YES_NO, "yes: the service may move to another unit", "no"),
+        Column(
+            "Eligible units",
+            Kind.LIST,
+            "Unit IDs that may deliver it, separated by ;",
+            "any unit of the same group",
+            width=24,
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SettingFormat:
+    """One setting of the Settings sheet (and a column of the Scenarios sheet)."""
+
+    name: str  # as written in the Settings sheet
+    field: str  # the Settings dataclass field
+    kind: Kind
+    meaning: str
+    default: str
+    choices: tuple[str, ...] = ()
+    optional: bool = False  # "none" (no cap, no limit) is a value, so that a variant can lift a cap
+    value_type: Callable[[Any], Any] | None = None  # turns the parsed cell into the field's type
+
+    @property
+    def key(self) -> str:
+        return normalise_header(self.name)
+
+    @property
+    def header(self) -> str:
+        """The column header used for this setting in the Scenarios sheet."""
+        return self.name[0].upper() + self.name[1:]
+
+
+SETTINGS_LIST: tuple[SettingFormat, ...] = (
+    SettingFormat(
+        "coefficient",
+        "coefficient",
+        Kind.CHOICE,
+        "count: services per employee; hours: staff hours needed / hours available",
+        "count",
+        tuple(m.value for m in CoefficientMode),
+        value_type=CoefficientMode,
+    ),
+    SettingFormat(
+        "objective",
+        "objective",
+        Kind.CHOICE,
+        "minmax: lowest highest coefficient; balance: smallest total deviation from the mean",
+        "minmax",
+        tuple(o.value for o in Objective),
+        value_type=Objective,
+    ),
+    SettingFormat("allow staff moves", "allow_staff_moves", Kind.YES_NO, "Staff may move", "yes"),
+    SettingFormat(
+        "allow service moves", "allow_service_moves", Kind.YES_NO, "Services may move", "yes"
+    ),
+    SettingFormat(
+        "max staff moves",
+        "max_staff_moves",
+        Kind.WHOLE,
+        "Most staff moves per group",
+        "no cap",
+        optional=True,
+    ),
+    SettingFormat(
+        "max service moves",
+        "max_service_moves",
+        Kind.WHOLE,
+        "Most service moves per group",
+        "no cap",
+        optional=True,
+    ),
+    SettingFormat(
+        "time limit",
+        "time_limit",
+        Kind.POSITIVE,
+        "Seconds for each group's whole search (all its solver calls together)",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
+        "mip gap",
+        "mip_gap",
+        Kind.SHARE,
+        "Relative gap (0-1) at which the solver may stop",
+        "0 (prove the plan optimal)",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
+        "split services",
+        "split_services",
+        Kind.YES_NO,
+        "yes: a service's volume may be shared between units",
+        "no",
+    ),
+    SettingFormat(
+        "solver",
+        "solver",
+        Kind.CHOICE,
+        "Solver to use",
+        "highs",
+        tuple(s.value for s in SolverName),
+        value_type=SolverName,
+    ),
+    SettingFormat(
+        "hours per fte",
+        "hours_per_fte",
+        Kind.POSITIVE,
+        "Default Hours per FTE for units that leave it blank",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
+        "overload margin",
+        "overload_margin",
+        Kind.NUMBER,
+        "Flag units above group mean x (1 + margin)",
+        "0.10",
+        value_type=float,
+    ),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
+SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
+
+# Settings whose value may be "none" (no cap / no limit), so that a variant can lift a base cap.
+OPTIONAL_SETTING_FIELDS = frozenset(s.field for s in SETTINGS_LIST if s.optional)
+NONE_WORDS = frozenset({"none", "no cap", "nocap", "no limit", "unlimited"})
+
+SETTINGS = SheetFormat(
+    name="Settings",
+    required=False,
+    purpose="Optional. Two columns: Setting and Value. Leave a value blank for its default.",
+    columns=(
+        Column("Setting", Kind.TEXT, "Name of the setting", "required", required=True, width=22),
+        Column("Value", Kind.TEXT, "Its value", "the default of the setting", width=16),
+    ),
+)
+
+SCENARIOS = SheetFormat(
+    name="Scenarios",
+    required=False,
+    purpose=(
+        "Optional. Named variants compared by 'planner compare', one per row: a blank cell "
+        "inherits the Settings value."
+    ),
+    columns=(
+        Column(
+            "Name",
+            Kind.TEXT,
+            "Unique name of the variant ('baseline' is reserved)",
+            "required",
+            required=True,
+            width=18,
+        ),
+        Column("Description", Kind.TEXT, "What the variant tries", "blank", width=30),
+        *(
+            Column(s.header, s.kind, s.meaning, "inherits Settings", field=s.field)
+            for s in SETTINGS_LIST
+        ),
+        Column(
+            "New hires",
+            Kind.LIST,
+            "Headcount added from outside: unit[:skill]=count; ... e.g. D05=10; D07:legal=2",
+            "none",
+            width=22,
+        ),
+        Column(
+            "Volume scale",
+            Kind.LIST,
+            "Multiply Volume: target=factor; ... target is a Service ID, skill:<skill> or *",
+            "none",
+            width=22,
+        ),
+        Column(
+            "Digital share",
+            Kind.LIST,
+            "Set Digital share: target=share; ... target as for Volume scale",
+            "none",
+            width=22,
+        ),
+        Column("Lock units", Kind.LIST, "Unit IDs to lock, separated by ;", "none", width=18),
+    ),
+)
+
+ASSUMPTIONS_HEADERS = ("Assumption", "Value", "Basis")
+
+# Sheets in the order the writers create them.
+SHEETS: tuple[SheetFormat, ...] = (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)
+
+YES_WORDS = frozenset({"yes", "y", "true", "1"})
+NO_WORDS = frozenset({"no", "n", "false", "0"})

@@ -1,0 +1,313 @@
+"""The records of each sheet: settings, units, staff and services read from their tables, every
+problem recorded with its sheet and cell (the checks across records are in planner.workbook.rules).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.utils.cell import coordinate_from_string
+
+from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
+from planner.errors import ProblemCode
+from planner.workbook.cells import CellError, clean_text, parse_id, parse_text
+from planner.workbook.layout import (
+    SERVICES,
+    SETTINGS,
+    SETTINGS_BY_KEY,
+    SETTINGS_LIST,
+    STAFF,
+    UNITS,
+    normalise_header,
+)
+from planner.workbook.tables import (
+    FORBIDDEN_IN_ID,
+    FORBIDDEN_IN_UNIT_ID,
+    INHERIT,
+    INVALID,
+    IdIndex,
+    Problems,
+    Record,
+    Spelling,
+    Table,
+    check_id_characters,
+    read_cell,
+    read_records,
+    read_setting_value,
+    require_columns,
+)
+
+__all__ = [
+    "build_units",
+    "read_services",
+    "read_settings",
+    "read_staff",
+    "read_units",
+    "units_with_unread_headcount",
+]
+
+
+def read_settings(table: Table | None, problems: Problems) -> Settings:
+    """The Settings sheet as a Settings object (defaults for what it leaves out)."""
+    values: dict[str, Any] = {}
+    if table is None:
+        return Settings()
+    if not require_columns(table, ("setting", "value"), SETTINGS, problems):
+        return Settings()
+    seen: dict[str, str] = {}
+    for row_number, cells in table.rows:
+        name_cell = table.coordinate("setting", row_number)
+        value_cell = table.coordinate("value", row_number)
+        name_entry = cells.get(table.columns["setting"])
+        value_entry = cells.get(table.columns["value"])
+        name = read_cell(problems, table.sheet, name_cell, name_entry, parse_text, label="Setting")
+        if name is INVALID:
+            continue
+        if not name:
+            if value_entry is not None:
+                problems.warn(
+                    table.sheet,
+                    value_cell,
+                    value_entry[0],
+                    "a value with no setting name, ignored",
+                    ProblemCode.UNKNOWN_SETTING,
+                )
+            continue
+        setting = SETTINGS_BY_KEY.get(normalise_header(name))
+        if setting is None:
+            known = ", ".join(s.name for s in SETTINGS_LIST)
+            problems.warn(
+                table.sheet,
+                name_cell,
+                name,
+                f"unknown setting, ignored (known: {known})",
+                ProblemCode.UNKNOWN_SETTING,
+            )
+            continue
+        if setting.field in seen:
+            problems.error(
+                table.sheet,
+                name_cell,
+                name,
+                f"the setting {setting.name!r} is given twice ({seen[setting.field]} and "
+                f"{table.sheet}!{name_cell}): keep one",
+                ProblemCode.DUPLICATE_SETTING,
+            )
+            continue
+        seen[setting.field] = f"{table.sheet}!{name_cell}"
+        value = read_setting_value(problems, table.sheet, value_cell, value_entry, setting)
+        if value is not INVALID and value is not INHERIT:
+            values[setting.field] = value
+    return Settings(**values)
+
+
+def read_units(
+    table: Table, problems: Problems, staff_sheet: bool
+) -> tuple[list[Record], IdIndex, Spelling]:
+    units = IdIndex("unit")
+    groups = Spelling("Group")
+    skip = ("employees",) if staff_sheet else ()
+    records = []
+    required = () if staff_sheet else ("employees",)
+    for record in read_records(table, UNITS, problems, skip=skip, required=required):
+        unit_id = record.get("unitid")
+        if not unit_id:
+            continue
+        cell = record.cells["unitid"]
+        if not check_id_characters(
+            problems, table.sheet, cell, unit_id, "Unit ID", FORBIDDEN_IN_UNIT_ID
+        ):
+            continue
+        if not units.add(problems, table.sheet, cell, unit_id, "Unit ID"):
+            continue
+        if record.get("group"):
+            groups.check(problems, table.sheet, record.cells["group"], record.get("group"))
+        records.append(record)
+    return records, units, groups
+
+
+def read_staff(
+    table: Table, units: IdIndex, skills: Spelling, problems: Problems
+) -> list[StaffCell]:
+    staff: list[StaffCell] = []
+    pairs = IdIndex("unit and skill")
+    for record in read_records(table, STAFF, problems):
+        unit_id, skill = record.get("unitid"), record.get("skill") or DEFAULT_SKILL
+        if not unit_id:
+            continue
+        if unit_id not in units:
+            problems.error(
+                table.sheet,
+                record.cells["unitid"],
+                unit_id,
+                f"Unit ID {units.unknown(unit_id)}",
+                ProblemCode.UNKNOWN_UNIT,
+            )
+            continue
+        skill_cell = record.cells.get("skill", record.cells["unitid"])
+        if not check_id_characters(
+            problems, table.sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID
+        ):
+            continue
+        # The pair first: "D01 / General" after "D01 / general" is one duplicate, not two errors.
+        if not pairs.add(
+            problems, table.sheet, record.cells["unitid"], f"{unit_id} / {skill}", "Unit and skill"
+        ):
+            continue
+        skills.check(problems, table.sheet, skill_cell, skill)
+        if record.ok("employees") and record.get("employees") is not None:
+            staff.append(StaffCell(unit_id, skill, record.get("employees"), row=record.row))
+    return staff
+
+
+def read_services(
+    table: Table,
+    units: IdIndex,
+    unit_groups: dict[str, str],
+    skills: Spelling,
+    problems: Problems,
+) -> tuple[list[Service], dict[str, Record]]:
+    services: list[Service] = []
+    records_by_id: dict[str, Record] = {}
+    service_ids = IdIndex("service")
+    sheet = table.sheet
+    for record in read_records(table, SERVICES, problems):
+        service_id = record.get("serviceid")
+        if not service_id:
+            continue
+        id_cell = record.cells["serviceid"]
+        if not check_id_characters(
+            problems, sheet, id_cell, service_id, "Service ID", FORBIDDEN_IN_ID
+        ):
+            continue
+        if service_id.casefold().startswith("skill:") or service_id == "*":
+            problems.error(
+                sheet,
+                id_cell,
+                service_id,
+                "Service ID may not be '*' or start with 'skill:' (they are Scenarios targets)",
+                ProblemCode.ID_CHARACTER,
+            )
+            continue
+        if not service_ids.add(problems, sheet, id_cell, service_id, "Service ID"):
+            continue
+        unit_id = record.get("unitid")
+        if unit_id and unit_id not in units:
+            problems.error(
+                sheet,
+                record.cells["unitid"],
+                unit_id,
+                f"Unit ID {units.unknown(unit_id)}",
+                ProblemCode.UNKNOWN_UNIT,
+            )
+        skill = record.get("skill") or DEFAULT_SKILL
+        skill_cell = record.cells.get("skill", id_cell)
+        if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
+            skills.check(problems, sheet, skill_cell, skill)
+        eligible = _read_eligible(record, units, unit_groups, sheet, problems)
+        records_by_id[service_id] = record
+        services.append(
+            Service(
+                service_id=service_id,
+                unit_id=unit_id or "",
+                name=record.get("name") or "",
+                skill=skill,
+                volume=float(_or(record.get("volume"), 1.0)),
+                minutes=None if record.get("minutes") is None else float(record.get("minutes")),
+                digital_share=float(record.get("digitalshare") or 0.0),
+                movable=bool(record.get("movable") or False),
+                eligible_units=eligible,
+                row=record.row,
+            )
+        )
+    return services, records_by_id
+
+
+def _read_eligible(
+    record: Record, units: IdIndex, unit_groups: dict[str, str], sheet: str, problems: Problems
+) -> tuple[str, ...]:
+    text = record.get("eligibleunits")
+    if not text:
+        return ()
+    cell = record.cells["eligibleunits"]
+    own_group = unit_groups.get(record.get("unitid"))
+    eligible: list[str] = []
+    for part in text.split(";"):
+        unit_id = clean_text(part)
+        if not unit_id or unit_id in eligible:
+            continue
+        if unit_id not in units:
+            comma = " (separate unit ids with ;)" if "," in unit_id else ""
+            problems.error(
+                sheet,
+                cell,
+                text,
+                f"Eligible units: {units.unknown(unit_id)}{comma}",
+                ProblemCode.UNKNOWN_UNIT,
+            )
+            continue
+        # Casefolded: a group spelt in two cases is reported once, by the Spelling check.
+        other_group = unit_groups.get(unit_id, "")
+        if own_group is not None and other_group.casefold() != own_group.casefold():
+            problems.error(
+                sheet,
+                cell,
+                text,
+                f"Eligible units: {unit_id!r} is in group {other_group!r}, but the "
+                f"service's unit is in group {own_group!r}; services move only within a group",
+                ProblemCode.ELIGIBLE_OTHER_GROUP,
+            )
+            continue
+        eligible.append(unit_id)
+    return tuple(eligible)
+
+
+def units_with_unread_headcount(
+    unit_records: list[Record], staff_table: Table | None, staff_sheet: bool, problems: Problems
+) -> set[str]:
+    """Units with an Employees cell (in Units, or a Staff row) that could not be read."""
+    if not staff_sheet:
+        return {r.get("unitid") for r in unit_records if not r.ok("employees")}
+    if staff_table is None or "unitid" not in staff_table.columns:
+        return set()
+    # Staff rows with an error: their Unit ID, read again quietly.
+    bad_rows = {
+        coordinate_from_string(p.cell)[1]
+        for p in problems.errors
+        if p.sheet == staff_table.sheet and p.cell and ":" not in p.cell
+    }
+    unit_column = staff_table.columns["unitid"]
+    unsure = set()
+    for row_number, cells in staff_table.rows:
+        if row_number in bad_rows and unit_column in cells:
+            try:
+                unsure.add(parse_id(cells[unit_column][0], "Unit ID"))
+            except CellError:
+                continue
+    return unsure
+
+
+def _or(value: Any, default: Any) -> Any:
+    """`value`, or `default` when the cell was blank (None); 0 stays 0."""
+    return default if value is None else value
+
+
+def build_units(unit_records: list[Record]) -> list[Unit]:
+    """The Unit records of the Units sheet's rows, defaults filled in."""
+    return [
+        Unit(
+            unit_id=r.get("unitid"),
+            name=r.get("name") or "",
+            level=r.get("level") or "",
+            parent=r.get("parent") or None,
+            group=r.get("group") or DEFAULT_GROUP,
+            min_employees=r.get("minemployees") or 0,
+            max_employees=r.get("maxemployees"),
+            max_moves=r.get("maxmoves"),
+            locked=bool(r.get("locked") or False),
+            service_share=float(_or(r.get("serviceshare"), 1.0)),
+            hours_per_fte=None if r.get("hoursperfte") is None else float(r.get("hoursperfte")),
+            row=r.row,
+        )
+        for r in unit_records
+    ]

@@ -1,0 +1,287 @@
+"""Check a scenario workbook and turn it into a Scenario, collecting every problem in one pass.
+
+Checking and parsing are one step (as in pandera): each sheet is read into typed records while
+every problem found is recorded with its sheet, cell, the value found, what was expected in plain
+words, and a stable reason code. Cross-sheet checks (references, cycles, groups, hours mode) run on
+the records. The Scenario is returned only when there is no error; warnings never block.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+import zlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from defusedxml.common import DefusedXmlException
+
+from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Scenario, StaffCell
+from planner.errors import Problem, ProblemCode
+from planner.workbook.layout import (
+    SCENARIOS,
+    SERVICES,
+    SETTINGS,
+    SETTINGS_LIST,
+    STAFF,
+    UNITS,
+    normalise_header,
+)
+from planner.workbook.records import (
+    build_units,
+    read_services,
+    read_settings,
+    read_staff,
+    read_units,
+    units_with_unread_headcount,
+)
+from planner.workbook.rules import (
+    check_empty_groups,
+    check_headcounts,
+    check_hours_mode,
+    check_parents,
+    check_services_staffed,
+)
+from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
+from planner.workbook.variants import read_variants
+from planner.xlsx.reading import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
+
+__all__ = ["Report", "validate_workbook"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `validate_workbook` found: the Scenario (None when there is any error), the errors
+    (`problems`) and the warnings, each naming its sheet and cell."""
+
+    scenario: Scenario | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for a clean workbook: units, staff, services, groups, skills."""
+        s = self.scenario
+        if s is None:
+            count = len(self.problems)
+            return f"{count} problem{'s' if count != 1 else ''}, {len(self.warnings)} warnings"
+        return (
+            f"{len(s.units)} units, {s.total_employees} staff, {len(s.services)} services, "
+            f"{len(s.groups)} groups ({', '.join(s.groups)}), {len(s.skills)} skills "
+            f"({', '.join(s.skills)}), {len(s.variants)} variants, {len(self.warnings)} warnings"
+        )
+
+
+# --- the sheets -------------------------------------------------------------------------------
+
+
+def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
+    """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
+    found: dict[str, str] = {}
+    known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
+    for title, hidden in book.sheets:
+        key = normalise_header(title)
+        if hidden:
+            problems.warn(title, "", None, "hidden sheet, ignored", ProblemCode.HIDDEN_SHEET)
+            continue
+        if key in known:
+            if key in found:
+                problems.error(
+                    title,
+                    "",
+                    None,
+                    f"two sheets are called {title!r} and {found[key]!r}: keep one",
+                    ProblemCode.DUPLICATE_SHEET,
+                )
+                continue
+            found[key] = title
+    return found
+
+
+def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
+    """Every sheet read and checked; the Scenario when no error was found."""
+    sheets = _find_sheets(book, problems)
+    raw = {key: book.read_sheet(title) for key, title in sheets.items()}
+    if all(not sheet.rows for sheet in raw.values()) and all(
+        not book.read_sheet(t).rows for t, hidden in book.sheets if not hidden
+    ):
+        problems.errors.clear()
+        problems.error(
+            "",
+            "",
+            None,
+            f"{book.path.name}: every sheet is empty; start from 'planner template'",
+            ProblemCode.WORKBOOK_EMPTY,
+        )
+        return None
+
+    tables: dict[str, Table | None] = {}
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS):
+        if sheet.key not in raw:
+            if sheet.required:
+                problems.error(
+                    sheet.name,
+                    "",
+                    None,
+                    f"the workbook has no {sheet.name} sheet (sheet names: "
+                    f"{', '.join(t for t, _ in book.sheets) or 'none'})",
+                    ProblemCode.MISSING_SHEET,
+                )
+            tables[sheet.key] = None
+            continue
+        raw_sheet = raw[sheet.key]
+        if not raw_sheet.rows:
+            if sheet.required:
+                problems.error(
+                    raw_sheet.title,
+                    "",
+                    None,
+                    f"the {raw_sheet.title} sheet is empty: it needs a header row and data rows",
+                    ProblemCode.SHEET_EMPTY,
+                )
+            elif sheet is STAFF:
+                problems.warn(
+                    raw_sheet.title,
+                    "",
+                    None,
+                    "the Staff sheet is empty and ignored: Employees comes from the Units sheet",
+                    ProblemCode.SHEET_EMPTY,
+                )
+            tables[sheet.key] = None
+            continue
+        known = [s.key for s in SETTINGS_LIST] if sheet is SCENARIOS else ()
+        tables[sheet.key] = read_table(raw_sheet, sheet, problems, known)
+
+    staff_table, units_table = tables["staff"], tables["units"]
+    services_table = tables["services"]
+    for table in (units_table, services_table):
+        if table is not None and not table.rows:
+            problems.error(
+                table.sheet,
+                "",
+                None,
+                f"the {table.sheet} sheet has no data rows",
+                ProblemCode.NO_ROWS,
+            )
+    if units_table is None or services_table is None:
+        return None
+    staff_sheet = staff_table is not None
+    reason = " (needed when there is no Staff sheet)" if not staff_sheet else ""
+    required_units = ["unitid"] + ([] if staff_sheet else ["employees"])
+    if not require_columns(units_table, required_units, UNITS, problems, reason):
+        return None
+    if not require_columns(services_table, ("serviceid", "unitid"), SERVICES, problems):
+        return None
+
+    settings = read_settings(tables["settings"], problems)
+    unit_records, units, groups = read_units(units_table, problems, staff_sheet)
+    check_parents(unit_records, units, units_table.sheet, problems)
+    unit_groups = {r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records}
+
+    skills = Spelling("Skill")
+    if staff_table is not None and require_columns(
+        staff_table, ("unitid", "employees"), STAFF, problems
+    ):
+        staff = read_staff(staff_table, units, skills, problems)
+        if not staff_table.rows:
+            problems.warn(
+                staff_table.sheet,
+                "",
+                None,
+                "the Staff sheet has no rows: every unit has 0 employees",
+                ProblemCode.NO_ROWS,
+            )
+    elif staff_sheet:
+        staff = []
+    else:
+        staff = [
+            StaffCell(r.get("unitid"), DEFAULT_SKILL, r.get("employees"), row=r.row)
+            for r in unit_records
+            if r.get("employees")
+        ]
+    totals: dict[str, int] = {}
+    for cell in staff:
+        totals[cell.unit_id] = totals.get(cell.unit_id, 0) + cell.employees
+    # Units whose headcount is unknown (an Employees cell could not be read): no warnings about
+    # their headcount, which would only echo the error.
+    unsure = units_with_unread_headcount(unit_records, staff_table, staff_sheet, problems)
+
+    check_headcounts(unit_records, totals, unsure, staff_sheet, units_table.sheet, problems)
+
+    services, service_records = read_services(services_table, units, unit_groups, skills, problems)
+    check_services_staffed(
+        services, service_records, staff, units, unsure, services_table.sheet, problems
+    )
+    check_empty_groups(unit_groups, totals, services, units_table.sheet, problems)
+
+    variants, variants_hours = read_variants(
+        tables["scenarios"], problems, units, services, skills, settings
+    )
+    check_hours_mode(
+        settings,
+        variants_hours,
+        unit_records,
+        service_records,
+        units_table.sheet,
+        services_table.sheet,
+        problems,
+    )
+    if problems.errors:
+        return None
+    unit_objects = build_units(unit_records)
+    return Scenario(
+        name=book.path.stem,
+        units=tuple(sorted(unit_objects, key=lambda u: u.unit_id)),
+        staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
+        services=tuple(sorted(services, key=lambda s: s.service_id)),
+        settings=settings,
+        variants=tuple(variants),
+        source_path=str(book.path),
+        source_sha256=book.sha256,
+    )
+
+
+def validate_workbook(path: str | os.PathLike[str]) -> Report:
+    """Read and check a scenario workbook; never raises for any file content.
+
+    Returns a Report with every error and warning found in one pass (each naming sheet and cell)
+    and the Scenario when there is no error.
+    """
+    problems = Problems()
+    name = Path(path).name or str(path)
+    scenario = None
+    try:
+        with open_workbook(path) as book:
+            if book.has_macros:
+                problems.warnings.append(macro_warning(name))
+            scenario = _build(book, problems)
+    except Refused as refused:
+        problems.errors.append(refused.problem)
+    except DefusedXmlException:
+        problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
+    except (zlib.error, zipfile.BadZipFile, EOFError) as error:
+        # A part of the zip cannot be unpacked: damaged in transfer or cut short.
+        problems.error(
+            "",
+            "",
+            None,
+            f"{name}: the file is damaged (a part of it cannot be unpacked: {error})",
+            ProblemCode.NOT_XLSX,
+        )
+    except Exception as error:  # noqa: BLE001 - any damage in a stranger's file is a Problem
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        problems.error(
+            "",
+            "",
+            None,
+            f"{name}: the file could not be read as an Excel workbook: {reason}",
+            ProblemCode.UNREADABLE,
+        )
+    if problems.errors:
+        scenario = None
+    elif scenario is not None:
+        scenario = replace(scenario, warnings=tuple(problems.warnings))
+    return Report(scenario, tuple(problems.errors), tuple(problems.warnings))

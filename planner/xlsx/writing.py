@@ -1,0 +1,175 @@
+"""Writing cells safely and sizing columns: the pieces every workbook planner writes is built from.
+
+`put` stores a value so that text stays text (never a formula, an error cell or a link), whatever
+an input workbook held; `fit_columns` sets column widths from what the cells show. The scenario
+writer (planner.workbook) and the output workbooks (planner.reports) both build on these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import Enum
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "COEFFICIENT",
+    "COEFFICIENT_CHANGE",
+    "COEFFICIENT_FINE",
+    "COUNT",
+    "FRACTION_COUNT",
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "HEADER_LINE_HEIGHT",
+    "HOURS",
+    "MAX_COLUMN_WIDTH",
+    "MAX_ROW_HEIGHT",
+    "MIN_COLUMN_WIDTH",
+    "PEOPLE",
+    "PEOPLE_CHANGE",
+    "PERCENT",
+    "SECONDS",
+    "SECTION_FONT",
+    "SHARE",
+    "TITLE_FONT",
+    "column_width",
+    "comment",
+    "fit_columns",
+    "put",
+    "wrapped_lines",
+]
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", start_color="305496", end_color="305496")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True, size=12)
+MAX_COLUMN_WIDTH = 60
+MIN_COLUMN_WIDTH = 8
+HEADER_LINE_HEIGHT = 15.0  # points per wrapped header line
+MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row height
+# Text starting with one of these is read as a formula (or DDE call) by some spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Number formats: the header names the unit (people, services, hours), the format the precision.
+PEOPLE = "#,##0"
+PEOPLE_CHANGE = "+#,##0;-#,##0;0"
+COEFFICIENT = "0.00"
+COEFFICIENT_CHANGE = "+0.00;-0.00;0.00"
+COEFFICIENT_FINE = "0.0000"  # where small differences matter (sensitivity)
+COUNT = "#,##0"  # services (count mode load)
+HOURS = "#,##0"  # staff hours per year (hours mode load)
+FRACTION_COUNT = "#,##0.00"  # services moved when services may be split
+SHARE = "0%"
+PERCENT = "0.0%"
+SECONDS = "0.0"
+
+
+def put(cell: Cell, value: object) -> None:
+    """Store a value in a cell; text always stays text, never a formula, error or link."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = text
+        # openpyxl turns "=..." into a formula and "#N/A" into an error cell: force text.
+        cell.data_type = "s"
+        if text.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def comment(text: str) -> Comment:
+    """A cell comment by `planner`, sized so that `text` shows without scrolling."""
+    note = Comment(text, "planner")
+    note.width = 320
+    note.height = 40 + 18 * (len(text) // 45 + text.count("\n"))
+    return note
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes when its words wrap at `width` characters."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > width:
+                lines += 1
+                used = len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+    return max(lines, 1)
+
+
+def column_width(ws: Worksheet, column: int) -> float:
+    """The width of a column (1-based), or Excel's default 8.43 when none is set."""
+    width = ws.column_dimensions[get_column_letter(column)].width
+    return width if width else 8.43
+
+
+def _shown(value: object, number_format: str | None) -> str:
+    """Roughly the text a spreadsheet shows for a value under a number format."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if number_format == COEFFICIENT_FINE:
+        return f"{value:.4f}"
+    if number_format in (COEFFICIENT, COEFFICIENT_CHANGE, FRACTION_COUNT):
+        return f"{value:+,.2f}" if number_format == COEFFICIENT_CHANGE else f"{value:,.2f}"
+    if number_format in (SHARE, PERCENT):
+        return f"{value * 100:,.1f}%"
+    if number_format in (PEOPLE, PEOPLE_CHANGE, COUNT, HOURS):
+        return f"{value:+,.0f}" if number_format == PEOPLE_CHANGE else f"{value:,.0f}"
+    if number_format == SECONDS:
+        return f"{value:,.1f}"
+    return f"{value:.6g}"
+
+
+def fit_columns(
+    ws: Worksheet,
+    *,
+    header_rows: Sequence[int] = (1,),
+    minimum: Mapping[int, float] | None = None,
+) -> None:
+    """Set column widths from what the cells show (numbers as formatted, not as raw floats).
+
+    Header cells count by their longest word, since headers wrap; merged cells (titles, prose)
+    do not count at all. Header rows get a height that shows their wrapped lines.
+    """
+    widths: dict[int, float] = dict(minimum or {})
+    headers: dict[int, list[Cell]] = {}
+    merged = {
+        (r, c)
+        for span in ws.merged_cells.ranges
+        for r in range(span.min_row, span.max_row + 1)
+        for c in range(span.min_col, span.max_col + 1)
+    }
+    header_set = set(header_rows)
+    long_text: list[Cell] = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in merged:
+                continue
+            if cell.row in header_set:
+                text = str(cell.value)
+                longest_word = max((len(w) for w in text.split()), default=0)
+                need = max(longest_word, min(len(text), 14))
+                headers.setdefault(cell.row, []).append(cell)
+            else:
+                text = _shown(cell.value, cell.number_format)
+                need = max(len(line) for line in text.split("\n"))
+                if need + 2 > MAX_COLUMN_WIDTH:
+                    long_text.append(cell)
+            widths[cell.column] = max(widths.get(cell.column, MIN_COLUMN_WIDTH), need + 2)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
+    for cell in long_text:  # wider than the widest column: wrap rather than cut it off
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row, cells in headers.items():
+        # Bold header text is about as wide as the '0' of a width unit; keep a margin of one.
+        lines = max(wrapped_lines(str(c.value), column_width(ws, c.column) - 1.5) for c in cells)
+        ws.row_dimensions[row].height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)

@@ -1,0 +1,17 @@
+"""Shared test set-up. The tests are packages (tests/, tests/engine/, ...), so pytest puts the
+repository root first on sys.path: `planner` and the helpers (`tests.support`, `tests.corpus`,
+`tests.engine.oracle`) are imported from this checkout, never from another installed copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import planner
+from tests.support import REPO
+
+
+def pytest_report_header() -> list[str]:
+    """Say which planner is under test (an editable install elsewhere would shadow this one)."""
+    where = Path(planner.__file__).resolve().parent
+    note = "" if where.is_relative_to(REPO) else "  (NOT this checkout!)"
+    return [f"planner: {where}{note}"]
