@@ -3,7 +3,7 @@
     python bench/floor.py record WORKBOOK --case CASE --dir MODELS   # run the planner once, record
     python bench/floor.py time --dir MODELS --out floor.json         # time highspy on them
 
-`record` runs the case (processes=1, not timed) with planner.solvers.RECORD_MODELS_DIR set, so every
+`record` runs the case (processes=1, not timed) with planner.engine.solvers.RECORD_MODELS_DIR set, so every
 model handed to HiGHS is written as MPS just before it is solved, the bisection steps, ratio and
 fewest-moves models included. Next to each model it writes the HiGHS options the planner had set for
 that solve (mip_abs_gap, mip_rel_gap, mip_feasibility_tolerance, random_seed, threads) and, after
@@ -45,7 +45,7 @@ def _option(highs, name: str):
 def record(workbook: Path, case_name: str, directory: Path) -> None:
     from run import CASES, run_case
 
-    import planner.solvers as solvers
+    import planner.engine.solvers as solvers
 
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*"):

@@ -7,7 +7,7 @@
 
 For each case, each step in a fresh subprocess:
 1. the planner, timed end to end: read_scenario, solve (or frontier), write_result; peak RSS;
-2. the same run again with planner.solvers.RECORD_MODELS_DIR set (not timed), which writes every
+2. the same run again with planner.engine.solvers.RECORD_MODELS_DIR set (not timed), which writes every
    model handed to HiGHS as MPS; then the floor: highspy alone reading and running each of them
    (bench/floor.py);
 3. the usual way: the same optimisation in plain PuLP + CBC (bench/usual.py), within a time budget,
@@ -202,8 +202,8 @@ class _Instrument:
     Result.solver_seconds."""
 
     def __init__(self) -> None:
-        import planner.search as search
-        import planner.solvers as solvers
+        import planner.engine.search as search
+        import planner.engine.solvers as solvers
 
         self.build = 0.0
         self.solver = 0.0

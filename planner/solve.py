@@ -17,10 +17,14 @@ from datetime import UTC, datetime
 import numpy as np
 
 from planner.domain import CoefficientMode, Objective, Scenario
+from planner.engine.explain import explain_infeasible
+from planner.engine.group import GroupData, group_data
+from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
+from planner.engine.search import GroupSearch, PlanStatus, search_group
+from planner.engine.sensitivity import group_sensitivity
+from planner.engine.transfers import pair_transfers
+from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import VerificationError
-from planner.explain import explain_infeasible
-from planner.group import GroupData, group_data
-from planner.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -34,10 +38,6 @@ from planner.result import (
     Transfer,
     UnitRow,
 )
-from planner.search import GroupSearch, PlanStatus, search_group
-from planner.sensitivity import group_sensitivity
-from planner.transfers import pair_transfers
-from planner.verify import PlanFigures, verify_group
 
 Progress = Callable[[str], None]
 

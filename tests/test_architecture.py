@@ -11,12 +11,8 @@ import planner
 
 PACKAGE = Path(planner.__file__).resolve().parent
 
-# The frontier drives GroupSolver's own search steps (the engine part of issue 10 replaces this
-# with a public interface; until then these two imports are the known exceptions).
-ALLOWED = {
-    ("planner.studies.frontier", "planner.search", "_Infeasible"),
-    ("planner.studies.frontier", "planner.search", "_Stopped"),
-}
+# No exceptions: the frontier drives the engine through GroupSolver's public interface.
+ALLOWED: set[tuple[str, str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -21,10 +21,9 @@ from typing import Any
 import numpy as np
 
 from planner.domain import Objective, Scenario
-from planner.errors import InputError, Problem, ProblemCode
-from planner.group import GroupData, group_data
-from planner.plan import Plan, current_plan, max_coefficient
-from planner.search import (
+from planner.engine.group import GroupData, group_data
+from planner.engine.plan import Plan, current_plan, max_coefficient
+from planner.engine.search import (
     RELATIVE_TOLERANCE,
     BudgetKind,
     GroupSearch,
@@ -33,6 +32,7 @@ from planner.search import (
     search_group,
     with_settings,
 )
+from planner.errors import InputError, Problem, ProblemCode
 
 Progress = Callable[[str], None]
 

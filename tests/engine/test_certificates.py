@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from planner.domain import Scenario, Service, Settings, StaffCell, Unit
-from planner.panel import Config, SolverPanel
+from planner.engine.panel import Config, SolverPanel
+from planner.engine.solvers import RunStatus, SolverRun
 from planner.result import Status
 from planner.solve import solve
-from planner.solvers import RunStatus, SolverRun
 from planner.workbook import read_scenario
 
 REPRODUCERS = Path(__file__).parent / "reproducers"

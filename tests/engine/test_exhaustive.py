@@ -33,8 +33,8 @@ from planner.domain import (
     StaffCell,
     Unit,
 )
+from planner.engine.transfers import pair_transfers
 from planner.solve import solve
-from planner.transfers import pair_transfers
 from tests.engine import oracle
 
 EXAMPLES = 80

@@ -22,9 +22,9 @@ from planner.domain import (
     StaffCell,
     Unit,
 )
+from planner.engine.transfers import pair_transfers
 from planner.result import NEW_HIRES, Result, Transfer
 from planner.solve import solve
-from planner.transfers import pair_transfers
 from tests.engine import oracle
 
 GENERAL = "general"

@@ -36,13 +36,13 @@ from planner.domain import (
     Unit,
     Variant,
 )
+from planner.engine.group import group_data
+from planner.engine.search import best_max_coefficient, with_settings
 from planner.errors import InputError
-from planner.group import group_data
 from planner.reports import write_comparison, write_frontier
 from planner.reports.charts import NO_STAFF
 from planner.reports.comparison_workbook import sheet_title
 from planner.reports.terminal import comparison_lines, frontier_lines
-from planner.search import best_max_coefficient, with_settings
 from planner.studies.compare import Comparison, compare
 from planner.studies.frontier import default_budgets, frontier
 from planner.workbook import read_scenario, write_scenario

@@ -20,8 +20,8 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain import SolverName
+from planner.engine.model import LinearModel
 from planner.errors import SolverError
-from planner.model import LinearModel
 
 # When set (by the benchmark), every model handed to HiGHS is also written here as MPS, so that
 # HiGHS alone can be timed on exactly the planner's models.

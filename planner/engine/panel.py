@@ -25,8 +25,8 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain import SolverName
+from planner.engine.solvers import Backend, HighsBackend, PulpBackend, SolverRun, solver_version
 from planner.errors import SolverError
-from planner.solvers import Backend, HighsBackend, PulpBackend, SolverRun, solver_version
 
 log = logging.getLogger("planner.engine")
 
@@ -132,7 +132,7 @@ class SolverPanel:
                 # CBC missing or failing to run: it cannot confirm anything; say so, go on.
                 log.warning("%s cannot be used: %s", config, error)
                 self.trusted.remove(config)
-                raise _Unavailable(str(error)) from error
+                raise ConfigUnavailable(str(error)) from error
         if confirming:
             self.confirmation_runs += 1
             self.confirmation_seconds += run.seconds
@@ -150,5 +150,5 @@ class SolverPanel:
         return fault
 
 
-class _Unavailable(Exception):
+class ConfigUnavailable(Exception):
     """A configuration could not run at all (its solver is not installed)."""

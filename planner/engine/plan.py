@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.group import GroupData
+from planner.engine.group import GroupData
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import dataclasses
 
 import numpy as np
 
-from planner.group import GroupData
-from planner.plan import Plan, plan_load
+from planner.engine.group import GroupData
+from planner.engine.plan import Plan, plan_load
+from planner.engine.search import best_max_coefficient, with_settings
 from planner.result import SensitivityItem
-from planner.search import best_max_coefficient, with_settings
 
 MAX_BINDING_CELLS = 5  # re-solves are not free: report the first few binding cells by unit id
 

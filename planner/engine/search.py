@@ -31,11 +31,10 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from planner.domain import Objective
-from planner.errors import SolverError
-from planner.group import GroupData
-from planner.model import GroupModel, RowFamily, balance_scale, build_group_model
-from planner.panel import Config, FaultKind, SolverFault, SolverPanel, _Unavailable
-from planner.plan import (
+from planner.engine.group import GroupData
+from planner.engine.model import GroupModel, RowFamily, balance_scale, build_group_model
+from planner.engine.panel import Config, FaultKind, SolverFault, SolverPanel, ConfigUnavailable
+from planner.engine.plan import (
     Plan,
     current_plan,
     max_coefficient,
@@ -43,7 +42,8 @@ from planner.plan import (
     skill_means,
     total_deviation,
 )
-from planner.solvers import HighsBackend, RunStatus, SolverRun, make_backend, point_violation
+from planner.engine.solvers import HighsBackend, RunStatus, SolverRun, make_backend, point_violation
+from planner.errors import SolverError
 
 RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
 MAX_BISECTION_STEPS = 200
@@ -299,7 +299,7 @@ class GroupSolver:
                 start=start,
                 confirming=confirming,
             )
-        except _Unavailable as error:
+        except ConfigUnavailable as error:
             self.search.notes.append(f"{config} could not be used: {error}")
             return None
         self.search.record(run)
@@ -708,7 +708,7 @@ class GroupSolver:
             status_proven = status_proven and moves_proven
             stop = stop or moves_stop
         value = max_coefficient(self.data, plan)
-        if value < lower:
+        if value < lower * (1 - 1e-12):  # beyond rounding: the exact bound may equal the plan
             # A checked plan below the proven bound: the configurations that agreed on the bound
             # were both wrong. Never a certificate (a negative gap is not a small one).
             for config in bracket.claimed_by:

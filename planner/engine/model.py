@@ -31,7 +31,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from planner.group import GroupData
+from planner.engine.group import GroupData
 
 
 class RowFamily(StrEnum):

@@ -15,9 +15,9 @@ import dataclasses
 import numpy as np
 
 from planner.domain import SolverName, Unit
-from planner.group import GroupData
-from planner.model import RowFamily, build_group_model
-from planner.solvers import RunStatus, make_backend
+from planner.engine.group import GroupData
+from planner.engine.model import RowFamily, build_group_model
+from planner.engine.solvers import RunStatus, make_backend
 
 MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives
 STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
