@@ -17,8 +17,10 @@ read here (`read_mps`) and handed to PuLP as a problem.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -257,14 +259,37 @@ def read_mps(path: Path | str) -> MpsModel:
 
 
 # --------------------------------------------------------------------------- HiGHS
+@contextlib.contextmanager
+def _stdout_silenced():
+    """File descriptor 1 to /dev/null: highspy 1.16 prints a banner from C++ on stdout when the
+    first Highs is made, before output_flag can be set, which would spoil `--json`."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _new_highs():
+    import highspy
+
+    with _stdout_silenced():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    return h
+
+
 def highs_version() -> str:
     """highspy's own version (`Highs().version()`), or the installed package's, or "missing"."""
     try:
-        import highspy
+        return str(_new_highs().version())
     except ImportError:
         return "missing"
-    try:
-        return str(highspy.Highs().version())
     except AttributeError:
         return metadata.version("highspy")
 
@@ -307,8 +332,7 @@ def check_highs(model: Model, *, presolve: bool, version: str | None = None) -> 
     try:
         import highspy
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _new_highs()
         read = h.readModel(str(model.path))
         if read != highspy.HighsStatus.kOk:
             raise RuntimeError(f"readModel returned {read}")
