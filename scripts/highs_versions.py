@@ -1,0 +1,305 @@
+"""Rebuild the highspy version table in docs/solvers.md.
+
+For every highspy release that pip offers this Python (1.11 up to the newest, or the versions named
+with --versions), this script makes a throw-away venv, installs that highspy, and solves each model
+in planner/reproducers/ (models.json names the true answers) with presolve on and off, under the
+planner's HiGHS options and under HiGHS's defaults. With --tests it also installs the planner
+(editable, without its highspy pin) and its test dependencies into each venv and runs the engine
+tests there.
+
+    python scripts/highs_versions.py                     # every version, models only
+    python scripts/highs_versions.py --tests             # and the engine tests in each venv
+    python scripts/highs_versions.py --versions 1.15.1 1.16.0 --tests
+
+Venvs are kept under --venvs (default /tmp/highs-venvs) and reused; the environment that runs this
+script is never changed. Writes table.md, results.json and the test logs to --out
+(default /tmp/highs-versions) and prints the tables.
+
+`--probe` is the part that runs inside each venv: it needs only highspy and the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = ROOT / "planner" / "reproducers"
+TESTS = ["tests/test_engine_exhaustive.py", "tests/test_engine_known.py"]
+# The planner's HiGHS options (planner/solvers.py, HighsBackend), with its gap settings for a proof.
+PLANNER_OPTIONS = {
+    "mip_feasibility_tolerance": 1e-7,
+    "primal_feasibility_tolerance": 1e-9,
+    "random_seed": 0,
+    "threads": 1,
+    "mip_rel_gap": 0.0,
+    "mip_abs_gap": 1e-9,
+}
+TEST_DEPS = ["pulp", "numpy", "pandas", "openpyxl", "defusedxml", "pytest", "hypothesis"]
+OBJECTIVE_TOLERANCE = 1e-6
+PROBE_MARK = "highs_versions probe: "
+
+
+# --------------------------------------------------------------------------- inside each venv
+def probe(models_dir: Path, repeat: int, time_limit: float) -> dict:
+    """Solve every model of models.json in this interpreter's highspy; return the records."""
+    import highspy
+
+    try:
+        version = highspy.Highs().version()
+    except AttributeError:
+        version = metadata.version("highspy")
+    manifest = json.loads((models_dir / "models.json").read_text())
+    records = []
+    for entry in manifest["models"]:
+        for options_name in ("planner", "default"):
+            for presolve in ("on", "off"):
+                runs = []
+                for _ in range(repeat):
+                    h = highspy.Highs()
+                    h.setOptionValue("output_flag", False)
+                    h.readModel(str(models_dir / entry["file"]))
+                    if options_name == "planner":
+                        for key, value in PLANNER_OPTIONS.items():
+                            h.setOptionValue(key, value)
+                    h.setOptionValue("presolve", presolve)
+                    h.setOptionValue("time_limit", time_limit)
+                    started = time.perf_counter()
+                    run_status = h.run()
+                    seconds = time.perf_counter() - started
+                    info = h.getInfo()
+                    has_point = info.primal_solution_status == 2
+                    runs.append(
+                        {
+                            "status": h.modelStatusToString(h.getModelStatus()),
+                            "run_status": str(run_status),
+                            "objective": info.objective_function_value if has_point else None,
+                            "seconds": seconds,
+                        }
+                    )
+                statuses = sorted({r["status"] for r in runs})
+                records.append(
+                    {
+                        "model": entry["file"],
+                        "options": options_name,
+                        "presolve": presolve,
+                        "status": runs[0]["status"],
+                        "run_status": runs[0]["run_status"],
+                        "objective": runs[0]["objective"],
+                        "stable": len(statuses) == 1 and len({r["objective"] for r in runs}) == 1,
+                        "statuses": statuses,
+                        "seconds": statistics.median(r["seconds"] for r in runs),
+                        "verdict": verdict(entry, runs[0]["status"], runs[0]["objective"]),
+                    }
+                )
+    return {"highspy": version, "python": sys.version.split()[0], "records": records}
+
+
+def verdict(entry: dict, status: str, objective: float | None) -> str:
+    """'right' when the status and objective agree with the model's known answer."""
+    if entry["expected_status"] == "infeasible":
+        return "right" if status == "Infeasible" else "wrong"
+    if status != "Optimal" or objective is None:
+        return "wrong"
+    expected = entry["expected_objective"]
+    close = abs(objective - expected) <= OBJECTIVE_TOLERANCE * max(1.0, abs(expected))
+    return "right" if close else "wrong"
+
+
+# --------------------------------------------------------------------------- driver
+def available_versions(minimum: tuple[int, ...] = (1, 11)) -> list[str]:
+    """highspy versions pip offers this interpreter, oldest first, from `minimum` on."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "index", "versions", "highspy"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("Available versions:"))
+    versions = [v.strip() for v in line.split(":", 1)[1].split(",")]
+    chosen = [v for v in versions if _key(v) >= minimum]
+    return sorted(chosen, key=_key)
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version)[:3])
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kwargs)
+
+
+def ensure_venv(venvs: Path, version: str, *, with_planner: bool) -> Path:
+    """A venv with highspy==version (and, if asked, the planner and its test deps); reused."""
+    venv = venvs / f"highspy-{version}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        _run([sys.executable, "-m", "venv", str(venv)])
+    if not (venv / ".highspy-ready").exists():
+        _run([str(python), "-m", "pip", "install", "-q", f"highspy=={version}"])
+        (venv / ".highspy-ready").write_text(version)
+    if with_planner and not (venv / ".planner-ready").exists():
+        # The same versions as the environment running this script, so only highspy differs.
+        deps = []
+        for name in TEST_DEPS:
+            try:
+                deps.append(f"{name}=={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                deps.append(name)
+        _run([str(python), "-m", "pip", "install", "-q", *deps])
+        # --no-deps: the planner's own pin on highspy would replace the version under test.
+        _run([str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)])
+        (venv / ".planner-ready").write_text(version)
+    return python
+
+
+def run_tests(python: Path, log: Path, timeout: float) -> dict:
+    """Run the engine tests in the venv from the repository root; summarise the outcome."""
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        output, code = proc.stdout + proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as error:
+        output, code = (error.stdout or "") + f"\n(timed out after {timeout:g} s)", None
+        output = output.decode() if isinstance(output, bytes) else output
+    seconds = time.perf_counter() - started
+    log.write_text(output)
+    lines = output.strip().splitlines()
+    summary = next(
+        (x.strip("= ") for x in reversed(lines) if re.search(r"\d+ (passed|failed)", x)),
+        lines[-1] if lines else "",
+    )
+    failures = [x for x in lines if x.startswith(("FAILED ", "ERROR "))]
+    return {"exit_code": code, "summary": summary, "failures": failures, "seconds": seconds}
+
+
+def describe(record: dict) -> str:
+    if record["objective"] is not None and record["status"] == "Optimal":
+        text = f"Optimal {record['objective']:.6g}"
+    else:
+        text = record["status"]
+    if not record["stable"]:
+        text += f" (varies: {', '.join(record['statuses'])})"
+    return text if record["verdict"] == "right" else f"**{text}** ✗"
+
+
+def tables(results: list[dict], manifest: dict) -> str:
+    models = [m["file"] for m in manifest["models"]]
+    short = {m: m.removesuffix(".mps") for m in models}
+    out = []
+    for options in ("planner", "default"):
+        out.append(f"\n**{options} options** (presolve on / off; ✗ = wrong)\n")
+        out.append("| highspy | " + " | ".join(short[m] for m in models) + " |")
+        out.append("|---" * (len(models) + 1) + "|")
+        for result in results:
+            cells = []
+            for model in models:
+                by = {
+                    r["presolve"]: r
+                    for r in result["probe"]["records"]
+                    if r["model"] == model and r["options"] == options
+                }
+                cells.append(f"{describe(by['on'])} / {describe(by['off'])}")
+            out.append(f"| {result['probe']['highspy']} | " + " | ".join(cells) + " |")
+    out.append("\n**seconds per solve** (median, planner options, presolve on / off)\n")
+    out.append("| highspy | " + " | ".join(short[m] for m in models) + " |")
+    out.append("|---" * (len(models) + 1) + "|")
+    for result in results:
+        cells = []
+        for model in models:
+            by = {
+                r["presolve"]: r
+                for r in result["probe"]["records"]
+                if r["model"] == model and r["options"] == "planner"
+            }
+            cells.append(f"{by['on']['seconds']:.3f} / {by['off']['seconds']:.3f}")
+        out.append(f"| {result['probe']['highspy']} | " + " | ".join(cells) + " |")
+    if any("tests" in r for r in results):
+        out.append(f"\n**engine tests** (`{' '.join(TESTS)}`)\n")
+        out.append("| highspy | outcome | seconds | failing tests |")
+        out.append("|---|---|---|---|")
+        for result in results:
+            tests = result.get("tests")
+            if tests:
+                failing = (
+                    "<br>".join(
+                        f.split(" - ")[0].removeprefix("FAILED ") for f in tests["failures"]
+                    )
+                    or "none"
+                )
+                out.append(
+                    f"| {result['probe']['highspy']} | {tests['summary']} | "
+                    f"{tests['seconds']:.0f} | {failing} |"
+                )
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--versions", nargs="*", help="highspy versions (default: 1.11 to newest)")
+    parser.add_argument("--venvs", type=Path, default=Path("/tmp/highs-venvs"))
+    parser.add_argument("--out", type=Path, default=Path("/tmp/highs-versions"))
+    parser.add_argument("--tests", action="store_true", help="also run the engine tests per venv")
+    parser.add_argument("--repeat", type=int, default=3, help="solves per cell (median time)")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+    parser.add_argument("--test-timeout", type=float, default=1800.0)
+    parser.add_argument("--fresh", action="store_true", help="measure again what --out holds")
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.probe:
+        # On a line of its own: highspy 1.16 prints a banner on stdout when a Highs is made.
+        print(PROBE_MARK + json.dumps(probe(MODELS_DIR, args.repeat, args.time_limit)))
+        return 0
+
+    versions = args.versions or available_versions()
+    args.out.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads((MODELS_DIR / "models.json").read_text())
+    results = []
+    for version in versions:
+        # One file per version, so that a run that stopped half way, or one that adds a version,
+        # reuses what was measured (--fresh measures again).
+        saved = args.out / f"result-highspy-{version}.json"
+        if saved.exists() and not args.fresh:
+            result = json.loads(saved.read_text())
+            if not args.tests or "tests" in result:
+                print(f"highspy {version}: measured before ({saved})", file=sys.stderr)
+                results.append(result)
+                continue
+        print(f"highspy {version}: venv", file=sys.stderr, flush=True)
+        python = ensure_venv(args.venvs, version, with_planner=args.tests)
+        print(f"highspy {version}: models", file=sys.stderr, flush=True)
+        probe_cmd = [str(python), str(Path(__file__).resolve()), "--probe"]
+        probe_cmd += ["--repeat", str(args.repeat), "--time-limit", str(args.time_limit)]
+        stdout = _run(probe_cmd).stdout
+        line = next(x for x in stdout.splitlines() if x.startswith(PROBE_MARK))
+        result = {"version": version, "probe": json.loads(line.removeprefix(PROBE_MARK))}
+        if args.tests:
+            print(f"highspy {version}: engine tests", file=sys.stderr, flush=True)
+            log = args.out / f"tests-highspy-{version}.log"
+            result["tests"] = run_tests(python, log, args.test_timeout)
+            print(f"  {result['tests']['summary']}", file=sys.stderr, flush=True)
+        saved.write_text(json.dumps(result, indent=1))
+        results.append(result)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    table = tables(results, manifest)
+    (args.out / "table.md").write_text(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
