@@ -5,11 +5,12 @@ with --versions), this script makes a throw-away venv, installs that highspy, an
 in planner/reproducers/ (models.json names the true answers) with presolve on and off, under the
 planner's HiGHS options and under HiGHS's defaults. With --tests it also installs the planner
 (editable, without its highspy pin) and its test dependencies into each venv and runs the engine
-tests there.
+tests there; with --workbooks it runs `planner solve` on the workbooks named.
 
     python scripts/highs_versions.py                     # every version, models only
     python scripts/highs_versions.py --tests             # and the engine tests in each venv
     python scripts/highs_versions.py --versions 1.15.1 1.16.0 --tests
+    python scripts/highs_versions.py --tests --workbooks ../shared/reproducers/*.xlsx
 
 Venvs are kept under --venvs (default /tmp/highs-venvs) and reused; the environment that runs this
 script is never changed. Writes table.md, results.json and the test logs to --out
@@ -160,6 +161,33 @@ def ensure_venv(venvs: Path, version: str, *, with_planner: bool) -> Path:
     return python
 
 
+def solve_workbooks(python: Path, workbooks: list[Path], out: Path, timeout: float) -> list[dict]:
+    """`planner solve --json` on each workbook in the venv: every group's status, objective, proven
+    bound and moves (the planner of this checkout, only highspy differs)."""
+    records = []
+    for workbook in workbooks:
+        started = time.perf_counter()
+        cmd = [str(python), "-m", "planner.cli", "solve", str(workbook), "--json", "--quiet"]
+        cmd += ["--no-sensitivity", "--out", str(out / f"{workbook.stem}.xlsx")]
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+            # highspy 1.16 prints a banner on stdout before the planner's JSON.
+            text = proc.stdout[proc.stdout.find("{") :]
+            document = json.loads(text)
+            groups = [
+                {k: g[k] for k in ("group", "status", "objective", "lower_bound", "gap",
+                                   "staff_moved", "services_moved")}
+                for g in document["groups"]
+            ]  # fmt: skip
+            record = {"status": document["status"], "groups": groups,
+                      "banner_on_stdout": not proc.stdout.startswith("{")}  # fmt: skip
+        except (subprocess.TimeoutExpired, json.JSONDecodeError, KeyError) as error:
+            record = {"status": f"error: {type(error).__name__}", "groups": []}
+        record.update(workbook=workbook.name, seconds=time.perf_counter() - started)
+        records.append(record)
+    return records
+
+
 def run_tests(python: Path, log: Path, timeout: float) -> dict:
     """Run the engine tests in the venv from the repository root; summarise the outcome."""
     started = time.perf_counter()
@@ -244,6 +272,26 @@ def tables(results: list[dict], manifest: dict) -> str:
                     f"| {result['probe']['highspy']} | {tests['summary']} | "
                     f"{tests['seconds']:.0f} | {failing} |"
                 )
+    if any("workbooks" in r for r in results):
+        out.append("\n**the planner on the workbooks** (`planner solve --no-sensitivity`; per group: "
+                   "status, objective, staff + services moved)\n")  # fmt: skip
+        names = [w["workbook"] for w in next(r for r in results if "workbooks" in r)["workbooks"]]
+        out.append("| highspy | " + " | ".join(n.removesuffix(".xlsx") for n in names) + " |")
+        out.append("|---" * (len(names) + 1) + "|")
+        for result in results:
+            by = {w["workbook"]: w for w in result.get("workbooks", [])}
+            cells = []
+            for name in names:
+                w = by.get(name)
+                if not w or not w["groups"]:
+                    cells.append(w["status"] if w else "")
+                    continue
+                cells.append("; ".join(
+                    f"{g['status']} {g['objective']:.10g} (gap {g['gap']:.2g}), "
+                    f"{g['staff_moved']} + {g['services_moved']:g} moves"
+                    for g in w["groups"]
+                ))  # fmt: skip
+            out.append(f"| {result['probe']['highspy']} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
@@ -256,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="solves per cell (median time)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
     parser.add_argument("--test-timeout", type=float, default=1800.0)
+    parser.add_argument("--workbooks", nargs="*", type=Path, default=[],
+                        help="scenario workbooks to solve with the planner in each venv")  # fmt: skip
     parser.add_argument("--fresh", action="store_true", help="measure again what --out holds")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -270,28 +320,30 @@ def main(argv: list[str] | None = None) -> int:
     manifest = json.loads((MODELS_DIR / "models.json").read_text())
     results = []
     for version in versions:
-        # One file per version, so that a run that stopped half way, or one that adds a version,
-        # reuses what was measured (--fresh measures again).
+        # One file per version: a run that stopped half way, or one that asks for more, measures
+        # only what is missing (--fresh measures everything again).
         saved = args.out / f"result-highspy-{version}.json"
+        result = {"version": version}
         if saved.exists() and not args.fresh:
             result = json.loads(saved.read_text())
-            if not args.tests or "tests" in result:
-                print(f"highspy {version}: measured before ({saved})", file=sys.stderr)
-                results.append(result)
-                continue
-        print(f"highspy {version}: venv", file=sys.stderr, flush=True)
-        python = ensure_venv(args.venvs, version, with_planner=args.tests)
-        print(f"highspy {version}: models", file=sys.stderr, flush=True)
-        probe_cmd = [str(python), str(Path(__file__).resolve()), "--probe"]
-        probe_cmd += ["--repeat", str(args.repeat), "--time-limit", str(args.time_limit)]
-        stdout = _run(probe_cmd).stdout
-        line = next(x for x in stdout.splitlines() if x.startswith(PROBE_MARK))
-        result = {"version": version, "probe": json.loads(line.removeprefix(PROBE_MARK))}
-        if args.tests:
+        python = ensure_venv(args.venvs, version, with_planner=args.tests or bool(args.workbooks))
+        if "probe" not in result:
+            print(f"highspy {version}: models", file=sys.stderr, flush=True)
+            probe_cmd = [str(python), str(Path(__file__).resolve()), "--probe"]
+            probe_cmd += ["--repeat", str(args.repeat), "--time-limit", str(args.time_limit)]
+            stdout = _run(probe_cmd).stdout
+            line = next(x for x in stdout.splitlines() if x.startswith(PROBE_MARK))
+            result["probe"] = json.loads(line.removeprefix(PROBE_MARK))
+        if args.tests and "tests" not in result:
             print(f"highspy {version}: engine tests", file=sys.stderr, flush=True)
             log = args.out / f"tests-highspy-{version}.log"
             result["tests"] = run_tests(python, log, args.test_timeout)
             print(f"  {result['tests']['summary']}", file=sys.stderr, flush=True)
+        if args.workbooks and "workbooks" not in result:
+            print(f"highspy {version}: workbooks", file=sys.stderr, flush=True)
+            folder = args.out / f"workbooks-highspy-{version}"
+            folder.mkdir(exist_ok=True)
+            result["workbooks"] = solve_workbooks(python, args.workbooks, folder, args.test_timeout)
         saved.write_text(json.dumps(result, indent=1))
         results.append(result)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))
