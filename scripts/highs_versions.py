@@ -5,12 +5,14 @@ with --versions), this script makes a throw-away venv, installs that highspy, an
 in planner/reproducers/ (models.json names the true answers) with presolve on and off, under the
 planner's HiGHS options and under HiGHS's defaults. With --tests it also installs the planner
 (editable, without its highspy pin) and its test dependencies into each venv and runs the engine
-tests there; with --workbooks it runs `planner solve` on the workbooks named.
+tests there; with --workbooks it runs `planner solve` on the workbooks named; with --solve-log it
+runs the whole test suite and counts every answer HiGHS gives the planner.
 
     python scripts/highs_versions.py                     # every version, models only
     python scripts/highs_versions.py --tests             # and the engine tests in each venv
     python scripts/highs_versions.py --versions 1.15.1 1.16.0 --tests
     python scripts/highs_versions.py --tests --workbooks ../shared/reproducers/*.xlsx
+    python scripts/highs_versions.py --versions 1.16.0 --solve-log   # look for 'Solve error'
 
 Venvs are kept under --venvs (default /tmp/highs-venvs) and reused; the environment that runs this
 script is never changed. Writes table.md, results.json and the test logs to --out
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -46,6 +49,7 @@ PLANNER_OPTIONS = {
 TEST_DEPS = ["pulp", "numpy", "pandas", "openpyxl", "defusedxml", "pytest", "hypothesis"]
 OBJECTIVE_TOLERANCE = 1e-6
 PROBE_MARK = "highs_versions probe: "
+TOLERANCES = [1e-6, 1e-7, 1e-8, 1e-9, 1e-10]  # mip_feasibility_tolerance, for --probe-tolerances
 
 
 # --------------------------------------------------------------------------- inside each venv
@@ -101,6 +105,36 @@ def probe(models_dir: Path, repeat: int, time_limit: float) -> dict:
                     }
                 )
     return {"highspy": version, "python": sys.version.split()[0], "records": records}
+
+
+def probe_tolerances(models_dir: Path, time_limit: float) -> list[dict]:
+    """Every model under the planner's options with mip_feasibility_tolerance 1e-6 to 1e-10,
+    presolve on and off: is the answer tied to the planner's tolerance?"""
+    import highspy
+
+    manifest = json.loads((models_dir / "models.json").read_text())
+    records = []
+    for entry in manifest["models"]:
+        for tolerance in TOLERANCES:
+            for presolve in ("on", "off"):
+                h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+                h.readModel(str(models_dir / entry["file"]))
+                for key, value in PLANNER_OPTIONS.items():
+                    h.setOptionValue(key, value)
+                h.setOptionValue("mip_feasibility_tolerance", tolerance)
+                h.setOptionValue("presolve", presolve)
+                h.setOptionValue("time_limit", time_limit)
+                h.run()
+                info = h.getInfo()
+                objective = (
+                    info.objective_function_value if info.primal_solution_status == 2 else None
+                )
+                status = h.modelStatusToString(h.getModelStatus())
+                records.append({"model": entry["file"], "tolerance": tolerance,
+                                "presolve": presolve, "status": status, "objective": objective,
+                                "verdict": verdict(entry, status, objective)})  # fmt: skip
+    return records
 
 
 def verdict(entry: dict, status: str, objective: float | None) -> str:
@@ -188,6 +222,52 @@ def solve_workbooks(python: Path, workbooks: list[Path], out: Path, timeout: flo
     return records
 
 
+# A pytest plugin that wraps the planner's HiGHS solve and counts HiGHS's answers; a model that got
+# an answer the planner calls an error ("Solve error", ...) is written to ERRLOG_DIR as MPS.
+SOLVE_LOG_PLUGIN = """
+import collections, json, os, uuid
+from planner import solvers
+
+OUT = os.environ["ERRLOG_DIR"]
+COUNTS = collections.Counter()
+_solve_once = solvers.HighsBackend._solve_once
+
+def _logged(self, *args, **kwargs):
+    run = _solve_once(self, *args, **kwargs)
+    COUNTS[run.detail] += 1
+    if run.status is solvers.RunStatus.ERROR:
+        self.highs.writeModel(os.path.join(OUT, uuid.uuid4().hex + ".mps"))
+    return run
+
+solvers.HighsBackend._solve_once = _logged
+
+def pytest_unconfigure(config):
+    with open(os.path.join(OUT, "solves.json"), "w") as f:
+        json.dump(dict(COUNTS), f)
+"""
+
+
+def log_solves(python: Path, out: Path, timeout: float) -> dict:
+    """The whole test suite (but the doctor's) in the venv, counting every HiGHS answer."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "solve_log_plugin.py").write_text(SOLVE_LOG_PLUGIN)
+    env = {**os.environ, "ERRLOG_DIR": str(out), "PYTHONPATH": str(out)}
+    cmd = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "solve_log_plugin"]
+    cmd += ["--ignore=tests/test_doctor.py"]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    (out / "pytest.log").write_text(proc.stdout + proc.stderr)
+    lines = proc.stdout.strip().splitlines()
+    counts = json.loads((out / "solves.json").read_text()) if (out / "solves.json").exists() else {}
+    return {
+        "summary": lines[-1].strip("= ") if lines else "",
+        "exit_code": proc.returncode,
+        "solves": counts,
+        "error_models": sorted(p.name for p in out.glob("*.mps")),
+        "seconds": time.perf_counter() - started,
+    }
+
+
 def run_tests(python: Path, log: Path, timeout: float) -> dict:
     """Run the engine tests in the venv from the repository root; summarise the outcome."""
     started = time.perf_counter()
@@ -224,6 +304,23 @@ def describe(record: dict) -> str:
     return text if record["verdict"] == "right" else f"**{text}** ✗"
 
 
+def _tolerance_faults(records: list[dict]) -> str:
+    """'model, presolve on: Infeasible at every tolerance; ...', or 'none'."""
+    tolerances = {r["tolerance"] for r in records}
+    wrong: dict[tuple[str, str, str], set[float]] = {}
+    for r in records:
+        if r["verdict"] != "right":
+            key = (r["model"].removesuffix(".mps"), r["presolve"], r["status"])
+            wrong.setdefault(key, set()).add(r["tolerance"])
+    parts = []
+    for (model, presolve, status), where in sorted(wrong.items()):
+        at = (
+            "every tolerance" if where == tolerances else ", ".join(f"{t:g}" for t in sorted(where))
+        )
+        parts.append(f"{model}, presolve {presolve}: {status} at {at}")
+    return "; ".join(parts) or "none"
+
+
 def tables(results: list[dict], manifest: dict) -> str:
     models = [m["file"] for m in manifest["models"]]
     short = {m: m.removesuffix(".mps") for m in models}
@@ -255,6 +352,11 @@ def tables(results: list[dict], manifest: dict) -> str:
             }
             cells.append(f"{by['on']['seconds']:.3f} / {by['off']['seconds']:.3f}")
         out.append(f"| {result['probe']['highspy']} | " + " | ".join(cells) + " |")
+    out.append(
+        "\n**mip_feasibility_tolerance 1e-6 to 1e-10** (planner options otherwise): wrong answers\n"
+    )
+    for result in results:
+        out.append(f"- {result['probe']['highspy']}: {_tolerance_faults(result['tolerances'])}")
     if any("tests" in r for r in results):
         out.append(f"\n**engine tests** (`{' '.join(TESTS)}`)\n")
         out.append("| highspy | outcome | seconds | failing tests |")
@@ -292,6 +394,17 @@ def tables(results: list[dict], manifest: dict) -> str:
                     for g in w["groups"]
                 ))  # fmt: skip
             out.append(f"| {result['probe']['highspy']} | " + " | ".join(cells) + " |")
+    if any("solve_log" in r for r in results):
+        out.append("\n**whole test suite, every HiGHS solve counted** (HiGHS's model status)\n")
+        out.append("| highspy | outcome | HiGHS answers | models that got an error |")
+        out.append("|---|---|---|---|")
+        for result in results:
+            log = result.get("solve_log")
+            if log:
+                answers = ", ".join(f"{k.removeprefix('HiGHS: ')} {v:,}"
+                                    for k, v in sorted(log["solves"].items()))  # fmt: skip
+                out.append(f"| {result['probe']['highspy']} | {log['summary']} | {answers} | "
+                           f"{len(log['error_models'])} |")  # fmt: skip
     return "\n".join(out) + "\n"
 
 
@@ -306,10 +419,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-timeout", type=float, default=1800.0)
     parser.add_argument("--workbooks", nargs="*", type=Path, default=[],
                         help="scenario workbooks to solve with the planner in each venv")  # fmt: skip
+    parser.add_argument("--solve-log", action="store_true",
+                        help="run the whole suite per venv, counting every HiGHS answer")  # fmt: skip
     parser.add_argument("--fresh", action="store_true", help="measure again what --out holds")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--probe-tolerances", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.probe_tolerances:
+        print(PROBE_MARK + json.dumps(probe_tolerances(MODELS_DIR, args.time_limit)))
+        return 0
     if args.probe:
         # On a line of its own: highspy 1.16 prints a banner on stdout when a Highs is made.
         print(PROBE_MARK + json.dumps(probe(MODELS_DIR, args.repeat, args.time_limit)))
@@ -326,7 +445,9 @@ def main(argv: list[str] | None = None) -> int:
         result = {"version": version}
         if saved.exists() and not args.fresh:
             result = json.loads(saved.read_text())
-        python = ensure_venv(args.venvs, version, with_planner=args.tests or bool(args.workbooks))
+        python = ensure_venv(
+            args.venvs, version, with_planner=args.tests or args.solve_log or bool(args.workbooks)
+        )
         if "probe" not in result:
             print(f"highspy {version}: models", file=sys.stderr, flush=True)
             probe_cmd = [str(python), str(Path(__file__).resolve()), "--probe"]
@@ -334,6 +455,11 @@ def main(argv: list[str] | None = None) -> int:
             stdout = _run(probe_cmd).stdout
             line = next(x for x in stdout.splitlines() if x.startswith(PROBE_MARK))
             result["probe"] = json.loads(line.removeprefix(PROBE_MARK))
+        if "tolerances" not in result:
+            cmd = [str(python), str(Path(__file__).resolve()), "--probe-tolerances"]
+            stdout = _run(cmd + ["--time-limit", str(args.time_limit)]).stdout
+            line = next(x for x in stdout.splitlines() if x.startswith(PROBE_MARK))
+            result["tolerances"] = json.loads(line.removeprefix(PROBE_MARK))
         if args.tests and "tests" not in result:
             print(f"highspy {version}: engine tests", file=sys.stderr, flush=True)
             log = args.out / f"tests-highspy-{version}.log"
@@ -344,6 +470,13 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.out / f"workbooks-highspy-{version}"
             folder.mkdir(exist_ok=True)
             result["workbooks"] = solve_workbooks(python, args.workbooks, folder, args.test_timeout)
+        if args.solve_log and "solve_log" not in result:
+            print(
+                f"highspy {version}: whole suite, every solve logged", file=sys.stderr, flush=True
+            )
+            folder = args.out / f"solve-log-highspy-{version}"
+            result["solve_log"] = log_solves(python, folder, args.test_timeout)
+            print(f"  {result['solve_log']['summary']}", file=sys.stderr, flush=True)
         saved.write_text(json.dumps(result, indent=1))
         results.append(result)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))
