@@ -236,6 +236,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from planner.doctor import command
+
+    return command(json_output=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -285,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pooled", action="store_true", help="each region one group")
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_generate)
+
+    p = sub.add_parser("doctor", help="check the installed solvers on models with known answers")
+    p.add_argument("--json", action="store_true", help="print the checks as JSON")
+    p.set_defaults(run=cmd_doctor)
     return parser
 
 
