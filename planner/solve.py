@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from planner.checks import validate_scenario
 from planner.domain import CoefficientMode, Objective, Scenario
 from planner.engine.explain import explain_infeasible
 from planner.engine.group import GroupData, group_data
@@ -24,7 +25,7 @@ from planner.engine.search import GroupSearch, PlanStatus, search_group
 from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
-from planner.errors import VerificationError
+from planner.errors import InputError, VerificationError
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -80,6 +81,11 @@ def solve(
     """
     started = time.perf_counter()
     progress = progress or (lambda message: None)
+    # A Scenario built in code gets the same checks as one read from a workbook: a service at an
+    # unknown unit would otherwise be dropped from its group and the plan "verified" without it.
+    problems = validate_scenario(scenario)
+    if problems:
+        raise InputError(problems)
     groups = scenario.groups
     datas = [group_data(scenario, g) for g in groups]
     outcomes: list[_GroupOutcome] = []

@@ -68,11 +68,6 @@ def test_unknown_unit_negative_headcount_and_duplicate_id_are_each_named():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solve() does not call validate_scenario yet (the engine part of issue 10 wires it): "
-    "remove this mark then",
-)
 def test_solve_refuses_the_scenario_with_the_same_problems():
     """solve() raises InputError carrying exactly validate_scenario's problems."""
     with pytest.raises(InputError) as caught:

@@ -33,7 +33,7 @@ import numpy as np
 from planner.domain import Objective
 from planner.engine.group import GroupData
 from planner.engine.model import GroupModel, RowFamily, balance_scale, build_group_model
-from planner.engine.panel import Config, FaultKind, SolverFault, SolverPanel, ConfigUnavailable
+from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverFault, SolverPanel
 from planner.engine.plan import (
     Plan,
     current_plan,
