@@ -383,16 +383,10 @@ def check_highs(model: Model, *, presolve: bool, version: str | None = None) -> 
 
 # --------------------------------------------------------------------------- CBC through PuLP
 def _cbc_class(pulp):
-    """The CBC the planner would use: one on the PATH (COIN_CMD), else the one PuLP 3 ships."""
-    if pulp.COIN_CMD(msg=False).available():
-        return pulp.COIN_CMD
-    bundled = getattr(pulp, "PULP_CBC_CMD", None)
-    if bundled is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            if bundled(msg=False).available():
-                return bundled
-    return None
+    """The CBC the planner would use (the engine's own choice)."""
+    from planner.engine.solvers import cbc_class
+
+    return cbc_class(pulp)
 
 
 def _new_cbc(pulp, **options):

@@ -383,8 +383,9 @@ class PulpBackend(Backend):
         return self._accept(run_status, values, objective, bound, seconds, detail)
 
 
-def _cbc(pulp):
-    """CBC's PuLP interface: a CBC on the PATH (COIN_CMD, the PuLP 4 way) or the one PuLP 3 ships."""
+def cbc_class(pulp):
+    """The CBC the planner uses: one on the PATH (COIN_CMD, the PuLP 4 way), else the one PuLP 3
+    ships (its deprecation warning silenced); None when neither exists."""
     if pulp.COIN_CMD(msg=False).available():
         return pulp.COIN_CMD
     bundled = getattr(pulp, "PULP_CBC_CMD", None)
@@ -394,7 +395,14 @@ def _cbc(pulp):
             warnings.simplefilter("ignore", DeprecationWarning)
             if bundled(msg=False).available():
                 return _quiet(bundled)
-    raise SolverError("CBC is not installed: `pip install pulp[cbc]`, or use solver = highs")
+    return None
+
+
+def _cbc(pulp):
+    found = cbc_class(pulp)
+    if found is None:
+        raise SolverError("CBC is not installed: `pip install pulp[cbc]`, or use solver = highs")
+    return found
 
 
 def _quiet(solver_class):
