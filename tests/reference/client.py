@@ -99,6 +99,11 @@ class Reference:
             except (OSError, subprocess.TimeoutExpired):
                 self._process.kill()
                 self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if not stream.closed:
+                stream.close()
+        self._reader.join(timeout=5)
+        self._process.stderr.close()
 
     def __enter__(self) -> Reference:
         return self

@@ -41,6 +41,8 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 
 INT_LIMIT = 2**60  # headroom below int64 for CP-SAT's own sums of bounds
+# An objective stays below 2**53, so that CP-SAT's reports of it (doubles) are exact too.
+OBJECTIVE_LIMIT = 2**53
 TABLE_LOADS = 64  # a cell's deviation is tabled when it has at most this many possible loads
 TABLE_CELLS = 4000  # ... and loads x headcounts is at most this
 
@@ -75,11 +77,24 @@ class Group:
         self.max_staff_moves = p.get("max_staff_moves")
         self.max_service_moves = p.get("max_service_moves")
         self.means = [Fraction(m) for m in p.get("means") or [0] * self.K]
-        self.cell_services = {(u, k): [] for u in range(self.U) for k in range(self.K)}
+        # Services with the same skill, weight, unit and allowed units are interchangeable: the
+        # model counts how many of each class go where (no symmetric copies for CP-SAT to search).
+        classes: dict[tuple, list[int]] = {}
         for s, service in enumerate(self.services):
-            for u in service["allowed"]:
-                self.cell_services[(u, service["skill"])].append(s)
-        self.lmax = {c: sum(self.w[s] for s in ss) for c, ss in self.cell_services.items()}
+            key = (service["skill"], self.w[s], service["home"], tuple(service["allowed"]))
+            classes.setdefault(key, []).append(s)
+        self.classes = [
+            {"skill": key[0], "w": key[1], "home": key[2], "allowed": key[3], "members": members}
+            for key, members in classes.items()
+        ]
+        self.cell_classes = {(u, k): [] for u in range(self.U) for k in range(self.K)}
+        for c, cls in enumerate(self.classes):
+            for u in cls["allowed"]:
+                self.cell_classes[(u, cls["skill"])].append(c)
+        self.lmax = {
+            cell: sum(self.classes[c]["w"] * len(self.classes[c]["members"]) for c in cs)
+            for cell, cs in self.cell_classes.items()
+        }
         if any(v > INT_LIMIT for v in self.lmax.values()):
             raise Overflow("scaled loads exceed int64")
         if any(v * max(self.total, default=0) > INT_LIMIT for v in self.lmax.values()):
@@ -89,7 +104,7 @@ class Group:
     # -- exact figures of a plan ------------------------------------------------------------------
 
     def loads(self, unit_of: list[int]) -> dict[tuple[int, int], int]:
-        load = {c: 0 for c in self.cell_services}
+        load = {c: 0 for c in self.cell_classes}
         for s, u in enumerate(unit_of):
             load[(u, self.services[s]["skill"])] += self.w[s]
         return load
@@ -131,7 +146,7 @@ class Group:
         return bound
 
     def balance_scale(self) -> tuple[Fraction, list[int], dict[tuple[int, int], int]]:
-        """(unit, a, b): a cell's deviation is |sum_s a[s] x[s, u] - b[u, k] n[u, k]| x unit, all
+        """(unit, a, b): a cell's deviation is |sum_s a[s] y[s, u] - b[u, k] n[u, k]| x unit, all
         integers: every term scaled by the lcm D of every denominator, then divided by the gcd g
         of all the coefficients (unit = g / D)."""
         if self._balance_scale is None:
@@ -191,19 +206,21 @@ class Group:
         staff_moved = sum(j[u][k] for u in range(U) for k in range(K))
         if self.max_staff_moves is not None:
             m.add(staff_moved <= int(self.max_staff_moves))
-        x = {}
+        y = {}  # (class, unit) -> how many of the class's services are at the unit
         moved = []
-        for s, service in enumerate(self.services):
-            for u in service["allowed"]:
-                x[(s, u)] = m.new_bool_var(f"x{s}_{u}")
-                if u != service["home"]:
-                    moved.append(x[(s, u)])
-            m.add_exactly_one(x[(s, u)] for u in service["allowed"])
+        for c, cls in enumerate(self.classes):
+            size = len(cls["members"])
+            for u in cls["allowed"]:
+                y[(c, u)] = m.new_int_var(0, size, f"y{c}_{u}")
+                if u != cls["home"]:
+                    moved.append(y[(c, u)])
+            m.add(sum(y[(c, u)] for u in cls["allowed"]) == size)
         services_moved = sum(moved)
         if self.max_service_moves is not None and moved:
             m.add(services_moved <= int(self.max_service_moves))
         load = {
-            c: sum(self.w[s] * x[(s, c[0])] for s in ss) for c, ss in self.cell_services.items()
+            cell: sum(self.classes[c]["w"] * y[(c, cell[0])] for c in cs)
+            for cell, cs in self.cell_classes.items()
         }
         for (u, k), expr in load.items():
             if not self.lmax[(u, k)]:
@@ -229,60 +246,72 @@ class Group:
             _, a, b = self.balance_scale()
             terms = []
             bound = 0
-            for (u, k), ss in self.cell_services.items():
-                high = sum(a[s] for s in ss)
+            for (u, k), cs in self.cell_classes.items():
+                coefficient = [a[self.classes[c]["members"][0]] for c in cs]
+                sizes = [len(self.classes[c]["members"]) for c in cs]
+                placed = [y[(c, u)] for c in cs]
+                high = sum(v * size for v, size in zip(coefficient, sizes, strict=True))
                 low = b[(u, k)] * self.total[k]
                 top = max(high, low)
                 bound += top
-                if top > INT_LIMIT or bound > INT_LIMIT:
+                if bound > OBJECTIVE_LIMIT:
                     raise Overflow("scaled deviation exceeds int64")
                 d = m.new_int_var(0, top, f"d{u}_{k}")
-                e = sum(a[s] * x[(s, u)] for s in ss) - b[(u, k)] * n[u][k]
+                e = (
+                    sum(v * p for v, p in zip(coefficient, placed, strict=True))
+                    - b[(u, k)] * n[u][k]
+                )
                 m.add(d >= e)
                 m.add(d >= -e)
-                self._deviation_table(m, d, [a[s] for s in ss], [x[(s, u)] for s in ss], b, u, k, n)
+                self._deviation_table(m, d, coefficient, sizes, placed, b[(u, k)], u, k, n)
                 terms.append(d)
             deviation = sum(terms)
             if deviation_limit is not None:
                 m.add(deviation <= deviation_limit)
+        objective = None
         if minimise == "moves":
-            m.minimize(staff_moved + services_moved)
+            objective = staff_moved + services_moved
         elif minimise == "deviation":
-            m.minimize(deviation)
+            objective = deviation
+        if objective is not None:
+            m.minimize(objective)
         if hint is not None:
             headcount, unit_of = hint
             for u in range(U):
                 for k in range(K):
                     m.add_hint(n[u][k], headcount[u][k])
-            for (s, u), var in x.items():
-                m.add_hint(var, int(unit_of[s] == u))
-        return m, n, x
+            for (c, u), var in y.items():
+                m.add_hint(var, sum(1 for s in self.classes[c]["members"] if unit_of[s] == u))
+        return m, n, y, objective
 
-    def _deviation_table(self, m, d, weights, placed, b, u, k, n) -> None:
+    def _deviation_table(self, m, d, weights, sizes, placed, b_uk, u, k, n) -> None:
         """d = |load - b n| exactly, as a table over the cell's possible loads and headcounts,
         when that table is small: the inequalities d >= +-(load - b n) alone leave CP-SAT a
         relaxation where fractional headcounts cost nothing, and its proofs very long."""
+        if len(set(self.w)) > 1:
+            return  # weights that differ (hours mode): tables of large values slow CP-SAT down
         sums = {0}
-        for w in weights:
-            sums |= {v + w for v in sums}
+        for w, size in zip(weights, sizes, strict=True):
+            sums = {v + w * count for v in sums for count in range(size + 1)}
             if len(sums) > TABLE_LOADS:
                 return
         counts = [self.start[u][k]] if self.units[u]["fixed"] else list(range(self.total[k] + 1))
         if len(sums) * len(counts) > TABLE_CELLS:
             return
-        b_uk = b[(u, k)]
         load = m.new_int_var_from_domain(cp_model.Domain.from_values(sorted(sums)), f"l{u}_{k}")
         m.add(load == sum(w * v for w, v in zip(weights, placed, strict=True)))
         m.add_allowed_assignments(
             [load, n[u][k], d], [(v, c, abs(v - b_uk * c)) for v in sums for c in counts]
         )
 
-    def read(self, solver, n, x) -> tuple[list[list[int]], list[int]]:
+    def read(self, solver, n, y) -> tuple[list[list[int]], list[int]]:
         headcount = [[solver.value(n[u][k]) for k in range(self.K)] for u in range(self.U)]
         unit_of = [-1] * len(self.services)
-        for (s, u), var in x.items():
-            if solver.boolean_value(var):
-                unit_of[s] = u
+        for c, cls in enumerate(self.classes):
+            members = iter(cls["members"])  # the class's services, in a fixed order
+            for u in cls["allowed"]:
+                for _ in range(solver.value(y[(c, u)])):
+                    unit_of[next(members)] = u
         return headcount, unit_of
 
 
@@ -305,7 +334,7 @@ class Runner:
         self.calls = 0
 
     def run(self, built, *, optimise: bool):
-        model, n, x = built
+        model = built[0]
         remaining = self.deadline - time.perf_counter()
         if remaining <= 0:
             raise Timeout("time limit reached")
@@ -313,12 +342,14 @@ class Runner:
         solver.parameters.max_time_in_seconds = remaining
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 1
+        solver.parameters.absolute_gap_limit = 0.0  # optimal means proven: objectives are integers
+        solver.parameters.relative_gap_limit = 0.0
         self.calls += 1
         status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
             return None
         if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and not optimise):
-            return solver, n, x
+            return solver, built
         if status == cp_model.MODEL_INVALID:
             raise Overflow(f"CP-SAT refused the model: {model.validate()}")
         raise Timeout(f"CP-SAT stopped with {solver.status_name(status)}")
@@ -331,10 +362,10 @@ def fewest_moves(g: Group, runner: Runner, *, threshold=None, deviation_limit=No
     )
     if found is None:
         return None
-    solver, n, x = found
-    plan = g.read(solver, n, x)
+    solver, (_, n, y, objective) = found
+    plan = g.read(solver, n, y)
     moves = g.moves(*plan)
-    if moves != round(solver.objective_value):
+    if moves != solver.value(objective):
         raise AssertionError("moves objective differs from the plan's moves")
     return moves, plan
 
@@ -343,7 +374,7 @@ def solve_minmax(g: Group, runner: Runner) -> dict:
     found = runner.run(g.build(), optimise=False)
     if found is None:
         return {"status": "infeasible"}
-    plan = g.read(*found)
+    plan = g.read(found[0], *found[1][1:3])
     high = g.max_coefficient(*plan)
     low = g.lower_bound()  # t* >= low
     while high > low:
@@ -357,7 +388,7 @@ def solve_minmax(g: Group, runner: Runner) -> dict:
             if found is None:
                 low = mid  # t* > mid
                 continue
-        plan = g.read(*found)
+        plan = g.read(found[0], *found[1][1:3])
         high = g.max_coefficient(*plan)
     best = high
     moves, plan = fewest_moves(g, runner, threshold=best, hint=plan)
@@ -373,11 +404,11 @@ def solve_balance(g: Group, runner: Runner) -> dict:
     found = runner.run(g.build(minimise="deviation"), optimise=True)
     if found is None:
         return {"status": "infeasible"}
-    solver, n, x = found
-    plan = g.read(solver, n, x)
+    solver, (_, n, y, objective) = found
+    plan = g.read(solver, n, y)
     best = g.deviation(*plan)
     unit = g.balance_scale()[0]
-    if best != round(solver.objective_value) * unit:
+    if best != solver.value(objective) * unit:  # exact integers, not the float objective
         raise AssertionError("scaled deviation differs from the plan's exact deviation")
     moves, plan = fewest_moves(g, runner, deviation_limit=deviation_limit(g, best), hint=plan)
     return {"status": "optimal", "best": str(best), "fewest_moves": moves, "plan": plan}
