@@ -43,6 +43,8 @@ from ortools.sat.python import cp_model
 INT_LIMIT = 2**60  # headroom below int64 for CP-SAT's own sums of bounds
 # An objective stays below 2**53, so that CP-SAT's reports of it (doubles) are exact too.
 OBJECTIVE_LIMIT = 2**53
+# minmax bisects until the bracket is this close (relative), then tests 'below the best plan'.
+CLOSE = Fraction(1, 20)
 TABLE_LOADS = 64  # a cell's deviation is tabled when it has at most this many possible loads
 TABLE_CELLS = 4000  # ... and loads x headcounts is at most this
 
@@ -241,6 +243,13 @@ class Group:
                     allowed = m.new_int_var(0, self.lmax[(u, k)], f"a{u}_{k}")
                     m.add_element(n[u][k], table, allowed)
                     m.add(expr <= allowed)
+                    # Implied, for CP-SAT's linear relaxation: load <= W t c n.
+                    slope = self.W * threshold * self.capacity[u]
+                    if (
+                        max(slope.numerator * self.total[k], slope.denominator * self.lmax[(u, k)])
+                        < 2**50
+                    ):
+                        m.add(slope.denominator * expr <= slope.numerator * n[u][k])
         deviation = None
         if self.objective == "balance" and (deviation_limit is not None or minimise == "deviation"):
             _, a, b = self.balance_scale()
@@ -295,14 +304,18 @@ class Group:
             sums = {v + w * count for v in sums for count in range(size + 1)}
             if len(sums) > TABLE_LOADS:
                 return
-        counts = [self.start[u][k]] if self.units[u]["fixed"] else list(range(self.total[k] + 1))
+        counts = self.possible_headcounts(u, k)
         if len(sums) * len(counts) > TABLE_CELLS:
             return
-        load = m.new_int_var_from_domain(cp_model.Domain.from_values(sorted(sums)), f"l{u}_{k}")
+        sums = sorted(sums)
+        load = m.new_int_var_from_domain(cp_model.Domain.from_values(sums), f"l{u}_{k}")
         m.add(load == sum(w * v for w, v in zip(weights, placed, strict=True)))
         m.add_allowed_assignments(
             [load, n[u][k], d], [(v, c, abs(v - b_uk * c)) for v in sums for c in counts]
         )
+
+    def possible_headcounts(self, u: int, k: int) -> list[int]:
+        return [self.start[u][k]] if self.units[u]["fixed"] else list(range(self.total[k] + 1))
 
     def read(self, solver, n, y) -> tuple[list[list[int]], list[int]]:
         headcount = [[solver.value(n[u][k]) for k in range(self.K)] for u in range(self.U)]
@@ -378,7 +391,7 @@ def solve_minmax(g: Group, runner: Runner) -> dict:
     high = g.max_coefficient(*plan)
     low = g.lower_bound()  # t* >= low
     while high > low:
-        if (high - low) <= high / 1000:
+        if (high - low) <= high * CLOSE:
             found = runner.run(g.build(threshold=high, strict=True), optimise=False)
             if found is None:
                 break  # no plan has every loaded cell below `high`: t* = high
