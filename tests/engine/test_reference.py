@@ -105,6 +105,12 @@ def scenarios(
     # Sparse groups (as in real data, and in every reproducer): many cells without staff, a few
     # large ones, services wherever they are; dense: staff in most cells, services mostly with staff.
     sparse = draw(st.booleans())
+    # Uniform capacity (every unit share 1 at the default hours per FTE), as in many real
+    # workbooks; always for three-skill balance in hours mode, whose exact scaling (the lcm of the
+    # skills' mean denominators) would not fit in int64 with varied capacities.
+    uniform = hours_mode and (
+        (objective is Objective.BALANCE and len(skills) == 3) or draw(st.booleans())
+    )
     headcounts = st.sampled_from((0, 0, 0, 0, 1, 2, 3, 5, 9, 13))
     all_units, staff, all_services, hires = [], [], [], []
     for gi in range(groups):
@@ -141,8 +147,10 @@ def scenarios(
                     max_employees=max_employees,
                     max_moves=max_moves,
                     locked=locked,
-                    service_share=draw(st.sampled_from(SHARES)),
-                    hours_per_fte=draw(st.sampled_from(HOURS)) if hours_mode else None,
+                    service_share=1.0 if uniform else draw(st.sampled_from(SHARES)),
+                    hours_per_fte=draw(st.sampled_from(HOURS))
+                    if hours_mode and not uniform
+                    else None,
                 )
             )
             for k in skills:

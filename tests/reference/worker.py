@@ -40,9 +40,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-INT_LIMIT = 2**60  # headroom below int64 for CP-SAT's own sums of bounds
-# An objective stays below 2**53, so that CP-SAT's reports of it (doubles) are exact too.
-OBJECTIVE_LIMIT = 2**53
+INT_LIMIT = 2**62  # headroom below int64 for CP-SAT's own sums of bounds
 # minmax bisects until the bracket is this close (relative), then tests 'below the best plan'.
 CLOSE = Fraction(1, 20)
 TABLE_LOADS = 64  # a cell's deviation is tabled when it has at most this many possible loads
@@ -263,8 +261,8 @@ class Group:
                 low = b[(u, k)] * self.total[k]
                 top = max(high, low)
                 bound += top
-                if bound > OBJECTIVE_LIMIT:
-                    raise Overflow("scaled deviation exceeds int64")
+                if bound > INT_LIMIT:
+                    raise Overflow("scaled deviation bounds exceed int64")
                 d = m.new_int_var(0, top, f"d{u}_{k}")
                 e = (
                     sum(v * p for v, p in zip(coefficient, placed, strict=True))
@@ -274,7 +272,15 @@ class Group:
                 m.add(d >= -e)
                 self._deviation_table(m, d, coefficient, sizes, placed, b[(u, k)], u, k, n)
                 terms.append(d)
-            deviation = sum(terms)
+            # Every service is in one cell, every employee in one: the total deviation is at most
+            # the scaled total load plus the largest scaled capacity of each skill's staff.
+            most = sum(a) + sum(
+                max(b[(u, k)] for u in range(U)) * self.total[k] for k in range(K) if U
+            )
+            if most > INT_LIMIT:
+                raise Overflow("scaled total deviation exceeds int64")
+            deviation = m.new_int_var(0, most, "deviation")
+            m.add(deviation == sum(terms))
             if deviation_limit is not None:
                 m.add(deviation <= deviation_limit)
         objective = None
