@@ -71,7 +71,7 @@ CASES = Path(__file__).resolve().parents[1] / "reference" / "cases"
 SHARES = (1.0, 1.0, 1.0, 0.4, 0.5, 0.6, 0.75, 0.8, 0.9, 0.85)  # hundredths
 HOURS = (None, None, None, 1500.0, 1600.0, 1800.0)  # None: the Settings default below
 DEFAULT_HOURS = 1720.0
-VOLUMES = (15.0, 200.0, 459.0, 1000.0, 2126.0, 2920.0, 5000.0, 8000.0, 17999.0, 44475.0)
+VOLUMES = (15.0, 200.0, 459.0, 1000.0, 2126.0, 2920.0, 5000.0, 8000.0, 17999.0, 44475.0, 60000.0)
 MINUTES = (5.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0)
 DIGITAL = (0.0, 0.0, 0.0, 0.1, 0.25, 0.5, 0.71)  # whole percent
 SKILLS = ("general", "legal", "social")
@@ -102,16 +102,20 @@ def scenarios(
         service_moves = draw(st.booleans())
     hours_mode = mode is CoefficientMode.HOURS
     skills = SKILLS[: draw(st.integers(1, 3))]
-    # Sparse groups (as in real data, and in every reproducer): many cells without staff, a few
-    # large ones, services wherever they are; dense: staff in most cells, services mostly with staff.
-    sparse = draw(st.booleans())
+    # Sparse groups (as in real data, and in every reproducer): many cells without staff, some
+    # large ones ("large": up to 26 employees, as the balance reproducers), services wherever they
+    # are; dense: staff in most cells, services mostly at units with staff of their skill.
+    style = draw(st.sampled_from(("dense", "sparse", "large")))
+    sparse = style != "dense"
     # Uniform capacity (every unit share 1 at the default hours per FTE), as in many real
     # workbooks; always for three-skill balance in hours mode, whose exact scaling (the lcm of the
     # skills' mean denominators) would not fit in int64 with varied capacities.
     uniform = hours_mode and (
         (objective is Objective.BALANCE and len(skills) == 3) or draw(st.booleans())
     )
-    headcounts = st.sampled_from((0, 0, 0, 0, 1, 2, 3, 5, 9, 13))
+    headcounts = st.sampled_from(
+        (0, 0, 0, 0, 1, 2, 3, 5, 9, 13) if style == "sparse" else (0, 0, 0, 5, 9, 10, 12, 26)
+    )
     all_units, staff, all_services, hires = [], [], [], []
     for gi in range(groups):
         group = f"G{gi + 1}"
@@ -395,6 +399,32 @@ def test_staff_moves_only(reference, scenario):
 def test_service_moves_only(reference, scenario):
     """`allow staff moves = no` (headcounts fixed, Min/Max still checked), services moving to
     eligible units within the group service move limit: the same optimum and fewest moves."""
+    assert_agrees(scenario, reference)
+
+
+# -- the larger sweep (pytest -m slow) ------------------------------------------------------------
+
+SLOW_EXAMPLES = int(os.environ.get("REFERENCE_SLOW_EXAMPLES", "150"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", list(CoefficientMode))
+@pytest.mark.parametrize("objective", list(Objective))
+@_settings(SLOW_EXAMPLES)
+@given(data=st.data())
+def test_sweep(reference, objective, mode, data):
+    """The larger sweep for the benchmark: every combination of staff moves and service moves
+    allowed or not, one or two groups, every rule drawn; the same agreement as the default tests
+    on many more cases."""
+    scenario = data.draw(
+        scenarios(
+            mode=mode,
+            objective=objective,
+            staff_moves=None,
+            service_moves=None,
+            groups=data.draw(st.integers(1, 2)),
+        )
+    )
     assert_agrees(scenario, reference)
 
 

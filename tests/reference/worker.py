@@ -361,6 +361,11 @@ class Runner:
         solver.parameters.max_time_in_seconds = remaining
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = 1
+        # OR-Tools 9.15's presolve drops the optimum of some balance models (tests/engine/
+        # test_reference.py::test_cp_sat_presolve_keeps_the_optimum): no dual reductions, no
+        # inclusion detection. A reference must not trade any optimum for speed.
+        solver.parameters.keep_all_feasible_solutions_in_presolve = True
+        solver.parameters.presolve_inclusion_work_limit = 0
         solver.parameters.absolute_gap_limit = 0.0  # optimal means proven: objectives are integers
         solver.parameters.relative_gap_limit = 0.0
         self.calls += 1
