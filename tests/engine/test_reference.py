@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -54,7 +53,6 @@ from planner.domain import (
     Unit,
 )
 from planner.solve import solve
-
 from tests.reference import (
     NEAR,
     GroupAnswer,
