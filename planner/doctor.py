@@ -218,18 +218,18 @@ def read_mps(path: Path | str) -> MpsModel:
         elif section == "BOUNDS":
             kind = tokens[0].upper()
             if kind in _VALUED_BOUNDS:
-                name, value = tokens[-2], float(tokens[-1])
+                name, bound = tokens[-2], float(tokens[-1])
             elif kind in _FLAG_BOUNDS:
-                name, value = tokens[-1], 0.0
+                name, bound = tokens[-1], 0.0
             else:
                 raise ValueError(f"{path}:{number}: bound type {kind} is not supported")
             j = col_index[name]
             if kind in ("UP", "UI"):
-                model.col_upper[j] = value  # a negative one leaves the lower bound 0, as in HiGHS
+                model.col_upper[j] = bound  # a negative one leaves the lower bound 0, as in HiGHS
             elif kind in ("LO", "LI"):
-                model.col_lower[j] = value
+                model.col_lower[j] = bound
             elif kind == "FX":
-                model.col_lower[j] = model.col_upper[j] = value
+                model.col_lower[j] = model.col_upper[j] = bound
             elif kind == "FR":
                 model.col_lower[j], model.col_upper[j] = -math.inf, math.inf
             elif kind == "MI":
