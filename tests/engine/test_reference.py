@@ -590,3 +590,84 @@ def test_minmax_tolerance_stall_is_solved_to_optimality(reference):
     got = result.group("G1")
     assert got.status.value == "optimal", (got.status, got.objective_value, got.notes)
     assert_agrees(STALL_CASE, reference)
+
+
+FALSE_INFEASIBLE_CASES = (
+    (
+        Scenario(
+            "generated",
+            units=(
+                Unit("G1U1", group="G1"),
+                Unit("G1U2", group="G1"),
+                Unit("G1U3", group="G1", min_employees=3, max_employees=5, max_moves=1),
+                Unit("G1U4", group="G1"),
+            ),
+            staff=(
+                StaffCell("G1U1", "general", 9),
+                StaffCell("G1U1", "legal", 9),
+                StaffCell("G1U2", "legal", 26),
+                StaffCell("G1U2", "social", 26),
+                StaffCell("G1U3", "legal", 5),
+                StaffCell("G1U4", "general", 26),
+                StaffCell("G1U4", "legal", 26),
+                StaffCell("G1U4", "social", 5),
+            ),
+            services=(
+                Service("G1S1", "G1U1", skill="social", volume=8000.0, minutes=5.0,
+                        digital_share=0.5),
+                Service("G1S2", "G1U4", skill="legal", volume=44475.0, minutes=60.0,
+                        digital_share=0.71, movable=True),
+            ),
+            settings=Settings(coefficient=CoefficientMode.HOURS, hours_per_fte=1720.0),
+        ),
+        Fraction(51591, 426560),
+        38,
+    ),
+    (
+        Scenario(
+            "generated",
+            units=(
+                Unit("G1U1", group="G1", min_employees=3, max_employees=12, max_moves=2,
+                     hours_per_fte=1600.0),
+                Unit("G1U2", group="G1", min_employees=21, max_employees=23, max_moves=4,
+                     service_share=0.9, hours_per_fte=1800.0),
+                Unit("G1U3", group="G1", service_share=0.6),
+                Unit("G1U4", group="G1"),
+                Unit("G1U5", group="G1"),
+                Unit("G1U6", group="G1", service_share=0.6, hours_per_fte=1600.0),
+            ),
+            staff=(
+                StaffCell("G1U1", "general", 12),
+                StaffCell("G1U2", "general", 9),
+                StaffCell("G1U2", "legal", 12),
+                StaffCell("G1U3", "general", 26),
+                StaffCell("G1U3", "legal", 5),
+                StaffCell("G1U4", "general", 9),
+                StaffCell("G1U5", "legal", 9),
+            ),
+            services=(
+                Service("G1S1", "G1U6", volume=15.0, minutes=12.0, movable=True),
+                Service("G1S2", "G1U2", volume=200.0, minutes=30.0, digital_share=0.1),
+            ),
+            settings=Settings(
+                coefficient=CoefficientMode.HOURS, max_service_moves=4, hours_per_fte=1720.0
+            ),
+            hires=(Hire("G1U2", 1, "legal"),),
+        ),
+        Fraction(1, 198),
+        4,
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("case", FALSE_INFEASIBLE_CASES, ids=("three-skills", "hires"))
+def test_minmax_false_infeasible(reference, case):
+    """Found by the sweep (main 97e8ea1, highspy 1.15.1): planner said `infeasible` ("no plan
+    satisfies all rules together (no single rule could be named)") for groups that have plans;
+    the reference's plan is re-checked rule by rule, and its t* and fewest moves (recomputed here
+    first) are what planner must reach."""
+    scenario, best, fewest = case
+    answer = reference.solve_group(scenario, "G1")
+    assert (answer.status, answer.best, answer.fewest_moves) == ("optimal", best, fewest)
+    assert evaluate(group_problem(scenario, "G1"), *answer.plan).broken == ()
+    assert_agrees(scenario, reference)
