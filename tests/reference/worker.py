@@ -25,9 +25,14 @@ minmax: the exact t* by bisection over simple rationals between a proven lower b
 value of the best plan found, closed by a strict test "every loaded cell below the best value"
 proven infeasible; a cell's test load <= t x capacity x n is, for integer scaled load L and each
 possible headcount n, L <= floor(W t c n) (strict: ceil(W t c n) - 1), a table indexed by n, so no
-coefficient grows with the denominators of t. Then the fewest moves with every cell at most t*.
+coefficient grows with the denominators of t (the linear L <= W t c n is added, when small, for
+CP-SAT's relaxation only). Then the fewest moves with every cell at most t*.
 balance: the total deviation scaled by the lcm of every denominator (refused as "overflow" when
-that does not fit CP-SAT's int64 arithmetic), minimised, then the fewest moves at that minimum.
+that does not fit CP-SAT's int64 arithmetic), minimised, then the fewest moves at that minimum; in
+count mode each cell's deviation is also a table over its (load, headcount) pairs.
+Services with the same skill, weight, unit and allowed units are one class whose count per unit is
+a variable (no symmetric copies). CP-SAT runs without dual reductions and inclusion detection in
+presolve: OR-Tools 9.15 dropped a balance optimum with them (test_cp_sat_presolve_keeps_the_optimum).
 """
 
 from __future__ import annotations
