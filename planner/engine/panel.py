@@ -88,8 +88,8 @@ class SolverPanel:
     HiGHS configurations run on it, the PuLP ones build their problem from its arrays at each run.
     """
 
-    def __init__(self, keeper: HighsBackend, solver: SolverName) -> None:
-        self.keeper = keeper
+    def __init__(self, solver: SolverName) -> None:
+        self.keeper: HighsBackend | None = None  # set by the search when it loads a model
         self.trusted: list[Config] = list(PANELS[solver])
         self.faults: list[SolverFault] = []
         self.confirmation_runs = 0
@@ -113,6 +113,8 @@ class SolverPanel:
         start: np.ndarray | None = None,
         confirming: bool = False,
     ) -> SolverRun:
+        if self.keeper is None:
+            raise RuntimeError("the panel has no model loaded")
         if config in (Config.HIGHS, Config.HIGHS_NO_PRESOLVE):
             run = self.keeper.solve(
                 time_limit=time_limit,

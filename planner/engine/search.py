@@ -219,9 +219,9 @@ class GroupSolver:
         self.budget: tuple[BudgetKind, int] | None = None
         self._ratio: tuple[GroupModel, object] | None = None
         self._free_n = None  # per model: free headcount columns and what bounds them
+        self.panel = SolverPanel(self.settings.solver)
         self.reference_t = self._first_reference_t()
         self._load_threshold_model()
-        self.panel = SolverPanel(self.backend, self.settings.solver)
 
     # -- models -------------------------------------------------------------------------------
     def _first_reference_t(self) -> float:
@@ -237,15 +237,18 @@ class GroupSolver:
         self.search.build_seconds += time.perf_counter() - started
         return group_model, backend
 
+    def _use(self, group_model: GroupModel, backend: HighsBackend) -> None:
+        """Make a loaded model the one the search and every configuration of the panel solve."""
+        self.group_model, self.backend = group_model, backend
+        self._apply_budget(group_model, backend)
+        self.panel.keeper = backend
+
     def _load_threshold_model(self) -> None:
-        self.group_model, self.backend = self._build(reference_t=self.reference_t)
+        self._use(*self._build(reference_t=self.reference_t))
         gm = self.group_model
         built_lower = np.asarray(gm.model.col_lower)[gm.n_col]
         self._n_fixed_as_built = built_lower == np.asarray(gm.model.col_upper)[gm.n_col]
         self._free_n = None
-        self._apply_budget(gm, self.backend)
-        if hasattr(self, "panel"):
-            self.panel.keeper = self.backend
 
     def _rescale(self, best: float) -> None:
         """Rebuild the load rows around `best` when it has fallen well below the reference t, so
@@ -369,16 +372,6 @@ class GroupSolver:
             return _Probe(_Answer.INFEASIBLE, config)
         return _Probe(_Answer.TIME, config)
 
-    def feasible_at(self, t: float) -> tuple[RunStatus, Plan | None]:
-        """Is there a plan whose every cell coefficient is at most t? (The primary configuration's
-        answer, not confirmed: for callers that only explore.)"""
-        probe = self._probe(t, self.panel.primary)
-        if probe.answer is _Answer.PLAN:
-            return RunStatus.OPTIMAL, probe.plan
-        if probe.answer in (_Answer.INFEASIBLE, _Answer.EXACT_INFEASIBLE):
-            return RunStatus.INFEASIBLE, None
-        return RunStatus.NO_SOLUTION, None
-
     # -- stage 1 ----------------------------------------------------------------------------------
     def starting_plan(self, start_plan: Plan | None = None) -> Plan | None:
         """The best of a given plan and the current allocation that satisfies every rule, else any
@@ -395,19 +388,9 @@ class GroupSolver:
         ]
         if usable:
             return min(usable, key=lambda plan: max_coefficient(self.data, plan))
-        claimant: Config | None = None
         while self.panel.trusted:
-            config = self.panel.primary if claimant is None else None
-            if claimant is not None:
-                others = self.panel.others(claimant)
-                if not others:
-                    break
-                config = others[0]
-            probe = self._probe(upper, config, confirming=claimant is not None)
+            probe = self._probe(upper, self.panel.primary)
             if probe.answer is _Answer.PLAN:
-                if claimant is not None:
-                    self.panel.fault(FaultKind.FALSE_INFEASIBLE, claimant,
-                                     "the group has no plan", witness=config)  # fmt: skip
                 return probe.plan
             if probe.answer is _Answer.EXACT_INFEASIBLE:
                 return None
@@ -416,9 +399,16 @@ class GroupSolver:
                     StopReason.TIME_LIMIT, "the time limit ran out before any plan was found"
                 )
             if probe.answer is _Answer.INFEASIBLE:
-                if claimant is not None:
-                    return None  # two configurations agree
-                claimant = config
+                # "The group has no plan" is a claim like any other: confirmed or refuted.
+                settled, found, _ = self._confirm_no_plan(upper, probe.config, math.inf)
+                if settled is True:
+                    return None
+                if found is not None and found.plan is not None:
+                    return found.plan
+                if found is not None and found.answer is _Answer.TIME:
+                    raise _Stop(StopReason.TIME_LIMIT,
+                                "the time limit ran out before any plan was found")  # fmt: skip
+                break
         raise _Stop(
             StopReason.SOLVER_FAULT,
             "no second solver configuration could confirm that the group has no plan",
@@ -742,9 +732,7 @@ class GroupSolver:
             search.status = PlanStatus.INFEASIBLE
             return self._finish()
         means = skill_means(data)
-        self.group_model, self.backend = self._build(balance_means=means)
-        self._apply_budget(self.group_model, self.backend)
-        self.panel.keeper = self.backend
+        self._use(*self._build(balance_means=means))
         costs = np.zeros(self.group_model.model.num_cols)
         costs[self.group_model.deviation_cols] = 1.0
         self.backend.set_objective(costs)
