@@ -150,6 +150,17 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
         described.add(source)
     if len(sent) > 3:
         sentences.append(f"{len(sent) - 3} more units release staff (see Transfers).")
+    # Every unit that loses more than half its staff is named, never hidden behind "more units":
+    # that is a restructuring a head of department must see.
+    halved = [
+        row for row in rows.values()
+        if row.employees_before > 0 and row.employees_after * 2 < row.employees_before
+    ]  # fmt: skip
+    for row in sorted(halved, key=lambda r: (r.employees_after / r.employees_before, r.unit_id)):
+        sentences.append(
+            f"{label(row.unit_id)} loses more than half its staff: {row.employees_before:,} -> "
+            f"{row.employees_after:,}."
+        )
 
     taken: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in result.reassignments:

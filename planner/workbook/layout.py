@@ -272,6 +272,15 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "0.10",
         value_type=float,
     ),
+    SettingFormat(
+        "keep staff share",
+        "keep_staff_share",
+        Kind.SHARE,
+        "Least share (0-1) of each unit's staff a plan keeps, with one employee of each skill "
+        "its services need; 0 allows a plan to empty a unit",
+        "0.25",
+        value_type=float,
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
