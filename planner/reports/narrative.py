@@ -6,12 +6,13 @@ what happens to the coefficients: built from the Result and the group's figures 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from planner.domain import Objective, Scenario
+from planner.domain import Objective, Scenario, SensitivityKind
 from planner.reports.figures import GroupFigures, finite
-from planner.result import NEW_HIRES, Result, Status
+from planner.result import NEW_HIRES, GroupResult, Result, Status
 
 __all__ = ["group_account", "join_names", "unit_label"]
 
@@ -71,6 +72,57 @@ def _by_skill(amounts: dict[str, int]) -> str:
     )
 
 
+def _headline_cell(scenario: Scenario, rows: dict, figures: GroupFigures) -> list[str]:
+    """Where the headline figure sits: it is a unit-skill cell's, which the Units sheet (one
+    coefficient per unit, all skills together) shows only when the unit has one skill."""
+    cell = figures.highest_after
+    if cell is None or not math.isfinite(cell.coefficient):
+        return []
+    row = rows.get(cell.unit_id)
+    name = unit_label(scenario, cell.unit_id)
+    where = f"the highest coefficient after the plan, {_coefficient_text(cell.coefficient)}, is"
+    where = where[0].upper() + where[1:]
+    if (
+        row is None
+        or row.coefficient_after is None
+        or math.isclose(row.coefficient_after, cell.coefficient, rel_tol=1e-9)
+    ):
+        return [f"{where} that of {name} ({cell.skill} staff)."]
+    return [
+        f"{where} that of {name}'s {cell.skill} staff (Skills sheet); {name} as a whole, all "
+        f"skills together, is at {_coefficient_text(row.coefficient_after)} (Units sheet)."
+    ]
+
+
+# What a re-solve can relax, in the words of the rule that holds the maximum up.
+_RULES = {
+    SensitivityKind.LOCKED_UNIT,
+    SensitivityKind.UNIT_MAX_MOVES,
+    SensitivityKind.MAX_EMPLOYEES,
+    SensitivityKind.GROUP_STAFF_MOVE_LIMIT,
+    SensitivityKind.GROUP_SERVICE_MOVE_LIMIT,
+}
+
+
+def _held_back(g: GroupResult) -> list[str]:
+    """The rules that hold the maximum up (a lock, a limit), each with what relaxing it by one
+    would give (re-solved, Sensitivity sheet): the reason a plan stops where it does."""
+    sentences = []
+    for item in g.sensitivity:
+        if item.kind not in _RULES or item.max_coefficient_after_change is None:
+            continue
+        after = item.max_coefficient_after_change
+        effect = (
+            f"the highest coefficient would be {_coefficient_text(after)}"
+            if after < item.max_coefficient_now * (1 - 1e-9)
+            else "the highest coefficient would not fall"
+        )
+        sentences.append(
+            f"Held back: {item.item}. Re-solved with that relaxed ({item.change}), {effect}."
+        )
+    return sentences
+
+
 def group_account(result: Result, group: str, figures: GroupFigures, limit: int = 5) -> list[str]:
     """A short account of one group's plan in plain sentences, built from its transfers."""
     scenario = result.scenario
@@ -107,6 +159,8 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     else:
         sentences = ["No move within the limits brings the units closer to the group mean: the "
                      "plan keeps the current allocation."]  # fmt: skip
+    sentences.extend(_headline_cell(scenario, rows, figures))
+    sentences.extend(_held_back(g))
     if g.status is Status.FEASIBLE and g.gap:
         sentences.append(
             f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
