@@ -31,6 +31,14 @@ class CoefficientMode(StrEnum):
 class Objective(StrEnum):
     MINMAX = "minmax"  # smallest maximum coefficient, then fewest moves
     BALANCE = "balance"  # smallest total deviation from the group mean, then fewest moves
+    # The worst first, then the next worst: minmax, then with the cells that must sit at the
+    # maximum fixed there, the smallest maximum of the rest, level by level, then fewest moves.
+    LEXIMAX = "leximax"
+
+    @property
+    def minimises_the_maximum(self) -> bool:
+        """minmax and leximax: the headline objective is the highest coefficient."""
+        return self is not Objective.BALANCE
 
 
 class SolverName(StrEnum):

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from planner.domain import Objective, Scenario, SensitivityKind
+from planner.domain import Scenario, SensitivityKind
 from planner.reports.figures import GroupFigures, finite
 from planner.result import NEW_HIRES, GroupResult, Result, Status
 
@@ -152,7 +152,7 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
     if moves:
         sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
-    elif result.objective is Objective.MINMAX:
+    elif result.objective.minimises_the_maximum:
         sentences = [f"No move within the limits lowers the highest coefficient "
                      f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
                      "allocation."]  # fmt: skip

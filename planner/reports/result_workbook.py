@@ -79,6 +79,8 @@ OBJECTIVES: dict[str, str] = {
     Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
     Objective.BALANCE: "balance: the smallest total deviation from the group mean, then the fewest "
     "moves",
+    Objective.LEXIMAX: "leximax: the lowest highest coefficient, then the lowest next highest among "
+    "the units that need not stay at it, level by level, then the fewest moves",
 }
 SOLVER_NAMES: dict[str, str] = {
     SolverName.HIGHS: "HiGHS (through highspy)",

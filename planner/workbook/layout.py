@@ -196,7 +196,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "objective",
         "objective",
         Kind.CHOICE,
-        "minmax: lowest highest coefficient; balance: smallest total deviation from the mean",
+        "minmax: lowest highest coefficient; leximax: that, then the next highest, level by "
+        "level; balance: smallest total deviation from the mean",
         "minmax",
         tuple(o.value for o in Objective),
         value_type=Objective,
