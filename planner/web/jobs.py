@@ -44,6 +44,7 @@ class JobState:
     progress: dict[str, Any] | None
     position: int | None  # place in the queue, 1 = next
     label: str
+    pid: int | None = None  # the worker process while it runs
 
     @property
     def final(self) -> bool:
@@ -63,6 +64,7 @@ class JobState:
             "error": self.error,
             "problems": list(self.problems),
             "params": self.params,
+            "pid": self.pid,
         }
 
 
@@ -146,7 +148,7 @@ class JobManager:
         return JobState(
             job_id, job["kind"], job["params"], job["status"], job["created"], job["started"],
             job["finished"], job["error"], tuple(job.get("problems", [])), progress, position,
-            job.get("label", job["kind"]),
+            job.get("label", job["kind"]), job.get("pid"),
         )  # fmt: skip
 
     def states(self) -> list[JobState]:
@@ -226,8 +228,8 @@ class JobManager:
         process = self._context.Process(
             target=worker.run, args=(str(self.workspace.root), job_id), name=f"planner-job-{job_id}"
         )
-        self._update(job_id, status=RUNNING, started=now())
         process.start()
+        self._update(job_id, status=RUNNING, started=now(), pid=process.pid)
         self._running[job_id] = (process, time.monotonic() + self.job_timeout)
 
     def _reap(self) -> None:

@@ -196,7 +196,10 @@ def scenario_view(scenario: Scenario) -> dict[str, Any]:
 
 
 def choose_option(scenario: Scenario, name: str) -> Scenario:
-    """The scenario of one option (`baseline` or a variant); KeyError for an unknown name."""
+    """The scenario of one option (`baseline`: the scenario itself, as `planner solve` solves
+    it; or a variant applied); KeyError for an unknown name."""
+    if name == "baseline":
+        return scenario
     chosen = dict(options(scenario))
     return chosen[name]
 
