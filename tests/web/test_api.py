@@ -18,7 +18,7 @@ import planner
 from planner.cli import main as cli_main
 from planner.web.workspace import display_name
 from tests.corpus.cases import CASES
-from tests.web.conftest import API, client_for, submit, upload, wait, workbook_bytes
+from tests.web.conftest import API, client_for, submit, upload, wait
 
 TIMED = ("solved_at", "seconds")  # the only fields two solves of one scenario may differ in
 
@@ -398,4 +398,3 @@ def test_template_download(client) -> None:
 
 
 BUNDLED_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "west-kazakhstan-2024.xlsx"
-_ = workbook_bytes
