@@ -9,7 +9,7 @@
   `csrf_token` query parameter); API clients send an `X-Planner-Client` header, which a page of
   another site cannot add without the CORS permission this server never gives.
 - Every response carries a Content-Security-Policy without inline scripts or styles, nosniff,
-  no framing and no referrer.
+  no framing and no referrer to other sites.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin: the browser still sends a real Origin on our own form posts (with no-referrer
+    # Chromium sends "Origin: null"), and no address leaves for another site.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
@@ -108,8 +110,7 @@ class Guard:
             if why is not None:
                 return self._refuse(request, 401, f"{why} access token")
         if request.method in UNSAFE:
-            origin = request.headers.get("origin")
-            if origin is not None and urlsplit(origin).netloc != host:
+            if not self._same_origin(request, host):
                 return self._refuse(request, 403, "cross-origin request refused")
             if path.startswith("/api/"):
                 if not request.headers.get(CLIENT_HEADER) and not self._csrf_ok(request):
@@ -121,6 +122,18 @@ class Guard:
             elif path != "/login" and not self._csrf_ok(request):
                 return self._refuse(request, 403, "missing or wrong CSRF token: reload the page")
         return None
+
+    @staticmethod
+    def _same_origin(request: Request, host: str) -> bool:
+        """False when the browser says the request comes from another site (Sec-Fetch-Site) or
+        from another origin (Origin); clients that send neither are judged by the CSRF rules."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None and site not in ("same-origin", "none"):
+            return False
+        origin = request.headers.get("origin")
+        if origin is None or (origin == "null" and site == "same-origin"):
+            return True
+        return urlsplit(origin).netloc == host
 
     @staticmethod
     def _csrf_ok(request: Request) -> bool:

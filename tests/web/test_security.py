@@ -24,7 +24,7 @@ def test_headers_on_every_response(client, path) -> None:
     assert "script-src 'self';" in CSP and "unsafe-inline" not in CSP
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script_or_style(client, base_bytes) -> None:
@@ -124,6 +124,9 @@ def test_api_posts_need_a_client_header_and_the_same_origin(client, base_bytes) 
                           headers=API | {"Origin": "http://evil.example"})  # fmt: skip
     assert foreign.status_code == 403
     assert foreign.json() == {"detail": "cross-origin request refused"}
+    other_site = client.post("/api/uploads", files={"file": ("a.xlsx", base_bytes)},
+                             headers=API | {"Sec-Fetch-Site": "cross-site"})  # fmt: skip
+    assert other_site.status_code == 403
     same = client.post("/api/uploads", files={"file": ("a.xlsx", base_bytes)},
                        headers=API | {"Origin": "http://127.0.0.1"})  # fmt: skip
     assert same.status_code == 201
