@@ -11,6 +11,7 @@ folder, written only here; after a restart, jobs that were queued or running sho
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections import deque
@@ -212,6 +213,11 @@ class JobManager:
     # --- the dispatcher --------------------------------------------------------------------------
 
     def _loop(self) -> None:
+        # Start the fork server now (it imports the planner once, about a second), not with the
+        # first job.
+        warm_up = self._context.Process(target=_ready, name="planner-job-warm-up")
+        warm_up.start()
+        warm_up.join(timeout=60)
         while True:
             with self._lock:
                 if self._stopping:
@@ -226,7 +232,9 @@ class JobManager:
         from planner.web import worker
 
         process = self._context.Process(
-            target=worker.run, args=(str(self.workspace.root), job_id), name=f"planner-job-{job_id}"
+            target=worker.run,
+            args=(str(self.workspace.root), job_id, os.getpid()),
+            name=f"planner-job-{job_id}",
         )
         process.start()
         self._update(job_id, status=RUNNING, started=now(), pid=process.pid)
@@ -250,6 +258,10 @@ class JobManager:
             else:
                 self._update(job_id, status=outcome["status"], finished=now(),
                              error=outcome.get("error"), problems=outcome.get("problems", []))  # fmt: skip
+
+
+def _ready() -> None:
+    """The warm-up process: nothing to do."""
 
 
 def _stop(process: BaseProcess) -> None:

@@ -20,7 +20,7 @@ from planner.domain import coefficient, service_load, unit_capacity
 from planner.options import options
 from planner.reports.figures import Figures
 from planner.reports.narrative import group_account
-from planner.xlsx.reading import Refused, open_workbook
+from planner.xlsx.reading import open_workbook
 
 __all__ = [
     "comparison_view",
@@ -118,7 +118,7 @@ def _previews(path: Path, problems: tuple[Problem, ...]) -> list[dict[str, Any]]
                         ],
                     }
                 )
-    except (Refused, Exception):  # noqa: BLE001 - a preview is a courtesy; the problems stand
+    except Exception:  # noqa: BLE001 - a preview is a courtesy; the problems stand without it
         return previews
     return previews
 

@@ -10,7 +10,9 @@ records why it stopped.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -175,8 +177,41 @@ def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> Non
 KINDS = {"solve": _solve, "compare": _compare, "frontier": _frontier}
 
 
-def run(root: str, job_id: str) -> None:
-    """Run one job of the workspace at `root` (the target of the worker process)."""
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie does not: its parent may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _exit_with_the_server(server_pid: int) -> None:
+    """End this process when the server goes (killed, even with SIGKILL): a job is never left
+    running on its own; after a restart it shows as interrupted. (The fork server, this
+    process's parent, outlives the server while any of its children runs, so the server's own
+    pid is watched.)"""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if not _alive(server_pid):
+                os._exit(3)
+
+    threading.Thread(target=watch, name="planner-job-server-watch", daemon=True).start()
+
+
+def run(root: str, job_id: str, server_pid: int | None = None) -> None:
+    """Run one job of the workspace at `root` (the target of the worker process); end with the
+    server whose pid is `server_pid`."""
+    if server_pid is not None:
+        _exit_with_the_server(server_pid)
     workspace = Workspace(root)
     folder = workspace.job_folder(job_id)
     job = read_json(folder / "job.json")

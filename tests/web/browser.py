@@ -37,9 +37,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_server(folder: Path, timeout: float = 30.0) -> Iterator[str]:
-    """`planner serve` on 127.0.0.1 over `folder`; yields its URL, stops it afterwards."""
+def launch(folder: Path, timeout: float = 30.0) -> tuple[subprocess.Popen, str]:
+    """Start `planner serve` on 127.0.0.1 and a free port over `folder`; wait until it answers.
+    Returns the process and the URL; the caller stops the process."""
     port = free_port()
     command = [
         sys.executable, "-c",
@@ -49,23 +49,36 @@ def running_server(folder: Path, timeout: float = 30.0) -> Iterator[str]:
     process = subprocess.Popen(command, cwd=REPO, env=os.environ | {"PYTHONPATH": str(REPO)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"planner serve did not start: {error}") from None
-                time.sleep(0.1)
-        yield url
-    finally:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process, url
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                error = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"planner serve did not start: {error}") from None
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server (Ctrl-C's signal first, then kill), bounded in time."""
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def running_server(folder: Path, timeout: float = 30.0) -> Iterator[str]:
+    """`planner serve` on 127.0.0.1 over `folder`; yields its URL, stops it afterwards."""
+    process, url = launch(folder, timeout)
+    try:
+        yield url
+    finally:
+        stop(process)

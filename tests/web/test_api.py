@@ -398,3 +398,29 @@ def test_template_download(client) -> None:
 
 
 BUNDLED_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "west-kazakhstan-2024.xlsx"
+
+
+def test_scenario_endpoint_gives_the_coefficient_today(client, base_bytes) -> None:
+    """Units per group with their coefficient today: the `coefficient_before` planner.solve
+    reports for each unit; the settings and options of the workbook."""
+    answer = upload(client, base_bytes)
+    data = client.get(f"/api/uploads/{answer['id']}/scenario").json()
+    expected = planner.solve(planner.read_scenario(_save(base_bytes)), sensitivity=False)
+    got = {u["unit_id"]: u["coefficient"] for g in data["groups"] for u in g["units"]}
+    assert got == pytest.approx({u.unit_id: u.coefficient_before for u in expected.units})
+    assert [g["group"] for g in data["groups"]] == ["districts", "regional"]
+    assert data["settings"]["max_staff_moves"] == 5
+    assert [o["name"] for o in data["options"]] == ["baseline", "more staff"]
+    assert client.get("/api/uploads/" + "1" * 64 + "/scenario").status_code == 404
+
+
+def test_a_job_that_fails_says_why(client, base_bytes) -> None:
+    """A solve whose decisions name a unit the workbook does not have fails with the problem in
+    plain words, like the reader's."""
+    answer = upload(client, base_bytes)
+    job = submit(client, {"kind": "solve", "upload": answer["id"], "lock_units": ["NOPE"]})
+    state = wait(client, job["id"])
+    assert state["status"] == "failed"
+    assert state["problems"] == ["Units: is not a unit of this workbook (found 'NOPE')"]
+    assert client.get(f"/api/jobs/{job['id']}/result").status_code == 409
+    assert "is not a unit of this workbook" in client.get(f"/jobs/{job['id']}").text
