@@ -20,12 +20,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 import planner
 from planner.web import pages
 from planner.web.jobs import JobManager
-from planner.web.security import TOKEN_COOKIE, Guard
+from planner.web.security import CSP, TOKEN_COOKIE, Guard
 from planner.web.state import (
     App,
     CompareRequest,
@@ -77,7 +78,9 @@ def create_app(
         title="planner workspace",
         version=planner.__dict__.get("__version__", "0.1.0"),
         description="Upload scenario workbooks, validate them, solve, compare and draw frontiers.",
-        docs_url=None,  # FastAPI's pages load scripts from a CDN; /api is served from here instead
+        # FastAPI's own pages load Swagger UI from a CDN and start it with an inline script; the
+        # same Swagger UI, vendored, is served at /api/docs instead (no CDN, no inline script).
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -202,6 +205,21 @@ def create_app(
     def api_page(request: Request) -> Response:
         """The endpoints of the API (from the OpenAPI schema at /openapi.json)."""
         return pages.render(request, "api.html", {"schema": app.openapi()})
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """FastAPI's OpenAPI page (Swagger UI), served from the package."""
+        response = pages.render(request, "docs.html", {})
+        # Swagger UI sets style attributes as it draws; its page alone allows inline styles.
+        response.headers["Content-Security-Policy"] = CSP.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response
+
+    # The OpenAPI description is of the API; the pages and the login are not part of it.
+    for route in app.routes:
+        if isinstance(route, APIRoute) and not route.path.startswith("/api/"):
+            route.include_in_schema = False
 
     app.state.started = time.time()
     app.state.loopback_only = loopback_only

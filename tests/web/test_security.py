@@ -162,3 +162,20 @@ def test_broken_cell_value_is_escaped(client) -> None:
     answer = upload(client, workbook_bytes(workbook))
     page = client.get(f"/workbooks/{answer['id']}/validation").text
     assert f"<mark>{ESCAPED}</mark>" in page and HOSTILE not in page
+
+
+def test_openapi_page_is_served_from_the_package(client) -> None:
+    """The OpenAPI page is FastAPI's Swagger UI, vendored (no CDN), started by a script file;
+    only its page allows inline styles; the description lists the API and nothing else."""
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert '<script src="/static/swagger/swagger-ui-bundle.js" defer></script>' in page.text
+    assert "<script>" not in page.text and "cdn" not in page.text.lower()
+    assert page.headers["content-security-policy"] == CSP.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    )
+    assert "Apache License" in client.get("/static/swagger/LICENSE.txt").text[:200]
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all(path.startswith("/api/") for path in paths)
+    assert {"/api/uploads", "/api/jobs", "/api/jobs/{job_id}/result", "/api/health"} <= set(paths)
+    assert client.get("/docs").status_code == 404  # FastAPI's CDN page is off
