@@ -263,7 +263,8 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
 
     @app.post("/jobs/{job_id}/decide")
     async def decide(request: Request, job_id: str) -> Response:
-        """Re-solve a plan with the units chosen on the result page pinned (locked)."""
+        """Re-solve a plan around the decisions made on the result page: units pinned (locked),
+        services kept at their unit."""
         state = current().job(job_id)
         if state.kind != "solve":
             raise HTTPException(422, "only a solve can be re-solved with decisions")
@@ -273,6 +274,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
             upload=params["upload"], option=params.get("option", "baseline"),
             settings=params.get("settings", {}), sensitivity=params.get("sensitivity", True),
             lock_units=sorted({str(v) for v in form.getlist("lock")}),
+            keep_services=sorted({str(v) for v in form.getlist("keep")}),
         )  # fmt: skip
         return redirect(f"/jobs/{current().submit(body)}")
 

@@ -61,7 +61,8 @@ class SolveRequest(BaseModel):
     option: str = "baseline"
     settings: dict[str, Any] = Field(default_factory=dict)
     sensitivity: bool = True
-    lock_units: list[str] = Field(default_factory=list)
+    lock_units: list[str] = Field(default_factory=list)  # pinned: no staff moves in or out
+    keep_services: list[str] = Field(default_factory=list)  # kept at their unit
 
 
 class CompareRequest(BaseModel):
@@ -169,7 +170,8 @@ class App:
             except SettingsError as error:
                 raise HTTPException(422, str(error)) from None
             params = {"upload": upload.upload_id, "option": request.option, "settings": settings,
-                      "sensitivity": request.sensitivity, "lock_units": request.lock_units}  # fmt: skip
+                      "sensitivity": request.sensitivity, "lock_units": request.lock_units,
+                      "keep_services": request.keep_services}  # fmt: skip
             label = f"solve {upload.name}" + (
                 f" ({request.option})" if request.option != "baseline" else ""
             )

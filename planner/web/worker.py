@@ -28,7 +28,7 @@ from planner.web.views import (
 )
 from planner.web.workspace import Workspace, read_json, write_json
 
-__all__ = ["apply_settings", "load_scenario", "lock_units", "run"]
+__all__ = ["apply_settings", "keep_services", "load_scenario", "lock_units", "run"]
 
 _GROUPS = re.compile(r"groups solved: (\d+)/(\d+)")
 _OPTION = re.compile(r"option (\d+)/(\d+)")
@@ -78,6 +78,32 @@ def lock_units(scenario: Scenario, unit_ids: list[str]) -> Scenario:
     return dataclasses.replace(scenario, units=units)
 
 
+def keep_services(scenario: Scenario, service_ids: list[str]) -> Scenario:
+    """The scenario with these services kept at their unit (not movable), as decided on a page."""
+    if not service_ids:
+        return scenario
+    known = {s.service_id for s in scenario.services}
+    unknown = sorted(set(service_ids) - known)
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    "Services",
+                    "",
+                    unknown[0],
+                    "is not a service of this workbook",
+                    ProblemCode.UNKNOWN_SERVICE,
+                )
+            ]  # fmt: skip
+        )
+    chosen = set(service_ids)
+    services = tuple(
+        dataclasses.replace(s, movable=False) if s.service_id in chosen else s
+        for s in scenario.services
+    )
+    return dataclasses.replace(scenario, services=services)
+
+
 class _Progress:
     """The library's progress messages, written to progress.json at most five times a second."""
 
@@ -117,6 +143,7 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     scenario = choose_option(scenario, params.get("option") or "baseline")
     scenario = apply_settings(scenario, params.get("settings") or {})
     scenario = lock_units(scenario, params.get("lock_units") or [])
+    scenario = keep_services(scenario, params.get("keep_services") or [])
     progress = _Progress(folder, len(scenario.groups))
     result = planner.solve(scenario, sensitivity=params.get("sensitivity", True), progress=progress)
     planner.write_result(result, folder / "workbook.xlsx")

@@ -121,6 +121,35 @@ def test_pin_units_and_solve_again(client, base_bytes) -> None:
     assert "Pinned units: D01, D02" in client.get(f"/jobs/{new_id}").text
 
 
+def test_keep_a_service_and_solve_again(client) -> None:
+    """Keeping a reassigned service at its unit solves again with it not movable: the new plan
+    moves it no more, and its figures are planner.solve's with that service fixed (the bundled
+    scenario, whose plan moves 20 services)."""
+    answer = upload(client, BUNDLED.read_bytes(), BUNDLED.name)
+    first = _post(client, f"/workbooks/{answer['id']}/solve", data={"option": "baseline"})
+    job_id = first.headers["location"].rsplit("/", 1)[1]
+    wait(client, job_id)
+    result = client.get(f"/api/jobs/{job_id}/result").json()
+    kept = result["reassignments"][0]["service_id"]
+    assert f'name="keep" value="{kept}"' in client.get(f"/jobs/{job_id}").text
+    again = _post(client, f"/jobs/{job_id}/decide", data={"keep": kept})
+    new_id = again.headers["location"].rsplit("/", 1)[1]
+    assert wait(client, new_id)["params"]["keep_services"] == [kept]
+    result = client.get(f"/api/jobs/{new_id}/result").json()
+    assert kept not in [r["service_id"] for r in result["reassignments"]]
+    scenario = planner.read_scenario(BUNDLED)
+    import dataclasses
+
+    services = tuple(
+        dataclasses.replace(s, movable=False) if s.service_id == kept else s
+        for s in scenario.services
+    )
+    expected = planner.solve(dataclasses.replace(scenario, services=services), sensitivity=False)
+    assert result["max_coefficient_after"] == pytest.approx(expected.max_coefficient_after)
+    assert result["staff_moved"] == expected.staff_moved
+    assert f"Services kept at their unit: {kept}" in client.get(f"/jobs/{new_id}").text
+
+
 def test_cancel_from_the_page(client) -> None:
     """The Cancel button of a running job stops it; the page then offers to run it again."""
     answer = upload(client, BUNDLED.read_bytes(), "west.xlsx")
