@@ -16,7 +16,17 @@ from planner.web.app import create_app
 from planner.web.security import is_loopback
 from planner.web.workspace import default_folder
 
-__all__ = ["create_app", "serve"]
+__all__ = ["access", "create_app", "serve"]
+
+
+def access(host: str, token: str | None) -> tuple[str | None, bool, bool]:
+    """(token to require, whether it was generated here, whether only loopback Host headers are
+    accepted) for a bind address: loopback needs no token unless one is given; any other
+    address always needs one."""
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        return secrets.token_urlsafe(24), True, False
+    return token or None, False, loopback
 
 
 def serve(
@@ -36,12 +46,10 @@ def serve(
     import uvicorn
 
     folder = Path(data) if data is not None else default_folder()
-    loopback = is_loopback(host)
-    if not loopback and not token:
-        token = secrets.token_urlsafe(24)
+    token, generated, loopback = access(host, token)
+    if generated:
         print(f"access token (shown once): {token}", file=sys.stderr)
-    app = create_app(folder, token=None if loopback and not token else token,
-                     loopback_only=loopback, workers=workers)  # fmt: skip
+    app = create_app(folder, token=token, loopback_only=loopback, workers=workers)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     print(

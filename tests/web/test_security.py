@@ -179,3 +179,16 @@ def test_openapi_page_is_served_from_the_package(client) -> None:
     assert all(path.startswith("/api/") for path in paths)
     assert {"/api/uploads", "/api/jobs", "/api/jobs/{job_id}/result", "/api/health"} <= set(paths)
     assert client.get("/docs").status_code == 404  # FastAPI's CDN page is off
+
+
+def test_access_by_bind_address() -> None:
+    """Loopback needs no token (unless given); any other address gets a generated one, and the
+    Host check is only for loopback."""
+    from planner.web import access
+
+    assert access("127.0.0.1", None) == (None, False, True)
+    assert access("::1", "given") == ("given", False, True)
+    assert access("0.0.0.0", "given") == ("given", False, False)
+    token, generated, loopback = access("0.0.0.0", None)
+    assert generated is True and loopback is False and len(token) == 32
+    assert access("192.168.1.5", None)[0] != token  # a new one each time
