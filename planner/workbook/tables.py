@@ -16,6 +16,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from planner.checks import range_problem
+from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
 from planner.workbook.cells import (
     CellError,
@@ -48,12 +50,43 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        # (kind of name, name as read) -> (first spelling as typed, its location)
+        self._spellings: dict[tuple[str, str], tuple[str, str]] = {}
+        self._spellings_warned: set[tuple[str, str]] = set()
 
     def error(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.errors.append(Problem(sheet, cell, _shown(value), expected, code, Severity.ERROR))
 
     def warn(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
+
+    def note_spelling(
+        self, kind: str, sheet: str, cell: str, typed: str, name: str, label: str
+    ) -> None:
+        """Remember how a name (`name`, normalised) was typed; warn, naming both cells, the first
+        time another spelling that normalises to the same name is met."""
+        first, location = self._spellings.setdefault((kind, name), (typed, f"{sheet}!{cell}"))
+        if first != typed and (kind, typed) not in self._spellings_warned:
+            self._spellings_warned.add((kind, typed))
+            self.warn(
+                sheet,
+                cell,
+                None,
+                f"{label} {shown(typed)} is typed differently from {shown(first)} ({location}) "
+                f"but is the same once Unicode forms and spaces are normalised: both are read as "
+                f"{name!r}",
+                ProblemCode.SPELLING_NORMALISED,
+            )
+
+
+# The kind of name each id column holds: spellings are compared within a kind.
+NAME_KINDS = {
+    "unitid": "unit",
+    "parent": "unit",
+    "group": "group",
+    "skill": "skill",
+    "serviceid": "service",
+}
 
 
 def _shown(value: object) -> object:
@@ -62,7 +95,17 @@ def _shown(value: object) -> object:
         return value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _duration(value)
     return value
+
+
+def _duration(value: dt.timedelta) -> str:
+    """A duration as Excel shows [h]:mm:ss: 36:30:00, not datetime.timedelta(days=1, ...)."""
+    seconds = round(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 # --- tables: a sheet's header row and data rows -----------------------------------------------
@@ -343,7 +386,7 @@ def read_records(
             record.raw[key] = None if entry is None else entry[0]
             if parse is None:
                 continue
-            record.values[key] = read_cell(
+            value = record.values[key] = read_cell(
                 problems,
                 table.sheet,
                 coordinate,
@@ -352,6 +395,25 @@ def read_records(
                 label=column.header,
                 required=is_required,
             )
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                reason = range_problem(key, column.header, value)
+                if reason is not None:
+                    problems.error(
+                        table.sheet, coordinate, entry[0] if entry else None, reason,
+                        ProblemCode.OUT_OF_RANGE,
+                    )  # fmt: skip
+                    record.values[key] = INVALID
+            elif column.kind is Kind.ID and isinstance(value, str) and entry is not None:
+                typed = entry[0]
+                if isinstance(typed, str):
+                    problems.note_spelling(
+                        NAME_KINDS.get(key, key),
+                        table.sheet,
+                        coordinate,
+                        clean_text(typed),
+                        value,
+                        column.header,
+                    )
         records.append(record)
     return records
 
@@ -387,6 +449,7 @@ class IdIndex:
         self.what = what
         self.cells: dict[str, str] = {}  # id -> "Units!A3"
         self._folded: dict[str, str] = {}  # casefolded id -> id
+        self._looks: dict[str, str] = {}  # skeleton (look-alike letters as Latin) -> id
 
     def add(self, problems: Problems, sheet: str, cell: str, value: str, label: str) -> bool:
         """Register an id; record a duplicate-id error and return False if it is taken."""
@@ -413,34 +476,70 @@ class IdIndex:
                 ProblemCode.DUPLICATE_ID,
             )
             return False
+        looks = skeleton(value)
+        if looks in self._looks:
+            other = self._looks[looks]
+            problems.error(
+                sheet,
+                cell,
+                value,
+                f"{label} {value!r} looks the same as {other!r} ({self.cells[other]}) but is "
+                f"spelt with letters of another alphabet ({_lookalikes(value, other)}); ids must "
+                "be told apart by eye",
+                ProblemCode.CONFUSABLE,
+            )
+            return False
         self.cells[value] = location
         self._folded[folded] = value
+        self._looks[looks] = value
         return True
 
     def __contains__(self, value: object) -> bool:
         return value in self.cells
 
     def hint(self, value: str) -> str:
-        """' (did you mean 'D05', Units!A6?)' for a near miss, else ''."""
-        near = self._folded.get(clean_text(value).casefold())
-        return f" (did you mean {near!r}, {self.cells[near]}?)" if near else ""
+        """' (did you mean 'D05', Units!A6?)' for a near miss (case, or look-alike letters of
+        another alphabet, which are named), else ''."""
+        text = clean_text(value)
+        near = self._folded.get(text.casefold())
+        if near:
+            return f" (did you mean {near!r}, {self.cells[near]}?)"
+        near = self._looks.get(skeleton(text))
+        if near:
+            return (
+                f" (did you mean {near!r}, {self.cells[near]}? this one is spelt with "
+                f"{_lookalikes(text, near)})"
+            )
+        return ""
 
     def unknown(self, value: str) -> str:
         return f"{value!r} is not a {self.what} of this workbook{self.hint(value)}"
 
 
+def _lookalikes(value: str, other: str) -> str:
+    """The look-alike letters that tell `value` from `other`, named ('U+0421 CYRILLIC CAPITAL
+    LETTER ES'): of each pair of letters that differ, the one that is not plain Latin."""
+    letters = []
+    for a, b in zip(value, other, strict=False):
+        if a != b and a.casefold() != b.casefold():
+            letters.extend(ch for ch in (a, b) if not ch.isascii())
+    return ", ".join(dict.fromkeys(char_name(ch) for ch in letters)) or "other letters"
+
+
 class Spelling:
-    """Names compared by exact text (groups, skills): a second spelling differing only in case is
-    an error, because it would silently make two groups or skills."""
+    """Names compared by exact text (groups, skills), after the one normalisation of ids: a second
+    spelling differing only in case, or only by look-alike letters of another alphabet, is an
+    error, because it would silently make two groups or skills."""
 
     def __init__(self, what: str) -> None:
         self.what = what
-        self.first: dict[str, tuple[str, str]] = {}  # casefolded -> (spelling, location)
+        self.first: dict[str, tuple[str, str]] = {}  # skeleton -> (spelling, location)
 
     def check(self, problems: Problems, sheet: str, cell: str, value: str) -> None:
-        folded = value.casefold()
-        spelling, location = self.first.setdefault(folded, (value, f"{sheet}!{cell}"))
-        if spelling != value:
+        spelling, location = self.first.setdefault(skeleton(value), (value, f"{sheet}!{cell}"))
+        if spelling == value:
+            return
+        if spelling.casefold() == value.casefold():
             problems.error(
                 sheet,
                 cell,
@@ -448,6 +547,16 @@ class Spelling:
                 f"{self.what} {value!r} differs only in case from {spelling!r} ({location}): "
                 "write it the same way everywhere",
                 ProblemCode.CASE_MISMATCH,
+            )
+        else:
+            problems.error(
+                sheet,
+                cell,
+                value,
+                f"{self.what} {value!r} looks the same as {spelling!r} ({location}) but is "
+                f"spelt with letters of another alphabet ({_lookalikes(value, spelling)}): "
+                "write it the same way everywhere",
+                ProblemCode.CONFUSABLE,
             )
 
 
@@ -472,4 +581,11 @@ def read_setting_value(
     value = read_cell(problems, sheet, coordinate, entry, parse, label=label, default=INHERIT)
     if value is INVALID or value is INHERIT:
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        reason = range_problem(setting.key, label, value)
+        if reason is not None:
+            problems.error(
+                sheet, coordinate, entry[0] if entry else None, reason, ProblemCode.OUT_OF_RANGE
+            )
+            return INVALID
     return setting.value_type(value) if setting.value_type is not None else value

@@ -16,7 +16,15 @@ from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
 
-from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Scenario, StaffCell
+from planner.domain import (
+    DEFAULT_GROUP,
+    DEFAULT_SKILL,
+    Scenario,
+    StaffCell,
+    char_name,
+    invisible_characters,
+    shown,
+)
 from planner.errors import Problem, ProblemCode
 from planner.workbook.layout import (
     SCENARIOS,
@@ -81,11 +89,26 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
             problems.warn(title, "", None, "hidden sheet, ignored", ProblemCode.HIDDEN_SHEET)
+            continue
+        marks = invisible_characters(title)
+        visible_key = normalise_header("".join(ch for ch in title if ch not in marks))
+        if marks and visible_key in known:
+            # Refused rather than matched: a name that only looks like "Units" is not trusted.
+            names = ", ".join(dict.fromkeys(char_name(ch) for ch in marks))
+            problems.error(
+                shown(title)[1:-1],
+                "",
+                None,
+                f"the sheet name {shown(title)} holds an invisible character ({names}): "
+                f"rename the sheet {known[visible_key]}",
+                ProblemCode.INVISIBLE_CHARACTER,
+            )
+            found.setdefault(visible_key, "")
             continue
         if key in known:
             if key in found:
@@ -103,7 +126,9 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
 
 def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     """Every sheet read and checked; the Scenario when no error was found."""
-    sheets = _find_sheets(book, problems)
+    found = _find_sheets(book, problems)
+    sheets = {key: title for key, title in found.items() if title}
+    refused = set(found) - set(sheets)  # named with an invisible mark: reported already
     raw = {key: book.read_sheet(title) for key, title in sheets.items()}
     if all(not sheet.rows for sheet in raw.values()) and all(
         not book.read_sheet(t).rows for t, hidden in book.sheets if not hidden
@@ -121,13 +146,13 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     tables: dict[str, Table | None] = {}
     for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS):
         if sheet.key not in raw:
-            if sheet.required:
+            if sheet.required and sheet.key not in refused:
                 problems.error(
                     sheet.name,
                     "",
                     None,
                     f"the workbook has no {sheet.name} sheet (sheet names: "
-                    f"{', '.join(t for t, _ in book.sheets) or 'none'})",
+                    f"{', '.join(shown(t) for t, _ in book.sheets) or 'none'})",
                     ProblemCode.MISSING_SHEET,
                 )
             tables[sheet.key] = None
@@ -179,7 +204,11 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     settings = read_settings(tables["settings"], problems)
     unit_records, units, groups = read_units(units_table, problems, staff_sheet)
     check_parents(unit_records, units, units_table.sheet, problems)
-    unit_groups = {r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records}
+    # Units whose Group cell could not be read are left out: their group is unknown, and checks
+    # against it would only echo that error.
+    unit_groups = {
+        r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records if r.ok("group")
+    }
 
     skills = Spelling("Skill")
     if staff_table is not None and require_columns(
