@@ -62,7 +62,9 @@ IDENTITY_CASES: tuple[Case, ...] = (
     Case(
         "unit reference typed in NFD",
         edited(
-            _both(setter("Units", A5=f"Bok{NFC_E}y", D5=None), setter("Services", C5=f"Bok{NFD_E}y"))
+            _both(
+                setter("Units", A5=f"Bok{NFC_E}y", D5=None), setter("Services", C5=f"Bok{NFD_E}y")
+            )
         ),
         (),
         (("spelling-normalised", "Services!C5"),),
