@@ -37,9 +37,8 @@ from planner.workbook.layout import (
     SheetFormat,
     normalise_header,
 )
-from planner.xlsx.reading import MAX_BLANK_RUN, RawSheet
-
-HEADER_SEARCH_ROWS = 10  # a title may sit above the table; headers are looked for this far down
+from planner.xlsx import reading as xlsx_reading
+from planner.xlsx.reading import HEADER_SEARCH_ROWS, MAX_BLANK_RUN, RawSheet
 
 INVALID: Any = object()  # a cell that could not be read; its problem is already recorded
 
@@ -138,8 +137,8 @@ def _header_row(raw: RawSheet, known: set[str]) -> tuple[int, int] | None:
             break
         matches = sum(
             1
-            for value, _ in cells.values()
-            if isinstance(value, str) and normalise_header(value) in known
+            for value, kind in cells.values()
+            if kind != "x" and isinstance(value, str) and normalise_header(value) in known
         )
         if matches and (best is None or matches > best[1]):
             best = (row_number, matches)
@@ -156,14 +155,7 @@ def read_table(
     """
     name = raw.title
     known_keys = {c.key for c in sheet.columns} | set(known)
-    if raw.too_many_rows:
-        problems.error(
-            name,
-            "",
-            None,
-            f"the {name} sheet has more than 100,000 rows; it was not read",
-            ProblemCode.SHEET_TOO_LARGE,
-        )
+    _report_bad_cells(raw, problems)
     if raw.content_below is not None:
         problems.error(
             name,
@@ -211,11 +203,29 @@ def read_table(
             )
 
     header_cells = next(cells for number, cells in raw.rows if number == header_row)
+    data_rows = [(n, cells) for n, cells in raw.rows if n > header_row]
+    if raw.too_many_rows or len(data_rows) > xlsx_reading.MAX_DATA_ROWS:
+        problems.error(
+            name,
+            "",
+            None,
+            f"the {name} sheet has more than {xlsx_reading.MAX_DATA_ROWS:,} data rows; it was "
+            "not read",
+            ProblemCode.SHEET_TOO_LARGE,
+        )
+    outside = _blocks_beside(raw, header_row, header_cells, data_rows, known_keys, problems)
+    data_rows = _rows_before_a_second_table(
+        raw, header_row, header_cells, data_rows, known_keys, problems
+    )
     columns: dict[str, int] = {}
     for column_number in sorted(header_cells):
-        value, _ = header_cells[column_number]
+        value, kind = header_cells[column_number]
+        if kind == "x":
+            continue
         key = normalise_header(value) if isinstance(value, str) else normalise_header(str(value))
         coordinate = f"{get_column_letter(column_number)}{header_row}"
+        if column_number in outside and key in known_keys:
+            continue  # a column of a second table: refused above, never read
         if key in columns:
             first = f"{get_column_letter(columns[key])}{header_row}"
             problems.error(
@@ -228,12 +238,24 @@ def read_table(
             )
         elif key in known_keys:
             columns[key] = column_number
+            if raw.column_hidden(column_number):
+                letter = get_column_letter(column_number)
+                problems.error(
+                    name,
+                    coordinate,
+                    value,
+                    f"column {letter} ({clean_text(str(value))}) is hidden: unhide it, or delete "
+                    "it if it is not part of the scenario (what is read must be what you see)",
+                    ProblemCode.HIDDEN_CELLS,
+                )
         else:
             problems.warn(
                 name, coordinate, value, "unknown column, ignored", ProblemCode.UNKNOWN_COLUMN
             )
-    data_rows = [(n, cells) for n, cells in raw.rows if n > header_row]
-    unnamed = sorted({c for _, cells in data_rows for c in cells if c not in header_cells})
+    _report_hidden_rows(raw, header_row, data_rows, problems)
+    unnamed = sorted(
+        {c for _, cells in data_rows for c in cells if c not in header_cells and c not in outside}
+    )
     for column_number in unnamed:
         letter = get_column_letter(column_number)
         problems.warn(
@@ -244,6 +266,158 @@ def read_table(
             ProblemCode.UNNAMED_COLUMN,
         )
     return Table(name, header_row, columns, data_rows)
+
+
+def _report_bad_cells(raw: RawSheet, problems: Problems) -> None:
+    """Cells whose stored value breaks the file format's rules, each named (at most 20)."""
+    for coordinate, why in raw.bad_cells[:20]:
+        problems.error(
+            raw.title,
+            coordinate,
+            None,
+            f"{why}: the file was not saved by Excel or is damaged; retype the cell in Excel or "
+            "LibreOffice and save the file again",
+            ProblemCode.BAD_CELL_XML,
+        )
+    if len(raw.bad_cells) > 20:
+        problems.error(
+            raw.title,
+            "",
+            None,
+            f"{len(raw.bad_cells) - 20:,} more cells break the file format",
+            ProblemCode.BAD_CELL_XML,
+        )
+
+
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
+def _report_hidden_rows(
+    raw: RawSheet, header_row: int, data_rows: list, problems: Problems
+) -> None:
+    """Hidden rows holding values in the table (the header row or data rows) are refused, one
+    error per run of rows: a person reading the sheet does not see them."""
+    hidden = [n for n in raw.hidden_rows if n >= header_row]
+    for first, last in _runs(hidden):
+        rows = f"row {first} is" if first == last else f"rows {first} to {last} are"
+        problems.error(
+            raw.title,
+            f"{first}:{last}",
+            None,
+            f"{rows} hidden but hold values: unhide them, or delete them if they are not part of "
+            "the scenario (what is read must be what you see)",
+            ProblemCode.HIDDEN_CELLS,
+        )
+
+
+def _blocks_beside(
+    raw: RawSheet,
+    header_row: int,
+    header_cells: dict[int, tuple[object, str]],
+    data_rows: list[tuple[int, dict[int, tuple[object, str]]]],
+    known: set[str],
+    problems: Problems,
+) -> set[int]:
+    """The columns of blocks beside the table (separated from it by an empty column). A block
+    whose headers name columns of this sheet is refused (it would supply them); another is
+    ignored with a warning. Returns the columns outside the table."""
+    occupied = set(header_cells) | {c for _, cells in data_rows for c in cells}
+    blocks = _runs(occupied)
+    if len(blocks) < 2:
+        return set()
+
+    def known_in(block: tuple[int, int]) -> dict[int, str]:
+        return {
+            c: normalise_header(str(header_cells[c][0]))
+            for c in range(block[0], block[1] + 1)
+            if c in header_cells
+            and header_cells[c][1] != "x"
+            and normalise_header(str(header_cells[c][0])) in known
+        }
+
+    main = max(blocks, key=lambda b: (len(known_in(b)), -b[0]))
+    in_main = set(known_in(main).values())
+    outside: set[int] = set()
+    for block in blocks:
+        if block == main:
+            continue
+        # A header repeating one of the table's is left in: it is reported as a duplicate column.
+        repeats = {c for c, key in known_in(block).items() if key in in_main}
+        columns = range(block[0], block[1] + 1)
+        outside.update(c for c in columns if c not in repeats)
+        last_row = max(
+            [header_row] + [n for n, cells in data_rows if any(c in cells for c in columns)]
+        )
+        where = f"{get_column_letter(block[0])}{header_row}:{get_column_letter(block[1])}{last_row}"
+        names = [clean_text(str(header_cells[c][0])) for c in known_in(block) if c not in repeats]
+        if repeats and not names:
+            continue
+        if names:
+            listed = ", ".join(names)
+            problems.error(
+                raw.title,
+                where,
+                None,
+                f"a second table beside the {raw.title} table ({where}) has the column "
+                f"{listed}, which would be read as part of it: keep one table per sheet (move "
+                "the second table to its own sheet)",
+                ProblemCode.SECOND_TABLE,
+            )
+        else:
+            problems.warn(
+                raw.title,
+                where,
+                None,
+                f"a second table beside the {raw.title} table ({where}) is ignored",
+                ProblemCode.SECOND_TABLE,
+            )
+    return outside
+
+
+def _rows_before_a_second_table(
+    raw: RawSheet,
+    header_row: int,
+    header_cells: dict[int, tuple[object, str]],
+    data_rows: list[tuple[int, dict[int, tuple[object, str]]]],
+    known: set[str],
+    problems: Problems,
+) -> list[tuple[int, dict[int, tuple[object, str]]]]:
+    """The data rows above a second table below the first, which is refused: a row holding two
+    or more of this sheet's column names, or, after a blank row, one repeated in its own column,
+    starts a second table."""
+    header_keys = {
+        c: normalise_header(str(v)) for c, (v, kind) in header_cells.items() if kind != "x"
+    }
+    previous = header_row
+    for index, (row_number, cells) in enumerate(data_rows):
+        texts = {
+            c: normalise_header(v)
+            for c, (v, kind) in cells.items()
+            if kind == "s" and isinstance(v, str)
+        }
+        named = [c for c, key in texts.items() if key in known]
+        repeated = [c for c in named if header_keys.get(c) == texts[c]]
+        if len(named) >= 2 or (repeated and row_number > previous + 1):
+            names = ", ".join(clean_text(str(cells[c][0])) for c in sorted(named))
+            problems.error(
+                raw.title,
+                f"A{row_number}",
+                None,
+                f"row {row_number} starts a second table below the first (it holds the column "
+                f"names {names}): keep one table per sheet (move the second table to its own "
+                "sheet)",
+                ProblemCode.SECOND_TABLE,
+            )
+            return data_rows[:index]
+        previous = row_number
+    return data_rows
 
 
 def require_columns(
@@ -302,6 +476,8 @@ def read_cell(
 ) -> Any:
     """One cell parsed, or `default` when blank, or INVALID after recording the problem."""
     value, data_type = entry if entry is not None else (None, "n")
+    if data_type == "x":  # breaks the file format: reported with the sheet (_report_bad_cells)
+        return INVALID
     if data_type == "f":
         problems.error(
             sheet,

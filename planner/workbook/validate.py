@@ -52,7 +52,16 @@ from planner.workbook.rules import (
 )
 from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
 from planner.workbook.variants import read_variants
-from planner.xlsx.reading import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
+from planner.xlsx.ooxml import PartError
+from planner.xlsx.reading import (
+    XML_REFUSED,
+    OpenedWorkbook,
+    Refused,
+    macro_sheet_warning,
+    macro_warning,
+    open_workbook,
+    part_refused,
+)
 
 __all__ = ["Report", "validate_workbook"]
 
@@ -284,11 +293,15 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
     scenario = None
     try:
         with open_workbook(path) as book:
-            if book.has_macros:
+            if book.has_macro_sheets:
+                problems.warnings.append(macro_sheet_warning(name, book.auto_open))
+            elif book.has_macros:
                 problems.warnings.append(macro_warning(name))
             scenario = _build(book, problems)
     except Refused as refused:
         problems.errors.append(refused.problem)
+    except PartError as error:
+        problems.errors.append(part_refused(name, error).problem)
     except DefusedXmlException:
         problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
     except (zlib.error, zipfile.BadZipFile, EOFError) as error:
