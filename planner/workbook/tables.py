@@ -306,13 +306,19 @@ def _report_hidden_rows(
     error per run of rows: a person reading the sheet does not see them."""
     hidden = [n for n in raw.hidden_rows if n >= header_row]
     for first, last in _runs(hidden):
-        rows = f"row {first} is" if first == last else f"rows {first} to {last} are"
+        if first == last:
+            rows, them = f"row {first} is hidden but holds", "it, or delete it if it is"
+        else:
+            rows, them = (
+                f"rows {first} to {last} are hidden but hold",
+                "them, or delete them if they are",
+            )
         problems.error(
             raw.title,
             f"{first}:{last}",
             None,
-            f"{rows} hidden but hold values: unhide them, or delete them if they are not part of "
-            "the scenario (what is read must be what you see)",
+            f"{rows} values: unhide {them} not part of the scenario (what is read must be what "
+            "you see)",
             ProblemCode.HIDDEN_CELLS,
         )
 
@@ -326,8 +332,10 @@ def _blocks_beside(
     problems: Problems,
 ) -> set[int]:
     """The columns of blocks beside the table (separated from it by an empty column). A block
-    whose headers name columns of this sheet is refused (it would supply them); another is
-    ignored with a warning. Returns the columns outside the table."""
+    whose headers name columns of this sheet is read as part of the table only when its values
+    sit on exactly the table's rows (with a warning); otherwise it is a second table and refused
+    (it would supply those columns). A block naming none of them is ignored with a warning.
+    Returns the columns outside the table."""
     occupied = set(header_cells) | {c for _, cells in data_rows for c in cells}
     blocks = _runs(occupied)
     if len(blocks) < 2:
@@ -342,11 +350,28 @@ def _blocks_beside(
             and normalise_header(str(header_cells[c][0])) in known
         }
 
+    def rows_of(block: tuple[int, int]) -> set[int]:
+        return {n for n, cells in data_rows if any(block[0] <= c <= block[1] for c in cells)}
+
     main = max(blocks, key=lambda b: (len(known_in(b)), -b[0]))
     in_main = set(known_in(main).values())
+    main_rows = rows_of(main)
     outside: set[int] = set()
     for block in blocks:
         if block == main:
+            continue
+        if known_in(block) and rows_of(block) == main_rows:
+            # Its values sit on exactly the table's rows: the same table with empty columns in
+            # between (a column moved to the right); read, and said.
+            first = get_column_letter(block[0])
+            problems.warn(
+                raw.title,
+                f"{first}{header_row}",
+                None,
+                f"columns {first} to {get_column_letter(block[1])} are separated from the rest "
+                "of the table by empty columns; they are read as part of it, row by row",
+                ProblemCode.SECOND_TABLE,
+            )
             continue
         # A header repeating one of the table's is left in: it is reported as a duplicate column.
         repeats = {c for c, key in known_in(block).items() if key in in_main}

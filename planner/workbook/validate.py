@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from defusedxml.common import DefusedXmlException
 
@@ -302,6 +303,14 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
         problems.errors.append(refused.problem)
     except PartError as error:
         problems.errors.append(part_refused(name, error).problem)
+    except ExpatError as error:
+        problems.error(
+            "",
+            "",
+            None,
+            f"{name}: the file is damaged: a part of it is not well-formed XML ({error})",
+            ProblemCode.NOT_XLSX,
+        )
     except DefusedXmlException:
         problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
     except (zlib.error, zipfile.BadZipFile, EOFError) as error:

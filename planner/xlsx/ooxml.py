@@ -499,7 +499,7 @@ class _SheetReader:
         except _BadValue as bad:
             self.out.bad_cells.append((reference, bad.reason))
             entry = (None, "x")  # kept, so that the cell is not taken for a blank one
-        if entry is None or is_blank(entry[0]):
+        if entry is None or (entry[1] != "x" and is_blank(entry[0])):
             if self._has_formula:
                 self.out.formulas_without_value.add(reference)
                 entry = (None, "f")
