@@ -105,6 +105,50 @@ RANGES: dict[str, Range] = {
 }
 
 
+# A group's model has one headcount per unit and skill: bounded so that a workbook cannot ask
+# for a model that exhausts memory (5,000 skills x 1,000 units needed 22 GB).
+MAX_SKILLS_PER_GROUP = 500
+MAX_CELLS_PER_GROUP = 1_000_000  # units x skills of one group
+
+
+def group_size_problems(
+    units_by_group: dict[str, int], skills_by_group: dict[str, set[str]]
+) -> list[tuple[str, str]]:
+    """(group, why) for each group with more skills, or unit-skill cells, than the bounds."""
+    found = []
+    for group in sorted(units_by_group):
+        skills = len(skills_by_group.get(group, ()))
+        cells = skills * units_by_group[group]
+        if skills > MAX_SKILLS_PER_GROUP:
+            found.append(
+                (group, f"group {group!r} has {skills:,} skills, more than the "
+                 f"{MAX_SKILLS_PER_GROUP:,} a group may have (each skill is a pool of its own: "
+                 "merge skills or split the group)")
+            )  # fmt: skip
+        elif cells > MAX_CELLS_PER_GROUP:
+            found.append(
+                (group, f"group {group!r} has {units_by_group[group]:,} units x {skills:,} skills "
+                 f"= {cells:,} unit-skill cells, more than the {MAX_CELLS_PER_GROUP:,} a group "
+                 "may have (split the group)")
+            )  # fmt: skip
+    return found
+
+
+def scenario_group_sizes(
+    scenario: Scenario,
+) -> tuple[dict[str, int], dict[str, set[str]]]:
+    units: dict[str, int] = {}
+    skills: dict[str, set[str]] = {}
+    group_of = {u.unit_id: u.group for u in scenario.units}
+    for unit in scenario.units:
+        units[unit.group] = units.get(unit.group, 0) + 1
+    for item in (*scenario.staff, *scenario.services, *scenario.hires):
+        group = group_of.get(item.unit_id)
+        if group is not None:
+            skills.setdefault(group, set()).add(item.skill)
+    return units, skills
+
+
 def _plain(number: float) -> str:
     return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
@@ -438,6 +482,11 @@ def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) ->
             )  # fmt: skip
 
 
+def _check_sizes(found: _Found, scenario: Scenario) -> None:
+    for group, why in group_size_problems(*scenario_group_sizes(scenario)):
+        found.add(UNITS, group, why, ProblemCode.TOO_MANY_SKILLS)
+
+
 def _check_identity(found: _Found, scenario: Scenario) -> None:
     _check_names(found, UNITS, "Unit ID", (u.unit_id for u in scenario.units))
     _check_names(found, UNITS, "Group", (u.group for u in scenario.units))
@@ -495,6 +544,7 @@ def validate_scenario(scenario: Scenario) -> list[Problem]:
     _check_units(found, scenario)
     _check_identity(found, scenario)
     _check_ranges(found, scenario)
+    _check_sizes(found, scenario)
     _check_staff(found, scenario, unit_ids)
     _check_services(found, scenario, unit_ids)
     _check_hires(found, scenario, unit_ids)

@@ -123,3 +123,19 @@ def test_code_built_scenarios_out_of_range_are_refused(scenario, expected):
     problems = validate_scenario(scenario)
     assert problems and all(p.code is ProblemCode.OUT_OF_RANGE for p in problems)
     assert any(p.expected.startswith(expected.replace(" (row None)", "")) for p in problems)
+
+
+def test_unit_skill_cells_of_a_group_are_bounded():
+    """2,001 units and 500 skills in one group ask for 1,000,500 unit-skill headcounts: refused
+    before any model is built (5,000 skills x 1,000 units ran out of memory at 3 GB)."""
+    units = tuple(Unit(f"U{n:04d}") for n in range(2_001))
+    staff = tuple(StaffCell(f"U{n:04d}", f"skill {n}", 1) for n in range(499))
+    services = (Service("S", "U0000"),)  # skill 'general': the 500th
+    problems = validate_scenario(Scenario("big", units, staff, services))
+    assert [(p.code, p.expected) for p in problems] == [
+        (
+            ProblemCode.TOO_MANY_SKILLS,
+            "group 'all' has 2,001 units x 500 skills = 1,000,500 unit-skill cells, more than "
+            "the 1,000,000 a group may have (split the group)",
+        )
+    ]

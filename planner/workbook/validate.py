@@ -17,6 +17,7 @@ from xml.parsers.expat import ExpatError
 
 from defusedxml.common import DefusedXmlException
 
+from planner.checks import group_size_problems, scenario_group_sizes
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
@@ -271,7 +272,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
-    return Scenario(
+    scenario = Scenario(
         name=book.path.stem,
         units=tuple(sorted(unit_objects, key=lambda u: u.unit_id)),
         staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
@@ -281,6 +282,9 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
+    for group, why in group_size_problems(*scenario_group_sizes(scenario)):
+        problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
+    return None if problems.errors else scenario
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:

@@ -112,3 +112,23 @@ RANGE_CASES: tuple[Case, ...] = (
         message="Volume scale factor must be at most 1,000,000",
     ),
 )
+
+
+def _many_skills(workbook) -> None:
+    """Staff of 501 skills in unit D01: with 'general' of the services, 501 skills in the group."""
+    staff = workbook["Staff"]
+    for number in range(501):
+        staff.append(["D03", f"skill {number}", 1])
+
+
+SIZE_CASES: tuple[Case, ...] = (
+    Case(
+        "more skills in a group than the bound",
+        edited(_many_skills, staff=True),
+        (("too-many-skills", "Units"),),
+        message=(
+            "group 'districts' has 502 skills, more than the 500 a group may have (each skill is "
+            "a pool of its own: merge skills or split the group)"
+        ),
+    ),
+)

@@ -114,7 +114,9 @@ def test_a_false_infeasible_is_caught_and_the_true_optimum_proven(monkeypatch):
     assert group.objective_value == pytest.approx(2.0, rel=1e-6)
     assert group.services_moved == 4.0
     assert len(group.report.solver_faults) == 1
-    assert group.report.solver_faults[0].startswith("solver fault handled: HiGHS with presolve (HiGHS ")
+    assert group.report.solver_faults[0].startswith(
+        "solver fault handled: HiGHS with presolve (HiGHS "
+    )
     assert (
         "called a feasible model infeasible: no plan has every coefficient at or below"
         in (group.report.solver_faults[0])

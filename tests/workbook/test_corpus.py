@@ -12,11 +12,11 @@ from planner.workbook import read_scenario
 from planner.workbook.validate import validate_workbook
 from tests.corpus.cases import CASES, Case
 from tests.corpus.identity import IDENTITY_CASES
-from tests.corpus.ranges import RANGE_CASES
+from tests.corpus.ranges import RANGE_CASES, SIZE_CASES
 from tests.corpus.reader import READER_CASES
 
 # The round-1 corpus, then the cases of issue 12 by class.
-ALL_CASES = CASES + IDENTITY_CASES + RANGE_CASES + READER_CASES
+ALL_CASES = CASES + IDENTITY_CASES + RANGE_CASES + SIZE_CASES + READER_CASES
 
 
 def _problem_for(report, pair: tuple[str, str]):

@@ -155,9 +155,13 @@ _TEXT_CHARS = _ID_CHARS + "=+@#%,;:!'\"()"
 # Ids in one alphabet per word: a word mixing Latin and Cyrillic letters is refused (issue 12).
 _ID_COMMON = "0129_-. "
 ids = (
-    st.text("ABCDXYZabxyz" + _ID_COMMON, min_size=1, max_size=6)
-    | st.text("ЖжҚқ" + _ID_COMMON, min_size=1, max_size=6)
-).map(lambda text: " ".join(text.split())).filter(bool)  # as the reader normalises
+    (
+        st.text("ABCDXYZabxyz" + _ID_COMMON, min_size=1, max_size=6)
+        | st.text("ЖжҚқ" + _ID_COMMON, min_size=1, max_size=6)
+    )
+    .map(lambda text: " ".join(text.split()))
+    .filter(bool)
+)  # as the reader normalises
 texts = st.text(_TEXT_CHARS, max_size=12).map(str.strip)
 
 
