@@ -142,10 +142,13 @@ def scenario_group_sizes(
     group_of = {u.unit_id: u.group for u in scenario.units}
     for unit in scenario.units:
         units[unit.group] = units.get(unit.group, 0) + 1
-    for item in (*scenario.staff, *scenario.services, *scenario.hires):
-        group = group_of.get(item.unit_id)
+    pairs = [(c.unit_id, c.skill) for c in scenario.staff]
+    pairs += [(s.unit_id, s.skill) for s in scenario.services]
+    pairs += [(h.unit_id, h.skill) for h in scenario.hires]
+    for unit_id, skill in pairs:
+        group = group_of.get(unit_id)
         if group is not None:
-            skills.setdefault(group, set()).add(item.skill)
+            skills.setdefault(group, set()).add(skill)
     return units, skills
 
 

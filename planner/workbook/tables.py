@@ -720,7 +720,7 @@ class IdIndex:
 def _lookalikes(value: str, other: str) -> str:
     """The look-alike letters that tell `value` from `other`, named ('U+0421 CYRILLIC CAPITAL
     LETTER ES'): of each pair of letters that differ, the one that is not plain Latin."""
-    letters = []
+    letters: list[str] = []
     for a, b in zip(value, other, strict=False):
         if a != b and a.casefold() != b.casefold():
             letters.extend(ch for ch in (a, b) if not ch.isascii())

@@ -140,7 +140,12 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
     names = {m.filename for m in members}
     if len(names) != len(members):
         seen: set[str] = set()
-        twice = next(m.filename for m in members if m.filename in seen or seen.add(m.filename))
+        twice = ""
+        for member in members:
+            if member.filename in seen:
+                twice = member.filename
+                break
+            seen.add(member.filename)
         raise _refuse(
             name,
             f"the file holds the part {twice} twice; which copy a program reads is not defined, "
