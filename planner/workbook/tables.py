@@ -304,6 +304,17 @@ def _report_hidden_rows(
 ) -> None:
     """Hidden rows holding values in the table (the header row or data rows) are refused, one
     error per run of rows: a person reading the sheet does not see them."""
+    for row, column in raw.invisible_cells:
+        if row >= header_row:
+            problems.error(
+                raw.title,
+                f"{get_column_letter(column)}{row}",
+                None,
+                "the cell's number format (such as ;;;) hides its value: give it a visible "
+                "format, or clear it if it is not part of the scenario (what is read must be what "
+                "you see)",
+                ProblemCode.HIDDEN_CELLS,
+            )
     hidden = [n for n in raw.hidden_rows if n >= header_row]
     for first, last in _runs(hidden):
         if first == last:

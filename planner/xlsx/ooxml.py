@@ -268,6 +268,7 @@ class Styles:
     dates: frozenset[int] = frozenset()
     durations: frozenset[int] = frozenset()
     count: int = 0
+    invisible: frozenset[int] = frozenset()  # formats such as ;;; that show nothing
 
 
 def read_styles(archive: zipfile.ZipFile, member: str, limit: int) -> Styles:
@@ -303,14 +304,16 @@ def read_styles(archive: zipfile.ZipFile, member: str, limit: int) -> Styles:
             f"the workbook defines more than {limit:,} cell formats, more than Excel allows",
             too_large=True,
         ) from None
-    dates, durations = set(), set()
+    dates, durations, invisible = set(), set(), set()
     for index, number_format in enumerate(formats):
         code = custom.get(number_format, BUILTIN_FORMATS.get(number_format))
+        if code and ";" in code and not code.replace(";", "").strip():
+            invisible.add(index)
         if is_date_format(code):
             dates.add(index)
             if is_timedelta_format(code):
                 durations.add(index)
-    return Styles(frozenset(dates), frozenset(durations), len(formats))
+    return Styles(frozenset(dates), frozenset(durations), len(formats), frozenset(invisible))
 
 
 # --- one worksheet -------------------------------------------------------------------------
@@ -325,6 +328,7 @@ class SheetCells:
     formulas_without_value: set[str] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)  # hidden rows that hold a value
     hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (first, last) ranges
+    invisible_cells: dict[int, list[int]] = field(default_factory=dict)  # row -> columns (;;;)
     bad_cells: list[tuple[str, str]] = field(default_factory=list)  # (coordinate, why)
     content_below: int | None = None
     too_many_rows: bool = False
@@ -509,6 +513,8 @@ class _SheetReader:
             self.out.bad_cells.append((reference, f"cell {reference} is written twice in the file"))
             return
         self._cells[self._column] = entry
+        if style in self._styles.invisible and entry[0] is not None:
+            self.out.invisible_cells.setdefault(self._row, []).append(self._column)
 
     def _typed(self, kind: str, text: str | None, style: int) -> tuple[object, str] | None:
         if kind == "inlineStr":

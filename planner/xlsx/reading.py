@@ -90,6 +90,7 @@ class RawSheet:
     hidden_rows: frozenset[int] = frozenset()  # hidden rows that hold a value
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) column numbers hidden
     bad_cells: tuple[tuple[str, str], ...] = ()  # (coordinate, why) of cells breaking the format
+    invisible_cells: tuple[tuple[int, int], ...] = ()  # (row, column) of values a format hides
 
     def column_hidden(self, column: int) -> bool:
         return any(first <= column <= last for first, last in self.hidden_columns)
@@ -290,6 +291,11 @@ class OpenedWorkbook:
             frozenset(cells.hidden_rows),
             tuple(cells.hidden_columns),
             tuple(cells.bad_cells),
+            tuple(
+                (row, column)
+                for row, columns in cells.invisible_cells.items()
+                for column in columns
+            ),
         )
 
 

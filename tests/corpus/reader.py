@@ -304,6 +304,12 @@ READER_CASES: tuple[Case, ...] = (
         message="column E (Volume) is hidden",
     ),
     Case(
+        "value hidden by the number format ;;;",
+        edited(lambda wb: setattr(wb["Units"]["F3"], "number_format", ";;;")),
+        (("hidden-cells", "Units!F3"),),
+        message="Units!F3: the cell's number format (such as ;;;) hides its value",
+    ),
+    Case(
         "hidden title row above the header is harmless",
         edited(
             _both(
