@@ -8,14 +8,14 @@ stages (infeasibility explanations, reports) can point a planner at the right li
 
 from __future__ import annotations
 
-import functools
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
+from unicodedata import category, normalize
+from unicodedata import name as unicode_name
 
 from planner.errors import Problem
 
@@ -287,7 +287,7 @@ _LOOKALIKE_LATIN: dict[str, str] = {
 # The other way, for a Latin letter slipped into a Cyrillic word (first Cyrillic twin wins).
 _LOOKALIKE_CYRILLIC: dict[str, str] = {}
 for _other, _latin in _LOOKALIKE_LATIN.items():
-    if "CYRILLIC" in unicodedata.name(_other):
+    if "CYRILLIC" in unicode_name(_other):
         _LOOKALIKE_CYRILLIC.setdefault(_latin, _other)
 _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
@@ -299,21 +299,21 @@ def normalise_name(text: str) -> str:
     return _normalise_unicode(text)
 
 
-@functools.lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def _normalise_unicode(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(normalize("NFKC", text).split())
 
 
 def char_name(ch: str) -> str:
     """'U+0421 CYRILLIC CAPITAL LETTER ES'."""
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+    return f"U+{ord(ch):04X} {unicode_name(ch, 'unnamed character')}"
 
 
 def invisible_characters(text: str) -> list[str]:
     """The invisible format characters (Unicode category Cf) in `text`, in order."""
     if text.isascii():
         return []
-    return [ch for ch in text if unicodedata.category(ch) == "Cf"]
+    return [ch for ch in text if category(ch) == "Cf"]
 
 
 def shown(text: str) -> str:
@@ -323,9 +323,9 @@ def shown(text: str) -> str:
         return repr(text)
     parts = []
     for ch in text:
-        category = unicodedata.category(ch)
-        odd = category in ("Mn", "Me", "Cf", "Cc", "Zl", "Zp") or (category == "Zs" and ch != " ")
-        if odd or unicodedata.normalize("NFKC", ch) != ch:
+        kind = category(ch)
+        odd = kind in ("Mn", "Me", "Cf", "Cc", "Zl", "Zp") or (kind == "Zs" and ch != " ")
+        if odd or normalize("NFKC", ch) != ch:
             parts.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             parts.append(ch)
@@ -335,7 +335,7 @@ def shown(text: str) -> str:
 def _script(ch: str) -> str | None:
     if not ch.isalpha():
         return None
-    head = unicodedata.name(ch, "").split(" ", 1)[0]
+    head = unicode_name(ch, "").split(" ", 1)[0]
     return head if head in _CONFUSABLE_SCRIPTS else None
 
 
