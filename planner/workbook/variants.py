@@ -27,6 +27,7 @@ from planner.domain import (
     ServiceAdjustment,
     Settings,
     Variant,
+    normalise_name,
     skeleton,
 )
 from planner.errors import ProblemCode
@@ -293,6 +294,7 @@ def read_variants(
                 ProblemCode.RESERVED_NAME,
             )
             continue
+        name = normalise_name(name)  # the identity rule: a variant name is a name too
         if not names.add(problems, sheet, name_cell, name, "Variant name"):
             continue
         overrides: dict[str, Any] = {}

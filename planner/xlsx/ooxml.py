@@ -522,6 +522,8 @@ class _SheetReader:
             return None if not value else (value, "s")
         if text is None or text == "":
             return None
+        if kind in ("n", "s", "b"):
+            text = text.strip()  # the format's numbers and indexes allow surrounding whitespace
         if kind == "n":
             if not _NUMBER.fullmatch(text):
                 if text.strip().casefold() in ("nan", "inf", "-inf", "+inf"):
@@ -572,6 +574,7 @@ class _SheetReader:
 
     def finish(self) -> SheetCells:
         self._end_row()
+        self.out.rows.sort(key=lambda row: row[0])  # rows may be written out of order
         return self.out
 
 

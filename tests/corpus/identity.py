@@ -149,4 +149,16 @@ IDENTITY_CASES: tuple[Case, ...] = (
             "MARK): rename the sheet Units"
         ),
     ),
+    Case(
+        "variant names typed in NFC and NFD",
+        edited(
+            lambda wb: (
+                wb["Scenarios"].append([f"Option r{NFD_E}gion", "the same name again"])
+                if not setter("Scenarios", A2=f"Option r{NFC_E}gion")(wb)
+                else None
+            )
+        ),
+        (("duplicate-id", "Scenarios!A3"),),
+        message="Variant name 'Option région' appears twice: Scenarios!A2 and Scenarios!A3",
+    ),
 )

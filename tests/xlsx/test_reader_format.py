@@ -76,3 +76,36 @@ def test_shared_strings_are_not_read_when_no_cell_needs_them(tmp_path: Path) -> 
     report = validate_workbook(path)
     assert report.problems == ()
     assert time.process_time() - started < 2
+
+
+def test_rows_written_out_of_order_are_read_in_row_order(tmp_path: Path) -> None:
+    """The header row written last in the XML is still the header row: rows are read by their
+    numbers, not their order in the file."""
+    path = tmp_path / "order.xlsx"
+    base_workbook().save(path)
+
+    def header_last(xml: str) -> str:
+        start, end = xml.index('<row r="1"'), xml.index("</row>") + len("</row>")
+        header = xml[start:end]
+        xml = xml[:start] + xml[end:]
+        return xml.replace("</sheetData>", header + "</sheetData>")
+
+    rewrite_member(path, sheet_part(path, "Units"), header_last)
+    report = validate_workbook(path)
+    assert report.problems == ()
+    assert [u.unit_id for u in report.scenario.units] == ["D01", "D02", "D03", "D04"]
+
+
+def test_stored_number_with_surrounding_whitespace(tmp_path: Path) -> None:
+    """The format allows whitespace around a stored number (xsd:double collapses it): ' 12 '
+    is 12 employees."""
+    path = tmp_path / "spaces.xlsx"
+    base_workbook().save(path)
+    rewrite_member(
+        path,
+        sheet_part(path, "Units"),
+        lambda xml: xml.replace('<c r="F2" t="n"><v>10</v></c>', '<c r="F2" t="n"><v> 12 </v></c>'),
+    )
+    report = validate_workbook(path)
+    assert report.problems == ()
+    assert report.scenario.employees("D01") == 12
