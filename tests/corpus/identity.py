@@ -152,10 +152,9 @@ IDENTITY_CASES: tuple[Case, ...] = (
     Case(
         "variant names typed in NFC and NFD",
         edited(
-            lambda wb: (
-                wb["Scenarios"].append([f"Option r{NFD_E}gion", "the same name again"])
-                if not setter("Scenarios", A2=f"Option r{NFC_E}gion")(wb)
-                else None
+            _both(
+                setter("Scenarios", A2=f"Option r{NFC_E}gion"),
+                lambda wb: wb["Scenarios"].append([f"Option r{NFD_E}gion", "the same name"]),
             )
         ),
         (("duplicate-id", "Scenarios!A3"),),
