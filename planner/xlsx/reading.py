@@ -7,8 +7,9 @@ Safety, in the order it is applied (before any XML is parsed or any member infla
 3. the zip directory must declare at most MAX_TOTAL_BYTES uncompressed and no large member
    compressed more than MAX_RATIO:1 (a zip bomb is refused before it is inflated; Python's zipfile
    stops reading a member at its declared size, so the declaration bounds the work);
-4. no XML part may declare a DOCTYPE or entities, and every XML parser involved is defusedxml's
-   (openpyxl picks it when installed; this module refuses to work otherwise);
+4. no XML part may declare a DOCTYPE or entities: the reading parser (planner.xlsx.ooxml, bare
+   expat) refuses them in its handlers, and openpyxl, which writes the planner's own workbooks,
+   uses defusedxml (this module refuses to work otherwise);
 5. macros (.xlsm) are never run nor kept: the cell data is read and a warning says so.
 
 Cells are read from the sheet XML by planner.xlsx.ooxml (a streaming expat parser, by the
