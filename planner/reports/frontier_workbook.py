@@ -22,12 +22,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.reports.charts import (
     Col,
     add_table,
+    compact_numeric_columns,
     fit_columns,
-    landscape,
     note,
     plain,
+    print_sheet,
     show_axes,
     size_prose_rows,
+    size_wrapped_rows,
 )
 from planner.reports.comparison_workbook import (
     COEFFICIENT,
@@ -144,7 +146,6 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 f"{chart_column}{2 + index * CHART_ROWS}",
             )
     size_prose_rows(ws)
-    landscape(ws)
 
     groups = workbook.create_sheet("Groups")
     group_columns = [
@@ -180,6 +181,10 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     ]
     add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
     fit_columns(inputs, header_rows=())
+    for sheet in workbook.worksheets:
+        compact_numeric_columns(sheet)
+        size_wrapped_rows(sheet)
+        print_sheet(sheet, title_rows=1)
     return workbook
 
 
