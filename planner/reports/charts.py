@@ -461,7 +461,8 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
                 or not (cell.alignment and cell.alignment.wrap_text)
             ):
                 continue
-            lines = wrapped_lines(cell.value, column_width(ws, cell.column) * 1.1 - 1)
+            # Ordinary text is narrower than the '0' of a width unit (as in size_prose_rows).
+            lines = wrapped_lines(cell.value, column_width(ws, cell.column) * 1.15)
             needed[cell.row] = max(needed.get(cell.row, 1), lines)
     for r, lines in needed.items():
         if lines < 2:

@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -98,7 +99,13 @@ FRONTIER_COLUMNS: tuple[Col, ...] = (
     Col("Proven", comment="no: a time limit stopped the search and the value is the best plan's"),
     Col("Solver runs", WHOLE, "Solver calls for this point (0: known from earlier points)"),
     Col("Seconds", "0.000", "Time for this point"),
+    Col(
+        "Moves this budget adds",
+        comment="The moves of this budget's plan that the plan of the budget before it does not "
+        "have (+), and those it no longer has (-); the first budget against no move at all",
+    ),
 )
+MOVES_WIDTH = 90.0
 
 
 def frontier_workbook(frontier: Frontier) -> Workbook:
@@ -118,6 +125,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 group.group, point.budget, plain(value), plain(change),
                 "yes" if point.stops_helping else "no", point.mark,
                 "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
+                point.moves_text() or ("no change" if value is not None else ""),
             ])  # fmt: skip
     add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=NONE)
     for r, row in enumerate(rows, start=2):
@@ -125,7 +133,14 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
             for c in range(1, len(columns) + 1):
                 ws.cell(row=r, column=c).fill = MARK_FILL
     fit_columns(ws, header_rows=(), minimum={1: 12})
-    compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
+    compact_header(
+        ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0, 10: MOVES_WIDTH}
+    )
+    for r in range(2, len(rows) + 2):
+        # Top-aligned, so that a budget's figures stand beside the first line of its moves.
+        for c in range(1, len(columns)):
+            ws.cell(row=r, column=c).alignment = Alignment(vertical="top")
+        ws.cell(row=r, column=len(columns)).alignment = Alignment(wrap_text=True, vertical="top")
     note_row = len(rows) + 3
     for text in frontier.notes:
         note_row = note(ws, note_row, f"Note: {text}")
