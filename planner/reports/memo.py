@@ -156,7 +156,7 @@ def to_decide(result: Result) -> list[str]:
     for g in result.groups:
         if g.max_coefficient_after is None:
             why = g.explanation[0] if g.explanation else "see Summary"
-            decisions.append(f"Which limit of {g.group} to relax: it has no plan. {why}")
+            decisions.append(f"Which limit of group '{g.group}' to relax: it has no plan. {why}")
     moved = [t for t in result.transfers if t.source != NEW_HIRES]
     if moved:
         units = {t.source for t in moved} | {t.target for t in moved}

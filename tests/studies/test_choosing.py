@@ -50,16 +50,26 @@ def locked_case() -> Scenario:
     return Scenario(
         name="locked",
         units=(Unit("L", "Locked", locked=True), Unit("A", "Alpha"), Unit("B", "Beta")),
-        staff=(StaffCell("L", "general", 1), StaffCell("A", "general", 2),
-               StaffCell("B", "general", 4)),  # fmt: skip
+        staff=(
+            StaffCell("L", "general", 1),
+            StaffCell("A", "general", 2),
+            StaffCell("B", "general", 4),
+        ),  # fmt: skip
         services=tuple(services),
         variants=(
-            Variant("leximax", "the next worst too",
-                    MappingProxyType({"objective": Objective.LEXIMAX})),
-            Variant("leximax, 1 move", "one move",
-                    MappingProxyType({"objective": Objective.LEXIMAX, "max_staff_moves": 1})),
-            Variant("frozen", "nothing moves",
-                    MappingProxyType({"allow_staff_moves": False, "allow_service_moves": False})),
+            Variant(
+                "leximax", "the next worst too", MappingProxyType({"objective": Objective.LEXIMAX})
+            ),
+            Variant(
+                "leximax, 1 move",
+                "one move",
+                MappingProxyType({"objective": Objective.LEXIMAX, "max_staff_moves": 1}),
+            ),
+            Variant(
+                "frozen",
+                "nothing moves",
+                MappingProxyType({"allow_staff_moves": False, "allow_service_moves": False}),
+            ),
         ),  # fmt: skip
     )
 
@@ -173,6 +183,5 @@ def test_the_frontier_lists_the_moves_each_budget_adds():
     assert services[0].moves_text() == "+ 4 general: Beta -> Alpha"
     assert services[1].moves_text() == ""
     assert services[2].moves_text() == (
-        "+ service S01: Alpha -> Beta; + service S02: Alpha -> Beta; "
-        "- 1 general: Beta -> Alpha"
+        "+ service S01: Alpha -> Beta; + service S02: Alpha -> Beta; - 1 general: Beta -> Alpha"
     )
