@@ -30,8 +30,7 @@ from planner.reports.charts import (
     write,
 )
 from planner.reports.figures import Figures, finite
-from planner.reports.narrative import _held_back as held_back
-from planner.reports.narrative import join_names, unit_label
+from planner.reports.narrative import group_account, join_names, unit_label
 from planner.result import NEW_HIRES, Result, Status
 
 __all__ = ["MEMO_SHEET", "memo_sheet", "recommendation", "to_decide"]
@@ -41,6 +40,9 @@ SPAN = 4  # the memo's columns: figure, before, after, in words
 WIDTHS = {1: 30.0, 2: 11.0, 3: 11.0, 4: 40.0}  # about the 18 cm of a portrait A4 page
 MAX_GROUP_ROWS = 8  # groups listed by name; beyond, the Summary has them
 MAX_DECISIONS = 8
+# How narrative.group_account begins the sentences the Memo takes from it.
+HELD_BACK = "Held back: "
+STOPPED = "The solver stopped at a gap"
 
 
 def _c(value: float | None) -> str:
@@ -121,7 +123,7 @@ def recommendation(result: Result, figures: Figures) -> str:
     )
 
 
-def _held_back_sentences(result: Result) -> list[str]:
+def _held_back_sentences(result: Result, figures: Figures) -> list[str]:
     """What holds each group's maximum up, in the words of the Summary's account."""
     sentences: list[str] = []
     several = len(result.groups) > 1
@@ -132,15 +134,17 @@ def _held_back_sentences(result: Result) -> list[str]:
         if not g.sensitivity:
             not_computed.append(g.group)
             continue
-        found = held_back(g)
+        # The Summary's account of the group, in its own words: the rules that hold the maximum
+        # up, and the solver's gap when the proof stopped.
+        account = group_account(result, g.group, figures.groups[g.group])
+        found = [s for s in account if s.startswith(HELD_BACK)]
         if not found:
             found = [
                 "No lock, headcount limit or move limit holds the highest coefficient up: the "
                 "staff and services themselves set it (see Sensitivity)."
             ]
+        found += [s for s in account if s.startswith(STOPPED)]
         sentences.extend(f"{g.group}: {s}" if several else s for s in found)
-        if g.status is Status.FEASIBLE and g.gap:
-            sentences.append(f"{g.group}: the solver stopped at a gap of {g.gap:.1%}.")
     if not_computed:
         sentences.append(
             f"Not computed for {join_names(not_computed)} (re-solves are made for groups proven "
@@ -273,7 +277,9 @@ def memo_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
 
     title(ws, row, "What holds the plan back", size="section", span=SPAN)
     row += 1
-    for sentence in _held_back_sentences(result) or ["Nothing: every group is at its best."]:
+    for sentence in _held_back_sentences(result, figures) or [
+        "Nothing: every group is at its best."
+    ]:
         prose(ws, row, sentence, span=SPAN)
         row += 1
     row += 1
