@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from planner.domain import CoefficientMode, Scenario, Service
 
 # WISN studies publish staff, factors and ratios to two decimals (e.g. "17.46 staff").
 PUBLISHED_DECIMALS = 2
@@ -316,3 +318,185 @@ def calculate(inputs: WisnInputs) -> WisnResult:
         ratio=ratio,
         pressure=workload_pressure(ratio),
     )
+
+
+# --- a WISN study as a planner scenario ---------------------------------------------------------
+# The engine divides each unit-skill cell's load by its capacity. In wisn mode one employee is a
+# capacity of 1 and a service's load is the staff it requires: its yearly hours (volume x minutes /
+# 60 x (1 - digital share)) x CAF / AWT, that is WISN's staff needed x CAF; each cell's individual
+# allowances are one more service that cannot move, of IAS hours x 1 / AWT = the IAF. A cell's
+# load is then its required staff and its coefficient required / current = 1 / the WISN ratio.
+
+
+@dataclass(frozen=True)
+class WisnCell:
+    """The WISN inputs of one staff category (skill) in one unit, or in every unit without a row
+    of its own (`unit_id` None): working time, category and individual allowances. Allowance
+    times are in `allowance_unit` (days convert with the working hours per day)."""
+
+    skill: str
+    working_time: WorkingTime
+    unit_id: str | None = None
+    category_allowances: tuple[CategoryAllowance, ...] = ()
+    individual_allowances: tuple[IndividualAllowance, ...] = ()
+    allowance_unit: TimeUnit = TimeUnit.HOURS
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class CellFactors:
+    """What a cell's WISN inputs come to: AWT in hours, CAF, IAF and total IAS hours."""
+
+    awt_hours: float
+    caf: float
+    iaf: float
+    ias_hours: float
+
+    @property
+    def staff_per_hour(self) -> float:
+        """Staff required per hour of health-service workload: CAF / AWT."""
+        return self.caf / self.awt_hours
+
+
+def cell_factors(cell: WisnCell) -> CellFactors:
+    """AWT (hours), CAF and IAF of one cell (Steps 2 and 5)."""
+    awt = available_working_time(cell.working_time)
+    if awt.hours is None:
+        raise WisnError("the working time needs its working hours per day")
+    awt_in_allowance_unit = _in_unit(awt, cell.allowance_unit, cell.skill)
+    caf = category_allowance_factor(cell.category_allowances, awt_in_allowance_unit)
+    iaf = individual_allowance_factor(cell.individual_allowances, awt_in_allowance_unit)
+    return CellFactors(awt.hours, caf, iaf, iaf * awt.hours)
+
+
+def cell_for(cells: Iterable[WisnCell], unit_id: str, skill: str) -> WisnCell | None:
+    """The WISN inputs that apply to a unit's skill: its own row, else the row for every unit."""
+    default = None
+    for cell in cells:
+        if cell.skill != skill:
+            continue
+        if cell.unit_id == unit_id:
+            return cell
+        if cell.unit_id is None:
+            default = cell
+    return default
+
+
+def individual_allowance_id(unit_id: str, skill: str) -> str:
+    """The id of the fixed activity that carries a cell's individual allowances."""
+    return f"IAS {unit_id} {skill}"
+
+
+@dataclass(frozen=True)
+class WisnGap:
+    """Why a scenario cannot be read the WISN way: the service or WISN row at fault and why."""
+
+    message: str
+    service: Service | None = None
+    cell: WisnCell | None = None
+
+
+def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
+    """Everything that stops `apply_wisn`: a row whose formulas refuse its inputs, a service with
+    no Minutes (its service standard) or with no working time for its unit and skill, a movable
+    service whose eligible units count its staff differently (a different AWT or CAF), and an
+    individual-allowance id already used by a service."""
+    cells = tuple(cells)
+    gaps: list[WisnGap] = []
+    factors: dict[WisnCell, CellFactors] = {}
+    for cell in cells:
+        try:
+            factors[cell] = cell_factors(cell)
+        except WisnError as error:
+            gaps.append(WisnGap(str(error), cell=cell))
+    ids = {s.service_id.casefold() for s in scenario.services}
+    group_units = {g: [u.unit_id for u in r.units] for g, r in scenario.by_group.items()}
+    for service in scenario.services:
+        if service.minutes is None:
+            gaps.append(WisnGap("Minutes (the service standard) is required in wisn mode", service))
+        cell = cell_for(cells, service.unit_id, service.skill)
+        if cell is None:
+            gaps.append(
+                WisnGap(
+                    f"no working time for skill {service.skill!r} in unit {service.unit_id!r}: "
+                    "add a Working time row for it (or one with a blank Unit ID)",
+                    service,
+                )
+            )
+            continue
+        if not service.movable or cell not in factors:
+            continue
+        own = factors[cell].staff_per_hour
+        group = scenario.unit(service.unit_id).group
+        for unit_id in service.eligible_units or tuple(group_units[group]):
+            other = cell_for(cells, unit_id, service.skill)
+            if other is None or other not in factors:
+                gaps.append(
+                    WisnGap(
+                        f"movable service: no working time for skill {service.skill!r} in "
+                        f"eligible unit {unit_id!r}",
+                        service,
+                    )
+                )
+            elif not math.isclose(factors[other].staff_per_hour, own, rel_tol=1e-12):
+                gaps.append(
+                    WisnGap(
+                        f"movable service: unit {unit_id!r} has another AWT or CAF for skill "
+                        f"{service.skill!r} than {service.unit_id!r}, so the staff it needs "
+                        "would change with the unit; make them equal or the service not movable",
+                        service,
+                    )
+                )
+    for unit in scenario.units:
+        for skill in scenario.skills:
+            cell = cell_for(cells, unit.unit_id, skill)
+            if cell is not None and cell in factors and factors[cell].ias_hours > 0:
+                if individual_allowance_id(unit.unit_id, skill).casefold() in ids:
+                    gaps.append(
+                        WisnGap(
+                            f"service id {individual_allowance_id(unit.unit_id, skill)!r} is "
+                            "reserved for the individual allowances of that cell",
+                            cell=cell,
+                        )
+                    )
+    return gaps
+
+
+def apply_wisn(scenario: Scenario, cells: Iterable[WisnCell]) -> Scenario:
+    """The scenario in wisn terms: every service's staff per hour (CAF / AWT of its unit and
+    skill) set, one fixed activity per unit-skill cell with individual allowances added (IAS
+    hours at 1 / AWT: its IAF), coefficient `wisn`. Raises WisnError when `wisn_gaps` finds any."""
+    cells = tuple(cells)
+    gaps = wisn_gaps(scenario, cells)
+    if gaps:
+        raise WisnError("; ".join(g.message for g in gaps))
+    factors = {cell: cell_factors(cell) for cell in cells}
+    services = []
+    for service in scenario.services:
+        cell = cell_for(cells, service.unit_id, service.skill)
+        assert cell is not None  # wisn_gaps
+        services.append(replace(service, staff_per_hour=factors[cell].staff_per_hour))
+    staffed = {(c.unit_id, c.skill) for c in scenario.staff} | {
+        (s.unit_id, s.skill) for s in scenario.services
+    }
+    for unit_id, skill in sorted(staffed):
+        cell = cell_for(cells, unit_id, skill)
+        if cell is None or factors[cell].ias_hours <= 0:
+            continue
+        f = factors[cell]
+        services.append(
+            Service(
+                individual_allowance_id(unit_id, skill),
+                unit_id,
+                name="individual allowances (IAF)",
+                skill=skill,
+                volume=f.ias_hours,
+                minutes=60.0,
+                staff_per_hour=1.0 / f.awt_hours,
+                allowance=True,
+                row=cell.row,
+            )
+        )
+    services.sort(key=lambda s: s.service_id)
+    settings = replace(scenario.settings, coefficient=CoefficientMode.WISN)
+    return replace(scenario, services=tuple(services), settings=settings)
