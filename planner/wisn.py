@@ -414,8 +414,8 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
     for service in scenario.services:
         if service.minutes is None:
             gaps.append(WisnGap("Minutes (the service standard) is required in wisn mode", service))
-        cell = cell_for(cells, service.unit_id, service.skill)
-        if cell is None:
+        found = cell_for(cells, service.unit_id, service.skill)
+        if found is None:
             gaps.append(
                 WisnGap(
                     f"no working time for skill {service.skill!r} in unit {service.unit_id!r}: "
@@ -424,9 +424,9 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
                 )
             )
             continue
-        if not service.movable or cell not in factors:
+        if not service.movable or found not in factors:
             continue
-        own = factors[cell].staff_per_hour
+        own = factors[found].staff_per_hour
         group = scenario.unit(service.unit_id).group
         for unit_id in service.eligible_units or tuple(group_units[group]):
             other = cell_for(cells, unit_id, service.skill)
@@ -449,14 +449,14 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
                 )
     for unit in scenario.units:
         for skill in scenario.skills:
-            cell = cell_for(cells, unit.unit_id, skill)
-            if cell is not None and cell in factors and factors[cell].ias_hours > 0:
+            row = cell_for(cells, unit.unit_id, skill)
+            if row is not None and row in factors and factors[row].ias_hours > 0:
                 if individual_allowance_id(unit.unit_id, skill).casefold() in ids:
                     gaps.append(
                         WisnGap(
                             f"service id {individual_allowance_id(unit.unit_id, skill)!r} is "
                             "reserved for the individual allowances of that cell",
-                            cell=cell,
+                            cell=row,
                         )
                     )
     return gaps
