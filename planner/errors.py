@@ -73,6 +73,7 @@ class ProblemCode(StrEnum):
     NO_STAFF_OF_SKILL = "no-staff-of-skill"
     GROUP_NO_STAFF = "group-no-staff"
     MISSING_FOR_HOURS = "missing-for-hours"
+    MISSING_FOR_WISN = "missing-for-wisn"  # the WISN sheets (planner.workbook.wisn_sheets)
     # settings and variants
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"

@@ -44,6 +44,7 @@ from planner.workbook.rules import (
 )
 from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
 from planner.workbook.variants import read_variants
+from planner.workbook.wisn_sheets import read_wisn
 from planner.xlsx.reading import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
 
 __all__ = ["Report", "validate_workbook"]
@@ -232,7 +233,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
-    return Scenario(
+    scenario = Scenario(
         name=book.path.stem,
         units=tuple(sorted(unit_objects, key=lambda u: u.unit_id)),
         staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
@@ -242,6 +243,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
+    return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:
