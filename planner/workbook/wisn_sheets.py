@@ -37,6 +37,7 @@ from planner.workbook.template import template_workbook
 from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
 from planner.xlsx.files import save_workbook
 from planner.xlsx.reading import OpenedWorkbook
+from planner.xlsx.writing import SECTION_FONT, put
 
 __all__ = [
     "ALLOWANCES",
@@ -437,6 +438,18 @@ def wisn_template_workbook() -> Workbook:
         workbook.create_sheet(SETTINGS.name, index=len(workbook.sheetnames) - 1),
         settings_rows(Settings(coefficient=CoefficientMode.WISN)),
     )
+    instructions = workbook["Instructions"]
+    row = instructions.max_row + 2
+    put(instructions.cell(row=row, column=1), "WISN (coefficient wisn, docs/wisn.md)")
+    instructions.cell(row=row, column=1).font = SECTION_FONT
+    for sheet in (WORKING_TIME, ALLOWANCES):
+        row += 1
+        put(instructions.cell(row=row, column=1), f"Sheet {sheet.name}")
+        put(instructions.cell(row=row, column=2), sheet.purpose)
+        for column in sheet.columns:
+            row += 1
+            for index, text in enumerate((column.header, column.meaning, column.default), 1):
+                put(instructions.cell(row=row, column=index), text)
     for sheet, examples in (
         (WORKING_TIME, (_EXAMPLE_TIME,)),
         (ALLOWANCES, _EXAMPLE_ALLOWANCES),

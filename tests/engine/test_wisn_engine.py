@@ -4,6 +4,8 @@ on a hand-solved case and against the exhaustive oracle (tests/engine/oracle.py)
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,3 +147,20 @@ def test_wisn_matches_the_oracle(scenario):
 def test_wisn_staff_only_with_hires_matches_the_oracle(scenario):
     """wisn with staff moves only and new hires, two skills: the oracle's optimum."""
     assert_matches_oracle(scenario)
+
+
+def test_validate_scenario_refuses_wisn_mode_without_the_wisn_inputs():
+    """A scenario built in code with coefficient wisn but no staff per hour would load nothing:
+    validate_scenario names each such service; after apply_wisn there is no problem."""
+    from planner.checks import validate_scenario
+    from planner.errors import ProblemCode
+
+    mapped = two_clinics()
+    assert validate_scenario(mapped) == []
+    bare = dataclasses.replace(
+        mapped,
+        services=tuple(
+            dataclasses.replace(s, staff_per_hour=None) for s in mapped.services if not s.allowance
+        ),
+    )
+    assert [p.code for p in validate_scenario(bare)] == [ProblemCode.MISSING_FOR_WISN] * 2
