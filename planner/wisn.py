@@ -1,8 +1,8 @@
 """The WHO Workload Indicators of Staffing Need (WISN) calculation, as pure functions on frozen
 records.
 
-Every formula is the one of the WISN user's manual (WHO 2010, Steps 2-7; second edition 2023);
-docs/wisn.md quotes each with its source. Nothing here rounds: the published rounding (two
+Every formula is the one of the WISN user's manual (WHO 2010, Steps 2-8); docs/wisn.md gives
+each with its source. Nothing here rounds: the published rounding (two
 decimals for staff, factors and ratios) is `published`, applied only where a figure is shown.
 
 - available working time  AWT = (working days - public holidays - annual leave - sick leave -
@@ -38,7 +38,7 @@ class TimeUnit(StrEnum):
 
 
 class Pressure(StrEnum):
-    """The reading of a WISN ratio (user's manual 2010, Step 7): below 1 the staff are fewer than
+    """The reading of a WISN ratio (user's manual 2010, Step 8): below 1 the staff are fewer than
     the workload requires, and the smaller the ratio the higher the workload pressure."""
 
     SHORTAGE = "shortage"  # ratio < 1: fewer staff than required, high workload pressure
@@ -109,7 +109,7 @@ def available_working_time(time: WorkingTime) -> AvailableTime:
 def standard_workload(
     awt: float, unit_time: float | None = None, rate: float | None = None
 ) -> float:
-    """Standard workload (Step 4): the units of an activity one worker can do in a year,
+    """Standard workload (Step 5): the units of an activity one worker can do in a year,
     AWT / unit time (service standard as a time per unit) or AWT x rate (units per unit of time),
     with AWT in the same unit of time as the standard."""
     if (unit_time is None) == (rate is None):
@@ -125,7 +125,7 @@ def standard_workload(
 
 
 def staff_needed(annual_volume: float, workload: float) -> float:
-    """Staff needed for one health-service activity (Step 6): annual volume / standard workload."""
+    """Staff needed for one health-service activity (Step 7): annual volume / standard workload."""
     if workload <= 0:
         raise WisnError("a standard workload must be above 0")
     return annual_volume / workload
@@ -173,7 +173,7 @@ def cas_percent(allowance: CategoryAllowance, awt: float) -> float:
 
 
 def category_allowance_factor(allowances: Iterable[CategoryAllowance], awt: float) -> float:
-    """CAF = 1 / (1 - total CAS / 100) (Step 5), the CAS as percentages of working time."""
+    """CAF = 1 / (1 - total CAS / 100) (Step 6), the CAS as percentages of working time."""
     total = sum(cas_percent(a, awt) for a in allowances)
     if total >= 100.0:
         raise WisnError(f"category allowances add up to {total:g}% of working time: 100% or more")
@@ -181,7 +181,7 @@ def category_allowance_factor(allowances: Iterable[CategoryAllowance], awt: floa
 
 
 def individual_allowance_factor(allowances: Iterable[IndividualAllowance], awt: float) -> float:
-    """IAF = total IAS / AWT (Step 5): the staff the additional activities take, total IAS the
+    """IAF = total IAS / AWT (Step 6): the staff the additional activities take, total IAS the
     sum of time per year x staff doing it, in the unit of AWT."""
     total = 0.0
     for allowance in allowances:
@@ -192,18 +192,18 @@ def individual_allowance_factor(allowances: Iterable[IndividualAllowance], awt: 
 
 
 def required_staff(staff_for_activities: Iterable[float], caf: float, iaf: float) -> float:
-    """Total required staff (Step 6): (sum of staff needed for the health-service activities) x
+    """Total required staff (Step 7): (sum of staff needed for the health-service activities) x
     CAF + IAF."""
     return sum(staff_for_activities) * caf + iaf
 
 
 def wisn_difference(current: float, required: float) -> float:
-    """WISN difference (Step 7): current - required; negative is a shortage."""
+    """WISN difference (Step 8): current - required; negative is a shortage."""
     return current - required
 
 
 def wisn_ratio(current: float, required: float) -> float:
-    """WISN ratio (Step 7): current / required; infinite when nothing is required but staff are
+    """WISN ratio (Step 8): current / required; infinite when nothing is required but staff are
     there, 1 when neither."""
     if required > 0:
         return current / required
@@ -292,7 +292,7 @@ def _in_unit(awt: AvailableTime, unit: TimeUnit, category: str) -> float:
 
 
 def calculate(inputs: WisnInputs) -> WisnResult:
-    """The whole WISN calculation of one category (Steps 2-7)."""
+    """The whole WISN calculation of one category (Steps 2-8)."""
     awt = available_working_time(inputs.working_time)
     awt_in_standard_unit = _in_unit(awt, inputs.standard_unit, inputs.category)
     needed = tuple(
@@ -359,7 +359,7 @@ class CellFactors:
 
 
 def cell_factors(cell: WisnCell) -> CellFactors:
-    """AWT (hours), CAF and IAF of one cell (Steps 2 and 5)."""
+    """AWT (hours), CAF and IAF of one cell (Steps 2 and 6)."""
     awt = available_working_time(cell.working_time)
     if awt.hours is None:
         raise WisnError("the working time needs its working hours per day")
