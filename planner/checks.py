@@ -421,6 +421,20 @@ def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
             )  # fmt: skip
 
 
+def _check_wisn_mode(found: _Found, scenario: Scenario) -> None:
+    """In wisn mode every service needs its staff per hour (set by planner.wisn.apply_wisn)."""
+    if scenario.settings.coefficient is not CoefficientMode.WISN:
+        return
+    for service in scenario.services:
+        if service.staff_per_hour is None or service.minutes is None:
+            found.add(
+                SERVICES, None,
+                f"service {service.service_id!r}{_where(service.row)}: wisn mode needs Minutes "
+                "and the staff per hour of planner.wisn.apply_wisn",
+                ProblemCode.MISSING_FOR_WISN,
+            )  # fmt: skip
+
+
 def _check_variants(found: _Found, scenario: Scenario) -> None:
     """Variant names: unique and not `baseline` (their contents are checked when applied)."""
     seen: set[str] = set()
@@ -554,5 +568,6 @@ def validate_scenario(scenario: Scenario) -> list[Problem]:
     _check_hires(found, scenario, unit_ids)
     _check_settings(found, scenario.settings)
     _check_hours_mode(found, scenario)
+    _check_wisn_mode(found, scenario)
     _check_variants(found, scenario)
     return found.problems

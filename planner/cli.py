@@ -131,8 +131,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from planner.workbook import write_template
+    from planner.workbook.wisn_sheets import write_wisn_template
 
-    path = write_template(args.path)
+    path = (write_wisn_template if args.wisn else write_template)(args.path)
     print(f"template written to {path}")
     return EXIT_OK
 
@@ -261,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="write an empty scenario workbook to fill in")
     p.add_argument("path")
+    p.add_argument("--wisn", action="store_true", help="the WHO WISN form (coefficient wisn)")
     p.set_defaults(run=cmd_template)
 
     def common(p, *, processes_default=1):

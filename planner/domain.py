@@ -28,6 +28,9 @@ class CoefficientMode(StrEnum):
 
     COUNT = "count"  # services per employee, as the published tables
     HOURS = "hours"  # staff hours needed / staff hours available (WHO WISN): 1.0 is a full load
+    # WHO WISN required staff / current staff (1 / the WISN ratio): a service brings its staff
+    # needed x CAF (Service.staff_per_hour), an individual allowance its IAF; docs/wisn.md.
+    WISN = "wisn"
 
 
 class Objective(StrEnum):
@@ -108,6 +111,10 @@ class Service:
     movable: bool = False
     eligible_units: tuple[str, ...] = ()  # empty: any unit of the same group
     row: int | None = None
+    # wisn mode: staff required per hour of this service's yearly workload, CAF / AWT in hours
+    # of its unit and skill (1 / AWT for an individual allowance); set by planner.wisn.
+    staff_per_hour: float | None = None
+    allowance: bool = False  # wisn mode: a cell's individual allowances, not a service to deliver
 
     @property
     def hours(self) -> float:
@@ -269,15 +276,21 @@ class Scenario:
 
 
 def service_load(service: Service, settings: Settings) -> float:
-    """Load of one service: 1 in count mode, its staff hours per year in hours mode."""
+    """Load of one service: 1 in count mode, its staff hours per year in hours mode, the staff it
+    requires in wisn mode (hours x CAF / AWT: WISN staff needed x CAF, or an IAF)."""
     if settings.coefficient is CoefficientMode.HOURS:
         return service.hours
+    if settings.coefficient is CoefficientMode.WISN:
+        return service.hours * (service.staff_per_hour or 0.0)
     return 1.0
 
 
 def unit_capacity(unit: Unit, settings: Settings) -> float:
     """Load one employee of the unit carries at coefficient 1: its service share in count mode,
-    times its hours per FTE (or the settings' default) in hours mode."""
+    times its hours per FTE (or the settings' default) in hours mode, 1 in wisn mode (one
+    employee is one staff; the CAS are in the load through the CAF)."""
+    if settings.coefficient is CoefficientMode.WISN:
+        return 1.0
     if settings.coefficient is CoefficientMode.HOURS:
         hours = unit.hours_per_fte or settings.hours_per_fte or 0.0
         return unit.service_share * hours

@@ -82,6 +82,7 @@ class ProblemCode(StrEnum):
     GROUP_NO_STAFF = "group-no-staff"
     MISSING_FOR_HOURS = "missing-for-hours"
     TOO_MANY_SKILLS = "too-many-skills"
+    MISSING_FOR_WISN = "missing-for-wisn"  # the WISN sheets (planner.workbook.wisn_sheets)
     # settings and variants
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"

@@ -23,6 +23,8 @@ SCENARIOS = "Scenarios"  # the sheet variants come from (their problems point at
 
 def _matches(target: str, service: Service) -> bool:
     """Whether an adjustment's target (service id, `skill:<skill>` or `*`) names this service."""
+    if service.allowance:  # WISN individual allowances: not demand, only named changes
+        return service.service_id == target
     if target == "*":
         return True
     if target.startswith("skill:"):

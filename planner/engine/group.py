@@ -16,8 +16,10 @@ from planner.domain import (
     Service,
     Settings,
     Unit,
+    service_load,
     skills_to_keep,
     staff_to_keep,
+    unit_capacity,
 )
 
 # Upper bound on any coefficient a feasible plan can have, relative to the crude bound
@@ -127,6 +129,10 @@ def group_data(scenario: Scenario, group: str) -> GroupData:
         default_hours = settings.hours_per_fte
         hours = np.array([u.hours_per_fte or default_hours or 0.0 for u in units], dtype=float)
         weight = np.array([s.hours for s in services], dtype=float)
+    elif settings.coefficient is CoefficientMode.WISN:  # load in staff, capacity 1 (domain)
+        share = np.array([unit_capacity(u, settings) for u in units], dtype=float)
+        hours = np.ones(len(units))
+        weight = np.array([service_load(s, settings) for s in services], dtype=float)
     else:
         hours = np.ones(len(units))
         weight = np.ones(len(services))

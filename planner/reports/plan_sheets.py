@@ -43,6 +43,8 @@ LEFT = Alignment(horizontal="left")
 
 
 def load_word(result: Result) -> str:
+    if result.coefficient is CoefficientMode.WISN:
+        return "staff required"
     return "hours" if result.coefficient is CoefficientMode.HOURS else "services"
 
 

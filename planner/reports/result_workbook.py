@@ -55,6 +55,7 @@ from planner.reports.plan_sheets import (
     transfers_sheet,
     yes_no,
 )
+from planner.reports.wisn_sheet import WISN_SHEET, wisn_sheet
 from planner.result import Result, Status
 from planner.xlsx.files import save_workbook
 
@@ -129,6 +130,8 @@ def result_workbook(result: Result) -> Workbook:
     sensitivity_sheet(workbook["Sensitivity"], result)
     checks_sheet(workbook["Checks"], result)
     inputs_sheet(workbook["Inputs"], result)
+    if result.coefficient is CoefficientMode.WISN:  # the WISN study's own table, after Summary
+        wisn_sheet(workbook.create_sheet(WISN_SHEET, index=1), result)
     for ws in workbook.worksheets:
         if ws.title != "Memo":  # the Memo sets up its own page
             size_prose_rows(ws)
@@ -143,6 +146,8 @@ def result_workbook(result: Result) -> Workbook:
 def _coefficient_meaning(result: Result) -> str:
     if result.coefficient is CoefficientMode.HOURS:
         return "staff hours needed per staff hour available (1.00 is a full load)"
+    if result.coefficient is CoefficientMode.WISN:
+        return "WISN required staff per current staff, 1 / the WISN ratio (1.00: in balance)"
     return "services per employee"
 
 

@@ -54,6 +54,7 @@ from planner.workbook.rules import (
 )
 from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
 from planner.workbook.variants import read_variants
+from planner.workbook.wisn_sheets import read_wisn
 from planner.xlsx.ooxml import PartError
 from planner.xlsx.reading import (
     XML_REFUSED,
@@ -284,7 +285,9 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     )
     for group, why in group_size_problems(*scenario_group_sizes(scenario)):
         problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
-    return None if problems.errors else scenario
+    if problems.errors:
+        return None
+    return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:

@@ -12,9 +12,9 @@ The model, as the engine issue defines it (per group):
 - staff moved = sum max(0, n - start) <= `max staff moves`;
 - each service at its current unit or, if Movable and `allow service moves`, at an eligible unit
   (blank: any unit of the group); services moved <= `max service moves`;
-- load of a cell = sum of its services' weights (1, or volume x minutes / 60 x (1 - digital share));
-  capacity = n x service share (x hours per FTE in hours mode); a cell with load and no capacity
-  is not allowed;
+- load of a cell = sum of its services' weights (1, or volume x minutes / 60 x (1 - digital share),
+  x staff per hour in wisn mode); capacity = n x service share (x hours per FTE in hours mode; n in
+  wisn mode); a cell with load and no capacity is not allowed;
 - minmax: smallest max cell coefficient t*, then fewest staff moved + services moved;
 - balance: smallest sum over cells |load - mean_k x capacity| (mean_k = the group's starting load
   of skill k over its starting capacity), then fewest moves.
@@ -81,16 +81,19 @@ def group_input(scenario: Scenario, group: str) -> GroupInput:
     capacity = {}
     for unit in units:
         per_employee = exact(unit.service_share)
-        if hours_mode:
+        if settings.coefficient is CoefficientMode.WISN:  # one employee is one staff
+            per_employee = Fraction(1)
+        elif hours_mode:
             hours = unit.hours_per_fte or settings.hours_per_fte or 0.0
             per_employee *= exact(hours)
         capacity[unit.unit_id] = per_employee
     weight = {}
     for s in services:
-        if hours_mode:
-            weight[s.service_id] = (
-                exact(s.volume) * exact(s.minutes or 0) / 60 * (1 - exact(s.digital_share))
-            )
+        hours = exact(s.volume) * exact(s.minutes or 0) / 60 * (1 - exact(s.digital_share))
+        if settings.coefficient is CoefficientMode.WISN:  # staff required: hours x CAF / AWT
+            weight[s.service_id] = hours * exact(s.staff_per_hour or 0.0)
+        elif hours_mode:
+            weight[s.service_id] = hours
         else:
             weight[s.service_id] = Fraction(1)
     return GroupInput(group, units, skills, start, services, capacity, weight, scenario)

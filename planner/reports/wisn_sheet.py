@@ -1,0 +1,147 @@
+"""The `WISN` sheet of the result workbook (coefficient wisn): every staff category of every unit
+as WISN studies publish it (category, current, required, difference, ratio, pressure), before and
+after the plan, with a chart of the WISN ratio per cell.
+
+In wisn mode a cell's load is its required staff (planner.wisn: staff needed x CAF + IAF) and its
+coefficient required / current, so every figure here comes from the Result's loads and headcounts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.reports import charts
+from planner.reports.charts import Col, add_table, fit_columns, note, title
+from planner.reports.figures import cell_loads
+from planner.result import Result
+from planner.wisn import Pressure, pressure_percent, wisn_difference, wisn_ratio, workload_pressure
+
+__all__ = ["WISN_SHEET", "WisnRow", "wisn_rows", "wisn_sheet"]
+
+WISN_SHEET = "WISN"
+STAFF_2 = "#,##0.00"  # staff and ratios to two decimals, as WISN studies publish them
+NO_WORKLOAD = "no workload"
+
+
+@dataclass(frozen=True)
+class WisnRow:
+    """One unit's staff category before and after the plan (after None without a plan)."""
+
+    unit_id: str
+    unit: str
+    group: str
+    category: str
+    current: int
+    required: float
+    staff_after: int | None
+    required_after: float | None
+
+    @property
+    def difference(self) -> float:
+        return wisn_difference(self.current, self.required)
+
+    @property
+    def ratio(self) -> float | None:
+        return wisn_ratio(self.current, self.required) if self.required > 0 else None
+
+    @property
+    def difference_after(self) -> float | None:
+        if self.staff_after is None or self.required_after is None:
+            return None
+        return wisn_difference(self.staff_after, self.required_after)
+
+    @property
+    def ratio_after(self) -> float | None:
+        if self.staff_after is None or not self.required_after:
+            return None
+        return wisn_ratio(self.staff_after, self.required_after)
+
+
+def pressure_text(ratio: float | None) -> str:
+    """The manual's reading of a ratio, with the shortage as a share of the required staff."""
+    if ratio is None:
+        return NO_WORKLOAD
+    pressure = workload_pressure(ratio)
+    if pressure is Pressure.SHORTAGE:
+        return f"{pressure.reading} ({pressure_percent(ratio):.0f}% short)"
+    return pressure.reading
+
+
+def wisn_rows(result: Result) -> list[WisnRow]:
+    """Every unit-skill cell with staff or required staff, by group, unit and category."""
+    scenario = result.scenario
+    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
+    before, after = cell_loads(result)
+    staff = {(s.unit_id, s.skill): s for s in result.staff}
+    keys = set(staff) | {k for k, v in before.items() if v} | {k for k, v in after.items() if v}
+    rows = []
+    for unit_id, skill in sorted(keys, key=lambda k: (scenario.unit(k[0]).group, k)):
+        unit = scenario.unit(unit_id)
+        cell = staff.get((unit_id, skill))
+        has_plan = unit.group in planned
+        rows.append(
+            WisnRow(
+                unit_id,
+                unit.label,
+                unit.group,
+                skill,
+                cell.before if cell else 0,
+                before[unit_id, skill],
+                (cell.after if cell else 0) if has_plan else None,
+                after[unit_id, skill] if has_plan else None,
+            )
+        )
+    return rows
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def wisn_sheet(ws: Worksheet, result: Result) -> None:
+    """Lay out the WISN table and its chart on `ws`."""
+    rows = wisn_rows(result)
+    title(ws, 1, "WISN: required staff and WISN ratio, before and after the plan", span=10)
+    note(
+        ws,
+        2,
+        "Required = staff needed for the activities x CAF + IAF; difference = current - "
+        "required; WISN ratio = current / required (below 1: shortage, the smaller the higher "
+        "the workload pressure). The plan lifts the smallest WISN ratio. See docs/wisn.md.",
+        span=10,
+    )
+    columns = [
+        Col("Unit / category"), Col("Unit ID"), Col("Group"), Col("Category"),
+        Col("Current staff", charts.PEOPLE), Col("Required", STAFF_2),
+        Col("Difference", STAFF_2),
+        Col("WISN ratio before", STAFF_2), Col("WISN ratio after", STAFF_2),
+        Col("Staff after", charts.PEOPLE), Col("Required after", STAFF_2),
+        Col("Difference after", STAFF_2),
+        Col("Pressure before"), Col("Pressure after"),
+    ]  # fmt: skip
+    table_rows = [
+        [
+            f"{r.unit} / {r.category}", r.unit_id, r.group, r.category, r.current, r.required,
+            r.difference, _finite(r.ratio), _finite(r.ratio_after), r.staff_after,
+            r.required_after, r.difference_after, pressure_text(r.ratio),
+            pressure_text(r.ratio_after) if r.staff_after is not None else "no plan",
+        ]
+        for r in rows
+    ]  # fmt: skip
+    top = 4
+    first, last = add_table(ws, "WisnTable", columns, table_rows, top=top, freeze="B5")
+    if rows:
+        chart = charts.before_after_chart(
+            ws,
+            title_text="WISN ratio per unit and category (1.00: staffing matches the workload)",
+            categories=(1, first, last),
+            series=(8, top, last),
+            horizontal=True,
+            axis_title="WISN ratio",
+            number_format="0.00",
+        )
+        ws.add_chart(chart, f"A{last + 3}")
+    fit_columns(ws, header_rows=(top,))

@@ -1,0 +1,464 @@
+"""The WISN form of the scenario workbook: the optional `Working time` and `Allowances` sheets
+(docs/wisn.md), read and checked like every other sheet, and the WISN template.
+
+With `coefficient = wisn` in Settings the Working time sheet is required: one row per skill (a
+blank Unit ID: every unit) or per unit and skill with the components of available working time.
+Allowances lists the category allowances (CAS: a percentage or a time per year, done by every
+member of the category) and the individual allowances (IAS: a time per year for each of the Staff
+who do it). A unit's WISN inputs are its own Working time row (else the skill's row for every
+unit) with the allowances of every unit plus its own. `read_wisn` turns the checked sheets into
+`planner.wisn.WisnCell`s and the scenario into wisn terms (`planner.wisn.apply_wisn`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from planner.domain import DEFAULT_SKILL, CoefficientMode, Scenario, Settings
+from planner.errors import ProblemCode
+from planner.wisn import (
+    CategoryAllowance,
+    IndividualAllowance,
+    TimeUnit,
+    WisnCell,
+    WisnError,
+    WorkingTime,
+    apply_wisn,
+    cell_factors,
+    wisn_gaps,
+)
+from planner.workbook.layout import SETTINGS, Column, Kind, SheetFormat, normalise_header
+from planner.workbook.tables import Problems, Record, Table, read_records, read_table
+from planner.workbook.template import template_workbook
+from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
+from planner.xlsx.files import save_workbook
+from planner.xlsx.reading import OpenedWorkbook
+from planner.xlsx.writing import SECTION_FONT, put
+
+__all__ = [
+    "ALLOWANCES",
+    "WORKING_TIME",
+    "read_wisn",
+    "wisn_template_workbook",
+    "write_wisn_template",
+]
+
+_EVERY_UNIT = "blank: every unit"
+
+WORKING_TIME = SheetFormat(
+    name="Working time",
+    required=False,
+    purpose="WISN (coefficient wisn): available working time per skill, or per unit and skill: "
+    "working time less public holidays, annual, sick and other leave.",
+    columns=(
+        Column("Unit ID", Kind.ID, "Unit this row is for", _EVERY_UNIT),
+        Column("Skill", Kind.ID, "Staff category (skill) this row is for", "general"),
+        Column("Time unit", Kind.TEXT, "days or hours: the unit of the next five columns", "days"),
+        Column(
+            "Working time",
+            Kind.POSITIVE,
+            "Possible working days (or hours) in a year",
+            "required",
+            required=True,
+        ),
+        Column("Public holidays", Kind.NUMBER, "Public holidays in a year", "0"),
+        Column("Annual leave", Kind.NUMBER, "Annual leave in a year", "0"),
+        Column("Sick leave", Kind.NUMBER, "Sick leave in a year", "0"),
+        Column("Other leave", Kind.NUMBER, "Other leave (training, ...) in a year", "0"),
+        Column(
+            "Hours per day",
+            Kind.POSITIVE,
+            "Working hours per day: converts days to hours",
+            "required",
+            required=True,
+        ),
+    ),
+)
+
+ALLOWANCES = SheetFormat(
+    name="Allowances",
+    required=False,
+    purpose="WISN: category allowances (support activities of every member of a category) and "
+    "individual allowances (additional activities of some members).",
+    columns=(
+        Column("Unit ID", Kind.ID, "Unit this allowance is for", _EVERY_UNIT),
+        Column("Skill", Kind.ID, "Staff category (skill) it is for", "general"),
+        Column(
+            "Kind",
+            Kind.TEXT,
+            "category (CAS, all staff of the category) or individual (IAS, some staff)",
+            "required",
+            required=True,
+        ),
+        Column("Activity", Kind.TEXT, "What the time is spent on", "blank", width=28),
+        Column("Percent", Kind.NUMBER, "Category allowance as % of working time", "blank"),
+        Column("Time per year", Kind.NUMBER, "Time per year (per staff member doing it)", "blank"),
+        Column("Time unit", Kind.TEXT, "hours or days: the unit of Time per year", "hours"),
+        Column("Staff", Kind.NUMBER, "Individual allowance: staff who do it", "1"),
+    ),
+)
+
+_KINDS = ("category", "individual", "cas", "ias")
+
+
+def _find(book: OpenedWorkbook, sheet: SheetFormat) -> str | None:
+    for title, hidden in book.sheets:
+        if normalise_header(title) == sheet.key and not hidden:
+            return title
+    return None
+
+
+@dataclass(frozen=True)
+class _TimeRow:
+    record: Record
+    unit_id: str | None
+    skill: str
+    time: WorkingTime
+
+
+def _unit_ok(
+    scenario: Scenario, record: Record, sheet: str, problems: Problems
+) -> tuple[bool, str | None]:
+    unit_id = record.get("unitid") or None
+    if unit_id is not None and unit_id not in {u.unit_id for u in scenario.units}:
+        problems.error(
+            sheet,
+            record.cells["unitid"],
+            unit_id,
+            "Unit ID of a row of the Units sheet, or blank for every unit",
+            ProblemCode.UNKNOWN_UNIT,
+        )
+        return False, None
+    return True, unit_id
+
+
+def _read_choice(
+    record: Record, key: str, choices: tuple[str, ...], sheet: str, problems: Problems
+) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return choices[0]
+    text = str(value).strip().casefold()
+    if text not in choices:
+        problems.error(
+            sheet,
+            record.cells[key],
+            value,
+            f"one of {', '.join(choices)}",
+            ProblemCode.BAD_CHOICE,
+        )
+        return None
+    return text
+
+
+def _working_times(table: Table, scenario: Scenario, problems: Problems) -> list[_TimeRow]:
+    rows: list[_TimeRow] = []
+    seen: dict[tuple[str | None, str], str] = {}
+    for record in read_records(table, WORKING_TIME, problems):
+        ok, unit_id = _unit_ok(scenario, record, table.sheet, problems)
+        skill = record.get("skill") or DEFAULT_SKILL
+        unit = _read_choice(record, "timeunit", ("days", "hours"), table.sheet, problems)
+        if not ok or unit is None or not all(record.ok(c.key) for c in WORKING_TIME.columns):
+            continue
+        if skill not in scenario.skills:
+            problems.warn(
+                table.sheet,
+                record.cells.get("skill", record.cells["workingtime"]),
+                skill,
+                "a skill no Staff or Services row has: this row is not used",
+                ProblemCode.UNKNOWN_SKILL,
+            )
+        first = record.cells.get("unitid", record.cells["workingtime"])
+        if (unit_id, skill) in seen:
+            problems.error(
+                table.sheet,
+                first,
+                f"{unit_id or '(every unit)'} / {skill}",
+                f"one Working time row per unit and skill: {seen[(unit_id, skill)]} has it already",
+                ProblemCode.DUPLICATE_ID,
+            )
+            continue
+        seen[(unit_id, skill)] = first
+        time = WorkingTime(
+            working=record.get("workingtime"),
+            public_holidays=record.get("publicholidays") or 0.0,
+            annual_leave=record.get("annualleave") or 0.0,
+            sick_leave=record.get("sickleave") or 0.0,
+            other_leave=record.get("otherleave") or 0.0,
+            hours_per_day=record.get("hoursperday"),
+            unit=TimeUnit(unit),
+        )
+        rows.append(_TimeRow(record, unit_id, skill, time))
+    return rows
+
+
+@dataclass
+class _Allowances:
+    category: list[CategoryAllowance]
+    individual: list[IndividualAllowance]
+
+
+def _allowances(
+    table: Table | None,
+    scenario: Scenario,
+    times: dict[tuple[str | None, str], _TimeRow],
+    problems: Problems,
+) -> dict[tuple[str | None, str], _Allowances]:
+    found: dict[tuple[str | None, str], _Allowances] = {}
+    if table is None:
+        return found
+    sheet = table.sheet
+    for record in read_records(table, ALLOWANCES, problems):
+        ok, unit_id = _unit_ok(scenario, record, sheet, problems)
+        skill = record.get("skill") or DEFAULT_SKILL
+        kind = _read_choice(record, "kind", _KINDS, sheet, problems)
+        unit = _read_choice(record, "timeunit", ("hours", "days"), sheet, problems)
+        if not ok or kind is None or unit is None:
+            continue
+        if not all(record.ok(c.key) for c in ALLOWANCES.columns):
+            continue
+        time_row = times.get((unit_id, skill)) or times.get((None, skill))
+        where = record.cells.get("kind", "")
+        if time_row is None:
+            problems.error(
+                sheet,
+                record.cells.get("skill", where),
+                skill,
+                f"a Working time row for skill {skill!r}"
+                + (f" (unit {unit_id} or every unit)" if unit_id else " with a blank Unit ID"),
+                ProblemCode.MISSING_FOR_WISN,
+            )
+            continue
+        activity = record.get("activity") or f"row {record.row}"
+        percent, time = record.get("percent"), record.get("timeperyear")
+        if time is not None and unit == "days":
+            time *= time_row.time.hours_per_day or 0.0
+        bucket = found.setdefault((unit_id, skill), _Allowances([], []))
+        if kind in ("category", "cas"):
+            if (percent is None) == (time is None):
+                problems.error(
+                    sheet,
+                    record.cells.get("percent", record.cells.get("timeperyear", where)),
+                    percent if percent is not None else time,
+                    "a category allowance needs a Percent or a Time per year (one of them)",
+                    ProblemCode.MISSING_FOR_WISN,
+                )
+                continue
+            if record.get("staff") is not None:
+                problems.warn(
+                    sheet,
+                    record.cells["staff"],
+                    record.get("staff"),
+                    "Staff is for individual allowances: a category allowance applies to every "
+                    "member of the category, so it is ignored",
+                    ProblemCode.MISSING_FOR_WISN,
+                )
+            bucket.category.append(CategoryAllowance(activity, percent, time))
+        else:
+            if time is None or percent is not None:
+                problems.error(
+                    sheet,
+                    record.cells.get("timeperyear", record.cells.get("percent", where)),
+                    percent,
+                    "an individual allowance needs a Time per year (and no Percent)",
+                    ProblemCode.MISSING_FOR_WISN,
+                )
+                continue
+            staff = record.get("staff")
+            bucket.individual.append(
+                IndividualAllowance(activity, time, 1.0 if staff is None else staff)
+            )
+    return found
+
+
+def _cells(
+    times: dict[tuple[str | None, str], _TimeRow],
+    allowances: dict[tuple[str | None, str], _Allowances],
+) -> list[WisnCell]:
+    """Every unit-skill with rows of its own, merged with the rows for every unit."""
+    cells = []
+    for unit_id, skill in sorted(set(times) | set(allowances), key=lambda k: (k[1], k[0] or "")):
+        time_row = times.get((unit_id, skill)) or times.get((None, skill))
+        if time_row is None:
+            continue  # reported by _allowances
+        everyone = allowances.get((None, skill), _Allowances([], []))
+        own = (
+            allowances.get((unit_id, skill), _Allowances([], []))
+            if unit_id
+            else _Allowances([], [])
+        )
+        cells.append(
+            WisnCell(
+                skill,
+                time_row.time,
+                unit_id,
+                tuple(everyone.category + own.category),
+                tuple(everyone.individual + own.individual),
+                row=time_row.record.row,
+            )
+        )
+    return cells
+
+
+def _service_cell(services_table: Table | None, key: str, row: int | None) -> str:
+    if services_table is None or row is None:
+        return ""
+    column = key if services_table.has(key) else "serviceid"
+    return services_table.coordinate(column, row)
+
+
+def read_wisn(
+    book: OpenedWorkbook,
+    scenario: Scenario,
+    services_table: Table | None,
+    problems: Problems,
+) -> Scenario | None:
+    """The scenario in wisn terms when `coefficient = wisn`, its Working time and Allowances
+    sheets read and checked (every problem with its sheet and cell); the scenario unchanged in
+    other modes (a warning when it has WISN sheets); None after an error."""
+    titles = {s.key: _find(book, s) for s in (WORKING_TIME, ALLOWANCES)}
+    wisn_mode = scenario.settings.coefficient is CoefficientMode.WISN
+    for variant in scenario.variants:
+        if "coefficient" in variant.settings and (
+            (variant.settings["coefficient"] is CoefficientMode.WISN) != wisn_mode
+        ):
+            problems.error(
+                "Scenarios",
+                "",
+                variant.name,
+                "a variant may not switch the coefficient to or from wisn (the WISN sheets "
+                "turn services into required staff): set coefficient in Settings",
+                ProblemCode.MISSING_FOR_WISN,
+            )
+    if not wisn_mode:
+        for sheet in (WORKING_TIME, ALLOWANCES):
+            title = titles[sheet.key]
+            if title is not None:
+                problems.warn(
+                    title,
+                    "",
+                    None,
+                    f"the {title} sheet is used with coefficient wisn only: ignored",
+                    ProblemCode.MISSING_FOR_WISN,
+                )
+        return None if problems.errors else scenario
+    tables: dict[str, Table | None] = {}
+    for sheet in (WORKING_TIME, ALLOWANCES):
+        title = titles[sheet.key]
+        raw = book.read_sheet(title) if title is not None else None
+        tables[sheet.key] = read_table(raw, sheet, problems) if raw and raw.rows else None
+    time_table = tables[WORKING_TIME.key]
+    if time_table is None:
+        problems.error(
+            WORKING_TIME.name,
+            "",
+            None,
+            "coefficient wisn needs a Working time sheet with a row per skill (see "
+            "'planner template --wisn')",
+            ProblemCode.MISSING_FOR_WISN,
+        )
+        return None
+    time_rows = _working_times(time_table, scenario, problems)
+    times = {(r.unit_id, r.skill): r for r in time_rows}
+    allowances = _allowances(tables[ALLOWANCES.key], scenario, times, problems)
+    cells = _cells(times, allowances)
+    for cell in cells:
+        try:
+            cell_factors(cell)
+        except WisnError as error:
+            row = times.get((cell.unit_id, cell.skill)) or times[(None, cell.skill)]
+            problems.error(
+                time_table.sheet,
+                row.record.cells["workingtime"],
+                f"{cell.unit_id or '(every unit)'} / {cell.skill}",
+                str(error),
+                ProblemCode.MISSING_FOR_WISN,
+            )
+    if problems.errors:
+        return None
+    services_sheet = services_table.sheet if services_table is not None else "Services"
+    for gap in wisn_gaps(scenario, cells):
+        if gap.service is not None:
+            key = "minutes" if "Minutes" in gap.message else "unitid"
+            where = (services_sheet, _service_cell(services_table, key, gap.service.row))
+        else:
+            where = (time_table.sheet, "")
+        problems.error(*where, None, gap.message, ProblemCode.MISSING_FOR_WISN)
+    if problems.errors:
+        return None
+    return apply_wisn(scenario, cells)
+
+
+# --- the WISN template ----------------------------------------------------------------------------
+
+_EXAMPLE_TIME = {
+    "unitid": None,
+    "skill": "general",
+    "timeunit": "days",
+    "workingtime": 260,
+    "publicholidays": 12,
+    "annualleave": 20,
+    "sickleave": 10,
+    "otherleave": 5,
+    "hoursperday": 8,
+}
+_EXAMPLE_ALLOWANCES = (
+    {
+        "unitid": None,
+        "skill": "general",
+        "kind": "category",
+        "activity": "staff meetings",
+        "percent": 10,
+        "timeperyear": None,
+        "timeunit": None,
+        "staff": None,
+    },
+    {
+        "unitid": "U01",
+        "skill": "general",
+        "kind": "individual",
+        "activity": "supervision",
+        "percent": None,
+        "timeperyear": 5,
+        "timeunit": "days",
+        "staff": 1,
+    },
+)
+
+
+def wisn_template_workbook() -> Workbook:
+    """The scenario template with coefficient wisn and example Working time and Allowances."""
+    workbook = template_workbook()
+    del workbook[SETTINGS.name]
+    write_settings_sheet(
+        workbook.create_sheet(SETTINGS.name, index=len(workbook.sheetnames) - 1),
+        settings_rows(Settings(coefficient=CoefficientMode.WISN)),
+    )
+    instructions = workbook["Instructions"]
+    row = instructions.max_row + 2
+    put(instructions.cell(row=row, column=1), "WISN (coefficient wisn, docs/wisn.md)")
+    instructions.cell(row=row, column=1).font = SECTION_FONT
+    for sheet in (WORKING_TIME, ALLOWANCES):
+        row += 1
+        put(instructions.cell(row=row, column=1), f"Sheet {sheet.name}")
+        put(instructions.cell(row=row, column=2), sheet.purpose)
+        for column in sheet.columns:
+            row += 1
+            for index, text in enumerate((column.header, column.meaning, column.default), 1):
+                put(instructions.cell(row=row, column=index), text)
+    for sheet, examples in (
+        (WORKING_TIME, (_EXAMPLE_TIME,)),
+        (ALLOWANCES, _EXAMPLE_ALLOWANCES),
+    ):
+        ws = workbook.create_sheet(sheet.name)
+        write_table(ws, sheet.columns, [[e[c.key] for c in sheet.columns] for e in examples])
+    return workbook
+
+
+def write_wisn_template(path: str | os.PathLike[str]) -> Path:
+    """Write the WISN scenario template (validates clean as written)."""
+    return save_workbook(wisn_template_workbook(), path)
