@@ -98,6 +98,9 @@ class Service:
     movable: bool = False
     eligible_units: tuple[str, ...] = ()  # empty: any unit of the same group
     row: int | None = None
+    # The 80% range of the yearly volume (P10, P90) for Monte Carlo; None: the volume is certain.
+    volume_low: float | None = None
+    volume_high: float | None = None
 
     @property
     def hours(self) -> float:
@@ -159,6 +162,18 @@ class Variant:
     row: int | None = None
 
 
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One year of a History sheet series: the volume of `target` (a service id, a unit id,
+    `skill:<skill>` or `*`, as in Volume scale) and, optionally, its digital share that year."""
+
+    target: str
+    year: int
+    volume: float
+    digital_share: float | None = None
+    row: int | None = None
+
+
 @dataclass
 class GroupRecords:
     """The records of one group, in scenario order (see Scenario.by_group)."""
@@ -183,6 +198,7 @@ class Scenario:
     settings: Settings = Settings()
     variants: tuple[Variant, ...] = ()
     hires: tuple[Hire, ...] = ()  # set by a variant: headcount added from outside
+    history: tuple[HistoryPoint, ...] = ()  # the History sheet, sorted by (target, year)
     source_path: str | None = None
     source_sha256: str | None = None
     warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal

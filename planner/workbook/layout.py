@@ -155,6 +155,18 @@ SERVICES = SheetFormat(
             "any unit of the same group",
             width=24,
         ),
+        Column(
+            "Volume low",
+            Kind.NUMBER,
+            "P10 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 below it",
+            "blank (the volume is certain)",
+        ),
+        Column(
+            "Volume high",
+            Kind.NUMBER,
+            "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it",
+            "blank (the volume is certain)",
+        ),
     ),
 )
 

@@ -11,6 +11,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
 from planner.errors import ProblemCode
 from planner.workbook.cells import CellError, clean_text, parse_id, parse_text
+from planner.workbook.history import volume_range
 from planner.workbook.layout import (
     SERVICES,
     SETTINGS,
@@ -205,6 +206,7 @@ def read_services(
         if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
             skills.check(problems, sheet, skill_cell, skill)
         eligible = _read_eligible(record, units, unit_groups, sheet, problems)
+        volume_low, volume_high = volume_range(record, sheet, problems)
         records_by_id[service_id] = record
         services.append(
             Service(
@@ -218,6 +220,8 @@ def read_services(
                 movable=bool(record.get("movable") or False),
                 eligible_units=eligible,
                 row=record.row,
+                volume_low=volume_low,
+                volume_high=volume_high,
             )
         )
     return services, records_by_id

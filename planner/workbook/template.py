@@ -53,6 +53,8 @@ _EXAMPLE_SERVICE = {
     "digitalshare": 0.3,
     "movable": "no",
     "eligibleunits": None,
+    "volumelow": None,
+    "volumehigh": None,
 }
 _EXAMPLE_VARIANT = {
     "name": "two more staff",

@@ -18,6 +18,7 @@ from defusedxml.common import DefusedXmlException
 
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Scenario, StaffCell
 from planner.errors import Problem, ProblemCode
+from planner.workbook.history import HISTORY, read_history
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -81,7 +82,7 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
+    known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
@@ -119,7 +120,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         return None
 
     tables: dict[str, Table | None] = {}
-    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS):
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY):
         if sheet.key not in raw:
             if sheet.required:
                 problems.error(
@@ -229,6 +230,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         services_table.sheet,
         problems,
     )
+    history = read_history(tables["history"], problems, units, services)
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
@@ -239,6 +241,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         services=tuple(sorted(services, key=lambda s: s.service_id)),
         settings=settings,
         variants=tuple(variants),
+        history=history,
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
