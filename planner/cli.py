@@ -222,6 +222,29 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from planner.reports.forecast_workbook import write_forecast
+    from planner.studies.forecast import forecast
+
+    scenario_path = Path(args.scenario)
+    scenario = _read(scenario_path)
+    result = forecast(scenario, args.year)
+    out = Path(args.out) if args.out else _default_out(scenario_path, f"forecast-{args.year}")
+    write_forecast(result, out, inputs=(str(scenario_path),))
+
+    def shown(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+    for s in result.series:
+        low, high = s.interval80
+        print(f"{s.target} {s.quantity} {s.year}: {shown(s.point)} (80%: {shown(low)} to "
+              f"{shown(high)}; {s.method})")  # fmt: skip
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"forecast scenario workbook: {out}")
+    return EXIT_OK
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from planner.datasets.generate import generate
     from planner.workbook import write_scenario
@@ -284,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="budget service moves instead of staff moves")  # fmt: skip
     common(p)
     p.set_defaults(run=cmd_frontier)
+
+    p = sub.add_parser("forecast", help="continue the History sheet to a year: a new scenario")
+    p.add_argument("scenario")
+    p.add_argument("--year", type=int, required=True, help="the year to forecast")
+    p.add_argument("--out", help="output workbook (default: outputs/<scenario>-forecast-Y.xlsx)")
+    p.set_defaults(run=cmd_forecast)
 
     p = sub.add_parser("generate", help="write a synthetic scenario (national, region or small)")
     p.add_argument("--profile", choices=["national", "region", "small"], default="national")

@@ -34,8 +34,14 @@ def _workbook(path, history_rows, *, headers=("Target", "Year", "Volume", "Digit
     return path
 
 
-GOOD = [("*", 2020, 140), ("*", 2021, 145), ("*", 2022, 150), ("U1", 2020, 90, 0.1),
-        ("U1", 2021, 95, 0.2), ("U1", 2022, 100, 0.3)]
+GOOD = [
+    ("*", 2020, 140),
+    ("*", 2021, 145),
+    ("*", 2022, 150),
+    ("U1", 2020, 90, 0.1),
+    ("U1", 2021, 95, 0.2),
+    ("U1", 2022, 100, 0.3),
+]
 
 
 def test_history_is_read_sorted_and_written_back(tmp_path):
@@ -43,8 +49,12 @@ def test_history_is_read_sorted_and_written_back(tmp_path):
     given, and write_scenario writes it back to the same points (and Volume low/high too)."""
     scenario = planner.read_scenario(_workbook(tmp_path / "h.xlsx", reversed(GOOD)))
     assert [(p.target, p.year, p.volume, p.digital_share) for p in scenario.history] == [
-        ("*", 2020, 140.0, None), ("*", 2021, 145.0, None), ("*", 2022, 150.0, None),
-        ("U1", 2020, 90.0, 0.1), ("U1", 2021, 95.0, 0.2), ("U1", 2022, 100.0, 0.3),
+        ("*", 2020, 140.0, None),
+        ("*", 2021, 145.0, None),
+        ("*", 2022, 150.0, None),
+        ("U1", 2020, 90.0, 0.1),
+        ("U1", 2021, 95.0, 0.2),
+        ("U1", 2022, 100.0, 0.3),
     ]
     s1 = scenario.services[0]
     assert (s1.volume_low, s1.volume_high) == (80.0, 130.0)
@@ -57,14 +67,25 @@ def test_history_is_read_sorted_and_written_back(tmp_path):
 
 BAD = [
     pytest.param(GOOD + [("*", 2021, 146)], "B8", ProblemCode.DUPLICATE_YEAR, "B3", id="dup-year"),
-    pytest.param([("S1", 2020, 1), ("S1", 2021, 2)], "A2", ProblemCode.SHORT_HISTORY, "2 years",
-                 id="short"),
-    pytest.param([("S1", 2019, 1), ("S1", 2021, 2), ("S1", 2022, 3), ("S1", 2024, 3)], "A2",
-                 ProblemCode.HISTORY_GAP, "2020, 2023", id="gap"),
+    pytest.param(
+        [("S1", 2020, 1), ("S1", 2021, 2)], "A2", ProblemCode.SHORT_HISTORY, "2 years", id="short"
+    ),
+    pytest.param(
+        [("S1", 2019, 1), ("S1", 2021, 2), ("S1", 2022, 3), ("S1", 2024, 3)],
+        "A2",
+        ProblemCode.HISTORY_GAP,
+        "2020, 2023",
+        id="gap",
+    ),
     pytest.param([("S9", 2019, 1)], "A2", ProblemCode.UNKNOWN_TARGET, "S9", id="unknown"),
     pytest.param([("skill:tax", 2019, 1)], "A2", ProblemCode.UNKNOWN_SKILL, "tax", id="skill"),
-    pytest.param([("U1", 2020, 1, 0.5), ("U1", 2021, 2), ("U1", 2022, 3, 0.4)], "D3",
-                 ProblemCode.HISTORY_INCOMPLETE, "2021", id="share-missing"),
+    pytest.param(
+        [("U1", 2020, 1, 0.5), ("U1", 2021, 2), ("U1", 2022, 3, 0.4)],
+        "D3",
+        ProblemCode.HISTORY_INCOMPLETE,
+        "2021",
+        id="share-missing",
+    ),
     pytest.param([("U1", 2020.5, 1)], "B2", ProblemCode.NOT_WHOLE, "", id="year-not-whole"),
 ]
 
