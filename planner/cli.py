@@ -145,6 +145,22 @@ def _read(path: Path):
     return scenario
 
 
+def _uncertainty(args: argparse.Namespace, result):
+    """The Monte Carlo of `planner solve --samples N --seed S [--cluster ADDRESS]` (or the
+    `samples` setting), or None."""
+    from planner.studies.sweep import cluster_address
+    from planner.studies.uncertainty import uncertainty
+
+    samples = args.samples if args.samples is not None else result.scenario.settings.samples
+    if not samples:
+        return None
+    if samples < 0:
+        raise InputError([Problem("--samples", "", samples, "a whole number of 1 or more",
+                                  ProblemCode.NEGATIVE)])  # fmt: skip
+    return uncertainty(result, samples, args.seed, processes=args.processes,
+                       cluster=cluster_address(args.cluster))  # fmt: skip
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from planner.reports import write_result
     from planner.reports.terminal import result_lines
@@ -159,13 +175,19 @@ def cmd_solve(args: argparse.Namespace) -> int:
     )
     progress.done()
     out = Path(args.out) if args.out else _default_out(scenario_path, "result")
-    write_result(result, out, inputs=(scenario_path,))
+    monte_carlo = _uncertainty(args, result)
+    write_result(result, out, inputs=(scenario_path,), uncertainty=monte_carlo)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         for line in result_lines(result):
             print(line)
         print(f"result workbook: {out}")
+    if monte_carlo is not None and not args.json:
+        from planner.reports.terminal import uncertainty_lines
+
+        for line in uncertainty_lines(monte_carlo):
+            print(line)
     if result.status is Status.UNKNOWN:
         print("no plan was found within the time limit: raise `time limit` in Settings",
               file=sys.stderr)  # fmt: skip
@@ -290,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", help="scenario workbook (default: the bundled one)")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.add_argument("--no-sensitivity", action="store_true", help="skip the sensitivity re-solves")
+    p.add_argument("--samples", type=int, help="Monte Carlo samples of the volumes (Uncertainty)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    p.add_argument("--cluster", help="Dask scheduler, e.g. tcp://HOST:8786 (or $PLANNER_CLUSTER)")
     common(p)
     p.set_defaults(run=cmd_solve)
 

@@ -124,6 +124,7 @@ class Settings:
     solver: SolverName = SolverName.HIGHS
     hours_per_fte: float | None = None  # default for units whose Hours per FTE is blank
     overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
+    samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
 
 
 # The names of the settings (the fields of Settings, in order); the workbook format describes each

@@ -53,7 +53,9 @@ from planner.reports.plan_sheets import (
     transfers_sheet,
     yes_no,
 )
+from planner.reports.uncertainty_sheet import uncertainty_sheet
 from planner.result import Result, Status
+from planner.studies.uncertainty import Uncertainty
 from planner.xlsx.files import save_workbook
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
@@ -88,7 +90,11 @@ SOLVER_NAMES: dict[str, str] = {
 
 
 def write_result(
-    result: Result, path: str | os.PathLike[str], *, inputs: Sequence[str | os.PathLike[str]] = ()
+    result: Result,
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    uncertainty: Uncertainty | None = None,
 ) -> Path:
     """Write the result workbook for `result` to `path` and return the path written.
 
@@ -98,10 +104,10 @@ def write_result(
     protected = [*inputs]
     if result.scenario.source_path:
         protected.append(result.scenario.source_path)
-    return save_workbook(result_workbook(result), path, inputs=protected)
+    return save_workbook(result_workbook(result, uncertainty), path, inputs=protected)
 
 
-def result_workbook(result: Result) -> Workbook:
+def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
     """The result workbook in memory (see the module docstring for its sheets)."""
     figures = Figures.of(result)
     workbook = Workbook()
@@ -118,6 +124,8 @@ def result_workbook(result: Result) -> Workbook:
     sensitivity_sheet(workbook["Sensitivity"], result)
     checks_sheet(workbook["Checks"], result)
     inputs_sheet(workbook["Inputs"], result)
+    if uncertainty is not None:  # planner solve --samples N (planner.reports.uncertainty_sheet)
+        uncertainty_sheet(workbook.create_sheet("Uncertainty"), uncertainty)
     for ws in workbook.worksheets:
         size_prose_rows(ws)
         landscape(ws)

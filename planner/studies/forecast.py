@@ -51,6 +51,7 @@ __all__ = [
     "forecast",
     "forecast_scenario",
     "forecast_series",
+    "series_target",
 ]
 
 MIN_YEARS = 3  # the History sheet refuses shorter series (planner.workbook.history.MIN_YEARS)
@@ -357,6 +358,12 @@ def _specificity(target: str, service: Service) -> int | None:
 def _most_specific(service: Service, candidates: Sequence[SeriesForecast]) -> SeriesForecast | None:
     ranked = [(r, s) for s in candidates if (r := _specificity(s.target, service)) is not None]
     return max(ranked, key=lambda pair: pair[0])[1] if ranked else None
+
+
+def series_target(service: Service, targets: Sequence[str]) -> str | None:
+    """The most specific of `targets` (History targets) that counts `service`, or None."""
+    ranked = [(r, t) for t in targets if (r := _specificity(t, service)) is not None]
+    return max(ranked)[1] if ranked else None
 
 
 def forecast_scenario(result: Forecast) -> Scenario:

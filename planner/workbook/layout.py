@@ -284,6 +284,15 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "0.10",
         value_type=float,
     ),
+    SettingFormat(
+        "samples",
+        "samples",
+        Kind.WHOLE,
+        "Monte Carlo samples of the volumes for 'planner solve' (Uncertainty sheet)",
+        "none",
+        optional=True,
+        value_type=int,
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
