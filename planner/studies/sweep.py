@@ -41,8 +41,8 @@ def cluster_address(explicit: str | None = None) -> str | None:
 
 
 def chunk_ranges(count: int, workers: int, *, per_worker: int = 4) -> list[tuple[int, int]]:
-    """[start, stop) ranges covering 0..count: about `per_worker` chunks per worker, each at
-    least MIN_CHUNK long (the last may be shorter)."""
+    """[start, stop) ranges covering 0..count: `per_worker` chunks per worker, but no more than
+    ceil(count / MIN_CHUNK), so that a chunk is worth its scheduling."""
     if count <= 0:
         return []
     chunks = max(1, min(workers * per_worker, -(-count // MIN_CHUNK)))
