@@ -44,6 +44,7 @@ __all__ = [
     "Z90",
     "draw_index",
     "evaluate_plans",
+    "group_weights",
     "result_plans",
     "sample_volumes",
     "uncertainty",
@@ -273,6 +274,15 @@ def _task(scenario: Scenario, data: GroupData, plans: Mapping[str, Plan]) -> _Gr
         capacity=data.capacity_per_employee.copy(),
         plans=dict(plans),
     )
+
+
+def group_weights(scenario: Scenario, data: GroupData, volumes: np.ndarray) -> np.ndarray:
+    """(samples, S_g) load of each of the group's services under sampled scenario volumes
+    (rows of `volumes`, one column per scenario service): the point loads in count mode."""
+    task = _task(scenario, data, {})
+    if task.count_mode:
+        return np.broadcast_to(task.fixed_weight, (volumes.shape[0], task.fixed_weight.size)).copy()
+    return volumes[:, task.positions] * task.per_transaction
 
 
 def result_plans(result: Result) -> dict[str, dict[str, Plan]]:
