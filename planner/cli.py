@@ -152,13 +152,21 @@ def _uncertainty(args: argparse.Namespace, result):
     from planner.studies.uncertainty import uncertainty
 
     samples = args.samples if args.samples is not None else result.scenario.settings.samples
+    if args.robust and not samples:
+        samples = 1000  # the robust plan is judged on fresh samples
     if not samples:
         return None
     if samples < 0:
         raise InputError([Problem("--samples", "", samples, "a whole number of 1 or more",
                                   ProblemCode.NEGATIVE)])  # fmt: skip
-    return uncertainty(result, samples, args.seed, processes=args.processes,
-                       cluster=cluster_address(args.cluster))  # fmt: skip
+    cluster = cluster_address(args.cluster)
+    if args.robust:
+        from planner.studies.robust import robust_study
+
+        study = robust_study(result.scenario, args.robust, samples, args.seed, nominal=result,
+                             processes=args.processes, cluster=cluster)  # fmt: skip
+        return study.evaluation
+    return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -315,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, help="Monte Carlo samples of the volumes (Uncertainty)")
     p.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
     p.add_argument("--cluster", help="Dask scheduler, e.g. tcp://HOST:8786 (or $PLANNER_CLUSTER)")
+    p.add_argument(
+        "--robust",
+        type=int,
+        metavar="K",
+        help="also a robust plan for K training samples, judged on the --samples",
+    )
     common(p)
     p.set_defaults(run=cmd_solve)
 

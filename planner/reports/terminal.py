@@ -142,4 +142,5 @@ def uncertainty_lines(result) -> list[str]:
         lines.append(
             f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
         )
+    lines.extend(f"  {note}" for note in result.notes[1:])
     return lines

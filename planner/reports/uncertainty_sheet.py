@@ -63,7 +63,7 @@ def uncertainty_sheet(
         "sample.",
         span=9,
     )
-    for line in comparison or ():
+    for line in (*result.notes, *(comparison or ())):
         row = note(ws, row, line, span=9)
     columns = (
         Col("Plan"),

@@ -34,9 +34,9 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 from planner.domain import HistoryPoint, Scenario, Service
 from planner.errors import InputError, Problem, ProblemCode
@@ -141,7 +141,7 @@ def _drift_path(values: np.ndarray, horizon: int) -> np.ndarray:
         sd = spread * math.sqrt(h * (1 + h / len(changes)))
         row = [point]
         for level in LEVELS:
-            z = float(norm.ppf(0.5 + level / 2))
+            z = NormalDist().inv_cdf(0.5 + level / 2)
             row += [point - z * sd, point + z * sd]
         rows.append(row)
     return np.array(rows)

@@ -15,6 +15,7 @@ Groups are solved as independent tasks (a process pool or a Dask cluster, as any
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,10 +176,17 @@ def robust_study(
             processes=processes,
             cluster=client,
         )
-    return RobustComparison(
+    comparison = RobustComparison(
         nominal=nominal,
         robust={r.group: r for r in robust},
         evaluation=evaluation,
         samples=samples,
         seed=seed,
     )
+    notes = (
+        f"Robust plan: each group's staff chosen once for {samples} training samples (the "
+        "smallest highest coefficient over all of them, proven, then the fewest moves), judged "
+        "with the nominal plan on these fresh samples.",
+        *comparison.lines(),
+    )
+    return dataclasses.replace(comparison, evaluation=dataclasses.replace(evaluation, notes=notes))

@@ -212,6 +212,7 @@ class Uncertainty:
     above_mean: Mapping[str, np.ndarray]  # plan -> (units,) counts
     above_one: Mapping[str, np.ndarray]
     nominal: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # plan -> group -> t
+    notes: tuple[str, ...] = ()  # plain-words findings shown with it (robust versus nominal)
 
     @property
     def plans(self) -> tuple[str, ...]:
