@@ -48,15 +48,16 @@ SUMMARY_COLUMNS = (
     Col("Backtest MAPE %", "0.0", "Mean absolute percentage error of those forecasts"),
     Col("Note"),
 )
-PATH_COLUMNS = (
-    Col("Year", "0"),
-    Col("History", "#,##0.000"),
-    Col("Forecast", "#,##0.000"),
-    Col("Low 80%", "#,##0.000"),
-    Col("High 80%", "#,##0.000"),
-    Col("Low 95%", "#,##0.000"),
-    Col("High 95%", "#,##0.000"),
-)
+VOLUME_FORMAT, SHARE_FORMAT = "#,##0", "0.0%"
+
+
+def _path_columns(number_format: str) -> tuple[Col, ...]:
+    names = ("History", "Forecast", "Low 80%", "High 80%", "Low 95%", "High 95%")
+    return (Col("Year", "0"), *(Col(name, number_format) for name in names))
+
+
+def _format(quantity: Quantity) -> str:
+    return SHARE_FORMAT if quantity is Quantity.DIGITAL_SHARE else VOLUME_FORMAT
 
 
 def _summary_rows(result: Forecast) -> list[list[object]]:
@@ -95,7 +96,12 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
         "specific series that counts it; Volume low / high are the 80% interval (P10 / P90).",
         span=10,
     )
-    _, last = add_table(ws, "ForecastSeries", SUMMARY_COLUMNS, _summary_rows(result), top=row + 1)
+    first, last = add_table(
+        ws, "ForecastSeries", SUMMARY_COLUMNS, _summary_rows(result), top=row + 1
+    )
+    for offset, s in enumerate(result.series):
+        for column in (7, 9, 10, 11, 12, 13, 15):  # values in the series' own unit
+            ws.cell(row=first + offset, column=column).number_format = _format(s.quantity)
     row = last + 2
     for index, s in enumerate(result.series, start=1):
         title(ws, row, f"{s.target}: {s.quantity}", size="section", span=7)
@@ -105,11 +111,13 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
         # The forecast lines start at the last history point so that the fan joins the history.
         rows[-1][2:] = [s.last] * 5
         rows += [[y, None, *values] for y, values in zip(s.path_years, s.path, strict=True)]
-        first, last = add_table(ws, f"ForecastPath{index}", PATH_COLUMNS, rows, top=row + 1)
+        columns = _path_columns(_format(s.quantity))
+        first, last = add_table(ws, f"ForecastPath{index}", columns, rows, top=row + 1)
         chart = LineChart()
         chart.title = f"{s.target} {s.quantity}: history and forecast ({s.method})"
         chart.y_axis.title = "share" if s.quantity is Quantity.DIGITAL_SHARE else "volume"
         chart.x_axis.title = "year"
+        chart.y_axis.number_format = _format(s.quantity)
         chart.height, chart.width = 7.5, 16
         data = Reference(ws, min_col=2, max_col=7, min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
