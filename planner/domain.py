@@ -101,6 +101,11 @@ class Service:
     # The 80% range of the yearly volume (P10, P90) for Monte Carlo; None: the volume is certain.
     volume_low: float | None = None
     volume_high: float | None = None
+    # The same for minutes per transaction and for the digital share.
+    minutes_low: float | None = None
+    minutes_high: float | None = None
+    digital_share_low: float | None = None
+    digital_share_high: float | None = None
 
     @property
     def hours(self) -> float:

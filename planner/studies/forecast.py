@@ -24,7 +24,8 @@ absolute percentage error of those forecasts.
 `forecast_scenario` turns a Forecast into the scenario of the forecast year: each service takes
 the growth of the most specific series that counts it (its own, its unit's, its skill's, then
 `*`): Volume x forecast / last year's value, Volume low / high the 80% interval scaled the same
-way; a digital share is multiplied by the forecast share over last year's share (capped at 1).
+way; a digital share is multiplied by the forecast share over last year's share (capped at 1),
+Digital share low / high its 80% interval scaled the same way.
 """
 
 from __future__ import annotations
@@ -388,11 +389,15 @@ def forecast_scenario(result: Forecast) -> Scenario:
             )
         share_series = _most_specific(service, shares)
         if share_series is not None:
+            low, high = share_series.interval80
             if share_series.last > 0:
-                share = min(1.0, service.digital_share * share_series.point / share_series.last)
+                ratio = service.digital_share / share_series.last
+                share, low, high = (min(1.0, ratio * v) for v in (share_series.point, low, high))
             else:
                 share = share_series.point
-            changed = replace(changed, digital_share=share)
+            changed = replace(
+                changed, digital_share=share, digital_share_low=low, digital_share_high=high
+            )
         services.append(changed)
     return replace(
         result.scenario,

@@ -31,12 +31,12 @@ from planner.studies.sweep import connected, run_chunks
 from planner.studies.uncertainty import (
     CURRENT,
     PLAN,
+    Ranges,
     Uncertainty,
-    draw_index,
     evaluate_plans,
     group_weights,
     result_plans,
-    sample_volumes,
+    sample_loads,
 )
 
 __all__ = ["ROBUST", "RobustComparison", "robust_study", "training_weights"]
@@ -111,15 +111,8 @@ class RobustComparison:
 
 def training_weights(scenario: Scenario, data: GroupData, samples: int, seed: int) -> np.ndarray:
     """(samples, S_g) the group's service loads in the training samples."""
-    volume = np.array([s.volume for s in scenario.services])
-    low = np.array([s.volume if s.volume_low is None else s.volume_low for s in scenario.services])
-    high = np.array(
-        [s.volume if s.volume_high is None else s.volume_high for s in scenario.services]
-    )
-    volumes = sample_volumes(
-        volume, low, high, seed, TRAINING_STREAM, 0, samples, draw_index(scenario)
-    )
-    return group_weights(scenario, data, volumes)
+    loads = sample_loads(Ranges.of(scenario), seed, TRAINING_STREAM, 0, samples)
+    return group_weights(scenario, data, loads)
 
 
 @dataclass(frozen=True)

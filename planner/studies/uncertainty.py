@@ -8,10 +8,11 @@ the services that series counts (their forecasts err together: a total that grow
 forecast makes every service it counts larger), and one per other service. A service takes
 Volume + z (Volume - low) / z90 below the median and Volume + z (high - Volume) / z90 above
 (z90 = 1.2816, the normal's P90; never below 0): a normal split at Volume whose P10 and P90 are
-exactly low and high. Because each sample's draws depend only on (seed, stream, i), the results are
-the same for one process, a pool or any number of Dask workers. A service without a range keeps its
-volume; minutes and digital shares are not varied (in count mode a volume does not change a load,
-so nothing varies).
+exactly low and high. Minutes (Minutes low / high, one draw per service) and digital shares
+(Digital share low / high, one draw per History series like the volumes; kept within 0..1) are
+drawn the same way. Because each sample's draws depend only on (seed, stream, i), the results are
+the same for one process, a pool or any number of Dask workers. A value without a range stays as
+it is (in count mode a load does not depend on them, so nothing varies).
 
 For each sample, plan and group: the highest unit-skill coefficient (the quantity t* minimises),
 and for each unit whether it is overloaded: its coefficient above the group's mean coefficient of
@@ -46,6 +47,8 @@ __all__ = [
     "evaluate_plans",
     "group_weights",
     "result_plans",
+    "Ranges",
+    "sample_loads",
     "sample_volumes",
     "uncertainty",
 ]
@@ -93,6 +96,67 @@ def draw_index(scenario: Scenario) -> np.ndarray:
     return np.array(index, dtype=np.int64)
 
 
+def _split_normal(
+    value: np.ndarray, low: np.ndarray, high: np.ndarray, z: np.ndarray
+) -> np.ndarray:
+    return value + z * np.where(z < 0, (value - low) / Z90, (high - value) / Z90)
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Every service's value, P10 and P90 of volume, minutes and digital share (a value without
+    a range has P10 = P90 = the value), and the draw each uses (draw_index)."""
+
+    volume: tuple[np.ndarray, np.ndarray, np.ndarray]
+    minutes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    share: tuple[np.ndarray, np.ndarray, np.ndarray]
+    draw: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Ranges:
+        def triple(value, low, high) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            v = np.array([value(x) for x in scenario.services], dtype=float)
+            lo = np.array([low(x) if low(x) is not None else value(x) for x in scenario.services],
+                          dtype=float)  # fmt: skip
+            hi = np.array(
+                [high(x) if high(x) is not None else value(x) for x in scenario.services],
+                dtype=float,
+            )
+            return v, lo, hi
+
+        return cls(
+            triple(lambda x: x.volume, lambda x: x.volume_low, lambda x: x.volume_high),
+            triple(lambda x: x.minutes or 0.0, lambda x: x.minutes_low, lambda x: x.minutes_high),
+            triple(
+                lambda x: x.digital_share,
+                lambda x: x.digital_share_low,
+                lambda x: x.digital_share_high,
+            ),
+            draw_index(scenario),
+        )
+
+
+def sample_loads(ranges: Ranges, seed: int, stream: int, start: int, stop: int) -> np.ndarray:
+    """(stop - start, S) staff hours of every service in samples start..stop-1: volume x minutes
+    / 60 x (1 - digital share), each drawn from its range. Sample i's generator draws, in this
+    order, one normal per draw index for the volumes (as sample_volumes), one per service for the
+    minutes and one per draw index for the digital shares."""
+    draw = ranges.draw
+    draws = int(draw.max()) + 1 if draw.size else 0
+    size = draw.size
+    rows = np.empty((stop - start, size))
+    for row, i in enumerate(range(start, stop)):
+        rng = np.random.default_rng([seed, stream, i])
+        z_volume = rng.standard_normal(draws)[draw]
+        z_minutes = rng.standard_normal(size)
+        z_share = rng.standard_normal(draws)[draw]
+        volume = np.maximum(_split_normal(*ranges.volume, z_volume), 0.0)
+        minutes = np.maximum(_split_normal(*ranges.minutes, z_minutes), 0.0)
+        share = np.clip(_split_normal(*ranges.share, z_share), 0.0, 1.0)
+        rows[row] = volume * minutes / 60.0 * (1.0 - share)
+    return rows
+
+
 @dataclass(frozen=True)
 class _GroupTask:
     """What a worker needs to evaluate one group: positions of its services among the scenario's,
@@ -101,7 +165,6 @@ class _GroupTask:
     group: str
     unit_ids: tuple[str, ...]
     positions: np.ndarray  # (S_g,) indices into the scenario's services
-    per_transaction: np.ndarray  # (S_g,) load of one transaction (hours mode)
     fixed_weight: np.ndarray  # (S_g,) load when the volume does not matter (count mode)
     count_mode: bool
     skill: np.ndarray  # (S_g,)
@@ -115,10 +178,7 @@ class _Chunk:
     stream: int
     start: int
     stop: int
-    volume: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    draw: np.ndarray
+    ranges: Ranges
     margin: float
     groups: tuple[_GroupTask, ...]
 
@@ -155,15 +215,11 @@ def _load(weights: np.ndarray, skill: np.ndarray, plan: Plan, n: int) -> np.ndar
 
 
 def _evaluate_chunk(chunk: _Chunk) -> _ChunkResult:
-    volumes = sample_volumes(
-        chunk.volume,
-        chunk.low,
-        chunk.high,
-        chunk.seed,
-        chunk.stream,
-        chunk.start,
-        chunk.stop,
-        chunk.draw,
+    hours_mode = any(not g.count_mode for g in chunk.groups)
+    loads = (
+        sample_loads(chunk.ranges, chunk.seed, chunk.stream, chunk.start, chunk.stop)
+        if hours_mode
+        else None
     )
     n = chunk.stop - chunk.start
     names = sorted({name for g in chunk.groups for name in g.plans})
@@ -173,10 +229,10 @@ def _evaluate_chunk(chunk: _Chunk) -> _ChunkResult:
     above_one = {name: np.zeros(units_total, dtype=np.int64) for name in names}
     offset = 0
     for gi, task in enumerate(chunk.groups):
-        if task.count_mode:
+        if task.count_mode or loads is None:
             weights = np.broadcast_to(task.fixed_weight, (n, task.fixed_weight.size))
         else:
-            weights = volumes[:, task.positions] * task.per_transaction
+            weights = loads[:, task.positions]
         for name, plan in task.plans.items():
             units = len(task.unit_ids)
             load = _load(weights, task.skill, plan, n)
@@ -261,14 +317,10 @@ class Uncertainty:
 def _task(scenario: Scenario, data: GroupData, plans: Mapping[str, Plan]) -> _GroupTask:
     position = {s.service_id: i for i, s in enumerate(scenario.services)}
     hours_mode = scenario.settings.coefficient is CoefficientMode.HOURS
-    per_transaction = np.array(
-        [(s.minutes or 0.0) / 60.0 * (1.0 - s.digital_share) for s in data.services]
-    )
     return _GroupTask(
         group=data.group,
         unit_ids=tuple(u.unit_id for u in data.units),
         positions=np.array([position[s.service_id] for s in data.services], dtype=np.int64),
-        per_transaction=per_transaction if hours_mode else np.zeros(len(data.services)),
         fixed_weight=data.weight.copy(),
         count_mode=not hours_mode,
         skill=data.service_skill.copy(),
@@ -277,13 +329,13 @@ def _task(scenario: Scenario, data: GroupData, plans: Mapping[str, Plan]) -> _Gr
     )
 
 
-def group_weights(scenario: Scenario, data: GroupData, volumes: np.ndarray) -> np.ndarray:
-    """(samples, S_g) load of each of the group's services under sampled scenario volumes
-    (rows of `volumes`, one column per scenario service): the point loads in count mode."""
+def group_weights(scenario: Scenario, data: GroupData, loads: np.ndarray) -> np.ndarray:
+    """(samples, S_g) load of each of the group's services from sampled scenario loads (rows of
+    `loads`, one column per scenario service, sample_loads); the point loads in count mode."""
     task = _task(scenario, data, {})
     if task.count_mode:
-        return np.broadcast_to(task.fixed_weight, (volumes.shape[0], task.fixed_weight.size)).copy()
-    return volumes[:, task.positions] * task.per_transaction
+        return np.broadcast_to(task.fixed_weight, (loads.shape[0], task.fixed_weight.size)).copy()
+    return loads[:, task.positions]
 
 
 def result_plans(result: Result) -> dict[str, dict[str, Plan]]:
@@ -337,17 +389,11 @@ def evaluate_plans(
         )
         for g in groups
     )
-    volume = np.array([s.volume for s in scenario.services])
-    low = np.array([s.volume if s.volume_low is None else s.volume_low for s in scenario.services])
-    high = np.array(
-        [s.volume if s.volume_high is None else s.volume_high for s in scenario.services]
-    )
-    draw = draw_index(scenario)
+    ranges = Ranges.of(scenario)
     with connected(cluster) as client:
         workers = workers_of(client) if client is not None else max(processes, 1)
         chunks = [
-            _Chunk(seed, stream, start, stop, volume, low, high, draw,
-                   scenario.settings.overload_margin, tasks)
+            _Chunk(seed, stream, start, stop, ranges, scenario.settings.overload_margin, tasks)
             for start, stop in chunk_ranges(samples, workers)
         ]  # fmt: skip
         results = run_chunks(_evaluate_chunk, chunks, processes=processes, cluster=client)

@@ -209,33 +209,47 @@ def history_rows(history: Sequence[HistoryPoint]) -> list[list[object]]:
 
 
 def volume_range(
-    record: Record, sheet: str, problems: Problems
+    record: Record,
+    sheet: str,
+    problems: Problems,
+    key: str = "volume",
+    label: str = "Volume",
+    default: float | None = 1.0,
 ) -> tuple[float | None, float | None]:
-    """A Services row's Volume low and Volume high (its P10 and P90): both or neither, and
-    low <= Volume <= high. (None, None) when blank or wrong (the problem recorded)."""
-    low, high = record.get("volumelow"), record.get("volumehigh")
+    """A Services row's `<label> low` and `<label> high` (its P10 and P90): both or neither, and
+    low <= value <= high. (None, None) when blank or wrong (the problem recorded)."""
+    low_key, high_key = f"{key}low", f"{key}high"
+    low, high = record.get(low_key), record.get(high_key)
     if low is None and high is None:
         return None, None
-    volume = record.get("volume", 1.0)
-    volume = 1.0 if volume is None else float(volume)
+    value = record.get(key, default)
+    value = default if value is None else float(value)
     if low is None or high is None:
-        missing = "volumelow" if low is None else "volumehigh"
-        given = "volumehigh" if low is None else "volumelow"
+        missing = low_key if low is None else high_key
+        given = high_key if low is None else low_key
         problems.error(
             sheet,
             record.cells.get(missing, record.cells.get(given, "")),
             None,
-            "Volume low and Volume high go together (the P10 and P90 of the volume): give both "
-            "or neither",
+            f"{label} low and {label} high go together (the P10 and P90): give both or neither",
             ProblemCode.BLANK_REQUIRED,
         )
         return None, None
-    if not float(low) <= volume <= float(high):
+    if value is None:
         problems.error(
             sheet,
-            record.cells["volumelow"],
+            record.cells[low_key],
             low,
-            f"Volume low {low:g} <= Volume {volume:g} <= Volume high {high:g} must hold",
+            f"{label} low and high need a {label} to range around",
+            ProblemCode.BLANK_REQUIRED,
+        )
+        return None, None
+    if not float(low) <= value <= float(high):
+        problems.error(
+            sheet,
+            record.cells[low_key],
+            low,
+            f"{label} low {low:g} <= {label} {value:g} <= {label} high {high:g} must hold",
             ProblemCode.MIN_ABOVE_MAX,
         )
         return None, None

@@ -167,6 +167,20 @@ SERVICES = SheetFormat(
             "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it",
             "blank (the volume is certain)",
         ),
+        Column("Minutes low", Kind.NUMBER, "P10 of Minutes, for Monte Carlo", "blank (certain)"),
+        Column("Minutes high", Kind.NUMBER, "P90 of Minutes, for Monte Carlo", "blank (certain)"),
+        Column(
+            "Digital share low",
+            Kind.SHARE,
+            "P10 of Digital share, for Monte Carlo",
+            "blank (certain)",
+        ),
+        Column(
+            "Digital share high",
+            Kind.SHARE,
+            "P90 of Digital share, for Monte Carlo",
+            "blank (certain)",
+        ),
     ),
 )
 

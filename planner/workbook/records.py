@@ -207,6 +207,12 @@ def read_services(
             skills.check(problems, sheet, skill_cell, skill)
         eligible = _read_eligible(record, units, unit_groups, sheet, problems)
         volume_low, volume_high = volume_range(record, sheet, problems)
+        minutes_low, minutes_high = volume_range(
+            record, sheet, problems, "minutes", "Minutes", None
+        )
+        share_low, share_high = volume_range(
+            record, sheet, problems, "digitalshare", "Digital share", 0.0
+        )
         records_by_id[service_id] = record
         services.append(
             Service(
@@ -222,6 +228,10 @@ def read_services(
                 row=record.row,
                 volume_low=volume_low,
                 volume_high=volume_high,
+                minutes_low=minutes_low,
+                minutes_high=minutes_high,
+                digital_share_low=share_low,
+                digital_share_high=share_high,
             )
         )
     return services, records_by_id

@@ -55,6 +55,10 @@ _EXAMPLE_SERVICE = {
     "eligibleunits": None,
     "volumelow": None,
     "volumehigh": None,
+    "minuteslow": None,
+    "minuteshigh": None,
+    "digitalsharelow": None,
+    "digitalsharehigh": None,
 }
 _EXAMPLE_VARIANT = {
     "name": "two more staff",

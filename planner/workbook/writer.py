@@ -184,6 +184,10 @@ def _services_rows(scenario: Scenario) -> list[list]:
             "eligibleunits": "; ".join(service.eligible_units),
             "volumelow": service.volume_low,
             "volumehigh": service.volume_high,
+            "minuteslow": service.minutes_low,
+            "minuteshigh": service.minutes_high,
+            "digitalsharelow": service.digital_share_low,
+            "digitalsharehigh": service.digital_share_high,
         }
         rows.append([values[c.key] for c in SERVICES.columns])
     return rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from openpyxl import load_workbook
@@ -99,3 +101,27 @@ def test_cli_solve_samples_writes_the_uncertainty_sheet(tmp_path, capsys):
     assert len(sheet._charts) == 1
     assert {t for t in sheet.tables} == {"UncertaintyGroups", "UncertaintyHistogram1",
                                          "UncertaintyUnits"}  # fmt: skip
+
+
+def test_minutes_and_digital_share_ranges_in_closed_form():
+    """One unit (1,000 hours), one service of 1,000 transactions: with Minutes 60 (P10 45, P90
+    90) the coefficient is minutes / 60, so its P90 is 1.5 and its P10 0.75; with Digital share
+    0.5 (P10 0.3, P90 0.6) it is 1 - share, so its P90 is 1 - 0.3 = 0.7."""
+    base = Scenario(
+        name="one",
+        units=(Unit("U1", hours_per_fte=1000.0),),
+        staff=(StaffCell("U1", "general", 1),),
+        services=(
+            Service("S1", "U1", volume=1000.0, minutes=60.0, minutes_low=45.0, minutes_high=90.0),
+        ),  # fmt: skip
+        settings=Settings(coefficient=CoefficientMode.HOURS),
+    )
+    mc = uncertainty(planner.solve(base, sensitivity=False), 10_000, seed=4)
+    assert mc.quantile(CURRENT, "all", 0.9) == pytest.approx(1.5, rel=0.01)
+    assert mc.quantile(CURRENT, "all", 0.1) == pytest.approx(0.75, rel=0.01)
+    service = Service("S1", "U1", volume=1000.0, minutes=60.0, digital_share=0.5,
+                      digital_share_low=0.3, digital_share_high=0.6)  # fmt: skip
+    shares = dataclasses.replace(base, services=(service,))
+    mc = uncertainty(planner.solve(shares, sensitivity=False), 10_000, seed=4)
+    assert mc.quantile(CURRENT, "all", 0.9) == pytest.approx(0.7, rel=0.01)
+    assert mc.quantile(CURRENT, "all", 0.5) == pytest.approx(0.5, rel=0.01)
