@@ -148,6 +148,18 @@ def _moves(data: GroupData, plan: Plan) -> tuple[int, int]:
     return staff, int(np.rint((1.0 - home).sum()))
 
 
+def feasible_at_loosest(robust: _RobustModel, t: float) -> np.ndarray | None:
+    """A point of the model at threshold t (no time limit), or None when HiGHS with and without
+    presolve both find none."""
+    robust.at(t)
+    robust.backend.set_objective(np.zeros(robust.backend.model.num_cols))
+    for presolve in (True, False):
+        run = robust.backend.solve(presolve=presolve)
+        if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
+            return run.point
+    return None
+
+
 def robust_plan(
     data: GroupData,
     weights: np.ndarray,
@@ -176,6 +188,19 @@ def robust_plan(
         if totals[k] > 0 and cap > 0:
             low = max(low, float(load_k.max(initial=0.0)) / (cap * totals[k]))
     model = _RobustModel(data, weights, reference=high if high > 0 else 1.0)
+    if start is None:
+        # The current allocation may break the group's rules (a unit outside Min/Max): start from
+        # a plan the model accepts, at the loosest threshold.
+        positive = data.capacity_per_employee[data.capacity_per_employee > 0]
+        loosest = 1.0
+        if positive.size and weights.size:
+            loosest = float(weights.sum(axis=1).max() / positive.min()) * 2.0 + 1.0
+        first = feasible_at_loosest(model, max(high, loosest) if np.isfinite(high) else loosest)
+        if first is None:
+            raise ValueError(f"group {data.group}: no plan satisfies the group's rules")
+        best, best_values = model.plan(first), first
+        high = robust_maximum(data, best, weights)
+        solves += 2
 
     def remaining() -> float | None:
         if time_limit is None:

@@ -334,6 +334,13 @@ def forecast(scenario: Scenario, year: int) -> Forecast:
     results = []
     for target, points in series.items():
         years = [p.year for p in points]
+        if len(years) < MIN_YEARS or years != list(range(years[0], years[0] + len(years))):
+            # a Scenario built in code is not checked by the History sheet's reader
+            raise InputError(
+                [Problem("History", "", target, f"the series {target} needs at least "
+                         f"{MIN_YEARS} consecutive years, each once (found {years})",
+                         ProblemCode.HISTORY_GAP)]
+            )  # fmt: skip
         results.append(forecast_series(years, [p.volume for p in points], year, target=target))
         if points[0].digital_share is not None:
             shares = [float(p.digital_share or 0.0) for p in points]

@@ -145,6 +145,8 @@ def robust_study(
     plans = result_plans(nominal)
     tasks = []
     for group in scenario.groups:
+        if group not in plans[PLAN]:
+            continue  # no nominal plan (infeasible or stopped): nothing to be robust about
         data = group_data(scenario, group)
         tasks.append(
             _RobustTask(

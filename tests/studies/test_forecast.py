@@ -130,3 +130,19 @@ def test_cli_forecast_writes_the_bundled_scenario_for_2025(tmp_path, capsys):
     book = load_workbook(out)
     assert len(book["Forecast"]._charts) == 2
     assert main(["forecast", str(HOURS_PATH), "--year", "2024", "--out", str(out)]) == 2
+
+
+def test_forecast_refuses_a_code_built_history_with_a_gap():
+    """A Scenario built in code skips the History reader: forecast() still refuses a series with
+    a missing year, naming it (InputError, exit code 2 on the command line)."""
+    import dataclasses
+
+    from planner.errors import InputError, ProblemCode
+
+    scenario = dataclasses.replace(
+        _scenario(), history=tuple(HistoryPoint("S1", y, 1.0) for y in (2019, 2020, 2022))
+    )
+    with pytest.raises(InputError) as raised:
+        forecast(scenario, 2025)
+    assert raised.value.problems[0].code is ProblemCode.HISTORY_GAP
+    assert "S1" in raised.value.problems[0].expected

@@ -68,3 +68,21 @@ def test_robust_plan_beats_the_point_forecast_plan_out_of_sample():
     assert study.p90(ROBUST, "all") == pytest.approx(robust_p90, rel=0.02)
     (line,) = study.lines()
     assert "the robust plan holds up better by" in line
+
+
+def test_robust_plan_without_a_start_keeps_the_rules():
+    """With Max employees 1 on A the current 2 + 2 breaks the rules: robust_plan without a start
+    plan begins from a plan the model accepts and returns 1 + 3, proven, whose t is the exact
+    maximum over its training samples."""
+    import dataclasses
+
+    from planner.engine.robust import robust_plan
+
+    scenario = _case()
+    units = (dataclasses.replace(scenario.units[0], max_employees=1), scenario.units[1])
+    scenario = dataclasses.replace(scenario, units=units)
+    data = group_data(scenario, "all")
+    weights = training_weights(scenario, data, 30, 1)
+    plan = robust_plan(data, weights)
+    assert plan.proven and plan.plan.headcount.ravel().tolist() == [1, 3]
+    assert plan.t == pytest.approx(robust_maximum(data, plan.plan, weights), rel=1e-12)
