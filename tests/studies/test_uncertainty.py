@@ -125,3 +125,19 @@ def test_minutes_and_digital_share_ranges_in_closed_form():
     mc = uncertainty(planner.solve(shares, sensitivity=False), 10_000, seed=4)
     assert mc.quantile(CURRENT, "all", 0.9) == pytest.approx(0.7, rel=0.01)
     assert mc.quantile(CURRENT, "all", 0.5) == pytest.approx(0.5, rel=0.01)
+
+
+def test_samples_setting_runs_the_monte_carlo_without_the_option(tmp_path, capsys):
+    """`samples = 120` in the Settings sheet: `planner solve` adds the Uncertainty sheet of 120
+    samples with no --samples; `--samples 0` switches it off."""
+    scenario = dataclasses.replace(
+        _two_units(), settings=dataclasses.replace(_two_units().settings, samples=120)
+    )
+    path = write_scenario(scenario, tmp_path / "s.xlsx")
+    assert planner.read_scenario(path).settings.samples == 120
+    out = tmp_path / "r.xlsx"
+    assert main(["solve", str(path), "--out", str(out), "--no-sensitivity"]) == 0
+    assert "Monte Carlo: 120 samples" in capsys.readouterr().out
+    assert "Uncertainty" in load_workbook(out).sheetnames
+    assert main(["solve", str(path), "--out", str(out), "--samples", "0", "--no-sensitivity"]) == 0
+    assert "Uncertainty" not in load_workbook(out).sheetnames
