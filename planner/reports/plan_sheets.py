@@ -8,7 +8,7 @@ from __future__ import annotations
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.domain import CoefficientMode, coefficient, unit_capacity
+from planner.domain import CoefficientMode
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -23,7 +23,7 @@ from planner.reports.charts import (
     note,
     title,
 )
-from planner.reports.figures import cell_loads
+from planner.reports.figures import cell_coefficients, cell_loads
 from planner.reports.narrative import unit_label
 from planner.result import NEW_HIRES, Result
 from planner.workbook.layout import SETTINGS_LIST
@@ -101,10 +101,9 @@ def skills_sheet(ws: Worksheet, result: Result) -> None:
     load = load_word(result)
     planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
     load_before, load_after = cell_loads(result)
+    cells = cell_coefficients(result)
     staff = {(s.unit_id, s.skill): s for s in result.staff}
-    keys = sorted(set(staff) | {k for k, v in load_before.items() if v} |
-                  {k for k, v in load_after.items() if v},
-                  key=lambda k: (scenario.unit(k[0]).group, k))  # fmt: skip
+    keys = sorted(cells, key=lambda k: (scenario.unit(k[0]).group, k))
     columns = [
         Col("Unit ID"), Col("Unit"), Col("Group"), Col("Skill"),
         Col("Employees before", PEOPLE), Col("Employees after", PEOPLE),
@@ -117,14 +116,11 @@ def skills_sheet(ws: Worksheet, result: Result) -> None:
         unit = scenario.unit(unit_id)
         cell = staff.get((unit_id, skill))
         before, after = (cell.before, cell.after) if cell else (0, 0)
-        capacity = unit_capacity(unit, scenario.settings)
         has_plan = unit.group in planned
         rows.append([
             unit_id, unit.label, unit.group, skill, before, after, after - before,
             cell.hired if cell else 0, load_before[unit_id, skill],
-            load_after[unit_id, skill] if has_plan else None,
-            coefficient(load_before[unit_id, skill], before * capacity),
-            coefficient(load_after[unit_id, skill], after * capacity) if has_plan else None,
+            load_after[unit_id, skill] if has_plan else None, *cells[unit_id, skill],
         ])  # fmt: skip
     add_table(ws, "SkillsTable", columns, rows, freeze="C2")
     fit_columns(ws)
