@@ -295,6 +295,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return command(json_output=args.json)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from planner.web import serve
+
+    return serve(args.host, args.port, args.data, open_browser=args.open, token=args.token)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -363,6 +369,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check the installed solvers on models with known answers")
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
     p.set_defaults(run=cmd_doctor)
+
+    p = sub.add_parser("serve", help="the web workspace in a browser (local by default)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s: this computer only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data", help="workspace folder (default: under the user's data directory)")
+    p.add_argument("--open", action="store_true", help="open the browser")
+    p.add_argument("--token", help="access token (off loopback; generated and printed when absent)")
+    p.set_defaults(run=cmd_serve)
     return parser
 
 
