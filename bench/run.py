@@ -769,6 +769,9 @@ def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
         lines += ["", "## Parallel groups (process pool)", "", *speedups]
     if notes:
         lines += ["", "## Notes", "", *notes]
+    samples = BENCH / "SAMPLES.md"  # bench/samples.py: Monte Carlo on processes and a cluster
+    if samples.exists():
+        lines += ["", samples.read_text().rstrip()]
     path.write_text("\n".join(lines) + "\n")
 
 

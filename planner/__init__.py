@@ -36,13 +36,25 @@ from planner.errors import (
     VerificationError,
 )
 from planner.reports import write_comparison, write_frontier, write_result
+from planner.reports.forecast_workbook import write_forecast
 from planner.result import GroupReport, GroupResult, Result, SolveReport, Status, StopReason
 from planner.solve import solve
 from planner.studies.compare import Comparison, Option, compare
+from planner.studies.forecast import Forecast, forecast, forecast_scenario
 from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
+from planner.studies.robust import RobustComparison, robust_study
+from planner.studies.uncertainty import Uncertainty, uncertainty
 from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
 
 __all__ = [
+    "Forecast",
+    "RobustComparison",
+    "Uncertainty",
+    "forecast",
+    "forecast_scenario",
+    "robust_study",
+    "uncertainty",
+    "write_forecast",
     # reading and checking
     "read_scenario",
     "validate_workbook",

@@ -146,6 +146,30 @@ def _read(path: Path):
     return scenario
 
 
+def _uncertainty(args: argparse.Namespace, result):
+    """The Monte Carlo of `planner solve --samples N --seed S [--cluster ADDRESS]` (or the
+    `samples` setting), or None."""
+    from planner.studies.sweep import cluster_address
+    from planner.studies.uncertainty import uncertainty
+
+    samples = args.samples if args.samples is not None else result.scenario.settings.samples
+    if args.robust and not samples:
+        samples = 1000  # the robust plan is judged on fresh samples
+    if not samples:
+        return None
+    if samples < 0:
+        raise InputError([Problem("--samples", "", samples, "a whole number of 1 or more",
+                                  ProblemCode.NEGATIVE)])  # fmt: skip
+    cluster = cluster_address(args.cluster)
+    if args.robust:
+        from planner.studies.robust import robust_study
+
+        study = robust_study(result.scenario, args.robust, samples, args.seed, nominal=result,
+                             processes=args.processes, cluster=cluster)  # fmt: skip
+        return study.evaluation
+    return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from planner.reports import write_result
     from planner.reports.terminal import result_lines
@@ -160,13 +184,19 @@ def cmd_solve(args: argparse.Namespace) -> int:
     )
     progress.done()
     out = Path(args.out) if args.out else _default_out(scenario_path, "result")
-    write_result(result, out, inputs=(scenario_path,))
+    monte_carlo = _uncertainty(args, result)
+    write_result(result, out, inputs=(scenario_path,), uncertainty=monte_carlo)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         for line in result_lines(result):
             print(line)
         print(f"result workbook: {out}")
+    if monte_carlo is not None and not args.json:
+        from planner.reports.terminal import uncertainty_lines
+
+        for line in uncertainty_lines(monte_carlo):
+            print(line)
     if result.status is Status.UNKNOWN:
         print("no plan was found within the time limit: raise `time limit` in Settings",
               file=sys.stderr)  # fmt: skip
@@ -223,6 +253,29 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from planner.reports.forecast_workbook import write_forecast
+    from planner.studies.forecast import forecast
+
+    scenario_path = Path(args.scenario)
+    scenario = _read(scenario_path)
+    result = forecast(scenario, args.year)
+    out = Path(args.out) if args.out else _default_out(scenario_path, f"forecast-{args.year}")
+    write_forecast(result, out, inputs=(str(scenario_path),))
+
+    def shown(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+    for s in result.series:
+        low, high = s.interval80
+        print(f"{s.target} {s.quantity} {s.year}: {shown(s.point)} (80%: {shown(low)} to "
+              f"{shown(high)}; {s.method})")  # fmt: skip
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"forecast scenario workbook: {out}")
+    return EXIT_OK
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from planner.datasets.generate import generate
     from planner.workbook import write_scenario
@@ -275,6 +328,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", help="scenario workbook (default: the bundled one)")
     p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     p.add_argument("--no-sensitivity", action="store_true", help="skip the sensitivity re-solves")
+    p.add_argument("--samples", type=int, help="Monte Carlo samples of the volumes (Uncertainty)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    p.add_argument("--cluster", help="Dask scheduler, e.g. tcp://HOST:8786 (or $PLANNER_CLUSTER)")
+    p.add_argument(
+        "--robust",
+        type=int,
+        metavar="K",
+        help="also a robust plan for K training samples, judged on the --samples",
+    )
     common(p)
     p.set_defaults(run=cmd_solve)
 
@@ -292,6 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="budget service moves instead of staff moves")  # fmt: skip
     common(p)
     p.set_defaults(run=cmd_frontier)
+
+    p = sub.add_parser("forecast", help="continue the History sheet to a year: a new scenario")
+    p.add_argument("scenario")
+    p.add_argument("--year", type=int, required=True, help="the year to forecast")
+    p.add_argument("--out", help="output workbook (default: outputs/<scenario>-forecast-Y.xlsx)")
+    p.set_defaults(run=cmd_forecast)
 
     p = sub.add_parser("generate", help="write a synthetic scenario (national, region or small)")
     p.add_argument("--profile", choices=["national", "region", "small"], default="national")

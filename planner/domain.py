@@ -115,6 +115,14 @@ class Service:
     # of its unit and skill (1 / AWT for an individual allowance); set by planner.wisn.
     staff_per_hour: float | None = None
     allowance: bool = False  # wisn mode: a cell's individual allowances, not a service to deliver
+    # The 80% range of the yearly volume (P10, P90) for Monte Carlo; None: the volume is certain.
+    volume_low: float | None = None
+    volume_high: float | None = None
+    # The same for minutes per transaction and for the digital share.
+    minutes_low: float | None = None
+    minutes_high: float | None = None
+    digital_share_low: float | None = None
+    digital_share_high: float | None = None
 
     @property
     def hours(self) -> float:
@@ -142,6 +150,7 @@ class Settings:
     # services need (staff_to_keep); 0 allows a plan to empty a unit. Abolishing a department is
     # not a staffing decision, so a plan does not do it unless the workbook says it may.
     keep_staff_share: float = 0.25
+    samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
 
 
 def staff_to_keep(employees: int, share: float) -> int:
@@ -199,6 +208,18 @@ class Variant:
     row: int | None = None
 
 
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One year of a History sheet series: the volume of `target` (a service id, a unit id,
+    `skill:<skill>` or `*`, as in Volume scale) and, optionally, its digital share that year."""
+
+    target: str
+    year: int
+    volume: float
+    digital_share: float | None = None
+    row: int | None = None
+
+
 @dataclass
 class GroupRecords:
     """The records of one group, in scenario order (see Scenario.by_group)."""
@@ -223,6 +244,7 @@ class Scenario:
     settings: Settings = Settings()
     variants: tuple[Variant, ...] = ()
     hires: tuple[Hire, ...] = ()  # set by a variant: headcount added from outside
+    history: tuple[HistoryPoint, ...] = ()  # the History sheet, sorted by (target, year)
     source_path: str | None = None
     source_sha256: str | None = None
     warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal

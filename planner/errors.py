@@ -87,6 +87,13 @@ class ProblemCode(StrEnum):
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"
     RESERVED_NAME = "reserved-name"
+    # the History sheet (planner.workbook.history)
+    DUPLICATE_YEAR = "duplicate-year"
+    SHORT_HISTORY = "short-history"
+    HISTORY_GAP = "history-gap"
+    AMBIGUOUS_TARGET = "ambiguous-target"
+    UNKNOWN_TARGET = "unknown-target"
+    HISTORY_INCOMPLETE = "history-incomplete"
     # arguments of a study (frontier budgets)
     BAD_BUDGET_RANGE = "bad-budget-range"
 

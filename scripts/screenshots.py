@@ -6,7 +6,8 @@ Solves the bundled scenario (default `scenarios/west-kazakhstan-2024.xlsx`), wri
 workbook and the comparison of its options to a temporary folder, converts each to PDF with
 LibreOffice headless and turns one page into a PNG with poppler's `pdftoppm`, trimmed to its content:
 - `docs/summary.png`: the first page of the result workbook's Summary sheet;
-- `docs/comparison.png`: the comparison chart (the comparison Summary, printed from the chart only).
+- `docs/comparison.png`: the comparison chart (the comparison Summary, printed from the chart only);
+- `docs/forecast.png`: the Forecast sheet of `planner forecast` on the bundled hours scenario (2026).
 
 Needs `soffice` (LibreOffice) and `pdftoppm`/`pdftotext` (Debian: libreoffice-calc-nogui,
 poppler-utils; .ci/run installs both). The pictures differ between runs only by the solve time stamp.
@@ -166,6 +167,26 @@ def comparison_png(scenario_path: Path, png: Path, work: Path, dpi: int) -> Path
     return page_png(pdf, page_with(pdf, title), png, dpi)
 
 
+HOURS_SCENARIO = Path("scenarios") / "west-kazakhstan-2024-hours.xlsx"
+FORECAST_YEAR = 2026
+
+
+def forecast_png(png: Path, work: Path, dpi: int) -> Path:
+    """The first page of the Forecast sheet of `planner forecast` on the bundled hours scenario."""
+    from planner.reports.charts import landscape
+    from planner.reports.forecast_workbook import forecast_workbook
+    from planner.studies.forecast import forecast
+
+    book = forecast_workbook(forecast(read_scenario(HOURS_SCENARIO), FORECAST_YEAR))
+    for name in book.sheetnames:
+        if name != "Forecast":
+            del book[name]
+    landscape(book["Forecast"])
+    path = save_workbook(book, work / "forecast.xlsx")
+    pdf = to_pdf(path, work)
+    return page_png(pdf, 1, png, dpi)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
@@ -181,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             summary_png(scenario, out / "summary.png", work, args.dpi),
             # The chart alone is smaller on its page than the Summary: draw it finer.
             comparison_png(scenario, out / "comparison.png", work, round(args.dpi * 1.5)),
+            forecast_png(out / "forecast.png", work, args.dpi),
         ):
             print(f"written {made}")
     return 0

@@ -55,8 +55,10 @@ from planner.reports.plan_sheets import (
     transfers_sheet,
     yes_no,
 )
+from planner.reports.uncertainty_sheet import uncertainty_sheet
 from planner.reports.wisn_sheet import WISN_SHEET, wisn_sheet
 from planner.result import Result, Status
+from planner.studies.uncertainty import Uncertainty
 from planner.xlsx.files import save_workbook
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
@@ -99,7 +101,11 @@ SOLVER_NAMES: dict[str, str] = {
 
 
 def write_result(
-    result: Result, path: str | os.PathLike[str], *, inputs: Sequence[str | os.PathLike[str]] = ()
+    result: Result,
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    uncertainty: Uncertainty | None = None,
 ) -> Path:
     """Write the result workbook for `result` to `path` and return the path written.
 
@@ -109,10 +115,10 @@ def write_result(
     protected = [*inputs]
     if result.scenario.source_path:
         protected.append(result.scenario.source_path)
-    return save_workbook(result_workbook(result), path, inputs=protected)
+    return save_workbook(result_workbook(result, uncertainty), path, inputs=protected)
 
 
-def result_workbook(result: Result) -> Workbook:
+def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
     """The result workbook in memory (see the module docstring for its sheets)."""
     figures = Figures.of(result)
     workbook = Workbook()
@@ -132,6 +138,8 @@ def result_workbook(result: Result) -> Workbook:
     inputs_sheet(workbook["Inputs"], result)
     if result.coefficient is CoefficientMode.WISN:  # the WISN study's own table, after Summary
         wisn_sheet(workbook.create_sheet(WISN_SHEET, index=1), result)
+    if uncertainty is not None:  # planner solve --samples N (planner.reports.uncertainty_sheet)
+        uncertainty_sheet(workbook.create_sheet("Uncertainty"), uncertainty)
     for ws in workbook.worksheets:
         if ws.title != "Memo":  # the Memo sets up its own page
             size_prose_rows(ws)

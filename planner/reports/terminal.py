@@ -158,3 +158,14 @@ def frontier_lines(frontier: Frontier) -> list[str]:
             value = "no plan" if p.max_coefficient is None else _fmt(p.max_coefficient, 6)
             lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
     return lines
+
+
+def uncertainty_lines(result) -> list[str]:
+    """The Monte Carlo in a few lines: P50 / P90 / P95 of each group's highest coefficient."""
+    lines = [f"Monte Carlo: {result.samples:,} samples (seed {result.seed})"]
+    for row in result.table("groups").itertuples(index=False):
+        lines.append(
+            f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
+        )
+    lines.extend(f"  {note}" for note in result.notes[1:])
+    return lines

@@ -157,6 +157,32 @@ SERVICES = SheetFormat(
             "any unit of the same group",
             width=24,
         ),
+        Column(
+            "Volume low",
+            Kind.NUMBER,
+            "P10 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 below it",
+            "blank (the volume is certain)",
+        ),
+        Column(
+            "Volume high",
+            Kind.NUMBER,
+            "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it",
+            "blank (the volume is certain)",
+        ),
+        Column("Minutes low", Kind.NUMBER, "P10 of Minutes, for Monte Carlo", "blank (certain)"),
+        Column("Minutes high", Kind.NUMBER, "P90 of Minutes, for Monte Carlo", "blank (certain)"),
+        Column(
+            "Digital share low",
+            Kind.SHARE,
+            "P10 of Digital share, for Monte Carlo",
+            "blank (certain)",
+        ),
+        Column(
+            "Digital share high",
+            Kind.SHARE,
+            "P90 of Digital share, for Monte Carlo",
+            "blank (certain)",
+        ),
     ),
 )
 
@@ -283,6 +309,15 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "its services need; 0 allows a plan to empty a unit",
         "0.25",
         value_type=float,
+    ),
+    SettingFormat(
+        "samples",
+        "samples",
+        Kind.WHOLE,
+        "Monte Carlo samples of the volumes for 'planner solve' (Uncertainty sheet)",
+        "none",
+        optional=True,
+        value_type=int,
     ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}

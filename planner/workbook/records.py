@@ -11,6 +11,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
 from planner.errors import ProblemCode
 from planner.workbook.cells import CellError, clean_text, id_text, parse_id, parse_text
+from planner.workbook.history import volume_range
 from planner.workbook.layout import (
     SERVICES,
     SETTINGS,
@@ -205,6 +206,13 @@ def read_services(
         if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
             skills.check(problems, sheet, skill_cell, skill)
         eligible = _read_eligible(record, units, unit_groups, sheet, problems)
+        volume_low, volume_high = volume_range(record, sheet, problems)
+        minutes_low, minutes_high = volume_range(
+            record, sheet, problems, "minutes", "Minutes", None
+        )
+        share_low, share_high = volume_range(
+            record, sheet, problems, "digitalshare", "Digital share", 0.0
+        )
         records_by_id[service_id] = record
         services.append(
             Service(
@@ -218,6 +226,12 @@ def read_services(
                 movable=bool(record.get("movable") or False),
                 eligible_units=eligible,
                 row=record.row,
+                volume_low=volume_low,
+                volume_high=volume_high,
+                minutes_low=minutes_low,
+                minutes_high=minutes_high,
+                digital_share_low=share_low,
+                digital_share_high=share_high,
             )
         )
     return services, records_by_id

@@ -53,6 +53,12 @@ _EXAMPLE_SERVICE = {
     "digitalshare": 0.3,
     "movable": "no",
     "eligibleunits": None,
+    "volumelow": None,
+    "volumehigh": None,
+    "minuteslow": None,
+    "minuteshigh": None,
+    "digitalsharelow": None,
+    "digitalsharehigh": None,
 }
 _EXAMPLE_VARIANT = {
     "name": "two more staff",

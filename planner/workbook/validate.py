@@ -28,6 +28,7 @@ from planner.domain import (
     shown,
 )
 from planner.errors import Problem, ProblemCode
+from planner.workbook.history import HISTORY, read_history
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -101,7 +102,7 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
@@ -156,7 +157,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         return None
 
     tables: dict[str, Table | None] = {}
-    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS):
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY):
         if sheet.key not in raw:
             if sheet.required and sheet.key not in refused:
                 problems.error(
@@ -270,6 +271,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         services_table.sheet,
         problems,
     )
+    history = read_history(tables["history"], problems, units, services)
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
@@ -280,6 +282,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         services=tuple(sorted(services, key=lambda s: s.service_id)),
         settings=settings,
         variants=tuple(variants),
+        history=history,
         source_path=str(book.path),
         source_sha256=book.sha256,
     )

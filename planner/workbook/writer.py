@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
+from planner.workbook.history import HISTORY, history_rows
 from planner.workbook.layout import (
     ASSUMPTIONS_HEADERS,
     SCENARIOS,
@@ -181,6 +182,12 @@ def _services_rows(scenario: Scenario) -> list[list]:
             "digitalshare": service.digital_share,
             "movable": _yes_no(service.movable),
             "eligibleunits": "; ".join(service.eligible_units),
+            "volumelow": service.volume_low,
+            "volumehigh": service.volume_high,
+            "minuteslow": service.minutes_low,
+            "minuteshigh": service.minutes_high,
+            "digitalsharelow": service.digital_share_low,
+            "digitalsharehigh": service.digital_share_high,
         }
         rows.append([values[c.key] for c in SERVICES.columns])
     return rows
@@ -271,6 +278,10 @@ def scenario_workbook(
             workbook.create_sheet(SCENARIOS.name),
             scenario_columns,
             [_variant_row(v, scenario_columns) for v in scenario.variants],
+        )
+    if scenario.history:
+        write_table(
+            workbook.create_sheet(HISTORY.name), HISTORY.columns, history_rows(scenario.history)
         )
     if assumptions:
         _write_assumptions(workbook.create_sheet("Assumptions"), assumptions)

@@ -329,6 +329,7 @@ def test_build_is_deterministic(fresh_build: Path, tmp_path: Path) -> None:
             "Services",
             "Settings",
             "Scenarios",
+            "History",
             "Assumptions",
         ],
     }

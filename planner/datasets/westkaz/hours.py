@@ -38,6 +38,7 @@ from planner.domain import (
     DEFAULT_SKILL,
     CoefficientMode,
     Hire,
+    HistoryPoint,
     Objective,
     Scenario,
     Service,
@@ -59,6 +60,7 @@ __all__ = [
     "SKILL_MIX",
     "ZIPF_EXPONENT",
     "hours_assumptions",
+    "hours_history",
     "hours_scenario",
     "hours_variants",
 ]
@@ -332,6 +334,22 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
             hours_per_fte=HOURS_PER_FTE,
         ),
         variants=hours_variants(),
+        history=hours_history(data_dir),
+    )
+
+
+def hours_history(data_dir: str | Path | None = None) -> tuple[HistoryPoint, ...]:
+    """The History sheet of the hours scenario: Table 4's yearly totals 2019-2024 for every
+    service (`*`) and the electronic part of each year as its digital share. Published figures;
+    how a forecast of the total is split over services is illustrative (hours_assumptions)."""
+    return tuple(
+        HistoryPoint(
+            target="*",
+            year=year,
+            volume=float(v.services_provided),
+            digital_share=v.electronic / v.services_provided,
+        )
+        for year, v in sorted(read_volumes(data_dir).items())
     )
 
 
@@ -463,6 +481,12 @@ def hours_assumptions(data_dir: str | Path | None = None) -> tuple[Assumption, .
             f"{shares}; 1 elsewhere",
             "illustrative: the paper explains the low coefficients of strategy, economy and "
             "energy departments by planning and analytical work that is not a citizen service",
+        ),
+        Assumption(
+            "History 2019-2024",
+            "History sheet: the yearly total of every service (*) and its electronic share",
+            "published: Table 4. A forecast of the total scales every service by the same "
+            "factor and every digital share by the same ratio: that split is illustrative",
         ),
         Assumption(
             "Hours per FTE",
