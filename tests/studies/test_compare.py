@@ -181,7 +181,7 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
         assert (row[col["Staff moved"]], row[col["Services moved"]]) == (staff, services)
         assert row[col["Difference to baseline"]] == pytest.approx(t - 10 / 7, abs=1e-6)
         assert row[col["Status"]] == "optimal" and row[col["Checks passed"]] == "yes"
-    assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.000"
+    assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.0000"
     assert summary.freeze_panes == "B2"
     assert set(summary.tables) == {"SummaryTable"}
     assert summary.tables["SummaryTable"].ref == f"A1:S{len(body) + 1}"
