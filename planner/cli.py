@@ -61,6 +61,20 @@ def version() -> str:
 # --- the terminal --------------------------------------------------------------------------------
 
 _COUNTER = re.compile(r"(\d+)/(\d+)")
+_COUNTER_PHRASE = re.compile(r"(?:groups solved:|option|point)?\s*\d+/\d+:?")
+
+
+def progress_detail(message: str) -> str:
+    """What a progress message says is being worked on, without the counter the bar shows:
+    'groups solved: 2/3 (Districts)' -> 'Districts'; 'option 2/8: staff only (groups solved:
+    1/3)' -> 'staff only'; 'frontier D: point 3/16, budget 20: 0.5' -> 'frontier D: budget 20: 0.5'.
+    """
+    text = _COUNTER_PHRASE.sub("", message, count=1).strip()
+    text = re.sub(r"\s*[:,]\s*[:,]\s*", ": ", text)
+    head, _, tail = text.partition(" (")
+    if not head and text.startswith("("):
+        return text.strip("() ")
+    return (head or tail).strip(" :,()")
 
 
 class Terminal:
@@ -120,11 +134,11 @@ class Terminal:
 
         columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
         if counted:
-            columns += [BarColumn(bar_width=24), MofNCompleteColumn()]
-        columns += [TextColumn("elapsed"), TimeElapsedColumn()]
+            columns += [BarColumn(bar_width=20), MofNCompleteColumn()]
+        columns += [TimeElapsedColumn(), TextColumn("elapsed")]
         if counted:
-            columns += [TextColumn("left"), TimeRemainingColumn()]
-        columns += [TextColumn("{task.fields[detail]}")]
+            columns += [TimeRemainingColumn(), TextColumn("left")]
+        columns += [TextColumn("{task.fields[detail]}", style="dim")]
         started = time.perf_counter()
         with Progress(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task(description, total=None, detail="")
@@ -134,7 +148,7 @@ class Terminal:
                 if counted and match:
                     done = int(match[1]) - (1 if counter_starts else 0)
                     bar.update(task, completed=max(done, 0), total=int(match[2]))
-                bar.update(task, detail=message[:60])
+                bar.update(task, detail=progress_detail(message)[:40])
 
             yield update
         self.console.print(f"{description}: done in {time.perf_counter() - started:.1f} s")

@@ -35,6 +35,7 @@ from planner.workbook.layout import (
     SheetFormat,
     normalise_header,
 )
+from planner.workbook.nearmiss import near_miss
 from planner.xlsx.reading import MAX_BLANK_RUN, RawSheet
 
 HEADER_SEARCH_ROWS = 10  # a title may sit above the table; headers are looked for this far down
@@ -421,8 +422,9 @@ class IdIndex:
         return value in self.cells
 
     def hint(self, value: str) -> str:
-        """' (did you mean 'D05', Units!A6?)' for a near miss, else ''."""
-        near = self._folded.get(clean_text(value).casefold())
+        """' (did you mean 'D05', Units!A6?)' for a near miss (planner.workbook.nearmiss: case,
+        spaces, O/0, l/1, one or two edits), else ''."""
+        near = near_miss(clean_text(value), self.cells)
         return f" (did you mean {near!r}, {self.cells[near]}?)" if near else ""
 
     def unknown(self, value: str) -> str:

@@ -31,6 +31,7 @@ from planner.errors import ProblemCode
 from planner.options import BASELINE
 from planner.workbook.cells import CellError, clean_text, parse_number, parse_text
 from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
+from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import (
     INHERIT,
     INVALID,
@@ -72,7 +73,6 @@ class _Context:
         self.sheet = sheet
         self.units = units
         self.service_ids = {s.service_id for s in services}
-        self.service_folded = {s.service_id.casefold(): s.service_id for s in services}
         self.service_skills = {s.skill for s in services}
         self.skills = skills
 
@@ -144,7 +144,7 @@ def _parse_adjustments(
                     ProblemCode.UNKNOWN_SKILL,
                 )
         elif target != "*" and target not in context.service_ids:
-            near = context.service_folded.get(target.casefold())
+            near = near_miss(target, context.service_ids)
             hint = f" (did you mean {near!r}?)" if near else ""
             context.error(
                 cell,
