@@ -4,7 +4,7 @@ service's skill, groups with no staff and what hours mode needs, each problem na
 
 from __future__ import annotations
 
-from planner.domain import CoefficientMode, Service, Settings, StaffCell
+from planner.domain import CoefficientMode, Service, Settings, StaffCell, service_load
 from planner.errors import ProblemCode
 from planner.workbook.cells import CellError, is_blank, parse_number
 from planner.workbook.layout import SCENARIOS
@@ -129,7 +129,8 @@ def check_services_staffed(
     sheet: str,
     problems: Problems,
     unit_groups: dict[str, str],
-    hired: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+    settings: Settings,
+    hired: set[tuple[str, str]],
 ) -> None:
     """A service whose group has employees but none of its skill, and no variant hiring one,
     can never be delivered: an error on its Skill cell, with "did you mean" the nearest skill
@@ -156,7 +157,8 @@ def check_services_staffed(
         skills = group_skills.get(group, set())
         folded = {s.casefold() for s in skills}
         if (
-            skills  # a group with no employees at all has its own warning (check_empty_groups)
+            service_load(service, settings) > 0  # a service with no load needs nobody
+            and skills  # a group with no employees at all has its own warning (check_empty_groups)
             and group not in unsure_groups
             and service.skill.casefold() not in folded  # a case slip is already an error
             and (group, service.skill) not in hired

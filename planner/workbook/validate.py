@@ -218,7 +218,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     hired = {(unit_groups.get(h.unit_id, ""), h.skill) for v in variants for h in v.hires}
     check_services_staffed(
         services, service_records, staff, units, unsure, services_table.sheet, problems,
-        unit_groups, hired,
+        unit_groups, settings, hired,
     )  # fmt: skip
     check_empty_groups(unit_groups, totals, services, units_table.sheet, problems)
     check_hours_mode(
