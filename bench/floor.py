@@ -3,10 +3,10 @@
     python bench/floor.py record WORKBOOK --case CASE --dir MODELS   # run the planner once, record
     python bench/floor.py time --dir MODELS --out floor.json         # time highspy on them
 
-`record` runs the case (processes=1, not timed) with planner.engine.solvers.RECORD_MODELS_DIR set, so every
+`record` runs the case (processes=1, not timed) with PLANNER_RECORD_MODELS set, so every
 model handed to HiGHS is written as MPS just before it is solved, the bisection steps, ratio and
 fewest-moves models included. Next to each model it writes the HiGHS options the planner had set for
-that solve (mip_abs_gap, mip_rel_gap, mip_feasibility_tolerance, random_seed, threads) and, after
+that solve (presolve, mip_abs_gap, mip_rel_gap, mip_feasibility_tolerance, random_seed, threads) and, after
 the solve, the seconds the planner's own HiGHS call took, so that a model on which the planner's
 loaded-and-modified HiGHS object was slower than a fresh one shows up (`planner_run_s`).
 
@@ -27,60 +27,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as _bench  # noqa: E402, F401  (puts the planner being measured first on sys.path)
 
-RECORDED_OPTIONS = (
-    "mip_abs_gap",
-    "mip_rel_gap",
-    "mip_feasibility_tolerance",
-    "random_seed",
-    "threads",
-)
-
-
-def _option(highs, name: str):
-    value = highs.getOptionValue(name)
-    # highspy returns (status, value) in some versions and the value alone in others.
-    return value[1] if isinstance(value, tuple) else value
-
 
 def record(workbook: Path, case_name: str, directory: Path) -> None:
+    import os
+
     from run import CASES, run_case
 
-    import planner.engine.solvers as solvers
+    from planner.engine.solvers import RECORD_MODELS_ENV
 
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*"):
         old.unlink()
-    sequence = {"next": 0}
-    planner_seconds: dict[str, float] = {}
-
-    # Name models by solve order and keep each solve's options; if the planner's private hook
-    # changes, fall back to its own naming (the floor then uses the default options).
-    def record_model(highs) -> None:
-        sequence["next"] += 1
-        stem = f"{sequence['next']:07d}"
-        highs.writeModel(str(directory / f"{stem}.mps"))
-        options = {name: _option(highs, name) for name in RECORDED_OPTIONS}
-        (directory / f"{stem}.json").write_text(json.dumps(options))
-        sequence["current"] = stem
-
-    if hasattr(solvers, "_record"):
-        solvers._record = record_model
-    solvers.RECORD_MODELS_DIR = str(directory)
-    original_solve = solvers.HighsBackend.solve
-
-    def solve(self, **kwargs):
-        run = original_solve(self, **kwargs)
-        if "current" in sequence:
-            planner_seconds[sequence.pop("current")] = run.seconds
-        return run
-
-    solvers.HighsBackend.solve = solve
+    os.environ[RECORD_MODELS_ENV] = str(directory)
     started = time.perf_counter()
-    result = run_case(CASES[case_name], workbook, directory, record=True)
-    (directory / "planner_runs.json").write_text(json.dumps(planner_seconds))
+    try:
+        result = run_case(CASES[case_name], workbook, directory, record=True)
+    finally:
+        del os.environ[RECORD_MODELS_ENV]
     (directory / "planner_groups.json").write_text(json.dumps(result["groups"]))
+    recorded = len(list(directory.glob("*.mps")))
     print(
-        f"  [{case_name}] recorded {sequence['next']} models in {time.perf_counter() - started:.1f} s",
+        f"  [{case_name}] recorded {recorded} models in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
         flush=True,
     )
@@ -90,9 +57,7 @@ def time_models(directory: Path) -> dict:
     import highspy
 
     models = sorted(directory.glob("*.mps"))
-    planner_runs = {}
-    if (directory / "planner_runs.json").exists():
-        planner_runs = json.loads((directory / "planner_runs.json").read_text())
+    planner_runs: dict[str, float] = {}
     read_total = run_total = 0.0
     statuses: Counter[str] = Counter()
     per_model = []
@@ -104,8 +69,10 @@ def time_models(directory: Path) -> dict:
         h.setOptionValue("mip_rel_gap", 0.0)
         options_path = path.with_suffix(".json")
         if options_path.exists():
-            for name, value in json.loads(options_path.read_text()).items():
+            recorded = json.loads(options_path.read_text())
+            for name, value in recorded["options"].items():
                 h.setOptionValue(name, value)
+            planner_runs[path.stem] = recorded["planner_run_s"]
         started = time.perf_counter()
         h.readModel(str(path))
         read_done = time.perf_counter()

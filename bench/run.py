@@ -7,7 +7,7 @@
 
 For each case, each step in a fresh subprocess:
 1. the planner, timed end to end: read_scenario, solve (or frontier), write_result; peak RSS;
-2. the same run again with planner.engine.solvers.RECORD_MODELS_DIR set (not timed), which writes every
+2. the same run again with PLANNER_RECORD_MODELS set (not timed), which writes every
    model handed to HiGHS as MPS; then the floor: highspy alone reading and running each of them
    (bench/floor.py);
 3. the usual way: the same optimisation in plain PuLP + CBC (bench/usual.py), within a time budget,
@@ -196,39 +196,6 @@ def _peak(processes: int) -> dict:
     }
 
 
-class _Instrument:
-    """Build and solver time of a frontier (which does not report them): wraps the two calls that
-    planner's own GroupSearch times, so the figures mean the same as Result.build_seconds and
-    Result.solver_seconds."""
-
-    def __init__(self) -> None:
-        import planner.engine.search as search
-        import planner.engine.solvers as solvers
-
-        self.build = 0.0
-        self.solver = 0.0
-        self.runs = 0
-        original_load = search.GroupSolver._load
-        original_solve = solvers.HighsBackend.solve
-        outer = self
-
-        def load(self, *args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original_load(self, *args, **kwargs)
-            finally:
-                outer.build += time.perf_counter() - started
-
-        def solve(self, **kwargs):
-            run = original_solve(self, **kwargs)
-            outer.solver += run.seconds
-            outer.runs += 1
-            return run
-
-        search.GroupSolver._load = load
-        solvers.HighsBackend.solve = solve
-
-
 def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False) -> dict:
     """Read, solve (or frontier) and write one case, timing each stage. With record=True nothing
     is timed for the table: the models are recorded (bench/floor.py calls this)."""
@@ -236,7 +203,6 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
 
     label = case.name + (" (recording models)" if record else "")
     progress = Throttled(label)
-    instrument = _Instrument() if case.kind == "frontier" and not record else None
     try:
         from planner.reports import write_result
     except ImportError:  # a planner from before the reports/ package
@@ -262,10 +228,13 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
 
         result = frontier(scenario, budgets=case.budgets, progress=progress)
         solve_done = time.perf_counter()
-        build_s = instrument.build if instrument else None
-        solver_s = instrument.solver if instrument else None
+        # The frontier's own report (planners from before it had none: not measured).
+        reports = [getattr(g, "report", None) for g in result.groups]
+        known = all(r is not None for r in reports)
+        build_s = sum(r.build_seconds for r in reports) if known else None
+        solver_s = sum(r.solver_seconds for r in reports) if known else None
         check_s = None
-        runs = instrument.runs if instrument else None
+        runs = sum(r.solver_runs for r in reports) if known else None
         for g in result.groups:
             groups.append({
                 "group": g.group,
@@ -283,20 +252,23 @@ def run_case(case: Case, workbook: Path, out_dir: Path, *, record: bool = False)
             scenario, sensitivity=case.sensitivity, processes=processes, progress=progress
         )
         solve_done = time.perf_counter()
+        # Solver facts sit in the report (planners from before it kept them on the result).
+        report = getattr(result, "report", result)
         build_s, solver_s, check_s = (
-            result.build_seconds,
-            result.solver_seconds,
-            result.check_seconds,
+            report.build_seconds,
+            report.solver_seconds,
+            report.check_seconds,
         )
-        runs = sum(g.solver_runs for g in result.groups)
+        runs = sum(getattr(g, "report", g).solver_runs for g in result.groups)
         for g in result.groups:
+            facts = getattr(g, "report", g)
             groups.append({
                 "group": g.group,
                 "objective": g.objective_value,
                 "status": g.status.value,
-                "seconds": g.build_seconds + g.solver_seconds + g.check_seconds,
-                "solver_seconds": g.solver_seconds,
-                "solver_runs": g.solver_runs,
+                "seconds": facts.build_seconds + facts.solver_seconds + facts.check_seconds,
+                "solver_seconds": facts.solver_seconds,
+                "solver_runs": facts.solver_runs,
                 "staff_moved": g.staff_moved,
                 "services_moved": g.services_moved,
             })  # fmt: skip

@@ -1,7 +1,7 @@
 """planner: balance public-sector workload coefficients by moving staff and services.
 
 The public API: read a scenario (`read_scenario`, `validate_workbook`) or build one in code and
-check it (`validate_scenario`), solve it (`solve` -> `Result`, `Status`), study options side by
+check it (`validate_scenario`), solve it (`solve` -> `Result` with its `Status`, and apart from the answer a `SolveReport` of how it was found), study options side by
 side (`compare`) and balance against disruption (`frontier`), and write what a planner reads
 (`write_result`, `write_comparison`, `write_frontier`, `write_scenario`, `write_template`); with
 the domain records and the error types. See README.md, "Python API".
@@ -36,7 +36,7 @@ from planner.errors import (
     VerificationError,
 )
 from planner.reports import write_comparison, write_frontier, write_result
-from planner.result import Result, Status
+from planner.result import GroupReport, GroupResult, Result, SolveReport, Status, StopReason
 from planner.solve import solve
 from planner.studies.compare import Comparison, Option, compare
 from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
@@ -50,7 +50,11 @@ __all__ = [
     # solving
     "solve",
     "Result",
+    "GroupResult",
     "Status",
+    "StopReason",
+    "SolveReport",
+    "GroupReport",
     # studies
     "compare",
     "frontier",

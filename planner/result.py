@@ -16,6 +16,8 @@ from planner.domain import (
     CoefficientMode,
     Objective,
     Scenario,
+    SensitivityKind,
+    SolverName,
     coefficient,
     service_load,
     unit_capacity,
@@ -23,10 +25,76 @@ from planner.domain import (
 
 
 class Status(StrEnum):
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
+    """What is proven about a group's plan, and so about a Result (the worst of its groups)."""
+
+    OPTIMAL = "optimal"  # proven: objective certified, fewest moves proven
+    FEASIBLE = "feasible"  # a checked plan, but the proof stopped (see stop_reason and gap)
+    INFEASIBLE = "infeasible"  # no plan satisfies the constraints (confirmed)
     UNKNOWN = "unknown"  # a limit stopped the search before any plan was found
+
+
+class StopReason(StrEnum):
+    """Why a search ended without a full proof (a `feasible` or `unknown` group)."""
+
+    TIME_LIMIT = "time limit"
+    SOLVER_FAULT = "solver fault"  # confirmations disagreed and nothing was left to settle a claim
+    NOT_CONVERGED = "bisection did not converge"
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    """How one group's answer was found: effort and the solver errors caught on the way. Kept
+    apart from the answer (as linopy keeps solver facts apart from the solution): two solves with
+    the same answer may have different reports."""
+
+    solver_runs: int = 0
+    solver_seconds: float = 0.0
+    build_seconds: float = 0.0  # building models and loading them into the solver
+    check_seconds: float = 0.0  # the independent verification (verify.py)
+    confirmation_runs: int = 0  # solver runs spent confirming claims (included in solver_runs)
+    confirmation_seconds: float = 0.0
+    solver_faults: tuple[str, ...] = ()  # wrong solver answers caught and not used, in words
+
+    def plus(self, other: GroupReport) -> GroupReport:
+        """The effort of two solves of one group together (the frontier: its points and the
+        unconstrained solve)."""
+        return GroupReport(
+            *(getattr(self, f.name) + getattr(other, f.name) for f in fields(GroupReport))
+        )
+
+
+@dataclass(frozen=True)
+class SolveReport:
+    """How a Result was found: which solver, when, how long, and the groups' reports."""
+
+    solver: SolverName
+    solved_at: str  # ISO 8601, UTC
+    seconds: float  # wall clock of solve(), groups in parallel included
+    groups: tuple[GroupReport, ...] = ()  # in the order of Result.groups
+
+    @property
+    def solver_runs(self) -> int:
+        return sum(g.solver_runs for g in self.groups)
+
+    @property
+    def build_seconds(self) -> float:
+        """Time spent building models and loading them into the solver, summed over groups."""
+        return sum(g.build_seconds for g in self.groups)
+
+    @property
+    def solver_seconds(self) -> float:
+        """Time spent inside the solver, summed over groups."""
+        return sum(g.solver_seconds for g in self.groups)
+
+    @property
+    def check_seconds(self) -> float:
+        """Time spent in the independent verification, summed over groups."""
+        return sum(g.check_seconds for g in self.groups)
+
+    @property
+    def solver_faults(self) -> int:
+        """Wrong solver answers caught (and not used) over all groups."""
+        return sum(len(g.solver_faults) for g in self.groups)
 
 
 @dataclass(frozen=True)
@@ -45,7 +113,7 @@ class SensitivityItem:
 
     group: str
     item: str  # plain words: "Zhangala District (general) at the maximum", "max staff moves (20)"
-    kind: str  # "binding unit", "group staff move limit", "max employees", ...
+    kind: SensitivityKind
     change: str  # "one more employee", "one more allowed move"
     max_coefficient_now: float
     max_coefficient_after_change: float | None  # None: still infeasible / not computed
@@ -138,17 +206,11 @@ class GroupResult:
     staff_moved: int
     services_moved: float
     employees: int
-    solver_runs: int
-    solver_seconds: float
-    build_seconds: float = 0.0
-    check_seconds: float = 0.0
+    report: GroupReport
     explanation: tuple[str, ...] = ()  # why it is infeasible, in plain words
     notes: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
-    stop_reason: str | None = None  # why the proof stopped short ("time limit", "solver fault")
-    solver_faults: tuple[str, ...] = ()  # wrong solver answers caught and not used, in words
-    confirmation_runs: int = 0  # solver runs spent confirming the claims a certificate rests on
-    confirmation_seconds: float = 0.0
+    stop_reason: StopReason | None = None  # why the proof stopped short of `optimal`
 
 
 @dataclass(frozen=True)
@@ -162,9 +224,7 @@ class Result:
     transfers: tuple[Transfer, ...]
     reassignments: tuple[Reassignment, ...]
     checks: tuple[Check, ...]
-    solver: str
-    solved_at: str  # ISO 8601, UTC
-    seconds: float  # wall clock of solve(), groups in parallel included
+    report: SolveReport
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -186,17 +246,19 @@ class Result:
     @property
     def max_coefficient_after(self) -> float | None:
         values = [g.max_coefficient_after for g in self.groups]
-        if not values or any(v is None for v in values):
+        known = [v for v in values if v is not None]
+        if not values or len(known) < len(values):
             return None
-        return max(values)
+        return max(known)
 
     @property
     def objective_value(self) -> float | None:
         """The objective over all groups: the largest t* (minmax) or summed deviation (balance)."""
         values = [g.objective_value for g in self.groups]
-        if not values or any(v is None for v in values):
+        known = [v for v in values if v is not None]
+        if not values or len(known) < len(values):
             return None
-        return max(values) if self.objective is Objective.MINMAX else sum(values)
+        return max(known) if self.objective is Objective.MINMAX else sum(known)
 
     @property
     def staff_moved(self) -> int:
@@ -205,26 +267,6 @@ class Result:
     @property
     def services_moved(self) -> float:
         return sum(g.services_moved for g in self.groups)
-
-    @property
-    def build_seconds(self) -> float:
-        """Time spent building models and loading them into the solver, summed over groups."""
-        return sum(g.build_seconds for g in self.groups)
-
-    @property
-    def solver_seconds(self) -> float:
-        """Time spent inside the solver, summed over groups."""
-        return sum(g.solver_seconds for g in self.groups)
-
-    @property
-    def check_seconds(self) -> float:
-        """Time spent in the independent verification, summed over groups."""
-        return sum(g.check_seconds for g in self.groups)
-
-    @property
-    def solver_faults(self) -> int:
-        """Wrong solver answers caught (and not used) over all groups."""
-        return sum(len(g.solver_faults) for g in self.groups)
 
     @property
     def checks_passed(self) -> bool:
@@ -314,11 +356,14 @@ class Result:
         services = {s.service_id: s for s in scenario.services}
         if name == "groups":
             rows = [
-                {k: v for k, v in asdict(g).items() if k not in ("sensitivity", "explanation")}
+                {k: v for k, v in asdict(g).items() if k not in _NOT_COLUMNS}
                 | {"explanation": "; ".join(g.explanation)}
+                | asdict(g.report)
+                | {"solver_faults": "; ".join(g.report.solver_faults)}
                 for g in self.groups
             ]
-            return rows, [f.name for f in fields(GroupResult) if f.name != "sensitivity"]
+            columns = [f.name for f in fields(GroupResult) if f.name not in _NOT_COLUMNS]
+            return rows, [*columns, "explanation", *(f.name for f in fields(GroupReport))]
         if name == "skills":
             return [asdict(r) for r in self.skill_rows()], [f.name for f in fields(SkillRow)]
         if name == "staff":
@@ -377,11 +422,11 @@ class Result:
                 "max_coefficient_after": self.max_coefficient_after,
                 "staff_moved": self.staff_moved,
                 "services_moved": self.services_moved,
-                "solver": self.solver,
-                "solved_at": self.solved_at,
-                "seconds": round(self.seconds, 3),
+                "solver": self.report.solver.value,
+                "solved_at": self.report.solved_at,
+                "seconds": round(self.report.seconds, 3),
                 "checks_passed": self.checks_passed,
-                "solver_faults": self.solver_faults,
+                "solver_faults": self.report.solver_faults,
                 "groups": [
                     {
                         "group": g.group,
@@ -391,15 +436,15 @@ class Result:
                         "max_coefficient_after": g.max_coefficient_after,
                         "lower_bound": g.lower_bound,
                         "gap": g.gap,
-                        "stop_reason": g.stop_reason,
-                        "solver_faults": list(g.solver_faults),
+                        "stop_reason": None if g.stop_reason is None else g.stop_reason.value,
+                        "solver_faults": list(g.report.solver_faults),
                         "staff_moved": g.staff_moved,
                         "services_moved": g.services_moved,
                         "explanation": list(g.explanation),
                         "sensitivity": [
                             {
                                 "item": s.item,
-                                "kind": s.kind,
+                                "kind": s.kind.value,
                                 "change": s.change,
                                 "max_coefficient_now": s.max_coefficient_now,
                                 "max_coefficient_after_change": s.max_coefficient_after_change,
@@ -441,6 +486,9 @@ class Result:
                 "checks": [asdict(c) for c in self.checks if not c.passed],
             }
         )
+
+
+_NOT_COLUMNS = ("sensitivity", "explanation", "report")  # nested: flattened or joined instead
 
 
 def _finite(value):

@@ -22,7 +22,7 @@ from planner.domain import CoefficientMode, Objective, Scenario
 from planner.engine.explain import explain_infeasible
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
-from planner.engine.search import GroupSearch, PlanStatus, search_group
+from planner.engine.search import GroupSearch, search_group
 from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
@@ -35,6 +35,7 @@ from planner.result import (
     Reassignment,
     Result,
     SensitivityItem,
+    SolveReport,
     StaffRow,
     Status,
     Transfer,
@@ -55,14 +56,16 @@ def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
     search = search_group(data)
     explanation: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
-    if search.status is PlanStatus.INFEASIBLE:
+    if search.status is Status.INFEASIBLE:
         explanation = explain_infeasible(data)
-    elif search.status is PlanStatus.UNKNOWN:
+    elif search.status is Status.UNKNOWN:
         explanation = tuple(search.notes)
     if (
         with_sensitivity
-        and search.status is PlanStatus.OPTIMAL
+        and search.status is Status.OPTIMAL
         and data.settings.objective is Objective.MINMAX
+        and search.plan is not None
+        and search.objective_value is not None
     ):
         sensitivity = group_sensitivity(data, search.plan, search.objective_value)
     return _GroupOutcome(search, explanation, sensitivity)
@@ -154,12 +157,11 @@ def assemble_result(
                 )
             )
         max_after = max_coefficient(data, plan) if plan is not None else None
-
         load_after = plan_load(data, plan) if plan is not None else None
         for u, unit in enumerate(data.units):
             capacity_before = before_headcount[u].sum() * data.capacity_per_employee[u]
             row_after = None
-            if plan is not None:
+            if plan is not None and load_after is not None:
                 capacity_after = plan.headcount[u].sum() * data.capacity_per_employee[u]
                 row_after = _ratio(load_after[u].sum(), capacity_after)
             unit_rows.append(
@@ -193,7 +195,7 @@ def assemble_result(
                             int(data.hires[u, k]),
                         )  # fmt: skip
                     )
-        if plan is not None:
+        if plan is not None and max_after is not None:
             assignments.extend(_assignments(data, plan))
             reassignments.extend(_reassignments(data, plan, scenario))
             transfers.extend(_transfers(data, plan))
@@ -224,7 +226,7 @@ def assemble_result(
         group_results.append(
             GroupResult(
                 group=data.group,
-                status=Status(search.status.value),
+                status=search.status,
                 max_coefficient_before=coefficient_before,
                 max_coefficient_after=max_after,
                 lower_bound=search.lower_bound,
@@ -233,17 +235,11 @@ def assemble_result(
                 staff_moved=staff_moved,
                 services_moved=services_moved,
                 employees=int(data.start.sum()),
-                solver_runs=search.solver_runs,
-                solver_seconds=search.solver_seconds,
-                build_seconds=search.build_seconds,
-                check_seconds=check_seconds,
+                report=dataclasses.replace(search.report, check_seconds=check_seconds),
                 explanation=outcome.explanation,
-                notes=tuple(search.notes),
+                notes=search.notes,
                 sensitivity=outcome.sensitivity,
-                stop_reason=None if search.stop_reason is None else search.stop_reason.value,
-                solver_faults=tuple(f.sentence() for f in search.faults),
-                confirmation_runs=search.confirmation_runs,
-                confirmation_seconds=search.confirmation_seconds,
+                stop_reason=search.stop_reason,
             )
         )
     statuses = {g.status for g in group_results}
@@ -265,9 +261,12 @@ def assemble_result(
         transfers=tuple(transfers),
         reassignments=tuple(reassignments),
         checks=tuple(checks),
-        solver=scenario.settings.solver.value,
-        solved_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=seconds,
+        report=SolveReport(
+            solver=scenario.settings.solver,
+            solved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=seconds,
+            groups=tuple(g.report for g in group_results),
+        ),
     )
 
 
@@ -320,8 +319,8 @@ def _reassignments(data: GroupData, plan, scenario: Scenario) -> list[Reassignme
     return rows
 
 
-def _transfers(data: GroupData, plan) -> list[Transfer]:
-    rows = []
+def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
+    rows: list[Transfer] = []
     for k, skill in enumerate(data.skills):
         change = plan.headcount[:, k] - data.start[:, k]
         losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}

@@ -68,8 +68,9 @@ def structural_reasons(data: GroupData) -> list[str]:
                 f"group {g}: Min employees of {_names(listed)} add up to "
                 f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
             )
-    if all(u.max_employees is not None for u in data.units) and data.units:
-        capacity = sum(u.max_employees for u in data.units)
+    caps = [u.max_employees for u in data.units]
+    if data.units and all(cap is not None for cap in caps):
+        capacity = sum(cap for cap in caps if cap is not None)
         if capacity < total_staff:
             reasons.append(
                 f"group {g}: Max employees of its units add up to {capacity:,} but its "

@@ -34,6 +34,18 @@ import numpy as np
 from planner.engine.group import GroupData
 
 
+class ModelForm(StrEnum):
+    """How a group's model bounds the coefficient; each form needs what its docstring says, and
+    build_group_model refuses the rest at build time."""
+
+    # Load rows at a movable threshold t: the feasibility MILP of the bisection.
+    THRESHOLD = "threshold"
+    # Staff only: a column r = 1/t to maximise (no service may move).
+    RATIO = "ratio"
+    # Services only: a column t to minimise (staff fixed; an LP for split services).
+    DIRECT = "direct"
+
+
 class RowFamily(StrEnum):
     """What rule a row of the model is."""
 
@@ -220,27 +232,29 @@ def service_classes(data: GroupData) -> list[np.ndarray]:
 
 def build_group_model(
     data: GroupData,
+    form: ModelForm = ModelForm.THRESHOLD,
     *,
     t: float | None = None,
-    ratio_form: bool = False,
-    direct_form: bool = False,
     balance_means: np.ndarray | None = None,
     elastic: bool = False,
     reference_t: float | None = None,
 ) -> GroupModel:
     """Build the model of one group.
 
-    t: threshold of the load rows (None: only "load needs staff", the loosest bound).
-    ratio_form: staff-only form maximising r = 1/t (requires that no service can move).
-    direct_form: services-only form with a column t to minimise (requires that staff cannot move;
-        used for split services, where it is an LP; with whole services its bound is too weak).
-    balance_means: (K,) mean coefficient per skill; adds deviation columns and rows.
+    form: how the load rows bound the coefficient (ModelForm).
+    t: threshold of the load rows in the threshold form (None: only "load needs staff", the
+        loosest bound).
+    balance_means: (K,) mean coefficient per skill; adds deviation columns and rows (threshold
+        form only).
     elastic: keep join/leave columns even where Max moves is 0, so that a unit_moves row exists
         for an explanation to relax (explain.py turns locks into Max moves = 0).
     reference_t: scale every load row by capacity per employee x reference_t (see below); the
         search passes a t close to the thresholds it will test. None: scale by the most load a
         cell could carry (models that are not used to certify a threshold).
     """
+    if form is not ModelForm.THRESHOLD and (t is not None or balance_means is not None):
+        raise ValueError(f"the {form} form has no threshold t and no deviation rows")
+    ratio_form, direct_form = form is ModelForm.RATIO, form is ModelForm.DIRECT
     settings = data.settings
     model = LinearModel()
     num_units, num_skills = len(data.units), len(data.skills)

@@ -12,6 +12,9 @@ integrality of the model before it is accepted.
 
 from __future__ import annotations
 
+import itertools
+import json
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -23,9 +26,15 @@ from planner.domain import SolverName
 from planner.engine.model import LinearModel
 from planner.errors import SolverError
 
-# When set (by the benchmark), every model handed to HiGHS is also written here as MPS, so that
-# HiGHS alone can be timed on exactly the planner's models.
-RECORD_MODELS_DIR: str | None = None
+# A directory in this environment variable makes every HiGHS run also write its model (MPS) and
+# its options and seconds (JSON) there, so that HiGHS alone can be timed on exactly the planner's
+# models (bench/floor.py). An environment variable, not a module setting, so that worker
+# processes record too.
+RECORD_MODELS_ENV = "PLANNER_RECORD_MODELS"
+RECORDED_OPTIONS = (
+    "presolve", "mip_abs_gap", "mip_rel_gap", "mip_feasibility_tolerance", "random_seed", "threads",
+)  # fmt: skip
+_recorded = itertools.count(1)
 
 FEASIBILITY_TOLERANCE = 1e-6  # how far a returned point may violate a row or bound
 INTEGRALITY_TOLERANCE = 1e-6
@@ -52,6 +61,13 @@ class SolverRun:
     bound: float | None  # best proven bound on the objective (MIP dual bound), if known
     seconds: float
     detail: str  # the solver's own words for why it stopped
+
+    @property
+    def point(self) -> np.ndarray:
+        """The checked point of an optimal or feasible run (Backend._accept checks every point)."""
+        if self.values is None:
+            raise RuntimeError(f"a {self.status} solver run has no point")
+        return self.values
 
     @property
     def gap(self) -> float | None:
@@ -127,7 +143,15 @@ class Backend:
         """rule: family, unit, skill (LinearModel.add_row)."""
         return self.model.add_row(name, cols, values, lower, upper, **rule)
 
-    def solve(self, **options) -> SolverRun:
+    def solve(
+        self,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        integral_objective: bool = False,
+        start: np.ndarray | None = None,
+        presolve: bool = True,
+    ) -> SolverRun:
         """Solve with `time_limit`, `mip_gap`, `integral_objective` and `start` (a known feasible
         point the solver may start from; see HighsBackend.solve)."""
         raise NotImplementedError
@@ -243,11 +267,13 @@ class HighsBackend(Backend):
             # A MIP start: the solver begins with this incumbent and only has to improve on it.
             n = self.model.num_cols
             h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(start, dtype=float))
-        if RECORD_MODELS_DIR:
-            _record(h)
+        record = os.environ.get(RECORD_MODELS_ENV)
+        stem = _record_model(h, record) if record else None
         started = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - started
+        if stem is not None:
+            _record_options(h, stem, seconds)
         model_status = h.getModelStatus()
         detail = h.modelStatusToString(model_status)
         info = h.getInfo()
@@ -274,11 +300,22 @@ class HighsBackend(Backend):
         return self._accept(status, values, objective, bound, seconds, f"HiGHS: {detail}")
 
 
-def _record(highs) -> None:
-    import os
-    import uuid
+def _record_model(highs, directory: str) -> str:
+    """Write the model about to be solved; the stem orders models by process and solve."""
+    stem = os.path.join(directory, f"{os.getpid()}-{next(_recorded):07d}")
+    highs.writeModel(stem + ".mps")
+    return stem
 
-    highs.writeModel(os.path.join(RECORD_MODELS_DIR, f"{os.getpid()}-{uuid.uuid4().hex}.mps"))
+
+def _record_options(highs, stem: str, seconds: float) -> None:
+    def option(name: str):
+        value = highs.getOptionValue(name)
+        # highspy returns (status, value) in some versions and the value alone in others.
+        return value[1] if isinstance(value, tuple) else value
+
+    options = {name: option(name) for name in RECORDED_OPTIONS}
+    with open(stem + ".json", "w", encoding="utf-8") as file:
+        json.dump({"options": options, "planner_run_s": seconds}, file)
 
 
 class PulpBackend(Backend):

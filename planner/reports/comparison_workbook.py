@@ -167,7 +167,7 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
         comparison.staff_difference(option),
         comparison.services_difference(option),
         "yes" if result.checks_passed else "no",
-        round(result.seconds, 3),
+        round(result.report.seconds, 3),
         "; ".join(option.notes),
     ]
 

@@ -172,7 +172,7 @@ def _settings_text(result: Result) -> list[tuple[str, str]]:
         ("Split services", "yes" if s.split_services else "no"),
         (
             "Solver",
-            f"{SOLVER_NAMES.get(result.solver, result.solver)}; time limit {time_limit}; "
+            f"{SOLVER_NAMES.get(result.report.solver, result.report.solver.value)}; time limit {time_limit}; "
             f"MIP gap {mip_gap}",
         ),  # fmt: skip
         ("Overload margin", f"{s.overload_margin:.0%} above the group mean"),
@@ -183,7 +183,7 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     scenario = result.scenario
     title(ws, 1, f"Workload plan: {scenario.name}", span=PROSE_SPAN)
     checks = f"{sum(c.passed for c in result.checks)} of {len(result.checks)} passed"
-    solved = result.solved_at.replace("T", " ").replace("+00:00", " UTC")
+    solved = result.report.solved_at.replace("T", " ").replace("+00:00", " UTC")
     facts = [
         ("Scenario", scenario.name),
         ("Input file", scenario.source_path or "(built in code)"),
@@ -191,7 +191,7 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         ("Status", _status_text(result)),
         *_settings_text(result),
         ("Independent checks", checks),
-        ("Solve time", f"{result.seconds:.1f} s"),
+        ("Solve time", f"{result.report.seconds:.1f} s"),
     ]
     row = 3
     for label, value in facts:

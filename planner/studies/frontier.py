@@ -24,15 +24,15 @@ from planner.domain import Objective, Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient
 from planner.engine.search import (
-    RELATIVE_TOLERANCE,
     BudgetKind,
     GroupSearch,
     GroupSolver,
-    PlanStatus,
     search_group,
     with_settings,
 )
+from planner.engine.session import RELATIVE_TOLERANCE
 from planner.errors import InputError, Problem, ProblemCode
+from planner.result import GroupReport, Status
 
 Progress = Callable[[str], None]
 
@@ -117,6 +117,7 @@ class GroupFrontier:
     unconstrained: float | None  # best maximum coefficient with no move limit (None: infeasible)
     unconstrained_moves: int  # moves of the budgeted kind that the unconstrained optimum needs
     points: tuple[FrontierPoint, ...]
+    report: GroupReport  # the effort of the whole curve, the unconstrained solve included
     note: str = ""
 
     @property
@@ -209,11 +210,11 @@ def _group_frontier(
     for i, budget in enumerate(budgets):
         if free_plan is None:
             # No plan with unlimited moves: none within any budget.
-            infeasible = unconstrained.status is PlanStatus.INFEASIBLE
+            infeasible = unconstrained.status is Status.INFEASIBLE
             solved[i] = _Solved(None, None, math.inf, infeasible)
         elif budget >= moves_free:
             # The unconstrained optimum fits in this budget: it is the answer, with no solve.
-            optimal = unconstrained.status is PlanStatus.OPTIMAL
+            optimal = unconstrained.status is Status.OPTIMAL
             solved[i] = _Solved(best_free, free_plan, lower_free, optimal)
 
     solver: GroupSolver | None = None
@@ -240,7 +241,7 @@ def _group_frontier(
                 # Built on first need: moves_free > 0, so the move-limit row exists in the model,
                 # and it stays loaded: only the bound of that row changes between points.
                 solver = GroupSolver(with_settings(data, **{field: budgets[i]}), progress)
-            runs = solver.search.solver_runs
+            runs = solver.solver_runs
             solver.set_budget(budget_kind, budgets[i])
             point = _solve_point(
                 solver,
@@ -249,7 +250,7 @@ def _group_frontier(
                 upper.plan if upper is not None else None,
                 max(lower_free, lower.lower if lower is not None else 0.0),
             )
-            point.runs = solver.search.solver_runs - runs
+            point.runs = solver.solver_runs - runs
             solved[i] = point
         solved[i].seconds = time.perf_counter() - started
         progress(
@@ -274,12 +275,12 @@ def _group_frontier(
                 seconds=point.seconds,
             )
         )
-    return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), note)
+    report = unconstrained.report if solver is None else unconstrained.report.plus(solver.report())
+    return GroupFrontier(data.group, before, best_free, moves_free, tuple(marked), report, note)
 
 
 def _solve_point(solver: GroupSolver, start_plan: Plan | None, known_lower: float) -> _Solved:
     """The best maximum coefficient under the solver's current budget, with its evidence."""
-    solver.search.notes.clear()
     bracket = solver.minimise_max_coefficient(start_plan=start_plan, known_lower=known_lower)
     if bracket.infeasible:
         return _Solved(None, None, math.inf, True)

@@ -113,14 +113,14 @@ def test_a_false_infeasible_is_caught_and_the_true_optimum_proven(monkeypatch):
     assert group.status is Status.OPTIMAL
     assert group.objective_value == pytest.approx(2.0, rel=1e-6)
     assert group.services_moved == 4.0
-    assert len(group.solver_faults) == 1
-    assert group.solver_faults[0].startswith("solver fault handled: HiGHS with presolve (HiGHS ")
+    assert len(group.report.solver_faults) == 1
+    assert group.report.solver_faults[0].startswith("solver fault handled: HiGHS with presolve (HiGHS ")
     assert (
         "called a feasible model infeasible: no plan has every coefficient at or below"
-        in (group.solver_faults[0])
+        in (group.report.solver_faults[0])
     )
-    assert result.solver_faults == 1
-    assert group.confirmation_runs >= 2  # the refutation, then the new claim's confirmation
+    assert result.report.solver_faults == 1
+    assert group.report.confirmation_runs >= 2  # the refutation, then the new claim's confirmation
 
 
 def test_an_unconfirmed_claim_is_never_reported_optimal(monkeypatch):
@@ -154,5 +154,5 @@ def test_two_honest_configurations_confirm_without_a_fault():
     assert group.status is Status.OPTIMAL
     assert group.objective_value == pytest.approx(2.0, rel=1e-6)
     assert group.services_moved == 4.0
-    assert group.solver_faults == ()
-    assert group.confirmation_runs == 1
+    assert group.report.solver_faults == ()
+    assert group.report.confirmation_runs == 1

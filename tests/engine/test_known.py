@@ -532,7 +532,7 @@ def test_pulp_solvers_agree(solver):
         default = solve(scenario, sensitivity=False)
         result = solve(variant, sensitivity=False)
         assert result.status == "optimal"
-        assert result.solver == solver.value
+        assert result.report.solver == solver.value
         assert result.max_coefficient_after == approx(t_star)
         assert result.max_coefficient_after == approx(default.max_coefficient_after)
         assert (result.staff_moved, result.services_moved) == moves

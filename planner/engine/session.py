@@ -1,0 +1,398 @@
+"""One group's loaded model and the solver configurations that answer questions about it.
+
+A SolverSession holds the group's threshold model (load rows at a movable t) loaded into HiGHS, the
+panel of configurations that confirm each other's claims (panel.py), the group's time limit and
+move budget, and the tally of solver effort. It asks the questions the searches are made of: is
+there a plan at t (`probe`), does any other configuration find one (`confirm_no_plan`), what is the
+least of an objective from a known plan (`least`). What the answers prove is the business of the
+searches above it (bracket.py: the minmax bisection; search.py: the lexicographic stages).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+import numpy as np
+
+from planner.engine.group import GroupData
+from planner.engine.model import GroupModel, ModelForm, balance_scale, build_group_model
+from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverPanel
+from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
+from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
+from planner.result import GroupReport, StopReason
+
+RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
+# The load rows are rebuilt around the best value once it falls below reference_t / RESCALE_ABOVE,
+# which keeps the certifying margin above 1e-6 / RESCALE_ABOVE (model.py, "Load rows").
+RESCALE_ABOVE = 1.25
+
+Progress = Callable[[str], None]
+
+
+class BudgetKind(StrEnum):
+    """A group-wide move limit whose bound may change between solves (the frontier)."""
+
+    STAFF = "max staff moves"
+    SERVICES = "max service moves"
+
+
+def plan_from_values(group_model: GroupModel, values: np.ndarray) -> Plan:
+    return Plan(group_model.headcount(values), group_model.assignment(values))
+
+
+def point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
+    """Solution vector of a plan in a model (to test whether the plan satisfies it, or as a start)."""
+    data, model = group_model.data, group_model.model
+    values = np.zeros(model.num_cols)
+    values[group_model.n_col] = plan.headcount
+    difference = plan.headcount - data.start
+    joined = group_model.p_col >= 0
+    values[group_model.p_col[joined]] = np.maximum(difference[joined], 0)
+    values[group_model.m_col[joined]] = np.maximum(-difference[joined], 0)
+    for cols, counts in zip(
+        group_model.x_cols, group_model.class_counts(plan.assignment), strict=True
+    ):
+        values[cols] = counts
+    if group_model.ratio_col >= 0:
+        t = max_coefficient(data, plan)
+        values[group_model.ratio_col] = 0.0 if not np.isfinite(t) or t == 0 else 1.0 / t
+    if group_model.deviation_cols is not None and group_model.balance_means is not None:
+        # Cells in the order the deviation rows were built: units outer, skills inner.
+        scale = balance_scale(data)
+        capacity = plan.headcount * data.capacity_per_employee[:, None]
+        excess = (plan_load(data, plan) - group_model.balance_means[None, :] * capacity) / scale
+        over, under = group_model.deviation_cols[0::2], group_model.deviation_cols[1::2]
+        values[over] = np.maximum(excess.ravel(), 0.0)
+        values[under] = np.maximum(-excess.ravel(), 0.0)
+    return values
+
+
+class Answer(Enum):
+    PLAN = "a plan"
+    INFEASIBLE = "infeasible (a solver's claim)"
+    EXACT_INFEASIBLE = "infeasible (exact arithmetic)"
+    TIME = "time limit"
+    NONE = "no answer"  # the configuration failed or was caught in an error
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One configuration's answer to "is there a plan at t?" (EXACT_INFEASIBLE: exact arithmetic
+    answered before the configuration was asked)."""
+
+    answer: Answer
+    config: Config
+    plan: Plan | None = None
+    value: float = math.inf
+
+
+@dataclass(frozen=True)
+class Least:
+    """The outcome of minimising an objective from a known feasible point."""
+
+    point: np.ndarray
+    proven: bool
+    stop: StopReason | None = None
+    gap: float | None = None
+    bound: float | None = None  # the solver's bound on the objective, when not proven
+
+
+class SearchStopped(Exception):
+    """Ends a search early; carries the best plan so far and the bound proven so far."""
+
+    def __init__(
+        self,
+        reason: StopReason,
+        detail: str,
+        plan: Plan | None = None,
+        best: float | None = None,
+        lower: float = 0.0,
+    ):
+        super().__init__(detail)
+        self.reason, self.detail, self.plan, self.best, self.lower = (
+            reason, detail, plan, best, lower,
+        )  # fmt: skip
+
+
+class SolverSession:
+    """The solver side of one group's search: a loaded model, the panel, the clock, the tally.
+
+    Counters (solver_runs, solver_seconds, build_seconds) and `notes` accumulate over every question
+    asked; `report()` gives them as the immutable GroupReport.
+    """
+
+    def __init__(self, data: GroupData, progress: Progress | None = None) -> None:
+        self.data = data
+        self.settings = data.settings
+        self.progress = progress or (lambda message: None)
+        self.solver_runs = 0
+        self.solver_seconds = 0.0
+        self.build_seconds = 0.0  # building models and loading them into the solver
+        self.notes: list[str] = []  # what the report should say about how the search went
+        # The time limit bounds the whole search of the group, not each of its solver calls.
+        limit = self.settings.time_limit
+        self.deadline = None if limit is None else time.perf_counter() + limit
+        self.budget: tuple[BudgetKind, int] | None = None
+        self._ratio: tuple[GroupModel, HighsBackend] | None = None  # built on first need
+        self._free_n: tuple | None = None  # per model: free headcount columns and their bounds
+        self.panel = SolverPanel(self.settings.solver)
+        self.reference_t = self._first_reference_t()
+        self._load_threshold_model()
+
+    # -- models -------------------------------------------------------------------------------
+    def _first_reference_t(self) -> float:
+        value = max_coefficient(self.data, current_plan(self.data))
+        return value if np.isfinite(value) and value > 0 else self.data.upper_bound_t()
+
+    def build(self, **options) -> tuple[GroupModel, HighsBackend]:
+        """Build a model and load it into HiGHS (which also keeps it for the other
+        configurations), timing both."""
+        started = time.perf_counter()
+        group_model = build_group_model(self.data, **options)
+        backend = HighsBackend(group_model.model)
+        self.build_seconds += time.perf_counter() - started
+        return group_model, backend
+
+    def use(self, group_model: GroupModel, backend: HighsBackend) -> None:
+        """Make a loaded model the one the search and every configuration of the panel solve."""
+        self.group_model, self.backend = group_model, backend
+        self.apply_budget(group_model, backend)
+        self.panel.keeper = backend
+
+    def _load_threshold_model(self) -> None:
+        self.use(*self.build(reference_t=self.reference_t))
+        gm = self.group_model
+        built_lower = np.asarray(gm.model.col_lower)[gm.n_col]
+        # The model's own bounds, as built (set_threshold raises lower bounds as t moves).
+        self.fixed_as_built = built_lower == np.asarray(gm.model.col_upper)[gm.n_col]
+        self._free_n = None
+
+    def ratio_model(self) -> tuple[GroupModel, HighsBackend]:
+        """The staff-only form maximising r = 1/t, loaded beside the threshold model (the move
+        budget applies to both)."""
+        if self._ratio is None:
+            group_model, backend = self.build(form=ModelForm.RATIO)
+            self.apply_budget(group_model, backend)
+            self._ratio = (group_model, backend)
+        return self._ratio
+
+    def rescale(self, best: float) -> None:
+        """Rebuild the load rows around `best` when it has fallen well below the reference t, so
+        that the certifying margin stays above the solver's tolerance (model.py)."""
+        if 0 < best and self.reference_t > RESCALE_ABOVE * best:
+            self.reference_t = best
+            self._load_threshold_model()
+
+    def set_budget(self, kind: BudgetKind, limit: int) -> None:
+        """Change a group-wide move limit in place (the model must have been built with one)."""
+        self.budget = (kind, int(limit))
+        self.apply_budget(self.group_model, self.backend)
+        if self._ratio is not None:
+            self.apply_budget(*self._ratio)
+
+    def apply_budget(self, group_model: GroupModel, backend: HighsBackend) -> None:
+        if self.budget is None:
+            return
+        kind, limit = self.budget
+        row = (
+            group_model.staff_budget_row
+            if kind is BudgetKind.STAFF
+            else group_model.service_budget_row
+        )
+        if row < 0:
+            raise ValueError(f"group {self.data.group}: the model has no {kind} row to change")
+        backend.set_row_bounds(row, -np.inf, float(limit))
+
+    def remaining_time(self) -> float | None:
+        """Seconds left before the group's time limit (None: no limit)."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.perf_counter(), 1e-3)
+
+    def record(self, run: SolverRun) -> SolverRun:
+        self.solver_runs += 1
+        self.solver_seconds += run.seconds
+        return run
+
+    def report(self) -> GroupReport:
+        """The tally so far, with the panel's confirmations and faults (check_seconds: solve.py)."""
+        return GroupReport(
+            solver_runs=self.solver_runs,
+            solver_seconds=self.solver_seconds,
+            build_seconds=self.build_seconds,
+            confirmation_runs=self.panel.confirmation_runs,
+            confirmation_seconds=self.panel.confirmation_seconds,
+            solver_faults=tuple(f.sentence() for f in self.panel.faults),
+        )
+
+    # -- solver calls -------------------------------------------------------------------------
+    def ask(
+        self,
+        config: Config,
+        *,
+        start: np.ndarray | None = None,
+        integral_objective: bool = False,
+        confirming: bool = False,
+    ) -> SolverRun | None:
+        """One run of one configuration; None when it gave no usable answer (and was dropped)."""
+        try:
+            run = self.panel.run(
+                config,
+                time_limit=self.remaining_time(),
+                mip_gap=self.settings.mip_gap,
+                integral_objective=integral_objective,
+                start=start,
+                confirming=confirming,
+            )
+        except ConfigUnavailable as error:
+            self.notes.append(f"{config} could not be used: {error}")
+            return None
+        self.record(run)
+        if run.status is RunStatus.ERROR:
+            self.notes.append(f"{config} failed ({run.detail}); not used further")
+            if config in self.panel.trusted:
+                self.panel.trusted.remove(config)
+            return None
+        if run.status is RunStatus.REJECTED:
+            self.panel.fault(FaultKind.POINT_OUTSIDE_MODEL, config, run.detail)
+            return None
+        return run
+
+    def still_trusted(self, plan: Plan | None, best: float | None, lower: float) -> None:
+        if not self.panel.trusted:
+            raise SearchStopped(
+                StopReason.SOLVER_FAULT,
+                "every solver configuration was caught in an error; optimality not proven",
+                plan, best, lower,
+            )  # fmt: skip
+
+    def set_threshold(self, t: float) -> bool:
+        """Move the load rows to t; False when t is impossible on its face (a cell would need more
+        employees than it may ever have), in which case the solver need not be asked."""
+        gm = self.group_model
+        self.backend.set_coefficients(gm.load_rows, gm.load_n_cols, -t * gm.load_capacity)
+        return self._tighten_headcounts(t)
+
+    def _tighten_headcounts(self, t: float) -> bool:
+        """At threshold t a cell needs at least ceil(fixed load / (t x capacity)) employees.
+
+        The load rows imply it, but only as a fraction in the LP relaxation; as integer bounds they
+        cut the knife-edge feasibility problems near t* (bin-packing-like) by a lot.
+        """
+        gm = self.group_model
+        if self._free_n is None or self._free_n[0] is not gm:
+            model = gm.model
+            lower = np.asarray(model.col_lower)[gm.load_n_cols]
+            upper = np.asarray(model.col_upper)[gm.load_n_cols]
+            free = (lower < upper) & (gm.load_capacity > 0)
+            fixed_scaled = -np.asarray(model.row_upper)[gm.load_rows]
+            # One bound per column (a column sits in one load row).
+            self._free_n = (gm, gm.load_n_cols[free], lower[free], upper[free],
+                            fixed_scaled[free], gm.load_capacity[free])  # fmt: skip
+        _, cols, lower, upper, fixed_scaled, capacity = self._free_n
+        if cols.size == 0:
+            return True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.ceil(fixed_scaled / (t * capacity) - 1e-9) if t > 0 else upper + 1
+        needed = np.where(fixed_scaled > 0, needed, 0.0)
+        # Bounds never cross (CBC's reader rejects crossed bounds); crossing means no plan at t.
+        self.backend.set_col_bounds(cols, np.minimum(np.maximum(lower, needed), upper), upper)
+        return bool(np.all(needed <= upper))
+
+    def probe(self, t: float, config: Config, *, confirming: bool = False) -> Probe:
+        """Ask one configuration for a plan whose every cell coefficient is at most t."""
+        if not self.set_threshold(t):
+            return Probe(Answer.EXACT_INFEASIBLE, config)
+        self.backend.set_objective(np.zeros(self.group_model.model.num_cols))
+        run = self.ask(config, confirming=confirming)
+        if run is None:
+            return Probe(Answer.NONE, config)
+        if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
+            plan = plan_from_values(self.group_model, run.point)
+            return Probe(Answer.PLAN, config, plan, max_coefficient(self.data, plan))
+        if run.status is RunStatus.INFEASIBLE:
+            return Probe(Answer.INFEASIBLE, config)
+        return Probe(Answer.TIME, config)
+
+    def confirm_no_plan(
+        self, t: float, claimant: Config, best: float
+    ) -> tuple[bool | None, Probe | None, Config | None]:
+        """Ask the other configurations whether a plan reaches t: (True, _, confirmer) confirmed,
+        (False, plan, _) refuted by a checked plan, (None, probe, _) unsettled (time limit or
+        nobody left). A confirmer of None: exact arithmetic settled it."""
+        improved: Probe | None = None
+        for config in self.panel.others(claimant):
+            if config not in self.panel.trusted:
+                continue
+            probe = self.probe(t, config, confirming=True)
+            if probe.answer is Answer.INFEASIBLE:
+                return True, improved, config
+            if probe.answer is Answer.EXACT_INFEASIBLE:
+                return True, improved, None
+            if probe.answer is Answer.TIME:
+                return None, probe if improved is None else improved, None
+            if probe.answer is Answer.NONE:
+                continue
+            if probe.value <= t:
+                self.panel.fault(FaultKind.FALSE_INFEASIBLE, claimant,
+                                 f"no plan has every coefficient at or below {t:.9g}",
+                                 witness=config)  # fmt: skip
+                return False, probe, None
+            if probe.value < best:
+                improved = probe  # within its tolerance above t: a better plan, not a refutation
+            else:
+                self.panel.fault(
+                    FaultKind.POINT_OUTSIDE_MODEL, config,
+                    f"a plan with every coefficient at or below {t:.9g} "
+                    f"(its plan's maximum is {probe.value:.9g})",
+                )  # fmt: skip
+        return None, improved, None
+
+    def least(self, start: Plan, *, integral: bool, what: str) -> Least:
+        """Minimise the objective set on the model from a plan that satisfies it. The minimum is
+        proven only when two configurations call the same value optimal and no checked point
+        beats it; a configuration that calls a worse value optimal is a fault."""
+        costs = self.backend.costs
+        best_point = point_of_plan(self.group_model, start)
+        best_value = float(costs @ best_point)
+
+        def tolerance(value: float) -> float:
+            return 0.5 if integral else 1e-6 * max(1.0, abs(value))
+
+        affirmed: list[tuple[Config, float]] = []
+        for config in list(self.panel.trusted):
+            if config not in self.panel.trusted:
+                continue
+            run = self.ask(
+                config, start=best_point, integral_objective=integral, confirming=bool(affirmed)
+            )
+            if run is None:
+                continue
+            if run.status is RunStatus.INFEASIBLE:
+                self.panel.fault(FaultKind.FALSE_INFEASIBLE, config,
+                                 f"no plan satisfies the {what} model, though one was given to it")  # fmt: skip
+                continue
+            if run.status is RunStatus.NO_SOLUTION:
+                return Least(best_point, False, StopReason.TIME_LIMIT)
+            value = float(costs @ run.point)
+            if value < best_value - tolerance(best_value):
+                for earlier, claimed in affirmed:
+                    self.panel.fault(FaultKind.FALSE_OPTIMUM, earlier,
+                                     f"{what}: {claimed:.10g} is the least", witness=config)  # fmt: skip
+                affirmed = []
+                best_point, best_value = run.point, value
+            if run.status is RunStatus.FEASIBLE:
+                return Least(best_point, False, StopReason.TIME_LIMIT, run.gap, run.bound)
+            if value > best_value + tolerance(best_value):
+                self.panel.fault(FaultKind.FALSE_OPTIMUM, config,
+                                 f"{what}: {value:.10g} is the least (a plan with "
+                                 f"{best_value:.10g} is known)")  # fmt: skip
+                continue
+            affirmed.append((config, value))
+            if len(affirmed) >= 2:
+                return Least(best_point, True)
+        return Least(best_point, False, StopReason.SOLVER_FAULT)
