@@ -10,6 +10,7 @@ the domain records and the error types. See README.md, "Python API".
 import logging
 
 from planner.checks import validate_scenario
+from planner.datasets.bundled import bundled_names, bundled_scenario
 from planner.domain import (
     CoefficientMode,
     Hire,
@@ -37,7 +38,7 @@ from planner.errors import (
 )
 from planner.reports import write_comparison, write_frontier, write_result
 from planner.result import GroupReport, GroupResult, Result, SolveReport, Status, StopReason
-from planner.solve import solve
+from planner.solve import SolveInterrupted, solve
 from planner.studies.compare import Comparison, Option, compare
 from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
 from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
@@ -47,8 +48,11 @@ __all__ = [
     "read_scenario",
     "validate_workbook",
     "validate_scenario",
+    "bundled_scenario",
+    "bundled_names",
     # solving
     "solve",
+    "SolveInterrupted",
     "Result",
     "GroupResult",
     "Status",
