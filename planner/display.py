@@ -15,6 +15,7 @@ import math
 __all__ = [
     "COEFFICIENT_CHANGE_FORMAT",
     "COEFFICIENT_FORMAT",
+    "coefficient_change_table",
     "TABLE_DECIMALS",
     "TEXT_DECIMALS",
     "coefficient_change_text",
@@ -52,7 +53,16 @@ def coefficient_table(value: float | None, missing: str = "") -> str:
 
 def coefficient_change_text(value: float | None, missing: str = "") -> str:
     """A difference of coefficients in text: `+0.018`, `-0.359`, `0.000` when it rounds to 0."""
-    text = _shown(value, TEXT_DECIMALS, missing)
-    if value is None or text in (missing, "0." + "0" * TEXT_DECIMALS) or text.startswith("-"):
+    return _signed(value, TEXT_DECIMALS, missing)
+
+
+def coefficient_change_table(value: float | None, missing: str = "") -> str:
+    """A difference of coefficients in a text table: `+0.0182`, `0.0000` when it rounds to 0."""
+    return _signed(value, TABLE_DECIMALS, missing)
+
+
+def _signed(value: float | None, decimals: int, missing: str) -> str:
+    text = _shown(value, decimals, missing)
+    if value is None or text in (missing, "0." + "0" * decimals) or text.startswith("-"):
         return text
     return "+" + text

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.display import coefficient_change_text, coefficient_table, coefficient_text
+from planner.display import (
+    coefficient_change_table,
+    coefficient_change_text,
+    coefficient_table,
+    coefficient_text,
+)
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
@@ -89,7 +94,7 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
         difference = comparison.difference(option)
         versus = ""
         if not option.is_baseline and difference is not None:
-            versus = coefficient_change_text(difference)
+            versus = coefficient_change_table(difference)
         lines.append(
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
             f"| {coefficient_table(result.max_coefficient_before)} "
