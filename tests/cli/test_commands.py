@@ -509,3 +509,26 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch) -> None:
     assert sorted(p.name for p in Path.cwd().iterdir()) == [
         "comparison.xlsx", "plan-20-moves.xlsx", "plan.xlsx",
     ]  # fmt: skip
+
+
+def test_an_unexpected_error_goes_to_a_new_log_file(scenario_file: Path, capsys, monkeypatch):
+    """A bug gives exit 1, one sentence on stderr and the traceback in a fresh log file of its
+    own (not in a folder of the tool, not over any existing file)."""
+    solve_module = importlib.import_module("planner.solve")
+
+    def broken(data, sensitivity):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(solve_module, "_solve_group", broken)
+    assert main(["solve", str(scenario_file)]) == 1
+    err = capsys.readouterr().err
+    match = re.fullmatch(
+        r"error: unexpected ZeroDivisionError: a bug\n"
+        r"This is a bug in planner; the details are in (\S+planner-error-\S+\.log)\n",
+        err,
+    )
+    assert match, err
+    log = Path(match[1])
+    assert "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
+    log.unlink()
+    assert not scenario_file.with_name("health-result.xlsx").exists()
