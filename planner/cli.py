@@ -154,6 +154,12 @@ class Terminal:
         self.console.print(f"{description}: done in {time.perf_counter() - started:.1f} s")
 
 
+def _interrupted(message: str) -> None:
+    """The message of a Ctrl-C on a line of its own (a terminal has echoed `^C` after the last
+    line; the progress bar is already gone)."""
+    print(("\n" if sys.stderr.isatty() else "") + message, file=sys.stderr)
+
+
 def _print_problems(problems: Sequence[Problem], heading: str) -> None:
     if problems:
         print(heading, file=sys.stderr)
@@ -202,13 +208,14 @@ def parse_budget_range(text: str) -> list[int]:
     return budgets
 
 
-
 def _count(minimum: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number, not {text!r}"
+            ) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{what} must be {minimum} or more, not {value}")
         return value
@@ -360,7 +367,9 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     groups = len(scenario.groups)
     interrupted = False
     try:
-        with term.phase(f"solving {groups} group{'s' if groups != 1 else ''}", counted=True) as step:
+        with term.phase(
+            f"solving {groups} group{'s' if groups != 1 else ''}", counted=True
+        ) as step:
             result = solve(
                 scenario, sensitivity=not args.no_sensitivity, processes=args.processes,
                 progress=step,
@@ -381,10 +390,9 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
             print(line)
         print(f"result {'JSON' if written.suffix.lower() == '.json' else 'workbook'}: {written}")
     if interrupted:
-        print(
+        _interrupted(
             f"interrupted: {len(result.groups)} of {groups} groups solved; {written} holds them "
-            "(marked as interrupted in its Summary)",
-            file=sys.stderr,
+            "(marked as interrupted in its Summary)"
         )
         return EXIT_INTERRUPTED
     if result.status is Status.UNKNOWN:
@@ -419,7 +427,7 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
         print(line)
     print(f"comparison {'table' if written.suffix.lower() == '.md' else 'workbook'}: {written}")
     if comparison.interrupted:
-        print("interrupted: the output holds the options solved so far", file=sys.stderr)
+        _interrupted("interrupted: the output holds the options solved so far")
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -624,7 +632,7 @@ def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
         print(f"error: {error}\n(details in {log})", file=sys.stderr)
         return EXIT_UNEXPECTED
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        _interrupted("interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the one place where anything is caught
         log = _log_unexpected(error)

@@ -316,8 +316,14 @@ class Result:
             loaded_after = load_after.get((unit_id, skill), 0.0)
             rows.append(
                 SkillRow(
-                    unit_id, unit.label, unit.group, skill, before, after,
-                    cell.hired if cell else 0, loaded_before,
+                    unit_id,
+                    unit.label,
+                    unit.group,
+                    skill,
+                    before,
+                    after,
+                    cell.hired if cell else 0,
+                    loaded_before,
                     loaded_after if has_plan else None,
                     coefficient(loaded_before, before * capacity),
                     coefficient(loaded_after, after * capacity) if has_plan else None,
@@ -401,7 +407,9 @@ class Result:
             return rows, [*columns, "share", "load"]
         if name == "sensitivity":
             rows = [
-                asdict(s) | {"improvement": s.improvement} for g in self.groups for s in g.sensitivity
+                asdict(s) | {"improvement": s.improvement}
+                for g in self.groups
+                for s in g.sensitivity
             ]
             return rows, [f.name for f in fields(SensitivityItem)] + ["improvement"]
         records = getattr(self, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -95,7 +96,7 @@ def solve(
     outcomes: list[_GroupOutcome] = []
     try:
         if processes > 1 and len(datas) > 1:
-            pool = ProcessPoolExecutor(max_workers=processes)
+            pool = ProcessPoolExecutor(max_workers=processes, initializer=_ignore_interrupt)
             try:
                 futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
                 for i, future in enumerate(futures, 1):
@@ -112,15 +113,19 @@ def solve(
         if not outcomes:
             raise
         solved = len(outcomes)
-        partial = assemble_result(
-            scenario, datas[:solved], outcomes, time.perf_counter() - started
-        )
+        partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
         note = (
             f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
             f"{len(datas) - solved} groups were not solved and are not in this result."
         )
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def _ignore_interrupt() -> None:
+    """In a worker process: Ctrl-C is for the parent, which keeps the groups solved and cancels
+    the rest (a worker stopped mid-group would only print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class SolveInterrupted(KeyboardInterrupt):

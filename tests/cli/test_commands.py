@@ -292,9 +292,7 @@ def test_json_and_markdown_outputs(scenario_file: Path, capsys) -> None:
     assert main(["compare", str(scenario_file), "--out", str(table), "--quiet"]) == 0
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("| Workbook | Option | Status | Max coefficient before |")
-    assert lines[2] == (
-        "| health.xlsx | baseline | optimal | 0.2000 | 0.2000 |  | 2 | 0 | 0 |"
-    )
+    assert lines[2] == ("| health.xlsx | baseline | optimal | 0.2000 | 0.2000 |  | 2 | 0 | 0 |")
 
 
 def test_processes_and_seed_are_checked(scenario_file: Path, capsys) -> None:
@@ -406,7 +404,7 @@ def test_ctrl_c_before_any_group_exits_130_without_writing(scenario_file, capsys
 
     monkeypatch.setattr(solve_module, "_solve_group", interrupted)
     assert main(["solve", str(scenario_file)]) == 130
-    assert capsys.readouterr().err == "\ninterrupted\n"
+    assert capsys.readouterr().err == "interrupted\n"
     assert not scenario_file.with_name("health-result.xlsx").exists()
 
 
