@@ -524,7 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"planner {version()}",
                         help="print the version of planner and exit")  # fmt: skip
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (one of these):"
+    )
 
     def common(p: argparse.ArgumentParser, kinds: str, default: str) -> None:
         p.add_argument("--out", metavar="PATH",

@@ -233,6 +233,7 @@ def test_every_argument_has_help_and_every_command_an_example() -> None:
     """Finding 4: `planner validate --help` showed `path` with no text. Every option and
     positional of every command has help text, and each command's help ends with an example."""
     parser = build_parser()
+    assert all(action.help for action in parser._actions)
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert sorted(commands) == [
         "compare", "doctor", "frontier", "generate", "solve", "template", "validate",
