@@ -315,8 +315,8 @@ def _read(term: Terminal, path: Path):
         try:
             scenario = read_scenario(path)
         except InputError as error:
-            error.source = path  # type: ignore[attr-defined]  # named with its warnings in main()
-            raise
+            term.warnings(error.warnings, path)  # here, where the file is known
+            raise InputError(error.problems) from None
     term.warnings(scenario.warnings, path)
     return scenario
 
@@ -613,7 +613,7 @@ def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
     try:
         return args.run(args, term)
     except InputError as error:
-        term.warnings(error.warnings, getattr(error, "source", ""))
+        term.warnings(error.warnings)
         _print_problems(error.problems, f"{len(error.problems)} problem(s) in the input:")
         return EXIT_INPUT
     except UsageError as error:

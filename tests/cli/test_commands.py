@@ -531,3 +531,18 @@ def test_an_unexpected_error_goes_to_a_new_log_file(scenario_file: Path, capsys,
     assert "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
     log.unlink()
     assert not scenario_file.with_name("health-result.xlsx").exists()
+
+
+def test_warnings_then_problems_each_once(tmp_path: Path, capsys) -> None:
+    """A workbook with a warning and an error: the warning once, under its file's name, then
+    the problem with its cell and a "did you mean"; exit 2."""
+    path = _with_one_warning(tmp_path / "both.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook["Services"]["C4"] = "D3"
+    workbook.save(path)
+    assert main(["solve", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"Warnings in both.xlsx:\n{WARNING}\n1 problem(s) in the input:\n"
+        "  - Services!C4: Unit ID 'D3' is not a unit of this workbook (did you mean 'D03', "
+        "Units!A4?) (found 'D3')\n"
+    )
