@@ -9,7 +9,7 @@ stages (infeasibility explanations, reports) can point a planner at the right li
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
@@ -31,6 +31,14 @@ class CoefficientMode(StrEnum):
 class Objective(StrEnum):
     MINMAX = "minmax"  # smallest maximum coefficient, then fewest moves
     BALANCE = "balance"  # smallest total deviation from the group mean, then fewest moves
+    # The worst first, then the next worst: minmax, then with the cells that must sit at the
+    # maximum fixed there, the smallest maximum of the rest, level by level, then fewest moves.
+    LEXIMAX = "leximax"
+
+    @property
+    def minimises_the_maximum(self) -> bool:
+        """minmax and leximax: the headline objective is the highest coefficient."""
+        return self is not Objective.BALANCE
 
 
 class SolverName(StrEnum):
@@ -121,6 +129,29 @@ class Settings:
     solver: SolverName = SolverName.HIGHS
     hours_per_fte: float | None = None  # default for units whose Hours per FTE is blank
     overload_margin: float = 0.10  # a unit is flagged overloaded above group mean x (1 + margin)
+    # A plan keeps at least this share of each unit's staff, and one employee of each skill its
+    # services need (staff_to_keep); 0 allows a plan to empty a unit. Abolishing a department is
+    # not a staffing decision, so a plan does not do it unless the workbook says it may.
+    keep_staff_share: float = 0.25
+
+
+def staff_to_keep(employees: int, share: float) -> int:
+    """The fewest employees a plan leaves in a unit that starts with `employees`: the share
+    rounded up (a unit of 3 at 0.25 keeps 1), 0 when the share is 0 (emptying allowed). The model
+    and the independent check both use this one definition."""
+    if share <= 0 or employees <= 0:
+        return 0
+    return min(employees, math.ceil(employees * share - 1e-9))
+
+
+def skills_to_keep(
+    staffed: Iterable[str], services: Iterable[Service], share: float
+) -> frozenset[str]:
+    """The skills of which a unit keeps at least one employee: those its own services need and
+    it has staff of (none when the share is 0)."""
+    if share <= 0:
+        return frozenset()
+    return frozenset(staffed) & {s.skill for s in services}
 
 
 # The names of the settings (the fields of Settings, in order); the workbook format describes each

@@ -39,6 +39,10 @@ class StopReason(StrEnum):
     TIME_LIMIT = "time limit"
     SOLVER_FAULT = "solver fault"  # confirmations disagreed and nothing was left to settle a claim
     NOT_CONVERGED = "bisection did not converge"
+    # leximax: no single cell must stay at a level, yet they cannot all go below it together
+    # (integer staff); the cells at the level in the plan found were kept there.
+    LEVEL_NOT_SEPARABLE = "leximax level held by several cells together"
+    LEVEL_LIMIT = "leximax level limit"  # MAX_LEVELS levels were certified, the rest not tried
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,7 @@ class Result:
         known = [v for v in values if v is not None]
         if not values or len(known) < len(values):
             return None
-        return max(known) if self.objective is Objective.MINMAX else sum(known)
+        return max(known) if self.objective.minimises_the_maximum else sum(known)
 
     @property
     def staff_moved(self) -> int:

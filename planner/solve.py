@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from planner.checks import validate_scenario
-from planner.domain import CoefficientMode, Objective, Scenario
+from planner.domain import CoefficientMode, Scenario
 from planner.engine.explain import explain_infeasible
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
@@ -64,7 +64,7 @@ def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
     if (
         with_sensitivity
         and search.status is Status.OPTIMAL
-        and data.settings.objective is Objective.MINMAX
+        and data.settings.objective.minimises_the_maximum
         and search.plan is not None
         and search.objective_value is not None
     ):

@@ -90,7 +90,7 @@ class GroupSolver(SolverSession):
             <= 1e-9
         ]
         if usable:
-            return min(usable, key=lambda plan: max_coefficient(self.data, plan))
+            return min(usable, key=self.value_of)
         while self.panel.trusted:
             probe = self.probe(upper, self.panel.primary)
             if probe.answer is Answer.PLAN:
@@ -126,13 +126,15 @@ class GroupSolver(SolverSession):
         bound = 0.0
         best_capacity = float(data.capacity_per_employee.max(initial=0.0))
         totals = data.start.sum(axis=0)
-        for k in range(len(data.skills)):
+        # With levels fixed (leximax) the search bounds the free cells only: a skill's total says
+        # nothing about them, a free cell with fixed staff and load still does.
+        for k in range(len(data.skills)) if not self.levelled else ():
             if totals[k] > 0 and best_capacity > 0:
                 bound = max(bound, load[:, k].sum() / (totals[k] * best_capacity))
         # The model's own bounds, as built: _tighten_headcounts raises lower bounds as t moves.
         fixed_staff = self.fixed_as_built
         fixed_load = data.fixed_load()
-        cells = fixed_staff & (fixed_load > 0)
+        cells = fixed_staff & (fixed_load > 0) & ~np.isfinite(self.caps)
         if cells.any():
             fixed_coefficients = data.coefficients(data.start, fixed_load)[cells]
             bound = max(bound, float(fixed_coefficients.max(initial=0.0)))
@@ -175,12 +177,12 @@ class GroupSolver(SolverSession):
         plan = self.starting_plan(start_plan)
         if plan is None:
             return Bracket(None, None, math.inf)
-        best = max_coefficient(data, plan)
+        best = self.value_of(plan)
         if best == 0.0:
             return Bracket(plan, 0.0, 0.0)
         safe = self._safe_lower(best, known_lower)  # proven without trusting any solver
 
-        candidate = self._single_solve()
+        candidate = None if self.levelled else self._single_solve()
         if candidate is not None and max_coefficient(data, candidate) < best:
             plan, best = candidate, max_coefficient(data, candidate)
 

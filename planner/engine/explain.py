@@ -23,6 +23,8 @@ MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alt
 STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
 RELAXABLE = (
     RowFamily.HEADCOUNT,
+    RowFamily.KEEP_STAFF,
+    RowFamily.KEEP_SKILL,
     RowFamily.UNIT_MOVES,
     RowFamily.STAFF_BUDGET,
     RowFamily.SERVICE_BUDGET,
@@ -179,6 +181,21 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
             f"{_where(unit, 'Max employees')}: {unit.label} may have at most "
             f"{_count(unit.max_employees, 'employee', 'employees')}, but "
             f"{_count(amount, 'more has', 'more have')} nowhere else to go in group {g}"
+        )
+    if family is RowFamily.KEEP_STAFF and unit is not None:
+        _, totals = data.staff_kept()
+        share = data.settings.keep_staff_share
+        return (
+            f"Settings, keep staff share = {share:g}: {unit.label} keeps at least "
+            f"{_count(totals[model.row_unit[row]], 'employee', 'employees')} of its "
+            f"{int(data.start[model.row_unit[row]].sum()):,}, but a plan needs "
+            f"{_count(amount, 'more', 'more')} to leave"
+        )
+    if family is RowFamily.KEEP_SKILL and unit is not None:
+        share = data.settings.keep_staff_share
+        return (
+            f"Settings, keep staff share = {share:g}: {unit.label} keeps one {skill} for its "
+            f"own {skill} services, but a plan needs it to leave"
         )
     if family is RowFamily.UNIT_MOVES and unit is not None:
         moving = _count(amount, "employee", "employees")

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.domain import CoefficientMode, Scenario, Service, Settings, Unit
+from planner.domain import (
+    CoefficientMode,
+    Scenario,
+    Service,
+    Settings,
+    Unit,
+    skills_to_keep,
+    staff_to_keep,
+)
 
 # Upper bound on any coefficient a feasible plan can have, relative to the crude bound
 # total load / smallest capacity of one employee; only used to express "load needs staff".
@@ -69,6 +77,21 @@ class GroupData:
         with np.errstate(divide="ignore", invalid="ignore"):
             coefficient = np.where(capacity > 0, load / np.where(capacity > 0, capacity, 1), 0.0)
         return np.where((capacity <= 0) & (load > 0), INFINITY, coefficient)
+
+    def staff_kept(self) -> tuple[np.ndarray, np.ndarray]:
+        """What no plan takes from a unit (Settings.keep_staff_share): (U, K) one employee of
+        each skill its own services need and it has, and (U,) the share of its staff."""
+        share = self.settings.keep_staff_share
+        start = self.start
+        cells = np.zeros_like(start)
+        totals = np.zeros(len(self.units), dtype=np.int64)
+        for u in range(len(self.units)):
+            staffed = [skill for k, skill in enumerate(self.skills) if start[u, k] > 0]
+            own = [self.services[s] for s in np.flatnonzero(self.service_unit == u)]
+            for skill in skills_to_keep(staffed, own, share):
+                cells[u, self.skills.index(skill)] = 1
+            totals[u] = staff_to_keep(int(start[u].sum()), share)
+        return cells, totals
 
     def upper_bound_t(self) -> float:
         """A coefficient no feasible plan exceeds: all load on one employee of the weakest unit."""

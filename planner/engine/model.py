@@ -52,6 +52,8 @@ class RowFamily(StrEnum):
     ASSIGN = "assign"  # every movable service delivered once
     LOAD = "load"  # load <= t x capacity of a cell (unit, skill)
     HEADCOUNT = "headcount"  # Min / Max employees of a unit
+    KEEP_STAFF = "keep_staff"  # a unit keeps its share of staff (Settings.keep_staff_share)
+    KEEP_SKILL = "keep_skill"  # ... and one employee of a skill its services need (explain only)
     CONSERVE = "conserve"  # staff of a skill are moved, not created
     MOVES = "moves"  # n - joiners + leavers = start of a cell
     UNIT_MOVES = "unit_moves"  # Max moves of a unit
@@ -265,6 +267,7 @@ def build_group_model(
     n_col = np.zeros((num_units, num_skills), dtype=np.int64)
     p_col = np.full((num_units, num_skills), -1, dtype=np.int64)
     m_col = np.full((num_units, num_skills), -1, dtype=np.int64)
+    keep_cells, keep_totals = data.staff_kept()
     for u, unit in enumerate(data.units):
         fixed = (not staff_can_move) or unit.locked or (unit.max_moves == 0 and not elastic)
         for k, skill in enumerate(data.skills):
@@ -278,7 +281,13 @@ def build_group_model(
                 if unit.max_employees is not None:
                     upper = min(upper, float(unit.max_employees))
                 upper = max(upper, float(start[u, k]))
-                n_col[u, k] = model.add_col(name, 0.0, upper, integer=True)
+                # One of each skill its services need: a bound, or in the elastic model (explain.py)
+                # a row that may give.
+                lower = 0.0 if elastic else float(keep_cells[u, k])
+                n_col[u, k] = model.add_col(name, lower, upper, integer=True)
+                if elastic and keep_cells[u, k]:
+                    model.add_row(f"keep_skill[{unit.unit_id},{skill}]", [int(n_col[u, k])],
+                                  [1.0], 1.0, np.inf, family=RowFamily.KEEP_SKILL, unit=u, skill=k)  # fmt: skip
                 p_col[u, k] = model.add_col(f"join[{unit.unit_id},{skill}]", 0.0, float(total[k]))
                 m_col[u, k] = model.add_col(
                     f"leave[{unit.unit_id},{skill}]", 0.0, float(start[u, k])
@@ -388,6 +397,11 @@ def build_group_model(
             cols = [int(c) for c in n_col[u]]
             model.add_row(f"headcount[{unit.unit_id}]", cols, [1.0] * len(cols), lower, upper,
                           family=RowFamily.HEADCOUNT, unit=u)  # fmt: skip
+        if keep_totals[u] > unit.min_employees and staff_can_move and not unit.locked:
+            # The unit keeps its share of staff: a row of its own, so that an explanation names it.
+            cols = [int(c) for c in n_col[u]]
+            model.add_row(f"keep_staff[{unit.unit_id}]", cols, [1.0] * len(cols),
+                          float(keep_totals[u]), np.inf, family=RowFamily.KEEP_STAFF, unit=u)  # fmt: skip
 
     # Staff: conservation per skill, moves.
     staff_budget_row = service_budget_row = -1

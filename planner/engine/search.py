@@ -12,7 +12,9 @@ immutable GroupSearch: what was found, what is proven, why the proof stopped, an
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -21,9 +23,10 @@ from planner.engine.bracket import Bracket, GroupSolver
 from planner.engine.group import GroupData
 from planner.engine.model import RowFamily, balance_scale
 from planner.engine.panel import FaultKind, SolverFault
-from planner.engine.plan import Plan, max_coefficient, skill_means, total_deviation
+from planner.engine.plan import Plan, max_coefficient, plan_load, skill_means, total_deviation
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
+    Answer,
     BudgetKind,
     Progress,
     SearchStopped,
@@ -75,8 +78,11 @@ def _fewest_moves(
     return plan, least.proven, least.stop, least.gap
 
 
-def solve_minmax(solver: GroupSolver) -> GroupSearch:
-    """The smallest maximum coefficient (certified), then the fewest moves that keep it."""
+def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
+    """The smallest maximum coefficient (certified), then the fewest moves that keep it.
+
+    leximax: between the two, the levels below the maximum (_levels), each certified like t*;
+    the moves stage then keeps every level."""
     bracket = solver.minimise_max_coefficient()
     if bracket.infeasible:
         return _outcome(solver, Status.INFEASIBLE)
@@ -86,18 +92,23 @@ def solve_minmax(solver: GroupSolver) -> GroupSearch:
         return _outcome(solver, Status.UNKNOWN, stop_reason=bracket.stop)
     plan, best, lower = bracket.plan, float(bracket.value or 0.0), float(bracket.lower)
     status_proven, stop, gap = bracket.certified, bracket.stop, None
+    level = best  # the free cells' bound in the moves stage: t*, or leximax's last level
+    if leximax and status_proven:
+        plan, level, stop = _levels(solver, plan, best)
+        status_proven = stop is None
     if stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
         # Also when the proof stopped on a solver fault: the best plan still gets its fewest
         # moves, only the status says what is not proven.
         solver.progress(f"group {solver.data.group}: t* = {best:.6g}, minimising moves")
-        solver.rescale(best)
-        # Whole services: the rows are scaled so that a plan at best meets them up to rounding.
-        # Split services are continuous: any slack would be spent on fewer moves.
-        slack = 1e-9 if solver.settings.split_services else RELATIVE_TOLERANCE
-        solver.set_threshold(best * (1 + slack))
+        solver.rescale(level)
+        solver.set_threshold(level * (1 + _slack(solver)))
         moved_plan, moves_proven, moves_stop, gap = _fewest_moves(solver, plan)
         moved_value = max_coefficient(solver.data, moved_plan)
-        if moved_value > best * (1 + RELATIVE_TOLERANCE) + 1e-12:
+        moved_level = solver.value_of(moved_plan)
+        if (
+            moved_value > best * (1 + RELATIVE_TOLERANCE) + 1e-12
+            or moved_level > level * (1 + RELATIVE_TOLERANCE) + 1e-12
+        ):
             solver.notes.append(
                 "the fewest-moves stage returned a worse plan; kept the stage-1 plan"
             )
@@ -121,6 +132,138 @@ def solve_minmax(solver: GroupSolver) -> GroupSearch:
         gap=bracket_gap if gap is None or proven else max(gap, bracket_gap),
         stop_reason=None if proven else (stop or StopReason.SOLVER_FAULT),
     )  # fmt: skip
+
+
+def _slack(solver: GroupSolver) -> float:
+    """How far above a certified value a later stage may let a cell sit. Whole services: the rows
+    are scaled so that a plan at the value meets them up to rounding; split services are
+    continuous, and any slack would be spent on fewer moves."""
+    return 1e-9 if solver.settings.split_services else RELATIVE_TOLERANCE
+
+
+MAX_LEVELS = 25  # leximax: levels certified below the maximum, at most
+
+
+def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, StopReason | None]:
+    """Leximax below a certified maximum `top`: the cells that must sit at the level in every
+    plan keeping all cells at or below it are fixed there (caps); the smallest maximum of the rest
+    is the next level, certified like t*; and so on until no free cell carries load. Returns the
+    plan, the last level and None when every level is certified, else why not (the plan then
+    keeps the levels fixed so far)."""
+    level, found = top, list[tuple[float, int]]()
+    uncertified: StopReason | None = None
+    while level > 0:
+        if len(found) >= MAX_LEVELS:
+            uncertified = StopReason.LEVEL_LIMIT
+            break
+        held, plan, stop = _held_cells(solver, plan, level)
+        if stop is not None:
+            uncertified = stop
+            break
+        if not held:
+            # Each cell can go below the level alone, but not all of them together (integer
+            # staff, ties): the plan's cells at the level stay there, and the levels below are
+            # still searched, but this level is not proven to be the least (that would need the
+            # count of cells at it minimised, which is not built yet).
+            coefficients = solver.data.coefficients(plan.headcount, plan_load(solver.data, plan))
+            free = ~np.isfinite(solver.caps)
+            held = [tuple(c) for c in np.argwhere(free & (coefficients >= level * (1 - 1e-9)))]
+            uncertified = uncertified or StopReason.LEVEL_NOT_SEPARABLE
+        for u, k in held:
+            solver.caps[u, k] = level * (1 + _slack(solver))
+        found.append((level, len(held)))
+        solver.progress(f"group {solver.data.group}: leximax level {len(found)} = {level:.6g}")
+        bracket = solver.minimise_max_coefficient(start_plan=plan)
+        if not bracket.certified or bracket.plan is None or bracket.value is None:
+            uncertified = bracket.stop or StopReason.SOLVER_FAULT
+            plan = bracket.plan or plan
+            break
+        plan, level = bracket.plan, bracket.value
+    _describe_levels(solver, found)
+    return plan, level, uncertified
+
+
+def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:
+    text = "; ".join(
+        f"{value:.6g} ({count} cell{'s' if count != 1 else ''})" for value, count in found
+    )
+    solver.notes.append(f"leximax levels, worst first: {text}")
+
+
+class _Held(Enum):
+    """_lower_one's answer when no plan takes the cell below its level (proven)."""
+
+    HELD = "held"
+
+
+def _held_cells(
+    solver: GroupSolver, plan: Plan, level: float
+) -> tuple[list[tuple[int, int]], Plan, StopReason | None]:
+    """The free cells at `level` that no plan keeping every free cell at or below it can take
+    below it: each is asked alone, with its row just under the level (the margin of the load rows
+    makes "just under" a certificate, as for t*). A cell that can go lower brings the plan that
+    shows it, which the next cells start from."""
+    data = solver.data
+    below = level * (1 - RELATIVE_TOLERANCE)
+
+    def coefficients(p: Plan) -> np.ndarray:
+        return data.coefficients(p.headcount, plan_load(data, p))
+
+    free = ~np.isfinite(solver.caps)
+    candidates = [
+        tuple(int(i) for i in c) for c in np.argwhere(free & (coefficients(plan) >= below))
+    ]
+    held: list[tuple[int, int]] = []
+    for u, k in candidates:
+        if coefficients(plan)[u, k] < below:
+            continue  # an earlier answer already took it below
+        solver.caps[u, k] = below
+        try:
+            answer = _lower_one(solver, level * (1 + _slack(solver)), (u, k), below)
+        finally:
+            solver.caps[u, k] = np.inf
+        if answer is _Held.HELD:
+            held.append((u, k))
+        elif isinstance(answer, Plan):
+            plan = answer
+        else:
+            return held, plan, answer
+    return held, plan, None
+
+
+def _lower_one(
+    solver: GroupSolver, t: float, cell: tuple[int, int], below: float
+) -> Plan | _Held | StopReason:
+    """A plan with `cell` under `below` and the other free cells at or below t, or _HELD when two
+    configurations (or exact arithmetic) agree there is none, or why it could not be settled."""
+    data = solver.data
+    while solver.panel.trusted:
+        probe = solver.probe(t, solver.panel.primary)
+        if probe.answer is Answer.EXACT_INFEASIBLE:
+            return _Held.HELD
+        if probe.answer is Answer.TIME:
+            return StopReason.TIME_LIMIT
+        if probe.answer is Answer.NONE:
+            continue
+        if probe.answer is Answer.PLAN and probe.plan is not None:
+            value = data.coefficients(probe.plan.headcount, plan_load(data, probe.plan))[cell]
+            if value < below * (1 + RELATIVE_TOLERANCE / 2):
+                return probe.plan
+            solver.panel.fault(
+                FaultKind.POINT_OUTSIDE_MODEL, probe.config,
+                f"a plan with cell {data.units[cell[0]].unit_id}/{data.skills[cell[1]]} at or "
+                f"below {below:.9g} (it is at {value:.9g})",
+            )  # fmt: skip
+            continue
+        settled, found, _ = solver.confirm_no_plan(t, probe.config, math.inf)
+        if settled is True:
+            return _Held.HELD
+        if settled is False and found is not None and found.plan is not None:
+            return found.plan
+        if found is not None and found.answer is Answer.TIME:
+            return StopReason.TIME_LIMIT
+        return StopReason.SOLVER_FAULT
+    return StopReason.SOLVER_FAULT
 
 
 def _refuted_bound(solver: GroupSolver, bracket: Bracket, value: float) -> float:
@@ -194,7 +337,7 @@ def search_group(data: GroupData, progress: Progress | None = None) -> GroupSear
     solver = GroupSolver(data, progress)
     if data.settings.objective is Objective.BALANCE:
         return solve_balance(solver)
-    return solve_minmax(solver)
+    return solve_minmax(solver, leximax=data.settings.objective is Objective.LEXIMAX)
 
 
 def best_max_coefficient(data: GroupData, incumbent: Plan | None = None) -> float | None:

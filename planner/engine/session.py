@@ -139,6 +139,9 @@ class SolverSession:
         self.budget: tuple[BudgetKind, int] | None = None
         self._ratio: tuple[GroupModel, HighsBackend] | None = None  # built on first need
         self._free_n: tuple | None = None  # per model: free headcount columns and their bounds
+        # Leximax levels: a cap per (unit, skill) cell fixed at an earlier level (inf: free). The
+        # threshold t bounds the free cells only, and a plan's value is theirs (value_of).
+        self.caps = np.full((len(data.units), len(data.skills)), np.inf)
         self.panel = SolverPanel(self.settings.solver)
         self.reference_t = self._first_reference_t()
         self._load_threshold_model()
@@ -270,14 +273,38 @@ class SolverSession:
                 plan, best, lower,
             )  # fmt: skip
 
-    def set_threshold(self, t: float) -> bool:
-        """Move the load rows to t; False when t is impossible on its face (a cell would need more
-        employees than it may ever have), in which case the solver need not be asked."""
-        gm = self.group_model
-        self.backend.set_coefficients(gm.load_rows, gm.load_n_cols, -t * gm.load_capacity)
-        return self._tighten_headcounts(t)
+    @property
+    def levelled(self) -> bool:
+        """Whether some cells are capped at an earlier level (leximax beyond its first level)."""
+        return bool(np.isfinite(self.caps).any())
 
-    def _tighten_headcounts(self, t: float) -> bool:
+    def value_of(self, plan: Plan) -> float:
+        """The figure the search minimises: the maximum coefficient of the free cells (all cells
+        unless levels are fixed)."""
+        if not self.levelled:
+            return max_coefficient(self.data, plan)
+        coefficients = self.data.coefficients(plan.headcount, plan_load(self.data, plan))
+        return float(coefficients[~np.isfinite(self.caps)].max(initial=0.0))
+
+    def row_thresholds(self, t: float) -> np.ndarray:
+        """The threshold of each load row: its cell's cap where fixed, else t."""
+        gm = self.group_model
+        model = gm.model
+        units = np.asarray(model.row_unit, dtype=np.int64)[gm.load_rows]
+        skills = np.asarray(model.row_skill, dtype=np.int64)[gm.load_rows]
+        caps = self.caps[units, skills]
+        return np.where(np.isfinite(caps), caps, t)
+
+    def set_threshold(self, t: float) -> bool:
+        """Move the load rows to t (fixed cells to their caps); False when that is impossible on
+        its face (a cell would need more employees than it may ever have), in which case the
+        solver need not be asked."""
+        gm = self.group_model
+        thresholds = self.row_thresholds(t) if self.levelled else np.full(len(gm.load_rows), t)
+        self.backend.set_coefficients(gm.load_rows, gm.load_n_cols, -thresholds * gm.load_capacity)
+        return self._tighten_headcounts(thresholds)
+
+    def _tighten_headcounts(self, thresholds: np.ndarray) -> bool:
         """At threshold t a cell needs at least ceil(fixed load / (t x capacity)) employees.
 
         The load rows imply it, but only as a fraction in the LP relaxation; as integer bounds they
@@ -291,13 +318,14 @@ class SolverSession:
             free = (lower < upper) & (gm.load_capacity > 0)
             fixed_scaled = -np.asarray(model.row_upper)[gm.load_rows]
             # One bound per column (a column sits in one load row).
-            self._free_n = (gm, gm.load_n_cols[free], lower[free], upper[free],
+            self._free_n = (gm, free, gm.load_n_cols[free], lower[free], upper[free],
                             fixed_scaled[free], gm.load_capacity[free])  # fmt: skip
-        _, cols, lower, upper, fixed_scaled, capacity = self._free_n
+        _, free, cols, lower, upper, fixed_scaled, capacity = self._free_n
         if cols.size == 0:
             return True
+        t = thresholds[free]
         with np.errstate(divide="ignore", invalid="ignore"):
-            needed = np.ceil(fixed_scaled / (t * capacity) - 1e-9) if t > 0 else upper + 1
+            needed = np.where(t > 0, np.ceil(fixed_scaled / (t * capacity) - 1e-9), upper + 1)
         needed = np.where(fixed_scaled > 0, needed, 0.0)
         # Bounds never cross (CBC's reader rejects crossed bounds); crossing means no plan at t.
         self.backend.set_col_bounds(cols, np.minimum(np.maximum(lower, needed), upper), upper)
@@ -313,7 +341,7 @@ class SolverSession:
             return Probe(Answer.NONE, config)
         if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
             plan = plan_from_values(self.group_model, run.point)
-            return Probe(Answer.PLAN, config, plan, max_coefficient(self.data, plan))
+            return Probe(Answer.PLAN, config, plan, self.value_of(plan))
         if run.status is RunStatus.INFEASIBLE:
             return Probe(Answer.INFEASIBLE, config)
         return Probe(Answer.TIME, config)

@@ -12,7 +12,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from planner.domain import Scenario, coefficient, service_load, unit_capacity
+from planner.domain import (
+    Scenario,
+    coefficient,
+    service_load,
+    skills_to_keep,
+    staff_to_keep,
+    unit_capacity,
+)
 from planner.result import Check
 
 TOLERANCE = 1e-9
@@ -89,6 +96,26 @@ def verify_group(
         if unit.max_moves is not None and changes > unit.max_moves:
             unit_moves.append(f"{unit_id}: {changes} > {unit.max_moves}")
     check("Min and Max employees respected", bounds, f"{len(units)} units")
+
+    share = settings.keep_staff_share
+    emptied = []
+    for unit_id in sorted(units):
+        before = total(unit_id, start)
+        kept = total(unit_id, after)
+        if kept < staff_to_keep(before, share):
+            emptied.append(f"{unit_id}: keeps {kept} of {before} (at least {share:.0%})")
+        staffed = [k for (u, k), v in start.items() if u == unit_id and v > 0]
+        own = [s for s in services if s.unit_id == unit_id]
+        for skill in sorted(skills_to_keep(staffed, own, share)):
+            if after.get((unit_id, skill), 0) < 1:
+                emptied.append(f"{unit_id}: no {skill} left for its own {skill} services")
+    check(
+        "units keep their share of staff",
+        emptied,
+        f"each keeps {share:.0%} and one of each skill it needs"
+        if share > 0
+        else "emptying allowed",
+    )
     check("locked units and 'allow staff moves' respected", locks, "no forbidden staff moves")
     check("Max moves per unit respected", unit_moves, "within limits")
     limit = settings.max_staff_moves

@@ -8,15 +8,24 @@ planner.domain (the ones the independent check uses); nothing here rebuilds or r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from planner.domain import Scenario, coefficient, service_load, unit_capacity
 from planner.result import Result
 
-__all__ = ["Figures", "GroupFigures", "Rollup", "cell_loads", "finite"]
+__all__ = ["Cell", "Figures", "GroupFigures", "Rollup", "cell_coefficients", "cell_loads", "finite"]
 
 TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit-skill cell's coefficient: the headline maximum is always one of these."""
+
+    unit_id: str
+    skill: str
+    coefficient: float
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class GroupFigures:
     threshold_after: float | None  # mean after x (1 + overload margin)
     overloaded_before: frozenset[str]
     overloaded_after: frozenset[str]
+    highest_before: Cell | None = None  # the cell whose coefficient is the group's maximum
+    highest_after: Cell | None = None
 
 
 @dataclass(frozen=True)
@@ -56,18 +67,39 @@ class Figures:
 
     groups: dict[str, GroupFigures]
     rollups: tuple[Rollup, ...]
+    # (unit, skill) -> (coefficient before, after); after None where the group has no plan
+    cells: dict[tuple[str, str], tuple[float, float | None]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, result: Result) -> Figures:
         """Compute the figures of `result`."""
-        return cls(_group_figures(result), _rollups(result))
+        cells = cell_coefficients(result)
+        return cls(_group_figures(result, cells), _rollups(result), cells)
+
+    def unit_highest(self, unit_id: str) -> tuple[float | None, float | None]:
+        """A unit's highest skill coefficient before and after (None: no cell, or no plan)."""
+        own = [value for (u, _), value in self.cells.items() if u == unit_id]
+        before = max((b for b, _ in own), default=None)
+        after_values = [a for _, a in own if a is not None]
+        return before, max(after_values) if after_values and len(after_values) == len(own) else None
 
 
 def _capacity(scenario: Scenario, unit_id: str, employees: int) -> float:
     return employees * unit_capacity(scenario.unit(unit_id), scenario.settings)
 
 
-def _group_figures(result: Result) -> dict[str, GroupFigures]:
+def _highest(cells: dict, unit_ids: set[str], side: int) -> Cell | None:
+    """The cell with the largest coefficient among these units' (ties: the first by id)."""
+    values = [(value[side], key) for key, value in cells.items() if key[0] in unit_ids]
+    values = [(v, key) for v, key in values if v is not None]
+    if not values:
+        return None
+    best = max(v for v, _ in values)
+    unit_id, skill = min(key for v, key in values if v == best)
+    return Cell(unit_id, skill, best)
+
+
+def _group_figures(result: Result, cells: dict) -> dict[str, GroupFigures]:
     scenario = result.scenario
     margin = scenario.settings.overload_margin
     figures = {}
@@ -100,6 +132,8 @@ def _group_figures(result: Result) -> dict[str, GroupFigures]:
                 for u in rows
                 if threshold_after is not None and _above(u.coefficient_after, threshold_after)
             ),
+            highest_before=_highest(cells, {u.unit_id for u in rows}, 0),
+            highest_after=_highest(cells, {u.unit_id for u in rows}, 1) if has_plan else None,
         )
     return figures
 
@@ -153,6 +187,16 @@ def _rollups(result: Result) -> tuple[Rollup, ...]:
 def finite(value: float | None) -> TypeGuard[float]:
     """True for a number that is neither None, infinite (load with no staff) nor NaN."""
     return value is not None and value not in (float("inf"), float("-inf")) and value == value
+
+
+def cell_coefficients(result: Result) -> dict[tuple[str, str], tuple[float, float | None]]:
+    """Coefficient of every (unit, skill) cell with staff or load, before and after the plan
+    (after None where the group has no plan): the cells the headline maximum is taken over.
+    Result.skill_rows is their one definition (also the Skills sheet and `table("skills")`)."""
+    return {
+        (row.unit_id, row.skill): (row.coefficient_before, row.coefficient_after)
+        for row in sorted(result.skill_rows(), key=lambda row: (row.unit_id, row.skill))
+    }
 
 
 def cell_loads(result: Result) -> tuple[dict, dict]:

@@ -6,13 +6,14 @@ what happens to the coefficients: built from the Result and the group's figures 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
 from planner.display import coefficient_text
-from planner.domain import Objective, Scenario
+from planner.domain import Scenario, SensitivityKind
 from planner.reports.figures import GroupFigures, finite
-from planner.result import NEW_HIRES, Result, Status
+from planner.result import NEW_HIRES, GroupResult, Result, Status
 
 __all__ = ["group_account", "join_names", "unit_label"]
 
@@ -72,6 +73,57 @@ def _by_skill(amounts: dict[str, int]) -> str:
     )
 
 
+def _headline_cell(scenario: Scenario, rows: dict, figures: GroupFigures) -> list[str]:
+    """Where the headline figure sits: it is a unit-skill cell's, which the Units sheet (one
+    coefficient per unit, all skills together) shows only when the unit has one skill."""
+    cell = figures.highest_after
+    if cell is None or not math.isfinite(cell.coefficient):
+        return []
+    row = rows.get(cell.unit_id)
+    name = unit_label(scenario, cell.unit_id)
+    where = f"the highest coefficient after the plan, {_coefficient_text(cell.coefficient)}, is"
+    where = where[0].upper() + where[1:]
+    if (
+        row is None
+        or row.coefficient_after is None
+        or math.isclose(row.coefficient_after, cell.coefficient, rel_tol=1e-9)
+    ):
+        return [f"{where} that of {name} ({cell.skill} staff)."]
+    return [
+        f"{where} that of {name}'s {cell.skill} staff (Skills sheet); {name} as a whole, all "
+        f"skills together, is at {_coefficient_text(row.coefficient_after)} (Units sheet)."
+    ]
+
+
+# What a re-solve can relax, in the words of the rule that holds the maximum up.
+_RULES = {
+    SensitivityKind.LOCKED_UNIT,
+    SensitivityKind.UNIT_MAX_MOVES,
+    SensitivityKind.MAX_EMPLOYEES,
+    SensitivityKind.GROUP_STAFF_MOVE_LIMIT,
+    SensitivityKind.GROUP_SERVICE_MOVE_LIMIT,
+}
+
+
+def _held_back(g: GroupResult) -> list[str]:
+    """The rules that hold the maximum up (a lock, a limit), each with what relaxing it by one
+    would give (re-solved, Sensitivity sheet): the reason a plan stops where it does."""
+    sentences = []
+    for item in g.sensitivity:
+        if item.kind not in _RULES or item.max_coefficient_after_change is None:
+            continue
+        after = item.max_coefficient_after_change
+        effect = (
+            f"the highest coefficient would be {_coefficient_text(after)}"
+            if after < item.max_coefficient_now * (1 - 1e-9)
+            else "the highest coefficient would not fall"
+        )
+        sentences.append(
+            f"Held back: {item.item}. Re-solved with that relaxed ({item.change}), {effect}."
+        )
+    return sentences
+
+
 def group_account(result: Result, group: str, figures: GroupFigures, limit: int = 5) -> list[str]:
     """A short account of one group's plan in plain sentences, built from its transfers."""
     scenario = result.scenario
@@ -101,13 +153,15 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
     if moves:
         sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
-    elif result.objective is Objective.MINMAX:
+    elif result.objective.minimises_the_maximum:
         sentences = [f"No move within the limits lowers the highest coefficient "
                      f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
                      "allocation."]  # fmt: skip
     else:
         sentences = ["No move within the limits brings the units closer to the group mean: the "
                      "plan keeps the current allocation."]  # fmt: skip
+    sentences.extend(_headline_cell(scenario, rows, figures))
+    sentences.extend(_held_back(g))
     if g.status is Status.FEASIBLE and g.gap:
         sentences.append(
             f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
@@ -151,6 +205,17 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
         described.add(source)
     if len(sent) > 3:
         sentences.append(f"{len(sent) - 3} more units release staff (see Transfers).")
+    # Every unit that loses more than half its staff is named, never hidden behind "more units":
+    # that is a restructuring a head of department must see.
+    halved = [
+        row for row in rows.values()
+        if row.employees_before > 0 and row.employees_after * 2 < row.employees_before
+    ]  # fmt: skip
+    for row in sorted(halved, key=lambda r: (r.employees_after / r.employees_before, r.unit_id)):
+        sentences.append(
+            f"{label(row.unit_id)} loses more than half its staff: {row.employees_before:,} -> "
+            f"{row.employees_after:,}."
+        )
 
     taken: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in result.reassignments:

@@ -79,6 +79,8 @@ OBJECTIVES: dict[str, str] = {
     Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
     Objective.BALANCE: "balance: the smallest total deviation from the group mean, then the fewest "
     "moves",
+    Objective.LEXIMAX: "leximax: the lowest highest coefficient, then the lowest next highest among "
+    "the units that need not stay at it, level by level, then the fewest moves",
 }
 SOLVER_NAMES: dict[str, str] = {
     SolverName.HIGHS: "HiGHS (through highspy)",
@@ -148,8 +150,32 @@ def _status_text(result: Result) -> str:
         return "optimal: proven, no plan within the limits has a lower objective"
     if result.status is Status.FEASIBLE:
         gap = max(gaps, default=0.0)
-        return f"feasible: the best plan found within the time limit (gap {gap:.1%})"
+        reasons = sorted({g.stop_reason.value for g in result.groups if g.stop_reason})
+        why = " and ".join(reasons) or "the proof stopped"
+        return f"feasible: a checked plan, not proven optimal ({why}; gap {gap:.1%})"
+    if result.status is Status.UNKNOWN:
+        return "unknown: the time limit ran out before a plan was found for at least one group"
     return "infeasible: at least one group has no plan within its limits (see below)"
+
+
+def _checks_text(result: Result) -> str:
+    """What the independent check says, worded so that 'no plan to check' never reads as a
+    failed check of the tool."""
+    planned = [g.group for g in result.groups if g.max_coefficient_after is not None]
+    on_plans = [c for c in result.checks if c.group in planned]
+    passed = sum(c.passed for c in on_plans)
+    unplanned = len(result.groups) - len(planned)
+    if not planned:
+        return "no plan to check: no group has a plan within its limits (see below)"
+    text = (
+        f"all {passed} checks of the plan passed (the plan re-checked against every rule, "
+        "without the model)"
+        if passed == len(on_plans)
+        else f"{passed} of {len(on_plans)} checks of the plan passed"
+    )
+    if unplanned:
+        text += f"; {unplanned} group{'s have' if unplanned != 1 else ' has'} no plan to check"
+    return text
 
 
 def _settings_text(result: Result) -> list[tuple[str, str]]:
@@ -182,7 +208,7 @@ def _settings_text(result: Result) -> list[tuple[str, str]]:
 def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     scenario = result.scenario
     title(ws, 1, f"Workload plan: {scenario.name}", span=PROSE_SPAN)
-    checks = f"{sum(c.passed for c in result.checks)} of {len(result.checks)} passed"
+    checks = _checks_text(result)
     solved = result.report.solved_at.replace("T", " ").replace("+00:00", " UTC")
     facts = [
         ("Scenario", scenario.name),
@@ -219,16 +245,20 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col("Services moved", FRACTION_COUNT if scenario.settings.split_services else PEOPLE),
         Col("Overloaded units before", PEOPLE),
         Col("Overloaded units after", PEOPLE),
+        Col("Highest after: unit", comment="The unit-skill cell whose coefficient is the highest"),
+        Col("Highest after: skill"),
     ]
     rows = []
     for g in result.groups:
         f = figures.groups[g.group]
         after = g.max_coefficient_after
+        cell = f.highest_after
         rows.append([
             g.group, g.status.value, g.employees, g.max_coefficient_before, after,
             _difference(g.max_coefficient_before, after), g.lower_bound, g.gap, g.staff_moved,
             g.services_moved, len(f.overloaded_before),
             None if after is None else len(f.overloaded_after),
+            unit_label(scenario, cell.unit_id) if cell else None, cell.skill if cell else None,
         ])  # fmt: skip
     header_row = row
     _, last = add_table(ws, "SummaryGroups", columns, rows, top=row)
@@ -239,7 +269,7 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         _difference(result.max_coefficient_before, result.max_coefficient_after),
         None, max(gaps) if gaps else None, result.staff_moved, result.services_moved,
         sum(len(f.overloaded_before) for f in figures.groups.values()),
-        sum(len(f.overloaded_after) for f in figures.groups.values()),
+        sum(len(f.overloaded_after) for f in figures.groups.values()), None, None,
     ], [c.number_format for c in columns])  # fmt: skip
     fit_columns(ws, header_rows=(header_row,), minimum={1: 22})
 
@@ -334,7 +364,10 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col("Change in coefficient", COEFFICIENT_CHANGE),
         Col("Overloaded before", comment=f"yes: above the group mean by more than {margin:.0%}"),
         Col("Overloaded after", comment=f"yes: above the group mean by more than {margin:.0%}"),
-    ]
+        Col("Highest skill coefficient before", COEFFICIENT,
+            "The unit's highest unit-skill coefficient (Skills sheet): the headline is one of these"),
+        Col("Highest skill coefficient after", COEFFICIENT),
+    ]  # fmt: skip
     rows = []
     for u in result.units:
         f = figures.groups[u.group]
@@ -350,6 +383,7 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
             u.coefficient_before, u.coefficient_after, change,
             yes_no(u.unit_id in f.overloaded_before),
             yes_no(u.unit_id in f.overloaded_after) if has_plan else None,
+            *figures.unit_highest(u.unit_id),
         ])  # fmt: skip
     first, last = add_table(ws, "UnitsTable", columns, rows, freeze="C2")
     for r in range(first, last + 1):

@@ -196,7 +196,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         "objective",
         "objective",
         Kind.CHOICE,
-        "minmax: lowest highest coefficient; balance: smallest total deviation from the mean",
+        "minmax: lowest highest coefficient; leximax: that, then the next highest, level by "
+        "level; balance: smallest total deviation from the mean",
         "minmax",
         tuple(o.value for o in Objective),
         value_type=Objective,
@@ -270,6 +271,15 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         Kind.NUMBER,
         "Flag units above group mean x (1 + margin)",
         "0.10",
+        value_type=float,
+    ),
+    SettingFormat(
+        "keep staff share",
+        "keep_staff_share",
+        Kind.SHARE,
+        "Least share (0-1) of each unit's staff a plan keeps, with one employee of each skill "
+        "its services need; 0 allows a plan to empty a unit",
+        "0.25",
         value_type=float,
     ),
 )

@@ -33,6 +33,7 @@ from fractions import Fraction
 import numpy as np
 
 from planner.domain import CoefficientMode, Objective, Scenario, Service, Unit
+from tests.support import staff_kept
 
 INFINITE = math.inf
 NEAR = Fraction(1, 10**6)  # the engine certifies t* to 1e-6 relative; plans this close are "at t*"
@@ -167,6 +168,13 @@ def staff_rules_broken(g: GroupInput, headcount: Mapping[tuple[str, str], int]) 
             broken.append(f"{unit.unit_id} negative")
         if total < unit.min_employees:
             broken.append(f"{unit.unit_id} below min")
+        kept, skills = staff_kept(
+            {k: g.start.get((unit.unit_id, k), 0) for k in g.skills},
+            {s.skill for s in g.services if s.unit_id == unit.unit_id},
+            settings.keep_staff_share,
+        )
+        if total < kept or any(headcount.get((unit.unit_id, k), 0) < 1 for k in skills):
+            broken.append(f"{unit.unit_id} emptied")
         if unit.max_employees is not None and total > unit.max_employees:
             broken.append(f"{unit.unit_id} above max")
         if unit.max_moves is not None and changes > unit.max_moves:

@@ -16,6 +16,9 @@ G = "general"
 
 def infeasible(units, staff, services, **settings) -> tuple[Result, str]:
     """Solve a scenario that the oracle proves has no plan; return the result and its explanation."""
+    # Emptying allowed unless a test says otherwise: these cases are about Min, Max, locks and
+    # limits, and their shortfalls are counted with every unit free to give all its staff.
+    settings = {"keep_staff_share": 0.0} | settings
     scenario = Scenario(
         "infeasible", tuple(units), tuple(staff), tuple(services), Settings(**settings)
     )
@@ -278,3 +281,26 @@ def test_one_infeasible_group_leaves_the_other_solved():
     assert south.max_coefficient_after == 0.5
     assert (south.staff_moved, south.services_moved) == (0, 1)
     assert south.explanation == ()
+
+
+def test_the_keep_rule_is_named_when_it_blocks_a_minimum():
+    """Alpha needs 9 of the group's 10 employees, but by default Beta keeps 1 of its 4 and Gamma
+    1 of its 2: either Min gives, or one of the two keep rules (alternatives, equally small)."""
+    _, text = infeasible(
+        (
+            Unit("A", name="Alpha", min_employees=9, row=2),
+            Unit("B", name="Beta", row=3),
+            Unit("C", name="Gamma", row=4),
+        ),
+        (StaffCell("A", G, 4), StaffCell("B", G, 4), StaffCell("C", G, 2)),
+        (Service("S1", "A"),),
+        keep_staff_share=0.25,
+    )
+    assert text.splitlines() == [
+        "Units row 2, Min employees: Alpha needs at least 9 employees; 1 of them cannot be "
+        "brought in by any allowed move",
+        "or instead: Settings, keep staff share = 0.25: Beta keeps at least 1 employee of its 4, "
+        "but a plan needs 1 more to leave",
+        "or instead: Settings, keep staff share = 0.25: Gamma keeps at least 1 employee of its 2, "
+        "but a plan needs 1 more to leave",
+    ]

@@ -133,6 +133,7 @@ def test_locked_unit_keeps_its_staff():
         (*base.units, Unit("C")),
         (*base.staff, StaffCell("C", GENERAL, 5)),
         base.services,
+        Settings(keep_staff_share=0.0),  # C may give all its staff (test_keep_staff_share: not)
     )
     locked = solve(with_units(scenario, B={"locked": True}))
     assert locked.max_coefficient_after == approx(2.0)
@@ -276,7 +277,7 @@ def test_split_services_with_staff_moves():
         Service("S4", "B", movable=True),
         Service("S5", "B"),
     )
-    settings = Settings(split_services=True, max_staff_moves=3)
+    settings = Settings(split_services=True, max_staff_moves=3, keep_staff_share=0.0)
     result = solve(Scenario("split staff", units, staff, services, settings), sensitivity=False)
     assert result.status == "optimal"
     assert result.max_coefficient_after == approx(10 / 17)
@@ -320,7 +321,10 @@ def test_hours_mode_small_coefficients():
         Service(f"S{i}", "A", volume=10, minutes=6) for i in range(2, 6)
     )
     for hours, t_star in ((1500.0, 2 / 1125), (1.5, 2000 / 1125)):
-        settings = Settings(coefficient=CoefficientMode.HOURS, hours_per_fte=hours)
+        # B gives all 3 of its staff: emptying allowed (Settings.keep_staff_share = 0).
+        settings = Settings(
+            coefficient=CoefficientMode.HOURS, hours_per_fte=hours, keep_staff_share=0.0
+        )
         result = solve(Scenario("small", units, staff, services, settings), sensitivity=False)
         assert result.status == "optimal"
         assert result.max_coefficient_after == approx(t_star), hours
@@ -602,9 +606,55 @@ def test_oracle_agrees_on_the_hand_cases():
     services = (Service("S1", "B", volume=40, minutes=6, movable=True),) + tuple(
         Service(f"S{i}", "A", volume=10, minutes=6) for i in range(2, 6)
     )
-    settings = Settings(coefficient=CoefficientMode.HOURS, hours_per_fte=1500)
+    settings = Settings(coefficient=CoefficientMode.HOURS, hours_per_fte=1500, keep_staff_share=0.0)
     small = oracle.solve(Scenario("s", units, (StaffCell("B", GENERAL, 3),), services, settings))[
         "all"
     ]
     assert (small.best, small.fewest_moves) == (oracle.Fraction(2, 1125), 4)
     assert math.isclose(small.best_float, 0.0017777777777777779)
+
+
+# -- nobody's unit emptied (Settings.keep_staff_share) -------------------------------------------
+
+
+def test_keep_staff_share():
+    """The locked case above with the default keep rule: C (5 staff, no services) keeps
+    ceil(0.25 x 5) = 2, so only 3 go to A: t* = 30/13 (B locked at 1.0), not 2.0."""
+    base = two_units()
+    scenario = Scenario(
+        "kept",
+        (Unit("A"), Unit("B", locked=True), Unit("C")),
+        (*base.staff, StaffCell("C", GENERAL, 5)),
+        base.services,
+    )
+    result = solve(scenario)
+    assert Settings().keep_staff_share == 0.25
+    assert result.status == "optimal"
+    assert result.max_coefficient_after == approx(30 / 13)
+    assert headcounts(result) == {"A": 13, "B": 10, "C": 2}
+    assert result.transfers == (Transfer("C", "A", GENERAL, 3),)
+    assert oracle.solve(scenario)["all"].best == oracle.Fraction(30, 13)
+
+
+def test_a_unit_keeps_one_of_each_skill_its_services_need():
+    """A: 1 clerk and 3 legal staff, one movable clerk service and 3 legal ones; B: 1 clerk with
+    6 clerk services. Emptying allowed, A's clerk and service go to B: 7/2 = 3.5. By default A keeps
+    its clerk (its total rule, ceil(0.25 x 4) = 1, is met by the legal staff alone), and moving
+    the service alone gives B 7/1: t* = 6 with nothing moved."""
+    units = (Unit("A"), Unit("B"))
+    staff = (StaffCell("A", "clerk", 1), StaffCell("A", "legal", 3), StaffCell("B", "clerk", 1))
+    services = (
+        Service("AC", "A", skill="clerk", movable=True),
+        *(Service(f"AL{i}", "A", skill="legal") for i in range(3)),
+        *(Service(f"BC{i}", "B", skill="clerk") for i in range(6)),
+    )
+    kept = solve(Scenario("keep", units, staff, services))
+    assert kept.max_coefficient_after == approx(6.0)
+    assert (kept.staff_moved, kept.services_moved) == (0, 0.0)
+    assert [c.name for c in kept.checks if c.name.startswith("units keep")] == [
+        "units keep their share of staff"
+    ]
+    emptied = solve(Scenario("empty", units, staff, services, Settings(keep_staff_share=0.0)))
+    assert emptied.max_coefficient_after == approx(3.5)
+    assert staff_after(emptied) == {("A", "clerk"): 0, ("A", "legal"): 3, ("B", "clerk"): 2}
+    assert where(emptied)["AC"] == "B"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from planner.domain import CoefficientMode, Objective, Scenario, Service, Unit
+from tests.support import staff_kept
 
 INFINITE = float("inf")
 
@@ -47,6 +48,7 @@ class GroupProblem:
     weight: Mapping[str, Fraction]  # service id -> load it brings
     allowed: Mapping[str, tuple[str, ...]]  # service id -> units it may be at, its own first
     staff_fixed: Mapping[str, bool]  # unit id -> Locked or `allow staff moves = no`
+    kept: Mapping[str, tuple[int, frozenset[str]]]  # unit id -> staff it keeps, skills kept
     max_staff_moves: int | None
     max_service_moves: int | None
 
@@ -84,6 +86,8 @@ class GroupProblem:
                     "max": u.max_employees,
                     "max_moves": u.max_moves,
                     "fixed": self.staff_fixed[u.unit_id],
+                    "keep": self.kept[u.unit_id][0],
+                    "keep_skills": [skill_index[k] for k in sorted(self.kept[u.unit_id][1])],
                 }
                 for u in self.units
             ],
@@ -166,6 +170,14 @@ def group_problem(scenario: Scenario, group: str) -> GroupProblem:
         weight=weight,
         allowed=allowed,
         staff_fixed={u.unit_id: u.locked or not settings.allow_staff_moves for u in units},
+        kept={
+            u.unit_id: staff_kept(
+                {k: start[(u.unit_id, k)] for k in skills},
+                {s.skill for s in services if s.unit_id == u.unit_id},
+                settings.keep_staff_share,
+            )
+            for u in units
+        },
         max_staff_moves=settings.max_staff_moves,
         max_service_moves=settings.max_service_moves,
     )
@@ -220,6 +232,12 @@ def evaluate(
             broken.append(f"{u}: negative headcount")
         if total < unit.min_employees:
             broken.append(f"{u}: {total} below Min employees {unit.min_employees}")
+        kept, kept_skills = g.kept[u]
+        if total < kept:
+            broken.append(f"{u}: {total} below the {kept} employees it keeps")
+        for k in sorted(kept_skills):
+            if n[(u, k)] < 1:
+                broken.append(f"{u}: no {k} left for its own {k} services")
         if unit.max_employees is not None and total > unit.max_employees:
             broken.append(f"{u}: {total} above Max employees {unit.max_employees}")
         if unit.max_moves is not None and changes > unit.max_moves:

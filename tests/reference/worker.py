@@ -16,7 +16,8 @@ Requests:
     {"op": "quit"}
 
 Problem (one group; units and skills are indices):
-    objective "minmax" | "balance"; units [{"min", "max", "max_moves", "fixed"}];
+    objective "minmax" | "balance"; units [{"min", "max", "max_moves", "fixed", "keep",
+    "keep_skills"}] (keep: the fewest employees the unit keeps; keep_skills: skills it keeps one of);
     skills K; start [[headcount per skill] per unit]; capacity [per-employee capacity per unit];
     services [{"skill", "home", "weight", "allowed": [units, home first]}];
     max_staff_moves, max_service_moves (null: no cap); means [mean coefficient per skill].
@@ -192,14 +193,15 @@ class Group:
                 if unit["fixed"]:
                     n[u][k] = m.new_int_var(s0, s0, f"n{u}_{k}")
                 else:
-                    n[u][k] = m.new_int_var(0, self.total[k], f"n{u}_{k}")
+                    lowest = 1 if k in unit["keep_skills"] else 0
+                    n[u][k] = m.new_int_var(lowest, self.total[k], f"n{u}_{k}")
                 j[u][k] = m.new_int_var(0, self.total[k], f"j{u}_{k}")
                 m.add(j[u][k] >= n[u][k] - s0)
         for k in range(K):
             m.add(sum(n[u][k] for u in range(U)) == self.total[k])
         for u, unit in enumerate(self.units):
             headcount = sum(n[u][k] for k in range(K))
-            m.add(headcount >= int(unit["min"]))
+            m.add(headcount >= max(int(unit["min"]), int(unit["keep"])))
             if unit["max"] is not None:
                 m.add(headcount <= int(unit["max"]))
             if unit["max_moves"] is not None:
@@ -326,7 +328,10 @@ class Group:
         )
 
     def possible_headcounts(self, u: int, k: int) -> list[int]:
-        return [self.start[u][k]] if self.units[u]["fixed"] else list(range(self.total[k] + 1))
+        unit = self.units[u]
+        if unit["fixed"]:
+            return [self.start[u][k]]
+        return list(range(1 if k in unit["keep_skills"] else 0, self.total[k] + 1))
 
     def read(self, solver, n, y) -> tuple[list[list[int]], list[int]]:
         headcount = [[solver.value(n[u][k]) for k in range(self.K)] for u in range(self.U)]

@@ -101,6 +101,8 @@ def _hostile_scenario() -> Scenario:
         staff=staff,
         services=services,
         source_path="=evil.xlsx",
+        # Emptying allowed, so that the plan moves staff and services and no sheet stays empty.
+        settings=Settings(keep_staff_share=0.0),
     )
 
 

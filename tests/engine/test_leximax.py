@@ -1,0 +1,82 @@
+"""leximax: the worst first, then the next worst, each level certified like t*."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import (
+    Objective,
+    Scenario,
+    Service,
+    Settings,
+    StaffCell,
+    Status,
+    StopReason,
+    Unit,
+    solve,
+)
+
+G = "general"
+
+
+def locked_worst(objective: Objective) -> Scenario:
+    """Alpha (locked) 10 staff, 30 services: 3.0, the worst, and nothing can lower it. Beta 2 staff,
+    5 services: 2.5; Gamma 10 staff, 5 services: 0.5."""
+    units = (Unit("A", name="Alpha", locked=True), Unit("B", name="Beta"), Unit("C", name="Gamma"))
+    staff = (StaffCell("A", G, 10), StaffCell("B", G, 2), StaffCell("C", G, 10))
+    services = (
+        *(Service(f"A{i:02d}", "A") for i in range(30)),
+        *(Service(f"B{i}", "B") for i in range(5)),
+        *(Service(f"C{i}", "C") for i in range(5)),
+    )
+    return Scenario("locked worst", units, staff, services, Settings(objective=objective))
+
+
+def after(result) -> dict[str, int]:
+    return {u.unit_id: u.employees_after for u in result.units}
+
+
+def test_minmax_stops_at_the_locked_worst_cell():
+    """minmax: t* = 3.0 is Alpha's and no move lowers it; the fewest moves are none, so Beta stays
+    overloaded at 2.5 beside Gamma's 0.5 (the case of issue 13)."""
+    result = solve(locked_worst(Objective.MINMAX))
+    assert result.status is Status.OPTIMAL
+    assert result.max_coefficient_after == pytest.approx(3.0)
+    assert after(result) == {"A": 10, "B": 2, "C": 10}
+
+
+def test_leximax_relieves_the_next_worst():
+    """leximax: level 1 is Alpha at 3.0 (held: locked). Level 2, Beta and Gamma share 12 staff for
+    5 + 5 services: 6 and 6 give 5/6 each, and neither can go below 5/6 without the other above it,
+    so both are held there, proven. Then nothing free carries load: 4 employees move C -> B."""
+    result = solve(locked_worst(Objective.LEXIMAX))
+    (group,) = result.groups
+    assert result.status is Status.OPTIMAL
+    assert group.stop_reason is None
+    assert result.max_coefficient_after == pytest.approx(3.0)
+    assert after(result) == {"A": 10, "B": 6, "C": 6}
+    assert result.staff_moved == 4
+    assert {u.unit_id: u.coefficient_after for u in result.units} == pytest.approx(
+        {"A": 3.0, "B": 5 / 6, "C": 5 / 6}
+    )
+    assert "leximax levels, worst first: 3 (1 cell); 0.833333 (2 cells)" in group.notes
+    assert result.checks_passed
+
+
+def test_a_level_held_by_two_cells_together_is_not_called_optimal():
+    """Alpha and Beta: 1 employee and 2 services each; Gamma 1 employee, no services (emptying
+    allowed). Gamma's employee can join either, not both: the maximum is 2.0 whatever the plan,
+    and each of the two cells could go below it alone. No single cell holds the level, so its
+    proof would need the count of cells at it minimised: the plan is the right one here
+    (2.0 and 1.0) but reported `feasible` with that reason, never `optimal`."""
+    units = (Unit("A"), Unit("B"), Unit("C"))
+    staff = tuple(StaffCell(u, G, 1) for u in "ABC")
+    services = (Service("A1", "A"), Service("A2", "A"), Service("B1", "B"), Service("B2", "B"))
+    settings = Settings(objective=Objective.LEXIMAX, keep_staff_share=0.0)
+    result = solve(Scenario("tie", units, staff, services, settings))
+    (group,) = result.groups
+    assert group.status is Status.FEASIBLE
+    assert group.stop_reason is StopReason.LEVEL_NOT_SEPARABLE
+    assert group.max_coefficient_after == pytest.approx(2.0)
+    assert sorted(u.coefficient_after for u in result.units) == pytest.approx([0.0, 1.0, 2.0])
+    assert result.checks_passed
