@@ -482,6 +482,12 @@ def cmd_doctor(args: argparse.Namespace, term: Terminal) -> int:
     return command(json_output=args.json)
 
 
+def cmd_serve(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.web import serve
+
+    return serve(args.host, args.port, args.data, open_browser=args.open, token=args.token)
+
+
 # --- the parser ----------------------------------------------------------------------------------
 
 
@@ -592,6 +598,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "doctor", "check the installed solvers on models with known answers",
                  "planner doctor", cmd_doctor)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+    p = _command(sub, "serve", "the web workspace in a browser (local by default)",
+                 "planner serve --open", cmd_serve)  # fmt: skip
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address (default %(default)s: this computer only)")  # fmt: skip
+    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    p.add_argument("--data", metavar="DIR",
+                   help="workspace folder (default: under the user's data directory)")  # fmt: skip
+    p.add_argument("--open", action="store_true", help="open the browser")
+    p.add_argument("--token",
+                   help="access token (off loopback; generated and printed when absent)")  # fmt: skip
     return parser
 
 

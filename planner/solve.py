@@ -54,6 +54,9 @@ class _GroupOutcome:
 
 
 def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
+    limit = data.settings.time_limit
+    # One time limit per group: the sensitivity re-solves share what the search left of it.
+    deadline = None if limit is None else time.perf_counter() + limit
     search = search_group(data)
     explanation: tuple[str, ...] = ()
     sensitivity: tuple[SensitivityItem, ...] = ()
@@ -68,7 +71,7 @@ def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
         and search.plan is not None
         and search.objective_value is not None
     ):
-        sensitivity = group_sensitivity(data, search.plan, search.objective_value)
+        sensitivity = group_sensitivity(data, search.plan, search.objective_value, deadline)
     return _GroupOutcome(search, explanation, sensitivity)
 
 

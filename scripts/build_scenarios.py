@@ -122,11 +122,11 @@ def assumptions_markdown(data_dir: Path) -> str:
         "minutes per transaction, digital shares whose volume-weighted mean is the published "
         "62.6%, service shares below 1 for planning departments, and 1,720 hours per FTE.",
         "",
-        "Uralsk City's 49 services appear twice, as in the paper: on D13 in `Districts` (Table 2) "
-        "and on C01-C06 in `Uralsk City departments` (Table 3 breaks the city down). They sit in "
-        "different groups, so each group reproduces its published table and nothing moves between "
-        "the two copies. In the hours workbook each city service's volume is split 192:73 "
-        "between the two copies so that the workbook total counts it once.",
+        "Uralsk City is counted once. Table 3 breaks it down: its 49 services and 73 of its 192 "
+        "employees are its six departments' (C01-C06, `Uralsk City departments`). A parent's "
+        "record is its own, its children's excluded, so D13 in `Districts` holds the other 119 "
+        "employees (units that deliver no listed service) and no services; a result's roll-up of "
+        "D13 gives the published 192, 49 and 0.26, and no person is moved at both levels.",
         "",
         "Services may move only between these department pairs of one group (illustrative; the "
         "paper recommends redistributing functions between departments): "

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.engine.greedy import services_largest_first
 from planner.engine.model import ModelForm
 from planner.engine.panel import Config, FaultKind
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
@@ -77,11 +78,13 @@ class GroupSolver(SolverSession):
     """
 
     def starting_plan(self, start_plan: Plan | None = None) -> Plan | None:
-        """The best of a given plan and the current allocation that satisfies every rule, else any
-        plan a solver finds; None only when two configurations agree that there is none."""
+        """The best of a given plan, the current allocation and the largest-first placement of the
+        services (greedy.py) that satisfies every rule, else any plan a solver finds; None only
+        when two configurations agree that there is none."""
         upper = self.data.upper_bound_t()
         self.set_threshold(upper)
-        candidates = [p for p in (start_plan, current_plan(self.data)) if p is not None]
+        greedy = services_largest_first(self.data)
+        candidates = [p for p in (start_plan, current_plan(self.data), greedy) if p is not None]
         usable = [
             plan
             for plan in candidates

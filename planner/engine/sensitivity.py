@@ -7,6 +7,7 @@ problem is integer, and a dual price says nothing reliable about one more whole 
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 
@@ -32,8 +33,14 @@ def _with_hire(data: GroupData, u: int, k: int) -> GroupData:
     return dataclasses.replace(data, hires=hires)
 
 
-def group_sensitivity(data: GroupData, plan: Plan, t_star: float) -> tuple[SensitivityItem, ...]:
-    """Binding cells and limits of an optimal minmax plan, each with t* after relaxing it by one."""
+def group_sensitivity(
+    data: GroupData, plan: Plan, t_star: float, deadline: float | None = None
+) -> tuple[SensitivityItem, ...]:
+    """Binding cells and limits of an optimal minmax plan, each with t* after relaxing it by one.
+
+    deadline (time.perf_counter() seconds): the end of the group's time limit, which the
+    re-solves share with its search; an item whose re-solve finds no time left, or stops, is
+    listed with no figure after the change (None), never a guess."""
     if t_star <= 0 or not np.isfinite(t_star):
         return ()
     g = data.group
@@ -44,7 +51,13 @@ def group_sensitivity(data: GroupData, plan: Plan, t_star: float) -> tuple[Sensi
         incumbent: Plan = plan,
     ):  # fmt: skip
         # Relaxing a rule keeps the plan feasible: it is the incumbent the re-solve starts from.
-        after = best_max_coefficient(changed, incumbent)
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left <= 0:
+            after = None
+        else:
+            after = best_max_coefficient(
+                changed if left is None else with_settings(changed, time_limit=left), incumbent
+            )
         items.append(SensitivityItem(g, text, kind, change, t_star, after, unit_id))
 
     coefficients = data.coefficients(plan.headcount, plan_load(data, plan))

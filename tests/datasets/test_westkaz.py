@@ -93,6 +93,17 @@ def _services_by_unit(scenario: Scenario) -> dict[str, list]:
     return by_unit
 
 
+def _rolled_up(scenario: Scenario, unit_id: str) -> tuple[int, int]:
+    """Employees and services of a unit with every unit below it (by Parent), each counted once:
+    what a published table gives for a parent."""
+    below = [u.unit_id for u in scenario.units if u.parent == unit_id]
+    employees, services = scenario.employees(unit_id), len(_services_by_unit(scenario)[unit_id])
+    for child in below:
+        e, s = _rolled_up(scenario, child)
+        employees, services = employees + e, services + s
+    return employees, services
+
+
 def _hours_coefficient(scenario: Scenario, unit_id: str) -> float:
     unit = scenario.unit(unit_id)
     needed = sum(s.hours for s in scenario.services if s.unit_id == unit_id)
@@ -104,32 +115,30 @@ def _hours_coefficient(scenario: Scenario, unit_id: str) -> float:
 
 
 def test_count_workbook_reproduces_all_34_published_coefficients(count: Scenario) -> None:
-    """Every unit's services / employees, read from the committed workbook, is the published value."""
-    by_unit = _services_by_unit(count)
-    found = {
-        u.unit_id: round(len(by_unit[u.unit_id]) / count.employees(u.unit_id), 2)
-        for u in count.units
-    }
+    """Every unit's services / employees, read from the committed workbook and rolled up over the
+    units below it (Uralsk City: its own record and its six departments), is the published value."""
+    found = {}
+    for u in count.units:
+        employees, services = _rolled_up(count, u.unit_id)
+        found[u.unit_id] = round(services / employees, 2)
     assert found == {unit_id: row[3] for unit_id, row in PUBLISHED.items()}
     assert len(found) == 34
     assert found["C02"] == 1.71 and found["R15"] == 0.05
 
 
 def test_count_workbook_units_names_headcount_and_services(count: Scenario) -> None:
-    """Names, employees and service counts are the published ones; 307 + 1,531 + 73 employees."""
-    by_unit = _services_by_unit(count)
+    """Names, employees and service counts are the published ones, rolled up; every person and
+    service is on one record only: 307 + 1,531 employees (Table 2 includes Table 3's 73), 119 + 611
+    services (Table 2's Uralsk City 49 are Table 3's)."""
     for unit in count.units:
         name, employees, services, _ = PUBLISHED[unit.unit_id]
-        assert (unit.name, count.employees(unit.unit_id), len(by_unit[unit.unit_id])) == (
-            name,
-            employees,
-            services,
-        )
+        assert (unit.name, *_rolled_up(count, unit.unit_id)) == (name, employees, services)
     totals = defaultdict(int)
     for unit in count.units:
         totals[unit.group] += count.employees(unit.unit_id)
-    assert dict(totals) == {REGION_GROUP: 307, DISTRICT_GROUP: 1531, CITY_GROUP: 73}
-    assert len(count.services) == 119 + 611 + 49
+    assert dict(totals) == {REGION_GROUP: 307, DISTRICT_GROUP: 1531 - 73, CITY_GROUP: 73}
+    assert sum(totals.values()) == 307 + 1531
+    assert len(count.services) == 119 + 611
     assert {s.volume for s in count.services} == {1.0}
     assert {s.skill for s in count.services} == {"general"}
 
@@ -151,14 +160,13 @@ def test_count_workbook_groups_levels_and_parent(count: Scenario) -> None:
     assert count.settings.objective.value == "minmax"
 
 
-def test_uralsk_city_rows_mirror_its_departments(count: Scenario) -> None:
-    """D13's 49 service rows are named after the city department row (Table 3) they duplicate."""
-    d13 = sorted(s.name for s in count.services if s.unit_id == "D13")
-    departments = sorted(
-        f"Uralsk City, {s.name}" for s in count.services if s.unit_id.startswith("C")
-    )
-    assert d13 == departments
-    assert "Uralsk City, Department of Land Relations, service 12" in d13
+def test_uralsk_city_is_counted_once(count: Scenario, hours: Scenario) -> None:
+    """D13's own record holds the 119 employees of its units that deliver no listed service, and no
+    service; its 49 services and 73 employees are its departments'. Rolled up: 192 and 49."""
+    for scenario in (count, hours):
+        assert scenario.employees("D13") == 119
+        assert not [s for s in scenario.services if s.unit_id == "D13"]
+        assert _rolled_up(scenario, "D13") == (192, 49)
 
 
 def test_only_paired_departments_have_movable_services(count: Scenario, hours: Scenario) -> None:
@@ -213,9 +221,9 @@ def test_hours_volumes_add_up_to_the_published_2024_total(hours: Scenario) -> No
     for service in hours.services:
         by_group[hours.unit(service.unit_id).group] += service.volume
     assert dict(by_group) == {
-        REGION_GROUP: 629_525,
-        DISTRICT_GROUP: 3_289_050,
-        CITY_GROUP: 99_474,
+        REGION_GROUP: 657_394,
+        DISTRICT_GROUP: 3_161_404,  # the city's volume is on its departments only
+        CITY_GROUP: 199_251,
     }
 
 
@@ -226,31 +234,20 @@ def test_hours_digital_share_is_the_published_electronic_share(hours: Scenario) 
     assert abs(weighted - ELECTRONIC_2024 / TOTAL_2024) < 1e-4
     # The "more digital services" option (80%) raises every service.
     assert max(s.digital_share for s in hours.services) < 0.8
-    assert sum(s.digital_share == 0 for s in hours.services) == 63  # paper-only
+    assert sum(s.digital_share == 0 for s in hours.services) == 60  # paper-only
 
 
-def test_hours_uralsk_city_volume_is_split_not_doubled(hours: Scenario) -> None:
-    """Each city service's volume is split 192:73 between its D13 row and its C01-C06 row."""
-    by_name = {s.name: s for s in hours.services if s.unit_id.startswith("C")}
-    d13 = [s for s in hours.services if s.unit_id == "D13"]
-    assert len(d13) == 49
-    for row in d13:
-        department = by_name[row.name.removeprefix("Uralsk City, ")]
-        whole = row.volume + department.volume
-        assert row.volume == round(whole * 192 / 265)
-        assert (row.skill, row.minutes, row.digital_share) == (
-            department.skill,
-            department.minutes,
-            department.digital_share,
-        )
-    city = sum(s.volume for s in hours.services if s.unit_id == "D13" or s.unit_id[0] == "C")
-    assert city == 361_118
+def test_hours_uralsk_city_volume_is_counted_once(hours: Scenario) -> None:
+    """The city's whole volume (its share of the 2024 total) is on its departments' 49 rows."""
+    city = [s for s in hours.services if s.unit_id.startswith("C")]
+    assert len(city) == 49
+    assert sum(s.volume for s in city) == 199_251
 
 
 def test_hours_staff_split_keeps_published_headcount(hours: Scenario) -> None:
     """Staff by skill add up to the published employees; each needed skill has staff."""
     for unit_id, (_, employees, _, _) in PUBLISHED.items():
-        assert hours.employees(unit_id) == employees
+        assert _rolled_up(hours, unit_id)[0] == employees
     for service in hours.services:
         cells = [
             c for c in hours.staff if c.unit_id == service.unit_id and c.skill == service.skill
@@ -268,13 +265,16 @@ def test_hours_settings_and_service_shares(hours: Scenario) -> None:
 
 
 def test_hours_coefficients_look_plausible(hours: Scenario) -> None:
-    """Most units sit between 0.3 and 1.5; land relations is the most loaded, culture the least."""
+    """Most units sit between 0.3 and 1.5; the city's architecture and land relations departments
+    are the most loaded (as in the count figures, 1.43 and 1.71), then the region's land relations;
+    Uralsk City's own record delivers no service (0)."""
     coefficients = {u.unit_id: _hours_coefficient(hours, u.unit_id) for u in hours.units}
     inside = [u for u, c in coefficients.items() if 0.3 <= c <= 1.5]
-    assert len(inside) == 28
-    assert round(coefficients["R07"], 2) == 1.39
-    assert round(coefficients["C01"], 2) == 0.10
-    assert max(coefficients, key=coefficients.get) == "R07"
+    assert len(inside) == 27
+    assert round(coefficients["R07"], 2) == 1.47
+    assert round(coefficients["C01"], 2) == 0.22
+    assert sorted(coefficients, key=coefficients.get)[-3:] == ["R07", "C02", "C05"]
+    assert coefficients["D13"] == 0.0
 
 
 def test_assumptions_sheets_mark_every_basis(hours: Scenario) -> None:

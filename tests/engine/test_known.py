@@ -6,8 +6,10 @@ or to 1e-6 relative (coefficients, which the engine certifies to that precision)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+import time
 
 import pytest
 
@@ -519,6 +521,24 @@ def test_sensitivity_one_more_employee_can_be_worth_nothing():
         assert item.improvement == approx(0.0)
 
 
+def test_sensitivity_shares_the_group_time_limit():
+    """The re-solves of sensitivity get what the group's time limit left, not a fresh limit each:
+    with the deadline already past, both items of the move-limit case are listed with no figure
+    after the change (None: not computed), never a guess; with time left, the figures above."""
+    from planner.engine.group import group_data
+    from planner.engine.search import search_group
+    from planner.engine.sensitivity import group_sensitivity
+
+    data = group_data(two_units(max_staff_moves=2), "all")
+    search = search_group(data)
+    late = group_sensitivity(data, search.plan, search.objective_value, time.perf_counter() - 1)
+    assert [(i.kind, i.max_coefficient_after_change) for i in late] == [
+        ("binding unit", None), ("group staff move limit", None),
+    ]  # fmt: skip
+    timely = group_sensitivity(data, search.plan, search.objective_value, time.perf_counter() + 600)
+    assert [i.max_coefficient_after_change for i in timely] == [approx(30 / 13), approx(30 / 13)]
+
+
 # -- solvers and limits ---------------------------------------------------------------------------
 
 
@@ -544,7 +564,8 @@ def test_pulp_solvers_agree(solver):
 
 def _hard_scenario(time_limit: float, unstaffed_first_unit: bool) -> Scenario:
     """30 units, 200 movable services in hours mode: a MILP no solver call finishes in 1 ms (the
-    full solve takes minutes). Optionally U00 has no staff, so the current allocation is no plan."""
+    full solve takes minutes). Optionally U00 has no staff and its services cannot move, so the
+    current allocation is no plan and only staff moving in (a solver's plan) can make one."""
     rng = random.Random(7)
     units = tuple(Unit(f"U{i:02d}") for i in range(30))
     staff = tuple(StaffCell(u.unit_id, GENERAL, rng.randint(2, 12)) for u in units)
@@ -560,6 +581,10 @@ def _hard_scenario(time_limit: float, unstaffed_first_unit: bool) -> Scenario:
         )
         for i in range(200)
     )
+    if unstaffed_first_unit:
+        services = tuple(
+            dataclasses.replace(s, movable=False) if s.unit_id == "U00" else s for s in services
+        )
     settings = Settings(
         coefficient=CoefficientMode.HOURS, hours_per_fte=1500, time_limit=time_limit
     )
@@ -658,3 +683,34 @@ def test_a_unit_keeps_one_of_each_skill_its_services_need():
     assert emptied.max_coefficient_after == approx(3.5)
     assert staff_after(emptied) == {("A", "clerk"): 0, ("A", "legal"): 3, ("B", "clerk"): 2}
     assert where(emptied)["AC"] == "B"
+
+
+def _lpt(jobs: list[int], machines: int) -> int:
+    """Longest processing time first, written here apart from the planner's: the makespan."""
+    loads = [0] * machines
+    for job in sorted(jobs, reverse=True):
+        loads[loads.index(min(loads))] += job
+    return max(loads)
+
+
+def test_a_time_limited_plan_is_never_worse_than_largest_first():
+    """P||Cmax as a scenario (one employee per unit, hours per FTE 1, Minutes 60, staff fixed):
+    60 jobs of 1-97 hours on 12 machines, all starting on the first. With a 1 ms limit no solver
+    call finishes, yet the plan reported is no worse than LPT's makespan, computed here."""
+    rng = random.Random(19)
+    jobs = [rng.randint(1, 97) for _ in range(60)]
+    units = tuple(Unit(f"M{i:02d}") for i in range(12))
+    staff = tuple(StaffCell(u.unit_id, GENERAL, 1) for u in units)
+    services = tuple(
+        Service(f"J{i:02d}", "M00", volume=float(p), minutes=60.0, movable=True)
+        for i, p in enumerate(jobs)
+    )
+    settings = Settings(
+        coefficient=CoefficientMode.HOURS, hours_per_fte=1.0, allow_staff_moves=False,
+        time_limit=0.001,
+    )  # fmt: skip
+    result = solve(Scenario("pcmax", units, staff, services, settings), sensitivity=False)
+    group = result.group("all")
+    assert group.status in ("feasible", "optimal")
+    assert group.max_coefficient_after <= _lpt(jobs, 12)
+    assert result.checks_passed

@@ -78,6 +78,9 @@ MINUTES = (5.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0)
 DIGITAL = (0.0, 0.0, 0.0, 0.1, 0.25, 0.5, 0.71)  # whole percent
 SKILLS = ("general", "legal", "social")
 
+# The objectives the reference models (leximax has its own hand-solved tests, test_leximax.py).
+REFERENCE_OBJECTIVES = [Objective.MINMAX, Objective.BALANCE]
+
 
 @st.composite
 def scenarios(
@@ -97,7 +100,7 @@ def scenarios(
     arguments are drawn too. About half the units carry rules (Min/Max employees near their
     headcount, Max moves, Locked); the group move limits and new hires are drawn as well."""
     mode = mode or draw(st.sampled_from(list(CoefficientMode)))
-    objective = objective or draw(st.sampled_from(list(Objective)))
+    objective = objective or draw(st.sampled_from(REFERENCE_OBJECTIVES))
     if staff_moves is None:
         staff_moves = draw(st.booleans())
     if service_moves is None:
@@ -415,7 +418,7 @@ SLOW_EXAMPLES = int(os.environ.get("REFERENCE_SLOW_EXAMPLES", "150"))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", list(CoefficientMode))
-@pytest.mark.parametrize("objective", list(Objective))
+@pytest.mark.parametrize("objective", REFERENCE_OBJECTIVES)
 @_settings(SLOW_EXAMPLES)
 @given(data=st.data())
 def test_sweep(reference, objective, mode, data):

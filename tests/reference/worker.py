@@ -42,6 +42,7 @@ import json
 import math
 import sys
 import time
+import traceback
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
@@ -490,7 +491,13 @@ def main() -> None:
         try:
             answer = handle(request)
         except Exception as error:  # reported to the parent, which raises it in the test
-            answer = {"status": "error", "detail": f"{type(error).__name__}: {error}"}
+            # The line of the worker where it failed, so that the test's message shows it.
+            own = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == __file__]
+            where = own[-1] if own else traceback.extract_tb(error.__traceback__)[-1]
+            answer = {
+                "status": "error",
+                "detail": f"{type(error).__name__} at line {where.lineno}: {error}",
+            }
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
 

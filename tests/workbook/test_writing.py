@@ -141,7 +141,7 @@ def test_template_layout(tmp_path: Path) -> None:
         str(dv.sqref): dv.formula1 for dv in workbook["Settings"].data_validations.dataValidation
     }
     assert settings_lists["B2"] == '"count,hours"'
-    assert settings_lists["B3"] == '"minmax,balance"'
+    assert settings_lists["B3"] == '"minmax,balance,leximax"'
     instructions = " ".join(
         str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value
     )

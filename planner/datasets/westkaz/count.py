@@ -16,6 +16,7 @@ from planner.datasets.westkaz.published import (
     REGION_GROUP,
     Assumption,
     PublishedUnit,
+    own_employees,
     partners,
     read_units,
     service_id,
@@ -106,8 +107,8 @@ def lock_city_variant() -> Variant:
     return Variant(
         name=LOCK_CITY,
         description=(
-            "Staff and services may move, but Uralsk City (D13) keeps its headcount: 119 of its "
-            "192 employees work in units that deliver no listed service."
+            "Staff and services may move, but Uralsk City's own record (D13: the 119 of its 192 "
+            "employees who work in units that deliver no listed service) keeps its headcount."
         ),
         settings={"allow_staff_moves": True, "allow_service_moves": True},
         lock_units=(CITY_ID,),
@@ -168,7 +169,7 @@ def count_scenario(data_dir: str | Path | None = None) -> Scenario:
     return Scenario(
         name=COUNT_SCENARIO_NAME,
         units=unit_records(units, {}),
-        staff=tuple(StaffCell(u.unit_id, DEFAULT_SKILL, u.employees) for u in units),
+        staff=tuple(StaffCell(u.unit_id, DEFAULT_SKILL, own_employees(u, units)) for u in units),
         services=tuple(sorted(services, key=lambda s: s.service_id)),
         settings=Settings(coefficient=CoefficientMode.COUNT, objective=Objective.MINMAX),
         variants=count_variants(),
@@ -195,12 +196,15 @@ def common_assumptions(units: Sequence[PublishedUnit]) -> list[Assumption]:
             "illustrative: staff and services move only between units of one published table",
         ),
         Assumption(
-            "Uralsk City's services",
-            f"its 49 services are listed twice: on {CITY_ID} in {DISTRICT_GROUP} and on C01-C06 "
-            f"in {CITY_GROUP}; {CITY_ID}'s rows are named after the city department delivering "
-            "them",
+            "Uralsk City counted once",
+            f"{CITY_ID}'s own record (in {DISTRICT_GROUP}) has the 119 employees of its units that "
+            f"deliver no listed service and no services; its 49 services and 73 employees are on "
+            f"its departments C01-C06 (in {CITY_GROUP}). Its roll-up (the Units sheet of a result) "
+            "gives the published 192 employees, 49 services and 0.26",
             "published: Tables 2 and 3 (Table 3 breaks Uralsk City's 49 services down; 119 of its "
-            "192 employees sit in units that deliver no listed service)",
+            "192 employees sit in units that deliver no listed service). A parent's record is its "
+            "own, its children's excluded, so that a plan at one level never moves people the "
+            "other level's plan also moves",
         ),
         Assumption(
             "Service names",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from pathlib import Path
 
 from planner.datasets.westkaz.count import (
@@ -27,6 +26,7 @@ from planner.datasets.westkaz.published import (
     Assumption,
     PublishedUnit,
     largest_remainder,
+    own_employees,
     partners,
     read_units,
     read_volumes,
@@ -67,7 +67,7 @@ __all__ = [
 # --- the hours scenario ----------------------------------------------------------------------
 
 # Skill mix of each unit's services (illustrative: what the department's name suggests).
-# Districts deliver a broad mix; Uralsk City's rows take the skill of the city department row.
+# Districts deliver a broad mix; Uralsk City's services are its departments' (Table 3).
 SKILL_MIX: Mapping[str, Mapping[str, float]] = {
     "R01": {"general": 0.6, "technical": 0.4},  # Agriculture
     "R02": {"general": 0.5, "social": 0.5},  # Education
@@ -166,41 +166,21 @@ def _demand(unit: PublishedUnit) -> float:
 
 
 def _volume_weights(units: Sequence[PublishedUnit]) -> dict[tuple[str, int], float]:
-    """Share of the published total for each distinct service (Tables 1 and 2, city via Table 3).
+    """Share of the published total for each distinct service (Tables 1-3, each listed once).
 
     A unit's yearly volume is taken proportional to sqrt(services x employees): demand grows with
-    the number of services and staffing follows demand in part. Uralsk City's volume is shared
-    among its departments (Table 3) by the same rule.
+    the number of services and staffing follows demand in part. Uralsk City's services are its
+    departments' (Table 3), each with its own demand; its own record delivers none.
     """
     weights: dict[tuple[str, int], float] = {}
-    city_departments = [u for u in units if u.table == 3]
-    city_weight_sum = sum(_demand(u) for u in city_departments)
     for unit in units:
-        if unit.table == 3:
+        if unit.unit_id == CITY_ID:
             continue
         unit_weight = _demand(unit)
-        if unit.unit_id == CITY_ID:
-            for department in city_departments:
-                department_weight = (unit_weight * _demand(department)) / city_weight_sum
-                zipf = _zipf(department.services)
-                for k, z in enumerate(zipf, start=1):
-                    weights[(department.unit_id, k)] = department_weight * z / sum(zipf)
-        else:
-            zipf = _zipf(unit.services)
-            for k, z in enumerate(zipf, start=1):
-                weights[(unit.unit_id, k)] = unit_weight * z / sum(zipf)
+        zipf = _zipf(unit.services)
+        for k, z in enumerate(zipf, start=1):
+            weights[(unit.unit_id, k)] = unit_weight * z / sum(zipf)
     return weights
-
-
-def _city_split(units: Sequence[PublishedUnit]) -> Fraction:
-    """Part of each Uralsk City service's volume written on D13; the rest is on C01-C06.
-
-    The split follows the headcount each table lists for the city (Table 2: 192, Table 3: 73), so
-    that the city's volume is counted once and its average coefficient is the same in both groups.
-    """
-    city = next(u for u in units if u.unit_id == CITY_ID)
-    departments = sum(u.employees for u in units if u.table == 3)
-    return Fraction(city.employees, city.employees + departments)
 
 
 @dataclass(frozen=True)
@@ -301,23 +281,13 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
     distinct = _hours_services(units, volumes_2024.services_provided)
     digital = _calibrate_digital(distinct, target_share)
     by_key = {s.key: s for s in distinct}
-    city_split = _city_split(units)
     movable_to = partners()
     slots = service_slots(units)
 
     rows: list[Service] = []
     for slot in slots:
-        if slot.unit_id == CITY_ID:
-            # D13's row mirrors a city department's service: it carries the D13 part of it.
-            assert slot.city_department is not None and slot.city_number is not None  # typing
-            source = by_key[(slot.city_department, slot.city_number)]
-            volume = int(round(source.volume * city_split))
-        elif slot.unit_id.startswith("C"):
-            source = by_key[(slot.unit_id, slot.number)]
-            volume = source.volume - int(round(source.volume * city_split))
-        else:
-            source = by_key[(slot.unit_id, slot.number)]
-            volume = source.volume
+        source = by_key[(slot.unit_id, slot.number)]
+        volume = source.volume
         rows.append(
             Service(
                 service_id=service_id(slot.unit_id, slot.number),
@@ -337,7 +307,7 @@ def hours_scenario(data_dir: str | Path | None = None) -> Scenario:
         unit_hours[service.skill] = unit_hours.get(service.skill, 0.0) + service.hours
     staff: list[StaffCell] = []
     for unit in units:
-        split = _staff_by_skill(unit.employees, hours.get(unit.unit_id, {}))
+        split = _staff_by_skill(own_employees(unit, units), hours.get(unit.unit_id, {}))
         staff.extend(StaffCell(unit.unit_id, skill, n) for skill, n in sorted(split.items()) if n)
     skills_of_unit = {u.unit_id: {c.skill for c in staff if c.unit_id == u.unit_id} for u in units}
 
@@ -418,9 +388,6 @@ def hours_assumptions(data_dir: str | Path | None = None) -> tuple[Assumption, .
     units = read_units(data_dir)
     volumes_2024 = read_volumes(data_dir)[2024]
     scenario = hours_scenario(data_dir)
-    city = next(u for u in units if u.unit_id == CITY_ID)
-    city_departments = sum(u.employees for u in units if u.table == 3)
-    split = _city_split(units)
     group_volumes = _group_volumes(scenario)
     mixes = "; ".join(
         f"{unit}: " + ", ".join(f"{skill} {share:g}" for skill, share in sorted(mix.items()))
@@ -455,14 +422,6 @@ def hours_assumptions(data_dir: str | Path | None = None) -> tuple[Assumption, .
             f"service n of a unit gets a share proportional to 1/n^{ZIPF_EXPONENT:g}; whole "
             "numbers by largest-remainder rounding",
             "illustrative: a few services carry most transactions",
-        ),
-        Assumption(
-            "Uralsk City counted once",
-            f"each city service's volume is split {city.employees}:{city_departments} between its "
-            f"{CITY_ID} row ({float(split):.4f}) and its C01-C06 row (the rest)",
-            "illustrative: keeps the workbook total at the published figure; the split follows "
-            "the headcount Tables 2 and 3 give the city, so its average coefficient is the same "
-            "in both groups. Both groups therefore show the city below its full load",
         ),
         Assumption(
             "Skills",

@@ -41,6 +41,7 @@ __all__ = [
     "read_units",
     "read_volumes",
     "service_id",
+    "own_employees",
     "service_slots",
     "unit_records",
 ]
@@ -192,36 +193,27 @@ class ServiceSlot:
     unit_id: str
     number: int
     name: str
-    # For Uralsk City's rows (Table 2): the city department row (Table 3) that delivers it.
-    city_department: str | None = None
-    city_number: int | None = None
+
+
+def own_employees(unit: PublishedUnit, units: Sequence[PublishedUnit]) -> int:
+    """A unit's own staff, its children's excluded: the workbook's rule (a parent's totals are
+    roll-ups, never its own record), so nobody is counted twice. Table 2's Uralsk City (192)
+    includes its departments' 73 (Table 3): its own record has the other 119."""
+    if unit.unit_id != CITY_ID:
+        return unit.employees
+    return unit.employees - sum(u.employees for u in units if u.table == 3)
 
 
 def service_slots(units: Sequence[PublishedUnit]) -> list[ServiceSlot]:
-    """One slot per published service; Uralsk City's 49 mirror its departments' 49 in order."""
-    slots: list[ServiceSlot] = []
-    city_departments = [u for u in units if u.table == 3]
-    for unit in units:
-        if unit.unit_id == CITY_ID:
-            number = 0
-            for department in city_departments:
-                for k in range(1, department.services + 1):
-                    number += 1
-                    slots.append(
-                        ServiceSlot(
-                            unit_id=unit.unit_id,
-                            number=number,
-                            name=f"{CITY_NAME}, {department.name}, service {k}",
-                            city_department=department.unit_id,
-                            city_number=k,
-                        )
-                    )
-        else:
-            slots.extend(
-                ServiceSlot(unit.unit_id, k, f"{unit.name}, service {k}")
-                for k in range(1, unit.services + 1)
-            )
-    return slots
+    """One slot per distinct published service. Uralsk City's 49 (Table 2) are its departments'
+    49 (Table 3): they are listed once, on the departments, and the city's own record has none
+    (its 49 come back in its roll-up)."""
+    return [
+        ServiceSlot(unit.unit_id, k, f"{unit.name}, service {k}")
+        for unit in units
+        if unit.unit_id != CITY_ID
+        for k in range(1, unit.services + 1)
+    ]
 
 
 # --- which services may move -----------------------------------------------------------------

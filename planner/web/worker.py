@@ -1,0 +1,261 @@
+"""What runs in a job's own worker process: read the workbook, solve, compare or draw the
+frontier with the library, and write the outputs into the job's folder.
+
+The worker writes only inside its job folder: `progress.json` while it runs, then its outputs
+(`result.json`, `view.json`, `workbook.xlsx`) and last `outcome.json`. The server owns
+`job.json`; a worker killed half-way (cancel, timeout, crash) leaves no outcome, and the server
+records why it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import planner
+from planner import InputError, Objective, Problem, ProblemCode, Scenario
+from planner.web.views import (
+    choose_option,
+    comparison_view,
+    frontier_view,
+    result_view,
+)
+from planner.web.workspace import Workspace, read_json, write_json
+
+__all__ = ["apply_settings", "keep_services", "load_scenario", "lock_units", "run"]
+
+_GROUPS = re.compile(r"groups solved: (\d+)/(\d+)")
+_OPTION = re.compile(r"option (\d+)/(\d+)")
+
+
+def load_scenario(workspace: Workspace, upload_id: str) -> Scenario:
+    """The scenario of an upload, named after the workbook its user uploaded."""
+    upload = workspace.upload(upload_id)
+    scenario = planner.read_scenario(workspace.upload_path(upload_id))
+    stem = Path(upload.name).stem or upload.name
+    return dataclasses.replace(scenario, name=stem)
+
+
+def apply_settings(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """The scenario with settings changed in the page (already checked by the server)."""
+    if not overrides:
+        return scenario
+    values = dict(overrides)
+    if "objective" in values:
+        values["objective"] = Objective(values["objective"])
+    settings = dataclasses.replace(scenario.settings, **values)
+    return dataclasses.replace(scenario, settings=settings)
+
+
+def lock_units(scenario: Scenario, unit_ids: list[str]) -> Scenario:
+    """The scenario with these units locked (no staff moves in or out), as decided on a page."""
+    if not unit_ids:
+        return scenario
+    known = {u.unit_id for u in scenario.units}
+    unknown = sorted(set(unit_ids) - known)
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    "Units",
+                    "",
+                    unknown[0],
+                    "is not a unit of this workbook",
+                    ProblemCode.UNKNOWN_UNIT,
+                )
+            ]
+        )
+    chosen = set(unit_ids)
+    units = tuple(
+        dataclasses.replace(u, locked=True) if u.unit_id in chosen else u for u in scenario.units
+    )
+    return dataclasses.replace(scenario, units=units)
+
+
+def keep_services(scenario: Scenario, service_ids: list[str]) -> Scenario:
+    """The scenario with these services kept at their unit (not movable), as decided on a page."""
+    if not service_ids:
+        return scenario
+    known = {s.service_id for s in scenario.services}
+    unknown = sorted(set(service_ids) - known)
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    "Services",
+                    "",
+                    unknown[0],
+                    "is not a service of this workbook",
+                    ProblemCode.UNKNOWN_SERVICE,
+                )
+            ]  # fmt: skip
+        )
+    chosen = set(service_ids)
+    services = tuple(
+        dataclasses.replace(s, movable=False) if s.service_id in chosen else s
+        for s in scenario.services
+    )
+    return dataclasses.replace(scenario, services=services)
+
+
+class _Progress:
+    """The library's progress messages, written to progress.json at most five times a second."""
+
+    def __init__(self, folder: Path, total: int) -> None:
+        self.folder = folder
+        self.started = time.monotonic()
+        self.total = total
+        self.last = 0.0
+        self.write("starting", 0)
+
+    def write(self, message: str, done: int) -> None:
+        elapsed = time.monotonic() - self.started
+        left = None
+        if 0 < done < self.total:
+            left = round(elapsed / done * (self.total - done), 1)
+        write_json(
+            self.folder / "progress.json",
+            {"message": message, "done": done, "total": self.total,
+             "elapsed": round(elapsed, 1), "seconds_left": left},
+        )  # fmt: skip
+
+    def __call__(self, message: str) -> None:
+        now = time.monotonic()
+        done = 0
+        if option := _OPTION.search(message):  # compare: "option k/N: ..." starts option k
+            done = int(option[1]) - 1
+        elif groups := _GROUPS.search(message):  # solve: "groups solved: i/n ..."
+            done = int(groups[1])
+        if now - self.last < 0.2 and done < self.total:
+            return
+        self.last = now
+        self.write(message, done)
+
+
+def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
+    scenario = load_scenario(workspace, params["upload"])
+    scenario = choose_option(scenario, params.get("option") or "baseline")
+    scenario = apply_settings(scenario, params.get("settings") or {})
+    scenario = lock_units(scenario, params.get("lock_units") or [])
+    scenario = keep_services(scenario, params.get("keep_services") or [])
+    progress = _Progress(folder, len(scenario.groups))
+    result = planner.solve(scenario, sensitivity=params.get("sensitivity", True), progress=progress)
+    planner.write_result(result, folder / "workbook.xlsx")
+    write_json(folder / "result.json", result.to_dict())
+    write_json(folder / "view.json", result_view(result))
+    progress.write("done", len(scenario.groups))
+
+
+def _compare(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
+    scenarios, names = [], {}
+    chosen: dict[str, list[str]] = params.get("options") or {}
+    for upload_id in params["uploads"]:
+        scenario = load_scenario(workspace, upload_id)
+        if upload_id in chosen:
+            keep = set(chosen[upload_id])
+            scenario = dataclasses.replace(
+                scenario, variants=tuple(v for v in scenario.variants if v.name in keep)
+            )
+        names[scenario.source_path or scenario.name] = workspace.upload(upload_id).name
+        scenarios.append(scenario)
+    total = sum(1 + len(s.variants) for s in scenarios)
+    progress = _Progress(folder, total)
+    comparison = planner.compare(scenarios, progress=progress)
+    planner.write_comparison(comparison, folder / "workbook.xlsx")
+    view = comparison_view(comparison, names)
+    write_json(
+        folder / "result.json",
+        {
+            "options": [
+                {"label": o.label, "option": o.name, "workbook": row["workbook"],
+                 "result": o.result.to_dict()}
+                for o, row in zip(comparison.options, view["options"], strict=True)
+            ],
+            "seconds": round(comparison.seconds, 3),
+        },
+    )  # fmt: skip
+    write_json(folder / "view.json", view)
+    progress.write("done", total)
+
+
+def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
+    scenario = load_scenario(workspace, params["upload"])
+    group = params.get("group") or None
+    total = 1 if group else len(scenario.groups)
+    progress = _Progress(folder, total)
+    budgets = params.get("budgets")
+    curve = planner.frontier(
+        scenario, group=group, budgets=budgets, service_moves=bool(params.get("service_moves")),
+        progress=progress,
+    )  # fmt: skip
+    planner.write_frontier(curve, folder / "workbook.xlsx")
+    view = frontier_view(curve)
+    write_json(folder / "result.json", view)
+    write_json(folder / "view.json", view)
+    progress.write("done", total)
+
+
+KINDS = {"solve": _solve, "compare": _compare, "frontier": _frontier}
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie does not: its parent may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _exit_with_the_server(server_pid: int) -> None:
+    """End this process when the server goes (killed, even with SIGKILL): a job is never left
+    running on its own; after a restart it shows as interrupted. (The fork server, this
+    process's parent, outlives the server while any of its children runs, so the server's own
+    pid is watched.)"""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if not _alive(server_pid):
+                os._exit(3)
+
+    threading.Thread(target=watch, name="planner-job-server-watch", daemon=True).start()
+
+
+def run(root: str, job_id: str, server_pid: int | None = None) -> None:
+    """Run one job of the workspace at `root` (the target of the worker process); end with the
+    server whose pid is `server_pid`."""
+    if server_pid is not None:
+        _exit_with_the_server(server_pid)
+    workspace = Workspace(root)
+    folder = workspace.job_folder(job_id)
+    job = read_json(folder / "job.json")
+    try:
+        KINDS[job["kind"]](workspace, folder, job["params"])
+    except InputError as error:
+        write_json(
+            folder / "outcome.json",
+            {"status": "failed", "error": str(error),
+             "problems": [str(p) for p in error.problems]},
+        )  # fmt: skip
+        return
+    except Exception as error:  # noqa: BLE001 - the job fails, the server and other jobs go on
+        write_json(
+            folder / "outcome.json",
+            {"status": "failed", "error": f"{type(error).__name__}: {error}",
+             "traceback": traceback.format_exc()},
+        )  # fmt: skip
+        return
+    write_json(folder / "outcome.json", {"status": "done"})
