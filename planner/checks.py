@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from numbers import Integral, Real
 
-from planner.domain import CoefficientMode, Scenario, Settings
+from planner.domain import (
+    CoefficientMode,
+    Scenario,
+    Settings,
+    char_name,
+    invisible_characters,
+    mixed_script,
+    normalise_name,
+    shown,
+    skeleton,
+)
 from planner.errors import Problem, ProblemCode
 
-__all__ = ["validate_scenario"]
+__all__ = ["RANGES", "Range", "range_problem", "validate_scenario"]
 
 UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS = "Units", "Staff", "Services", "Settings", "Scenarios"
 RESERVED_VARIANT_NAMES = frozenset({"baseline"})
@@ -45,6 +56,118 @@ def _whole(value: object) -> bool:
     if isinstance(value, bool):
         return False
     return isinstance(value, Integral) or (_finite(value) and float(value).is_integer())  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Range:
+    """The documented range of a numeric input beyond its sign: at most `most`, and when above
+    0, at least `least` (None: any value above 0). `reason` says why, in a planner's words."""
+
+    most: float | None  # None: the kind's own rule bounds it (a share is at most 1)
+    reason: str
+    least: float | None = None
+
+
+_HEADCOUNT = Range(
+    1_000_000,
+    "no unit has a million staff, and beyond that the solver's arithmetic is no longer exact "
+    "enough to prove a plan optimal to one part in a million",
+)
+# Keyed by the input's name as the workbook reader compares headers and settings (lower case,
+# no spaces): the same limits for a workbook cell and for a Scenario built in code.
+RANGES: dict[str, Range] = {
+    "employees": _HEADCOUNT,
+    "minemployees": _HEADCOUNT,
+    "maxemployees": _HEADCOUNT,
+    "maxmoves": _HEADCOUNT,
+    "newhires": _HEADCOUNT,
+    "maxstaffmoves": _HEADCOUNT,
+    "maxservicemoves": _HEADCOUNT,
+    "volume": Range(
+        1e12,
+        "a trillion transactions a year is more than any public service delivers, and larger "
+        "loads lose the precision the proof of optimality needs",
+    ),
+    "volumescale": Range(1_000_000, "the scaled volume is checked against its own range too"),
+    "minutes": Range(
+        1_000_000,
+        "a million minutes, about ten years of one person's working time, per transaction is a "
+        "typing error; and volume x minutes must stay within what the proof can carry exactly",
+    ),
+    "hoursperfte": Range(8_784, "the hours in a leap year; below 1 an employee has no time", 1.0),
+    "serviceshare": Range(
+        None,
+        "a share above 0 but below 0.0001 would make coefficients too large for the solver's "
+        "tolerances",
+        0.0001,
+    ),
+    "timelimit": Range(31_622_400, "the seconds in a leap year"),
+}
+
+
+# A group's model has one headcount per unit and skill: bounded so that a workbook cannot ask
+# for a model that exhausts memory (5,000 skills x 1,000 units needed 22 GB).
+MAX_SKILLS_PER_GROUP = 500
+MAX_CELLS_PER_GROUP = 1_000_000  # units x skills of one group
+
+
+def group_size_problems(
+    units_by_group: dict[str, int], skills_by_group: dict[str, set[str]]
+) -> list[tuple[str, str]]:
+    """(group, why) for each group with more skills, or unit-skill cells, than the bounds."""
+    found = []
+    for group in sorted(units_by_group):
+        skills = len(skills_by_group.get(group, ()))
+        cells = skills * units_by_group[group]
+        if skills > MAX_SKILLS_PER_GROUP:
+            found.append(
+                (group, f"group {group!r} has {skills:,} skills, more than the "
+                 f"{MAX_SKILLS_PER_GROUP:,} a group may have (each skill is a pool of its own: "
+                 "merge skills or split the group)")
+            )  # fmt: skip
+        elif cells > MAX_CELLS_PER_GROUP:
+            found.append(
+                (group, f"group {group!r} has {units_by_group[group]:,} units x {skills:,} skills "
+                 f"= {cells:,} unit-skill cells, more than the {MAX_CELLS_PER_GROUP:,} a group "
+                 "may have (split the group)")
+            )  # fmt: skip
+    return found
+
+
+def scenario_group_sizes(
+    scenario: Scenario,
+) -> tuple[dict[str, int], dict[str, set[str]]]:
+    units: dict[str, int] = {}
+    skills: dict[str, set[str]] = {}
+    group_of = {u.unit_id: u.group for u in scenario.units}
+    for unit in scenario.units:
+        units[unit.group] = units.get(unit.group, 0) + 1
+    pairs = [(c.unit_id, c.skill) for c in scenario.staff]
+    pairs += [(s.unit_id, s.skill) for s in scenario.services]
+    pairs += [(h.unit_id, h.skill) for h in scenario.hires]
+    for unit_id, skill in pairs:
+        group = group_of.get(unit_id)
+        if group is not None:
+            skills.setdefault(group, set()).add(skill)
+    return units, skills
+
+
+def _plain(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def range_problem(key: str, label: str, value: object) -> str | None:
+    """Why a number is outside its documented range (RANGES[key]), or None when it is inside
+    (or is not a finite number: other checks name that)."""
+    limit = RANGES.get(key)
+    if limit is None or isinstance(value, bool) or not _finite(value):
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    if limit.most is not None and number > limit.most:
+        return f"{label} must be at most {_plain(limit.most)} ({limit.reason})"
+    if limit.least is not None and 0 < number < limit.least:
+        return f"{label} must be at least {_plain(limit.least)} ({limit.reason})"
+    return None
 
 
 class _Found:
@@ -317,6 +440,97 @@ def _check_variants(found: _Found, scenario: Scenario) -> None:
         seen.add(folded)
 
 
+def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) -> None:
+    """The identity rule of the reader (planner.domain.normalise_name) on names made in code: the
+    engine compares names exactly, so two spellings that the reader would read as one name
+    (Unicode form, spacing), or that only look alike (letters of another alphabet), would silently
+    be two; invisible characters and words mixing alphabets are refused as in a workbook."""
+    by_form: dict[str, str] = {}
+    by_look: dict[str, str] = {}
+    for name in sorted({n for n in names if isinstance(n, str)}):
+        hidden = invisible_characters(name)
+        if hidden:
+            what = ", ".join(dict.fromkeys(char_name(ch) for ch in hidden))
+            found.add(
+                sheet, name, f"{label} {shown(name)} holds an invisible character ({what})",
+                ProblemCode.INVISIBLE_CHARACTER,
+            )  # fmt: skip
+            continue
+        form = normalise_name(name)
+        mixed = mixed_script(form)
+        if mixed is not None:
+            letters = ", ".join(dict.fromkeys(char_name(ch) for ch in mixed[1]))
+            found.add(
+                sheet, name,
+                f"{label} {name!r} mixes look-alike letters of two alphabets in one word "
+                f"({letters}); did you mean {mixed[0]!r}?",
+                ProblemCode.CONFUSABLE,
+            )  # fmt: skip
+            continue
+        other = by_form.setdefault(form, name)
+        if other != name:
+            found.add(
+                sheet, name,
+                f"{label} {shown(name)} and {shown(other)} differ only in Unicode form or spacing: "
+                f"the workbook reader reads both as {form!r}; use one spelling",
+                ProblemCode.SPELLING_NORMALISED,
+            )  # fmt: skip
+            continue
+        other = by_look.setdefault(skeleton(form), name)
+        if other != name and other.casefold() != name.casefold():
+            found.add(
+                sheet, name,
+                f"{label} {name!r} looks the same as {other!r} but is spelt with letters of "
+                "another alphabet: names must be told apart by eye",
+                ProblemCode.CONFUSABLE,
+            )  # fmt: skip
+
+
+def _check_sizes(found: _Found, scenario: Scenario) -> None:
+    for group, why in group_size_problems(*scenario_group_sizes(scenario)):
+        found.add(UNITS, group, why, ProblemCode.TOO_MANY_SKILLS)
+
+
+def _check_identity(found: _Found, scenario: Scenario) -> None:
+    _check_names(found, UNITS, "Unit ID", (u.unit_id for u in scenario.units))
+    _check_names(found, UNITS, "Group", (u.group for u in scenario.units))
+    _check_names(found, SERVICES, "Service ID", (s.service_id for s in scenario.services))
+    skills = [c.skill for c in scenario.staff] + [s.skill for s in scenario.services]
+    _check_names(found, STAFF, "Skill", skills + [h.skill for h in scenario.hires])
+
+
+def _check_ranges(found: _Found, scenario: Scenario) -> None:
+    """Every number within its documented range (RANGES), as the workbook reader checks it."""
+
+    def check(sheet: str, what: Describe, key: str, label: str, value: object) -> None:
+        reason = range_problem(key, label, value)
+        if reason is not None:
+            found.add(sheet, value, f"{what()}: {reason}", ProblemCode.OUT_OF_RANGE)
+
+    for unit in scenario.units:
+        what = _describe("unit {}", unit.unit_id, row=unit.row)
+        check(UNITS, what, "minemployees", "Min employees", unit.min_employees)
+        check(UNITS, what, "maxemployees", "Max employees", unit.max_employees)
+        check(UNITS, what, "maxmoves", "Max moves", unit.max_moves)
+        check(UNITS, what, "serviceshare", "Service share", unit.service_share)
+        check(UNITS, what, "hoursperfte", "Hours per FTE", unit.hours_per_fte)
+    for cell in scenario.staff:
+        what = _describe("staff of unit {}, skill {}", cell.unit_id, cell.skill, row=cell.row)
+        check(STAFF, what, "employees", "Employees", cell.employees)
+    for service in scenario.services:
+        what = _describe("service {}", service.service_id, row=service.row)
+        check(SERVICES, what, "volume", "Volume", service.volume)
+        check(SERVICES, what, "minutes", "Minutes", service.minutes)
+    for hire in scenario.hires:
+        what = _describe("new hires for unit {}, skill {}", hire.unit_id, hire.skill)
+        check(SCENARIOS, what, "newhires", "New hires", hire.employees)
+    settings, what = scenario.settings, _describe("settings")
+    check(SETTINGS, what, "maxstaffmoves", "max staff moves", settings.max_staff_moves)
+    check(SETTINGS, what, "maxservicemoves", "max service moves", settings.max_service_moves)
+    check(SETTINGS, what, "timelimit", "time limit", settings.time_limit)
+    check(SETTINGS, what, "hoursperfte", "hours per fte", settings.hours_per_fte)
+
+
 def validate_scenario(scenario: Scenario) -> list[Problem]:
     """Every problem of a Scenario that the workbook reader would refuse, in one pass.
 
@@ -332,6 +546,9 @@ def validate_scenario(scenario: Scenario) -> list[Problem]:
     found = _Found()
     unit_ids = {u.unit_id for u in scenario.units}
     _check_units(found, scenario)
+    _check_identity(found, scenario)
+    _check_ranges(found, scenario)
+    _check_sizes(found, scenario)
     _check_staff(found, scenario, unit_ids)
     _check_services(found, scenario, unit_ids)
     _check_hires(found, scenario, unit_ids)

@@ -12,8 +12,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
+from unicodedata import category, normalize
+from unicodedata import name as unicode_name
 
 from planner.errors import Problem
 
@@ -287,3 +289,135 @@ def coefficient(load: float, capacity: float) -> float:
     if capacity > 0:
         return load / capacity
     return math.inf if load > 0 else 0.0
+
+
+# --- identity: how ids, groups and skills are compared ---------------------------------------
+#
+# One rule everywhere (the workbook reader, validate_scenario): a name is compared after Unicode
+# NFKC normalisation with every run of whitespace collapsed to one space and the ends trimmed, so
+# "é" typed precomposed (NFC) or as e + combining accent (NFD), a no-break or doubled inner space,
+# and full-width letters all give one name. What normalisation cannot settle is refused, never
+# guessed: invisible format characters inside a name (zero-width space, right-to-left mark, soft
+# hyphen), a word that mixes Latin with Cyrillic or Greek look-alike letters ("Сity" with a
+# Cyrillic С), and two names that differ only by such look-alikes.
+
+# Cyrillic and Greek letters that look like a Latin letter (the confusables that matter for the
+# Kazakh, Russian and English workbooks this planner reads), with their Latin twin.
+_LOOKALIKE_LATIN: dict[str, str] = {
+    # Cyrillic capitals, then small letters
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "Ј": "J", "К": "K", "М": "M",
+    "О": "O", "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ԛ": "Q", "Ԝ": "W",
+    "Ӏ": "I",
+    "а": "a", "с": "c", "е": "e", "і": "i", "ј": "j", "о": "o", "р": "p", "ѕ": "s", "х": "x",
+    "у": "y", "ү": "y", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+    # Greek capitals, then small letters
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "ο": "o", "ν": "v",
+}  # fmt: skip
+# The other way, for a Latin letter slipped into a Cyrillic word (first Cyrillic twin wins).
+_LOOKALIKE_CYRILLIC: dict[str, str] = {}
+for _other, _latin in _LOOKALIKE_LATIN.items():
+    if "CYRILLIC" in unicode_name(_other):
+        _LOOKALIKE_CYRILLIC.setdefault(_latin, _other)
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def normalise_name(text: str) -> str:
+    """A name as compared and stored: NFKC, whitespace runs collapsed to one space, trimmed."""
+    if text.isascii():
+        return " ".join(text.split()) if ("  " in text or not text.isprintable()) else text.strip()
+    return _normalise_unicode(text)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_unicode(text: str) -> str:
+    return " ".join(normalize("NFKC", text).split())
+
+
+def char_name(ch: str) -> str:
+    """'U+0421 CYRILLIC CAPITAL LETTER ES'."""
+    return f"U+{ord(ch):04X} {unicode_name(ch, 'unnamed character')}"
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible format characters (Unicode category Cf) in `text`, in order."""
+    if text.isascii():
+        return []
+    return [ch for ch in text if category(ch) == "Cf"]
+
+
+def shown(text: str) -> str:
+    """`text` quoted with what the eye cannot tell apart escaped: combining marks, invisible
+    and unusual spaces, and characters that NFKC changes ('Caf' + 'e\\u0301')."""
+    if text.isascii() and text.isprintable():
+        return repr(text)
+    parts = []
+    for ch in text:
+        kind = category(ch)
+        odd = kind in ("Mn", "Me", "Cf", "Cc", "Zl", "Zp") or (kind == "Zs" and ch != " ")
+        if odd or normalize("NFKC", ch) != ch:
+            parts.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            parts.append(ch)
+    return "'" + "".join(parts).replace("'", "\\'") + "'"
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    head = unicode_name(ch, "").split(" ", 1)[0]
+    return head if head in _CONFUSABLE_SCRIPTS else None
+
+
+def mixed_script(text: str) -> tuple[str, list[str]] | None:
+    """For a name with a word mixing Latin and Cyrillic (or Greek) letters where a minority
+    letter looks like a letter of the word's main script: (the name with those letters replaced,
+    the look-alike letters). None when every word is in one script (words may differ: "ЦОН Uralsk"
+    is fine)."""
+    if text.isascii():
+        return None
+    suggestion = list(text)
+    lookalikes: list[str] = []
+    start = 0
+    while start < len(text):
+        if not text[start].isalpha():
+            start += 1
+            continue
+        end = start
+        while end < len(text) and text[end].isalpha():
+            end += 1
+        scripts = [_script(ch) for ch in text[start:end]]
+        counted = {s: scripts.count(s) for s in set(scripts) if s is not None}
+        if len(counted) > 1:
+            # The word's main script: the most letters; a tie goes to Latin.
+            main = max(counted, key=lambda s: (counted[s], s == "LATIN"))
+            for index in range(start, end):
+                ch = text[index]
+                if scripts[index - start] in (None, main):
+                    continue
+                twin = (
+                    _LOOKALIKE_LATIN.get(ch)
+                    if main == "LATIN"
+                    else _LOOKALIKE_CYRILLIC.get(_LOOKALIKE_LATIN.get(ch, ch))
+                    if main == "CYRILLIC"
+                    else None
+                )
+                if twin is not None:
+                    suggestion[index] = twin
+                    lookalikes.append(ch)
+        start = end
+    return ("".join(suggestion), lookalikes) if lookalikes else None
+
+
+def skeleton(text: str) -> str:
+    """What a name looks like: look-alike Cyrillic and Greek letters as their Latin twins, case
+    folded. Two names with one skeleton but different spellings cannot be told apart by eye."""
+    if text.isascii():
+        return text.casefold()
+    return "".join(_LOOKALIKE_LATIN.get(ch, ch) for ch in text).casefold()
+
+
+def lookalike_letters(text: str, other: str) -> list[str]:
+    """The letters of `text` that differ from `other` only by being look-alikes."""
+    return [a for a, b in zip(text, other, strict=False) if a != b and a in _LOOKALIKE_LATIN]

@@ -22,6 +22,7 @@ class ProblemCode(StrEnum):
     UNSAFE_ZIP = "unsafe-zip"
     UNSAFE_XML = "unsafe-xml"
     MACROS_IGNORED = "macros-ignored"
+    TOO_MANY_PARTS = "too-many-parts"  # cell styles or shared strings beyond the bound read
     # sheets and tables
     WORKBOOK_EMPTY = "workbook-empty"
     MISSING_SHEET = "missing-sheet"
@@ -38,6 +39,8 @@ class ProblemCode(StrEnum):
     DUPLICATE_COLUMN = "duplicate-column"
     UNKNOWN_COLUMN = "unknown-column"
     UNNAMED_COLUMN = "unnamed-column"
+    HIDDEN_CELLS = "hidden-cells"  # hidden rows or columns holding values
+    SECOND_TABLE = "second-table"  # a block beside the table that would supply its columns
     # one cell's value
     BLANK_REQUIRED = "blank-required"
     FORMULA_NO_VALUE = "formula-no-value"
@@ -56,9 +59,14 @@ class ProblemCode(StrEnum):
     NOT_YES_NO = "not-yes-no"
     BAD_CHOICE = "bad-choice"
     BAD_SYNTAX = "bad-syntax"
+    BAD_CELL_XML = "bad-cell-xml"  # a cell whose stored value breaks the file format's rules
+    OUT_OF_RANGE = "out-of-range"  # above the documented range of its column
+    INVISIBLE_CHARACTER = "invisible-character"
     # ids and references between records
     DUPLICATE_ID = "duplicate-id"
     CASE_MISMATCH = "case-mismatch"
+    SPELLING_NORMALISED = "spelling-normalised"  # two spellings read as one name (a warning)
+    CONFUSABLE = "confusable"  # look-alike letters of another script
     UNKNOWN_UNIT = "unknown-unit"
     UNKNOWN_PARENT = "unknown-parent"
     PARENT_CYCLE = "parent-cycle"
@@ -73,6 +81,7 @@ class ProblemCode(StrEnum):
     NO_STAFF_OF_SKILL = "no-staff-of-skill"
     GROUP_NO_STAFF = "group-no-staff"
     MISSING_FOR_HOURS = "missing-for-hours"
+    TOO_MANY_SKILLS = "too-many-skills"
     # settings and variants
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"

@@ -158,3 +158,41 @@ def test_hours_mode_needs_hours_per_fte_and_minutes():
         scenario, settings=dataclasses.replace(scenario.settings, hours_per_fte=1700.0)
     )
     assert [p.sheet for p in validate_scenario(with_default)] == ["Services"]
+
+
+def test_names_made_in_code_follow_the_identity_rule():
+    """A Scenario built in code cannot be merged for its author: two spellings of one group
+    (NFC and NFD), a word mixing alphabets, look-alike service ids and an invisible character
+    are each refused, naming the names."""
+    scenario = Scenario(
+        "identity",
+        units=(
+            Unit("A", group="R\u00e9gion"),
+            Unit("B", group="Re\u0301gion"),
+            Unit("\u0421ity"),  # Cyrillic С in a Latin word
+            Unit("D\u200b1"),
+        ),
+        staff=(StaffCell("A", "general", 1),),
+        services=(Service("CO", "A"), Service("\u0421\u041e", "A")),  # Latin CO, Cyrillic СО
+    )
+    assert [(p.code, p.expected) for p in validate_scenario(scenario)] == [
+        (
+            ProblemCode.INVISIBLE_CHARACTER,
+            "Unit ID 'D\\u200b1' holds an invisible character (U+200B ZERO WIDTH SPACE)",
+        ),
+        (
+            ProblemCode.CONFUSABLE,
+            "Unit ID 'Сity' mixes look-alike letters of two alphabets in one word (U+0421 "
+            "CYRILLIC CAPITAL LETTER ES); did you mean 'City'?",
+        ),
+        (
+            ProblemCode.SPELLING_NORMALISED,
+            "Group 'Région' and 'Re\\u0301gion' differ only in Unicode form or spacing: the "
+            "workbook reader reads both as 'Région'; use one spelling",
+        ),
+        (
+            ProblemCode.CONFUSABLE,
+            "Service ID 'СО' looks the same as 'CO' but is spelt with letters of another "
+            "alphabet: names must be told apart by eye",
+        ),
+    ]

@@ -22,6 +22,8 @@ from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -82,6 +84,9 @@ __all__ = [
     "fit_columns",
     "landscape",
     "note",
+    "compact_numeric_columns",
+    "print_sheet",
+    "size_wrapped_rows",
     "plain",
     "prose",
     "show_axes",
@@ -238,11 +243,234 @@ def size_prose_rows(ws: Worksheet) -> None:
 
 def landscape(ws: Worksheet) -> None:
     """Print (and convert to PDF) one page wide, landscape: how a planner will print the sheet."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    print_sheet(ws)
+
+
+# --- printing --------------------------------------------------------------------------------
+# A4 in cm, and the margins every sheet gets (the header and footer sit inside the top and bottom).
+A4 = (21.0, 29.7)
+SIDE_MARGIN_CM = 1.5
+TOP_MARGIN_CM = 2.0
+CM_PER_WIDTH_UNIT = 0.2  # one column width unit (the '0' of Calibri 11 and its padding), printed
+CM_PER_POINT = 2.54 / 72
+DEFAULT_ROW_POINTS = 15.0
+
+
+def _column_cm(ws: Worksheet, column: int) -> float:
+    return column_width(ws, column) * CM_PER_WIDTH_UNIT
+
+
+def _row_cm(ws: Worksheet, row: int) -> float:
+    height = ws.row_dimensions[row].height if row in ws.row_dimensions else None
+    return (height or DEFAULT_ROW_POINTS) * CM_PER_POINT
+
+
+def _chart_cells(ws: Worksheet, chart) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) that a chart anchored at a cell covers,
+    from its size in cm and the sheet's column widths and row heights."""
+    anchor = chart.anchor
+    if not isinstance(anchor, str):  # anchored by openpyxl objects: the marker of its top left
+        column, row = anchor._from.col + 1, anchor._from.row + 1
+    else:
+        letters, row = coordinate_from_string(anchor)
+        column = column_index_from_string(letters)
+    last_column, width = column, 0.0
+    while width < chart.width:
+        width += _column_cm(ws, last_column)
+        last_column += 1
+    last_row, height = row, 0.0
+    while height < chart.height:
+        height += _row_cm(ws, last_row)
+        last_row += 1
+    return column, row, last_column - 1, last_row - 1
+
+
+def print_sheet(
+    ws: Worksheet,
+    *,
+    portrait: bool = False,
+    one_page: bool = False,
+    title_rows: int | None = None,
+    columns: int | None = None,
+) -> None:
+    """Page setup for printing and PDF: A4, landscape (or portrait), one page wide (or one page
+    altogether), the sheet's name and page numbers in the header and footer, the header row
+    repeated on every page (`title_rows`: the rows 1..n), and a print area over the cells and the
+    charts (`columns`: only the first n columns). Charts are kept whole: a page break is put above
+    a chart that would otherwise be cut across two pages."""
+    setup = ws.page_setup
+    setup.orientation = "portrait" if portrait else "landscape"
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = False
+    margins = ws.page_margins
+    margins.left = margins.right = SIDE_MARGIN_CM / 2.54
+    margins.top = margins.bottom = TOP_MARGIN_CM / 2.54
+    margins.header = margins.footer = 0.8 / 2.54
+    ws.oddHeader.center.text = "&A"  # the sheet's name
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.size = 9
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+    last_column = ws.max_column
+    last_row = ws.max_row
+    spans = [_chart_cells(ws, chart) for chart in ws._charts]
+    for _, _, chart_column, chart_row in spans:
+        last_column, last_row = max(last_column, chart_column), max(last_row, chart_row)
+    if columns is not None:
+        last_column = columns
+    ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    if not one_page:
+        _keep_charts_whole(ws, spans, last_column, portrait=portrait, title_rows=title_rows or 0)
+
+
+def _keep_charts_whole(
+    ws: Worksheet,
+    spans: Sequence[tuple[int, int, int, int]],
+    last_column: int,
+    *,
+    portrait: bool,
+    title_rows: int,
+) -> None:
+    """Row breaks so that no chart straddles two pages: the pages are estimated from the scale
+    that fits the print area to the page width."""
+    if not spans:
+        return
+    page_width, page_height = A4 if portrait else (A4[1], A4[0])
+    printable_width = page_width - 2 * SIDE_MARGIN_CM
+    printable_height = page_height - 2 * TOP_MARGIN_CM
+    content_width = sum(_column_cm(ws, c) for c in range(1, last_column + 1))
+    scale = min(1.0, printable_width / content_width) if content_width else 1.0
+    repeated = sum(_row_cm(ws, r) for r in range(1, title_rows + 1))
+    # A margin of 5%: the estimate of widths and heights is not LibreOffice's own.
+    room = printable_height / scale * 0.95
+    page_top, used = 1, 0.0
+    row = 1
+    breaks: list[int] = []
+    tops = sorted(spans, key=lambda span: span[1])
+    last_row = max(ws.max_row, max(span[3] for span in spans))
+    while row <= last_row:
+        height = _row_cm(ws, row)
+        if used + height > room:
+            page_top, used = row, repeated
+        chart = next((span for span in tops if span[1] == row), None)
+        if chart is not None:
+            chart_height = sum(_row_cm(ws, r) for r in range(chart[1], chart[3] + 1))
+            if used + chart_height > room and row > page_top and chart_height <= room - repeated:
+                # A heading just above the chart (its group's name) goes with it.
+                top = row
+                while top > page_top + 1 and top > row - 2 and _heading(ws, top - 1):
+                    top -= 1
+                breaks.append(top - 1)
+                page_top, used = top, repeated + sum(_row_cm(ws, r) for r in range(top, row))
+        used += height
+        row += 1
+    for after in breaks:
+        ws.row_breaks.append(Break(id=after))
+
+
+def _heading(ws: Worksheet, row: int) -> bool:
+    """A row with text in column A only (a section heading)."""
+    cells = [ws.cell(row=row, column=c).value for c in range(1, 4)]
+    return isinstance(cells[0], str) and cells[1] is None and cells[2] is None
+
+
+def _is_header(cell: Cell) -> bool:
+    fill = cell.fill
+    return (
+        fill is not None
+        and fill.fill_type == "solid"
+        and (fill.start_color is not None and fill.start_color.rgb == HEADER_FILL.start_color.rgb)
+    )
+
+
+def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
+    """Narrow every column that holds only numbers under its header to what the numbers need
+    (the header wraps over more lines instead), and give the header rows the height their wrapped
+    text then takes: wide headers over short numbers make a printout needlessly small."""
+    merged = {
+        (r, c)
+        for span in ws.merged_cells.ranges
+        for r in range(span.min_row, span.max_row + 1)
+        for c in range(span.min_col, span.max_col + 1)
+    }
+    numbers: dict[int, float] = {}
+    other: set[int] = set()
+    headers: list[Cell] = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in merged:
+                continue
+            if _is_header(cell):
+                headers.append(cell)
+            elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                text = _shown_number(cell.value, cell.number_format)
+                numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
+            else:
+                other.add(cell.column)
+    for column, need in numbers.items():
+        if column in other:
+            continue
+        longest_word = max(
+            (len(w) for c in headers if c.column == column for w in str(c.value).split()),
+            default=0,
+        )
+        width = max(minimum, need, longest_word + 1.5)
+        if width < column_width(ws, column):
+            ws.column_dimensions[get_column_letter(column)].width = width
+    by_row: dict[int, int] = {}
+    for cell in headers:
+        lines = wrapped_lines(str(cell.value), column_width(ws, cell.column) - 1.5)
+        by_row[cell.row] = max(by_row.get(cell.row, 1), lines)
+    for row_number, lines in by_row.items():
+        height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
+        current = ws.row_dimensions[row_number].height
+        if current is None or current < height:
+            ws.row_dimensions[row_number].height = height
+
+
+def _shown_number(value: float, number_format: str | None) -> str:
+    """Roughly what a number looks like under its format (for widths)."""
+    decimals = 0
+    if number_format and "." in number_format:
+        decimals = len(number_format.split(".")[1].split(";")[0].rstrip("#%"))
+    text = f"{value:,.{decimals}f}"
+    return text + ("%" if number_format and "%" in number_format else "")
+
+
+def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
+    """Give every row with wrapped text (not merged) the height its longest cell needs, never
+    lowering a height already set: LibreOffice does not grow such rows itself, and the lines of a
+    wrapped cell would otherwise overlap the next row when printed."""
+    merged = {
+        (r, c)
+        for span in ws.merged_cells.ranges
+        for r in range(span.min_row, span.max_row + 1)
+        for c in range(span.min_col, span.max_col + 1)
+    }
+    needed: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if (
+                not isinstance(cell.value, str)
+                or cell.row in skip
+                or (cell.row, cell.column) in merged
+                or not (cell.alignment and cell.alignment.wrap_text)
+            ):
+                continue
+            # Ordinary text is narrower than the '0' of a width unit (as in size_prose_rows).
+            lines = wrapped_lines(cell.value, column_width(ws, cell.column) * 1.15)
+            needed[cell.row] = max(needed.get(cell.row, 1), lines)
+    for r, lines in needed.items():
+        if lines < 2:
+            continue
+        height = min(HEADER_LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
+        current = ws.row_dimensions[r].height
+        if current is None or current < height:
+            ws.row_dimensions[r].height = height
 
 
 def show_axes(chart: BarChart | LineChart) -> None:

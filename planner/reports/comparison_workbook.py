@@ -28,22 +28,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
+from planner.reports import charts
 from planner.reports.charts import (
     SHARE,
     Col,
     add_table,
     fit_columns,
-    landscape,
     note,
     plain,
+    print_sheet,
     prose,
     show_axes,
     size_prose_rows,
     wrapped_lines,
 )
 from planner.result import Result
-from planner.studies.compare import Comparison, Option
+from planner.studies.compare import RANKING_RULE, Comparison, Option, difference_words
 from planner.xlsx.files import save_workbook
+from planner.xlsx.writing import column_width
 
 COEFFICIENT = COEFFICIENT_FORMAT  # the one display rule (planner.display)
 DIFFERENCE = COEFFICIENT_CHANGE_FORMAT
@@ -110,10 +112,32 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col(
         "Option", comment="The option: the workbook's baseline or a variant of its Scenarios sheet"
     ),
-    Col("Workbook", comment="The scenario workbook it comes from"),
-    Col("Sheet", comment="The sheet of this workbook with the option's plan"),
+    Col("Rank", WHOLE, "1 = the best option of its workbook by the rule under the table"),
+    Col("Recommended", comment="yes: the first by the rule, among the options of its workbook"),
     Col("Description", comment="The variant's description"),
     Col("Status", comment="optimal (proven), feasible (a limit stopped the proof) or infeasible"),
+    Col("Max coefficient before", COEFFICIENT, "The largest unit coefficient now"),
+    Col("Max coefficient after", COEFFICIENT, "The largest unit coefficient after the plan"),
+    Col(
+        "Difference to baseline",
+        comment="The maximum coefficient after the plan against the baseline's of the same "
+        "workbook, in words: lower is better, so 'worse by 0.251' is higher; blank when the "
+        "coefficients are measured differently",
+    ),
+    Col("Mean after", COEFFICIENT, "Mean coefficient of the units after the plan (unweighted)"),
+    Col("Spread after", COEFFICIENT, "Standard deviation of the unit coefficients after the plan"),
+    Col(
+        "Overloaded units after",
+        WHOLE,
+        "Units above their group mean by more than the overload margin, after the plan",
+    ),
+    Col("Staff moved", WHOLE, "Employees who change unit (new hires not counted)"),
+    Col("New hires", WHOLE, "Headcount the option adds from outside"),
+    Col("Services moved", "#,##0.##", "Services that change unit"),
+    Col("Why this rank", comment="The figure of the rule that places the option"),
+    # Not printed (the print area ends above): where it comes from and how it was solved.
+    Col("Workbook", comment="The scenario workbook it comes from"),
+    Col("Sheet", comment="The sheet of this workbook with the option's plan"),
     Col(
         "Coefficient", comment="count: services per employee; hours: hours needed / hours available"
     ),
@@ -121,18 +145,8 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
         "Objective",
         comment="minmax: smallest maximum coefficient; balance: smallest total deviation",
     ),
-    Col("Max coefficient before", COEFFICIENT, "The largest unit coefficient now"),
-    Col("Max coefficient after", COEFFICIENT, "The largest unit coefficient after the plan"),
     Col("Change", DIFFERENCE, "After minus before (negative: the worst-loaded unit is relieved)"),
-    Col("Staff moved", WHOLE, "Employees who change unit (new hires not counted)"),
-    Col("New hires", WHOLE, "Headcount the option adds from outside"),
-    Col("Services moved", "#,##0.##", "Services that change unit"),
-    Col(
-        "Difference to baseline",
-        DIFFERENCE,
-        "Max coefficient after minus the baseline's of the same workbook (negative: better "
-        "balanced); blank when the coefficients are measured differently",
-    ),
+    Col("Overloaded units before", WHOLE, "Units above their group mean before the plan"),
     Col("Staff moved vs baseline", CHANGE, "Staff moved minus the baseline's"),
     Col(
         "Services moved vs baseline", "+#,##0.##;-#,##0.##;0", "Services moved minus the baseline's"
@@ -141,29 +155,39 @@ SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col("Seconds", SECONDS, "Time to solve the option"),
     Col("Notes", comment="Why a group has no plan, and what the solver said"),
 )
+PRINTED_COLUMNS = [c.header for c in SUMMARY_COLUMNS].index("Why this rank") + 1
+WRAPPED = {4: 32.0, PRINTED_COLUMNS: 48.0}  # column -> width (the Notes, not printed, run on)
 
 
 def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[object]:
     result = option.result
+    standing = comparison.standing(option)
     before, after = result.max_coefficient_before, result.max_coefficient_after
     change = None
     if after is not None and math.isfinite(before) and math.isfinite(after):
         change = after - before
     return [
         option.label,
-        Path(option.source).name,
-        sheet,
+        standing.rank,
+        "yes" if standing.recommended else "",
         option.description,
         result.status.value,
-        result.coefficient.value,
-        result.objective.value,
         plain(before),
         plain(after),
-        change,
+        comparison.versus_baseline(option),
+        plain(standing.mean),
+        plain(standing.spread),
+        standing.overloaded_after,
         result.staff_moved,
         option.new_hires,
         result.services_moved,
-        comparison.difference(option),
+        standing.reason,
+        Path(option.source).name,
+        sheet,
+        result.coefficient.value,
+        result.objective.value,
+        change,
+        standing.overloaded_before,
         comparison.staff_difference(option),
         comparison.services_difference(option),
         "yes" if result.checks_passed else "no",
@@ -209,8 +233,9 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     staff.series[0].smooth = False
     staff.y_axis.delete = False  # its x axis is the bars' (shown once)
     bars += staff
-    bars.width = max(18.0, 3.0 * options)
-    bars.height = 11.0
+    printed = sum(column_width(ws, c) for c in range(1, PRINTED_COLUMNS + 1)) * 0.2  # cm
+    bars.width = min(max(18.0, 1.6 * options), printed)
+    bars.height = 9.0
     bars.legend.position = "b"
     ws.add_chart(bars, anchor)
 
@@ -224,20 +249,22 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
     add_table(ws, "SummaryTable", SUMMARY_COLUMNS, rows, freeze="B2", empty=NONE)
     columns = len(SUMMARY_COLUMNS)
     fit_columns(ws, header_rows=(), minimum={1: 16})
-    compact_header(ws, {c: 12.0 for c in range(5, columns)} | {4: 36.0, columns: 40.0})
-    wrapped = {4: 36.0, columns: 40.0}  # descriptions and notes: wrap them
+    compact_header(ws, {c: 10.0 for c in range(5, columns)} | {2: 6.0, 3: 13.0, 8: 13.0} | WRAPPED)
     for r in range(2, len(rows) + 2):
         lines = 1
-        for column, width in wrapped.items():
+        for column, width in WRAPPED.items():
             cell = ws.cell(row=r, column=column)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            lines = max(lines, wrapped_lines(str(cell.value or ""), width * 1.1))
+            lines = max(lines, wrapped_lines(str(cell.value or ""), width * 1.1 - 1))
         for column in range(1, columns + 1):
-            if column not in wrapped:
+            if column not in WRAPPED:
                 ws.cell(row=r, column=column).alignment = Alignment(vertical="top")
+        if ws.cell(row=r, column=3).value == "yes":
+            for column in range(1, PRINTED_COLUMNS + 1):
+                ws.cell(row=r, column=column).fill = MARK_FILL
         if lines > 1:
             # Neither openpyxl nor LibreOffice's import grows a row for wrapped text: set it.
-            ws.row_dimensions[r].height = 15.0 * lines
+            ws.row_dimensions[r].height = 15.0 * lines + 2
     row = len(rows) + 3
     if comparison.interrupted:
         prose(
@@ -247,16 +274,24 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
             "solved; the others were not run.",
         ).font = WARNING_FONT
         row += 1
+    for standing in comparison.recommended():
+        workbook = Path(standing.option.source).name
+        where = f" of {workbook}" if len(comparison.sources) > 1 else ""
+        text = f"Recommended{where}: '{standing.option.label}': {standing.reason.removeprefix('recommended: ')}."
+        prose(ws, row, text, span=PRINTED_COLUMNS).font = charts.TOTAL_FONT
+        row += 1
+    row = note(ws, row, f"The rule: {RANKING_RULE}", span=PRINTED_COLUMNS)
     note(
         ws,
         row,
-        "Difference to baseline: maximum coefficient after the plan minus that of the baseline of "
-        "the same workbook; negative means better balanced.",
+        "Difference to baseline: the maximum coefficient after the plan against that of the "
+        "baseline of the same workbook, in words; a lower maximum is better balanced.",
+        span=PRINTED_COLUMNS,
     )
     if rows:
         _comparison_chart(ws, len(rows), f"A{row + 2}")
     size_prose_rows(ws)
-    landscape(ws)
+    print_sheet(ws, one_page=True, columns=PRINTED_COLUMNS)
 
 
 GROUP_COLUMNS: tuple[Col, ...] = (
@@ -269,8 +304,8 @@ GROUP_COLUMNS: tuple[Col, ...] = (
     ),
     Col(
         "Difference to baseline",
-        DIFFERENCE,
-        "Max coefficient after minus the same group's under the baseline of the same workbook",
+        comment="Max coefficient after against the same group's under the baseline of the same "
+        "workbook, in words (lower is better)",
     ),
     Col("Staff moved", WHOLE, "Employees who change unit within the group"),
     Col("Services moved", "#,##0.##", "Services that change unit within the group"),
@@ -296,7 +331,9 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
                 and g.max_coefficient_after is not None
                 and base.max_coefficient_after is not None
             ):
-                difference = plain(g.max_coefficient_after - base.max_coefficient_after)
+                difference = difference_words(g.max_coefficient_after - base.max_coefficient_after)
+                if option.is_baseline:
+                    difference = "the baseline"
             rows.append([
                 option.label, g.group, g.status.value, plain(g.max_coefficient_before),
                 plain(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
@@ -424,6 +461,10 @@ def comparison_workbook(comparison: Comparison) -> Workbook:
     for number, (option, sheet) in enumerate(zip(comparison.options, sheets, strict=True), 1):
         _option_sheet(workbook.create_sheet(sheet), number, option.result)
     _inputs_sheet(workbook.create_sheet("Inputs"), comparison)
+    for ws in workbook.worksheets[1:]:  # the Summary sets up its own page
+        charts.compact_numeric_columns(ws)
+        charts.size_wrapped_rows(ws)
+        print_sheet(ws, title_rows=1)
     return workbook
 
 

@@ -16,18 +16,21 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.marker import DataPoint, Marker
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.reports.charts import (
     Col,
     add_table,
+    compact_numeric_columns,
     fit_columns,
-    landscape,
     note,
     plain,
+    print_sheet,
     show_axes,
     size_prose_rows,
+    size_wrapped_rows,
 )
 from planner.reports.comparison_workbook import (
     COEFFICIENT,
@@ -96,7 +99,13 @@ FRONTIER_COLUMNS: tuple[Col, ...] = (
     Col("Proven", comment="no: a time limit stopped the search and the value is the best plan's"),
     Col("Solver runs", WHOLE, "Solver calls for this point (0: known from earlier points)"),
     Col("Seconds", "0.000", "Time for this point"),
+    Col(
+        "Moves this budget adds",
+        comment="The moves of this budget's plan that the plan of the budget before it does not "
+        "have (+), and those it no longer has (-); the first budget against no move at all",
+    ),
 )
+MOVES_WIDTH = 90.0
 
 
 def frontier_workbook(frontier: Frontier) -> Workbook:
@@ -116,6 +125,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 group.group, point.budget, plain(value), plain(change),
                 "yes" if point.stops_helping else "no", point.mark,
                 "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
+                point.moves_text() or ("no change" if value is not None else ""),
             ])  # fmt: skip
     add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=NONE)
     for r, row in enumerate(rows, start=2):
@@ -123,7 +133,14 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
             for c in range(1, len(columns) + 1):
                 ws.cell(row=r, column=c).fill = MARK_FILL
     fit_columns(ws, header_rows=(), minimum={1: 12})
-    compact_header(ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0})
+    compact_header(
+        ws, {2: 12.0, 3: 12.0, 4: 12.0, 5: 10.0, 7: 9.0, 8: 9.0, 9: 9.0, 10: MOVES_WIDTH}
+    )
+    for r in range(2, len(rows) + 2):
+        # Top-aligned, so that a budget's figures stand beside the first line of its moves.
+        for c in range(1, len(columns)):
+            ws.cell(row=r, column=c).alignment = Alignment(vertical="top")
+        ws.cell(row=r, column=len(columns)).alignment = Alignment(wrap_text=True, vertical="top")
     note_row = len(rows) + 3
     for text in frontier.notes:
         note_row = note(ws, note_row, f"Note: {text}")
@@ -144,7 +161,6 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 f"{chart_column}{2 + index * CHART_ROWS}",
             )
     size_prose_rows(ws)
-    landscape(ws)
 
     groups = workbook.create_sheet("Groups")
     group_columns = [
@@ -180,6 +196,10 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     ]
     add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
     fit_columns(inputs, header_rows=())
+    for sheet in workbook.worksheets:
+        compact_numeric_columns(sheet)
+        size_wrapped_rows(sheet)
+        print_sheet(sheet, title_rows=1)
     return workbook
 
 

@@ -1,6 +1,7 @@
 """The result workbook: a solved plan as a workbook a head of department can read and check.
 
-Sheets, in order: Summary (the answer in figures and in plain words), Units (every unit before and
+Sheets, in order: Summary (the answer in figures and in plain words), Memo (one printed page for
+the head of department: planner.reports.memo), Units (every unit before and
 after, group totals, parent roll-ups), Charts (coefficient per unit before and after, one chart per
 group), Transfers, Reassignments, Skills, Sensitivity, Checks, Inputs (settings and the SHA-256 of
 the input file). Everything comes from the Result; nothing here rebuilds or re-solves the model.
@@ -32,9 +33,9 @@ from planner.reports.charts import (
     Col,
     add_table,
     fit_columns,
-    landscape,
     note,
     plain,
+    print_sheet,
     prose,
     size_prose_rows,
     title,
@@ -42,6 +43,7 @@ from planner.reports.charts import (
     write,
 )
 from planner.reports.figures import Figures, finite
+from planner.reports.memo import memo_sheet
 from planner.reports.narrative import group_account, unit_label
 from planner.reports.plan_sheets import (
     checks_sheet,
@@ -60,6 +62,7 @@ __all__ = ["SHEETS", "result_workbook", "write_result"]
 
 SHEETS = (
     "Summary",
+    "Memo",
     "Units",
     "Charts",
     "Transfers",
@@ -73,7 +76,12 @@ PROSE_SPAN = 10  # columns a sentence of the Summary spans
 MAX_CHART_GROUPS = 40  # a chart per group; beyond this the Units sheet carries the detail
 MAX_CHART_UNITS = 50  # units per chart: the most loaded ones (before or after)
 MAX_GROUPS_IN_WORDS = 30
-MAX_COLOUR_SCALES = 50  # one colour scale per group; a single one beyond this
+MAX_COLOUR_SCALES = 50
+# Page setup per sheet (charts.print_sheet); the others repeat their header row on every page.
+PRINT: dict[str, dict] = {
+    "Summary": {"one_page": True},
+    "Charts": {},
+}  # one colour scale per group; a single one beyond this
 # Keyed by the enums (StrEnum members: a plain string of the same value finds them too).
 OBJECTIVES: dict[str, str] = {
     Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
@@ -112,6 +120,7 @@ def result_workbook(result: Result) -> Workbook:
     for name in SHEETS[1:]:
         workbook.create_sheet(name)
     _summary_sheet(summary, result, figures)
+    memo_sheet(workbook["Memo"], result, figures)
     _units_sheet(workbook["Units"], result, figures)
     _charts_sheet(workbook["Charts"], result)
     transfers_sheet(workbook["Transfers"], result)
@@ -121,8 +130,11 @@ def result_workbook(result: Result) -> Workbook:
     checks_sheet(workbook["Checks"], result)
     inputs_sheet(workbook["Inputs"], result)
     for ws in workbook.worksheets:
-        size_prose_rows(ws)
-        landscape(ws)
+        if ws.title != "Memo":  # the Memo sets up its own page
+            size_prose_rows(ws)
+            charts.compact_numeric_columns(ws)
+            charts.size_wrapped_rows(ws)
+            print_sheet(ws, **PRINT.get(ws.title, {"title_rows": 1}))
     workbook.properties.creator = "planner"
     workbook.properties.title = f"Workload plan: {result.scenario.name}"
     return workbook

@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.display import (
-    coefficient_change_table,
-    coefficient_change_text,
     coefficient_table,
     coefficient_text,
 )
@@ -79,35 +77,39 @@ def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
 
 
 def comparison_markdown(comparison: Comparison) -> list[str]:
-    """The headline figures of a comparison as a Markdown table (for a README or a report)."""
+    """The headline figures of a comparison as a Markdown table (for a README or a report), with
+    each option's rank in its workbook (planner.studies.compare.RANKING_RULE)."""
 
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
-        "| Staff moved | New hires | Services moved |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| Mean after | Spread after | Overloaded after | Staff moved | New hires | Services moved "
+        "| Rank |",
+        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for option in comparison.options:
         result = option.result
-        difference = comparison.difference(option)
-        versus = ""
-        if not option.is_baseline and difference is not None:
-            versus = coefficient_change_table(difference)
+        standing = comparison.standing(option)
+        versus = "" if option.is_baseline else comparison.versus_baseline(option)
+        rank = "" if standing.rank is None else str(standing.rank)
+        if standing.recommended:
+            rank += " (recommended)"
+        overloaded = "" if standing.overloaded_after is None else standing.overloaded_after
         lines.append(
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
-            f"| {coefficient_table(result.max_coefficient_before)} "
-            f"| {coefficient_table(result.max_coefficient_after)} "
-            f"| {versus} | {result.staff_moved} | {option.new_hires} "
-            f"| {result.services_moved:g} |"
+            f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
+            f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
+            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} | {rank} |"
         )
     return lines
 
 
 def comparison_lines(comparison: Comparison) -> list[str]:
-    """One line per option for the terminal: status, maximum coefficient before -> after, staff
-    and services moved, and the difference to the baseline."""
+    """One line per option for the terminal: status, maximum coefficient before -> after and
+    against the baseline in words, staff and services moved, the mean and spread of the unit
+    coefficients, the overloaded units, and the option's rank (the recommended one with why)."""
     workbooks = len(comparison.sources)
     lines = [
         f"{len(comparison.options)} option(s) from {workbooks} workbook(s), "
@@ -116,19 +118,39 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     width = max((len(o.label) for o in comparison.options), default=0)
     for option in comparison.options:
         result = option.result
-        difference = comparison.difference(option)
+        standing = comparison.standing(option)
         if option.is_baseline:
             versus = "(the baseline)"
-        elif difference is None:
-            versus = "(not comparable with the baseline)"
         else:
-            versus = f"({coefficient_change_text(difference)} vs baseline)"
+            words = comparison.versus_baseline(option)
+            versus = (
+                f"({words} than the baseline)"
+                if words.startswith(("worse", "better"))
+                else (
+                    "(the same as the baseline)"
+                    if words == "same"
+                    else f"({words} with the baseline)"
+                )
+            )
         hires = f", {option.new_hires} hired" if option.new_hires else ""
+        figures = ""
+        if standing.mean is not None and standing.overloaded_after is not None:
+            figures = (
+                f", mean {coefficient_text(standing.mean)}, spread {coefficient_text(standing.spread)}, "
+                f"{standing.overloaded_after} overloaded"
+            )
+        if standing.recommended:
+            rank = f"; rank 1, {standing.reason}"
+        elif standing.rank is not None:
+            rank = f"; rank {standing.rank}"
+        else:
+            rank = f"; {standing.reason}"
         line = (
             f"  {option.label:<{width}}  {result.status.value:<10}  "
             f"max coefficient {coefficient_text(result.max_coefficient_before)} -> "
             f"{coefficient_text(result.max_coefficient_after)} {versus}, "
             f"{result.staff_moved} staff moved{hires}, {result.services_moved:g} services moved"
+            f"{figures}{rank}"
         )
         if result.status is Status.INFEASIBLE and option.notes:
             line += f"; {option.notes[0]}"

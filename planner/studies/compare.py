@@ -8,24 +8,94 @@ comparison workbook is written by planner.reports, its terminal text by planner.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from planner.domain import Scenario
+from planner.domain import Scenario, coefficient, unit_capacity
 from planner.errors import Problem
 from planner.options import BASELINE, options
 from planner.result import Result
 from planner.solve import solve
 
-__all__ = ["Comparison", "Option", "compare"]
+__all__ = [
+    "RANKING_RULE",
+    "Comparison",
+    "Option",
+    "Standing",
+    "compare",
+    "difference_words",
+    "overloaded_units",
+]
 
 Progress = Callable[[str], None]
 
 
 def _quiet(message: str) -> None:
     """A progress callback that shows nothing."""
+
+
+# The rule that ranks the options of one workbook (documented in the README, "Choosing an option").
+RANKING_RULE = (
+    "Options are ranked within their workbook: first the lowest highest coefficient after the plan "
+    "(to six significant digits, the precision of its certificate); on a tie, fewer overloaded "
+    "units after the plan (above their group mean by more than the overload margin); then the "
+    "smaller spread (standard deviation) of the unit coefficients; then fewer moves (staff moved "
+    "plus services moved); then fewer new hires; then the order of the workbook. An option with "
+    "no plan, or whose plan failed a check, is not ranked. The first is recommended."
+)
+SHOWN = 5e-4  # differences smaller than this read as "same": figures are shown to 3 decimals
+TOLERANCE = 1e-9  # a unit exactly at the overload threshold is not overloaded (as in the reports)
+
+
+def difference_words(difference: float | None) -> str:
+    """A difference of maximum coefficients (option minus baseline) in words: 'worse by 0.251',
+    'better by 0.018' or 'same' (within the 3 decimals shown); '' for none. A lower maximum is
+    better, so a positive difference is worse: words, because a signed number reads like a gain."""
+    if difference is None or not math.isfinite(difference):
+        return ""
+    if abs(difference) < SHOWN:
+        return "same"
+    return f"{'worse' if difference > 0 else 'better'} by {abs(difference):.3f}"
+
+
+def overloaded_units(result: Result, *, after: bool = True) -> int | None:
+    """Units above their group's mean coefficient x (1 + overload margin), after the plan (or
+    before it); None after the plan when a group has no plan. The group mean is its total load
+    over its total capacity, the definition the result workbook uses (planner.reports.figures)."""
+    scenario = result.scenario
+    settings = scenario.settings
+    count = 0
+    for g in result.groups:
+        if after and g.max_coefficient_after is None:
+            return None
+        rows = [u for u in result.units if u.group == g.group]
+        load = sum(u.load_after if after else u.load_before for u in rows)
+        capacity = sum(
+            (u.employees_after if after else u.employees_before)
+            * unit_capacity(scenario.unit(u.unit_id), settings)
+            for u in rows
+        )
+        threshold = coefficient(load, capacity) * (1 + settings.overload_margin)
+        for u in rows:
+            value = u.coefficient_after if after else u.coefficient_before
+            if value is not None and value > threshold * (1 + TOLERANCE) + TOLERANCE:
+                count += 1
+    return count
+
+
+def _unit_coefficients(result: Result) -> list[float]:
+    """The finite coefficients after the plan of the units that have staff or services then."""
+    return [
+        u.coefficient_after
+        for u in result.units
+        if u.coefficient_after is not None
+        and math.isfinite(u.coefficient_after)
+        and (u.employees_after > 0 or u.load_after > 0)
+    ]
 
 
 @dataclass(frozen=True)
@@ -58,6 +128,122 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where an option stands among the options of its workbook (RANKING_RULE): its rank, the
+    figures it is ranked on, and the reason in words."""
+
+    option: Option
+    mean: float | None  # mean coefficient of the units after the plan (unweighted)
+    spread: float | None  # standard deviation of those unit coefficients
+    overloaded_before: int
+    overloaded_after: int | None  # None: no plan
+    rank: int | None  # 1 = the best of its workbook; None: not ranked (no plan, failed check)
+    recommended: bool
+    reason: str  # why it stands where it does, against the option just above (or below)
+
+    @property
+    def moves(self) -> float:
+        return self.option.result.staff_moved + self.option.result.services_moved
+
+
+def _standing_figures(option: Option) -> tuple[float | None, float | None]:
+    values = _unit_coefficients(option.result)
+    if option.result.max_coefficient_after is None or not values:
+        return None, None
+    mean = sum(values) / len(values)
+    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    return mean, spread
+
+
+def _key(standing: Standing, order: int) -> tuple[float, int, float, float, int, int]:
+    """The ranking key of RANKING_RULE (smaller is better)."""
+    after = standing.option.result.max_coefficient_after
+    assert after is not None and standing.overloaded_after is not None
+    return (
+        float(f"{after:.6g}"),
+        standing.overloaded_after,
+        round(standing.spread or 0.0, 6),
+        round(standing.moves, 6),
+        standing.option.new_hires,
+        order,
+    )
+
+
+def _versus(better: Standing, worse: Standing, order: tuple[int, int], *, named: bool) -> str:
+    """The first figure of the rule on which `better` beats `worse`, in words (`named`: the words
+    name `worse`, for the reason of `better`)."""
+    a, b = better.option.result, worse.option.result
+    assert a.max_coefficient_after is not None and b.max_coefficient_after is not None
+    other = f" for '{worse.option.label}'" if named else ""
+    key_a, key_b = _key(better, order[0]), _key(worse, order[1])
+    if key_a[0] != key_b[0]:
+        lower = "the lowest" if named else "a lower"
+        return (
+            f"{lower} highest coefficient: {a.max_coefficient_after:.3f} against "
+            f"{b.max_coefficient_after:.3f}{other}{', the next best' if named else ''}"
+        )
+    tie = f"the same highest coefficient ({a.max_coefficient_after:.3f})"
+    if named:
+        tie = f"the same highest coefficient as '{worse.option.label}' ({a.max_coefficient_after:.3f})"
+    if key_a[1] != key_b[1]:
+        return (
+            f"{tie} and fewer overloaded units: {better.overloaded_after} against "
+            f"{worse.overloaded_after}"
+        )
+    tie += f", as many overloaded units ({better.overloaded_after})"
+    if key_a[2] != key_b[2]:
+        return (
+            f"{tie} and a smaller spread of unit coefficients: {better.spread:.3f} against "
+            f"{worse.spread:.3f}"
+        )
+    if key_a[3] != key_b[3]:
+        return f"{tie} and fewer moves: {better.moves:g} against {worse.moves:g}"
+    if key_a[4] != key_b[4]:
+        return (
+            f"{tie} and fewer new hires: {better.option.new_hires} against {worse.option.new_hires}"
+        )
+    return f"{tie} and every other figure of the rule, and comes first in the workbook"
+
+
+def _rank(options: Sequence[Option]) -> dict[int, Standing]:
+    """The standings of one workbook's options, keyed by id(option)."""
+    standings: dict[int, Standing] = {}
+    for option in options:
+        mean, spread = _standing_figures(option)
+        before = overloaded_units(option.result, after=False) or 0
+        after = overloaded_units(option.result)
+        if option.result.max_coefficient_after is None or after is None:
+            reason = f"not ranked: no plan ({option.result.status.value})"
+        elif not option.result.checks_passed:
+            reason = "not ranked: the plan failed an independent check (a bug: see Notes)"
+        else:
+            reason = ""
+        standings[id(option)] = Standing(option, mean, spread, before, after, None, False, reason)
+    order = {id(o): i for i, o in enumerate(options)}
+    ranked = sorted(
+        (s for s in standings.values() if not s.reason),
+        key=lambda s: _key(s, order[id(s.option)]),
+    )
+    for rank, standing in enumerate(ranked, start=1):
+        if rank == 1:
+            if len(ranked) == 1:
+                reason = "recommended: the only option with a plan"
+            else:
+                runner_up = ranked[1]
+                pair = (order[id(standing.option)], order[id(runner_up.option)])
+                reason = f"recommended: {_versus(standing, runner_up, pair, named=True)}"
+        else:
+            above = ranked[rank - 2]
+            pair = (order[id(above.option)], order[id(standing.option)])
+            versus = _versus(above, standing, pair, named=False)
+            reason = f"after '{above.option.label}', which has {versus}"
+        standings[id(standing.option)] = dataclasses.replace(
+            standing, rank=rank, recommended=rank == 1, reason=reason
+        )
+    return standings
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Options solved side by side. `interrupted`: Ctrl-C stopped the run after `len(options)` of
     `planned` options; the options kept are complete and checked."""
@@ -69,6 +255,30 @@ class Comparison:
     seconds: float = 0.0
     warnings: tuple[Problem, ...] = ()  # found while reading the workbooks (never fatal)
     fingerprints: tuple[str | None, ...] = ()  # SHA-256 of each source file (None: built in code)
+
+    @cached_property
+    def standings(self) -> tuple[Standing, ...]:
+        """Each option's standing among the options of its workbook, in the options' order."""
+        by_option: dict[int, Standing] = {}
+        for workbook in sorted({o.workbook for o in self.options}):
+            by_option |= _rank([o for o in self.options if o.workbook == workbook])
+        return tuple(by_option[id(o)] for o in self.options)
+
+    def standing(self, option: Option) -> Standing:
+        return next(s for s in self.standings if s.option is option)
+
+    def recommended(self) -> tuple[Standing, ...]:
+        """The recommended option of each workbook (none for a workbook with no plan)."""
+        return tuple(s for s in self.standings if s.recommended)
+
+    def versus_baseline(self, option: Option) -> str:
+        """The option's maximum coefficient against its baseline's, in words ('worse by 0.251',
+        'better by 0.018', 'same'); 'the baseline' for the baseline itself; 'not comparable' when
+        either has no plan or they measure workload differently."""
+        if option.is_baseline:
+            return "the baseline"
+        difference = self.difference(option)
+        return difference_words(difference) if difference is not None else "not comparable"
 
     def baseline(self, option: Option) -> Option | None:
         """The baseline of the workbook an option came from (None if it was not solved)."""

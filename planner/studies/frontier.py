@@ -15,7 +15,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from planner.engine.search import (
     with_settings,
 )
 from planner.engine.session import RELATIVE_TOLERANCE
+from planner.engine.transfers import pair_transfers
 from planner.errors import InputError, Problem, ProblemCode
 from planner.result import GroupReport, Status
 
@@ -83,8 +84,33 @@ def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
 
 
 @dataclass(frozen=True)
+class Move:
+    """One move of a plan: employees of a skill from one unit to another, or a service (or a
+    share of it) from its unit to another."""
+
+    kind: str  # "staff" or "service"
+    source: str  # unit id
+    target: str  # unit id
+    source_name: str
+    target_name: str
+    item: str  # the skill (staff) or the service id (service)
+    item_name: str  # the skill, or the service's name
+    amount: float  # employees, or the share of the service
+
+    def words(self) -> str:
+        """'2 legal: Akzhar -> Uralsk' or 'service S01 (Permits): Akzhar -> Uralsk'."""
+        if self.kind == "staff":
+            return f"{self.amount:g} {self.item}: {self.source_name} -> {self.target_name}"
+        share = "" if self.amount >= 1 - 1e-9 else f" ({self.amount:.0%})"
+        name = f" ({self.item_name})" if self.item_name and self.item_name != self.item else ""
+        return f"service {self.item}{name}{share}: {self.source_name} -> {self.target_name}"
+
+
+@dataclass(frozen=True)
 class FrontierPoint:
-    """The best maximum coefficient of a group under one budget of moves."""
+    """The best maximum coefficient of a group under one budget of moves, the plan that reaches
+    it, and the moves that this budget adds to (and drops from) the plan of the budget before it
+    (for the first budget: to the current allocation)."""
 
     budget: int
     max_coefficient: float | None  # None: no plan within this budget
@@ -93,6 +119,15 @@ class FrontierPoint:
     flat_to_next: bool = False  # the next budget gives no better value
     solver_runs: int = 0
     seconds: float = 0.0
+    moves_added: tuple[Move, ...] = ()  # in this budget's plan, not in the previous budget's
+    moves_dropped: tuple[Move, ...] = ()  # in the previous budget's plan, not in this one's
+    plan: Plan | None = field(default=None, compare=False, repr=False)  # kept by the study
+
+    def moves_text(self) -> str:
+        """The moves added and dropped in words, '+' added, '-' dropped; '' for none."""
+        parts = [f"+ {m.words()}" for m in self.moves_added]
+        parts += [f"- {m.words()}" for m in self.moves_dropped]
+        return "; ".join(parts)
 
     @property
     def stops_helping(self) -> bool:
@@ -161,6 +196,53 @@ def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
         home = plan.assignment[np.arange(len(data.services)), data.service_unit]
         return int(round(float((1.0 - home).sum())))
     return int(np.maximum(plan.headcount - data.start, 0).sum())
+
+
+def plan_moves(data: GroupData, plan: Plan) -> tuple[Move, ...]:
+    """The moves of a plan against the group's start: staff paired from-to in the fewest pairs
+    per skill (as in the result), then every service placed away from its unit."""
+    moves: list[Move] = []
+    for k, skill in enumerate(data.skills):
+        change = plan.headcount[:, k] - data.start[:, k]
+        losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}
+        gains = {data.units[u].unit_id: int(change[u]) for u in np.flatnonzero(change > 0)}
+        labels = {u.unit_id: u.label for u in data.units}
+        for a, b, n in pair_transfers(losses, gains):
+            moves.append(Move("staff", a, b, labels[a], labels[b], skill, skill, float(n)))
+    for s, service in enumerate(data.services):
+        home = int(data.service_unit[s])
+        for u in np.flatnonzero(plan.assignment[s] > 1e-9):
+            if int(u) == home:
+                continue
+            source, target = data.units[home], data.units[int(u)]
+            moves.append(
+                Move("service", source.unit_id, target.unit_id, source.label, target.label,
+                     service.service_id, service.name, float(plan.assignment[s, u]))
+            )  # fmt: skip
+    return tuple(moves)
+
+
+def _move_key(move: Move) -> tuple[str, str, str, str]:
+    return move.kind, move.source, move.target, move.item
+
+
+def moves_between(
+    previous: Sequence[Move], current: Sequence[Move]
+) -> tuple[tuple[Move, ...], tuple[Move, ...]]:
+    """(added, dropped): the moves of `current` beyond those of `previous` (by pair and skill or
+    service, the difference in amount), and those of `previous` that `current` no longer has."""
+    before = {_move_key(m): m for m in previous}
+    after = {_move_key(m): m for m in current}
+    added, dropped = [], []
+    for key, move in after.items():
+        extra = move.amount - (before[key].amount if key in before else 0.0)
+        if extra > 1e-9:
+            added.append(dataclasses.replace(move, amount=extra))
+    for key, move in before.items():
+        less = move.amount - (after[key].amount if key in after else 0.0)
+        if less > 1e-9:
+            dropped.append(dataclasses.replace(move, amount=less))
+    return tuple(added), tuple(dropped)
 
 
 @dataclass
@@ -259,9 +341,16 @@ def _group_frontier(
         )
 
     marked: list[FrontierPoint] = []
+    previous_moves: tuple[Move, ...] = ()  # the first budget is compared with no move at all
     for i, budget in enumerate(budgets):
         point = solved[i]
         following = solved[i + 1].value if i + 1 < len(budgets) else None
+        added: tuple[Move, ...] = ()
+        dropped: tuple[Move, ...] = ()
+        if point.plan is not None:
+            moves = plan_moves(data, point.plan)
+            added, dropped = moves_between(previous_moves, moves)
+            previous_moves = moves
         marked.append(
             FrontierPoint(
                 budget=budget,
@@ -273,6 +362,9 @@ def _group_frontier(
                 and _same(point.value, following),
                 solver_runs=point.runs,
                 seconds=point.seconds,
+                moves_added=added,
+                moves_dropped=dropped,
+                plan=point.plan,
             )
         )
     report = unconstrained.report if solver is None else unconstrained.report.plus(solver.report())
@@ -365,7 +457,10 @@ __all__ = [
     "Frontier",
     "FrontierPoint",
     "GroupFrontier",
+    "Move",
     "default_budgets",
     "frontier",
+    "moves_between",
+    "plan_moves",
     "unknown_group",
 ]

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from planner.domain import char_name, invisible_characters, mixed_script, normalise_name, shown
 from planner.errors import ProblemCode
 from planner.workbook.layout import NO_WORDS, YES_WORDS
 from planner.xlsx.reading import clean_text, is_blank
@@ -23,6 +24,7 @@ from planner.xlsx.reading import clean_text, is_blank
 __all__ = [
     "CellError",
     "clean_text",
+    "id_text",
     "is_blank",
     "number_as_text",
     "parse_choice",
@@ -63,7 +65,12 @@ def number_as_text(value: float | int) -> str:
 
 
 def parse_id(value: object, label: str) -> str:
-    """An identifier: text trimmed, or a number as its text ("1" for 1 and 1.0)."""
+    """An identifier: a number as its text ("1" for 1 and 1.0), or text normalised by the one
+    identity rule (planner.domain.normalise_name: NFKC, whitespace collapsed, trimmed).
+
+    Refused: invisible characters inside the text, and a word mixing Latin with Cyrillic or Greek
+    look-alike letters (with a "did you mean").
+    """
     if isinstance(value, bool) or _is_date(value):
         kind = "a yes/no value" if isinstance(value, bool) else "a date"
         raise CellError(ProblemCode.ID_TYPE, f"{label} must be text or a whole number, not {kind}")
@@ -71,7 +78,29 @@ def parse_id(value: object, label: str) -> str:
         if not math.isfinite(value):
             raise CellError(ProblemCode.NOT_FINITE, f"{label} must be text or a whole number")
         return number_as_text(value)
-    return clean_text(str(value))
+    return id_text(clean_text(str(value)), label)
+
+
+def id_text(text: str, label: str) -> str:
+    """Trimmed id text (a cell, or one item of a list) checked and normalised; see parse_id."""
+    hidden = invisible_characters(text)
+    if hidden:
+        names = ", ".join(dict.fromkeys(char_name(ch) for ch in hidden))
+        raise CellError(
+            ProblemCode.INVISIBLE_CHARACTER,
+            f"{label} {shown(text)} holds an invisible character ({names}): retype it without",
+        )
+    name = normalise_name(text)
+    mixed = mixed_script(name)
+    if mixed is not None:
+        suggestion, letters = mixed
+        which = ", ".join(dict.fromkeys(char_name(ch) for ch in letters))
+        raise CellError(
+            ProblemCode.CONFUSABLE,
+            f"{label} {name!r} mixes look-alike letters of two alphabets in one word ({which}); "
+            f"did you mean {suggestion!r}?",
+        )
+    return name
 
 
 def parse_text(value: object) -> str:

@@ -10,6 +10,7 @@ exactly one entry per field of `domain.Settings` (a test checks it).
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,8 +28,9 @@ def normalise_header(text: object) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _normalise_text(text: str) -> str:
-    # Cached: the reader compares the same few dozen header names millions of times.
-    folded = text.casefold()
+    # Cached: the reader compares the same few dozen header names millions of times. NFKC first,
+    # as for ids: a full-width or compatibility spelling of a header is the same header.
+    folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if not ch.isspace() and ch not in "_\u200b\ufeff")
 
 

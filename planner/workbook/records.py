@@ -10,7 +10,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
 from planner.errors import ProblemCode
-from planner.workbook.cells import CellError, clean_text, parse_id, parse_text
+from planner.workbook.cells import CellError, clean_text, id_text, parse_id, parse_text
 from planner.workbook.layout import (
     SERVICES,
     SETTINGS,
@@ -232,10 +232,20 @@ def _read_eligible(
     cell = record.cells["eligibleunits"]
     own_group = unit_groups.get(record.get("unitid"))
     eligible: list[str] = []
+    seen: set[str] = set()  # a set: a cell may list ten thousand ids
     for part in text.split(";"):
-        unit_id = clean_text(part)
-        if not unit_id or unit_id in eligible:
+        typed = clean_text(part)
+        if not typed:
             continue
+        try:
+            unit_id = id_text(typed, "Eligible units:")
+        except CellError as error:
+            problems.error(sheet, cell, text, error.expected, error.code)
+            continue
+        problems.note_spelling("unit", sheet, cell, typed, unit_id, "Eligible unit")
+        if unit_id in seen:
+            continue
+        seen.add(unit_id)
         if unit_id not in units:
             comma = " (separate unit ids with ;)" if "," in unit_id else ""
             problems.error(
@@ -247,8 +257,12 @@ def _read_eligible(
             )
             continue
         # Casefolded: a group spelt in two cases is reported once, by the Spelling check.
-        other_group = unit_groups.get(unit_id, "")
-        if own_group is not None and other_group.casefold() != own_group.casefold():
+        other_group = unit_groups.get(unit_id)
+        if (
+            own_group is not None
+            and other_group is not None
+            and other_group.casefold() != own_group.casefold()
+        ):
             problems.error(
                 sheet,
                 cell,

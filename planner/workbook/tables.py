@@ -16,6 +16,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from planner.checks import range_problem
+from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
 from planner.workbook.cells import (
     CellError,
@@ -36,9 +38,8 @@ from planner.workbook.layout import (
     normalise_header,
 )
 from planner.workbook.nearmiss import near_miss
-from planner.xlsx.reading import MAX_BLANK_RUN, RawSheet
-
-HEADER_SEARCH_ROWS = 10  # a title may sit above the table; headers are looked for this far down
+from planner.xlsx import reading as xlsx_reading
+from planner.xlsx.reading import HEADER_SEARCH_ROWS, MAX_BLANK_RUN, RawSheet
 
 INVALID: Any = object()  # a cell that could not be read; its problem is already recorded
 
@@ -49,12 +50,43 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        # (kind of name, name as read) -> (first spelling as typed, its location)
+        self._spellings: dict[tuple[str, str], tuple[str, str]] = {}
+        self._spellings_warned: set[tuple[str, str]] = set()
 
     def error(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.errors.append(Problem(sheet, cell, _shown(value), expected, code, Severity.ERROR))
 
     def warn(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
+
+    def note_spelling(
+        self, kind: str, sheet: str, cell: str, typed: str, name: str, label: str
+    ) -> None:
+        """Remember how a name (`name`, normalised) was typed; warn, naming both cells, the first
+        time another spelling that normalises to the same name is met."""
+        first, location = self._spellings.setdefault((kind, name), (typed, f"{sheet}!{cell}"))
+        if first != typed and (kind, typed) not in self._spellings_warned:
+            self._spellings_warned.add((kind, typed))
+            self.warn(
+                sheet,
+                cell,
+                None,
+                f"{label} {shown(typed)} is typed differently from {shown(first)} ({location}) "
+                f"but is the same once Unicode forms and spaces are normalised: both are read as "
+                f"{name!r}",
+                ProblemCode.SPELLING_NORMALISED,
+            )
+
+
+# The kind of name each id column holds: spellings are compared within a kind.
+NAME_KINDS = {
+    "unitid": "unit",
+    "parent": "unit",
+    "group": "group",
+    "skill": "skill",
+    "serviceid": "service",
+}
 
 
 def _shown(value: object) -> object:
@@ -63,7 +95,17 @@ def _shown(value: object) -> object:
         return value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _duration(value)
     return value
+
+
+def _duration(value: dt.timedelta) -> str:
+    """A duration as Excel shows [h]:mm:ss: 36:30:00, not datetime.timedelta(days=1, ...)."""
+    seconds = round(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 # --- tables: a sheet's header row and data rows -----------------------------------------------
@@ -96,8 +138,8 @@ def _header_row(raw: RawSheet, known: set[str]) -> tuple[int, int] | None:
             break
         matches = sum(
             1
-            for value, _ in cells.values()
-            if isinstance(value, str) and normalise_header(value) in known
+            for value, kind in cells.values()
+            if kind != "x" and isinstance(value, str) and normalise_header(value) in known
         )
         if matches and (best is None or matches > best[1]):
             best = (row_number, matches)
@@ -114,14 +156,7 @@ def read_table(
     """
     name = raw.title
     known_keys = {c.key for c in sheet.columns} | set(known)
-    if raw.too_many_rows:
-        problems.error(
-            name,
-            "",
-            None,
-            f"the {name} sheet has more than 100,000 rows; it was not read",
-            ProblemCode.SHEET_TOO_LARGE,
-        )
+    _report_bad_cells(raw, problems)
     if raw.content_below is not None:
         problems.error(
             name,
@@ -169,11 +204,29 @@ def read_table(
             )
 
     header_cells = next(cells for number, cells in raw.rows if number == header_row)
+    data_rows = [(n, cells) for n, cells in raw.rows if n > header_row]
+    if raw.too_many_rows or len(data_rows) > xlsx_reading.MAX_DATA_ROWS:
+        problems.error(
+            name,
+            "",
+            None,
+            f"the {name} sheet has more than {xlsx_reading.MAX_DATA_ROWS:,} data rows; it was "
+            "not read",
+            ProblemCode.SHEET_TOO_LARGE,
+        )
+    outside = _blocks_beside(raw, header_row, header_cells, data_rows, known_keys, problems)
+    data_rows = _rows_before_a_second_table(
+        raw, header_row, header_cells, data_rows, known_keys, problems
+    )
     columns: dict[str, int] = {}
     for column_number in sorted(header_cells):
-        value, _ = header_cells[column_number]
+        value, kind = header_cells[column_number]
+        if kind == "x":
+            continue
         key = normalise_header(value) if isinstance(value, str) else normalise_header(str(value))
         coordinate = f"{get_column_letter(column_number)}{header_row}"
+        if column_number in outside and key in known_keys:
+            continue  # a column of a second table: refused above, never read
         if key in columns:
             first = f"{get_column_letter(columns[key])}{header_row}"
             problems.error(
@@ -186,12 +239,24 @@ def read_table(
             )
         elif key in known_keys:
             columns[key] = column_number
+            if raw.column_hidden(column_number):
+                letter = get_column_letter(column_number)
+                problems.error(
+                    name,
+                    coordinate,
+                    value,
+                    f"column {letter} ({clean_text(str(value))}) is hidden: unhide it, or delete "
+                    "it if it is not part of the scenario (what is read must be what you see)",
+                    ProblemCode.HIDDEN_CELLS,
+                )
         else:
             problems.warn(
                 name, coordinate, value, "unknown column, ignored", ProblemCode.UNKNOWN_COLUMN
             )
-    data_rows = [(n, cells) for n, cells in raw.rows if n > header_row]
-    unnamed = sorted({c for _, cells in data_rows for c in cells if c not in header_cells})
+    _report_hidden_rows(raw, header_row, data_rows, problems)
+    unnamed = sorted(
+        {c for _, cells in data_rows for c in cells if c not in header_cells and c not in outside}
+    )
     for column_number in unnamed:
         letter = get_column_letter(column_number)
         problems.warn(
@@ -202,6 +267,194 @@ def read_table(
             ProblemCode.UNNAMED_COLUMN,
         )
     return Table(name, header_row, columns, data_rows)
+
+
+def _report_bad_cells(raw: RawSheet, problems: Problems) -> None:
+    """Cells whose stored value breaks the file format's rules, each named (at most 20)."""
+    for coordinate, why in raw.bad_cells[:20]:
+        problems.error(
+            raw.title,
+            coordinate,
+            None,
+            f"{why}: the file was not saved by Excel or is damaged; retype the cell in Excel or "
+            "LibreOffice and save the file again",
+            ProblemCode.BAD_CELL_XML,
+        )
+    if len(raw.bad_cells) > 20:
+        problems.error(
+            raw.title,
+            "",
+            None,
+            f"{len(raw.bad_cells) - 20:,} more cells break the file format",
+            ProblemCode.BAD_CELL_XML,
+        )
+
+
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
+def _report_hidden_rows(
+    raw: RawSheet, header_row: int, data_rows: list, problems: Problems
+) -> None:
+    """Hidden rows holding values in the table (the header row or data rows) are refused, one
+    error per run of rows: a person reading the sheet does not see them."""
+    for row, column in raw.invisible_cells:
+        if row >= header_row:
+            problems.error(
+                raw.title,
+                f"{get_column_letter(column)}{row}",
+                None,
+                "the cell's number format (such as ;;;) hides its value: give it a visible "
+                "format, or clear it if it is not part of the scenario (what is read must be what "
+                "you see)",
+                ProblemCode.HIDDEN_CELLS,
+            )
+    hidden = [n for n in raw.hidden_rows if n >= header_row]
+    for first, last in _runs(hidden):
+        if first == last:
+            rows, them = f"row {first} is hidden but holds", "it, or delete it if it is"
+        else:
+            rows, them = (
+                f"rows {first} to {last} are hidden but hold",
+                "them, or delete them if they are",
+            )
+        problems.error(
+            raw.title,
+            f"{first}:{last}",
+            None,
+            f"{rows} values: unhide {them} not part of the scenario (what is read must be what "
+            "you see)",
+            ProblemCode.HIDDEN_CELLS,
+        )
+
+
+def _blocks_beside(
+    raw: RawSheet,
+    header_row: int,
+    header_cells: dict[int, tuple[object, str]],
+    data_rows: list[tuple[int, dict[int, tuple[object, str]]]],
+    known: set[str],
+    problems: Problems,
+) -> set[int]:
+    """The columns of blocks beside the table (separated from it by an empty column). A block
+    whose headers name columns of this sheet is read as part of the table only when its values
+    sit on exactly the table's rows (with a warning); otherwise it is a second table and refused
+    (it would supply those columns). A block naming none of them is ignored with a warning.
+    Returns the columns outside the table."""
+    occupied = set(header_cells) | {c for _, cells in data_rows for c in cells}
+    blocks = _runs(occupied)
+    if len(blocks) < 2:
+        return set()
+
+    def known_in(block: tuple[int, int]) -> dict[int, str]:
+        return {
+            c: normalise_header(str(header_cells[c][0]))
+            for c in range(block[0], block[1] + 1)
+            if c in header_cells
+            and header_cells[c][1] != "x"
+            and normalise_header(str(header_cells[c][0])) in known
+        }
+
+    def rows_of(block: tuple[int, int]) -> set[int]:
+        return {n for n, cells in data_rows if any(block[0] <= c <= block[1] for c in cells)}
+
+    main = max(blocks, key=lambda b: (len(known_in(b)), -b[0]))
+    in_main = set(known_in(main).values())
+    main_rows = rows_of(main)
+    outside: set[int] = set()
+    for block in blocks:
+        if block == main:
+            continue
+        if known_in(block) and rows_of(block) == main_rows:
+            # Its values sit on exactly the table's rows: the same table with empty columns in
+            # between (a column moved to the right); read, and said.
+            first = get_column_letter(block[0])
+            problems.warn(
+                raw.title,
+                f"{first}{header_row}",
+                None,
+                f"columns {first} to {get_column_letter(block[1])} are separated from the rest "
+                "of the table by empty columns; they are read as part of it, row by row",
+                ProblemCode.SECOND_TABLE,
+            )
+            continue
+        # A header repeating one of the table's is left in: it is reported as a duplicate column.
+        repeats = {c for c, key in known_in(block).items() if key in in_main}
+        columns = range(block[0], block[1] + 1)
+        outside.update(c for c in columns if c not in repeats)
+        last_row = max(
+            [header_row] + [n for n, cells in data_rows if any(c in cells for c in columns)]
+        )
+        where = f"{get_column_letter(block[0])}{header_row}:{get_column_letter(block[1])}{last_row}"
+        names = [clean_text(str(header_cells[c][0])) for c in known_in(block) if c not in repeats]
+        if repeats and not names:
+            continue
+        if names:
+            listed = ", ".join(names)
+            problems.error(
+                raw.title,
+                where,
+                None,
+                f"a second table beside the {raw.title} table ({where}) has the column "
+                f"{listed}, which would be read as part of it: keep one table per sheet (move "
+                "the second table to its own sheet)",
+                ProblemCode.SECOND_TABLE,
+            )
+        else:
+            problems.warn(
+                raw.title,
+                where,
+                None,
+                f"a second table beside the {raw.title} table ({where}) is ignored",
+                ProblemCode.SECOND_TABLE,
+            )
+    return outside
+
+
+def _rows_before_a_second_table(
+    raw: RawSheet,
+    header_row: int,
+    header_cells: dict[int, tuple[object, str]],
+    data_rows: list[tuple[int, dict[int, tuple[object, str]]]],
+    known: set[str],
+    problems: Problems,
+) -> list[tuple[int, dict[int, tuple[object, str]]]]:
+    """The data rows above a second table below the first, which is refused: a row holding two
+    or more of this sheet's column names, or, after a blank row, one repeated in its own column,
+    starts a second table."""
+    header_keys = {
+        c: normalise_header(str(v)) for c, (v, kind) in header_cells.items() if kind != "x"
+    }
+    previous = header_row
+    for index, (row_number, cells) in enumerate(data_rows):
+        texts = {
+            c: normalise_header(v)
+            for c, (v, kind) in cells.items()
+            if kind == "s" and isinstance(v, str)
+        }
+        named = [c for c, key in texts.items() if key in known]
+        repeated = [c for c in named if header_keys.get(c) == texts[c]]
+        if len(named) >= 2 or (repeated and row_number > previous + 1):
+            names = ", ".join(clean_text(str(cells[c][0])) for c in sorted(named))
+            problems.error(
+                raw.title,
+                f"A{row_number}",
+                None,
+                f"row {row_number} starts a second table below the first (it holds the column "
+                f"names {names}): keep one table per sheet (move the second table to its own "
+                "sheet)",
+                ProblemCode.SECOND_TABLE,
+            )
+            return data_rows[:index]
+        previous = row_number
+    return data_rows
 
 
 def require_columns(
@@ -260,6 +513,8 @@ def read_cell(
 ) -> Any:
     """One cell parsed, or `default` when blank, or INVALID after recording the problem."""
     value, data_type = entry if entry is not None else (None, "n")
+    if data_type == "x":  # breaks the file format: reported with the sheet (_report_bad_cells)
+        return INVALID
     if data_type == "f":
         problems.error(
             sheet,
@@ -344,7 +599,7 @@ def read_records(
             record.raw[key] = None if entry is None else entry[0]
             if parse is None:
                 continue
-            record.values[key] = read_cell(
+            value = record.values[key] = read_cell(
                 problems,
                 table.sheet,
                 coordinate,
@@ -353,6 +608,25 @@ def read_records(
                 label=column.header,
                 required=is_required,
             )
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                reason = range_problem(key, column.header, value)
+                if reason is not None:
+                    problems.error(
+                        table.sheet, coordinate, entry[0] if entry else None, reason,
+                        ProblemCode.OUT_OF_RANGE,
+                    )  # fmt: skip
+                    record.values[key] = INVALID
+            elif column.kind is Kind.ID and isinstance(value, str) and entry is not None:
+                typed = entry[0]
+                if isinstance(typed, str):
+                    problems.note_spelling(
+                        NAME_KINDS.get(key, key),
+                        table.sheet,
+                        coordinate,
+                        clean_text(typed),
+                        value,
+                        column.header,
+                    )
         records.append(record)
     return records
 
@@ -388,6 +662,7 @@ class IdIndex:
         self.what = what
         self.cells: dict[str, str] = {}  # id -> "Units!A3"
         self._folded: dict[str, str] = {}  # casefolded id -> id
+        self._looks: dict[str, str] = {}  # skeleton (look-alike letters as Latin) -> id
 
     def add(self, problems: Problems, sheet: str, cell: str, value: str, label: str) -> bool:
         """Register an id; record a duplicate-id error and return False if it is taken."""
@@ -414,35 +689,72 @@ class IdIndex:
                 ProblemCode.DUPLICATE_ID,
             )
             return False
+        looks = skeleton(value)
+        if looks in self._looks:
+            other = self._looks[looks]
+            problems.error(
+                sheet,
+                cell,
+                value,
+                f"{label} {value!r} looks the same as {other!r} ({self.cells[other]}) but is "
+                f"spelt with letters of another alphabet ({_lookalikes(value, other)}); ids must "
+                "be told apart by eye",
+                ProblemCode.CONFUSABLE,
+            )
+            return False
         self.cells[value] = location
         self._folded[folded] = value
+        self._looks[looks] = value
         return True
 
     def __contains__(self, value: object) -> bool:
         return value in self.cells
 
     def hint(self, value: str) -> str:
-        """' (did you mean 'D05', Units!A6?)' for a near miss (planner.workbook.nearmiss: case,
-        spaces, O/0, l/1, one or two edits), else ''."""
-        near = near_miss(clean_text(value), self.cells)
+        """' (did you mean 'D05', Units!A6?)' for a near miss (case, or look-alike letters of
+        another alphabet, which are named; else spaces, O/0, l/1 or one or two edits:
+        planner.workbook.nearmiss), else ''."""
+        text = clean_text(value)
+        near = self._folded.get(text.casefold())
+        if near:
+            return f" (did you mean {near!r}, {self.cells[near]}?)"
+        near = self._looks.get(skeleton(text))
+        if near:
+            return (
+                f" (did you mean {near!r}, {self.cells[near]}? this one is spelt with "
+                f"{_lookalikes(text, near)})"
+            )
+        near = near_miss(text, self.cells)
         return f" (did you mean {near!r}, {self.cells[near]}?)" if near else ""
 
     def unknown(self, value: str) -> str:
         return f"{value!r} is not a {self.what} of this workbook{self.hint(value)}"
 
 
+def _lookalikes(value: str, other: str) -> str:
+    """The look-alike letters that tell `value` from `other`, named ('U+0421 CYRILLIC CAPITAL
+    LETTER ES'): of each pair of letters that differ, the one that is not plain Latin."""
+    letters: list[str] = []
+    for a, b in zip(value, other, strict=False):
+        if a != b and a.casefold() != b.casefold():
+            letters.extend(ch for ch in (a, b) if not ch.isascii())
+    return ", ".join(dict.fromkeys(char_name(ch) for ch in letters)) or "other letters"
+
+
 class Spelling:
-    """Names compared by exact text (groups, skills): a second spelling differing only in case is
-    an error, because it would silently make two groups or skills."""
+    """Names compared by exact text (groups, skills), after the one normalisation of ids: a second
+    spelling differing only in case, or only by look-alike letters of another alphabet, is an
+    error, because it would silently make two groups or skills."""
 
     def __init__(self, what: str) -> None:
         self.what = what
-        self.first: dict[str, tuple[str, str]] = {}  # casefolded -> (spelling, location)
+        self.first: dict[str, tuple[str, str]] = {}  # skeleton -> (spelling, location)
 
     def check(self, problems: Problems, sheet: str, cell: str, value: str) -> None:
-        folded = value.casefold()
-        spelling, location = self.first.setdefault(folded, (value, f"{sheet}!{cell}"))
-        if spelling != value:
+        spelling, location = self.first.setdefault(skeleton(value), (value, f"{sheet}!{cell}"))
+        if spelling == value:
+            return
+        if spelling.casefold() == value.casefold():
             problems.error(
                 sheet,
                 cell,
@@ -450,6 +762,16 @@ class Spelling:
                 f"{self.what} {value!r} differs only in case from {spelling!r} ({location}): "
                 "write it the same way everywhere",
                 ProblemCode.CASE_MISMATCH,
+            )
+        else:
+            problems.error(
+                sheet,
+                cell,
+                value,
+                f"{self.what} {value!r} looks the same as {spelling!r} ({location}) but is "
+                f"spelt with letters of another alphabet ({_lookalikes(value, spelling)}): "
+                "write it the same way everywhere",
+                ProblemCode.CONFUSABLE,
             )
 
 
@@ -474,4 +796,11 @@ def read_setting_value(
     value = read_cell(problems, sheet, coordinate, entry, parse, label=label, default=INHERIT)
     if value is INVALID or value is INHERIT:
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        reason = range_problem(setting.key, label, value)
+        if reason is not None:
+            problems.error(
+                sheet, coordinate, entry[0] if entry else None, reason, ProblemCode.OUT_OF_RANGE
+            )
+            return INVALID
     return setting.value_type(value) if setting.value_type is not None else value

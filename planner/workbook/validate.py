@@ -13,10 +13,20 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from defusedxml.common import DefusedXmlException
 
-from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Scenario, StaffCell
+from planner.checks import group_size_problems, scenario_group_sizes
+from planner.domain import (
+    DEFAULT_GROUP,
+    DEFAULT_SKILL,
+    Scenario,
+    StaffCell,
+    char_name,
+    invisible_characters,
+    shown,
+)
 from planner.errors import Problem, ProblemCode
 from planner.workbook.layout import (
     SCENARIOS,
@@ -44,7 +54,16 @@ from planner.workbook.rules import (
 )
 from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
 from planner.workbook.variants import read_variants
-from planner.xlsx.reading import XML_REFUSED, OpenedWorkbook, Refused, macro_warning, open_workbook
+from planner.xlsx.ooxml import PartError
+from planner.xlsx.reading import (
+    XML_REFUSED,
+    OpenedWorkbook,
+    Refused,
+    macro_sheet_warning,
+    macro_warning,
+    open_workbook,
+    part_refused,
+)
 
 __all__ = ["Report", "validate_workbook"]
 
@@ -81,11 +100,26 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
             problems.warn(title, "", None, "hidden sheet, ignored", ProblemCode.HIDDEN_SHEET)
+            continue
+        marks = invisible_characters(title)
+        visible_key = normalise_header("".join(ch for ch in title if ch not in marks))
+        if marks and visible_key in known:
+            # Refused rather than matched: a name that only looks like "Units" is not trusted.
+            names = ", ".join(dict.fromkeys(char_name(ch) for ch in marks))
+            problems.error(
+                shown(title)[1:-1],
+                "",
+                None,
+                f"the sheet name {shown(title)} holds an invisible character ({names}): "
+                f"rename the sheet {known[visible_key]}",
+                ProblemCode.INVISIBLE_CHARACTER,
+            )
+            found.setdefault(visible_key, "")
             continue
         if key in known:
             if key in found:
@@ -103,7 +137,9 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
 
 def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     """Every sheet read and checked; the Scenario when no error was found."""
-    sheets = _find_sheets(book, problems)
+    found = _find_sheets(book, problems)
+    sheets = {key: title for key, title in found.items() if title}
+    refused = set(found) - set(sheets)  # named with an invisible mark: reported already
     raw = {key: book.read_sheet(title) for key, title in sheets.items()}
     if all(not sheet.rows for sheet in raw.values()) and all(
         not book.read_sheet(t).rows for t, hidden in book.sheets if not hidden
@@ -121,13 +157,13 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     tables: dict[str, Table | None] = {}
     for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS):
         if sheet.key not in raw:
-            if sheet.required:
+            if sheet.required and sheet.key not in refused:
                 problems.error(
                     sheet.name,
                     "",
                     None,
                     f"the workbook has no {sheet.name} sheet (sheet names: "
-                    f"{', '.join(t for t, _ in book.sheets) or 'none'})",
+                    f"{', '.join(shown(t) for t, _ in book.sheets) or 'none'})",
                     ProblemCode.MISSING_SHEET,
                 )
             tables[sheet.key] = None
@@ -179,7 +215,11 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     settings = read_settings(tables["settings"], problems)
     unit_records, units, groups = read_units(units_table, problems, staff_sheet)
     check_parents(unit_records, units, units_table.sheet, problems)
-    unit_groups = {r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records}
+    # Units whose Group cell could not be read are left out: their group is unknown, and checks
+    # against it would only echo that error.
+    unit_groups = {
+        r.get("unitid"): r.get("group") or DEFAULT_GROUP for r in unit_records if r.ok("group")
+    }
 
     skills = Spelling("Skill")
     if staff_table is not None and require_columns(
@@ -233,7 +273,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
-    return Scenario(
+    scenario = Scenario(
         name=book.path.stem,
         units=tuple(sorted(unit_objects, key=lambda u: u.unit_id)),
         staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
@@ -243,6 +283,9 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
+    for group, why in group_size_problems(*scenario_group_sizes(scenario)):
+        problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
+    return None if problems.errors else scenario
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:
@@ -256,11 +299,23 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
     scenario = None
     try:
         with open_workbook(path) as book:
-            if book.has_macros:
+            if book.has_macro_sheets:
+                problems.warnings.append(macro_sheet_warning(name, book.auto_open))
+            elif book.has_macros:
                 problems.warnings.append(macro_warning(name))
             scenario = _build(book, problems)
     except Refused as refused:
         problems.errors.append(refused.problem)
+    except PartError as error:
+        problems.errors.append(part_refused(name, error).problem)
+    except ExpatError as error:
+        problems.error(
+            "",
+            "",
+            None,
+            f"{name}: the file is damaged: a part of it is not well-formed XML ({error})",
+            ProblemCode.NOT_XLSX,
+        )
     except DefusedXmlException:
         problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
     except (zlib.error, zipfile.BadZipFile, EOFError) as error:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from planner.checks import range_problem
 from planner.domain import (
     DEFAULT_SKILL,
     CoefficientMode,
@@ -26,10 +27,12 @@ from planner.domain import (
     ServiceAdjustment,
     Settings,
     Variant,
+    normalise_name,
+    skeleton,
 )
 from planner.errors import ProblemCode
 from planner.options import BASELINE
-from planner.workbook.cells import CellError, clean_text, parse_number, parse_text
+from planner.workbook.cells import CellError, clean_text, id_text, parse_number, parse_text
 from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
 from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import (
@@ -73,6 +76,8 @@ class _Context:
         self.sheet = sheet
         self.units = units
         self.service_ids = {s.service_id for s in services}
+        self.service_folded = {s.service_id.casefold(): s.service_id for s in services}
+        self.service_looks = {skeleton(s.service_id): s.service_id for s in services}
         self.service_skills = {s.skill for s in services}
         self.skills = skills
 
@@ -82,6 +87,18 @@ class _Context:
 
 def _items(text: str) -> list[str]:
     return [item for item in (clean_text(part) for part in text.split(";")) if item]
+
+
+def _name(context: _Context, cell: str, typed: str, kind: str, label: str) -> str | None:
+    """An id of a list item, normalised by the one identity rule (its spelling noted), or None
+    after recording why it cannot be read."""
+    try:
+        name = id_text(typed, label)
+    except CellError as error:
+        context.error(cell, typed, error.expected, error.code)
+        return None
+    context.problems.note_spelling(kind, context.sheet, cell, typed, name, label)
+    return name
 
 
 def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | Any:
@@ -95,8 +112,16 @@ def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | 
             )
             ok = False
             continue
-        unit_id = clean_text(match["unit"])
-        skill = clean_text(match["skill"] or "") or DEFAULT_SKILL
+        unit_id = _name(context, cell, clean_text(match["unit"]), "unit", "New hires: unit")
+        skill_typed = clean_text(match["skill"] or "")
+        skill = (
+            _name(context, cell, skill_typed, "skill", "New hires: skill")
+            if skill_typed
+            else DEFAULT_SKILL
+        )
+        if unit_id is None or skill is None:
+            ok = False
+            continue
         if unit_id not in context.units:
             context.error(
                 cell, text, f"New hires: {context.units.unknown(unit_id)}", ProblemCode.UNKNOWN_UNIT
@@ -105,7 +130,11 @@ def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | 
             continue
         context.skills.check(context.problems, context.sheet, cell, skill)
         try:
-            count = parse_number(clean_text(match["count"]), f"New hires for {unit_id}", whole=True)
+            label = f"New hires for {unit_id}"
+            count = parse_number(clean_text(match["count"]), label, whole=True)
+            reason = range_problem("newhires", label, count)
+            if reason is not None:
+                raise CellError(ProblemCode.OUT_OF_RANGE, reason)
         except CellError as error:
             context.error(cell, text, error.expected, error.code)
             ok = False
@@ -132,7 +161,10 @@ def _parse_adjustments(
             continue
         target = clean_text(match["target"])
         if target.casefold().startswith("skill:"):
-            skill = clean_text(target[len("skill:") :])
+            skill = _name(context, cell, clean_text(target[len("skill:") :]), "skill", "Skill")
+            if skill is None:
+                ok = False
+                continue
             target = f"skill:{skill}"
             context.skills.check(context.problems, context.sheet, cell, skill)
             if skill not in context.service_skills:
@@ -143,17 +175,27 @@ def _parse_adjustments(
                     f"{label}: no service needs skill {skill!r}, so {target!r} changes nothing",
                     ProblemCode.UNKNOWN_SKILL,
                 )
-        elif target != "*" and target not in context.service_ids:
-            near = near_miss(target, context.service_ids)
-            hint = f" (did you mean {near!r}?)" if near else ""
-            context.error(
-                cell,
-                text,
-                f"{label}: {target!r} is not a Service ID of this workbook{hint}",
-                ProblemCode.UNKNOWN_SERVICE,
-            )
-            ok = False
-            continue
+        elif target != "*":
+            service_id = _name(context, cell, target, "service", "Service ID")
+            if service_id is None:
+                ok = False
+                continue
+            if service_id not in context.service_ids:
+                near = (
+                    context.service_folded.get(service_id.casefold())
+                    or context.service_looks.get(skeleton(service_id))
+                    or near_miss(service_id, context.service_ids)
+                )
+                hint = f" (did you mean {near!r}?)" if near else ""
+                context.error(
+                    cell,
+                    text,
+                    f"{label}: {service_id!r} is not a Service ID of this workbook{hint}",
+                    ProblemCode.UNKNOWN_SERVICE,
+                )
+                ok = False
+                continue
+            target = service_id
         try:
             value = parse_value(clean_text(match["value"]))
         except CellError as error:
@@ -164,10 +206,22 @@ def _parse_adjustments(
     return tuple(adjustments) if ok else INVALID
 
 
+def _scale_factor(text: str) -> float:
+    factor = parse_number(text, "Volume scale factor")
+    reason = range_problem("volumescale", "Volume scale factor", factor)
+    if reason is not None:
+        raise CellError(ProblemCode.OUT_OF_RANGE, reason)
+    return float(factor)
+
+
 def _parse_locks(text: str, cell: str, context: _Context) -> tuple[str, ...] | Any:
     locks: list[str] = []
     ok = True
-    for unit_id in _items(text):
+    for typed in _items(text):
+        unit_id = _name(context, cell, typed, "unit", "Lock units:")
+        if unit_id is None:
+            ok = False
+            continue
         if unit_id not in context.units:
             hint = " (separate unit ids with ;)" if "," in unit_id else ""
             context.error(
@@ -243,6 +297,7 @@ def read_variants(
                 ProblemCode.RESERVED_NAME,
             )
             continue
+        name = normalise_name(name)  # the identity rule: a variant name is a name too
         if not names.add(problems, sheet, name_cell, name, "Variant name"):
             continue
         overrides: dict[str, Any] = {}
@@ -273,7 +328,7 @@ def read_variants(
             context,
             SCALE_SYNTAX,
             "Volume scale",
-            lambda text: parse_number(text, "Volume scale factor"),
+            _scale_factor,
         )
         digital_share = _parse_adjustments(
             share_text,

@@ -7,13 +7,18 @@ Safety, in the order it is applied (before any XML is parsed or any member infla
 3. the zip directory must declare at most MAX_TOTAL_BYTES uncompressed and no large member
    compressed more than MAX_RATIO:1 (a zip bomb is refused before it is inflated; Python's zipfile
    stops reading a member at its declared size, so the declaration bounds the work);
-4. no XML part may declare a DOCTYPE or entities, and every XML parser involved is defusedxml's
-   (openpyxl picks it when installed; this module refuses to work otherwise);
+4. no XML part may declare a DOCTYPE or entities: the reading parser (planner.xlsx.ooxml, bare
+   expat) refuses them in its handlers, and openpyxl, which writes the planner's own workbooks,
+   uses defusedxml (this module refuses to work otherwise);
 5. macros (.xlsm) are never run nor kept: the cell data is read and a warning says so.
 
-Cells are read with openpyxl in read-only mode after `reset_dimensions()` (a wrong <dimension>
-would silently drop rows), and reading stops after a long run of blank rows, so a sheet that
-declares a million rows, or ends in ten thousand blank formatted rows, costs little.
+Cells are read from the sheet XML by planner.xlsx.ooxml (a streaming expat parser, by the
+format's rules: no `<dimension>` trusted, every column read, each `<v>` checked against its cell
+type), and rows more than MAX_BLANK_RUN below the last content are not kept, so a sheet that
+declares a million rows, or ends in ten thousand blank formatted rows, costs little. Further
+refusals, each with its reason: a zip that holds one member twice (which copy would Excel read?),
+members compressed with Deflate64 or another method Excel does not write, .xlsb binary workbooks,
+Strict Open XML, more cell formats or shared strings than the bounds.
 """
 
 from __future__ import annotations
@@ -23,18 +28,16 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NoReturn
-from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 
-import openpyxl
 import openpyxl.xml
 from defusedxml.common import DefusedXmlException
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from planner.errors import Problem, ProblemCode, Severity
+from planner.xlsx import ooxml
+from planner.xlsx.ooxml import PartError, clean_text, is_blank
 
 # Refuse to work at all if openpyxl would parse with the standard library's unprotected parser.
 if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a declared dependency
@@ -45,12 +48,13 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024  # uncompressed, all members
 MAX_RATIO = 200  # compression ratio refused for members larger than RATIO_CHECK_BYTES
 RATIO_CHECK_BYTES = 10 * 1024 * 1024
 MAX_BLANK_RUN = 10_000  # consecutive blank rows after which reading a sheet stops
-MAX_DATA_ROWS = 100_000  # non-blank rows per sheet
-MAX_COLUMNS = 1_000  # columns read per row; a scenario table is far narrower
-
-# Characters trimmed around every text cell: Python whitespace (which covers the no-break
-# spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+MAX_DATA_ROWS = 100_000  # data rows per table (below its header row)
+HEADER_SEARCH_ROWS = 10  # a title may sit above the table; headers are looked for this far down
+MAX_STYLES = ooxml.MAX_STYLES
+MAX_SHARED_STRINGS = ooxml.MAX_SHARED_STRINGS
+# Zip compression methods Excel and LibreOffice write (stored, deflate); Python reads bzip2 and
+# lzma too, but Deflate64 (9), which Windows' own zip tool uses for large files, it cannot.
+_READABLE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -59,16 +63,6 @@ _ENTITY_MARKERS = (b"<!doctype", b"<!entity")
 XML_REFUSED = (
     "contains XML entity declarations (a DOCTYPE), which Excel never writes; refused for safety"
 )
-
-
-def clean_text(value: str) -> str:
-    """Text with surrounding spaces (including no-break and zero-width ones) removed."""
-    return value.strip().strip(_INVISIBLE).strip()
-
-
-def is_blank(value: object) -> bool:
-    """True for an empty cell or one holding only spaces."""
-    return value is None or (isinstance(value, str) and clean_text(value) == "")
 
 
 class Refused(Exception):
@@ -94,6 +88,13 @@ class RawSheet:
     formulas_without_value: frozenset[str]  # coordinates, e.g. "E7"
     content_below: int | None  # first row with content after reading stopped, if any
     too_many_rows: bool
+    hidden_rows: frozenset[int] = frozenset()  # hidden rows that hold a value
+    hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) column numbers hidden
+    bad_cells: tuple[tuple[str, str], ...] = ()  # (coordinate, why) of cells breaking the format
+    invisible_cells: tuple[tuple[int, int], ...] = ()  # (row, column) of values a format hides
+
+    def column_hidden(self, column: int) -> bool:
+        return any(first <= column <= last for first, last in self.hidden_columns)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -139,11 +140,34 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
     """Check the zip directory before inflating anything; return True when it carries macros."""
     members = archive.infolist()
     names = {m.filename for m in members}
+    if len(names) != len(members):
+        seen: set[str] = set()
+        twice = ""
+        for member in members:
+            if member.filename in seen:
+                twice = member.filename
+                break
+            seen.add(member.filename)
+        raise _refuse(
+            name,
+            f"the file holds the part {twice} twice; which copy a program reads is not defined, "
+            "so it is refused (open and save it in Excel or LibreOffice)",
+            ProblemCode.UNSAFE_ZIP,
+        )
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
             raise _refuse(
                 name, "the workbook is encrypted; save it without a password", ProblemCode.NOT_XLSX
+            )
+        if member.compress_type not in _READABLE_COMPRESSION:
+            method = "Deflate64" if member.compress_type == 9 else f"method {member.compress_type}"
+            raise _refuse(
+                name,
+                f"a part of the file ({member.filename}) is compressed with {method}, which "
+                "Excel does not write (a zip tool re-packed the file?); open and save it in Excel "
+                "or LibreOffice as Excel Workbook (.xlsx)",
+                ProblemCode.NOT_XLSX,
             )
         total += member.file_size
         if member.file_size > RATIO_CHECK_BYTES and member.file_size > MAX_RATIO * max(
@@ -179,6 +203,13 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
             if any(marker in head for marker in _ENTITY_MARKERS):
                 raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML)
     content_types = archive.open("[Content_Types].xml").read(1 << 20)
+    if b"sheet.binary" in content_types or "xl/workbook.bin" in names:
+        raise _refuse(
+            name,
+            "this is an Excel Binary Workbook (.xlsb), not an .xlsx; open it in Excel and save "
+            "it as Excel Workbook (.xlsx)",
+            ProblemCode.NOT_XLSX,
+        )
     if b"spreadsheetml" not in content_types and b"ms-excel" not in content_types:
         kind = "a Word document" if b"wordprocessingml" in content_types else "not a workbook"
         raise _refuse(
@@ -187,104 +218,29 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
     return b"macroEnabled" in content_types or any(n.endswith("vbaProject.bin") for n in names)
 
 
-class _SheetScan:
-    """Expat handlers that note merged ranges, formulas without a cached value and the last row
-    holding anything, building no objects per cell (a sheet may have a million rows).
-
-    A DOCTYPE or entity declaration raises, as in defusedxml (Excel never writes one).
-    """
-
-    def __init__(self) -> None:
-        self.merged: list[str] = []
-        self.formulas: set[str] = set()
-        self.last_row = 0
-        self._row = 0
-        self._last_reference = ""
-        self._tags: dict[str, str] = {}
-        self._cell: str | None = None
-        self._has_formula = False
-        self._has_value = False
-        self._text_target = ""
-
-    def _finish_cell(self) -> None:
-        if self._cell is not None:
-            if self._has_formula and not self._has_value:
-                self.formulas.add(self._cell)
-            if self._has_formula or self._has_value:
-                self.last_row = max(self.last_row, self._row)
-        self._cell = None
-
-    def start(self, name: str, attributes: dict[str, str]) -> None:
-        # Called for every element of the sheet: kept lean (no coordinate parsing per cell).
-        tag = self._tags.get(name)
-        if tag is None:
-            tag = self._tags[name] = name.rsplit(":", 1)[-1]
-        self._text_target = ""
-        if tag == "c":
-            self._finish_cell()
-            reference = attributes.get("r")
-            if reference is None:  # optional in the format: the cell follows the previous one
-                previous = self._last_reference
-                column = column_index_from_string(previous.rstrip("0123456789")) if previous else 0
-                reference = f"{get_column_letter(column + 1)}{self._row}"
-            self._cell = self._last_reference = reference
-            self._has_formula = self._has_value = False
-        elif tag == "v":
-            self._text_target = "v"
-        elif tag == "f":
-            self._has_formula = True
-        elif tag == "is":
-            self._has_value = True
-        elif tag == "row":
-            self._finish_cell()
-            self._row = int(attributes.get("r") or self._row + 1)
-            self._last_reference = ""
-        elif tag == "mergeCell" and attributes.get("ref"):
-            self.merged.append(attributes["ref"])
-
-    def text(self, data: str) -> None:
-        if self._text_target == "v" and data.strip():
-            self._has_value = True
-
-    @staticmethod
-    def forbidden(*_: object) -> NoReturn:
-        raise DefusedXmlException("DTD or entity declaration in a worksheet")
-
-
-def _scan_sheet_xml(stream: IO[bytes]) -> tuple[tuple[str, ...], frozenset[str], int]:
-    """Merged ranges, formulas without a cached value, and the last row holding anything.
-
-    openpyxl's read-only mode exposes neither merges nor "formula with no saved result" (it reads
-    as blank), so the sheet XML is streamed once more with a bare expat parser (fast: no element
-    objects) that refuses DTDs and entities as defusedxml does.
-    """
-    scan = _SheetScan()
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = scan.start
-    parser.CharacterDataHandler = scan.text
-    parser.StartDoctypeDeclHandler = scan.forbidden
-    parser.EntityDeclHandler = scan.forbidden
-    parser.UnparsedEntityDeclHandler = scan.forbidden
-    parser.ExternalEntityRefHandler = scan.forbidden
-    parser.buffer_text = True
-    while chunk := stream.read(1 << 20):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-    scan._finish_cell()
-    return tuple(scan.merged), frozenset(scan.formulas), scan.last_row
-
-
 class OpenedWorkbook:
     """An opened, checked workbook; read its sheets with `read_sheet`. Use as a context manager."""
 
     def __init__(self, path: Path, data: bytes, macros: bool) -> None:
         self.path = path
         self.sha256 = hashlib.sha256(data).hexdigest()
-        self.has_macros = macros
         self._archive = zipfile.ZipFile(io.BytesIO(data))
-        self._book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False
-        )
+        try:
+            self._parts = ooxml.read_workbook(self._archive)
+            self._styles = (
+                ooxml.read_styles(self._archive, self._parts.styles, MAX_STYLES)
+                if self._parts.styles in self._archive.NameToInfo
+                else ooxml.Styles()
+            )
+        except BaseException:
+            self._archive.close()
+            raise
+        self._strings: list[str] | None = None
+        kinds = {entry.kind for entry in self._parts.sheets}
+        self.has_macro_sheets = "Excel 4 macro sheet" in kinds
+        self.auto_open = self._parts.auto_open
+        self.has_macros = macros or self.has_macro_sheets
+        self._by_title = {e.title: e for e in self._parts.sheets if e.kind == "worksheet"}
 
     def __enter__(self) -> OpenedWorkbook:
         return self
@@ -293,54 +249,55 @@ class OpenedWorkbook:
         self.close()
 
     def close(self) -> None:
-        self._book.close()
         self._archive.close()
 
     @property
     def sheets(self) -> list[tuple[str, bool]]:
-        """(title, hidden) of every worksheet, in workbook order (chart sheets left out)."""
-        return [(ws.title, ws.sheet_state != "visible") for ws in self._book.worksheets]
+        """(title, hidden) of every worksheet, in workbook order (chart, dialog and macro sheets
+        left out)."""
+        return [(e.title, e.state != "visible") for e in self._by_title.values()]
+
+    def _shared_strings(self) -> list[str]:
+        # Read on first use: a workbook whose sheets hold only numbers never needs them.
+        if self._strings is None:
+            member = self._parts.shared_strings
+            self._strings = (
+                ooxml.read_shared_strings(self._archive, member, MAX_SHARED_STRINGS)
+                if member is not None and member in self._archive.NameToInfo
+                else []
+            )
+        return self._strings
 
     def read_sheet(self, title: str) -> RawSheet:
-        """The non-blank rows of a sheet, read within the row and column bounds."""
-        ws = self._book[title]
-        ws.reset_dimensions()
-        # openpyxl keeps the part name privately; the scan needs the same XML part.
-        with self._archive.open(ws._worksheet_path) as stream:
-            merged, formulas, last_content_row = _scan_sheet_xml(stream)
-        rows: list[tuple[int, dict[int, tuple[object, str]]]] = []
-        blank_run = 0
-        content_below = None
-        too_many = False
-        for row_number, row in _numbered_rows(ws, last_content_row):
-            cells = {}
-            for column_number, cell in enumerate(row[:MAX_COLUMNS], start=1):
-                value = getattr(cell, "value", None)
-                if not is_blank(value):
-                    cells[column_number] = (value, cell.data_type)
-                elif f"{get_column_letter(column_number)}{row_number}" in formulas:
-                    cells[column_number] = (None, "f")
-            if not cells:
-                blank_run += 1
-                if blank_run >= MAX_BLANK_RUN:
-                    if last_content_row > row_number:
-                        content_below = last_content_row
-                    break
-                continue
-            blank_run = 0
-            if len(rows) >= MAX_DATA_ROWS:
-                too_many = True
-                break
-            rows.append((row_number, cells))
-        return RawSheet(title, tuple(rows), merged, formulas, content_below, too_many)
-
-
-def _numbered_rows(ws, last_content_row: int) -> Iterator[tuple[int, tuple]]:
-    # Rows are yielded densely from row 1 (openpyxl fills gaps with empty rows), so counting
-    # them gives the row number; stopping at the last row with content skips trailing blank rows.
-    if last_content_row == 0:
-        return
-    yield from enumerate(ws.iter_rows(min_row=1, max_row=last_content_row), start=1)
+        """The non-blank rows of a sheet, read within the row bounds (every column is read)."""
+        entry = self._by_title[title]
+        if entry.part not in self._archive.NameToInfo:
+            raise PartError(f"the part of the sheet {title!r} ({entry.part or 'none'}) is missing")
+        cells = ooxml.read_sheet_cells(
+            self._archive,
+            entry.part,
+            self._shared_strings,
+            self._styles,
+            self._parts.date1904,
+            MAX_DATA_ROWS + HEADER_SEARCH_ROWS,
+            MAX_BLANK_RUN,
+        )
+        return RawSheet(
+            title,
+            tuple(cells.rows),
+            tuple(cells.merged),
+            frozenset(cells.formulas_without_value),
+            cells.content_below,
+            cells.too_many_rows,
+            frozenset(cells.hidden_rows),
+            tuple(cells.hidden_columns),
+            tuple(cells.bad_cells),
+            tuple(
+                (row, column)
+                for row, columns in cells.invisible_cells.items()
+                for column in columns
+            ),
+        )
 
 
 def _read_bounded(path: Path, name: str) -> bytes:
@@ -400,10 +357,37 @@ def open_workbook(path: str | os.PathLike[str]) -> OpenedWorkbook:
         return OpenedWorkbook(file_path, data, macros)
     except DefusedXmlException:
         raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML) from None
+    except PartError as error:
+        raise part_refused(name, error) from None
+    except ExpatError as error:
+        raise _refuse(
+            name, f"the file is damaged: a part of it is not well-formed XML ({error})",
+            ProblemCode.NOT_XLSX,
+        ) from None  # fmt: skip
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _refuse(
             name, f"the file is damaged or not a complete workbook ({error})", ProblemCode.NOT_XLSX
         ) from None
+
+
+def part_refused(name: str, error: PartError) -> Refused:
+    """The refusal for a part that breaks the format or a bound."""
+    code = ProblemCode.TOO_MANY_PARTS if error.too_large else ProblemCode.NOT_XLSX
+    return _refuse(name, error.reason, code)
+
+
+def macro_sheet_warning(name: str, auto_open: bool) -> Problem:
+    """The warning shown when a workbook holds Excel 4 macro sheets (never run, never read)."""
+    runs = " and an Auto_Open name that would run one on opening in Excel" if auto_open else ""
+    return Problem(
+        "",
+        "",
+        None,
+        f"{name} contains Excel 4 macro sheets{runs}; they are ignored: only the cell values "
+        "of worksheets are read, no macro is run",
+        ProblemCode.MACROS_IGNORED,
+        Severity.WARNING,
+    )
 
 
 def macro_warning(name: str) -> Problem:
@@ -419,13 +403,17 @@ def macro_warning(name: str) -> Problem:
 
 
 __all__ = [
+    "HEADER_SEARCH_ROWS",
     "MAX_BLANK_RUN",
+    "MAX_DATA_ROWS",
     "XML_REFUSED",
     "RawSheet",
     "Refused",
     "OpenedWorkbook",
     "clean_text",
     "is_blank",
+    "macro_sheet_warning",
     "macro_warning",
+    "part_refused",
     "open_workbook",
 ]

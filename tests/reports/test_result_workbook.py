@@ -148,10 +148,10 @@ def _texts(ws) -> list[str]:
 
 
 def test_sheets_come_in_the_documented_order(small):
-    """Summary first, then Units, Charts and the plan's tables, Inputs last."""
+    """Summary first, then the Memo, Units, Charts and the plan's tables, Inputs last."""
     _, path = small
     assert openpyxl.load_workbook(path).sheetnames == [
-        "Summary", "Units", "Charts", "Transfers", "Reassignments", "Skills", "Sensitivity",
+        "Summary", "Memo", "Units", "Charts", "Transfers", "Reassignments", "Skills", "Sensitivity",
         "Checks", "Inputs",
     ]  # fmt: skip
     assert list(SHEETS) == openpyxl.load_workbook(path).sheetnames

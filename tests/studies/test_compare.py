@@ -157,8 +157,14 @@ def test_summary_lines_give_one_line_per_option(small):
     assert lines[0].startswith("4 option(s) from 1 workbook(s)")
     assert "baseline" in lines[1] and "3.000 -> 1.429 (the baseline)" in lines[1]
     assert "staff only" in lines[2] and "optimal" in lines[2]
-    assert "3.000 -> 1.500 (+0.071 vs baseline), 4 staff moved, 0 services moved" in lines[2]
-    assert "3.000 -> 2.250 (+0.821 vs baseline), 0 staff moved, 3 services moved" in lines[3]
+    assert (
+        "3.000 -> 1.500 (worse by 0.071 than the baseline), 4 staff moved, 0 services moved"
+        in lines[2]
+    )
+    assert (
+        "3.000 -> 2.250 (worse by 0.821 than the baseline), 0 staff moved, 3 services moved"
+        in lines[3]
+    )
 
 
 def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
@@ -179,12 +185,16 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
         assert row[col["Max coefficient after"]] == pytest.approx(t, rel=1e-6)
         assert row[col["Max coefficient before"]] == pytest.approx(3.0)
         assert (row[col["Staff moved"]], row[col["Services moved"]]) == (staff, services)
-        assert row[col["Difference to baseline"]] == pytest.approx(t - 10 / 7, abs=1e-6)
+        # In words since the ranking rule (a lower maximum is better): t - 10/7, to 3 decimals.
+        assert row[col["Difference to baseline"]] == {
+            "baseline": "the baseline", "staff only": "worse by 0.071",
+            "services only": "worse by 0.821", "limit 1": "worse by 0.371",
+        }[row[col["Option"]]]  # fmt: skip
         assert row[col["Status"]] == "optimal" and row[col["Checks passed"]] == "yes"
     assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.0000"
     assert summary.freeze_panes == "B2"
     assert set(summary.tables) == {"SummaryTable"}
-    assert summary.tables["SummaryTable"].ref == f"A1:S{len(body) + 1}"
+    assert summary.tables["SummaryTable"].ref == f"A1:Z{len(body) + 1}"
     assert len(summary._charts) == 1
 
     units = book["Units"]
@@ -213,7 +223,7 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
         assert len(charts) == 1
         xml = archive.read(charts[0]).decode()
     assert tags(xml, "barChart") == 1 and tags(xml, "lineChart") == 1
-    assert "Summary" in xml and "$I$2:$I$5" in xml  # max coefficient after, one bar per option
+    assert "Summary" in xml and "$G$2:$G$5" in xml  # max coefficient after, one bar per option
 
 
 def test_an_infeasible_option_is_a_row_not_a_failure(tmp_path):

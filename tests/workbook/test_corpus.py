@@ -11,6 +11,12 @@ from planner.errors import InputError
 from planner.workbook import read_scenario
 from planner.workbook.validate import validate_workbook
 from tests.corpus.cases import CASES, Case
+from tests.corpus.identity import IDENTITY_CASES
+from tests.corpus.ranges import RANGE_CASES, SIZE_CASES
+from tests.corpus.reader import READER_CASES
+
+# The round-1 corpus, then the cases of issue 12 by class.
+ALL_CASES = CASES + IDENTITY_CASES + RANGE_CASES + SIZE_CASES + READER_CASES
 
 
 def _problem_for(report, pair: tuple[str, str]):
@@ -18,7 +24,7 @@ def _problem_for(report, pair: tuple[str, str]):
     return next(p for p in pool if (p.code, p.location) == pair)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+@pytest.mark.parametrize("case", ALL_CASES, ids=[case.name for case in ALL_CASES])
 def test_corpus_case(case: Case, tmp_path: Path) -> None:
     """Each broken workbook gives exactly its (code, location) errors, at least its warnings, a
     message naming the problem in plain words, and no traceback, in under a second."""

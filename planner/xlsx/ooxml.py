@@ -1,0 +1,607 @@
+"""The parts of an .xlsx read as its format says, with a bare expat parser that refuses DTDs.
+
+A scenario workbook is read cell by cell from the sheet XML itself rather than through
+openpyxl's reader, so that nothing is guessed (issue 12):
+- the workbook's sheets, their visibility and kind (worksheet, chart, dialog, Excel 4 macro
+  sheet) come from xl/workbook.xml and its relationships; a Strict Open XML workbook is named;
+- a `<v>` is read by the OOXML rules of its cell type: a number by the xsd:double grammar (no
+  `1_0`, `0x10` or `NaN`), a shared string by an index inside the table, a boolean 0 or 1, a
+  date in ISO 8601; anything else is a bad cell, reported with its coordinate;
+- hidden rows (hidden, or zero height) and hidden columns (hidden, or zero width) are noted;
+- cell styles and shared strings are read up to a bound, so a file with millions of them is
+  refused quickly instead of filling memory;
+- every column is read (no column limit that drops a header), kept sparse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NoReturn
+from xml.parsers import expat
+
+from defusedxml.common import DefusedXmlException
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+# Characters trimmed around every text cell: Python whitespace (which covers the no-break
+# spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def clean_text(value: str) -> str:
+    """Text with surrounding spaces (including no-break and zero-width ones) removed."""
+    return value.strip().strip(_INVISIBLE).strip()
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell or one holding only spaces."""
+    return value is None or (isinstance(value, str) and clean_text(value) == "")
+
+
+MAX_STYLES = 64_000  # cell formats: Excel's own limit for one workbook
+MAX_SHARED_STRINGS = 1_000_000  # a scenario of 100,000 rows needs a few hundred thousand
+MAX_COLUMN = 16_384  # XFD, the last column Excel has
+MAX_ROW = 1_048_576
+
+STRICT_NAMESPACE = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_REL_KINDS = {
+    "worksheet": "worksheet",
+    "chartsheet": "chart sheet",
+    "dialogsheet": "dialog sheet",
+    "macrosheet": "Excel 4 macro sheet",
+    "xlMacrosheet": "Excel 4 macro sheet",
+    "xlIntlMacrosheet": "Excel 4 macro sheet",
+    "intlMacrosheet": "Excel 4 macro sheet",
+}
+# xsd:double as OOXML writes numbers in <v>; INF and NaN are legal there but are not numbers a
+# scenario can hold, so they are refused by name.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
+_WHOLE = re.compile(r"\d{1,10}")
+
+
+class PartError(Exception):
+    """A part of the file breaks the format so that it cannot be read at all; `reason` says how."""
+
+    def __init__(self, reason: str, *, too_large: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_large = too_large  # beyond a bound (styles, shared strings), not damaged
+
+
+def _forbidden(*_: object) -> NoReturn:
+    raise DefusedXmlException("DTD or entity declaration in an XML part")
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _parser(
+    start: Callable[[str, dict[str, str]], None] | None,
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> expat.XMLParserType:
+    """An expat parser without namespace processing that refuses DTDs and entities."""
+    parser = expat.ParserCreate()
+    if start is not None:
+        parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = _forbidden
+    parser.EntityDeclHandler = _forbidden
+    parser.UnparsedEntityDeclHandler = _forbidden
+    parser.ExternalEntityRefHandler = _forbidden
+    parser.buffer_text = True
+    return parser
+
+
+def _parse(archive: zipfile.ZipFile, member: str, parser: expat.XMLParserType) -> None:
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+class _Stop(Exception):
+    """Raised from a handler to stop parsing early (a bound was reached)."""
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- the workbook: sheets and their parts --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    title: str
+    state: str  # visible, hidden or veryHidden
+    kind: str  # worksheet, chart sheet, dialog sheet, Excel 4 macro sheet
+    part: str  # zip member, e.g. xl/worksheets/sheet1.xml ("" when the relationship is missing)
+
+
+@dataclass(frozen=True)
+class WorkbookParts:
+    sheets: tuple[SheetEntry, ...]
+    date1904: bool
+    shared_strings: str | None
+    styles: str | None
+    auto_open: bool  # a defined name Auto_Open (an Excel 4 macro that would run on opening)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last word, target member) of a part."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    found: dict[str, tuple[str, str]] = {}
+    if rels not in archive.NameToInfo:
+        return found
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if _local(tag) == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            kind = attributes.get("Type", "").rsplit("/", 1)[-1]
+            found[attributes.get("Id", "")] = (kind, member)
+
+    _parse(archive, rels, _parser(start))
+    return found
+
+
+def read_workbook(archive: zipfile.ZipFile) -> WorkbookParts:
+    """The workbook part's sheets (in order), date system and the parts cells refer to."""
+    root = _relationships(archive, "")
+    workbook_part = next((m for k, m in root.values() if k == "officeDocument"), "xl/workbook.xml")
+    if workbook_part not in archive.NameToInfo:
+        raise PartError(f"the workbook part {workbook_part} is missing")
+    sheets: list[tuple[str, str, str]] = []  # title, state, relationship id
+    state = {"date1904": False, "auto_open": False, "strict": False, "in_name": False}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "workbook":
+            state["strict"] = any(value == STRICT_NAMESPACE for value in attributes.values())
+        elif local == "sheet":
+            rid = next((v for k, v in attributes.items() if _local(k) == "id"), "")
+            sheets.append((attributes.get("name", ""), attributes.get("state", "visible"), rid))
+        elif local == "workbookPr":
+            state["date1904"] = attributes.get("date1904", "0").lower() in ("1", "true")
+        elif local == "definedName":
+            name = attributes.get("name", "").casefold()
+            if name in ("auto_open", "_xlnm.auto_open") or name.startswith("auto_open"):
+                state["auto_open"] = True
+
+    _parse(archive, workbook_part, _parser(start))
+    if state["strict"]:
+        raise PartError(
+            "the workbook is saved as Strict Open XML, which planner does not read: save it as "
+            "Excel Workbook (.xlsx)"
+        )
+    rels = _relationships(archive, workbook_part)
+    entries = []
+    for title, sheet_state, rid in sheets:
+        kind, member = rels.get(rid, ("worksheet", ""))
+        entries.append(SheetEntry(title, sheet_state, _REL_KINDS.get(kind, kind), member))
+    parts = {kind: member for kind, member in rels.values()}
+    return WorkbookParts(
+        tuple(entries),
+        bool(state["date1904"]),
+        parts.get("sharedStrings"),
+        parts.get("styles"),
+        bool(state["auto_open"]),
+    )
+
+
+# --- shared strings and styles -------------------------------------------------------------
+
+
+def read_shared_strings(archive: zipfile.ZipFile, member: str, limit: int) -> list[str]:
+    """The shared string table; raises PartError beyond `limit` strings. Phonetic runs (<rPh>)
+    are left out, as Excel shows them only on request."""
+    strings: list[str] = []
+    current: list[str] = []
+    depth = {"rph": 0, "t": False}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "si":
+            current.clear()
+        elif local == "rPh":
+            depth["rph"] += 1
+        elif local == "t":
+            depth["t"] = True
+
+    def end(tag: str) -> None:
+        local = _local(tag)
+        if local == "si":
+            if len(strings) >= limit:
+                raise _Stop
+            strings.append("".join(current))
+        elif local == "rPh":
+            depth["rph"] -= 1
+        elif local == "t":
+            depth["t"] = False
+
+    def text(data: str) -> None:
+        if depth["t"] and not depth["rph"]:
+            current.append(data)
+
+    try:
+        _parse(archive, member, _parser(start, end, text))
+    except _Stop:
+        raise PartError(
+            f"the workbook holds more than {limit:,} shared strings; a scenario needs far fewer "
+            "(save a copy with only the scenario's sheets)",
+            too_large=True,
+        ) from None
+    return strings
+
+
+@dataclass(frozen=True)
+class Styles:
+    """For each cell style index: whether it shows a date (and whether a duration)."""
+
+    dates: frozenset[int] = frozenset()
+    durations: frozenset[int] = frozenset()
+    count: int = 0
+    invisible: frozenset[int] = frozenset()  # formats such as ;;; that show nothing
+
+
+def read_styles(archive: zipfile.ZipFile, member: str, limit: int) -> Styles:
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    state = {"xfs": False}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "numFmt":
+            try:
+                custom[int(attributes.get("numFmtId", ""))] = attributes.get("formatCode", "")
+            except ValueError:
+                pass
+        elif local == "cellXfs":
+            state["xfs"] = True
+        elif local == "xf" and state["xfs"]:
+            if len(formats) >= limit:
+                raise _Stop
+            try:
+                formats.append(int(attributes.get("numFmtId", "0")))
+            except ValueError:
+                formats.append(0)
+
+    def end(tag: str) -> None:
+        if _local(tag) == "cellXfs":
+            state["xfs"] = False
+
+    try:
+        _parse(archive, member, _parser(start, end))
+    except _Stop:
+        raise PartError(
+            f"the workbook defines more than {limit:,} cell formats, more than Excel allows",
+            too_large=True,
+        ) from None
+    dates, durations, invisible = set(), set(), set()
+    for index, number_format in enumerate(formats):
+        code = custom.get(number_format, BUILTIN_FORMATS.get(number_format))
+        if code and ";" in code and not code.replace(";", "").strip():
+            invisible.add(index)
+        if is_date_format(code):
+            dates.add(index)
+            if is_timedelta_format(code):
+                durations.add(index)
+    return Styles(frozenset(dates), frozenset(durations), len(formats), frozenset(invisible))
+
+
+# --- one worksheet -------------------------------------------------------------------------
+
+
+@dataclass
+class SheetCells:
+    """What a worksheet's XML holds, read within the bounds given."""
+
+    rows: list[tuple[int, dict[int, tuple[object, str]]]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    formulas_without_value: set[str] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # hidden rows that hold a value
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # (first, last) ranges
+    invisible_cells: dict[int, list[int]] = field(default_factory=dict)  # row -> columns (;;;)
+    bad_cells: list[tuple[str, str]] = field(default_factory=list)  # (coordinate, why)
+    content_below: int | None = None
+    too_many_rows: bool = False
+
+
+class _SheetReader:
+    """Expat handlers building the non-blank rows of a sheet as {column: (value, type)}.
+
+    Types as openpyxl names them: n (number), s (text), b (boolean), d (date or duration), e
+    (error), and f for a formula whose result was never saved.
+    """
+
+    def __init__(
+        self,
+        strings: Callable[[], list[str]],
+        styles: Styles,
+        date1904: bool,
+        max_rows: int,
+        max_blank_run: int,
+    ) -> None:
+        self.out = SheetCells()
+        self._strings = strings
+        self._styles = styles
+        self._epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        self._max_rows = max_rows
+        self._max_blank_run = max_blank_run
+        self._tags: dict[str, str] = {}
+        self._row = 0
+        self._row_hidden = False
+        self._cells: dict[int, tuple[object, str]] = {}
+        self._seen_rows: set[int] = set()
+        self._last_content_row = 0
+        self._stopped = False
+        self._column = 0
+        self._cell: tuple[str, str, int] | None = None  # reference, type, style
+        self._has_formula = False
+        self._value: list[str] | None = None  # text of <v>, or None when there is no <v>
+        self._inline: list[str] | None = None
+        self._in_v = self._in_t = False
+        self._rph = 0
+
+    # -- handlers --
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = self._tags.get(name)
+        if tag is None:
+            tag = self._tags[name] = _local(name)
+        if tag == "c":
+            self._start_cell(attributes)
+        elif tag == "v":
+            self._in_v = True
+            if self._value is None:
+                self._value = []
+        elif tag == "f":
+            self._has_formula = True
+        elif tag == "is":
+            self._inline = []
+        elif tag == "t":
+            self._in_t = True
+        elif tag == "rPh":
+            self._rph += 1
+        elif tag == "row":
+            self._start_row(attributes)
+        elif tag == "col":
+            self._column_range(attributes)
+        elif tag == "mergeCell" and attributes.get("ref"):
+            self.out.merged.append(attributes["ref"])
+
+    def end(self, name: str) -> None:
+        tag = self._tags.get(name) or _local(name)
+        if tag == "c":
+            self._end_cell()
+        elif tag == "v":
+            self._in_v = False
+        elif tag == "t":
+            self._in_t = False
+        elif tag == "rPh":
+            self._rph -= 1
+        elif tag == "row":
+            self._end_row()
+
+    def text(self, data: str) -> None:
+        if self._in_v and self._value is not None:
+            self._value.append(data)
+        elif self._in_t and self._inline is not None and not self._rph:
+            self._inline.append(data)
+
+    # -- rows and columns --
+    def _start_row(self, attributes: dict[str, str]) -> None:
+        self._end_row()
+        number = attributes.get("r")
+        if number is None:
+            self._row += 1
+        elif _WHOLE.fullmatch(number) and 0 < int(number) <= MAX_ROW:
+            self._row = int(number)
+        else:
+            self.out.bad_cells.append(("", f"the row number {number!r} is not valid"))
+            self._row += 1
+        self._column = 0
+        hidden = attributes.get("hidden", "0").lower() in ("1", "true")
+        height = attributes.get("ht")
+        custom = attributes.get("customHeight", "0").lower() in ("1", "true")
+        self._row_hidden = hidden or (custom and height is not None and _is_zero(height))
+
+    def _end_row(self) -> None:
+        if not self._cells:
+            return
+        cells, self._cells = self._cells, {}
+        row = self._row
+        if self._stopped:
+            return
+        if row in self._seen_rows:
+            self.out.bad_cells.append(("", f"row {row} is written twice in the file"))
+            return
+        self._seen_rows.add(row)
+        if self._last_content_row and row - self._last_content_row > self._max_blank_run:
+            self.out.content_below = row
+            self._stopped = True
+            return
+        if len(self.out.rows) >= self._max_rows:
+            self.out.too_many_rows = True
+            self._stopped = True
+            return
+        self._last_content_row = row
+        if self._row_hidden:
+            self.out.hidden_rows.add(row)
+        self.out.rows.append((row, cells))
+
+    def _column_range(self, attributes: dict[str, str]) -> None:
+        hidden = attributes.get("hidden", "0").lower() in ("1", "true")
+        width = attributes.get("width")
+        custom = attributes.get("customWidth", "0").lower() in ("1", "true")
+        if not (hidden or (custom and width is not None and _is_zero(width))):
+            return
+        try:
+            first, last = int(attributes.get("min", "")), int(attributes.get("max", ""))
+        except ValueError:
+            return
+        self.out.hidden_columns.append((max(first, 1), min(last, MAX_COLUMN)))
+
+    # -- cells --
+    def _start_cell(self, attributes: dict[str, str]) -> None:
+        reference = attributes.get("r")
+        if reference is None:
+            column = self._column + 1
+            reference = f"{column_letters(column)}{self._row}"
+        else:
+            match = _CELL_REFERENCE.fullmatch(reference)
+            column = column_number(match[1]) if match else 0
+            if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
+                self.out.bad_cells.append(
+                    ("", f"the cell reference {reference!r} is not valid in row {self._row}")
+                )
+                column = 0
+        self._column = column
+        try:
+            style = int(attributes.get("s", "0"))
+        except ValueError:
+            style = 0
+        self._cell = (reference, attributes.get("t", "n"), style) if column else None
+        self._has_formula = False
+        self._value = None
+        self._inline = None
+
+    def _end_cell(self) -> None:
+        if self._cell is None:
+            return
+        reference, kind, style = self._cell
+        self._cell = None
+        text = None if self._value is None else "".join(self._value)
+        try:
+            entry = self._typed(kind, text, style)
+        except _BadValue as bad:
+            self.out.bad_cells.append((reference, bad.reason))
+            entry = (None, "x")  # kept, so that the cell is not taken for a blank one
+        if entry is None or (entry[1] != "x" and is_blank(entry[0])):
+            if self._has_formula:
+                self.out.formulas_without_value.add(reference)
+                entry = (None, "f")
+            else:
+                return
+        if self._column in self._cells:
+            self.out.bad_cells.append((reference, f"cell {reference} is written twice in the file"))
+            return
+        self._cells[self._column] = entry
+        if style in self._styles.invisible and entry[0] is not None:
+            self.out.invisible_cells.setdefault(self._row, []).append(self._column)
+
+    def _typed(self, kind: str, text: str | None, style: int) -> tuple[object, str] | None:
+        if kind == "inlineStr":
+            value = "".join(self._inline) if self._inline is not None else text
+            return None if not value else (value, "s")
+        if text is None or text == "":
+            return None
+        if kind in ("n", "s", "b"):
+            text = text.strip()  # the format's numbers and indexes allow surrounding whitespace
+        if kind == "n":
+            if not _NUMBER.fullmatch(text):
+                if text.strip().casefold() in ("nan", "inf", "-inf", "+inf"):
+                    raise _BadValue(f"the cell holds {text!r}, which is not a number")
+                raise _BadValue(
+                    f"the cell's stored number {text!r} is not a number in the file format"
+                )
+            number: int | float = (
+                float(text) if ("." in text or "e" in text or "E" in text) else int(text)
+            )
+            if isinstance(number, float) and number in (float("inf"), float("-inf")):
+                raise _BadValue(f"the cell's stored number {text!r} is too large for a number")
+            if style in self._styles.dates:
+                try:
+                    return (
+                        from_excel(number, self._epoch, timedelta=style in self._styles.durations),
+                        "d",
+                    )
+                except (OverflowError, ValueError):
+                    raise _BadValue(
+                        f"the cell is formatted as a date but {text!r} is outside the dates "
+                        "Excel can show"
+                    ) from None
+            return (number, "n")
+        if kind == "s":
+            strings = self._strings()
+            if not _WHOLE.fullmatch(text) or int(text) >= len(strings):
+                raise _BadValue(
+                    f"the cell refers to shared string {text!r}, but the file has "
+                    f"{len(strings):,} (numbered from 0)"
+                )
+            value = strings[int(text)]
+            return (value, "s") if value else None
+        if kind == "str":
+            return (text, "s")
+        if kind == "b":
+            if text not in ("0", "1", "true", "false"):
+                raise _BadValue(f"the cell is a yes/no value but holds {text!r}")
+            return (text in ("1", "true"), "b")
+        if kind == "e":
+            return (text, "e")
+        if kind == "d":
+            try:
+                return (dt.datetime.fromisoformat(text.replace("Z", "+00:00")), "d")
+            except ValueError:
+                raise _BadValue(f"the cell is a date but holds {text!r}") from None
+        raise _BadValue(f"the cell has the unknown type {kind!r}")
+
+    def finish(self) -> SheetCells:
+        self._end_row()
+        self.out.rows.sort(key=lambda row: row[0])  # rows may be written out of order
+        return self.out
+
+
+class _BadValue(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return float(text) == 0
+    except ValueError:
+        return False
+
+
+def read_sheet_cells(
+    archive: zipfile.ZipFile,
+    member: str,
+    strings: Callable[[], list[str]],
+    styles: Styles,
+    date1904: bool,
+    max_rows: int,
+    max_blank_run: int,
+) -> SheetCells:
+    """The non-blank rows of one worksheet part, with what its XML says about merges, formulas
+    without a saved result, hidden rows and columns, and cells that break the format."""
+    reader = _SheetReader(strings, styles, date1904, max_rows, max_blank_run)
+    _parse(archive, member, _parser(reader.start, reader.end, reader.text))
+    return reader.finish()
