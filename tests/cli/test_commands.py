@@ -293,7 +293,10 @@ def test_json_and_markdown_outputs(scenario_file: Path, capsys) -> None:
     assert main(["compare", str(scenario_file), "--out", str(table), "--quiet"]) == 0
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("| Workbook | Option | Status | Max coefficient before |")
-    assert lines[2] == ("| health.xlsx | baseline | optimal | 0.2000 | 0.2000 |  | 2 | 0 | 0 |")
+    assert lines[2] == (
+        "| health.xlsx | baseline | optimal | 0.2000 | 0.2000 |  | 0.1542 | 0.0315 | 0 | 2 | 0 | 0 "
+        "| 1 (recommended) |"
+    )
 
 
 def test_processes_and_seed_are_checked(scenario_file: Path, capsys) -> None:
