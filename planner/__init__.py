@@ -10,6 +10,7 @@ the domain records and the error types. See README.md, "Python API".
 import logging
 
 from planner.checks import validate_scenario
+from planner.datasets.bundled import bundled_names, bundled_scenario
 from planner.domain import (
     CoefficientMode,
     Hire,
@@ -38,7 +39,7 @@ from planner.errors import (
 from planner.reports import write_comparison, write_frontier, write_result
 from planner.reports.forecast_workbook import write_forecast
 from planner.result import GroupReport, GroupResult, Result, SolveReport, Status, StopReason
-from planner.solve import solve
+from planner.solve import SolveInterrupted, solve
 from planner.studies.compare import Comparison, Option, compare
 from planner.studies.forecast import Forecast, forecast, forecast_scenario
 from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
@@ -59,8 +60,11 @@ __all__ = [
     "read_scenario",
     "validate_workbook",
     "validate_scenario",
+    "bundled_scenario",
+    "bundled_names",
     # solving
     "solve",
+    "SolveInterrupted",
     "Result",
     "GroupResult",
     "Status",

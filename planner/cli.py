@@ -1,26 +1,35 @@
 """The `planner` command: parse arguments, call the Python API, print, return an exit code.
 
-Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input, 3 infeasible (a
+Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input or arguments (an output
+that exists without --force, an input named as the output, a wrong extension), 3 infeasible (a
 Result whose status is infeasible, or an InfeasibleError), 1 anything unexpected (a message on
-stderr and the traceback in a log file, never on the terminal), 130 interrupted (a comparison still
-writes the options solved so far). Files are read here and the studies get Scenarios; what is
-printed comes from planner.reports.terminal.
+stderr and the traceback in a log file, never on the terminal), 130 interrupted (solve and compare
+still write what was solved so far).
+
+Outputs go next to the input workbook (`<name>-result.xlsx` beside `<name>.xlsx`; for a bundled
+scenario, into the current folder) or to --out; an existing file is never replaced without
+--force, an input never, and every write is atomic. Files are read here and the studies get
+Scenarios; what is printed comes from planner.reports.terminal. Progress (phases, a bar with
+elapsed time and time left) goes to stderr only when it is a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
+import os
 import re
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
 from planner.errors import (
     InfeasibleError,
     InputError,
@@ -29,35 +38,136 @@ from planner.errors import (
     Problem,
     ProblemCode,
 )
+from planner.xlsx.files import OutputRefused
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = REPO_ROOT / "scenarios" / "west-kazakhstan-2024.xlsx"
-DEFAULT_OUTPUTS = REPO_ROOT / "outputs"
+DEFAULT_SCENARIO = bundled_scenario(DEFAULT_SCENARIO_NAME)  # package data: works from any install
 
 
-class Progress:
-    """One-line progress on stderr for long runs; silent when stderr is not a terminal or --quiet."""
+class UsageError(PlannerError):
+    """Arguments that cannot be used (exit 2): a wrong output extension, an output that exists
+    without --force or that is an input, a missing output folder."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.perf_counter()
-        self.shown = False
 
-    def __call__(self, message: str) -> None:
-        # Only after a couple of seconds: short runs stay quiet.
-        if not self.enabled or time.perf_counter() - self.started < 2.0:
+def version() -> str:
+    """The installed version of planner."""
+    try:
+        return metadata.version("planner")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+# --- the terminal --------------------------------------------------------------------------------
+
+_COUNTER = re.compile(r"(\d+)/(\d+)")
+_COUNTER_PHRASE = re.compile(r"(?:groups solved:|option|point)?\s*\d+/\d+:?")
+
+
+def progress_detail(message: str) -> str:
+    """What a progress message says is being worked on, without the counter the bar shows:
+    'groups solved: 2/3 (Districts)' -> 'Districts'; 'option 2/8: staff only (groups solved:
+    1/3)' -> 'staff only'; 'frontier D: point 3/16, budget 20: 0.5' -> 'frontier D: budget 20: 0.5'.
+    """
+    text = _COUNTER_PHRASE.sub("", message, count=1).strip()
+    text = re.sub(r"\s*[:,]\s*[:,]\s*", ": ", text)
+    head, _, tail = text.partition(" (")
+    if not head and text.startswith("("):
+        return text.strip("() ")
+    return (head or tail).strip(" :,()")
+
+
+class Terminal:
+    """What a run shows on stderr: warnings (each once) and, only when stderr is a terminal and
+    not --quiet, a phase line per step with a progress bar (rich), elapsed time and time left.
+    The bar is removed when its phase ends and a one-line account of the phase stays."""
+
+    def __init__(self, *, quiet: bool = False, console: Any = None) -> None:
+        self._console = console
+        self.quiet = quiet
+        self._warned: set[tuple[str, str]] = set()
+
+    @property
+    def console(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
+
+    @property
+    def live(self) -> bool:
+        return not self.quiet and self.console.is_terminal
+
+    def warnings(self, problems: Sequence[Problem], source: str | os.PathLike[str] = "") -> None:
+        """Print the warnings not printed yet in this run, under the file they come from."""
+        fresh = []
+        for problem in problems:
+            key = (str(source), str(problem))
+            if key not in self._warned:
+                self._warned.add(key)
+                fresh.append(problem)
+        where = f" in {Path(source).name}" if source else ""
+        _print_problems(fresh, f"Warnings{where}:")
+
+    @contextmanager
+    def phase(
+        self, description: str, *, counted: bool = False, counter_starts: bool = False
+    ) -> Iterator[Callable[[str], None]]:
+        """A step of the run; yields the progress callback the API calls with its messages.
+
+        counted: the messages carry `i/n` (groups, options, points), shown as a bar with time
+        left; counter_starts: `i` names the item being started, not the one just finished.
+        """
+        if not self.live:
+            yield lambda message: None
             return
-        sys.stderr.write("\r\033[K" + message[:120])
-        sys.stderr.flush()
-        self.shown = True
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+        if counted:
+            columns += [BarColumn(bar_width=20), MofNCompleteColumn()]
+        columns += [TimeElapsedColumn(), TextColumn("elapsed")]
+        if counted:
+            columns += [TimeRemainingColumn(), TextColumn("left")]
+        columns += [TextColumn("{task.fields[detail]}", style="dim")]
+        started = time.perf_counter()
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            task = bar.add_task(description, total=None, detail="")
 
+            def update(message: str) -> None:
+                match = _COUNTER.search(message)
+                if counted and match:
+                    done = int(match[1]) - (1 if counter_starts else 0)
+                    bar.update(task, completed=max(done, 0), total=int(match[2]))
+                bar.update(task, detail=progress_detail(message)[:40])
+
+            yield update
+        self.console.print(f"{description}: done in {time.perf_counter() - started:.1f} s")
+
+
+def _interrupted(message: str) -> None:
+    """The message of a Ctrl-C on a line of its own (a terminal has echoed `^C` after the last
+    line; the progress bar is already gone)."""
+    print(("\n" if sys.stderr.isatty() else "") + message, file=sys.stderr)
+
+
+def _print_problems(problems: Sequence[Problem], heading: str) -> None:
+    if problems:
+        print(heading, file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+
+
+# --- arguments -----------------------------------------------------------------------------------
 
 MAX_BUDGET_POINTS = 1000
 
@@ -98,29 +208,133 @@ def parse_budget_range(text: str) -> list[int]:
     return budgets
 
 
-def _print_problems(problems: Sequence[Problem], heading: str) -> None:
-    if problems:
-        print(heading, file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
+def _count(minimum: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number, not {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be {minimum} or more, not {value}")
+        return value
+
+    return parse
 
 
-def _default_out(scenario_path: Path, suffix: str) -> Path:
-    return DEFAULT_OUTPUTS / f"{scenario_path.stem}-{suffix}.xlsx"
+def _processes(text: str) -> int:
+    value = _count(1, "--processes")(text)
+    cores = os.cpu_count() or 1
+    if value > cores:
+        raise argparse.ArgumentTypeError(
+            f"--processes {value}: this machine has {cores} core(s); use at most {cores}"
+        )
+    return value
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def scenario_source(text: str | None) -> Path:
+    """The workbook a command reads: a file, or the name of a bundled scenario (with or without
+    `.xlsx`) when no such file exists, or the bundled default when no argument is given."""
+    if text is None:
+        return DEFAULT_SCENARIO
+    path = Path(text).expanduser()
+    if not path.exists():
+        try:
+            return bundled_scenario(text)
+        except KeyError:
+            pass  # the reader says "no such file", naming it
+    return path
+
+
+def default_output(source: Path, kind: str) -> Path:
+    """`<name>-<kind>.xlsx` beside the input, or in the current folder for a bundled scenario
+    (never inside the installed package)."""
+    folder = Path.cwd() if is_bundled(source) else source.parent
+    return folder / f"{source.stem}-{kind}.xlsx"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_output(
+    path: Path,
+    *,
+    suffixes: Sequence[str],
+    inputs: Sequence[Path] = (),
+    force: bool = False,
+    option: str = "--out",
+) -> Path:
+    """The output `path` if it may be written, else UsageError (exit 2) before any work is done:
+    its extension must be one of `suffixes`, it must not be an input (not even with --force),
+    its folder must exist, and it must not exist unless `force`."""
+    shown = f"{option} {path}" if option else str(path)
+    if path.suffix.lower() not in suffixes:
+        choices = " or ".join(suffixes)
+        raise UsageError(
+            f"{shown}: the output must end in {choices}"
+            + (f" (found {path.suffix!r})" if path.suffix else " (it has no extension)")
+        )
+    for source in inputs:
+        if _same_file(path, source):
+            raise UsageError(
+                f"{shown}: that is the input workbook; refusing to write over it (even with "
+                "--force): choose another name"
+            )
+    if path.is_dir():
+        raise UsageError(f"{shown}: it is a folder; give a file name")
+    folder = path.expanduser().resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{shown}: the folder {folder} does not exist")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise UsageError(
+            f"{path} already exists: pass --force (-f) to replace it, or choose another name"
+            + (" with --out" if option == "--out" else "")
+        )
+    return path
+
+
+def _output(args: argparse.Namespace, source: Path, kind: str, suffixes: Sequence[str]) -> Path:
+    path = Path(args.out).expanduser() if args.out else default_output(source, kind)
+    return check_output(path, suffixes=suffixes, inputs=(source,), force=args.force)
+
+
+# --- the commands --------------------------------------------------------------------------------
+
+
+def _read(term: Terminal, path: Path):
+    from planner.workbook import read_scenario
+
+    with term.phase(f"reading {path.name}"):
+        try:
+            scenario = read_scenario(path)
+        except InputError as error:
+            term.warnings(error.warnings, path)  # here, where the file is known
+            raise InputError(error.problems) from None
+    term.warnings(scenario.warnings, path)
+    return scenario
+
+
+def cmd_validate(args: argparse.Namespace, term: Terminal) -> int:
     from planner.workbook import validate_workbook
 
-    report = validate_workbook(args.path)
-    _print_problems(report.warnings, "Warnings:")
+    path = scenario_source(args.path)
+    with term.phase(f"checking {path.name}"):
+        report = validate_workbook(path)
+    term.warnings(report.warnings, path)
     if report.problems:
-        _print_problems(report.problems, f"{args.path}: {len(report.problems)} problem(s):")
+        _print_problems(report.problems, f"{path}: {len(report.problems)} problem(s):")
         return EXIT_INPUT
     scenario = report.scenario
     assert scenario is not None  # a report without problems carries its scenario
     print(
-        f"{args.path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
+        f"{path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
         f"{len(scenario.services)} services, {len(scenario.groups)} group(s), "
         f"{len(scenario.skills)} skill(s); coefficient {scenario.settings.coefficient}, "
         f"objective {scenario.settings.objective}"
@@ -129,21 +343,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_template(args: argparse.Namespace) -> int:
-    from planner.workbook import write_template
-    from planner.workbook.wisn_sheets import write_wisn_template
+def cmd_template(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.workbook import template_workbook
+    from planner.workbook.wisn_sheets import wisn_template_workbook
+    from planner.xlsx.files import save_workbook
 
-    path = (write_wisn_template if args.wisn else write_template)(args.path)
+    out = check_output(Path(args.path).expanduser(), suffixes=(".xlsx",), force=args.force,
+                       option="")  # fmt: skip
+    workbook = wisn_template_workbook() if args.wisn else template_workbook()
+    path = save_workbook(workbook, out, overwrite=args.force)
     print(f"template written to {path}")
     return EXIT_OK
-
-
-def _read(path: Path):
-    from planner.workbook import read_scenario
-
-    scenario = read_scenario(path)
-    _print_problems(scenario.warnings, "Warnings:")
-    return scenario
 
 
 def _uncertainty(args: argparse.Namespace, result):
@@ -170,33 +380,54 @@ def _uncertainty(args: argparse.Namespace, result):
     return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
 
 
-def cmd_solve(args: argparse.Namespace) -> int:
-    from planner.reports import write_result
+def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.reports import result_workbook
     from planner.reports.terminal import result_lines
     from planner.result import Status
-    from planner.solve import solve
+    from planner.solve import SolveInterrupted, solve
+    from planner.xlsx.files import save_text, save_workbook
 
-    scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    scenario = _read(scenario_path)
-    progress = Progress(not args.quiet)
-    result = solve(
-        scenario, sensitivity=not args.no_sensitivity, processes=args.processes, progress=progress
-    )
-    progress.done()
-    out = Path(args.out) if args.out else _default_out(scenario_path, "result")
-    monte_carlo = _uncertainty(args, result)
-    write_result(result, out, inputs=(scenario_path,), uncertainty=monte_carlo)
+    source = scenario_source(args.scenario)
+    out = _output(args, source, "result", (".xlsx", ".json"))
+    scenario = _read(term, source)
+    groups = len(scenario.groups)
+    interrupted = False
+    try:
+        with term.phase(
+            f"solving {groups} group{'s' if groups != 1 else ''}", counted=True
+        ) as step:
+            result = solve(
+                scenario, sensitivity=not args.no_sensitivity, processes=args.processes,
+                progress=step,
+            )  # fmt: skip
+    except SolveInterrupted as stop:
+        result, interrupted = stop.result, True
+    # The Monte Carlo (and robust plans) of --samples / --robust: on a whole result only.
+    monte_carlo = None if interrupted else _uncertainty(args, result)
+    with term.phase(f"writing {out.name}"):
+        if out.suffix.lower() == ".json":
+            text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+            written = save_text(text, out, inputs=(source,), overwrite=args.force)
+        else:
+            written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
+                                    inputs=(source,), overwrite=args.force)  # fmt: skip
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        for line in result_lines(result):
+        for line in result_lines(result, verbose=args.verbose):
             print(line)
-        print(f"result workbook: {out}")
+        print(f"result {'JSON' if written.suffix.lower() == '.json' else 'workbook'}: {written}")
     if monte_carlo is not None and not args.json:
         from planner.reports.terminal import uncertainty_lines
 
         for line in uncertainty_lines(monte_carlo):
             print(line)
+    if interrupted:
+        _interrupted(
+            f"interrupted: {len(result.groups)} of {groups} groups solved; {written} holds them "
+            "(marked as interrupted in its Summary)"
+        )
+        return EXIT_INTERRUPTED
     if result.status is Status.UNKNOWN:
         print("no plan was found within the time limit: raise `time limit` in Settings",
               file=sys.stderr)  # fmt: skip
@@ -204,64 +435,75 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_INFEASIBLE if result.status is Status.INFEASIBLE else EXIT_OK
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    from planner.reports import write_comparison
+def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.reports import comparison_workbook
     from planner.reports.terminal import comparison_lines, comparison_markdown
     from planner.studies.compare import compare
-    from planner.workbook import read_scenario
+    from planner.xlsx.files import save_text, save_workbook
 
-    paths = [Path(p) for p in args.scenarios] or [DEFAULT_SCENARIO]
+    paths = [scenario_source(p) for p in args.scenarios] or [DEFAULT_SCENARIO]
+    out = _output(args, paths[0], "comparison", (".xlsx", ".md"))
+    for path in paths[1:]:
+        check_output(out, suffixes=(".xlsx", ".md"), inputs=(path,), force=args.force)
     # Every workbook is read before anything is solved, so that an InputError comes at once.
-    scenarios = [read_scenario(path) for path in paths]
-    progress = Progress(not args.quiet)
-    comparison = compare(scenarios, processes=args.processes, progress=progress)
-    progress.done()
-    _print_problems(comparison.warnings, "Warnings:")
-    out = Path(args.out) if args.out else _default_out(paths[0], "comparison")
-    write_comparison(comparison, out, inputs=tuple(paths))
-    lines = comparison_markdown(comparison) if args.markdown else comparison_lines(comparison)
-    for line in lines:
+    scenarios = [_read(term, path) for path in paths]
+    with term.phase("solving the options", counted=True, counter_starts=True) as step:
+        comparison = compare(scenarios, processes=args.processes, progress=step)
+    markdown = comparison_markdown(comparison)
+    with term.phase(f"writing {out.name}"):
+        if out.suffix.lower() == ".md":
+            written = save_text("\n".join(markdown), out, inputs=paths, overwrite=args.force)
+        else:
+            written = save_workbook(comparison_workbook(comparison), out, inputs=paths,
+                                    overwrite=args.force)  # fmt: skip
+    for line in markdown if args.markdown else comparison_lines(comparison):
         print(line)
-    print(f"comparison workbook: {out}")
+    print(f"comparison {'table' if written.suffix.lower() == '.md' else 'workbook'}: {written}")
     if comparison.interrupted:
-        print("interrupted: the workbook holds the options solved so far", file=sys.stderr)
+        _interrupted("interrupted: the output holds the options solved so far")
         return EXIT_INTERRUPTED
     return EXIT_OK
 
 
-def cmd_frontier(args: argparse.Namespace) -> int:
-    from planner.reports import write_frontier
+def cmd_frontier(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.reports import frontier_workbook
     from planner.reports.terminal import frontier_lines
     from planner.studies.frontier import frontier, unknown_group
+    from planner.xlsx.files import save_workbook
 
-    scenario_path = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO
-    scenario = _read(scenario_path)
+    source = scenario_source(args.scenario)
+    out = _output(args, source, "frontier", (".xlsx",))
     budgets = parse_budget_range(args.max_moves) if args.max_moves else None
+    scenario = _read(term, source)
     if args.group is not None and args.group not in scenario.groups:
         raise InputError([unknown_group(scenario, args.group, "--group")])
-    progress = Progress(not args.quiet)
-    result = frontier(
-        scenario, group=args.group, budgets=budgets, service_moves=args.service_moves,
-        progress=progress,
-    )  # fmt: skip
-    progress.done()
-    out = Path(args.out) if args.out else _default_out(scenario_path, "frontier")
-    write_frontier(result, out, inputs=(scenario_path,))
+    with term.phase("solving the frontier", counted=True) as step:
+        result = frontier(
+            scenario, group=args.group, budgets=budgets, service_moves=args.service_moves,
+            progress=step,
+        )  # fmt: skip
+    with term.phase(f"writing {out.name}"):
+        written = save_workbook(frontier_workbook(result), out, inputs=(source,),
+                                overwrite=args.force)  # fmt: skip
     for line in frontier_lines(result):
         print(line)
-    print(f"frontier workbook: {out}")
+    print(f"frontier workbook: {written}")
     return EXIT_OK
 
 
-def cmd_forecast(args: argparse.Namespace) -> int:
-    from planner.reports.forecast_workbook import write_forecast
+def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
+    from planner.reports.forecast_workbook import forecast_workbook
     from planner.studies.forecast import forecast
+    from planner.xlsx.files import save_workbook
 
-    scenario_path = Path(args.scenario)
-    scenario = _read(scenario_path)
-    result = forecast(scenario, args.year)
-    out = Path(args.out) if args.out else _default_out(scenario_path, f"forecast-{args.year}")
-    write_forecast(result, out, inputs=(str(scenario_path),))
+    source = scenario_source(args.scenario)
+    out = _output(args, source, f"forecast-{args.year}", (".xlsx",))
+    scenario = _read(term, source)
+    with term.phase(f"forecasting to {args.year}"):
+        result = forecast(scenario, args.year)
+    with term.phase(f"writing {out.name}"):
+        written = save_workbook(forecast_workbook(result), out, inputs=(source,),
+                                overwrite=args.force)  # fmt: skip
 
     def shown(value: float) -> str:
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
@@ -272,16 +514,20 @@ def cmd_forecast(args: argparse.Namespace) -> int:
               f"{shown(high)}; {s.method})")  # fmt: skip
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"forecast scenario workbook: {out}")
+    print(f"forecast scenario workbook: {written}")
     return EXIT_OK
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
+def cmd_generate(args: argparse.Namespace, term: Terminal) -> int:
     from planner.datasets.generate import generate
-    from planner.workbook import write_scenario
+    from planner.workbook.writer import scenario_workbook
+    from planner.xlsx.files import save_workbook
 
-    scenario = generate(args.profile, args.seed, pooled=args.pooled)
-    path = write_scenario(scenario, args.out)
+    out = check_output(Path(args.out).expanduser(), suffixes=(".xlsx",), force=args.force)
+    with term.phase(f"generating a {args.profile} scenario"):
+        scenario = generate(args.profile, args.seed, pooled=args.pooled)
+    with term.phase(f"writing {out.name}"):
+        path = save_workbook(scenario_workbook(scenario), out, overwrite=args.force)
     print(
         f"{args.profile} scenario (seed {args.seed}{', pooled' if args.pooled else ''}) written to "
         f"{path}: {len(scenario.units):,} units, {scenario.total_employees:,} employees, "
@@ -290,118 +536,188 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_doctor(args: argparse.Namespace) -> int:
+def cmd_doctor(args: argparse.Namespace, term: Terminal) -> int:
     from planner.doctor import command
 
     return command(json_output=args.json)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, term: Terminal) -> int:
     from planner.web import serve
 
     return serve(args.host, args.port, args.data, open_browser=args.open, token=args.token)
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help with the example kept as written and each option's default shown."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+def _command(sub: Any, name: str, summary: str, example: str, run: Callable[..., int]) -> Any:
+    parser = sub.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"example:\n  {example}",
+        formatter_class=_Formatter,
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--force", action="store_true",
+                        help="replace the output file if it exists (an input is never replaced)")  # fmt: skip
+
+
+def _scenario_help(default: bool) -> str:
+    text = "scenario workbook (.xlsx), or the name of a bundled scenario"
+    return text + (f" (default: the bundled {DEFAULT_SCENARIO_NAME})" if default else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
         description="Balance workload coefficients by moving staff and services (proven optimal).",
+        epilog="example:\n  planner solve my-scenario.xlsx\n\n"
+        "`planner COMMAND --help` describes each command.",
+        formatter_class=_Formatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"planner {version()}",
+                        help="print the version of planner and exit")  # fmt: skip
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (one of these):"
+    )
 
-    p = sub.add_parser("validate", help="check a scenario workbook")
-    p.add_argument("path")
-    p.set_defaults(run=cmd_validate)
-
-    p = sub.add_parser("template", help="write an empty scenario workbook to fill in")
-    p.add_argument("path")
-    p.add_argument("--wisn", action="store_true", help="the WHO WISN form (coefficient wisn)")
-    p.set_defaults(run=cmd_template)
-
-    def common(p, *, processes_default=1):
-        p.add_argument("--out", help="output workbook (default: outputs/<scenario>-<kind>.xlsx)")
-        p.add_argument("--quiet", action="store_true", help="no progress line")
-        p.add_argument("--processes", type=int, default=processes_default,
+    def common(p: argparse.ArgumentParser, kinds: str, default: str) -> None:
+        p.add_argument("--out", metavar="PATH",
+                       help=f"output file ({kinds}; default: {default})")  # fmt: skip
+        _force(p)
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress on the terminal")  # fmt: skip
+        p.add_argument("--processes", type=_processes, default=1, metavar="N",
                        help="groups solved in parallel (default %(default)s)")  # fmt: skip
 
-    p = sub.add_parser("solve", help="optimise a scenario and write the result workbook")
-    p.add_argument("scenario", nargs="?", help="scenario workbook (default: the bundled one)")
-    p.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
-    p.add_argument("--no-sensitivity", action="store_true", help="skip the sensitivity re-solves")
-    p.add_argument("--samples", type=int, help="Monte Carlo samples of the volumes (Uncertainty)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
-    p.add_argument("--cluster", help="Dask scheduler, e.g. tcp://HOST:8786 (or $PLANNER_CLUSTER)")
-    p.add_argument(
-        "--robust",
-        type=int,
-        metavar="K",
-        help="also a robust plan for K training samples, judged on the --samples",
-    )
-    common(p)
-    p.set_defaults(run=cmd_solve)
+    p = _command(sub, "validate", "check a scenario workbook and list every problem with its cell",
+                 "planner validate my-scenario.xlsx", cmd_validate)  # fmt: skip
+    p.add_argument("path", metavar="SCENARIO", help=_scenario_help(False))
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
 
-    p = sub.add_parser("compare", help="solve every option of one or more workbooks side by side")
-    p.add_argument("scenarios", nargs="*")
-    p.add_argument("--markdown", action="store_true", help="print the options as a Markdown table")
-    common(p)
-    p.set_defaults(run=cmd_compare)
+    p = _command(sub, "template", "write an empty scenario workbook to fill in",
+                 "planner template my-scenario.xlsx", cmd_template)  # fmt: skip
+    p.add_argument("path", metavar="PATH", help="the workbook to write (.xlsx)")
+    p.add_argument("--wisn", action="store_true",
+                   help="the WHO WISN form (coefficient wisn, Working time and Allowances sheets)")  # fmt: skip
+    _force(p)
 
-    p = sub.add_parser("frontier", help="best maximum coefficient for each budget of moves")
-    p.add_argument("scenario", nargs="?")
-    p.add_argument("--group", help="only this group")
-    p.add_argument("--max-moves", help="budgets as START:STOP:STEP, e.g. 0:100:10")
+    p = _command(sub, "solve", "optimise a scenario and write the result workbook",
+                 "planner solve my-scenario.xlsx --out plan.xlsx", cmd_solve)  # fmt: skip
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=_scenario_help(True))
+    p.add_argument("--json", action="store_true", help="print the JSON summary on stdout")
+    p.add_argument("--no-sensitivity", action="store_true",
+                   help="skip the sensitivity re-solves (faster)")  # fmt: skip
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print one line per group (default: a short summary)")  # fmt: skip
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="Monte Carlo samples of the volumes (the Uncertainty sheet)")  # fmt: skip
+    p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
+                   help="seed of the samples (default %(default)s)")  # fmt: skip
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://HOST:8786 (default: $PLANNER_CLUSTER)")  # fmt: skip
+    p.add_argument("--robust", type=int, metavar="K",
+                   help="also a robust plan for K training samples, judged on the --samples")  # fmt: skip
+    common(p, ".xlsx workbook, or .json for the JSON summary instead",
+           "<scenario>-result.xlsx beside the scenario")  # fmt: skip
+
+    p = _command(sub, "compare", "solve every option of one or more workbooks side by side",
+                 "planner compare option-a.xlsx option-b.xlsx --markdown", cmd_compare)  # fmt: skip
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                   help=_scenario_help(True) + "; each with its Scenarios sheet")  # fmt: skip
+    p.add_argument("--markdown", action="store_true",
+                   help="print the options as a Markdown table")  # fmt: skip
+    common(p, ".xlsx workbook, or .md for the Markdown table",
+           "<first scenario>-comparison.xlsx beside it")  # fmt: skip
+
+    p = _command(sub, "frontier", "best maximum coefficient for each budget of moves",
+                 "planner frontier my-scenario.xlsx --group Districts --max-moves 0:100:10",
+                 cmd_frontier)  # fmt: skip
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=_scenario_help(True))
+    p.add_argument("--group", metavar="GROUP", help="only this group (default: every group)")
+    p.add_argument("--max-moves", metavar="START:STOP:STEP",
+                   help="budgets, e.g. 0:100:10 (default: 0 up to the moves of the optimum)")  # fmt: skip
     p.add_argument("--service-moves", action="store_true",
                    help="budget service moves instead of staff moves")  # fmt: skip
-    common(p)
-    p.set_defaults(run=cmd_frontier)
+    common(p, ".xlsx workbook", "<scenario>-frontier.xlsx beside the scenario")
 
-    p = sub.add_parser("forecast", help="continue the History sheet to a year: a new scenario")
-    p.add_argument("scenario")
-    p.add_argument("--year", type=int, required=True, help="the year to forecast")
-    p.add_argument("--out", help="output workbook (default: outputs/<scenario>-forecast-Y.xlsx)")
-    p.set_defaults(run=cmd_forecast)
+    p = _command(sub, "forecast", "continue the History sheet to a year: a new scenario workbook",
+                 "planner forecast my-scenario.xlsx --year 2026", cmd_forecast)  # fmt: skip
+    p.add_argument("scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet")
+    p.add_argument("--year", type=int, required=True, metavar="Y", help="the year to forecast")
+    p.add_argument("--out", metavar="PATH",
+                   help="output workbook (.xlsx; default: <scenario>-forecast-Y.xlsx beside it)")  # fmt: skip
+    _force(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
 
-    p = sub.add_parser("generate", help="write a synthetic scenario (national, region or small)")
-    p.add_argument("--profile", choices=["national", "region", "small"], default="national")
-    p.add_argument("--seed", type=int, default=1)
+    p = _command(sub, "generate", "write a synthetic scenario (national, region or small)",
+                 "planner generate --profile region --seed 7 --out region.xlsx", cmd_generate)  # fmt: skip
+    p.add_argument("--profile", choices=["national", "region", "small"], default="national",
+                   help="the size and shape (default %(default)s)")  # fmt: skip
+    p.add_argument("--seed", type=_count(0, "--seed"), default=1, metavar="N",
+                   help="the random seed: one seed, one scenario (default %(default)s)")  # fmt: skip
     p.add_argument("--pooled", action="store_true", help="each region one group")
-    p.add_argument("--out", required=True)
-    p.set_defaults(run=cmd_generate)
+    p.add_argument("--out", required=True, metavar="PATH", help="the workbook to write (.xlsx)")
+    _force(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
 
-    p = sub.add_parser("doctor", help="check the installed solvers on models with known answers")
+    p = _command(sub, "doctor", "check the installed solvers on models with known answers",
+                 "planner doctor", cmd_doctor)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
-    p.set_defaults(run=cmd_doctor)
 
-    p = sub.add_parser("serve", help="the web workspace in a browser (local by default)")
-    p.add_argument("--host", default="127.0.0.1", help="address (default %(default)s: this computer only)")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--data", help="workspace folder (default: under the user's data directory)")
+    p = _command(sub, "serve", "the web workspace in a browser (local by default)",
+                 "planner serve --open", cmd_serve)  # fmt: skip
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address (default %(default)s: this computer only)")  # fmt: skip
+    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    p.add_argument("--data", metavar="DIR",
+                   help="workspace folder (default: under the user's data directory)")  # fmt: skip
     p.add_argument("--open", action="store_true", help="open the browser")
-    p.add_argument("--token", help="access token (off loopback; generated and printed when absent)")
-    p.set_defaults(run=cmd_serve)
+    p.add_argument("--token",
+                   help="access token (off loopback; generated and printed when absent)")  # fmt: skip
     return parser
 
 
 def _log_unexpected(error: BaseException) -> Path:
-    folder = DEFAULT_OUTPUTS if DEFAULT_OUTPUTS.is_dir() else Path(tempfile.gettempdir())
-    path = folder / f"planner-error-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
-    try:
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    except OSError:
-        path = Path(tempfile.mkstemp(prefix="planner-error-", suffix=".log")[1])
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    return path
+    """The traceback in a new file of its own (mkstemp: never an existing file, never a link)."""
+    handle, name = tempfile.mkstemp(prefix="planner-error-", suffix=".log")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(f"planner {version()}\n")
+        stream.write("".join(traceback.format_exception(error)))
+    return Path(name)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
+    """Run the command line; returns the exit code. `console`: a rich Console for the progress
+    (tests pass one that records; default: stderr)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    term = Terminal(quiet=getattr(args, "quiet", False), console=console)
     try:
-        return args.run(args)
+        return args.run(args, term)
     except InputError as error:
-        _print_problems(error.warnings, "Warnings:")
+        term.warnings(error.warnings)
         _print_problems(error.problems, f"{len(error.problems)} problem(s) in the input:")
+        return EXIT_INPUT
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except OutputRefused as error:
+        hint = ": pass --force (-f) to replace it" if error.exists else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
         return EXIT_INPUT
     except InfeasibleError as error:
         print(f"infeasible: {error}", file=sys.stderr)
@@ -414,7 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}\n(details in {log})", file=sys.stderr)
         return EXIT_UNEXPECTED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _interrupted("interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the one place where anything is caught
         log = _log_unexpected(error)
@@ -423,7 +739,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"This is a bug in planner; the details are in {log}",
             file=sys.stderr,
         )
-        logging.getLogger(__name__).debug("unexpected error", exc_info=error)
         return EXIT_UNEXPECTED
 
 

@@ -12,7 +12,16 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
-from planner.domain import CoefficientMode, Objective, Scenario, SensitivityKind, SolverName
+from planner.domain import (
+    CoefficientMode,
+    Objective,
+    Scenario,
+    SensitivityKind,
+    SolverName,
+    coefficient,
+    service_load,
+    unit_capacity,
+)
 
 
 class Status(StrEnum):
@@ -173,6 +182,23 @@ class UnitRow:
 
 
 @dataclass(frozen=True)
+class SkillRow:
+    """One unit-skill cell before and after: the highest coefficient is taken over these."""
+
+    unit_id: str
+    name: str
+    group: str
+    skill: str
+    employees_before: int
+    employees_after: int
+    hired: int
+    load_before: float
+    load_after: float | None  # None when the group has no plan
+    coefficient_before: float  # inf: load with no staff
+    coefficient_after: float | None
+
+
+@dataclass(frozen=True)
 class GroupResult:
     group: str
     status: Status
@@ -262,29 +288,137 @@ class Result:
                 return row
         raise KeyError(unit_id)
 
-    TABLES = ("groups", "units", "staff", "assignments", "transfers", "reassignments", "checks")
+    def skill_rows(self) -> tuple[SkillRow, ...]:
+        """Every unit-skill cell with staff or load, before and after, by group then unit and
+        skill (the Skills sheet and `table("skills")`)."""
+        scenario, settings = self.scenario, self.scenario.settings
+        services = {s.service_id: s for s in scenario.services}
+        load_before: dict[tuple[str, str], float] = {}
+        load_after: dict[tuple[str, str], float] = {}
+        for s in scenario.services:
+            key = (s.unit_id, s.skill)
+            load_before[key] = load_before.get(key, 0.0) + service_load(s, settings)
+        for a in self.assignments:
+            service = services[a.service_id]
+            key = (a.unit_id, service.skill)
+            load_after[key] = load_after.get(key, 0.0) + service_load(service, settings) * a.share
+        staff = {(s.unit_id, s.skill): s for s in self.staff}
+        planned = {g.group for g in self.groups if g.max_coefficient_after is not None}
+        solved = {g.group for g in self.groups}
+        keys = {k for k in staff} | {k for k, v in load_before.items() if v}
+        keys |= {k for k, v in load_after.items() if v}
+        rows = []
+        for unit_id, skill in sorted(keys, key=lambda k: (scenario.unit(k[0]).group, k)):
+            unit = scenario.unit(unit_id)
+            if unit.group not in solved:  # a solve stopped by Ctrl-C: not run
+                continue
+            cell = staff.get((unit_id, skill))
+            before, after = (cell.before, cell.after) if cell else (0, 0)
+            capacity = unit_capacity(unit, settings)
+            has_plan = unit.group in planned
+            loaded_before = load_before.get((unit_id, skill), 0.0)
+            loaded_after = load_after.get((unit_id, skill), 0.0)
+            rows.append(
+                SkillRow(
+                    unit_id,
+                    unit.label,
+                    unit.group,
+                    skill,
+                    before,
+                    after,
+                    cell.hired if cell else 0,
+                    loaded_before,
+                    loaded_after if has_plan else None,
+                    coefficient(loaded_before, before * capacity),
+                    coefficient(loaded_after, after * capacity) if has_plan else None,
+                )  # fmt: skip
+            )
+        return tuple(rows)
+
+    TABLES = (
+        "groups", "units", "skills", "staff", "assignments", "transfers", "reassignments",
+        "sensitivity", "checks",
+    )  # fmt: skip
 
     def table(self, name: str):
-        """One of TABLES as a pandas DataFrame, one row per record, for analysts in notebooks."""
+        """One of TABLES as a pandas DataFrame, one row per record, for analysts in notebooks.
+
+        Every table that names a unit also gives its name and group (`from_name`, `to_name` for
+        transfers and reassignments); `skills` has every unit-skill cell, `sensitivity` every
+        re-solve of every group. An empty table keeps its columns.
+        """
         import pandas as pd
 
         if name not in self.TABLES:
             raise KeyError(f"no table {name!r}; choose one of {', '.join(self.TABLES)}")
-        records = getattr(self, name)
+        rows, columns = self._table_rows(name)
+        return pd.DataFrame(rows, columns=columns)
+
+    def _table_rows(self, name: str) -> tuple[list[dict], list[str]]:
+        scenario = self.scenario
+
+        def unit_name(unit_id: str) -> str:
+            return NEW_HIRES if unit_id == NEW_HIRES else scenario.unit(unit_id).label
+
+        def group_of(unit_id: str) -> str:
+            return scenario.unit(unit_id).group
+
+        services = {s.service_id: s for s in scenario.services}
         if name == "groups":
             rows = [
                 {k: v for k, v in asdict(g).items() if k not in _NOT_COLUMNS}
                 | {"explanation": "; ".join(g.explanation)}
                 | asdict(g.report)
                 | {"solver_faults": "; ".join(g.report.solver_faults)}
-                for g in records
+                for g in self.groups
             ]
-        else:
-            rows = [asdict(record) for record in records]
-        frame = pd.DataFrame(rows)
+            columns = [f.name for f in fields(GroupResult) if f.name not in _NOT_COLUMNS]
+            return rows, [*columns, "explanation", *(f.name for f in fields(GroupReport))]
+        if name == "skills":
+            return [asdict(r) for r in self.skill_rows()], [f.name for f in fields(SkillRow)]
+        if name == "staff":
+            rows = [
+                {"unit_id": s.unit_id, "name": unit_name(s.unit_id), "group": group_of(s.unit_id)}
+                | {k: v for k, v in asdict(s).items() if k != "unit_id"}
+                for s in self.staff
+            ]
+            return rows, ["unit_id", "name", "group", "skill", "before", "after", "hired"]
+        if name == "assignments":
+            rows = [
+                {"group": group_of(a.unit_id), "service_id": a.service_id,
+                 "service": services[a.service_id].name, "unit_id": a.unit_id,
+                 "unit": unit_name(a.unit_id), "share": a.share}
+                for a in self.assignments
+            ]  # fmt: skip
+            return rows, ["group", "service_id", "service", "unit_id", "unit", "share"]
         if name == "transfers":
-            frame = frame.rename(columns={"source": "from", "target": "to"})
-        return frame
+            rows = [
+                {"group": group_of(t.target), "from": t.source, "from_name": unit_name(t.source),
+                 "to": t.target, "to_name": unit_name(t.target), "skill": t.skill,
+                 "employees": t.employees}
+                for t in self.transfers
+            ]  # fmt: skip
+            return rows, ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
+        if name == "reassignments":
+            rows = [
+                {"group": group_of(r.target), "service_id": r.service_id,
+                 "service": services[r.service_id].name, "from": r.source,
+                 "from_name": unit_name(r.source), "to": r.target, "to_name": unit_name(r.target),
+                 "share": r.share, "load": r.load}
+                for r in self.reassignments
+            ]  # fmt: skip
+            columns = ["group", "service_id", "service", "from", "from_name", "to", "to_name"]
+            return rows, [*columns, "share", "load"]
+        if name == "sensitivity":
+            rows = [
+                asdict(s) | {"improvement": s.improvement}
+                for g in self.groups
+                for s in g.sensitivity
+            ]
+            return rows, [f.name for f in fields(SensitivityItem)] + ["improvement"]
+        records = getattr(self, name)
+        record_type = {"units": UnitRow, "checks": Check}[name]
+        return [asdict(r) for r in records], [f.name for f in fields(record_type)]
 
     def to_dict(self) -> dict:
         """JSON-ready summary (infinite coefficients become None, i.e. null)."""

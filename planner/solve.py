@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -96,17 +97,48 @@ def solve(
     groups = scenario.groups
     datas = [group_data(scenario, g) for g in groups]
     outcomes: list[_GroupOutcome] = []
-    if processes > 1 and len(datas) > 1:
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
-            for i, future in enumerate(futures, 1):
-                outcomes.append(future.result())
-                progress(f"groups solved: {i}/{len(datas)}")
-    else:
-        for i, data in enumerate(datas, 1):
-            outcomes.append(_solve_group(data, sensitivity))
-            progress(f"groups solved: {i}/{len(datas)} ({data.group})")
+    try:
+        if processes > 1 and len(datas) > 1:
+            pool = ProcessPoolExecutor(max_workers=processes, initializer=_ignore_interrupt)
+            try:
+                futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
+                for i, future in enumerate(futures, 1):
+                    outcomes.append(future.result())
+                    progress(f"groups solved: {i}/{len(datas)}")
+            finally:
+                # On Ctrl-C the workers got the signal too: do not wait for the groups queued.
+                pool.shutdown(wait=len(outcomes) == len(datas), cancel_futures=True)
+        else:
+            for i, data in enumerate(datas, 1):
+                outcomes.append(_solve_group(data, sensitivity))
+                progress(f"groups solved: {i}/{len(datas)} ({data.group})")
+    except KeyboardInterrupt:
+        if not outcomes:
+            raise
+        solved = len(outcomes)
+        partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
+        note = (
+            f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
+            f"{len(datas) - solved} groups were not solved and are not in this result."
+        )
+        raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def _ignore_interrupt() -> None:
+    """In a worker process: Ctrl-C is for the parent, which keeps the groups solved and cancels
+    the rest (a worker stopped mid-group would only print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C during solve() after some groups were solved: `result` holds those groups (its
+    scenario lists every group; the missing ones were not run, and its notes say so). A
+    KeyboardInterrupt, so code that does not look for it stops as before."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(f"interrupted after {len(result.groups)} groups")
+        self.result = result
 
 
 def assemble_result(
@@ -307,4 +339,4 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
     return rows
 
 
-__all__ = ["solve", "CoefficientMode"]
+__all__ = ["solve", "SolveInterrupted", "CoefficientMode"]

@@ -3,7 +3,7 @@
     python scripts/build_scenarios.py [--data DIR] [--out DIR] [--docs FILE]
 
 Writes `west-kazakhstan-2024.xlsx` (count mode) and `west-kazakhstan-2024-hours.xlsx` (hours mode)
-into --out (default `<repo>/scenarios`), and the Markdown list of their assumptions into --docs
+into --out (default `<repo>/planner/datasets/scenarios`, package data), and the Markdown list of their assumptions into --docs
 (default `<repo>/docs/assumptions.md`). The data folder defaults to `planner/datasets/data`.
 Deterministic: two runs give workbooks with equal cell values. Never edit the workbooks by hand;
 change planner/datasets/westkaz/ and run this again (a test compares the committed files with a build).
@@ -37,7 +37,7 @@ from planner.domain import Scenario, Variant  # noqa: E402
 from planner.workbook import write_scenario  # noqa: E402
 
 DEFAULT_DATA = default_data_dir()
-DEFAULT_OUT = REPO / "scenarios"
+DEFAULT_OUT = REPO / "planner" / "datasets" / "scenarios"  # package data
 DEFAULT_DOCS = REPO / "docs" / "assumptions.md"
 COUNT_FILE = f"{COUNT_SCENARIO_NAME}.xlsx"
 HOURS_FILE = f"{HOURS_SCENARIO_NAME}.xlsx"
@@ -105,7 +105,8 @@ def assumptions_markdown(data_dir: Path) -> str:
     lines = [
         "## Bundled scenarios",
         "",
-        "`scenarios/` holds two workbooks built by `python scripts/build_scenarios.py` from the "
+        "`planner/datasets/scenarios/` (package data, so every install has them; `scenarios/` in a "
+        "clone links there) holds two workbooks built by `python scripts/build_scenarios.py` from the "
         "published West Kazakhstan tables in `planner/datasets/data` (Samarkhanov, Karsembayeva, "
         "Tsaurkubule, DOI 10.52123/1994-2370-2025-1660, Tables 1-4). Do not edit them by hand: "
         "a test rebuilds them and compares.",

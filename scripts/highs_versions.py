@@ -202,7 +202,7 @@ def solve_workbooks(python: Path, workbooks: list[Path], out: Path, timeout: flo
     for workbook in workbooks:
         started = time.perf_counter()
         cmd = [str(python), "-m", "planner.cli", "solve", str(workbook), "--json", "--quiet"]
-        cmd += ["--no-sensitivity", "--out", str(out / f"{workbook.stem}.xlsx")]
+        cmd += ["--no-sensitivity", "--force", "--out", str(out / f"{workbook.stem}.xlsx")]
         try:
             proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
             # highspy 1.16 prints a banner on stdout before the planner's JSON.

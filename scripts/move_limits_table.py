@@ -13,7 +13,9 @@ from pathlib import Path
 from planner import read_scenario, solve
 
 LIMITS = (0, 10, 20, 50, None)
-DEFAULT = Path(__file__).resolve().parent.parent / "scenarios" / "west-kazakhstan-2024.xlsx"
+DEFAULT = (
+    Path(__file__).resolve().parent.parent / "planner" / "datasets" / "scenarios" / "west-kazakhstan-2024.xlsx"
+)
 
 
 def staff_only_results(path: Path = DEFAULT):

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-COUNT_PATH = REPO / "scenarios" / "west-kazakhstan-2024.xlsx"
-HOURS_PATH = REPO / "scenarios" / "west-kazakhstan-2024-hours.xlsx"
+BUNDLED = REPO / "planner" / "datasets" / "scenarios"  # package data; `scenarios/` links here
+COUNT_PATH = BUNDLED / "west-kazakhstan-2024.xlsx"
+HOURS_PATH = BUNDLED / "west-kazakhstan-2024-hours.xlsx"
 DOCS_PATH = REPO / "docs" / "assumptions.md"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

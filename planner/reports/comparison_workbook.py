@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
 from planner.reports import charts
 from planner.reports.charts import (
     SHARE,
@@ -46,8 +47,8 @@ from planner.studies.compare import RANKING_RULE, Comparison, Option, difference
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import column_width
 
-COEFFICIENT = "0.000"
-DIFFERENCE = "+0.000;-0.000;0.000"
+COEFFICIENT = COEFFICIENT_FORMAT  # the one display rule (planner.display)
+DIFFERENCE = COEFFICIENT_CHANGE_FORMAT
 WHOLE = "#,##0"
 CHANGE = "+#,##0;-#,##0;0"
 LOAD = "#,##0.0"

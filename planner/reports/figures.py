@@ -191,29 +191,12 @@ def finite(value: float | None) -> TypeGuard[float]:
 
 def cell_coefficients(result: Result) -> dict[tuple[str, str], tuple[float, float | None]]:
     """Coefficient of every (unit, skill) cell with staff or load, before and after the plan
-    (after None where the group has no plan): the cells the headline maximum is taken over."""
-    scenario = result.scenario
-    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
-    load_before, load_after = cell_loads(result)
-    staff = {(s.unit_id, s.skill): s for s in result.staff}
-    keys = (
-        set(staff)
-        | {k for k, v in load_before.items() if v}
-        | {k for k, v in load_after.items() if v}
-    )
-    cells = {}
-    for unit_id, skill in sorted(keys):
-        unit = scenario.unit(unit_id)
-        capacity = unit_capacity(unit, scenario.settings)
-        cell = staff.get((unit_id, skill))
-        before, after = (cell.before, cell.after) if cell else (0, 0)
-        cells[unit_id, skill] = (
-            coefficient(load_before[unit_id, skill], before * capacity),
-            coefficient(load_after[unit_id, skill], after * capacity)
-            if unit.group in planned
-            else None,
-        )
-    return cells
+    (after None where the group has no plan): the cells the headline maximum is taken over.
+    Result.skill_rows is their one definition (also the Skills sheet and `table("skills")`)."""
+    return {
+        (row.unit_id, row.skill): (row.coefficient_before, row.coefficient_after)
+        for row in sorted(result.skill_rows(), key=lambda row: (row.unit_id, row.skill))
+    }
 
 
 def cell_loads(result: Result) -> tuple[dict, dict]:

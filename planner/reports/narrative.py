@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
+from planner.display import coefficient_text
 from planner.domain import Scenario, SensitivityKind
 from planner.reports.figures import GroupFigures, finite
 from planner.result import NEW_HIRES, GroupResult, Result, Status
@@ -39,9 +40,9 @@ def join_names(names: Sequence[str], limit: int = 3) -> str:
 
 
 def _coefficient_text(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.2f}" if finite(value) else "infinite (no staff)"
+    if value is not None and not finite(value):
+        return "infinite (no staff)"
+    return coefficient_text(value, missing="n/a")
 
 
 def _trend(before: float | None, after: float | None) -> str:

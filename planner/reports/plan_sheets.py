@@ -23,7 +23,6 @@ from planner.reports.charts import (
     note,
     title,
 )
-from planner.reports.figures import cell_coefficients, cell_loads
 from planner.reports.narrative import unit_label
 from planner.result import NEW_HIRES, Result
 from planner.workbook.layout import SETTINGS_LIST
@@ -99,13 +98,7 @@ def reassignments_sheet(ws: Worksheet, result: Result) -> None:
 
 
 def skills_sheet(ws: Worksheet, result: Result) -> None:
-    scenario = result.scenario
     load = load_word(result)
-    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
-    load_before, load_after = cell_loads(result)
-    cells = cell_coefficients(result)
-    staff = {(s.unit_id, s.skill): s for s in result.staff}
-    keys = sorted(cells, key=lambda k: (scenario.unit(k[0]).group, k))
     columns = [
         Col("Unit ID"), Col("Unit"), Col("Group"), Col("Skill"),
         Col("Employees before", PEOPLE), Col("Employees after", PEOPLE),
@@ -113,17 +106,13 @@ def skills_sheet(ws: Worksheet, result: Result) -> None:
         Col(f"Load before ({load})", charts.COUNT), Col(f"Load after ({load})", charts.COUNT),
         Col("Coefficient before", COEFFICIENT), Col("Coefficient after", COEFFICIENT),
     ]  # fmt: skip
-    rows = []
-    for unit_id, skill in keys:
-        unit = scenario.unit(unit_id)
-        cell = staff.get((unit_id, skill))
-        before, after = (cell.before, cell.after) if cell else (0, 0)
-        has_plan = unit.group in planned
-        rows.append([
-            unit_id, unit.label, unit.group, skill, before, after, after - before,
-            cell.hired if cell else 0, load_before[unit_id, skill],
-            load_after[unit_id, skill] if has_plan else None, *cells[unit_id, skill],
-        ])  # fmt: skip
+    # The cells and their coefficients are defined once, by Result.skill_rows.
+    rows = [
+        [r.unit_id, r.name, r.group, r.skill, r.employees_before, r.employees_after,
+         r.employees_after - r.employees_before, r.hired, r.load_before, r.load_after,
+         r.coefficient_before, r.coefficient_after]
+        for r in result.skill_rows()
+    ]  # fmt: skip
     add_table(ws, "SkillsTable", columns, rows, freeze="C2")
     fit_columns(ws)
 

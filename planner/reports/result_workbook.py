@@ -163,6 +163,13 @@ def _coefficient_meaning(result: Result) -> str:
 
 
 def _status_text(result: Result) -> str:
+    planned, solved = len(result.scenario.groups), len(result.groups)
+    if solved < planned:  # a solve stopped by Ctrl-C keeps the groups it finished
+        return (
+            f"interrupted: only {solved} of {planned} groups were solved (Ctrl-C); the other "
+            f"{planned - solved} are not in this workbook. The groups shown are "
+            f"{result.status.value}."
+        )
     gaps = [g.gap for g in result.groups if g.gap is not None]
     if result.status is Status.OPTIMAL:
         return "optimal: proven, no plan within the limits has a lower objective"

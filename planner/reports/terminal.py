@@ -4,47 +4,75 @@ frontier, as lists of lines (the CLI prints them; nothing here writes to a strea
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from planner.result import Result, Status
+from planner.display import (
+    coefficient_table,
+    coefficient_text,
+)
+from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
 
 __all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_lines"]
 
 
-def _fmt(value: float | None, digits: int = 4) -> str:
-    if value is None:
-        return "-"
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.{digits}g}"
+SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
 
 
-def _fmt3(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return "inf" if math.isinf(value) else f"{value:.3f}"
+def _moved(staff: int, services: float) -> str:
+    return f"{staff:,} staff moved, {services:g} services moved"
 
 
-def result_lines(result: Result) -> list[str]:
-    """The status of a solve and, per group, its maximum coefficient before -> after, the moves and
-    why a group has no plan."""
+def _group_line(g: GroupResult) -> str:
+    return (
+        f"{g.group}: {g.status.value}, max coefficient {coefficient_text(g.max_coefficient_before)}"
+        f" -> {coefficient_text(g.max_coefficient_after)}, {_moved(g.staff_moved, g.services_moved)}"
+    )
 
-    def fmt(value: float | None) -> str:
-        return "inf" if value is None or value == float("inf") else f"{value:.4g}"
 
+def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
+    """The status of a solve, the maximum coefficient before -> after and the moves; then, with
+    `verbose`, one line per group (and why a group has no plan); without it a short summary: the
+    count of groups by status, the group that holds the maximum and the groups without a proven
+    plan (at most SHOWN_GROUPS of them)."""
+    groups = result.groups
     lines = [
-        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient})"
+        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient});"
+        f" max coefficient {coefficient_text(result.max_coefficient_before)} -> "
+        f"{coefficient_text(result.max_coefficient_after)}, "
+        f"{_moved(result.staff_moved, result.services_moved)}"
     ]
-    for g in result.groups:
+    missing = len(result.scenario.groups) - len(groups)
+    if missing:
         lines.append(
-            f"  {g.group}: {g.status.value}, max coefficient {fmt(g.max_coefficient_before)} -> "
-            f"{fmt(g.max_coefficient_after)}, {g.staff_moved} staff moved, "
-            f"{g.services_moved:g} services moved"
+            f"  interrupted: {len(groups)} of {len(result.scenario.groups)} groups solved; "
+            f"the other {missing} were not run"
         )
-        lines.extend(f"    - {line}" for line in g.explanation)
+    if verbose:
+        for g in groups:
+            lines.append(f"  {_group_line(g)}")
+            lines.extend(f"    - {line}" for line in g.explanation)
+        return lines
+    counts: dict[Status, int] = {}
+    for g in groups:
+        counts[g.status] = counts.get(g.status, 0) + 1
+    lines.append(
+        f"  {len(groups)} group{'s' if len(groups) != 1 else ''}: "
+        + ", ".join(f"{counts[status]:,} {status.value}" for status in Status if status in counts)
+    )
+    planned = [g for g in groups if g.max_coefficient_after is not None]
+    if planned:
+        worst = max(planned, key=lambda g: (g.max_coefficient_after, g.group))
+        lines.append(f"  the maximum is in {_group_line(worst)}")
+    unproven = [g for g in groups if g.status is not Status.OPTIMAL]
+    for g in unproven[:SHOWN_GROUPS]:
+        lines.append(f"  {_group_line(g)}")
+        lines.extend(f"    - {line}" for line in g.explanation[:2])
+    if len(unproven) > SHOWN_GROUPS:
+        lines.append(f"  ... and {len(unproven) - SHOWN_GROUPS} more groups without a proven plan")
+    if len(groups) > 1:
+        lines.append("  (every group: --verbose, or the Summary sheet of the result workbook)")
     return lines
 
 
@@ -71,8 +99,8 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
         overloaded = "" if standing.overloaded_after is None else standing.overloaded_after
         lines.append(
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
-            f"| {_fmt3(result.max_coefficient_before)} | {_fmt3(result.max_coefficient_after)} "
-            f"| {versus} | {_fmt3(standing.mean)} | {_fmt3(standing.spread)} | {overloaded} "
+            f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
+            f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
             f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} | {rank} |"
         )
     return lines
@@ -108,7 +136,7 @@ def comparison_lines(comparison: Comparison) -> list[str]:
         figures = ""
         if standing.mean is not None and standing.overloaded_after is not None:
             figures = (
-                f", mean {_fmt3(standing.mean)}, spread {_fmt3(standing.spread)}, "
+                f", mean {coefficient_text(standing.mean)}, spread {coefficient_text(standing.spread)}, "
                 f"{standing.overloaded_after} overloaded"
             )
         if standing.recommended:
@@ -119,8 +147,8 @@ def comparison_lines(comparison: Comparison) -> list[str]:
             rank = f"; {standing.reason}"
         line = (
             f"  {option.label:<{width}}  {result.status.value:<10}  "
-            f"max coefficient {_fmt(result.max_coefficient_before)} -> "
-            f"{_fmt(result.max_coefficient_after)} {versus}, "
+            f"max coefficient {coefficient_text(result.max_coefficient_before)} -> "
+            f"{coefficient_text(result.max_coefficient_after)} {versus}, "
             f"{result.staff_moved} staff moved{hires}, {result.services_moved:g} services moved"
             f"{figures}{rank}"
         )
@@ -148,14 +176,14 @@ def frontier_lines(frontier: Frontier) -> list[str]:
     for g in frontier.groups:
         width = len(str(max((p.budget for p in g.points), default=0)))
         lines.append(
-            f"  {g.group}: before {_fmt(g.max_coefficient_before)}, best with no limit "
-            f"{_fmt(g.unconstrained)} using {g.unconstrained_moves} {frontier.moves_kind}"
+            f"  {g.group}: before {coefficient_text(g.max_coefficient_before)}, best with no "
+            f"limit {coefficient_text(g.unconstrained)} using {g.unconstrained_moves} {frontier.moves_kind}"
             + (f" ({g.note})" if g.note else "")
         )
         for p in g.points:
             mark = f"  <- {p.mark}" if p.mark else ""
             proof = "" if p.proven or p.max_coefficient is None else " (not proven: time limit)"
-            value = "no plan" if p.max_coefficient is None else _fmt(p.max_coefficient, 6)
+            value = coefficient_text(p.max_coefficient, missing="no plan")
             lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
     return lines
 

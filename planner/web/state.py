@@ -36,7 +36,7 @@ __all__ = [
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BUNDLED = Path(planner.__file__).resolve().parent.parent / "scenarios"
+BUNDLED = planner.bundled_scenario().parent  # package data: works from a wheel too
 # The bundled examples, by a fixed key (a URL never names a file).
 EXAMPLES: dict[str, tuple[str, str]] = {
     "west-kazakhstan-2024": (

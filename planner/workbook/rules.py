@@ -4,10 +4,11 @@ service's skill, groups with no staff and what hours mode needs, each problem na
 
 from __future__ import annotations
 
-from planner.domain import CoefficientMode, Service, Settings, StaffCell
+from planner.domain import CoefficientMode, Service, Settings, StaffCell, service_load
 from planner.errors import ProblemCode
 from planner.workbook.cells import CellError, is_blank, parse_number
 from planner.workbook.layout import SCENARIOS
+from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import IdIndex, Problems, Record
 
 __all__ = [
@@ -127,24 +128,61 @@ def check_services_staffed(
     unsure: set[str],
     sheet: str,
     problems: Problems,
+    unit_groups: dict[str, str],
+    settings: Settings,
+    hired: set[tuple[str, str]],
 ) -> None:
-    """Warn about a service whose unit has no staff of its skill (the plan must move one)."""
+    """A service whose group has employees but none of its skill, and no variant hiring one,
+    can never be delivered: an error on its Skill cell, with "did you mean" the nearest skill
+    (most often a typo: `nurses` where the staff are `nurse`). A service whose own unit has no
+    staff of its skill is a warning: the plan must move staff or the service. `hired` holds the
+    (group, skill) pairs that a variant's New hires add."""
     staff_skills = {(c.unit_id, c.skill) for c in staff if c.employees > 0}
+    group_skills: dict[str, set[str]] = {}
+    for unit_id, skill in staff_skills:
+        if unit_id in unit_groups:
+            group_skills.setdefault(unit_groups[unit_id], set()).add(skill)
+    unsure_groups = {unit_groups[u] for u in unsure if u in unit_groups}
+    every_skill = {skill for _, skill in staff_skills}
     for service in services:
         if (
-            service.unit_id in units
-            and service.unit_id not in unsure
-            and (service.unit_id, service.skill) not in staff_skills
+            service.unit_id not in units
+            or service.unit_id in unsure
+            or (service.unit_id, service.skill) in staff_skills
         ):
-            record = service_records[service.service_id]
-            problems.warn(
+            continue
+        record = service_records[service.service_id]
+        cell = record.cells.get("skill", record.cells["unitid"])
+        group = unit_groups.get(service.unit_id, "")
+        skills = group_skills.get(group, set())
+        folded = {s.casefold() for s in skills}
+        if (
+            service_load(service, settings) > 0  # a service with no load needs nobody
+            and skills  # a group with no employees at all has its own warning (check_empty_groups)
+            and group not in unsure_groups
+            and service.skill.casefold() not in folded  # a case slip is already an error
+            and (group, service.skill) not in hired
+        ):
+            near = near_miss(service.skill, skills) or near_miss(service.skill, every_skill)
+            hint = f"did you mean {near!r}? " if near else ""
+            problems.error(
                 sheet,
-                record.cells.get("skill", record.cells["unitid"]),
+                cell,
                 service.skill,
-                f"unit {service.unit_id!r} has no staff of its skill {service.skill!r}: the plan "
-                "must move staff or the service",
+                f"no employee of group {group!r} has skill {service.skill!r}, so service "
+                f"{service.service_id!r} can never be delivered ({hint}the group's skills: "
+                f"{', '.join(sorted(skills))})",
                 ProblemCode.NO_STAFF_OF_SKILL,
             )
+            continue
+        problems.warn(
+            sheet,
+            cell,
+            service.skill,
+            f"unit {service.unit_id!r} has no staff of its skill {service.skill!r}: the plan "
+            "must move staff or the service",
+            ProblemCode.NO_STAFF_OF_SKILL,
+        )
 
 
 def check_empty_groups(

@@ -37,6 +37,7 @@ from planner.workbook.layout import (
     SheetFormat,
     normalise_header,
 )
+from planner.workbook.nearmiss import near_miss
 from planner.xlsx import reading as xlsx_reading
 from planner.xlsx.reading import HEADER_SEARCH_ROWS, MAX_BLANK_RUN, RawSheet
 
@@ -711,7 +712,8 @@ class IdIndex:
 
     def hint(self, value: str) -> str:
         """' (did you mean 'D05', Units!A6?)' for a near miss (case, or look-alike letters of
-        another alphabet, which are named), else ''."""
+        another alphabet, which are named; else spaces, O/0, l/1 or one or two edits:
+        planner.workbook.nearmiss), else ''."""
         text = clean_text(value)
         near = self._folded.get(text.casefold())
         if near:
@@ -722,7 +724,8 @@ class IdIndex:
                 f" (did you mean {near!r}, {self.cells[near]}? this one is spelt with "
                 f"{_lookalikes(text, near)})"
             )
-        return ""
+        near = near_miss(text, self.cells)
+        return f" (did you mean {near!r}, {self.cells[near]}?)" if near else ""
 
     def unknown(self, value: str) -> str:
         return f"{value!r} is not a {self.what} of this workbook{self.hint(value)}"

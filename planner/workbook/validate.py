@@ -254,14 +254,15 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     check_headcounts(unit_records, totals, unsure, staff_sheet, units_table.sheet, problems)
 
     services, service_records = read_services(services_table, units, unit_groups, skills, problems)
-    check_services_staffed(
-        services, service_records, staff, units, unsure, services_table.sheet, problems
-    )
-    check_empty_groups(unit_groups, totals, services, units_table.sheet, problems)
-
     variants, variants_hours = read_variants(
         tables["scenarios"], problems, units, services, skills, settings
     )
+    hired = {(unit_groups.get(h.unit_id, ""), h.skill) for v in variants for h in v.hires}
+    check_services_staffed(
+        services, service_records, staff, units, unsure, services_table.sheet, problems,
+        unit_groups, settings, hired,
+    )  # fmt: skip
+    check_empty_groups(unit_groups, totals, services, units_table.sheet, problems)
     check_hours_mode(
         settings,
         variants_hours,

@@ -34,6 +34,7 @@ from planner.errors import ProblemCode
 from planner.options import BASELINE
 from planner.workbook.cells import CellError, clean_text, id_text, parse_number, parse_text
 from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
+from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import (
     INHERIT,
     INVALID,
@@ -180,8 +181,10 @@ def _parse_adjustments(
                 ok = False
                 continue
             if service_id not in context.service_ids:
-                near = context.service_folded.get(service_id.casefold()) or (
-                    context.service_looks.get(skeleton(service_id))
+                near = (
+                    context.service_folded.get(service_id.casefold())
+                    or context.service_looks.get(skeleton(service_id))
+                    or near_miss(service_id, context.service_ids)
                 )
                 hint = f" (did you mean {near!r}?)" if near else ""
                 context.error(

@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
+
 __all__ = [
     "COEFFICIENT",
     "COEFFICIENT_CHANGE",
@@ -57,9 +59,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Number formats: the header names the unit (people, services, hours), the format the precision.
 PEOPLE = "#,##0"
 PEOPLE_CHANGE = "+#,##0;-#,##0;0"
-COEFFICIENT = "0.00"
-COEFFICIENT_CHANGE = "+0.00;-0.00;0.00"
-COEFFICIENT_FINE = "0.0000"  # where small differences matter (sensitivity)
+# Coefficients: the one display rule of planner.display (4 decimals in tables).
+COEFFICIENT = COEFFICIENT_FORMAT
+COEFFICIENT_CHANGE = COEFFICIENT_CHANGE_FORMAT
+COEFFICIENT_FINE = COEFFICIENT_FORMAT  # where small differences matter (sensitivity)
 COUNT = "#,##0"  # services (count mode load)
 HOURS = "#,##0"  # staff hours per year (hours mode load)
 FRACTION_COUNT = "#,##0.00"  # services moved when services may be split

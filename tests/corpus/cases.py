@@ -587,11 +587,44 @@ CASES: tuple[Case, ...] = (
         message="group 'districts' has no employees",
     ),
     Case(
-        "service skill with no staff in its unit",
+        "service skill with no staff in its group",
         edited(setter("Services", D3="legal")),
+        (("no-staff-of-skill", "Services!D3"),),
+        message="no employee of group 'regional' has skill 'legal', so service 'S02' can never "
+        "be delivered (the group's skills: general)",
+    ),
+    Case(
+        "service skill typed with a plural",
+        edited(setter("Services", D3="legals"), staff=True),
+        (("no-staff-of-skill", "Services!D3"),),
+        message="no employee of group 'regional' has skill 'legals', so service 'S02' can never "
+        "be delivered (did you mean 'legal'? the group's skills: general, legal)",
+    ),
+    Case(
+        "service skill with no staff in its unit",
+        edited(setter("Services", D3="legal"), staff=True),
         (),
         (("no-staff-of-skill", "Services!D3"),),
-        message="no staff of its skill 'legal'",
+        message="unit 'D02' has no staff of its skill 'legal': the plan must move staff or the "
+        "service",
+    ),
+    Case(
+        "unit id typed with O for 0",
+        edited(setter("Services", C3="DO1")),
+        (("unknown-unit", "Services!C3"),),
+        message="'DO1' is not a unit of this workbook (did you mean 'D01', Units!A2?)",
+    ),
+    Case(
+        "unit id typed without its leading zero",
+        edited(setter("Services", C3="D1")),
+        (("unknown-unit", "Services!C3"),),
+        message="'D1' is not a unit of this workbook (did you mean 'D01', Units!A2?)",
+    ),
+    Case(
+        "unit id typed with a space",
+        edited(setter("Services", C3="D 02")),
+        (("unknown-unit", "Services!C3"),),
+        message="'D 02' is not a unit of this workbook (did you mean 'D02', Units!A3?)",
     ),
     # --- Staff sheet ------------------------------------------------------------------------
     Case(

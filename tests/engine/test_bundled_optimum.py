@@ -91,12 +91,14 @@ def test_cli_solve_json(tmp_path, capsys):
 
 def test_result_tables_as_frames(scenario):
     """Result.table gives pandas frames of the plan: 34 units, 730 assignments, transfers with
-    from/to columns whose employees add up to the staff moved (364)."""
+    group, from/to ids and names, whose employees add up to the staff moved (364)."""
     result = solve(scenario, sensitivity=False)
     assert result.table("units").shape[0] == 34
     assert result.table("assignments").shape[0] == 730
     transfers = result.table("transfers")
-    assert list(transfers.columns) == ["from", "to", "skill", "employees"]
+    assert list(transfers.columns) == [
+        "group", "from", "from_name", "to", "to_name", "skill", "employees",
+    ]  # fmt: skip
     assert int(transfers["employees"].sum()) == result.staff_moved == 364
     with pytest.raises(KeyError, match="no table 'plans'"):
         result.table("plans")

@@ -39,11 +39,11 @@ def test_a_lock_that_holds_the_maximum_is_said_in_words():
     result = solve(_two_units(locked=True))
     lines = group_account(result, "all", Figures.of(result).groups["all"])
     assert lines[:3] == [
-        "No move within the limits lowers the highest coefficient (3.00): the plan keeps the "
+        "No move within the limits lowers the highest coefficient (3.000): the plan keeps the "
         "current allocation.",
-        "The highest coefficient after the plan, 3.00, is that of Alpha (general staff).",
+        "The highest coefficient after the plan, 3.000, is that of Alpha (general staff).",
         "Held back: Alpha is locked. Re-solved with that relaxed (unlocked for one move), the "
-        "highest coefficient would be 2.73.",
+        "highest coefficient would be 2.727.",
     ]
 
 
@@ -56,8 +56,8 @@ def test_the_headline_cell_is_named_where_the_unit_figure_differs():
     assert figures.unit_highest("B") == pytest.approx((1.5, 2.0))
     lines = group_account(result, "all", figures.groups["all"])
     assert lines[1] == (
-        "The highest coefficient after the plan, 2.00, is that of A's clerk staff (Skills sheet); "
-        "A as a whole, all skills together, is at 1.40 (Units sheet)."
+        "The highest coefficient after the plan, 2.000, is that of A's clerk staff (Skills sheet); "
+        "A as a whole, all skills together, is at 1.400 (Units sheet)."
     )
 
 

@@ -185,13 +185,13 @@ def test_summary_says_the_plan_in_plain_words(small):
     texts = _texts(openpyxl.load_workbook(path)["Summary"])
     assert (
         "North B receives 6 employees from North A and North C; its coefficient falls from "
-        "2.00 to 0.80." in texts
+        "2.000 to 0.800." in texts
     )
     assert (
-        "South B takes over 2 services from South A; its coefficient rises from 0.40 to 0.80."
+        "South B takes over 2 services from South A; its coefficient rises from 0.400 to 0.800."
         in texts
     )
-    assert "The highest coefficient falls from 2.00 to 0.86 by moving 6 employees." in texts
+    assert "The highest coefficient falls from 2.000 to 0.857 by moving 6 employees." in texts
 
 
 def test_units_sheet_has_every_unit_flags_and_a_rollup_without_double_counting(small):
@@ -231,7 +231,7 @@ def test_tables_charts_formats_and_frozen_headers(small):
     assert len(wb["Summary"]._charts) == 1
     units = wb["Units"]
     assert units["F2"].number_format == "#,##0"  # employees before
-    assert units["K2"].number_format == "0.00"  # coefficient before
+    assert units["K2"].number_format == "0.0000"  # coefficient before (planner.display)
     for name in ("Transfers", "Reassignments", "Skills", "Checks"):
         assert wb[name].freeze_panes in ("A2", "C2")
     transfers = _table(wb["Transfers"], "From unit ID")
@@ -288,8 +288,8 @@ def test_new_hires_are_told_apart_from_moves(tmp_path):
     result = solve(scenario)
     wb = openpyxl.load_workbook(write_result(result, tmp_path / "hires.xlsx"))
     texts = _texts(wb["Summary"])
-    assert "The highest coefficient falls from 2.00 to 1.00 by adding 2 new hires." in texts
-    assert "Alpha receives 2 new hires; its coefficient falls from 2.00 to 1.00." in texts
+    assert "The highest coefficient falls from 2.000 to 1.000 by adding 2 new hires." in texts
+    assert "Alpha receives 2 new hires; its coefficient falls from 2.000 to 1.000." in texts
     transfers = _table(wb["Transfers"], "From unit ID")
     assert [(r["From"], r["To unit ID"], r["Employees"]) for r in transfers] == [
         ("new hires", "A", 2)

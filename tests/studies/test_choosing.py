@@ -146,7 +146,7 @@ def test_a_tie_on_the_highest_coefficient_is_broken_by_the_rule():
     assert "rank 1, recommended: the same highest coefficient" in lines[2]
     markdown = comparison_markdown(comparison)
     # leximax: coefficients 2, 0.75, 0.5: mean 1.083, standard deviation 0.656
-    assert markdown[3].endswith("| same | 1.083 | 0.656 | 1 | 2 | 0 | 0 | 1 (recommended) |")
+    assert markdown[3].endswith("| same | 1.0833 | 0.6562 | 1 | 2 | 0 | 0 | 1 (recommended) |")
 
 
 def test_an_option_without_a_plan_is_not_ranked(tmp_path):

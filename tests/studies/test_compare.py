@@ -155,13 +155,15 @@ def test_summary_lines_give_one_line_per_option(small):
     lines = comparison_lines(comparison)
     assert len(lines) == 5
     assert lines[0].startswith("4 option(s) from 1 workbook(s)")
-    assert "baseline" in lines[1] and "3 -> 1.429 (the baseline)" in lines[1]
+    assert "baseline" in lines[1] and "3.000 -> 1.429 (the baseline)" in lines[1]
     assert "staff only" in lines[2] and "optimal" in lines[2]
     assert (
-        "3 -> 1.5 (worse by 0.071 than the baseline), 4 staff moved, 0 services moved" in lines[2]
+        "3.000 -> 1.500 (worse by 0.071 than the baseline), 4 staff moved, 0 services moved"
+        in lines[2]
     )
     assert (
-        "3 -> 2.25 (worse by 0.821 than the baseline), 0 staff moved, 3 services moved" in lines[3]
+        "3.000 -> 2.250 (worse by 0.821 than the baseline), 0 staff moved, 3 services moved"
+        in lines[3]
     )
 
 
@@ -189,7 +191,7 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
             "services only": "worse by 0.821", "limit 1": "worse by 0.371",
         }[row[col["Option"]]]  # fmt: skip
         assert row[col["Status"]] == "optimal" and row[col["Checks passed"]] == "yes"
-    assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.000"
+    assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.0000"
     assert summary.freeze_panes == "B2"
     assert set(summary.tables) == {"SummaryTable"}
     assert summary.tables["SummaryTable"].ref == f"A1:Z{len(body) + 1}"
@@ -377,10 +379,10 @@ def test_staff_frontier_of_two_units_matches_the_hand_computed_curve():
     assert curve.first_optimal_budget == 4
     assert curve.points[5].solver_runs == 0  # known from the unconstrained optimum, no solve
     lines = frontier_lines(result)
-    assert "all: before 3, best with no limit 1.5 using 4 staff moves" in lines[1]
+    assert "all: before 3.000, best with no limit 1.500 using 4 staff moves" in lines[1]
     assert lines[2:] == [
-        "    budget 0: 3", "    budget 1: 2.4", "    budget 2: 2", "    budget 3: 1.71429",
-        "    budget 4: 1.5  <- optimum reached", "    budget 5: 1.5  <- optimum reached",
+        "    budget 0: 3.000", "    budget 1: 2.400", "    budget 2: 2.000", "    budget 3: 1.714",
+        "    budget 4: 1.500  <- optimum reached", "    budget 5: 1.500  <- optimum reached",
     ]  # fmt: skip
 
 
@@ -568,7 +570,7 @@ def test_cli_compare_and_frontier_write_their_workbooks(small, tmp_path, capsys)
     # Services may move too: 0 staff moves leave the services' 2.25, 2 give 9/6 = 1.5, and 4 cover
     # the 3 staff moves of the optimum 10/7.
     assert (
-        "    budget 0: 2.25\n    budget 2: 1.5\n    budget 4: 1.42857  <- optimum reached"
+        "    budget 0: 2.250\n    budget 2: 1.500\n    budget 4: 1.429  <- optimum reached"
         in printed
     )
 

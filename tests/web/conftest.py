@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 
 from planner.web import create_app
 from tests.corpus.base import base_workbook
+from tests.support import COUNT_PATH
 
 API = {"X-Planner-Client": "tests"}  # what an API client sends with a POST
-BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "west-kazakhstan-2024.xlsx"
+BUNDLED = COUNT_PATH  # the bundled scenario, package data
 
 
 def workbook_bytes(workbook=None) -> bytes:

@@ -215,9 +215,13 @@ def scenarios(draw) -> Scenario:
     for service_id in service_ids:
         unit_id = draw(st.sampled_from(unit_ids))
         same_group = [u for u in unit_ids if group_of[u] == group_of[unit_id]]
+        # A service's skill is one the group's staff have (when it has staff): a skill nobody
+        # in the group has is a validation error (the service could never be delivered).
+        staffed = sorted({c.skill for c in staff if c.unit_id in same_group and c.employees})
         services.append(
             Service(
-                service_id, unit_id, draw(texts), draw(st.sampled_from(skills)), draw(finite),
+                service_id, unit_id, draw(texts), draw(st.sampled_from(staffed or skills)),
+                draw(finite),
                 draw(st.none() | finite), draw(shares), draw(st.booleans()),
                 tuple(draw(st.lists(st.sampled_from(same_group), unique=True, max_size=3))),
             )

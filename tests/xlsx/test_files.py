@@ -118,3 +118,48 @@ def test_sha256_of(tmp_path: Path) -> None:
     path.write_bytes(b"planner" * 300_000)
     assert sha256_of(path) == hashlib.sha256(b"planner" * 300_000).hexdigest()
     assert files.sha256_of(str(path)) == sha256_of(path)
+
+
+def test_overwrite_false_refuses_an_existing_target(tmp_path: Path) -> None:
+    """With overwrite=False an existing file is refused (OutputRefused, `exists`), its bytes kept
+    and no temporary file left; a new file is written as usual."""
+    target = tmp_path / "kept.xlsx"
+    target.write_bytes(b"the planner's work")
+    refusal = "kept.xlsx already exists and was left as it is"
+    with pytest.raises(files.OutputRefused, match=refusal) as refused:
+        save_workbook(_workbook(), target, overwrite=False)
+    assert refused.value.exists
+    assert target.read_bytes() == b"the planner's work"
+    assert _leftovers(tmp_path) == []
+    fresh = tmp_path / "fresh.xlsx"
+    assert save_workbook(_workbook(), fresh, overwrite=False) == fresh.resolve()
+    assert fresh.read_bytes()[:2] == b"PK"
+
+
+def test_overwrite_false_does_not_replace_a_file_that_appears_meanwhile(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A file created after the existence check, while the output is written, is not replaced:
+    the temporary file is hard-linked into place, which fails if the target exists."""
+    target = tmp_path / "race.xlsx"
+
+    def save_and_race(stream) -> None:
+        target.write_bytes(b"written by someone else meanwhile")
+        stream.write(b"ours")
+
+    with pytest.raises(files.OutputRefused, match="race.xlsx already exists"):
+        files._save(save_and_race, target, inputs=(), overwrite=False)
+    assert target.read_bytes() == b"written by someone else meanwhile"
+    assert _leftovers(tmp_path) == []
+
+
+def test_save_text_writes_utf8_with_a_final_newline(tmp_path: Path) -> None:
+    """save_text writes the text as UTF-8 with one final newline, atomically, never over an
+    input."""
+    target = tmp_path / "summary.json"
+    save_text_path = files.save_text('{"unit": "Жангала"}', target)
+    assert save_text_path == target.resolve()
+    assert target.read_bytes() == '{"unit": "Жангала"}\n'.encode()
+    with pytest.raises(files.OutputRefused, match="over the input file"):
+        files.save_text("x", target, inputs=[target])
+    assert target.read_bytes() == '{"unit": "Жангала"}\n'.encode()
