@@ -263,7 +263,7 @@ def test_solve_gives_the_json_of_planner_solve(client, base_bytes, tmp_path, cap
         "attachment; filename=\"scenario-result.xlsx\"; filename*=UTF-8''scenario-result.xlsx"
     )
     book = openpyxl.load_workbook(io.BytesIO(download.content), read_only=True)
-    assert book.sheetnames[:3] == ["Summary", "Units", "Charts"]
+    assert book.sheetnames[:4] == ["Summary", "Memo", "Units", "Charts"]
 
 
 def test_solve_with_settings_changed(client, base_bytes) -> None:

@@ -88,7 +88,7 @@ def test_bundled_scenario_shows_the_figures_of_planner_solve_json(
         page.click("#download-result")
     assert info.value.suggested_filename == "west-kazakhstan-2024-result.xlsx"
     book = _open_xlsx(info.value, tmp_path, "result.xlsx")
-    assert book.sheetnames[:2] == ["Summary", "Units"]
+    assert book.sheetnames[:3] == ["Summary", "Memo", "Units"]
 
 
 def test_broken_workbook_dropped_shows_its_cells(server, page) -> None:
