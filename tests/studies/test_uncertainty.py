@@ -139,5 +139,7 @@ def test_samples_setting_runs_the_monte_carlo_without_the_option(tmp_path, capsy
     assert main(["solve", str(path), "--out", str(out), "--no-sensitivity"]) == 0
     assert "Monte Carlo: 120 samples" in capsys.readouterr().out
     assert "Uncertainty" in load_workbook(out).sheetnames
-    assert main(["solve", str(path), "--out", str(out), "--samples", "0", "--no-sensitivity"]) == 0
+    # --force: the first run's workbook is there, and a planner never replaces a file unasked
+    assert main(["solve", str(path), "--out", str(out), "--samples", "0", "--no-sensitivity",
+                 "--force"]) == 0  # fmt: skip
     assert "Uncertainty" not in load_workbook(out).sheetnames

@@ -25,7 +25,7 @@ def _workbook(path, history_rows, *, headers=("Target", "Year", "Volume", "Digit
     services = book.create_sheet("Services")
     services.append(["Service ID", "Unit ID", "Volume", "Skill", "Volume low", "Volume high"])
     services.append(["S1", "U1", 100, "general", 80, 130])
-    services.append(["S2", "U2", 50, "legal"])
+    services.append(["S2", "U2", 50, "general"])
     history = book.create_sheet("History")
     history.append(list(headers))
     for row in history_rows:
