@@ -85,7 +85,7 @@ def solve(
     """Optimise every group of a scenario and return the checked Result.
 
     sensitivity: re-solve each optimal minmax group with its binding units and limits relaxed by one.
-    processes: groups solved in parallel (1: in this process).
+    processes: groups solved in parallel (1: in this process); at most one worker per group.
     """
     started = time.perf_counter()
     progress = progress or (lambda message: None)
@@ -99,7 +99,9 @@ def solve(
     outcomes: list[_GroupOutcome] = []
     try:
         if processes > 1 and len(datas) > 1:
-            pool = ProcessPoolExecutor(max_workers=processes, initializer=_ignore_interrupt)
+            # Never more workers than groups: each worker is a process with its own solver.
+            workers = min(processes, len(datas))
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
             try:
                 futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
                 for i, future in enumerate(futures, 1):

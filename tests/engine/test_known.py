@@ -714,3 +714,27 @@ def test_a_time_limited_plan_is_never_worse_than_largest_first():
     assert group.status in ("feasible", "optimal")
     assert group.max_coefficient_after <= _lpt(jobs, 12)
     assert result.checks_passed
+
+
+def test_no_more_worker_processes_than_groups(monkeypatch):
+    """processes=1000 on a scenario of two groups starts two workers, not a thousand."""
+    import importlib
+
+    # planner.solve, the attribute, is the function; the module is imported by name.
+    solve_module = importlib.import_module("planner.solve")
+    started: list[int] = []
+    real = solve_module.ProcessPoolExecutor
+
+    def pool(max_workers, **options):
+        started.append(max_workers)
+        return real(max_workers=max_workers, **options)
+
+    monkeypatch.setattr(solve_module, "ProcessPoolExecutor", pool)
+    base = two_units()
+    units = (*base.units, Unit("C", group="other"), Unit("D", group="other"))
+    staff = (*base.staff, StaffCell("C", GENERAL, 2), StaffCell("D", GENERAL, 2))
+    services = (*base.services, Service("C1", "C"), Service("D1", "D"))
+    result = solve(Scenario("two groups", units, staff, services), sensitivity=False, processes=1000)
+    assert started == [2]
+    assert result.status == "optimal"
+    assert [g.group for g in result.groups] == ["all", "other"]
