@@ -151,6 +151,9 @@ class Settings:
     # not a staffing decision, so a plan does not do it unless the workbook says it may.
     keep_staff_share: float = 0.25
     samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
+    # The language of messages and results (kk, ru, en); None: the command's --lang or the
+    # computer's locale decides (planner.i18n.resolve_language).
+    language: str | None = None
 
 
 def staff_to_keep(employees: int, share: float) -> int:

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "NP_",
     "N_",
     "_",
     "decimal",
@@ -135,7 +136,7 @@ def using(code: str | None) -> Iterator[str]:
             _current.reset(token)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations(code: str) -> _gettext.NullTranslations:
     """The catalogue of `code`: the compiled .mo, or the .po compiled in memory when the .mo is
     missing or older (a checkout that was never built); English and a missing catalogue give the
@@ -144,7 +145,9 @@ def translations(code: str) -> _gettext.NullTranslations:
         return _gettext.NullTranslations()
     folder = LOCALE_DIR / code / "LC_MESSAGES"
     compiled, source = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
-    if compiled.exists() and (not source.exists() or compiled.stat().st_mtime >= source.stat().st_mtime):
+    if compiled.exists() and (
+        not source.exists() or compiled.stat().st_mtime >= source.stat().st_mtime
+    ):
         with compiled.open("rb") as stream:
             return _gettext.GNUTranslations(stream)
     if source.exists():
@@ -171,6 +174,12 @@ def _(message: str) -> str:
 
 def N_(message: str) -> str:
     """Mark `message` for the catalogue; it is translated where it is shown (with `_`)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark `message` for the catalogue under `context` ("sheet", "header", "setting"); it stays
+    English here (the workbook format's key) and is translated where it is written or read."""
     return message
 
 

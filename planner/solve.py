@@ -28,6 +28,7 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
+from planner.i18n import language, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -51,6 +52,13 @@ class _GroupOutcome:
     search: GroupSearch
     explanation: tuple[str, ...]
     sensitivity: tuple[SensitivityItem, ...]
+
+
+def _solve_group_speaking(language: str, data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
+    # A worker process does not inherit the caller's context: its explanations and sensitivity
+    # sentences are written in the language it is handed.
+    with using(language):
+        return _solve_group(data, with_sensitivity)
 
 
 def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
@@ -103,7 +111,9 @@ def solve(
             workers = min(processes, len(datas))
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
             try:
-                futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
+                futures = [
+                    pool.submit(_solve_group_speaking, language(), d, sensitivity) for d in datas
+                ]
                 for i, future in enumerate(futures, 1):
                     outcomes.append(future.result())
                     progress(f"groups solved: {i}/{len(datas)}")

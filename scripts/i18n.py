@@ -1,7 +1,7 @@
 """The message catalogues, managed with Babel: `python scripts/i18n.py extract|update|compile|all`.
 
 extract: planner/locale/planner.pot from the marked messages (babel.cfg: the Python sources and
-         the web templates; keywords _, N_, ngettext, pgettext, npgettext);
+         the web templates; keywords _, N_, NP_, ngettext, pgettext, npgettext);
 update:  merge the .pot into planner/locale/{kk,ru}/LC_MESSAGES/planner.po (new ids appear
          untranslated, changed ones fuzzy: tests/test_i18n.py fails until they are translated);
 compile: the .po files to .mo (setup.py's build_py does this when the package is built).
@@ -15,7 +15,7 @@ import sys
 from babel.messages.frontend import CommandLineInterface
 
 POT = "planner/locale/planner.pot"
-KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2",
+KEYWORDS = ["-k", "_", "-k", "N_", "-k", "NP_:1c,2", "-k", "ngettext:1,2", "-k", "pgettext:1c,2",
             "-k", "npgettext:1c,2,3"]  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from planner.display import (
     coefficient_table,
     coefficient_text,
 )
+from planner.i18n import _, decimal, integer, ngettext, pgettext
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
@@ -20,14 +21,37 @@ __all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_
 SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
 
 
+def status_text(status: Status) -> str:
+    """The status in the current language: optimal / оптимально / оңтайлы ..."""
+    return pgettext("status", status.value)
+
+
+def _services(count: float) -> str:
+    # A split service moves in parts: 2.5 services; a whole count is shown without decimals.
+    return integer(int(count)) if float(count).is_integer() else decimal(count, 2)
+
+
 def _moved(staff: int, services: float) -> str:
-    return f"{staff:,} staff moved, {services:g} services moved"
+    staff_words = ngettext("{count} staff moved", "{count} staff moved", staff)
+    service_words = ngettext(
+        "{count} service moved",
+        "{count} services moved",
+        int(services) if float(services).is_integer() else 2,
+    )
+    return (
+        staff_words.format(count=integer(staff))
+        + ", "
+        + service_words.format(count=_services(services))
+    )
 
 
 def _group_line(g: GroupResult) -> str:
-    return (
-        f"{g.group}: {g.status.value}, max coefficient {coefficient_text(g.max_coefficient_before)}"
-        f" -> {coefficient_text(g.max_coefficient_after)}, {_moved(g.staff_moved, g.services_moved)}"
+    return _("{group}: {status}, max coefficient {before} -> {after}, {moves}").format(
+        group=g.group,
+        status=status_text(g.status),
+        before=coefficient_text(g.max_coefficient_before),
+        after=coefficient_text(g.max_coefficient_after),
+        moves=_moved(g.staff_moved, g.services_moved),
     )
 
 
@@ -38,16 +62,28 @@ def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
     plan (at most SHOWN_GROUPS of them)."""
     groups = result.groups
     lines = [
-        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient});"
-        f" max coefficient {coefficient_text(result.max_coefficient_before)} -> "
-        f"{coefficient_text(result.max_coefficient_after)}, "
-        f"{_moved(result.staff_moved, result.services_moved)}"
+        _(
+            "{scenario}: {status} ({objective}, {coefficient}); max coefficient {before} -> "
+            "{after}, {moves}"
+        ).format(
+            scenario=result.scenario.name,
+            status=status_text(result.status),
+            objective=result.objective,
+            coefficient=result.coefficient,
+            before=coefficient_text(result.max_coefficient_before),
+            after=coefficient_text(result.max_coefficient_after),
+            moves=_moved(result.staff_moved, result.services_moved),
+        )
     ]
     missing = len(result.scenario.groups) - len(groups)
     if missing:
         lines.append(
-            f"  interrupted: {len(groups)} of {len(result.scenario.groups)} groups solved; "
-            f"the other {missing} were not run"
+            "  "
+            + ngettext(
+                "interrupted: {solved} of {count} group solved; the other {missing} were not run",
+                "interrupted: {solved} of {count} groups solved; the other {missing} were not run",
+                len(result.scenario.groups),
+            ).format(solved=len(groups), count=len(result.scenario.groups), missing=missing)
         )
     if verbose:
         for g in groups:
@@ -58,21 +94,39 @@ def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
     for g in groups:
         counts[g.status] = counts.get(g.status, 0) + 1
     lines.append(
-        f"  {len(groups)} group{'s' if len(groups) != 1 else ''}: "
-        + ", ".join(f"{counts[status]:,} {status.value}" for status in Status if status in counts)
+        "  "
+        + ngettext("{count} group", "{count} groups", len(groups)).format(
+            count=integer(len(groups))
+        )
+        + ": "
+        + ", ".join(
+            f"{integer(counts[status])} {status_text(status)}"
+            for status in Status
+            if status in counts
+        )
     )
     planned = [g for g in groups if g.max_coefficient_after is not None]
     if planned:
         worst = max(planned, key=lambda g: (g.max_coefficient_after, g.group))
-        lines.append(f"  the maximum is in {_group_line(worst)}")
+        lines.append("  " + _("the maximum is in {group}").format(group=_group_line(worst)))
     unproven = [g for g in groups if g.status is not Status.OPTIMAL]
     for g in unproven[:SHOWN_GROUPS]:
         lines.append(f"  {_group_line(g)}")
         lines.extend(f"    - {line}" for line in g.explanation[:2])
     if len(unproven) > SHOWN_GROUPS:
-        lines.append(f"  ... and {len(unproven) - SHOWN_GROUPS} more groups without a proven plan")
+        more = len(unproven) - SHOWN_GROUPS
+        lines.append(
+            "  "
+            + ngettext(
+                "... and {count} more group without a proven plan",
+                "... and {count} more groups without a proven plan",
+                more,
+            ).format(count=integer(more))
+        )
     if len(groups) > 1:
-        lines.append("  (every group: --verbose, or the Summary sheet of the result workbook)")
+        lines.append(
+            "  " + _("(every group: --verbose, or the Summary sheet of the result workbook)")
+        )
     return lines
 
 

@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 from planner.domain import char_name, invisible_characters, mixed_script, normalise_name, shown
 from planner.errors import ProblemCode
-from planner.workbook.layout import NO_WORDS, YES_WORDS
+from planner.i18n import language_from_word
+from planner.workbook.layout import CHOICE_ALIASES, NO_WORDS, YES_WORDS
 from planner.xlsx.reading import clean_text, is_blank
 
 __all__ = [
@@ -263,6 +264,9 @@ def parse_choice(value: object, label: str, choices: Sequence[str]) -> str:
     """One word of `choices`, any case."""
     if isinstance(value, str):
         word = clean_text(value).casefold()
+        word = CHOICE_ALIASES.get(word, word)
+        if word not in choices:
+            word = language_from_word(word) or word  # the language setting: "Русский", "kk"
         if word in choices:
             return word
     raise CellError(ProblemCode.BAD_CHOICE, f"{label} must be one of: {', '.join(choices)}")

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 
 from planner.domain import HistoryPoint, Service
 from planner.errors import ProblemCode
+from planner.i18n import NP_
 from planner.workbook.cells import clean_text
-from planner.workbook.layout import Column, Kind, SheetFormat
+from planner.workbook.layout import Column, Kind, SheetFormat, translated_format
 from planner.workbook.tables import (
     IdIndex,
     Problems,
@@ -34,7 +35,7 @@ __all__ = ["HISTORY", "MIN_YEARS", "history_rows", "read_history", "volume_range
 MIN_YEARS = 3  # the shortest series a forecast is made from (planner.studies.forecast)
 
 HISTORY = SheetFormat(
-    name="History",
+    name=NP_("sheet", "History"),
     required=False,
     purpose=(
         "Optional. Past yearly volumes for 'planner forecast': one row per target and year. "
@@ -42,25 +43,37 @@ HISTORY = SheetFormat(
     ),
     columns=(
         Column(
-            "Target",
+            NP_("header", "Target"),
             Kind.ID,
             "What the volume counts: a Service ID, a Unit ID, skill:<skill> or *",
             "required",
             required=True,
             width=16,
         ),
-        Column("Year", Kind.WHOLE, "Calendar year, a whole number", "required", required=True),
         Column(
-            "Volume", Kind.NUMBER, "Transactions in that year", "required", required=True, width=16
+            NP_("header", "Year"),
+            Kind.WHOLE,
+            "Calendar year, a whole number",
+            "required",
+            required=True,
         ),
         Column(
-            "Digital share",
+            NP_("header", "Volume"),
+            Kind.NUMBER,
+            "Transactions in that year",
+            "required",
+            required=True,
+            width=16,
+        ),
+        Column(
+            NP_("header", "Digital share"),
             Kind.SHARE,
             "Share (0-1) handled with no staff time that year (every year of a target, or none)",
             "blank (no digital-share history)",
         ),
     ),
 )
+translated_format(HISTORY)  # its name and headers read in kk and ru too
 
 
 def _years_text(years: Iterable[int]) -> str:
