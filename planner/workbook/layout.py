@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from planner.domain import CoefficientMode, Objective, SolverName
-from planner.i18n import LANGUAGES, NP_, translations
+from planner.i18n import LANGUAGES, NP_, pgettext, translations
 
 
 def normalise_header(text: object) -> str:
@@ -106,6 +106,11 @@ class Column:
     required: bool = False  # a blank cell is an error
     width: int = 14
     field: str = ""  # the domain field it fills, when different from the normalised header
+
+    @property
+    def label(self) -> str:
+        """The header in the current language, as messages name the column."""
+        return pgettext("header", self.header)
 
     @functools.cached_property
     def key(self) -> str:
