@@ -10,7 +10,7 @@ from planner.display import (
     coefficient_table,
     coefficient_text,
 )
-from planner.i18n import _, decimal, integer, ngettext, pgettext
+from planner.i18n import NP_, _, decimal, integer, ngettext, pgettext
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
@@ -19,6 +19,15 @@ __all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_
 
 
 SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
+
+
+# The status words, marked for the catalogue (status_text looks them up by value).
+_STATUS_WORDS = (
+    NP_("status", "optimal"),
+    NP_("status", "feasible"),
+    NP_("status", "infeasible"),
+    NP_("status", "unknown"),
+)
 
 
 def status_text(status: Status) -> str:
