@@ -18,7 +18,7 @@ from planner.domain import SolverName, Unit
 from planner.engine.group import GroupData
 from planner.engine.model import RowFamily, build_group_model
 from planner.engine.solvers import RunStatus, make_backend
-from planner.i18n import _
+from planner.i18n import _, decimal, integer, ngettext, pgettext
 
 MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives
 STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
@@ -37,7 +37,7 @@ def _where(unit: Unit, column: str) -> str:
     return (
         _("Units row {unit.row}, {column}").format(unit=unit, column=column)
         if unit.row
-        else f"unit {unit.unit_id}, {column}"
+        else _("unit {unit_id}, {column}").format(unit_id=unit.unit_id, column=column)
     )
 
 
@@ -172,13 +172,19 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
 
 
 def _number(amount: float) -> str:
-    """'3', '1,200' or '2.50'."""
-    return f"{round(amount):,}" if abs(amount - round(amount)) < 1e-6 else f"{amount:,.2f}"
+    """'3', '1,200' or '2.50' (in the current language: '1 200', '2,50')."""
+    whole = abs(amount - round(amount)) < 1e-6
+    return integer(round(amount)) if whole else decimal(amount, 2)
 
 
-def _count(amount: float, one: str, many: str) -> str:
-    """'1 employee', '3 employees', '2.50 employees'."""
-    return f"{_number(amount)} {one if abs(amount - 1) < 1e-6 else many}"
+def _n(amount: float) -> int:
+    """The count whose plural form an amount takes: itself when whole, else a fraction's (2)."""
+    return round(amount) if abs(amount - round(amount)) < 1e-6 else 2
+
+
+def _count(amount: float, words: str) -> str:
+    """'1 employee', '3 employees', '2.50 employees': `words` is the ngettext form of _n(amount)."""
+    return words.format(count=_number(amount))
 
 
 def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen) -> str:
@@ -191,18 +197,24 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
             return _(
                 "{value1}: {unit.label} needs at least {value2}; {value3} of them cannot be brought in by any allowed move"
             ).format(
-                value1=_where(unit, "Min employees"),
+                value1=_where(unit, pgettext("header", "Min employees")),
                 unit=unit,
-                value2=_count(unit.min_employees, "employee", "employees"),
+                value2=_count(
+                    unit.min_employees,
+                    ngettext("{count} employee", "{count} employees", _n(unit.min_employees)),
+                ),
                 value3=_number(amount),
             )
         return _(
             "{value1}: {unit.label} may have at most {value2}, but {value3} nowhere else to go in group {g}"
         ).format(
-            value1=_where(unit, "Max employees"),
+            value1=_where(unit, pgettext("header", "Max employees")),
             unit=unit,
-            value2=_count(unit.max_employees, "employee", "employees"),
-            value3=_count(amount, "more has", "more have"),
+            value2=_count(
+                unit.max_employees,
+                ngettext("{count} employee", "{count} employees", _n(unit.max_employees)),
+            ),
+            value3=_count(amount, ngettext("{count} more has", "{count} more have", _n(amount))),
             g=g,
         )
     if family is RowFamily.KEEP_STAFF and unit is not None:
@@ -213,9 +225,12 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
         ).format(
             share=share,
             unit=unit,
-            value1=_count(totals[model.row_unit[row]], "employee", "employees"),
+            value1=_count(
+                totals[model.row_unit[row]],
+                ngettext("{count} employee", "{count} employees", _n(totals[model.row_unit[row]])),
+            ),
             value2=int(data.start[model.row_unit[row]].sum()),
-            value3=_count(amount, "more", "more"),
+            value3=_count(amount, ngettext("{count} more", "{count} more", _n(amount))),
         )
     if family is RowFamily.KEEP_SKILL and unit is not None:
         share = data.settings.keep_staff_share
@@ -223,29 +238,44 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
             "Settings, keep staff share = {share:g}: {unit.label} keeps one {skill} for its own {skill} services, but a plan needs it to leave"
         ).format(share=share, unit=unit, skill=skill)
     if family is RowFamily.UNIT_MOVES and unit is not None:
-        moving = _count(amount, "employee", "employees")
+        moving = _count(amount, ngettext("{count} employee", "{count} employees", _n(amount)))
         if unit.unit_id in frozen and unit.locked:
             return _(
                 "{value1}: {unit.label} is locked, but a plan needs {moving} to move in or out of it"
-            ).format(value1=_where(unit, "Locked"), unit=unit, moving=moving)
+            ).format(value1=_where(unit, pgettext("header", "Locked")), unit=unit, moving=moving)
         if unit.unit_id in frozen:
             return _(
                 "Settings, allow staff moves = no: {unit.label} needs {moving} to move in or out"
             ).format(unit=unit, moving=moving)
         return _("{value1}: {unit.label} allows {value2}, but a plan needs {value3}").format(
-            value1=_where(unit, "Max moves"),
+            value1=_where(unit, pgettext("header", "Max moves")),
             unit=unit,
-            value2=_count(unit.max_moves, "move", "moves"),
-            value3=_count(amount, "more", "more"),
+            value2=_count(
+                unit.max_moves, ngettext("{count} move", "{count} moves", _n(unit.max_moves))
+            ),
+            value3=_count(amount, ngettext("{count} more", "{count} more", _n(amount))),
         )
     if family is RowFamily.STAFF_BUDGET:
         return _(
             "Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} needs {value1}"
-        ).format(data=data, g=g, value1=_count(amount, "more staff move", "more staff moves"))
+        ).format(
+            data=data,
+            g=g,
+            value1=_count(
+                amount, ngettext("{count} more staff move", "{count} more staff moves", _n(amount))
+            ),
+        )
     if family is RowFamily.SERVICE_BUDGET:
         return _(
             "Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs {value1}"
-        ).format(data=data, g=g, value1=_count(amount, "more service move", "more service moves"))
+        ).format(
+            data=data,
+            g=g,
+            value1=_count(
+                amount,
+                ngettext("{count} more service move", "{count} more service moves", _n(amount)),
+            ),
+        )
     if family is RowFamily.LOAD and unit is not None:
         held = [
             s.service_id
@@ -255,10 +285,10 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
         return _(
             "{value1}: {unit.label} has services of skill '{skill}' ({value2}) but no employee of that skill can be placed there"
         ).format(
-            value1=_where(unit, "Employees"),
+            value1=_where(unit, pgettext("header", "Employees")),
             unit=unit,
             skill=skill,
-            value2=_names(held) or "movable ones",
+            value2=_names(held) or _("movable ones"),
         )
     return _("group {g}: rule {value1} must give by {amount:,.2f}").format(
         g=g, value1=model.row_names[row], amount=amount

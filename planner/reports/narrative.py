@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from planner.display import coefficient_text
 from planner.domain import Scenario, SensitivityKind
-from planner.i18n import _
+from planner.i18n import _, decimal, integer, ngettext
 from planner.reports.figures import GroupFigures, finite
 from planner.result import NEW_HIRES, GroupResult, Result, Status
 
@@ -34,10 +34,13 @@ def join_names(names: Sequence[str], limit: int = 3) -> str:
     names = list(names)
     if len(names) > limit:
         rest = len(names) - limit
-        names = [*names[:limit], f"{rest} other{'s' if rest > 1 else ''}"]
+        names = [
+            *names[:limit],
+            ngettext("{count} other", "{count} others", rest).format(count=rest),
+        ]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _coefficient_text(value: float | None) -> str:
@@ -51,16 +54,21 @@ def _trend(before: float | None, after: float | None) -> str:
     if b == a:
         return _("stays at {a}").format(a=a)
     falls = finite(before) and finite(after) and after < before or not finite(before)
-    return _("{value1} from {b} to {a}").format(value1="falls" if falls else "rises", b=b, a=a)
+    if falls:
+        return _("falls from {b} to {a}").format(b=b, a=a)
+    return _("rises from {b} to {a}").format(b=b, a=a)
 
 
 def _people(count: int) -> str:
-    return f"{count:,} employee{'s' if count != 1 else ''}"
+    return ngettext("{count} employee", "{count} employees", count).format(count=integer(count))
 
 
 def _services(count: float) -> str:
-    shown = f"{int(count):,}" if float(count).is_integer() else f"{count:,.2f}"
-    return f"{shown} service{'s' if count != 1 else ''}"
+    if float(count).is_integer():
+        whole = int(count)
+        return ngettext("{count} service", "{count} services", whole).format(count=integer(whole))
+    # A split service moves in parts: 2.50 services (the plural of a fraction in every language)
+    return ngettext("{count} service", "{count} services", 2).format(count=decimal(count, 2))
 
 
 def _by_skill(amounts: dict[str, int]) -> str:
@@ -157,11 +165,15 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
     moves = []
     if g.staff_moved:
-        moves.append(f"moving {_people(g.staff_moved)}")
+        moves.append(_("moving {people}").format(people=_people(g.staff_moved)))
     if g.services_moved:
-        moves.append(f"reassigning {_services(g.services_moved)}")
+        moves.append(_("reassigning {services}").format(services=_services(g.services_moved)))
     if hires:
-        moves.append(f"adding {hires:,} new hire{'s' if hires != 1 else ''}")
+        moves.append(
+            ngettext("adding {count} new hire", "adding {count} new hires", hires).format(
+                count=integer(hires)
+            )
+        )
     trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
     if moves:
         sentences = [
