@@ -159,7 +159,7 @@ def _grouped_to_plain(text: str, whole: bool, label: str) -> str:
             raise CellError(
                 ProblemCode.AMBIGUOUS_NUMBER,
                 _("{label}: {text} could mean {plain} or {point}; type {plain} or {point}").format(
-                    label=label, text=text, plain=plain, point=point
+                    label=label, text=text, plain=plain, point=_typed(point)
                 ),
             )
         if text.count(",") == 1:
