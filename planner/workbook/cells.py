@@ -262,6 +262,12 @@ def parse_number(
         except CellError as error:
             if error.code is ProblemCode.AMBIGUOUS_NUMBER:
                 raise
+            if error.code is ProblemCode.NOT_A_NUMBER and not (whole or share):
+                # How to type it in this language: 1250 or 1250.5 / 1250,5 (never 1.250).
+                hint = _("{rule} (type it as {example})").format(
+                    rule=rule, example=decimal_example()
+                )
+                raise CellError(error.code, hint) from None
             raise CellError(error.code, rule) from None
     else:
         raise CellError(ProblemCode.NOT_A_NUMBER, rule)
