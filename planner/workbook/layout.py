@@ -145,6 +145,20 @@ UNITS = SheetFormat(
         ),
         Column(NP_("header", "Name"), Kind.TEXT, "Display name", "the Unit ID", width=36),
         Column(
+            NP_("header", "Name (kk)"),
+            Kind.TEXT,
+            "Name in Kazakh, shown when the language is kk",
+            "the Name",
+            width=36,
+        ),
+        Column(
+            NP_("header", "Name (ru)"),
+            Kind.TEXT,
+            "Name in Russian, shown when the language is ru",
+            "the Name",
+            width=36,
+        ),
+        Column(
             NP_("header", "Level"), Kind.TEXT, "Kind of unit, e.g. district or department", "blank"
         ),
         Column(
@@ -539,6 +553,9 @@ SCENARIOS = SheetFormat(
 )
 
 ASSUMPTIONS_HEADERS = ("Assumption", "Value", "Basis")
+
+# The languages of the Units sheet's optional name columns `Name (kk)` and `Name (ru)`.
+UNIT_NAME_LANGUAGES = ("kk", "ru")
 
 # Sheets in the order the writers create them.
 SHEETS: tuple[SheetFormat, ...] = (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)

@@ -19,6 +19,7 @@ from planner.workbook.layout import (
     SETTINGS_BY_KEY,
     SETTINGS_LIST,
     STAFF,
+    UNIT_NAME_LANGUAGES,
     UNITS,
     normalise_header,
 )
@@ -337,6 +338,11 @@ def build_units(unit_records: list[Record]) -> list[Unit]:
         Unit(
             unit_id=r.get("unitid"),
             name=r.get("name") or "",
+            names=tuple(
+                (code, r.get(f"name({code})"))
+                for code in UNIT_NAME_LANGUAGES
+                if r.get(f"name({code})")
+            ),
             level=r.get("level") or "",
             parent=r.get("parent") or None,
             group=r.get("group") or DEFAULT_GROUP,
