@@ -142,3 +142,31 @@ def test_a_broken_workbook_names_the_same_cells_in_every_language(tmp_path: Path
     assert by_cell["kk"]["F4"] == "Қызметкерлер: 0-ден бастап бүтін сан керек"
     with using("ru"):
         assert str(reports["ru"][0]).startswith("Units!")
+
+
+def test_bundled_unit_names_in_three_languages():
+    """The bundled West Kazakhstan scenario names every unit in en, kk and ru (Name, Name (kk),
+    Name (ru)); a unit's label follows the current language."""
+    from tests.support import COUNT_PATH
+
+    scenario = read_scenario(COUNT_PATH)
+    assert all(dict(u.names).keys() == {"kk", "ru"} for u in scenario.units)
+    agriculture = scenario.unit("R01")
+    assert agriculture.name == "Department of Agriculture"
+    shown = {}
+    for code in ("en", "kk", "ru"):
+        with using(code):
+            shown[code] = (agriculture.label, scenario.unit("D13").label)
+    assert shown == {
+        "en": ("Department of Agriculture", "Uralsk City"),
+        "kk": ("Ауыл шаруашылығы басқармасы", "Орал қаласы"),
+        "ru": ("Управление сельского хозяйства", "город Уральск"),
+    }
+
+
+def test_a_workbook_without_translated_names_keeps_its_name(tmp_path: Path):
+    """No Name (kk) column: the Name is shown in every language."""
+    path = tmp_path / "en.xlsx"
+    base_workbook().save(path)
+    with using("kk"):
+        assert read_scenario(path).unit("D01").label == "Department of Agriculture"
