@@ -4,7 +4,9 @@ redirect away from the site."""
 
 from __future__ import annotations
 
-from tests.web.conftest import client_for
+import re
+
+from tests.web.conftest import base_bytes, client, client_for  # noqa: F401 - fixtures
 
 
 def test_the_switch_sets_the_language_and_remembers_it(tmp_path):
@@ -46,3 +48,26 @@ def test_the_switch_never_leaves_the_site(tmp_path):
         away = client.get("/lang/ru?next=//evil.example/", follow_redirects=False)
         assert away.headers["location"] == "/"
         assert client.get("/lang/de", follow_redirects=False).status_code == 404
+
+
+def test_a_russian_solve_shows_a_russian_plan(client, base_bytes):
+    """With the switch on Русский: the check page, the scenario page and the result page are in
+    Russian (the job's worker writes the plan's sentences in Russian), with decimal commas."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/ru?next=/")
+    answer = upload(client, base_bytes)
+    scenario_page = client.get(f"/workbooks/{answer['id']}").text
+    assert "<h2>Параметры в книге</h2>" in scenario_page
+    form = {"option": "baseline", "objective": "minmax", "max_staff_moves": "",
+            "max_service_moves": "", "time_limit": "", "allow_staff_moves": ["no", "yes"],
+            "allow_service_moves": ["no", "yes"]}  # fmt: skip
+    job_url = _post(client, f"/workbooks/{answer['id']}/solve", data=form).headers["location"]
+    wait(client, job_url.rsplit("/", 1)[1])
+    html = client.get(job_url).text
+    assert '<html lang="ru">' in html
+    assert '<strong id="status">оптимально</strong>' in html
+    assert '<h2 id="transfers">Переводы</h2>' in html
+    assert re.search(r'<strong id="max-after">\d,\d{3}</strong>', html)
+    assert "Наибольший коэффициент снижается с" in html
