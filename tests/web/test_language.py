@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import base_bytes, client, client_for  # noqa: F401 - fixtures
+from tests.web.conftest import client_for
 
 
 def test_the_switch_sets_the_language_and_remembers_it(tmp_path):
