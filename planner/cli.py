@@ -38,7 +38,7 @@ from planner.errors import (
     Problem,
     ProblemCode,
 )
-from planner.i18n import LANGUAGES, _, decimal, integer, ngettext, resolve_language, using
+from planner.i18n import LANGUAGES, N_, _, decimal, integer, ngettext, resolve_language, using
 from planner.xlsx.files import OutputRefused
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -640,6 +640,25 @@ def cmd_serve(args: argparse.Namespace, term: Terminal) -> int:
 
 
 # --- the parser ----------------------------------------------------------------------------------
+
+
+# argparse's own words ("usage: ", "options", its error messages) come from its module-level
+# `gettext`; pointing it at planner's catalogue (which gives any other text back unchanged) lets
+# `--help` and argument errors read in the chosen language too. The ones translated:
+_ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+argparse._ = _  # type: ignore[attr-defined]
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
