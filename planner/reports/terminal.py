@@ -13,8 +13,11 @@ from planner.display import (
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
+from planner.studies.wisn_hires import HiresPlan
 
-__all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_lines"]
+__all__ = [
+    "comparison_lines", "comparison_markdown", "frontier_lines", "hires_lines", "result_lines",
+]  # fmt: skip
 
 
 SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
@@ -196,4 +199,23 @@ def uncertainty_lines(result) -> list[str]:
             f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
         )
     lines.extend(f"  {note}" for note in result.notes[1:])
+    return lines
+
+
+def hires_lines(plan: HiresPlan) -> list[str]:
+    """The fewest hires of the `wisn target` setting (planner.studies.wisn_hires.HiresPlan)."""
+    target = f"{plan.target:.2f}"
+    if plan.result is None:
+        return [f"no plan reaches a WISN ratio of {target} in every cell, even hiring each "
+                "cell's shortfall (a Max employees or a lock stands in the way)"]  # fmt: skip
+    proof = (
+        "proven fewest" if plan.proven
+        else f"not proven fewest: no plan with fewer was found, and at least {plan.lower_bound} "
+        "are needed"
+    )  # fmt: skip
+    lines = [f"hires for a WISN ratio of at least {target} in every cell: {plan.total} ({proof})"]
+    lines += [f"  {h.unit_id} {h.skill}: +{h.employees}" for h in plan.hires]
+    ratio = plan.smallest_ratio
+    if ratio is not None:
+        lines.append(f"  smallest WISN ratio with them: {ratio:.2f}")
     return lines
