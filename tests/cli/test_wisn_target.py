@@ -19,7 +19,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _district(tmp_path: Path, *settings: tuple[str, object]) -> Path:
-    spec = importlib.util.spec_from_file_location("wisn_example", REPO / "scripts" / "wisn_example.py")
+    spec = importlib.util.spec_from_file_location(
+        "wisn_example", REPO / "scripts" / "wisn_example.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
