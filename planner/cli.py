@@ -467,7 +467,8 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     # Every workbook is read before anything is solved, so that an InputError comes at once.
     scenarios = [_read(term, path) for path in paths]
     with term.phase("solving the options", counted=True, counter_starts=True) as step:
-        comparison = compare(scenarios, processes=args.processes, progress=step)
+        comparison = compare(scenarios, processes=args.processes, progress=step,
+                             robust=args.robust, evaluate=args.samples, seed=args.seed)  # fmt: skip
     markdown = comparison_markdown(comparison)
     with term.phase(f"writing {out.name}"):
         if out.suffix.lower() == ".md":
@@ -659,6 +660,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_scenario_help(True) + "; each with its Scenarios sheet")  # fmt: skip
     p.add_argument("--markdown", action="store_true",
                    help="print the options as a Markdown table")  # fmt: skip
+    p.add_argument("--robust", type=_count(1, "--robust"), metavar="K",
+                   help="each option also with its robust plan for K training samples of the "
+                   "volumes; all judged on --samples fresh samples and ranked by their P90")  # fmt: skip
+    p.add_argument("--samples", type=_count(1, "--samples"), default=1000, metavar="N",
+                   help="fresh samples that judge the options with --robust (default %(default)s)")  # fmt: skip
+    p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
+                   help="seed of the samples (default %(default)s)")  # fmt: skip
     common(p, ".xlsx workbook, or .md for the Markdown table",
            "<first scenario>-comparison.xlsx beside it")  # fmt: skip
 

@@ -44,6 +44,9 @@ class StopReason(StrEnum):
     # (integer staff); the cells at the level in the plan found were kept there.
     LEVEL_NOT_SEPARABLE = "leximax level held by several cells together"
     LEVEL_LIMIT = "leximax level limit"  # MAX_LEVELS levels were certified, the rest not tried
+    # A plan chosen some other way than for these volumes (a robust plan, for sampled volumes):
+    # checked like any plan, but not claimed optimal for the scenario's own volumes.
+    CHOSEN_ELSEWHERE = "plan chosen for other volumes (robust)"
 
 
 @dataclass(frozen=True)

@@ -86,11 +86,16 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
+    # With robust plans (compare --robust) every option has its P90 over the fresh samples.
+    judged = any(o.p90 is not None for o in comparison.options)
     lines = [
         "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
         "| Mean after | Spread after | Overloaded after | Staff moved | New hires | Services moved "
-        "| Rank |",
-        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        + ("| P90 over samples " if judged else "")
+        + "| Rank |",
+        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+        + ("---:|" if judged else "")
+        + "---|",
     ]
     for option in comparison.options:
         result = option.result
@@ -104,7 +109,9 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
             f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
             f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
-            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} | {rank} |"
+            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} "
+            + (f"| {coefficient_table(option.p90)} " if judged else "")
+            + f"| {rank} |"
         )
     return lines
 
@@ -142,6 +149,8 @@ def comparison_lines(comparison: Comparison) -> list[str]:
                 f", mean {coefficient_text(standing.mean)}, spread {coefficient_text(standing.spread)}, "
                 f"{standing.overloaded_after} overloaded"
             )
+        if option.p90 is not None:
+            figures += f", P90 {coefficient_text(option.p90)} over the fresh samples"
         if standing.recommended:
             rank = f"; rank 1, {standing.reason}"
         elif standing.rank is not None:
