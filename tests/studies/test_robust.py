@@ -148,3 +148,51 @@ def test_compare_robust_needs_one_sample_or_more(capsys):
     assert capsys.readouterr().err.endswith(
         "error: argument --robust: --robust must be 1 or more, not 0\n"
     )
+
+
+def test_robust_plan_with_split_services_equals_the_exact_lp():
+    """Split services, staff fixed (2 + 2, 1,000 hours each), both services movable to either
+    unit. A robust plan sends a share f of B's risky service to A; over the training samples
+    the best t is the optimum of a small LP (t >= each unit's load / 2,000 in every sample, over
+    the two shares), solved here with SciPy's HiGHS. The robust plan reaches it within its
+    certificate (t at most (1 + 2e-6) of the LP optimum, lower bound at most the optimum), its
+    services moved is the fractional share moved (not rounded to 0), and its t is the exact
+    maximum of the plan over the samples."""
+    import dataclasses
+
+    from scipy.optimize import linprog
+
+    from planner.engine.robust import robust_plan
+
+    base = _case()
+    services = tuple(
+        dataclasses.replace(s, movable=True, eligible_units=("A", "B")) for s in base.services
+    )
+    settings = dataclasses.replace(
+        base.settings, allow_staff_moves=False, allow_service_moves=True, split_services=True
+    )
+    scenario = dataclasses.replace(base, services=services, settings=settings)
+    data = group_data(scenario, "all")
+    weights = training_weights(scenario, data, 40, 3)
+    plan = robust_plan(data, weights)
+    assert plan.proven
+    assert plan.t == pytest.approx(robust_maximum(data, plan.plan, weights), rel=1e-12)
+
+    # Variables: a = share of SA sent to B, b = share of SB sent to A, t.
+    rows, bounds = [], []
+    for sa, sb in weights:
+        rows.append([-sa, sb, -2000.0])  # A: (1 - a) SA + b SB <= 2000 t
+        bounds.append(-sa)
+        rows.append([sa, -sb, -2000.0])  # B: a SA + (1 - b) SB <= 2000 t
+        bounds.append(-sb)
+    lp = linprog([0, 0, 1], A_ub=rows, b_ub=bounds, bounds=[(0, 1), (0, 1), (0, None)],
+                 method="highs")  # fmt: skip
+    assert lp.status == 0
+    optimum = lp.fun
+    assert optimum * (1 - 1e-9) <= plan.t <= optimum * (1 + 2e-6)
+    assert plan.lower_bound is not None and plan.lower_bound <= optimum * (1 + 1e-9)
+    shares = plan.plan.assignment
+    assert shares[0].tolist() == [1.0, 0.0]  # A's nearly certain service stays
+    assert shares[1, 0] == pytest.approx(lp.x[1], abs=1e-4)  # B's share sent to A, as the LP
+    assert plan.services_moved == pytest.approx(shares[1, 0], rel=1e-9)
+    assert 0.3 < plan.services_moved < 0.4 and plan.staff_moved == 0
