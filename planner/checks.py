@@ -109,6 +109,10 @@ RANGES: dict[str, Range] = {
         0.0001,
     ),
     "timelimit": Range(31_622_400, N_("the seconds in a leap year")),
+    "wisntarget": Range(
+        10,
+        N_("a WISN ratio of 10 is ten times the staff the workload requires; studies aim at 1"),
+    ),
 }
 
 
@@ -457,6 +461,7 @@ def _check_settings(found: _Found, settings: Settings) -> None:
     _check_share(
         found, SETTINGS, what, pgettext("setting", "keep staff share"), settings.keep_staff_share
     )
+    _check_positive(found, SETTINGS, what, pgettext("setting", "wisn target"), settings.wisn_target)
 
 
 def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
@@ -615,6 +620,7 @@ def _check_ranges(found: _Found, scenario: Scenario) -> None:
     check(
         SETTINGS, what, "hoursperfte", pgettext("setting", "hours per fte"), settings.hours_per_fte
     )
+    check(SETTINGS, what, "wisntarget", pgettext("setting", "wisn target"), settings.wisn_target)
 
 
 def validate_scenario(scenario: Scenario) -> list[Problem]:

@@ -161,6 +161,9 @@ class Settings:
     # not a staffing decision, so a plan does not do it unless the workbook says it may.
     keep_staff_share: float = 0.25
     samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
+    # wisn: the smallest WISN ratio (current / required staff) every cell should reach; with it,
+    # `planner solve` also finds the fewest new hires that reach it (planner.studies.wisn_hires).
+    wisn_target: float | None = None
     # The language of messages and results (kk, ru, en); None: the command's --lang or the
     # computer's locale decides (planner.i18n.resolve_language).
     language: str | None = None

@@ -11,7 +11,7 @@ import dataclasses
 import math
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +33,7 @@ from planner.result import (
     NEW_HIRES,
     Assignment,
     Check,
+    GroupReport,
     GroupResult,
     Reassignment,
     Result,
@@ -40,6 +41,7 @@ from planner.result import (
     SolveReport,
     StaffRow,
     Status,
+    StopReason,
     Transfer,
     UnitRow,
 )
@@ -134,6 +136,40 @@ def solve(
             f"{len(datas) - solved} groups were not solved and are not in this result."
         )
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
+    return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def result_for_plans(
+    scenario: Scenario,
+    plans: Mapping[str, Plan],
+    *,
+    reason: StopReason,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+) -> Result:
+    """The checked Result of plans found another way than `solve` (a robust plan): each group's
+    plan is verified independently and its figures computed exactly as for solve(). A group with
+    a plan is `feasible` with `reason` (the plan is not claimed optimal for the scenario's own
+    volumes); a group without one is `unknown`, with its note as the explanation."""
+    started = time.perf_counter()
+    notes = notes or {}
+    datas = [group_data(scenario, g) for g in scenario.groups]
+    outcomes = []
+    for data in datas:
+        plan = plans.get(data.group)
+        said = tuple(notes.get(data.group, ()))
+        minmax = data.settings.objective.minimises_the_maximum
+        value = max_coefficient(data, plan) if plan is not None and minmax else None
+        search = GroupSearch(
+            status=Status.FEASIBLE if plan is not None else Status.UNKNOWN,
+            plan=plan,
+            objective_value=value,
+            lower_bound=None,
+            gap=None,
+            stop_reason=reason,
+            report=GroupReport(),
+            notes=said,
+        )
+        outcomes.append(_GroupOutcome(search, () if plan is not None else said, ()))
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
 
 
@@ -351,4 +387,4 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
     return rows
 
 
-__all__ = ["solve", "SolveInterrupted", "CoefficientMode"]
+__all__ = ["solve", "SolveInterrupted", "CoefficientMode", "result_for_plans"]

@@ -456,6 +456,16 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=int,
     ),
     SettingFormat(
+        NP_("setting", "wisn target"),
+        "wisn_target",
+        Kind.POSITIVE,
+        "Coefficient wisn: the smallest WISN ratio every cell should reach (1 = staffing matches "
+        "the workload); 'planner solve' then also finds the fewest new hires that reach it",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
         NP_("setting", "language"),
         "language",
         Kind.CHOICE,

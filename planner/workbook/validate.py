@@ -21,6 +21,7 @@ from planner.checks import group_size_problems, scenario_group_sizes
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
+    CoefficientMode,
     Scenario,
     StaffCell,
     char_name,
@@ -45,6 +46,7 @@ from planner.workbook.records import (
     read_settings,
     read_staff,
     read_units,
+    setting_cell,
     units_with_unread_headcount,
 )
 from planner.workbook.rules import (
@@ -308,7 +310,22 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
     if problems.errors:
         return None
-    return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
+    read = read_wisn(book, scenario, services_table, problems)  # coefficient wisn's sheets
+    settings = read.settings if read is not None else settings
+    if settings.wisn_target is not None and settings.coefficient is not CoefficientMode.WISN:
+        table = tables["settings"]
+        problems.error(
+            table.sheet if table is not None else SETTINGS.name,
+            setting_cell(table, "wisn_target"), settings.wisn_target,
+            _(
+                "the setting 'wisn target' is for coefficient wisn (a WISN ratio needs the "
+                "Working time sheet), but this workbook's coefficient is {coefficient}: remove "
+                "the setting, or use the WISN form (planner template --wisn)"
+            ).format(coefficient=settings.coefficient.value),
+            ProblemCode.SETTING_NEEDS_WISN,
+        )  # fmt: skip
+        return None
+    return read
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:
