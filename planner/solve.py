@@ -28,7 +28,7 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
-from planner.i18n import language, using
+from planner.i18n import language, ngettext, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -131,10 +131,13 @@ def solve(
             raise
         solved = len(outcomes)
         partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
-        note = (
-            f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
-            f"{len(datas) - solved} groups were not solved and are not in this result."
-        )
+        note = ngettext(
+            "Interrupted (Ctrl-C) after {solved} of {count} group: the other {missing} groups were not "
+            "solved and are not in this result.",
+            "Interrupted (Ctrl-C) after {solved} of {count} groups: the other {missing} groups were not "
+            "solved and are not in this result.",
+            len(datas),
+        ).format(solved=solved, count=len(datas), missing=len(datas) - solved)
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
 
