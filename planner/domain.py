@@ -18,6 +18,7 @@ from unicodedata import category, normalize
 from unicodedata import name as unicode_name
 
 from planner.errors import Problem
+from planner.i18n import language as current_language
 
 DEFAULT_SKILL = "general"
 DEFAULT_GROUP = "all"
@@ -80,10 +81,19 @@ class Unit:
     service_share: float = 1.0
     hours_per_fte: float | None = None
     row: int | None = None
+    # The name in other languages, (language, name) pairs sorted by language: the Units sheet's
+    # optional `Name (kk)` and `Name (ru)` columns. `name` is the name as written in Name.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """The name in `language` (kk, ru), else the Name, else the id."""
+        return dict(self.names).get(language) or self.name or self.unit_id
 
     @property
     def label(self) -> str:
-        """The name a planner reads, falling back to the id."""
+        """The name a planner reads, in the current language, falling back to Name and the id."""
+        if self.names:
+            return self.name_in(current_language())
         return self.name or self.unit_id
 
 
@@ -154,6 +164,9 @@ class Settings:
     # wisn: the smallest WISN ratio (current / required staff) every cell should reach; with it,
     # `planner solve` also finds the fewest new hires that reach it (planner.studies.wisn_hires).
     wisn_target: float | None = None
+    # The language of messages and results (kk, ru, en); None: the command's --lang or the
+    # computer's locale decides (planner.i18n.resolve_language).
+    language: str | None = None
 
 
 def staff_to_keep(employees: int, share: float) -> int:

@@ -28,6 +28,7 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
+from planner.i18n import language, ngettext, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
@@ -53,6 +54,13 @@ class _GroupOutcome:
     search: GroupSearch
     explanation: tuple[str, ...]
     sensitivity: tuple[SensitivityItem, ...]
+
+
+def _solve_group_speaking(language: str, data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
+    # A worker process does not inherit the caller's context: its explanations and sensitivity
+    # sentences are written in the language it is handed.
+    with using(language):
+        return _solve_group(data, with_sensitivity)
 
 
 def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
@@ -105,7 +113,9 @@ def solve(
             workers = min(processes, len(datas))
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
             try:
-                futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
+                futures = [
+                    pool.submit(_solve_group_speaking, language(), d, sensitivity) for d in datas
+                ]
                 for i, future in enumerate(futures, 1):
                     outcomes.append(future.result())
                     progress(f"groups solved: {i}/{len(datas)}")
@@ -121,10 +131,13 @@ def solve(
             raise
         solved = len(outcomes)
         partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
-        note = (
-            f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
-            f"{len(datas) - solved} groups were not solved and are not in this result."
-        )
+        note = ngettext(
+            "Interrupted (Ctrl-C) after {solved} of {count} group: the other {missing} groups were not "
+            "solved and are not in this result.",
+            "Interrupted (Ctrl-C) after {solved} of {count} groups: the other {missing} groups were not "
+            "solved and are not in this result.",
+            len(datas),
+        ).format(solved=solved, count=len(datas), missing=len(datas) - solved)
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import planner
 from planner import InputError, Objective, Problem, ProblemCode, Scenario
+from planner.i18n import using
 from planner.web.views import (
     choose_option,
     comparison_view,
@@ -243,7 +244,8 @@ def run(root: str, job_id: str, server_pid: int | None = None) -> None:
     folder = workspace.job_folder(job_id)
     job = read_json(folder / "job.json")
     try:
-        KINDS[job["kind"]](workspace, folder, job["params"])
+        with using(job.get("language")):  # a job queued before languages existed: the default
+            KINDS[job["kind"]](workspace, folder, job["params"])
     except InputError as error:
         write_json(
             folder / "outcome.json",

@@ -31,6 +31,8 @@ __all__ = ["template_workbook", "write_template"]
 _EXAMPLE_UNIT = {
     "unitid": "U01",
     "name": "Department of Agriculture",
+    "name(kk)": "Ауыл шаруашылығы басқармасы",
+    "name(ru)": "Управление сельского хозяйства",
     "level": "department",
     "parent": None,
     "group": "all",

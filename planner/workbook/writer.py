@@ -148,12 +148,21 @@ def _uses_staff_sheet(scenario: Scenario) -> bool:
 
 
 def _units_rows(scenario: Scenario, with_employees: bool) -> tuple[list[Column], list[list]]:
-    columns = [c for c in UNITS.columns if with_employees or c.key != "employees"]
+    named = {code for unit in scenario.units for code, _name in unit.names}
+    columns = [
+        c
+        for c in UNITS.columns
+        if (with_employees or c.key != "employees")
+        and (not c.key.startswith("name(") or c.key[5:-1] in named)  # only the languages given
+    ]
     rows = []
     for unit in scenario.units:
+        given = dict(unit.names)
         values = {
             "unitid": unit.unit_id,
             "name": unit.name,
+            "name(kk)": given.get("kk"),
+            "name(ru)": given.get("ru"),
             "level": unit.level,
             "parent": unit.parent,
             "group": unit.group,
