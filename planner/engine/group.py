@@ -12,6 +12,7 @@ import numpy as np
 
 from planner.domain import (
     CoefficientMode,
+    Decision,
     Scenario,
     Service,
     Settings,
@@ -44,6 +45,8 @@ class GroupData:
     service_unit: np.ndarray  # (S,) current unit index
     eligible: tuple[tuple[int, ...], ...]  # (S,) unit indices a service may go to, current first
     settings: Settings
+    # The planner's decisions about this group's units (Scenario.decisions), in scenario order.
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def start(self) -> np.ndarray:
@@ -165,4 +168,5 @@ def group_data(scenario: Scenario, group: str) -> GroupData:
         service_unit=np.array([index[s.unit_id] for s in services], dtype=np.int64),
         eligible=tuple(eligible),
         settings=settings,
+        decisions=tuple(d for d in scenario.decisions if d.unit_id in index),
     )

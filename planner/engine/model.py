@@ -31,6 +31,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from planner.domain import DecisionKind
 from planner.engine.group import GroupData
 
 
@@ -61,6 +62,8 @@ class RowFamily(StrEnum):
     SERVICE_BUDGET = "group_service_moves"  # max service moves of the group
     DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
     DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
+    DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
+    TRANSFER_FLOW = "transfer_flow"  # who sends to whom, for a skill with a forbidden transfer
 
     def rows(self, model: LinearModel) -> list[int]:
         """Indices of this family's rows in a model."""
@@ -87,6 +90,8 @@ class LinearModel:
     entry_row: list[int] = field(default_factory=list)
     entry_col: list[int] = field(default_factory=list)
     entry_value: list[float] = field(default_factory=list)
+    # DECISION rows: row -> the indices (into GroupData.decisions) of the decisions it keeps.
+    row_decisions: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def add_col(self, name: str, lower: float, upper: float, integer: bool = False) -> int:
         self.col_names.append(name)
@@ -225,9 +230,12 @@ class GroupModel:
 def service_classes(data: GroupData) -> list[np.ndarray]:
     """Movable services grouped by (skill, current unit, eligible units, weight), in id order."""
     classes: dict[tuple, list[int]] = {}
+    # A service a decision names is a class of its own, so that its column is its alone.
+    decided = {d.service_id for d in data.decisions if d.kind.is_service}
     for s, eligible in enumerate(data.eligible):
         if len(eligible) > 1:
-            key = (int(data.service_skill[s]), eligible, float(data.weight[s]))
+            own = data.services[s].service_id if data.services[s].service_id in decided else ""
+            key = (int(data.service_skill[s]), eligible, float(data.weight[s]), own)
             classes.setdefault(key, []).append(s)
     return [np.asarray(members, dtype=np.int64) for members in classes.values()]
 
@@ -440,6 +448,9 @@ def build_group_model(
             -np.inf, float(settings.max_service_moves), family=RowFamily.SERVICE_BUDGET,
         )  # fmt: skip
 
+    if data.decisions:
+        add_decision_rows(model, data, n_col, p_col, m_col, classes, x_cols)
+
     deviation_cols = None
     if balance_means is not None:
         deviation_cols = _add_balance_rows(model, data, n_col, classes, x_cols, balance_means)
@@ -523,3 +534,118 @@ def _add_balance_rows(
                 family=RowFamily.DEVIATION, unit=u, skill=k,
             )  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)
+
+
+def add_decision_rows(
+    model: LinearModel,
+    data: GroupData,
+    n_col: np.ndarray,
+    p_col: np.ndarray,
+    m_col: np.ndarray,
+    classes: list[np.ndarray],
+    x_cols: list[np.ndarray],
+) -> None:
+    """The planner's decisions as rows of their own (family DECISION, so that an explanation can
+    name the decision that must give), each mapped to its decisions in `model.row_decisions`.
+
+    Transfers are of net headcount (as the result lists them): pinning e of skill k from A to B
+    is n[A,k] <= start - e and n[B,k] >= start + e (summed over the pins of a unit), and the
+    transfers are then paired with those first (transfers.pair_transfers). A forbidden transfer
+    needs to know who sends to whom, so a skill with one gets flow columns f[a,b] from each unit
+    that loses staff to each that gains (a binary per cell says which one it does), with the
+    forbidden flows held at 0 and the pinned ones at their size."""
+    start = data.start
+    unit_index = {u.unit_id: i for i, u in enumerate(data.units)}
+    skill_index = {k: i for i, k in enumerate(data.skills)}
+
+    def skills_of(skill: str | None) -> list[int]:
+        return list(range(len(data.skills))) if skill is None else [skill_index[skill]]
+
+    def keep(name: str, decisions: list[int], cols: list[int], values: list[float],
+             lower: float, upper: float, unit: int = -1, skill: int = -1) -> None:  # fmt: skip
+        row = model.add_row(name, cols, values, lower, upper, family=RowFamily.DECISION,
+                            unit=unit, skill=skill)  # fmt: skip
+        model.row_decisions[row] = tuple(decisions)
+
+    sent: dict[tuple[int, int], list[int]] = {}  # (unit, skill) -> pins it sends
+    received: dict[tuple[int, int], list[int]] = {}
+    pinned_flows: dict[tuple[int, int, int], int] = {}  # (from, to, skill) -> pin
+    forbidden_flows: dict[tuple[int, int, int], int] = {}
+    class_of = {int(members[0]): c for c, members in enumerate(classes) if len(members) == 1}
+    service_index = {s.service_id: i for i, s in enumerate(data.services)}
+    for i, decision in enumerate(data.decisions):
+        u = unit_index[decision.unit_id]
+        if decision.kind is DecisionKind.FIX_HEADCOUNT:
+            ks = skills_of(decision.skill)
+            employees = float(decision.employees or 0)
+            keep(f"decision[{i}:fix[{decision.unit_id}]]", [i], [int(n_col[u, k]) for k in ks],
+                 [1.0] * len(ks), employees, employees, unit=u,
+                 skill=ks[0] if decision.skill is not None else -1)  # fmt: skip
+        elif decision.kind.is_service:
+            s = service_index[decision.service_id or ""]
+            eligible = data.eligible[s]
+            if s not in class_of or u not in eligible:
+                continue  # a service that cannot move: the rule holds already (validated)
+            col = int(x_cols[class_of[s]][eligible.index(u)])
+            placed = 1.0 if decision.kind is DecisionKind.PIN_SERVICE else 0.0
+            keep(f"decision[{i}:{decision.kind.name.lower()}[{decision.service_id}]]", [i],
+                 [col], [1.0], placed, placed, unit=u)  # fmt: skip
+        else:
+            b = unit_index[decision.to_unit or ""]
+            for k in skills_of(decision.skill):
+                if decision.kind is DecisionKind.PIN_TRANSFER:
+                    sent.setdefault((u, k), []).append(i)
+                    received.setdefault((b, k), []).append(i)
+                    pinned_flows[(u, b, k)] = i
+                else:
+                    forbidden_flows[(u, b, k)] = i
+    for (u, k), pins in sorted(sent.items()):
+        employees = float(sum(data.decisions[i].employees or 0 for i in pins))
+        keep(f"decision[send[{data.units[u].unit_id},{data.skills[k]}]]", pins,
+             [int(n_col[u, k])], [1.0], -np.inf, float(start[u, k]) - employees,
+             unit=u, skill=k)  # fmt: skip
+    for (b, k), pins in sorted(received.items()):
+        employees = float(sum(data.decisions[i].employees or 0 for i in pins))
+        keep(f"decision[receive[{data.units[b].unit_id},{data.skills[k]}]]", pins,
+             [int(n_col[b, k])], [1.0], float(start[b, k]) + employees, np.inf,
+             unit=b, skill=k)  # fmt: skip
+
+    for k in sorted({k for (_, _, k) in forbidden_flows}):
+        movers = [u for u in range(len(data.units)) if p_col[u, k] >= 0]
+        total = float(start[:, k].sum())
+        flows: dict[tuple[int, int], int] = {}
+        for u in movers:
+            unit_id, skill = data.units[u].unit_id, data.skills[k]
+            gains = model.add_col(f"gains[{unit_id},{skill}]", 0.0, 1.0, integer=True)
+            # A cell either gains (joiners only) or loses (leavers only): joiners and leavers
+            # are then the net change, which is what the transfers are paired from.
+            model.add_row(f"gains_only[{unit_id},{skill}]", [int(p_col[u, k]), gains],
+                          [1.0, -total], -np.inf, 0.0, family=RowFamily.TRANSFER_FLOW,
+                          unit=u, skill=k)  # fmt: skip
+            model.add_row(f"loses_only[{unit_id},{skill}]", [int(m_col[u, k]), gains],
+                          [1.0, float(start[u, k])], -np.inf, float(start[u, k]),
+                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
+        for a in movers:
+            for b in movers:
+                if a != b:
+                    flows[(a, b)] = model.add_col(
+                        f"flow[{data.units[a].unit_id},{data.units[b].unit_id},"
+                        f"{data.skills[k]}]", 0.0, total)  # fmt: skip
+        for u in movers:
+            out = [flows[(u, b)] for b in movers if b != u]
+            into = [flows[(a, u)] for a in movers if a != u]
+            model.add_row(f"sends[{data.units[u].unit_id},{data.skills[k]}]",
+                          [*out, int(m_col[u, k])], [1.0] * len(out) + [-1.0], 0.0, 0.0,
+                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
+            model.add_row(f"receives[{data.units[u].unit_id},{data.skills[k]}]",
+                          [*into, int(p_col[u, k])], [1.0] * len(into) + [-1.0], 0.0, 0.0,
+                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
+        for (a, b, skill_k), i in sorted(forbidden_flows.items()):
+            if skill_k == k and (a, b) in flows:
+                keep(f"decision[{i}:forbid[{data.units[a].unit_id},{data.units[b].unit_id}]]",
+                     [i], [flows[(a, b)]], [1.0], 0.0, 0.0, unit=a, skill=k)  # fmt: skip
+        for (a, b, skill_k), i in sorted(pinned_flows.items()):
+            if skill_k == k and (a, b) in flows:
+                employees = float(data.decisions[i].employees or 0)
+                keep(f"decision[{i}:pin[{data.units[a].unit_id},{data.units[b].unit_id}]]",
+                     [i], [flows[(a, b)]], [1.0], employees, np.inf, unit=a, skill=k)  # fmt: skip
