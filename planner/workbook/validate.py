@@ -28,6 +28,7 @@ from planner.domain import (
     shown,
 )
 from planner.errors import Problem, ProblemCode
+from planner.workbook.decisions import DECISIONS, check_decisions, read_decisions
 from planner.workbook.history import HISTORY, read_history
 from planner.workbook.layout import (
     SCENARIOS,
@@ -102,7 +103,7 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
@@ -157,7 +158,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         return None
 
     tables: dict[str, Table | None] = {}
-    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY):
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS):
         if sheet.key not in raw:
             if sheet.required and sheet.key not in refused:
                 problems.error(
@@ -273,6 +274,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         problems,
     )
     history = read_history(tables["history"], problems, units, services)
+    decisions = read_decisions(tables["decisions"], problems)
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
@@ -289,6 +291,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     )
     for group, why in group_size_problems(*scenario_group_sizes(scenario)):
         problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
+    scenario = check_decisions(scenario, decisions, problems)
     if problems.errors:
         return None
     return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
