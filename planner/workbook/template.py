@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import Settings
+from planner.workbook.decisions import DECISIONS
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -144,7 +145,9 @@ def template_workbook() -> Workbook:
         instructions,
         [
             (sheet.name, sheet.purpose, sheet.columns)
-            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)
+            # Decisions is described but not written: an example decision would change the
+            # template's plan, and a planner adds the sheet once there is something to decide.
+            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, DECISIONS)
         ],
     )
     for sheet, example in (
