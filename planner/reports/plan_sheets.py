@@ -29,6 +29,7 @@ from planner.workbook.layout import SETTINGS_LIST
 
 __all__ = [
     "checks_sheet",
+    "decisions_table",
     "inputs_sheet",
     "load_word",
     "reassignments_sheet",
@@ -71,7 +72,25 @@ def transfers_sheet(ws: Worksheet, result: Result) -> None:
     elif any(t.source == NEW_HIRES for t in result.transfers):
         note(ws, last + 2, f"{NEW_HIRES}: headcount added by the option, not taken from a unit.",
              span=5)  # fmt: skip
+    decisions_table(ws, result, last + 4)
     fit_columns(ws)
+
+
+def decisions_table(ws: Worksheet, result: Result, top: int) -> None:
+    """With decisions: per transfer, service move and decided headcount, the proposal without
+    them (Auto), the decided plan (Final) and the decision, below the transfers."""
+    rows = result.decision_rows()
+    if not rows:
+        return
+    top = note(ws, top, "Decisions: Auto is the plan proposed without the decisions, Final the "
+               "plan that keeps them (the plan of this workbook).", span=7)  # fmt: skip
+    columns = [
+        Col("Kind"), Col("From / unit"), Col("To"), Col("Skill or service"),
+        Col("Auto", FRACTION_COUNT), Col("Final", FRACTION_COUNT), Col("Decision"), Col("Cell"),
+    ]  # fmt: skip
+    add_table(ws, "DecisionsTable", columns, [
+        [r.kind, r.source, r.target, r.subject, r.auto, r.final, r.decision, r.where] for r in rows
+    ], top=top)  # fmt: skip
 
 
 def reassignments_sheet(ws: Worksheet, result: Result) -> None:

@@ -116,3 +116,21 @@ def test_an_infeasible_decision_is_explained_with_its_cell(tmp_path):
     assert result.status is planner.Status.INFEASIBLE
     text = "\n".join(result.groups[0].explanation)
     assert "Decisions!A2: fix headcount U2 = 0: the decision cannot be kept" in text
+
+
+def test_the_result_workbook_shows_auto_and_final(tmp_path):
+    """The Transfers sheet of the result lists, below the transfers, each decided row with the
+    proposal (Auto), the decided plan (Final), the decision and its cell."""
+    from openpyxl import load_workbook
+
+    scenario = planner.read_scenario(
+        _workbook(tmp_path / "d.xlsx", [("fix headcount", "U2", None, None, None, 3),
+                                        ("forbid service", "U2", None, None, "S0")])
+    )  # fmt: skip
+    path = planner.write_result(planner.solve(scenario), tmp_path / "plan.xlsx")
+    rows = [r for r in load_workbook(path)["Transfers"].iter_rows(values_only=True) if any(r)]
+    header = rows.index(("Kind", "From / unit", "To", "Skill or service", "Auto", "Final",
+                         "Decision", "Cell"))  # fmt: skip
+    decided = {r[0]: r for r in rows[header + 1 :]}
+    assert decided["headcount"][:2] == ("headcount", "U2")
+    assert decided["headcount"][5:] == (3, "fix headcount U2 = 3", "Decisions!A2")
