@@ -23,7 +23,9 @@ def add_decisions(scenario: Scenario, decisions: Iterable[Decision]) -> Scenario
 def _unknown(ids: Iterable[str], known: set[str], sheet: str, what: str, code: ProblemCode):
     unknown = sorted(set(ids) - known)
     if unknown:
-        raise InputError([Problem(sheet, "", unknown[0], f"is not a {what} of this workbook", code)])
+        raise InputError(
+            [Problem(sheet, "", unknown[0], f"is not a {what} of this workbook", code)]
+        )
 
 
 def keep_units(scenario: Scenario, unit_ids: Iterable[str]) -> Scenario:

@@ -394,7 +394,9 @@ class Result:
         for index, transfers in enumerate((proposal.transfers, self.transfers)):
             for t in transfers:
                 if t.source != NEW_HIRES:
-                    moved.setdefault((t.source, t.target, t.skill), [0.0, 0.0])[index] += t.employees
+                    moved.setdefault((t.source, t.target, t.skill), [0.0, 0.0])[index] += (
+                        t.employees
+                    )
         for (a, b, k), (auto, final) in sorted(moved.items()):
             rows.append(row("transfer", (a, b, k), auto, final, decided(
                 lambda d, a=a, b=b, k=k: d.kind.is_transfer and (d.unit_id, d.to_unit) == (a, b)
@@ -425,7 +427,9 @@ class Result:
                 for staff in (proposal.staff, self.staff):
                     counts.append(float(sum(s.after for s in staff if s.unit_id == d.unit_id
                                             and d.skill in (None, s.skill))))  # fmt: skip
-                rows.append(row("headcount", (d.unit_id, "", d.skill or ""), *counts, d))
+                rows.append(
+                    row("headcount", (d.unit_id, "", d.skill or ""), counts[0], counts[1], d)
+                )
         return tuple(rows)
 
     def table(self, name: str):

@@ -39,12 +39,8 @@ def pair_transfers(
             losses[a] -= employees
             gains[b] -= employees
             pairs.append((a, b, employees))
-    blocked = {
-        (a, b) for a, b in forbidden if losses.get(a, 0) > 0 and gains.get(b, 0) > 0
-    }
-    rest = (
-        _flow_pairs(losses, gains, blocked) if blocked else _fewest_pairs(losses, gains)
-    )
+    blocked = {(a, b) for a, b in forbidden if losses.get(a, 0) > 0 and gains.get(b, 0) > 0}
+    rest = _flow_pairs(losses, gains, blocked) if blocked else _fewest_pairs(losses, gains)
     merged: dict[tuple[str, str], int] = {}
     for a, b, employees in [*pairs, *rest]:
         merged[(a, b)] = merged.get((a, b), 0) + employees
@@ -140,7 +136,7 @@ def _flow_pairs(
         # Breadth-first over the residual graph: sender -> receiver on an allowed pair, and
         # receiver -> sender back along flow already sent (to reroute it).
         parent: dict[tuple[str, str], tuple[str, str] | None] = {}
-        queue = deque()
+        queue: deque[tuple[str, str]] = deque()
         for a in senders:
             if left_out[a] > 0:
                 parent[("s", a)] = None

@@ -43,9 +43,11 @@ def _skills_of_group(scenario: Scenario, group: str) -> set[str]:
     records = scenario.by_group.get(group)
     if records is None:
         return set()
-    return {c.skill for c in records.staff} | {s.skill for s in records.services} | {
-        h.skill for h in records.hires
-    }
+    return (
+        {c.skill for c in records.staff}
+        | {s.skill for s in records.services}
+        | {h.skill for h in records.hires}
+    )
 
 
 def resolve_skills(scenario: Scenario) -> tuple[Decision, ...]:

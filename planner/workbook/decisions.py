@@ -36,16 +36,32 @@ DECISIONS = SheetFormat(
         f"Decision: {KIND_WORDS}."
     ),
     columns=(
-        Column("Decision", Kind.TEXT, f"One of: {KIND_WORDS}", "required", required=True,
-               width=18),  # fmt: skip
-        Column("Unit", Kind.ID, "The unit (a transfer: the unit the staff leave)", "required",
-               required=True),  # fmt: skip
+        Column(
+            "Decision", Kind.TEXT, f"One of: {KIND_WORDS}", "required", required=True, width=18
+        ),  # fmt: skip
+        Column(
+            "Unit",
+            Kind.ID,
+            "The unit (a transfer: the unit the staff leave)",
+            "required",
+            required=True,
+        ),  # fmt: skip
         Column("To unit", Kind.ID, "Transfers: the unit the staff go to", "blank (not a transfer)"),
-        Column("Skill", Kind.ID, "Transfers and headcounts: the skill", "blank: the group's "
-               "only skill (pin transfer), every skill (forbid transfer, fix headcount)"),  # fmt: skip
+        Column(
+            "Skill",
+            Kind.ID,
+            "Transfers and headcounts: the skill",
+            "blank: the group's "
+            "only skill (pin transfer), every skill (forbid transfer, fix headcount)",
+        ),  # fmt: skip
         Column("Service ID", Kind.ID, "Pin / forbid service: the service", "blank (not a service)"),
-        Column("Employees", Kind.WHOLE, "Pin transfer: how many move (1 or more); fix headcount: "
-               "the headcount the unit ends with", "blank"),  # fmt: skip
+        Column(
+            "Employees",
+            Kind.WHOLE,
+            "Pin transfer: how many move (1 or more); fix headcount: "
+            "the headcount the unit ends with",
+            "blank",
+        ),  # fmt: skip
         Column("Note", Kind.TEXT, "Why (for the people who read the plan)", "blank", width=30),
     ),
 )
@@ -118,9 +134,7 @@ def read_decisions(table: Table | None, problems: Problems) -> list[ReadDecision
     return read
 
 
-def check_decisions(
-    scenario: Scenario, read: list[ReadDecision], problems: Problems
-) -> Scenario:
+def check_decisions(scenario: Scenario, read: list[ReadDecision], problems: Problems) -> Scenario:
     """The scenario with its decisions, each problem of the rules recorded on its cell (a
     contradiction on the later decision's cell, naming the earlier one's)."""
     if not read:
