@@ -394,6 +394,7 @@ def _check_settings(found: _Found, settings: Settings) -> None:
         _check_share(found, SETTINGS, what, "mip gap", settings.mip_gap)
     _check_positive(found, SETTINGS, what, "hours per fte", settings.hours_per_fte)
     _check_amount(found, SETTINGS, what, "overload margin", settings.overload_margin)
+    _check_positive(found, SETTINGS, what, "longest transfer", settings.longest_transfer)
     _check_share(found, SETTINGS, what, "keep staff share", settings.keep_staff_share)
 
 

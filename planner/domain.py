@@ -151,6 +151,9 @@ class Settings:
     # not a staffing decision, so a plan does not do it unless the workbook says it may.
     keep_staff_share: float = 0.25
     samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
+    # The longest transfer allowed, in the measure of the Distances sheet (km or minutes); None:
+    # no limit. With a Distances sheet, a transfer between units with no distance is not allowed.
+    longest_transfer: float | None = None
 
 
 def staff_to_keep(employees: int, share: float) -> int:
@@ -261,6 +264,33 @@ class Decision:
         return self.where or f"decision {self.label!r}"
 
 
+class DistanceMeasure(StrEnum):
+    """What the Distances sheet measures (its column header)."""
+
+    KM = "km"
+    MINUTES = "minutes"
+
+
+@dataclass(frozen=True)
+class Distance:
+    """How far staff travel from one unit to another (the Distances sheet); the same both ways
+    unless the other direction has a row of its own."""
+
+    from_unit: str
+    to_unit: str
+    value: float
+    row: int | None = None
+
+
+def distance_table(distances: Iterable[Distance]) -> dict[tuple[str, str], float]:
+    """(from, to) -> distance, both directions: a row's own direction, and the other direction
+    too unless that has a row of its own. The one reading of the sheet everyone uses."""
+    listed = list(distances)
+    table = {(d.to_unit, d.from_unit): d.value for d in listed}
+    table.update({(d.from_unit, d.to_unit): d.value for d in listed})
+    return table
+
+
 @dataclass(frozen=True)
 class HistoryPoint:
     """One year of a History sheet series: the volume of `target` (a service id, a unit id,
@@ -299,6 +329,8 @@ class Scenario:
     hires: tuple[Hire, ...] = ()  # set by a variant: headcount added from outside
     history: tuple[HistoryPoint, ...] = ()  # the History sheet, sorted by (target, year)
     decisions: tuple[Decision, ...] = ()  # the Decisions sheet: what every plan must keep
+    distances: tuple[Distance, ...] = ()  # the Distances sheet: how far transfers travel
+    distance_measure: DistanceMeasure = DistanceMeasure.KM
     source_path: str | None = None
     source_sha256: str | None = None
     warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal

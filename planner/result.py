@@ -154,6 +154,12 @@ class Transfer:
     target: str
     skill: str
     employees: int
+    distance: float | None = None  # of one employee's transfer (Distances sheet); None: none
+
+    @property
+    def total_distance(self) -> float | None:
+        """Employees x distance, or None without a distance."""
+        return None if self.distance is None else self.employees * self.distance
 
 
 NEW_HIRES = "(new hires)"
@@ -295,6 +301,14 @@ class Result:
         if not values or len(known) < len(values):
             return None
         return max(known) if self.objective.minimises_the_maximum else sum(known)
+
+    @property
+    def total_distance(self) -> float | None:
+        """The distance all transfers travel together (employees x distance), in the measure of
+        the Distances sheet (scenario.distance_measure); None without a Distances sheet."""
+        if not self.scenario.distances:
+            return None
+        return float(sum(t.total_distance or 0.0 for t in self.transfers))
 
     @property
     def staff_moved(self) -> int:
@@ -487,10 +501,12 @@ class Result:
             rows = [
                 {"group": group_of(t.target), "from": t.source, "from_name": unit_name(t.source),
                  "to": t.target, "to_name": unit_name(t.target), "skill": t.skill,
-                 "employees": t.employees}
+                 "employees": t.employees, "distance": t.distance,
+                 "total_distance": t.total_distance}
                 for t in self.transfers
             ]  # fmt: skip
-            return rows, ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
+            columns = ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
+            return rows, [*columns, "distance", "total_distance"]
         if name == "reassignments":
             rows = [
                 {"group": group_of(r.target), "service_id": r.service_id,

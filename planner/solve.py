@@ -44,6 +44,7 @@ from planner.result import (
     UnitRow,
 )
 from planner.workbook.decision_rules import decision_problems, resolve_skills
+from planner.workbook.distances import distance_problems
 
 Progress = Callable[[str], None]
 
@@ -96,6 +97,8 @@ def solve(
     problems = validate_scenario(scenario)
     if scenario.decisions:
         problems.extend(decision_problems(scenario))
+    if scenario.distances:
+        problems.extend(distance_problems(scenario))
     if problems:
         raise InputError(problems)
     if scenario.decisions:
@@ -367,13 +370,30 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
         losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}
         gains = {data.units[u].unit_id: int(change[u]) for u in np.flatnonzero(change > 0)}
         pinned, forbidden = _transfer_decisions(data, skill)
+        cost = _transfer_distances(data)
         rows.extend(
-            Transfer(a, b, skill, n)
-            for a, b, n in pair_transfers(losses, gains, pinned, forbidden)
+            Transfer(a, b, skill, n, None if cost is None else cost[(a, b)])
+            for a, b, n in pair_transfers(losses, gains, pinned, forbidden, cost)
         )
         for u in np.flatnonzero(data.hires[:, k] > 0):
             rows.append(Transfer(NEW_HIRES, data.units[u].unit_id, skill, int(data.hires[u, k])))
     return rows
+
+
+def _transfer_distances(data: GroupData) -> dict[tuple[str, str], float] | None:
+    """(from, to) -> distance of the transfers the group allows (none beyond the longest
+    transfer, none without a distance), or None without a Distances sheet."""
+    if data.distance is None:
+        return None
+    longest = data.settings.longest_transfer
+    ids = [u.unit_id for u in data.units]
+    return {
+        (ids[a], ids[b]): float(data.distance[a, b])
+        for a in range(len(ids))
+        for b in range(len(ids))
+        if a != b and math.isfinite(data.distance[a, b])
+        and (longest is None or data.distance[a, b] <= longest)
+    }
 
 
 def _transfer_decisions(

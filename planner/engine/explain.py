@@ -30,6 +30,7 @@ RELAXABLE = (
     RowFamily.SERVICE_BUDGET,
     RowFamily.LOAD,
     RowFamily.DECISION,
+    RowFamily.DISTANCE,
 )
 
 
@@ -228,6 +229,22 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
         return (
             f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs "
             f"{_count(amount, 'more service move', 'more service moves')}"
+        )
+    if family is RowFamily.DISTANCE and unit is not None:
+        a, b = model.row_pairs[row]
+        to_unit = data.units[b]
+        distance = data.distance[a, b] if data.distance is not None else np.inf
+        longest = data.settings.longest_transfer
+        if np.isfinite(distance):
+            return (
+                f"Settings, longest transfer = {longest:g}: {unit.label} -> {to_unit.label} is "
+                f"{distance:g}, but a plan needs {_count(amount, 'employee', 'employees')} of "
+                f"skill {skill} to go that way"
+            )
+        return (
+            f"Distances: no distance from {unit.label} to {to_unit.label} is given, so no "
+            f"transfer may go that way, but a plan needs {_count(amount, 'employee', 'employees')}"
+            f" of skill {skill} to"
         )
     if family is RowFamily.DECISION:
         decisions = [data.decisions[i] for i in model.row_decisions.get(row, ())]

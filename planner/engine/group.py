@@ -17,6 +17,7 @@ from planner.domain import (
     Service,
     Settings,
     Unit,
+    distance_table,
     service_load,
     skills_to_keep,
     staff_to_keep,
@@ -47,6 +48,9 @@ class GroupData:
     settings: Settings
     # The planner's decisions about this group's units (Scenario.decisions), in scenario order.
     decisions: tuple[Decision, ...] = ()
+    # (U, U) distance of a transfer from unit a to unit b (the Distances sheet), inf where none
+    # is given; None when the scenario has no distances.
+    distance: np.ndarray | None = None
 
     @property
     def start(self) -> np.ndarray:
@@ -169,4 +173,17 @@ def group_data(scenario: Scenario, group: str) -> GroupData:
         eligible=tuple(eligible),
         settings=settings,
         decisions=tuple(d for d in scenario.decisions if d.unit_id in index),
+        distance=_distances(scenario, units, index),
     )
+
+
+def _distances(scenario: Scenario, units: tuple[Unit, ...], index: dict[str, int]):
+    """The group's (U, U) distances (inf: not given, 0 on the diagonal), or None."""
+    if not scenario.distances:
+        return None
+    distance = np.full((len(units), len(units)), np.inf)
+    np.fill_diagonal(distance, 0.0)
+    for (a, b), value in distance_table(scenario.distances).items():
+        if a in index and b in index:
+            distance[index[a], index[b]] = value
+    return distance

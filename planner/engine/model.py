@@ -33,6 +33,7 @@ import numpy as np
 
 from planner.domain import DecisionKind
 from planner.engine.group import GroupData
+from planner.engine.transfers import pair_transfers
 
 
 class ModelForm(StrEnum):
@@ -63,6 +64,7 @@ class RowFamily(StrEnum):
     DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
     DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
     DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
+    DISTANCE = "distance"  # no transfer beyond the longest or without a distance: row_pairs
     TRANSFER_FLOW = "transfer_flow"  # who sends to whom, for a skill with a forbidden transfer
 
     def rows(self, model: LinearModel) -> list[int]:
@@ -92,6 +94,8 @@ class LinearModel:
     entry_value: list[float] = field(default_factory=list)
     # DECISION rows: row -> the indices (into GroupData.decisions) of the decisions it keeps.
     row_decisions: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # DISTANCE rows: row -> (from unit, to unit) of the transfer it holds at 0.
+    row_pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add_col(self, name: str, lower: float, upper: float, integer: bool = False) -> int:
         self.col_names.append(name)
@@ -153,6 +157,16 @@ class LinearModel:
 
 
 @dataclass
+class Flows:
+    """The flow columns of a group's model (add_decision_rows)."""
+
+    cols: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (from, to, skill)
+    gains: dict[tuple[int, int], int] = field(default_factory=dict)  # (unit, skill): gains or not
+    blocked: set[tuple[int, int, int]] = field(default_factory=set)  # held at 0 by a row
+    pinned: dict[tuple[int, int, int], int] = field(default_factory=dict)  # at least this many
+
+
+@dataclass
 class GroupModel:
     """The model of one group and where each decision variable sits in it."""
 
@@ -173,6 +187,42 @@ class GroupModel:
     service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     staff_budget_row: int = -1  # row of `max staff moves` (group_staff_moves), -1 if none
     service_budget_row: int = -1  # row of `max service moves` (group_service_moves), -1 if none
+    # Who sends to whom (add_decision_rows), for skills with a forbidden transfer, or every skill
+    # when the group has distances: (from unit, to unit, skill) -> column of the employees sent.
+    flows: Flows = field(default_factory=lambda: Flows())
+
+    def distance_objective(self) -> np.ndarray:
+        """Costs that add up the distance travelled by every employee moved."""
+        costs = np.zeros(self.model.num_cols)
+        distance = self.data.distance
+        if distance is not None:
+            for (a, b, _), col in self.flows.cols.items():
+                costs[col] = distance[a, b] if np.isfinite(distance[a, b]) else 0.0
+        return costs
+
+    def complete_point(self, values: np.ndarray, headcount: np.ndarray) -> None:
+        """Fill the flow columns of a solution vector from a plan's headcounts with a pairing that
+        keeps the pinned and blocked pairs (transfers.pair_transfers), so that a known plan is a
+        point of the model (a start, or a point to check); left at 0 when there is none."""
+        flows = self.flows
+        for k in sorted({k for (_, _, k) in flows.cols}):
+            change = headcount[:, k] - self.data.start[:, k]
+            losses = {int(u): int(-change[u]) for u in np.flatnonzero(change < 0)}
+            gains = {int(u): int(change[u]) for u in np.flatnonzero(change > 0)}
+            pinned = {(a, b): e for (a, b, kk), e in flows.pinned.items() if kk == k}
+            blocked = {(a, b) for (a, b, kk) in flows.blocked if kk == k}
+            try:
+                pairs = pair_transfers(losses, gains, pinned, blocked)  # type: ignore[arg-type]
+            except ValueError:
+                continue  # no pairing keeps the rules: the point is not one of the model's
+            for a, b, employees in pairs:
+                col = flows.cols.get((int(a), int(b), k))
+                if col is not None:
+                    values[col] = employees
+            for u in range(len(self.data.units)):
+                col = flows.gains.get((u, k))
+                if col is not None:
+                    values[col] = 1.0 if change[u] > 0 else 0.0
 
     def moves_objective(self) -> np.ndarray:
         """Costs that count staff moved (joiners) plus services moved."""
@@ -448,8 +498,9 @@ def build_group_model(
             -np.inf, float(settings.max_service_moves), family=RowFamily.SERVICE_BUDGET,
         )  # fmt: skip
 
-    if data.decisions:
-        add_decision_rows(model, data, n_col, p_col, m_col, classes, x_cols)
+    flows = Flows()
+    if data.decisions or data.distance is not None:
+        flows = add_decision_rows(model, data, n_col, p_col, m_col, classes, x_cols)
 
     deviation_cols = None
     if balance_means is not None:
@@ -473,6 +524,7 @@ def build_group_model(
         service_move_cols=np.asarray(service_move_cols, dtype=np.int64),
         staff_budget_row=staff_budget_row,
         service_budget_row=service_budget_row,
+        flows=flows,
     )
 
 
@@ -544,7 +596,7 @@ def add_decision_rows(
     m_col: np.ndarray,
     classes: list[np.ndarray],
     x_cols: list[np.ndarray],
-) -> None:
+) -> Flows:
     """The planner's decisions as rows of their own (family DECISION, so that an explanation can
     name the decision that must give), each mapped to its decisions in `model.row_decisions`.
 
@@ -610,13 +662,25 @@ def add_decision_rows(
              [int(n_col[b, k])], [1.0], float(start[b, k]) + employees, np.inf,
              unit=b, skill=k)  # fmt: skip
 
-    for k in sorted({k for (_, _, k) in forbidden_flows}):
+    # Who sends to whom: for a skill with a forbidden transfer, and for every skill when the group
+    # has distances (the longest transfer, the least total distance).
+    distance = data.distance
+    longest = data.settings.longest_transfer
+    flows = Flows(pinned=dict.fromkeys(pinned_flows, 0))
+    for key, i in pinned_flows.items():
+        flows.pinned[key] = int(data.decisions[i].employees or 0)
+    flow_skills = set(range(len(data.skills))) if distance is not None else set()
+    flow_skills |= {k for (_, _, k) in forbidden_flows}
+    for k in sorted(flow_skills):
         movers = [u for u in range(len(data.units)) if p_col[u, k] >= 0]
+        if len(movers) < 2:
+            continue
         total = float(start[:, k].sum())
-        flows: dict[tuple[int, int], int] = {}
+        skill = data.skills[k]
         for u in movers:
-            unit_id, skill = data.units[u].unit_id, data.skills[k]
+            unit_id = data.units[u].unit_id
             gains = model.add_col(f"gains[{unit_id},{skill}]", 0.0, 1.0, integer=True)
+            flows.gains[(u, k)] = gains
             # A cell either gains (joiners only) or loses (leavers only): joiners and leavers
             # are then the net change, which is what the transfers are paired from.
             model.add_row(f"gains_only[{unit_id},{skill}]", [int(p_col[u, k]), gains],
@@ -628,24 +692,41 @@ def add_decision_rows(
         for a in movers:
             for b in movers:
                 if a != b:
-                    flows[(a, b)] = model.add_col(
-                        f"flow[{data.units[a].unit_id},{data.units[b].unit_id},"
-                        f"{data.skills[k]}]", 0.0, total)  # fmt: skip
+                    flows.cols[(a, b, k)] = model.add_col(
+                        f"flow[{data.units[a].unit_id},{data.units[b].unit_id},{skill}]",
+                        0.0, total)  # fmt: skip
         for u in movers:
-            out = [flows[(u, b)] for b in movers if b != u]
-            into = [flows[(a, u)] for a in movers if a != u]
-            model.add_row(f"sends[{data.units[u].unit_id},{data.skills[k]}]",
-                          [*out, int(m_col[u, k])], [1.0] * len(out) + [-1.0], 0.0, 0.0,
-                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
-            model.add_row(f"receives[{data.units[u].unit_id},{data.skills[k]}]",
+            out = [flows.cols[(u, b, k)] for b in movers if b != u]
+            into = [flows.cols[(a, u, k)] for a in movers if a != u]
+            model.add_row(f"sends[{data.units[u].unit_id},{skill}]", [*out, int(m_col[u, k])],
+                          [1.0] * len(out) + [-1.0], 0.0, 0.0, family=RowFamily.TRANSFER_FLOW,
+                          unit=u, skill=k)  # fmt: skip
+            model.add_row(f"receives[{data.units[u].unit_id},{skill}]",
                           [*into, int(p_col[u, k])], [1.0] * len(into) + [-1.0], 0.0, 0.0,
                           family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
         for (a, b, skill_k), i in sorted(forbidden_flows.items()):
-            if skill_k == k and (a, b) in flows:
+            if skill_k == k and (a, b, k) in flows.cols:
+                flows.blocked.add((a, b, k))
                 keep(f"decision[{i}:forbid[{data.units[a].unit_id},{data.units[b].unit_id}]]",
-                     [i], [flows[(a, b)]], [1.0], 0.0, 0.0, unit=a, skill=k)  # fmt: skip
+                     [i], [flows.cols[(a, b, k)]], [1.0], 0.0, 0.0, unit=a, skill=k)  # fmt: skip
         for (a, b, skill_k), i in sorted(pinned_flows.items()):
-            if skill_k == k and (a, b) in flows:
+            if skill_k == k and (a, b, k) in flows.cols:
                 employees = float(data.decisions[i].employees or 0)
                 keep(f"decision[{i}:pin[{data.units[a].unit_id},{data.units[b].unit_id}]]",
-                     [i], [flows[(a, b)]], [1.0], employees, np.inf, unit=a, skill=k)  # fmt: skip
+                     [i], [flows.cols[(a, b, k)]], [1.0], employees, np.inf, unit=a, skill=k)  # fmt: skip
+        if distance is None:
+            continue
+        for a in movers:
+            for b in movers:
+                far = not np.isfinite(distance[a, b]) or (
+                    longest is not None and distance[a, b] > longest
+                )
+                if a != b and far:
+                    # Its own row, so that an explanation names the distance (or its absence).
+                    flows.blocked.add((a, b, k))
+                    row = model.add_row(
+                        f"distance[{data.units[a].unit_id},{data.units[b].unit_id},{skill}]",
+                        [flows.cols[(a, b, k)]], [1.0], 0.0, 0.0, family=RowFamily.DISTANCE,
+                        unit=a, skill=k)  # fmt: skip
+                    model.row_pairs[row] = (a, b)
+    return flows

@@ -16,6 +16,7 @@ from planner.domain import (
     DecisionKind,
     Scenario,
     coefficient,
+    distance_table,
     service_load,
     skills_to_keep,
     staff_to_keep,
@@ -202,6 +203,21 @@ def verify_group(
                 if net.get((u, k), 0) != after.get((u, k), 0) - start.get((u, k), 0)
             ],
             f"{len(transfers)} transfers",
+        )
+    if transfers is not None and scenario.distances:
+        table = distance_table(scenario.distances)
+        longest = settings.longest_transfer
+        far = []
+        for sender, receiver, skill, employees in transfers:
+            distance = table.get((sender, receiver))
+            if distance is None:
+                far.append(f"{employees} {skill} {sender} -> {receiver}: no distance given")
+            elif longest is not None and distance > longest:
+                far.append(f"{employees} {skill} {sender} -> {receiver}: {distance:g} > {longest:g}")
+        check(
+            "transfers within the distances allowed",
+            far,
+            f"every transfer has a distance{f' of at most {longest:g}' if longest else ''}",
         )
     decisions = [d for d in scenario.decisions if d.unit_id in units]
     if decisions:

@@ -319,6 +319,16 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         optional=True,
         value_type=int,
     ),
+    SettingFormat(
+        "longest transfer",
+        "longest_transfer",
+        Kind.POSITIVE,
+        "Longest transfer allowed, in the measure of the Distances sheet (km or minutes); with "
+        "a Distances sheet a transfer between units with no distance is not allowed",
+        "no limit",
+        optional=True,
+        value_type=float,
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
