@@ -501,12 +501,14 @@ class Result:
             rows = [
                 {"group": group_of(t.target), "from": t.source, "from_name": unit_name(t.source),
                  "to": t.target, "to_name": unit_name(t.target), "skill": t.skill,
-                 "employees": t.employees, "distance": t.distance,
-                 "total_distance": t.total_distance}
+                 "employees": t.employees}
+                # With a Distances sheet: each transfer's distance and employees x distance.
+                | ({"distance": t.distance, "total_distance": t.total_distance}
+                   if scenario.distances else {})
                 for t in self.transfers
             ]  # fmt: skip
             columns = ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
-            return rows, [*columns, "distance", "total_distance"]
+            return rows, columns + (["distance", "total_distance"] if scenario.distances else [])
         if name == "reassignments":
             rows = [
                 {"group": group_of(r.target), "service_id": r.service_id,

@@ -134,3 +134,103 @@ def test_the_result_workbook_shows_auto_and_final(tmp_path):
     decided = {r[0]: r for r in rows[header + 1 :]}
     assert decided["headcount"][:2] == ("headcount", "U2")
     assert decided["headcount"][5:] == (3, "fix headcount U2 = 3", "Decisions!A2")
+
+
+def _geo_workbook(path, rows, headers=("From unit", "To unit", "Km"), longest=None):
+    """A: 1 employee, 3 services; B and C: 4 employees, 2 services each (tests/engine/
+    test_distances.py solves it by hand: 2 employees join A)."""
+    book = Workbook()
+    units = book.active
+    units.title = "Units"
+    units.append(["Unit ID", "Employees"])
+    for unit, employees in (("A", 1), ("B", 4), ("C", 4)):
+        units.append([unit, employees])
+    services = book.create_sheet("Services")
+    services.append(["Service ID", "Unit ID"])
+    for i in range(7):
+        services.append([f"S{i}", "A" if i < 3 else "B" if i < 5 else "C"])
+    if longest is not None:
+        settings = book.create_sheet("Settings")
+        settings.append(["Setting", "Value"])
+        settings.append(["longest transfer", longest])
+    distances = book.create_sheet("Distances")
+    distances.append(list(headers))
+    for row in rows:
+        distances.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_the_distances_sheet_is_read_and_used(tmp_path):
+    """Km rows, symmetric: the nearest unit gives, and the result shows the total distance."""
+    from planner.domain import Distance, DistanceMeasure
+
+    scenario = planner.read_scenario(_geo_workbook(
+        tmp_path / "geo.xlsx", [("A", "B", 50), ("C", "A", 20)], longest=60))  # fmt: skip
+    assert scenario.distances == (Distance("A", "B", 50.0, row=2), Distance("C", "A", 20.0, row=3))
+    assert scenario.distance_measure is DistanceMeasure.KM
+    assert scenario.settings.longest_transfer == 60.0
+    result = planner.solve(scenario)
+    assert [(t.source, t.target, t.employees, t.distance) for t in result.transfers] == [
+        ("C", "A", 2, 20.0)
+    ]
+    assert result.total_distance == 40.0
+    minutes = planner.read_scenario(_geo_workbook(
+        tmp_path / "min.xlsx", [("A", "B", 50)], headers=("From unit", "To unit", "Minutes")))  # fmt: skip
+    assert minutes.distance_measure is DistanceMeasure.MINUTES
+
+
+@pytest.mark.parametrize(
+    ("rows", "headers", "cell", "code", "words"),
+    [
+        ([("A", "Bx", 5)], ("From unit", "To unit", "Km"), "B2", ProblemCode.UNKNOWN_UNIT,
+         "'Bx' is not a unit of this workbook (did you mean 'B', Units!A3?)"),
+        ([("A", "B", 5), ("A", "B", 6)], ("From unit", "To unit", "Km"), "A3",
+         ProblemCode.DUPLICATE_ID, "the distance from A to B is given twice: Distances!A2 and "
+         "Distances!A3"),
+        ([("A", "A", 5)], ("From unit", "To unit", "Km"), "B2", ProblemCode.INVALID_DECISION,
+         "a distance is between two different units"),
+        ([("A", "B", -5)], ("From unit", "To unit", "Km"), "C2", ProblemCode.NEGATIVE, ""),
+        ([("A", "B", 5, 9)], ("From unit", "To unit", "Km", "Minutes"), "",
+         ProblemCode.MISSING_COLUMN, "has both a Km and a Minutes column"),
+    ],
+)  # fmt: skip
+def test_bad_distances_are_named_with_their_cell(tmp_path, rows, headers, cell, code, words):
+    """Each problem of the Distances sheet names its cell and reason code."""
+    report = planner.validate_workbook(_geo_workbook(tmp_path / "bad.xlsx", rows, headers))
+    assert report.scenario is None
+    (problem,) = report.problems
+    assert (problem.sheet, problem.cell, problem.code) == ("Distances", cell, code)
+    assert words in problem.expected
+
+
+def test_distances_are_written_back(tmp_path):
+    """write_scenario writes the Distances sheet in its measure: read back, the same pairs (so
+    `planner apply` keeps them for next year)."""
+    import dataclasses
+
+    from planner.domain import DistanceMeasure
+
+    scenario = planner.read_scenario(_geo_workbook(
+        tmp_path / "geo.xlsx", [("A", "B", 50), ("C", "A", 20.5)],
+        headers=("From unit", "To unit", "Minutes")))  # fmt: skip
+    again = planner.read_scenario(planner.write_scenario(scenario, tmp_path / "again.xlsx"))
+    assert again.distance_measure is DistanceMeasure.MINUTES
+    assert [dataclasses.replace(d, row=None) for d in again.distances] == [
+        dataclasses.replace(d, row=None) for d in scenario.distances
+    ]
+
+
+def test_the_result_workbook_shows_the_distances(tmp_path):
+    """The Transfers sheet states the total distance and each transfer's distance."""
+    from openpyxl import load_workbook
+
+    scenario = planner.read_scenario(
+        _geo_workbook(tmp_path / "geo.xlsx", [("A", "B", 50), ("C", "A", 20)])
+    )
+    path = planner.write_result(planner.solve(scenario), tmp_path / "plan.xlsx")
+    rows = [r for r in load_workbook(path)["Transfers"].iter_rows(values_only=True) if any(r)]
+    assert any("Distance of the transfers (km): 40 in total" in str(r[0]) for r in rows)
+    heading = ("From unit ID", "To unit ID", "Skill", "Employees", "Distance (km)", "Total (km)")
+    header = next(i for i, r in enumerate(rows) if r[:6] == heading)
+    assert rows[header + 1][:6] == ("C", "A", "general", 2, 20, 40)
