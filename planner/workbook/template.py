@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import Settings
 from planner.workbook.decisions import DECISIONS
+from planner.workbook.distances import DISTANCES
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -145,9 +146,9 @@ def template_workbook() -> Workbook:
         instructions,
         [
             (sheet.name, sheet.purpose, sheet.columns)
-            # Decisions is described but not written: an example decision would change the
-            # template's plan, and a planner adds the sheet once there is something to decide.
-            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, DECISIONS)
+            # Decisions and Distances are described but not written: an example row would change
+            # the template's plan (a decision, or transfers limited to the pairs listed).
+            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, DECISIONS, DISTANCES)
         ],
     )
     for sheet, example in (

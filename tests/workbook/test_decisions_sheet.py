@@ -234,3 +234,15 @@ def test_the_result_workbook_shows_the_distances(tmp_path):
     heading = ("From unit ID", "To unit ID", "Skill", "Employees", "Distance (km)", "Total (km)")
     header = next(i for i, r in enumerate(rows) if r[:6] == heading)
     assert rows[header + 1][:6] == ("C", "A", "general", 2, 20, 40)
+
+
+def test_the_template_documents_decisions_and_distances():
+    """The template's Instructions describe both optional sheets, column by column."""
+    from planner.workbook import template_workbook
+
+    cells = [c for row in template_workbook()["Instructions"].iter_rows(values_only=True)
+             for c in row if c]  # fmt: skip
+    for heading in ("Sheet Decisions", "Sheet Distances"):
+        assert heading in cells
+    assert {"Decision", "To unit", "Employees", "From unit", "Km", "Minutes"} <= set(cells)
+    assert "longest transfer" in cells
