@@ -600,6 +600,7 @@ class Result:
                 ],
                 "transfers": [
                     {"from": t.source, "to": t.target, "skill": t.skill, "employees": t.employees}
+                    | ({"distance": t.distance} if self.scenario.distances else {})
                     for t in self.transfers
                 ],
                 "reassignments": [
@@ -609,6 +610,9 @@ class Result:
                 ],
                 "checks": [asdict(c) for c in self.checks if not c.passed],
             }
+            # Only with a Distances sheet / decisions, so that other summaries keep their keys.
+            | ({"total_distance": self.total_distance} if self.scenario.distances else {})
+            | ({"decisions": [asdict(r) for r in self.decision_rows()]} if self.proposal else {})
         )
 
 

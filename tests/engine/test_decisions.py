@@ -198,3 +198,11 @@ def test_decisions_agree_with_the_brute_force_oracle(decisions):
     assert result.staff_moved + result.services_moved == best.fewest_moves
     headcount, unit_of = oracle.plan_of(result, scenario.groups[0])
     assert oracle.evaluate(scenario, scenario.groups[0], headcount, unit_of).broken == ()
+
+
+def test_the_json_summary_lists_the_decided_rows():
+    """--json with decisions: the auto / final rows; without decisions no such key."""
+    summary = solve(two_units(fix("B", 7))).to_dict()
+    rows = {(r["kind"], r["source"]): r for r in summary["decisions"]}
+    assert (rows[("transfer", "B")]["auto"], rows[("transfer", "B")]["final"]) == (5, 3)
+    assert "decisions" not in solve(two_units()).to_dict()

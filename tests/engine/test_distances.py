@@ -121,3 +121,14 @@ def test_minutes_are_a_measure_like_km():
     result = solve(dataclasses.replace(scenario, distance_measure=DistanceMeasure.MINUTES))
     assert result.total_distance == 40.0
     assert result.scenario.distance_measure is DistanceMeasure.MINUTES
+
+
+def test_the_json_summary_has_the_distances():
+    """--json: each transfer's distance and the total, only with distances."""
+    result = solve(case(Distance("A", "B", 50), Distance("A", "C", 20)))
+    summary = result.to_dict()
+    assert summary["total_distance"] == 40.0
+    assert summary["transfers"] == [
+        {"from": "C", "to": "A", "skill": "general", "employees": 2, "distance": 20.0}
+    ]
+    assert "total_distance" not in solve(case()).to_dict()
