@@ -102,6 +102,10 @@ RANGES: dict[str, Range] = {
         0.0001,
     ),
     "timelimit": Range(31_622_400, "the seconds in a leap year"),
+    "wisntarget": Range(
+        10,
+        "a WISN ratio of 10 is ten times the staff the workload requires; studies aim at 1",
+    ),
 }
 
 
@@ -396,6 +400,7 @@ def _check_settings(found: _Found, settings: Settings) -> None:
     _check_amount(found, SETTINGS, what, "overload margin", settings.overload_margin)
     _check_positive(found, SETTINGS, what, "longest transfer", settings.longest_transfer)
     _check_share(found, SETTINGS, what, "keep staff share", settings.keep_staff_share)
+    _check_positive(found, SETTINGS, what, "wisn target", settings.wisn_target)
 
 
 def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
@@ -544,6 +549,7 @@ def _check_ranges(found: _Found, scenario: Scenario) -> None:
     check(SETTINGS, what, "maxservicemoves", "max service moves", settings.max_service_moves)
     check(SETTINGS, what, "timelimit", "time limit", settings.time_limit)
     check(SETTINGS, what, "hoursperfte", "hours per fte", settings.hours_per_fte)
+    check(SETTINGS, what, "wisntarget", "wisn target", settings.wisn_target)
 
 
 def validate_scenario(scenario: Scenario) -> list[Problem]:

@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
+from planner.domain import CoefficientMode, Scenario
 from planner.errors import (
     InfeasibleError,
     InputError,
@@ -39,6 +40,9 @@ from planner.errors import (
     ProblemCode,
 )
 from planner.xlsx.files import OutputRefused
+
+if TYPE_CHECKING:
+    from planner.studies.wisn_hires import HiresPlan
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -380,9 +384,20 @@ def _uncertainty(args: argparse.Namespace, result):
     return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
 
 
+def _fewest_hires(term: Terminal, scenario: Scenario) -> HiresPlan | None:
+    """The fewest hires of the `wisn target` setting (wisn mode), or None without it."""
+    target = scenario.settings.wisn_target
+    if target is None or scenario.settings.coefficient is not CoefficientMode.WISN:
+        return None
+    from planner.studies.wisn_hires import fewest_hires
+
+    with term.phase(f"finding the fewest hires for a WISN ratio of {target:.2f}"):
+        return fewest_hires(scenario, target)
+
+
 def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     from planner.reports import result_workbook
-    from planner.reports.terminal import result_lines
+    from planner.reports.terminal import hires_lines, result_lines
     from planner.result import Status
     from planner.solve import SolveInterrupted, solve
     from planner.xlsx.files import save_text, save_workbook
@@ -404,17 +419,21 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
         result, interrupted = stop.result, True
     # The Monte Carlo (and robust plans) of --samples / --robust: on a whole result only.
     monte_carlo = None if interrupted else _uncertainty(args, result)
+    hires = None if interrupted else _fewest_hires(term, scenario)
+    summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
     with term.phase(f"writing {out.name}"):
         if out.suffix.lower() == ".json":
-            text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+            text = json.dumps(summary, indent=2, ensure_ascii=False)
             written = save_text(text, out, inputs=(source,), overwrite=args.force)
         else:
             written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
                                     inputs=(source,), overwrite=args.force)  # fmt: skip
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         for line in result_lines(result, verbose=args.verbose):
+            print(line)
+        for line in [] if hires is None else hires_lines(hires):
             print(line)
         print(f"result {'JSON' if written.suffix.lower() == '.json' else 'workbook'}: {written}")
     if monte_carlo is not None and not args.json:
@@ -448,7 +467,8 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     # Every workbook is read before anything is solved, so that an InputError comes at once.
     scenarios = [_read(term, path) for path in paths]
     with term.phase("solving the options", counted=True, counter_starts=True) as step:
-        comparison = compare(scenarios, processes=args.processes, progress=step)
+        comparison = compare(scenarios, processes=args.processes, progress=step,
+                             robust=args.robust, evaluate=args.samples, seed=args.seed)  # fmt: skip
     markdown = comparison_markdown(comparison)
     with term.phase(f"writing {out.name}"):
         if out.suffix.lower() == ".md":
@@ -667,6 +687,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_scenario_help(True) + "; each with its Scenarios sheet")  # fmt: skip
     p.add_argument("--markdown", action="store_true",
                    help="print the options as a Markdown table")  # fmt: skip
+    p.add_argument("--robust", type=_count(1, "--robust"), metavar="K",
+                   help="each option also with its robust plan for K training samples of the "
+                   "volumes; all judged on --samples fresh samples and ranked by their P90")  # fmt: skip
+    p.add_argument("--samples", type=_count(1, "--samples"), default=1000, metavar="N",
+                   help="fresh samples that judge the options with --robust (default %(default)s)")  # fmt: skip
+    p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
+                   help="seed of the samples (default %(default)s)")  # fmt: skip
     common(p, ".xlsx workbook, or .md for the Markdown table",
            "<first scenario>-comparison.xlsx beside it")  # fmt: skip
 
@@ -683,7 +710,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "forecast", "continue the History sheet to a year: a new scenario workbook",
                  "planner forecast my-scenario.xlsx --year 2026", cmd_forecast)  # fmt: skip
-    p.add_argument("scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet")
+    p.add_argument(
+        "scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet"
+    )
     p.add_argument("--year", type=int, required=True, metavar="Y", help="the year to forecast")
     p.add_argument("--out", metavar="PATH",
                    help="output workbook (.xlsx; default: <scenario>-forecast-Y.xlsx beside it)")  # fmt: skip

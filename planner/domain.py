@@ -154,6 +154,9 @@ class Settings:
     # The longest transfer allowed, in the measure of the Distances sheet (km or minutes); None:
     # no limit. With a Distances sheet, a transfer between units with no distance is not allowed.
     longest_transfer: float | None = None
+    # wisn: the smallest WISN ratio (current / required staff) every cell should reach; with it,
+    # `planner solve` also finds the fewest new hires that reach it (planner.studies.wisn_hires).
+    wisn_target: float | None = None
 
 
 def staff_to_keep(employees: int, share: float) -> int:

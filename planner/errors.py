@@ -86,6 +86,7 @@ class ProblemCode(StrEnum):
     # settings and variants
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"
+    SETTING_NEEDS_WISN = "setting-needs-wisn"  # a WISN-only setting in another coefficient mode
     RESERVED_NAME = "reserved-name"
     # the History sheet (planner.workbook.history)
     DUPLICATE_YEAR = "duplicate-year"

@@ -24,6 +24,7 @@ from planner.domain import (
     service_load,
     unit_capacity,
 )
+from planner.wisn import wisn_difference, wisn_ratio, workload_pressure
 
 
 class Status(StrEnum):
@@ -45,6 +46,9 @@ class StopReason(StrEnum):
     # (integer staff); the cells at the level in the plan found were kept there.
     LEVEL_NOT_SEPARABLE = "leximax level held by several cells together"
     LEVEL_LIMIT = "leximax level limit"  # MAX_LEVELS levels were certified, the rest not tried
+    # A plan chosen some other way than for these volumes (a robust plan, for sampled volumes):
+    # checked like any plan, but not claimed optimal for the scenario's own volumes.
+    CHOSEN_ELSEWHERE = "plan chosen for other volumes (robust)"
 
 
 @dataclass(frozen=True)
@@ -613,7 +617,37 @@ class Result:
             # Only with a Distances sheet / decisions, so that other summaries keep their keys.
             | ({"total_distance": self.total_distance} if self.scenario.distances else {})
             | ({"decisions": [asdict(r) for r in self.decision_rows()]} if self.proposal else {})
+            | ({"wisn": self._wisn_cells()} if settings.coefficient is CoefficientMode.WISN else {})
         )
+
+    def _wisn_cells(self) -> list[dict]:
+        """In wisn mode, each cell as WISN studies publish it (current, required, difference,
+        ratio, pressure), before and after: a cell's load is its required staff (planner.wisn),
+        so these come from the skill rows. A ratio is None (null) where nothing is required."""
+
+        def figures(staff: int, required: float | None) -> dict:
+            if required is None:  # the group has no plan
+                return {"staff": None, "required": None, "difference": None, "ratio": None,
+                        "pressure": None}  # fmt: skip
+            ratio = wisn_ratio(staff, required) if required > 0 else None
+            return {
+                "staff": staff,
+                "required": required,
+                "difference": wisn_difference(staff, required),
+                "ratio": ratio,
+                "pressure": None if ratio is None else workload_pressure(ratio).value,
+            }
+
+        cells = []
+        for row in self.skill_rows():
+            before = figures(row.employees_before, row.load_before)
+            after = figures(row.employees_after, row.load_after)
+            cells.append(
+                {"unit_id": row.unit_id, "group": row.group, "category": row.skill}
+                | before
+                | {f"{key}_after": value for key, value in after.items()}
+            )
+        return cells
 
 
 _NOT_COLUMNS = ("sensitivity", "explanation", "report")  # nested: flattened or joined instead

@@ -11,7 +11,7 @@ import dataclasses
 import math
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from planner.result import (
     NEW_HIRES,
     Assignment,
     Check,
+    GroupReport,
     GroupResult,
     Proposal,
     Reassignment,
@@ -40,6 +41,7 @@ from planner.result import (
     SolveReport,
     StaffRow,
     Status,
+    StopReason,
     Transfer,
     UnitRow,
 )
@@ -156,6 +158,40 @@ def _solve_with_decisions(
     proposal = Proposal(auto.status, auto.max_coefficient_after, auto.staff, auto.transfers,
                         auto.reassignments)  # fmt: skip
     return dataclasses.replace(final, proposal=proposal)
+
+
+def result_for_plans(
+    scenario: Scenario,
+    plans: Mapping[str, Plan],
+    *,
+    reason: StopReason,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+) -> Result:
+    """The checked Result of plans found another way than `solve` (a robust plan): each group's
+    plan is verified independently and its figures computed exactly as for solve(). A group with
+    a plan is `feasible` with `reason` (the plan is not claimed optimal for the scenario's own
+    volumes); a group without one is `unknown`, with its note as the explanation."""
+    started = time.perf_counter()
+    notes = notes or {}
+    datas = [group_data(scenario, g) for g in scenario.groups]
+    outcomes = []
+    for data in datas:
+        plan = plans.get(data.group)
+        said = tuple(notes.get(data.group, ()))
+        minmax = data.settings.objective.minimises_the_maximum
+        value = max_coefficient(data, plan) if plan is not None and minmax else None
+        search = GroupSearch(
+            status=Status.FEASIBLE if plan is not None else Status.UNKNOWN,
+            plan=plan,
+            objective_value=value,
+            lower_bound=None,
+            gap=None,
+            stop_reason=reason,
+            report=GroupReport(),
+            notes=said,
+        )
+        outcomes.append(_GroupOutcome(search, () if plan is not None else said, ()))
+    return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
 
 
 def _ignore_interrupt() -> None:
@@ -391,7 +427,8 @@ def _transfer_distances(data: GroupData) -> dict[tuple[str, str], float] | None:
         (ids[a], ids[b]): float(data.distance[a, b])
         for a in range(len(ids))
         for b in range(len(ids))
-        if a != b and math.isfinite(data.distance[a, b])
+        if a != b
+        and math.isfinite(data.distance[a, b])
         and (longest is None or data.distance[a, b] <= longest)
     }
 
@@ -411,4 +448,4 @@ def _transfer_decisions(
     return pinned, forbidden
 
 
-__all__ = ["solve", "SolveInterrupted", "CoefficientMode"]
+__all__ = ["solve", "SolveInterrupted", "CoefficientMode", "result_for_plans"]

@@ -13,8 +13,11 @@ from planner.display import (
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison
 from planner.studies.frontier import Frontier
+from planner.studies.wisn_hires import HiresPlan
 
-__all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_lines"]
+__all__ = [
+    "comparison_lines", "comparison_markdown", "frontier_lines", "hires_lines", "result_lines",
+]  # fmt: skip
 
 
 SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
@@ -83,11 +86,16 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
+    # With robust plans (compare --robust) every option has its P90 over the fresh samples.
+    judged = any(o.p90 is not None for o in comparison.options)
     lines = [
         "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
         "| Mean after | Spread after | Overloaded after | Staff moved | New hires | Services moved "
-        "| Rank |",
-        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        + ("| P90 over samples " if judged else "")
+        + "| Rank |",
+        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+        + ("---:|" if judged else "")
+        + "---|",
     ]
     for option in comparison.options:
         result = option.result
@@ -101,7 +109,9 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
             f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
             f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
-            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} | {rank} |"
+            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} "
+            + (f"| {coefficient_table(option.p90)} " if judged else "")
+            + f"| {rank} |"
         )
     return lines
 
@@ -139,6 +149,8 @@ def comparison_lines(comparison: Comparison) -> list[str]:
                 f", mean {coefficient_text(standing.mean)}, spread {coefficient_text(standing.spread)}, "
                 f"{standing.overloaded_after} overloaded"
             )
+        if option.p90 is not None:
+            figures += f", P90 {coefficient_text(option.p90)} over the fresh samples"
         if standing.recommended:
             rank = f"; rank 1, {standing.reason}"
         elif standing.rank is not None:
@@ -196,4 +208,23 @@ def uncertainty_lines(result) -> list[str]:
             f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
         )
     lines.extend(f"  {note}" for note in result.notes[1:])
+    return lines
+
+
+def hires_lines(plan: HiresPlan) -> list[str]:
+    """The fewest hires of the `wisn target` setting (planner.studies.wisn_hires.HiresPlan)."""
+    target = f"{plan.target:.2f}"
+    if plan.result is None:
+        return [f"no plan reaches a WISN ratio of {target} in every cell, even hiring each "
+                "cell's shortfall (a Max employees or a lock stands in the way)"]  # fmt: skip
+    proof = (
+        "proven fewest" if plan.proven
+        else f"not proven fewest: no plan with fewer was found, and at least {plan.lower_bound} "
+        "are needed"
+    )  # fmt: skip
+    lines = [f"hires for a WISN ratio of at least {target} in every cell: {plan.total} ({proof})"]
+    lines += [f"  {h.unit_id} {h.skill}: +{h.employees}" for h in plan.hires]
+    ratio = plan.smallest_ratio
+    if ratio is not None:
+        lines.append(f"  smallest WISN ratio with them: {ratio:.2f}")
     return lines

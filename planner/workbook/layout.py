@@ -329,6 +329,16 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         optional=True,
         value_type=float,
     ),
+    SettingFormat(
+        "wisn target",
+        "wisn_target",
+        Kind.POSITIVE,
+        "Coefficient wisn: the smallest WISN ratio every cell should reach (1 = staffing matches "
+        "the workload); 'planner solve' then also finds the fewest new hires that reach it",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}

@@ -42,6 +42,7 @@ __all__ = [
     "build_units",
     "read_services",
     "read_settings",
+    "setting_cell",
     "read_staff",
     "read_units",
     "units_with_unread_headcount",
@@ -100,6 +101,20 @@ def read_settings(table: Table | None, problems: Problems) -> Settings:
         if value is not INVALID and value is not INHERIT:
             values[setting.field] = value
     return Settings(**values)
+
+
+def setting_cell(table: Table | None, field: str) -> str:
+    """The Value cell of the setting `field` on the Settings sheet ("" when it is not there)."""
+    if table is None or "setting" not in table.columns:
+        return ""
+    for row_number, cells in table.rows:
+        entry = cells.get(table.columns["setting"])
+        if entry is None or not isinstance(entry[0], str):
+            continue
+        setting = SETTINGS_BY_KEY.get(normalise_header(entry[0]))
+        if setting is not None and setting.field == field:
+            return table.coordinate("value", row_number) if "value" in table.columns else ""
+    return ""
 
 
 def read_units(

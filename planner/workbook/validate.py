@@ -21,6 +21,7 @@ from planner.checks import group_size_problems, scenario_group_sizes
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
+    CoefficientMode,
     Scenario,
     StaffCell,
     char_name,
@@ -46,6 +47,7 @@ from planner.workbook.records import (
     read_settings,
     read_staff,
     read_units,
+    setting_cell,
     units_with_unread_headcount,
 )
 from planner.workbook.rules import (
@@ -298,7 +300,20 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
     scenario = check_decisions(scenario, decisions, problems)
     if problems.errors:
         return None
-    return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
+    read = read_wisn(book, scenario, services_table, problems)  # coefficient wisn's sheets
+    settings = read.settings if read is not None else settings
+    if settings.wisn_target is not None and settings.coefficient is not CoefficientMode.WISN:
+        table = tables["settings"]
+        problems.error(
+            table.sheet if table is not None else SETTINGS.name,
+            setting_cell(table, "wisn_target"), settings.wisn_target,
+            "the setting 'wisn target' is for coefficient wisn (a WISN ratio needs the Working "
+            f"time sheet), but this workbook's coefficient is {settings.coefficient.value}: "
+            "remove the setting, or use the WISN form (planner template --wisn)",
+            ProblemCode.SETTING_NEEDS_WISN,
+        )  # fmt: skip
+        return None
+    return read
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:

@@ -413,12 +413,16 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
                     values[(ci, li, n)] = coefficient(cell_load, capacity)
     # 0 is always there: a group with no loaded cell has coefficient and deviation 0.
     finite = sorted({Fraction(0)} | {v for v in values.values() if v != INFINITE})
+    dtype: type = np.int64
     if balance:
         scale = math.lcm(*(v.denominator for v in finite)) if finite else 1
         as_int = {v: int(v * scale) for v in finite}
         big = sum(max(as_int.values(), default=0) for _ in cells) + 1
+        # Exact int64 sums where they fit; otherwise Python integers in object arrays (slower,
+        # still exact): WISN loads carry factors like CAF / AWT whose binary fractions need a
+        # scale beyond 2**62.
         if big * (len(cells) + 1) >= 2**62:
-            raise OverflowError("balance values too large for exact int64 sums: use smaller data")
+            dtype = object
         as_int[INFINITE] = big
         to_value = lambda total: Fraction(int(total), scale)  # noqa: E731
     else:
@@ -428,7 +432,7 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
         to_value = lambda rank: finite[int(rank)]  # noqa: E731
     tables = []
     for ci in range(len(cells)):
-        table = np.empty((len(distinct_loads[ci]), max_n + 1), dtype=np.int64)
+        table = np.empty((len(distinct_loads[ci]), max_n + 1), dtype=dtype)
         for li in range(len(distinct_loads[ci])):
             for n in range(max_n + 1):
                 table[li, n] = as_int[values[(ci, li, n)]]
@@ -441,7 +445,7 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
     scores = []
     for j in range(len(services)):
         columns = [tables[ci][load_index[j][ci], headcounts[:, ci]] for ci in range(len(cells))]
-        stacked = np.vstack(columns) if columns else np.zeros((1, len(staff)), dtype=np.int64)
+        stacked = np.vstack(columns) if columns else np.zeros((1, len(staff)), dtype=dtype)
         score = stacked.sum(axis=0) if balance else stacked.max(axis=0)
         if balance:
             score = np.where((stacked == big).any(axis=0), big, score)
