@@ -46,7 +46,7 @@ from planner.result import (
     UnitRow,
 )
 from planner.workbook.decision_rules import decision_problems, resolve_skills
-from planner.workbook.distances import distance_problems
+from planner.workbook.distance_rules import distance_problems
 
 Progress = Callable[[str], None]
 

@@ -11,12 +11,11 @@ moves has the least total distance, and `longest transfer` (Settings) caps each 
 from __future__ import annotations
 
 from planner.domain import Distance, DistanceMeasure, Scenario
-from planner.errors import Problem, ProblemCode
+from planner.errors import ProblemCode
 from planner.workbook.layout import Column, Kind, SheetFormat
-from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import IdIndex, Problems, Table, read_records, require_columns
 
-__all__ = ["DISTANCES", "distance_problems", "distance_rows", "read_distances"]
+__all__ = ["DISTANCES", "distance_rows", "read_distances"]
 
 DISTANCES = SheetFormat(
     name="Distances",
@@ -85,34 +84,6 @@ def read_distances(
         seen[(a, b)] = f"{sheet}!{cell}"
         distances.append(Distance(a, b, float(value), row=record.row))
     return tuple(distances), measure
-
-
-def distance_problems(scenario: Scenario) -> list[Problem]:
-    """The Distances of a Scenario built in code, checked as the sheet's rows are."""
-    problems = []
-    units = {u.unit_id: u for u in scenario.units}
-    seen: set[tuple[str, str]] = set()
-    for d in scenario.distances:
-        where = f"distance {d.from_unit} -> {d.to_unit}"
-        for unit_id in (d.from_unit, d.to_unit):
-            if unit_id not in units:
-                near = near_miss(unit_id, units)
-                hint = f" (did you mean {near!r}?)" if near else ""
-                problems.append(Problem("Distances", "", unit_id, f"{where}: {unit_id!r} is not "
-                                        f"a unit of the scenario{hint}", ProblemCode.UNKNOWN_UNIT))  # fmt: skip
-        if d.from_unit not in units or d.to_unit not in units:
-            continue
-        if d.from_unit == d.to_unit or units[d.from_unit].group != units[d.to_unit].group:
-            problems.append(Problem("Distances", "", d.to_unit, f"{where}: a distance is between "
-                                    "two units of one group", ProblemCode.INVALID_DECISION))  # fmt: skip
-        if not (d.value >= 0 and d.value < float("inf")):
-            problems.append(Problem("Distances", "", d.value, f"{where}: a distance is a "
-                                    "number of 0 or more", ProblemCode.NEGATIVE))  # fmt: skip
-        if (d.from_unit, d.to_unit) in seen:
-            problems.append(Problem("Distances", "", d.from_unit, f"{where} is given twice",
-                                    ProblemCode.DUPLICATE_ID))  # fmt: skip
-        seen.add((d.from_unit, d.to_unit))
-    return problems
 
 
 def distance_rows(scenario: Scenario) -> list[list[object]]:
