@@ -455,6 +455,9 @@ def _check_settings(found: _Found, settings: Settings) -> None:
     _check_positive(
         found, SETTINGS, what, pgettext("setting", "hours per fte"), settings.hours_per_fte
     )
+    _check_positive(
+        found, SETTINGS, what, pgettext("setting", "longest transfer"), settings.longest_transfer
+    )
     _check_amount(
         found, SETTINGS, what, pgettext("setting", "overload margin"), settings.overload_margin
     )

@@ -649,6 +649,33 @@ def cmd_generate(args: argparse.Namespace, term: Terminal) -> int:
     return EXIT_OK
 
 
+# --- planner apply (issue 13: the accepted plan as next year's scenario) --------------------------
+
+
+def cmd_apply(args: argparse.Namespace, term: Terminal) -> int:
+    """The accepted plan of a result workbook as a new scenario workbook."""
+    from planner.reports.apply import accepted_scenario
+    from planner.workbook import write_scenario
+
+    result_path = Path(args.result).expanduser()
+    default = result_path.with_name(f"{result_path.stem}-applied.xlsx")
+    out = Path(args.out).expanduser() if args.out else default
+    out = check_output(out, suffixes=(".xlsx",), inputs=(result_path,), force=args.force)
+    with term.phase(f"reading {result_path.name} and its input"):
+        accepted = accepted_scenario(result_path)
+    check_output(out, suffixes=(".xlsx",), inputs=(result_path, accepted.source_path),
+                 force=args.force)  # fmt: skip
+    with term.phase(f"writing {out.name}"):
+        path = write_scenario(accepted.scenario, out, assumptions=accepted.assumptions)
+    scenario = accepted.scenario
+    print(
+        f"applied scenario written to {path}: the plan of {result_path.name} on "
+        f"{accepted.source_path.name}, {len(scenario.units):,} units, "
+        f"{scenario.total_employees:,} employees, {len(scenario.services):,} services"
+    )
+    return EXIT_OK
+
+
 def cmd_doctor(args: argparse.Namespace, term: Terminal) -> int:
     from planner.doctor import command
 
@@ -835,6 +862,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="PATH", help=_("the workbook to write (.xlsx)"))
     _force(p)
     p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
+
+    p = _command(sub, "apply", "write the plan of a result workbook as a new scenario workbook",
+                 "planner apply plan.xlsx --out next-year.xlsx", cmd_apply)  # fmt: skip
+    p.add_argument("result", metavar="RESULT", help="a result workbook of planner solve (.xlsx)")
+    p.add_argument("--out", metavar="PATH",
+                   help="the scenario workbook to write (.xlsx; default: <result>-applied.xlsx "
+                   "beside it)")  # fmt: skip
+    _force(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
 
     p = _command(sub, "doctor", _("check the installed solvers on models with known answers"),
                  "planner doctor", cmd_doctor)  # fmt: skip

@@ -97,6 +97,9 @@ class ProblemCode(StrEnum):
     AMBIGUOUS_TARGET = "ambiguous-target"
     UNKNOWN_TARGET = "unknown-target"
     HISTORY_INCOMPLETE = "history-incomplete"
+    # the Decisions sheet (planner.workbook.decisions)
+    INVALID_DECISION = "invalid-decision"  # a decision no plan can keep on its own
+    CONTRADICTORY_DECISIONS = "contradictory-decisions"  # two decisions no plan keeps together
     # arguments of a study (frontier budgets)
     BAD_BUDGET_RANGE = "bad-budget-range"
 

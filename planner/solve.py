@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from planner.checks import validate_scenario
-from planner.domain import CoefficientMode, Scenario
+from planner.domain import CoefficientMode, DecisionKind, Scenario
 from planner.engine.explain import explain_infeasible
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
@@ -35,6 +35,7 @@ from planner.result import (
     Check,
     GroupReport,
     GroupResult,
+    Proposal,
     Reassignment,
     Result,
     SensitivityItem,
@@ -45,6 +46,8 @@ from planner.result import (
     Transfer,
     UnitRow,
 )
+from planner.workbook.decision_rules import decision_problems, resolve_skills
+from planner.workbook.distance_rules import distance_problems
 
 Progress = Callable[[str], None]
 
@@ -102,8 +105,21 @@ def solve(
     # A Scenario built in code gets the same checks as one read from a workbook: a service at an
     # unknown unit would otherwise be dropped from its group and the plan "verified" without it.
     problems = validate_scenario(scenario)
+    if scenario.decisions:
+        problems.extend(decision_problems(scenario))
+    if scenario.distances:
+        problems.extend(distance_problems(scenario))
     if problems:
         raise InputError(problems)
+    if scenario.decisions:
+        return _solve_with_decisions(scenario, sensitivity, processes, progress)
+    return _solve_checked(scenario, sensitivity, processes, progress, started)
+
+
+def _solve_checked(
+    scenario: Scenario, sensitivity: bool, processes: int, progress: Progress, started: float
+) -> Result:
+    """solve() of a scenario already checked."""
     groups = scenario.groups
     datas = [group_data(scenario, g) for g in groups]
     outcomes: list[_GroupOutcome] = []
@@ -140,6 +156,21 @@ def solve(
         ).format(solved=solved, count=len(datas), missing=len(datas) - solved)
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def _solve_with_decisions(
+    scenario: Scenario, sensitivity: bool, processes: int, progress: Progress
+) -> Result:
+    """The plan that keeps the planner's decisions ("final"), with the plan the planner proposes
+    without them ("auto") beside it: the same scenario solved twice."""
+    decided = dataclasses.replace(scenario, decisions=resolve_skills(scenario))
+    started = time.perf_counter()
+    auto = _solve_checked(dataclasses.replace(scenario, decisions=()), False, processes,
+                          progress, started)  # fmt: skip
+    final = _solve_checked(decided, sensitivity, processes, progress, time.perf_counter())
+    proposal = Proposal(auto.status, auto.max_coefficient_after, auto.staff, auto.transfers,
+                        auto.reassignments)  # fmt: skip
+    return dataclasses.replace(final, proposal=proposal)
 
 
 def result_for_plans(
@@ -257,7 +288,8 @@ def assemble_result(
         if plan is not None and max_after is not None:
             assignments.extend(_assignments(data, plan))
             reassignments.extend(_reassignments(data, plan, scenario))
-            transfers.extend(_transfers(data, plan))
+            group_transfers = _transfers(data, plan)
+            transfers.extend(group_transfers)
             check_started = time.perf_counter()
             group_checks = verify_group(
                 scenario,
@@ -269,7 +301,9 @@ def assemble_result(
                 },
                 _assignment_map(data, plan),
                 PlanFigures(max_after, staff_moved, services_moved),
-            )
+                [(t.source, t.target, t.skill, t.employees)
+                 for t in group_transfers if t.source != NEW_HIRES],
+            )  # fmt: skip
             check_seconds = time.perf_counter() - check_started
             failed = [c for c in group_checks if not c.passed]
             if failed:
@@ -384,10 +418,47 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
         change = plan.headcount[:, k] - data.start[:, k]
         losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}
         gains = {data.units[u].unit_id: int(change[u]) for u in np.flatnonzero(change > 0)}
-        rows.extend(Transfer(a, b, skill, n) for a, b, n in pair_transfers(losses, gains))
+        pinned, forbidden = _transfer_decisions(data, skill)
+        cost = _transfer_distances(data)
+        rows.extend(
+            Transfer(a, b, skill, n, None if cost is None else cost[(a, b)])
+            for a, b, n in pair_transfers(losses, gains, pinned, forbidden, cost)
+        )
         for u in np.flatnonzero(data.hires[:, k] > 0):
             rows.append(Transfer(NEW_HIRES, data.units[u].unit_id, skill, int(data.hires[u, k])))
     return rows
+
+
+def _transfer_distances(data: GroupData) -> dict[tuple[str, str], float] | None:
+    """(from, to) -> distance of the transfers the group allows (none beyond the longest
+    transfer, none without a distance), or None without a Distances sheet."""
+    if data.distance is None:
+        return None
+    longest = data.settings.longest_transfer
+    ids = [u.unit_id for u in data.units]
+    return {
+        (ids[a], ids[b]): float(data.distance[a, b])
+        for a in range(len(ids))
+        for b in range(len(ids))
+        if a != b
+        and math.isfinite(data.distance[a, b])
+        and (longest is None or data.distance[a, b] <= longest)
+    }
+
+
+def _transfer_decisions(
+    data: GroupData, skill: str
+) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+    """The pinned (from, to) -> employees and the forbidden (from, to) of one skill."""
+    pinned: dict[tuple[str, str], int] = {}
+    forbidden: set[tuple[str, str]] = set()
+    for d in data.decisions:
+        if d.kind.is_transfer and d.to_unit is not None and d.skill in (None, skill):
+            if d.kind is DecisionKind.PIN_TRANSFER:
+                pinned[(d.unit_id, d.to_unit)] = d.employees or 0
+            else:
+                forbidden.add((d.unit_id, d.to_unit))
+    return pinned, forbidden
 
 
 __all__ = ["solve", "SolveInterrupted", "CoefficientMode", "result_for_plans"]

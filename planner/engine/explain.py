@@ -30,6 +30,8 @@ RELAXABLE = (
     RowFamily.STAFF_BUDGET,
     RowFamily.SERVICE_BUDGET,
     RowFamily.LOAD,
+    RowFamily.DECISION,
+    RowFamily.DISTANCE,
 )
 
 
@@ -129,11 +131,19 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         return []
     # One switch per rule: a slack can only be used when its rule is switched to "gives".
     switch_of: dict[int, int] = {}
+    # A decision may be several rows (a pinned transfer: its sender and its receiver): one rule,
+    # so one switch for all of them.
+    switch_of_rule: dict[object, int] = {}
     # Rows count employees, moves or (load rows, scaled to at most 1) a fraction of a cell's load.
     big = float(data.start.sum() + len(data.services) + 1.0) * 10
     for row, col, _kind in slack_rows:
         if row not in switch_of:
-            switch_of[row] = model.add_col(f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True)
+            rule = ("decision", model.row_decisions[row]) if row in model.row_decisions else row
+            if rule not in switch_of_rule:
+                switch_of_rule[rule] = model.add_col(
+                    f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True
+                )
+            switch_of[row] = switch_of_rule[rule]
         model.add_row(f"switch[{col}]", [col, switch_of[row]], [1.0, -big], -np.inf, 0.0)
     backend = make_backend(model, SolverName.HIGHS)
     costs = np.zeros(model.num_cols)
@@ -152,19 +162,19 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         run = backend.solve(time_limit=time_limit)
         if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:
             break
-        switch_cost = sum(costs[c] for c in switch_of.values() if run.values[c] > 0.5)
+        switch_cost = sum(costs[c] for c in set(switch_of.values()) if run.values[c] > 0.5)
         if first_cost is not None and switch_cost > first_cost + 0.5:
             break
         first_cost = switch_cost if first_cost is None else first_cost
-        lines = [
+        lines = list(dict.fromkeys(
             _describe(data, model, row, side, float(run.values[col]), frozen)
             for row, col, side in slack_rows
             if run.values[col] > 1e-6
-        ]
+        ))  # fmt: skip
         if attempt > 0:
             lines = [_("or instead: {line}").format(line=line) for line in lines]
         reasons.extend(lines)
-        used = [c for c in switch_of.values() if run.values[c] > 0.5]
+        used = sorted({c for c in switch_of.values() if run.values[c] > 0.5})
         if not used:
             break
         backend.add_row(f"not_again[{attempt}]", used, [1.0] * len(used), -np.inf, len(used) - 1.0)
@@ -275,6 +285,28 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
                 amount,
                 ngettext("{count} more service move", "{count} more service moves", _n(amount)),
             ),
+        )
+    if family is RowFamily.DISTANCE and unit is not None:
+        a, b = model.row_pairs[row]
+        to_unit = data.units[b]
+        distance = data.distance[a, b] if data.distance is not None else np.inf
+        longest = data.settings.longest_transfer
+        if np.isfinite(distance):
+            return (
+                f"Settings, longest transfer = {longest:g}: {unit.label} -> {to_unit.label} is "
+                f"{distance:g}, but a plan needs {_count(amount, 'employee', 'employees')} of "
+                f"skill {skill} to go that way"
+            )
+        return (
+            f"Distances: no distance from {unit.label} to {to_unit.label} is given, so no "
+            f"transfer may go that way, but a plan needs {_count(amount, 'employee', 'employees')}"
+            f" of skill {skill} to"
+        )
+    if family is RowFamily.DECISION:
+        decisions = [data.decisions[i] for i in model.row_decisions.get(row, ())]
+        named = "; ".join(f"{d.source}: {d.label}" for d in decisions) or model.row_names[row]
+        return (
+            f"{named}: the decision cannot be kept together with the other rules of group {g}"
         )
     if family is RowFamily.LOAD and unit is not None:
         held = [

@@ -456,6 +456,16 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=int,
     ),
     SettingFormat(
+        NP_("setting", "longest transfer"),
+        "longest_transfer",
+        Kind.POSITIVE,
+        "Longest transfer allowed, in the measure of the Distances sheet (km or minutes); with "
+        "a Distances sheet a transfer between units with no distance is not allowed",
+        "no limit",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
         NP_("setting", "wisn target"),
         "wisn_target",
         Kind.POSITIVE,

@@ -30,6 +30,8 @@ from planner.domain import (
 )
 from planner.errors import Problem, ProblemCode
 from planner.i18n import _
+from planner.workbook.decisions import DECISIONS, check_decisions, read_decisions
+from planner.workbook.distances import DISTANCES, read_distances
 from planner.workbook.history import HISTORY, read_history
 from planner.workbook.layout import (
     SCENARIOS,
@@ -113,7 +115,7 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
@@ -173,7 +175,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         return None
 
     tables: dict[str, Table | None] = {}
-    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY):
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES):
         if sheet.key not in raw:
             if sheet.required and sheet.key not in refused:
                 problems.error(
@@ -292,6 +294,8 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         problems,
     )
     history = read_history(tables["history"], problems, units, services)
+    decisions = read_decisions(tables["decisions"], problems)
+    distances, measure = read_distances(tables["distances"], problems, units, unit_groups)
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
@@ -303,11 +307,14 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         settings=settings,
         variants=tuple(variants),
         history=history,
+        distances=distances,
+        distance_measure=measure,
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
     for group, why in group_size_problems(*scenario_group_sizes(scenario)):
         problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
+    scenario = check_decisions(scenario, decisions, problems)
     if problems.errors:
         return None
     read = read_wisn(book, scenario, services_table, problems)  # coefficient wisn's sheets

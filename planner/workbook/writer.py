@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
+from planner.workbook.distances import DISTANCES, distance_rows
 from planner.workbook.history import HISTORY, history_rows
 from planner.workbook.layout import (
     ASSUMPTIONS_HEADERS,
@@ -292,6 +293,10 @@ def scenario_workbook(
         write_table(
             workbook.create_sheet(HISTORY.name), HISTORY.columns, history_rows(scenario.history)
         )
+    if scenario.distances:  # the Distances sheet, in its measure's column (issue 13)
+        columns = [c for c in DISTANCES.columns if c.key in ("fromunit", "tounit",
+                                                              scenario.distance_measure.value)]  # fmt: skip
+        write_table(workbook.create_sheet(DISTANCES.name), columns, distance_rows(scenario))
     if assumptions:
         _write_assumptions(workbook.create_sheet("Assumptions"), assumptions)
     return workbook

@@ -236,7 +236,7 @@ def test_every_argument_has_help_and_every_command_an_example() -> None:
     assert all(action.help for action in parser._actions)
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert sorted(commands) == [
-        "compare", "doctor", "forecast", "frontier", "generate", "serve", "solve", "template",
+        "apply", "compare", "doctor", "forecast", "frontier", "generate", "serve", "solve", "template",
         "validate",
     ]  # fmt: skip
     for name, command in commands.items():
