@@ -291,23 +291,29 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
         to_unit = data.units[b]
         distance = data.distance[a, b] if data.distance is not None else np.inf
         longest = data.settings.longest_transfer
-        if np.isfinite(distance):
-            return (
-                f"Settings, longest transfer = {longest:g}: {unit.label} -> {to_unit.label} is "
-                f"{distance:g}, but a plan needs {_count(amount, 'employee', 'employees')} of "
-                f"skill {skill} to go that way"
-            )
-        return (
-            f"Distances: no distance from {unit.label} to {to_unit.label} is given, so no "
-            f"transfer may go that way, but a plan needs {_count(amount, 'employee', 'employees')}"
-            f" of skill {skill} to"
+        employees = _count(
+            amount, ngettext("{count} employee", "{count} employees", _n(amount))
         )
+        if np.isfinite(distance):
+            # a pair with a distance is closed only by the longest transfer setting
+            assert longest is not None
+            return _(
+                "Settings, longest transfer = {longest}: {source} -> {target} is {distance}, but "
+                "a plan needs {employees} of skill {skill} to go that way"
+            ).format(
+                longest=_number(longest), source=unit.label, target=to_unit.label,
+                distance=_number(distance), employees=employees, skill=skill,
+            )  # fmt: skip
+        return _(
+            "Distances: no distance from {source} to {target} is given, so no transfer may go "
+            "that way, but a plan needs {employees} of skill {skill} to"
+        ).format(source=unit.label, target=to_unit.label, employees=employees, skill=skill)
     if family is RowFamily.DECISION:
         decisions = [data.decisions[i] for i in model.row_decisions.get(row, ())]
         named = "; ".join(f"{d.source}: {d.label}" for d in decisions) or model.row_names[row]
-        return (
-            f"{named}: the decision cannot be kept together with the other rules of group {g}"
-        )
+        return _(
+            "{named}: the decision cannot be kept together with the other rules of group {g}"
+        ).format(named=named, g=g)
     if family is RowFamily.LOAD and unit is not None:
         held = [
             s.service_id
