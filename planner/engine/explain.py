@@ -291,9 +291,7 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
         to_unit = data.units[b]
         distance = data.distance[a, b] if data.distance is not None else np.inf
         longest = data.settings.longest_transfer
-        employees = _count(
-            amount, ngettext("{count} employee", "{count} employees", _n(amount))
-        )
+        employees = _count(amount, ngettext("{count} employee", "{count} employees", _n(amount)))
         if np.isfinite(distance):
             # a pair with a distance is closed only by the longest transfer setting
             assert longest is not None
