@@ -94,31 +94,17 @@ class GroupSolver(SolverSession):
         ]
         if usable:
             return min(usable, key=self.value_of)
-        while self.panel.trusted:
-            probe = self.probe(upper, self.panel.primary)
-            if probe.answer is Answer.PLAN:
-                return probe.plan
-            if probe.answer is Answer.EXACT_INFEASIBLE:
-                return None
-            if probe.answer is Answer.TIME:
-                raise SearchStopped(
-                    StopReason.TIME_LIMIT, "the time limit ran out before any plan was found"
-                )
-            if probe.answer is Answer.INFEASIBLE:
-                # "The group has no plan" is a claim like any other: confirmed or refuted.
-                settled, found, _ = self.confirm_no_plan(upper, probe.config, math.inf)
-                if settled is True:
-                    return None
-                if found is not None and found.plan is not None:
-                    return found.plan
-                if found is not None and found.answer is Answer.TIME:
-                    raise SearchStopped(StopReason.TIME_LIMIT,
-                                "the time limit ran out before any plan was found")  # fmt: skip
-                break
-        raise SearchStopped(
-            StopReason.SOLVER_FAULT,
-            "no second solver configuration could confirm that the group has no plan",
-        )
+        answer = self.plan_at(upper, take_unsettled=True)
+        if answer.stop is StopReason.TIME_LIMIT:
+            raise SearchStopped(
+                StopReason.TIME_LIMIT, "the time limit ran out before any plan was found"
+            )
+        if answer.stop is not None:
+            raise SearchStopped(
+                StopReason.SOLVER_FAULT,
+                "no second solver configuration could confirm that the group has no plan",
+            )
+        return answer.plan
 
     def lower_bound(self) -> float:
         """A coefficient no plan can go below, by exact arithmetic: per skill, total load over the
