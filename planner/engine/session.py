@@ -185,6 +185,7 @@ class SolverSession:
         built_lower = np.asarray(gm.model.col_lower)[gm.n_col]
         # The model's own bounds, as built (set_threshold raises lower bounds as t moves).
         self.fixed_as_built = built_lower == np.asarray(gm.model.col_upper)[gm.n_col]
+        self.headcount_as_built = built_lower  # the headcount of the fixed cells
         self._free_n = None
 
     def ratio_model(self) -> tuple[GroupModel, HighsBackend]:
