@@ -282,8 +282,14 @@ class GroupSolver(SolverSession):
             )  # fmt: skip
 
     def _note_proof_without_solvers(self, best: float, safe: float) -> None:
-        """Say so when the scheduling bound alone proves the plan's maximum (no solver asked)."""
-        if self.solver_runs == 0 and best * (1 - RELATIVE_TOLERANCE) <= safe:
+        """Say so when the scheduling bound proves the plan's maximum with no solver asked (not
+        when nothing can move: the one plan there is proves itself)."""
+        if (
+            self.solver_runs == 0
+            and self.data.movable.any()
+            and best * (1 - RELATIVE_TOLERANCE) <= safe
+            and best * (1 - RELATIVE_TOLERANCE) <= self.scheduling_bound(best)
+        ):
             self.notes.append(
                 f"the maximum coefficient {best:.6g} meets a lower bound proven by arithmetic "
                 "(scheduling bounds, bounds.py): t* proven without a MILP"
