@@ -86,6 +86,7 @@ SHORT = {
 # The stop notes of planner/search.py at 97e8ea1 (matched as substrings).
 TOLERANCE_NOTE = "solver tolerance"
 TIME_LIMIT_NOTE = "time limit"
+PROOF_NOTE = "t* proven without a MILP"  # planner/engine/bracket.py, not a stop
 
 N_BANDS = ((1, 20), (21, 50), (51, 100), (101, 200), (201, 400))
 M_BANDS = ((2, 3), (4, 10), (11, 30), (31, 10**9))
@@ -598,7 +599,8 @@ def classify(out: dict, opt: int) -> str:
         if value == opt:
             return "optimal_right"
         return "optimal_wrong" if value > opt else "optimal_below_record"
-    notes = " ".join(out.get("notes") or ())
+    # The note that t* was proven by the scheduling bound says nothing about a stop.
+    notes = " ".join(n for n in out.get("notes") or () if PROOF_NOTE not in n)
     if TOLERANCE_NOTE in notes:
         return "tolerance_stop"
     if TIME_LIMIT_NOTE in notes:
