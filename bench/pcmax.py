@@ -86,6 +86,7 @@ SHORT = {
 # The stop notes of planner/search.py at 97e8ea1 (matched as substrings).
 TOLERANCE_NOTE = "solver tolerance"
 TIME_LIMIT_NOTE = "time limit"
+PROOF_NOTE = "t* proven without a MILP"  # planner/engine/bracket.py, not a stop
 
 N_BANDS = ((1, 20), (21, 50), (51, 100), (101, 200), (201, 400))
 M_BANDS = ((2, 3), (4, 10), (11, 30), (31, 10**9))
@@ -364,7 +365,123 @@ def solve_task(task: dict) -> dict:
     complete = whole and len(seen) == len(inst.jobs) and set(seen.values()) == {1}
     out["makespan"] = max(loads.values(), default=0) if complete else None
     out["assignment_ok"] = complete
+    # t* proven: the bracket closed (the fewest-moves stage may still be unproven).
+    bound, value = out.get("lower_bound"), out["makespan"]
+    out["tstar_proven"] = bool(
+        bound is not None and value is not None and bound >= value * (1 - 2e-6)
+    )
     return out
+
+
+# -- the references: plain HiGHS on the textbook MILP, CP-SAT (each in its own process) ---------
+
+
+def highs_task(task: dict) -> dict:
+    """min t, x[j,i] binary, sum_i x[j,i] = 1, sum_j p_j x[j,i] <= t: HiGHS 1 thread, defaults
+    otherwise, no start. Proven: HiGHS says optimal and its dual bound, rounded up (whole jobs),
+    reaches the makespan of the plan (recomputed here)."""
+    import highspy
+    import numpy as np
+
+    inst = read_instance(Path(task["path"]))
+    n, m = len(inst.jobs), inst.machines
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("time_limit", float(task["time_limit"]))
+    h.setOptionValue("random_seed", 0)
+    inf = highspy.kHighsInf
+    # Columns: x[j, i] (j-major), then t.
+    num = n * m + 1
+    h.addVars(num, np.zeros(num), np.concatenate([np.ones(n * m), [inf]]))
+    h.changeColsIntegrality(
+        n * m, np.arange(n * m, dtype=np.int32),
+        np.full(n * m, highspy.HighsVarType.kInteger),
+    )  # fmt: skip
+    h.changeColCost(n * m, 1.0)
+    for j in range(n):
+        idx = np.arange(j * m, (j + 1) * m, dtype=np.int32)
+        h.addRow(1.0, 1.0, m, idx, np.ones(m))
+    for i in range(m):
+        idx = np.concatenate([np.arange(n, dtype=np.int32) * m + i, [n * m]]).astype(np.int32)
+        h.addRow(-inf, 0.0, n + 1, idx, np.concatenate([np.array(inst.jobs, float), [-1.0]]))
+    started, cpu = time.perf_counter(), time.process_time()
+    h.run()
+    seconds = time.perf_counter() - started
+    status = h.getModelStatus()
+    info = h.getInfo()
+    out: dict = {"seconds": seconds, "cpu_seconds": time.process_time() - cpu,
+                 "highs_status": h.modelStatusToString(status)}  # fmt: skip
+    values = np.asarray(h.getSolution().col_value)
+    if values.size == num and info.primal_solution_status == 2:
+        x = values[: n * m].reshape(n, m)
+        machine = x.argmax(axis=1)
+        if np.allclose(x.max(axis=1), 1.0, atol=1e-6):
+            loads = np.zeros(m, dtype=np.int64)
+            np.add.at(loads, machine, np.array(inst.jobs, dtype=np.int64))
+            out["makespan"] = int(loads.max())
+    bound = float(info.mip_dual_bound)
+    out["bound"] = math.ceil(bound - 1e-6) if math.isfinite(bound) else None
+    out["proven"] = bool(
+        status == highspy.HighsModelStatus.kOptimal
+        and out.get("makespan") is not None
+        and out["bound"] is not None
+        and out["bound"] >= out["makespan"]
+    )
+    return out
+
+
+def cpsat_task(task: dict) -> dict:
+    """The same model in CP-SAT (one worker, fixed seed): x[j,i] Booleans, one machine per job,
+    each machine's load <= makespan, minimise the makespan. Proven: status OPTIMAL."""
+    from ortools.sat.python import cp_model
+
+    inst = read_instance(Path(task["path"]))
+    n, m = len(inst.jobs), inst.machines
+    model = cp_model.CpModel()
+    x = [[model.new_bool_var(f"x{j}_{i}") for i in range(m)] for j in range(n)]
+    makespan = model.new_int_var(max(inst.jobs), sum(inst.jobs), "makespan")
+    for j in range(n):
+        model.add_exactly_one(x[j])
+    for i in range(m):
+        model.add(sum(inst.jobs[j] * x[j][i] for j in range(n)) <= makespan)
+    model.minimize(makespan)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_time_in_seconds = float(task["time_limit"])
+    started, cpu = time.perf_counter(), time.process_time()
+    status = solver.solve(model)
+    out: dict = {"seconds": time.perf_counter() - started,
+                 "cpu_seconds": time.process_time() - cpu,
+                 "cpsat_status": solver.status_name(status)}  # fmt: skip
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        loads = [0] * m
+        for j in range(n):
+            loads[next(i for i in range(m) if solver.value(x[j][i]))] += inst.jobs[j]
+        out["makespan"] = max(loads)
+        out["bound"] = math.ceil(solver.best_objective_bound - 1e-6)
+    out["proven"] = status == cp_model.OPTIMAL
+    return out
+
+
+def reference_worker_main(kind: str) -> None:
+    """A worker for one reference (no planner import: OR-Tools and highspy cannot share a
+    process)."""
+    answer = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    run = cpsat_task if kind == "cpsat" else highs_task
+    answer.write(json.dumps({"ready": kind}) + "\n")
+    answer.flush()
+    for line in sys.stdin:
+        task = json.loads(line)
+        try:
+            out = run(task)
+        except Exception as error:
+            out = {"status": "crash", "error": f"{kind}: {type(error).__name__}: {error}"}
+        answer.write(json.dumps(out) + "\n")
+        answer.flush()
 
 
 def worker_main(planner_path: str) -> None:
@@ -393,8 +510,11 @@ def worker_main(planner_path: str) -> None:
 class Worker:
     """One worker subprocess at a time; killed (by its pid, which we started) when it hangs."""
 
-    def __init__(self, planner_path: Path, memory_mb: int, log: Path) -> None:
+    def __init__(
+        self, planner_path: Path, memory_mb: int, log: Path, reference: str | None = None
+    ) -> None:
         self.planner_path, self.memory_mb, self.log = planner_path, memory_mb, log
+        self.reference = reference  # "cpsat" / "highs": a reference worker, no planner
         self.proc: subprocess.Popen | None = None
         self.planner_file = ""
 
@@ -408,7 +528,7 @@ class Worker:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
         self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--worker", str(self.planner_path)],
+            [sys.executable, str(Path(__file__).resolve()), *self._mode()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log.open("ab"),
@@ -420,10 +540,17 @@ class Worker:
         if ready is None or "ready" not in ready:
             self.stop()
             raise RuntimeError(f"the worker did not start (see {self.log})")
+        if self.reference is not None:
+            return
         self.planner_file = ready["ready"]
         if not self.planner_file.startswith(str(self.planner_path.resolve()) + os.sep):
             self.stop()
             raise RuntimeError(f"the worker imported {self.planner_file}, not the snapshot")
+
+    def _mode(self) -> list[str]:
+        if self.reference is not None:
+            return ["--reference-worker", self.reference]
+        return ["--worker", str(self.planner_path)]
 
     def _read(self, timeout: float) -> dict | None:
         assert self.proc is not None and self.proc.stdout is not None
@@ -472,7 +599,8 @@ def classify(out: dict, opt: int) -> str:
         if value == opt:
             return "optimal_right"
         return "optimal_wrong" if value > opt else "optimal_below_record"
-    notes = " ".join(out.get("notes") or ())
+    # The note that t* was proven by the scheduling bound says nothing about a stop.
+    notes = " ".join(n for n in out.get("notes") or () if PROOF_NOTE not in n)
     if TOLERANCE_NOTE in notes:
         return "tolerance_stop"
     if TIME_LIMIT_NOTE in notes:
@@ -662,6 +790,67 @@ def report(meta: dict, records: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def side_by_side(references: list[str], records: list[dict]) -> str:
+    """Proofs of the planner (t* proven; and optimal, the fewest-moves stage proven too) beside
+    each reference's, wrong answers (a proof of a makespan other than the recorded optimum) and
+    median seconds."""
+
+    def summary(name: str, rows: list[tuple[bool, int | None, float | None, int]]) -> list:
+        proven = [r for r in rows if r[0]]
+        wrong = sum(1 for ok, value, _, opt in rows if ok and value != opt)
+        times = [s for ok, _, s, _ in rows if ok and s is not None]
+        gaps = [(value - opt) / opt for ok, value, _, opt in rows if not ok and value is not None]
+        return [
+            name, len(rows), len(proven), wrong,
+            f"{statistics.median(times):.2f}" if times else "-",
+            f"{100 * statistics.median(gaps):.2f} %" if gaps else "-",
+        ]  # fmt: skip
+
+    # The planner's seconds are the whole solve's (the fewest-moves stage included): solve()
+    # does not say when t* was proven, so its t* times are upper bounds.
+    planner_tstar = [
+        (bool(r.get("tstar_proven")), r.get("makespan"), r.get("seconds"), r["opt"])
+        for r in records
+    ]
+    planner_full = [
+        (r.get("status") == "optimal", r.get("makespan"), r.get("seconds"), r["opt"])
+        for r in records
+    ]
+    rows = [summary("planner, t* proven", planner_tstar),
+            summary("planner, optimal (t* and fewest moves)", planner_full)]  # fmt: skip
+    for kind in references:
+        rows.append(summary(
+            {"cpsat": "CP-SAT, 1 worker", "highs": "plain HiGHS, textbook MILP"}[kind],
+            [(bool(r.get(kind, {}).get("proven")), r.get(kind, {}).get("makespan"),
+              r.get(kind, {}).get("seconds"), r["opt"]) for r in records],
+        ))  # fmt: skip
+    lines = ["#### Side by side", ""]
+    lines += _table(
+        ["solver", "instances", "proven", "wrong", "median s of the proven",
+         "median gap of the unproven"],
+        rows,
+    )  # fmt: skip
+    lines += [
+        "",
+        "Per instance (makespan, seconds; * proven; the planner's seconds are the whole solve,",
+        "fewest moves included, and its * marks t* proven):",
+        "",
+    ]
+    header = ["instance", "jobs x m", "opt", "planner t*", *references]
+    table = []
+    for r in records:
+        cells = [f"`{r['name'][:70]}`", f"{r['jobs']}x{r['machines']}", r["opt"]]
+        mark = "*" if r.get("tstar_proven") else ""
+        cells.append(f"{_fmt(r.get('makespan'))}{mark} {r.get('seconds') or 0:.1f}")
+        for kind in references:
+            ref = r.get(kind, {})
+            mark = "*" if ref.get("proven") else ""
+            cells.append(f"{_fmt(ref.get('makespan'))}{mark} {ref.get('seconds') or 0:.1f}")
+        table.append(cells)
+    lines += _table(header, table)
+    return "\n".join(lines) + "\n"
+
+
 def write_block(path: Path, label: str, text: str) -> None:
     """Replace (or append) the block between this label's markers; keep the rest of the file."""
     begin, end = f"<!-- pcmax:{label}:begin -->", f"<!-- pcmax:{label}:end -->"
@@ -697,6 +886,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--worker"]:
         worker_main(argv[1])
+        return 0
+    if argv[:1] == ["--reference-worker"]:
+        reference_worker_main(argv[1])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -746,6 +938,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--memory-mb", type=int, default=3000, help="address-space limit of the worker (0: none)"
+    )
+    parser.add_argument(
+        "--references",
+        default="",
+        help="also run these references on each instance, side by side: cpsat,highs "
+        "(CP-SAT 1 worker; plain HiGHS on the textbook MILP, 1 thread), same time limit",
     )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
@@ -825,6 +1023,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     log = Path(tempfile.gettempdir()) / f"pcmax-worker-{os.getpid()}.log"
     worker = Worker(snapshot, args.memory_mb, log)
+    references = [r for r in args.references.split(",") if r]
+    for kind in references:
+        if kind not in ("cpsat", "highs"):
+            parser.error(f"--references: unknown reference {kind!r} (cpsat, highs)")
+    meta["references"] = references
+    if "cpsat" in references:
+        meta["ortools"] = md.version("ortools")
+    ref_workers = {kind: Worker(snapshot, args.memory_mb, log, kind) for kind in references}
     records: list[dict] = []
     started = time.perf_counter()
     try:
@@ -849,6 +1055,14 @@ def main(argv: list[str] | None = None) -> int:
             task = {"path": str(path), "time_limit": args.time_limit, "home": args.home}
             out = worker.run(task, hard_timeout)
             record = evaluate(row, out, inst)
+            for kind, ref_worker in ref_workers.items():
+                ref = ref_worker.run(task, hard_timeout)
+                record[kind] = ref
+                print(
+                    f"    {kind}: {'proven' if ref.get('proven') else 'not proven'} "
+                    f"{_fmt(ref.get('makespan'))} {ref.get('seconds', 0):.1f}s",
+                    file=sys.stderr,
+                )
             records.append(record)
             meta["planner_file"] = worker.planner_file or meta.get("planner_file", "")
             print(
@@ -861,11 +1075,15 @@ def main(argv: list[str] | None = None) -> int:
             _write_results(args.results, meta, records)
     finally:
         worker.stop()
+        for ref_worker in ref_workers.values():
+            ref_worker.stop()
         shutil.rmtree(snapshot, ignore_errors=True)
     meta["wall_seconds"] = time.perf_counter() - started
     meta["load_after"] = _load()
     _write_results(args.results, meta, records)
     text = report(meta, records)
+    if references:
+        text += "\n" + side_by_side(references, records)
     print(text)
     if not args.no_report:
         write_block(args.report, args.label, text)

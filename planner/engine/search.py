@@ -12,9 +12,7 @@ immutable GroupSearch: what was found, what is proven, why the proof stopped, an
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
-from enum import Enum
 
 import numpy as np
 
@@ -26,7 +24,6 @@ from planner.engine.panel import FaultKind, SolverFault
 from planner.engine.plan import Plan, max_coefficient, plan_load, skill_means, total_deviation
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
-    Answer,
     BudgetKind,
     Progress,
     SearchStopped,
@@ -220,12 +217,6 @@ def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> Non
     solver.notes.append(f"leximax levels, worst first: {text}")
 
 
-class _Held(Enum):
-    """_lower_one's answer when no plan takes the cell below its level (proven)."""
-
-    HELD = "held"
-
-
 def _held_cells(
     solver: GroupSolver, plan: Plan, level: float
 ) -> tuple[list[tuple[int, int]], Plan, StopReason | None]:
@@ -252,7 +243,7 @@ def _held_cells(
             answer = _lower_one(solver, level * (1 + _slack(solver)), (u, k), below)
         finally:
             solver.caps[u, k] = np.inf
-        if answer is _Held.HELD:
+        if answer is None:  # no plan takes it below: held at the level
             held.append((u, k))
         elif isinstance(answer, Plan):
             plan = answer
@@ -263,37 +254,22 @@ def _held_cells(
 
 def _lower_one(
     solver: GroupSolver, t: float, cell: tuple[int, int], below: float
-) -> Plan | _Held | StopReason:
-    """A plan with `cell` under `below` and the other free cells at or below t, or _HELD when two
+) -> Plan | StopReason | None:
+    """A plan with `cell` under `below` and the other free cells at or below t, or None when two
     configurations (or exact arithmetic) agree there is none, or why it could not be settled."""
     data = solver.data
-    while solver.panel.trusted:
-        probe = solver.probe(t, solver.panel.primary)
-        if probe.answer is Answer.EXACT_INFEASIBLE:
-            return _Held.HELD
-        if probe.answer is Answer.TIME:
-            return StopReason.TIME_LIMIT
-        if probe.answer is Answer.NONE:
-            continue
-        if probe.answer is Answer.PLAN and probe.plan is not None:
-            value = data.coefficients(probe.plan.headcount, plan_load(data, probe.plan))[cell]
-            if value < below * (1 + RELATIVE_TOLERANCE / 2):
-                return probe.plan
-            solver.panel.fault(
-                FaultKind.POINT_OUTSIDE_MODEL, probe.config,
-                f"a plan with cell {data.units[cell[0]].unit_id}/{data.skills[cell[1]]} at or "
-                f"below {below:.9g} (it is at {value:.9g})",
-            )  # fmt: skip
-            continue
-        settled, found, _ = solver.confirm_no_plan(t, probe.config, math.inf)
-        if settled is True:
-            return _Held.HELD
-        if settled is False and found is not None and found.plan is not None:
-            return found.plan
-        if found is not None and found.answer is Answer.TIME:
-            return StopReason.TIME_LIMIT
-        return StopReason.SOLVER_FAULT
-    return StopReason.SOLVER_FAULT
+
+    def objection(plan: Plan) -> str | None:
+        value = data.coefficients(plan.headcount, plan_load(data, plan))[cell]
+        if value < below * (1 + RELATIVE_TOLERANCE / 2):
+            return None
+        return (
+            f"a plan with cell {data.units[cell[0]].unit_id}/{data.skills[cell[1]]} at or "
+            f"below {below:.9g} (it is at {value:.9g})"
+        )
+
+    answer = solver.plan_at(t, objection=objection)
+    return answer.plan if answer.plan is not None else answer.stop
 
 
 def _refuted_bound(solver: GroupSolver, bracket: Bracket, value: float) -> float:

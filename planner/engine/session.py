@@ -102,6 +102,19 @@ class Least:
     bound: float | None = None  # the solver's bound on the objective, when not proven
 
 
+@dataclass(frozen=True)
+class PlanAt:
+    """The answer to "a plan at t?": a plan (plan set), none proven (plan and stop None: exact
+    arithmetic or two configurations agree), or why it could not be settled (stop set)."""
+
+    plan: Plan | None = None
+    stop: StopReason | None = None
+
+    @property
+    def none_proven(self) -> bool:
+        return self.plan is None and self.stop is None
+
+
 class SearchStopped(Exception):
     """Ends a search early; carries the best plan so far and the bound proven so far."""
 
@@ -173,6 +186,7 @@ class SolverSession:
         built_lower = np.asarray(gm.model.col_lower)[gm.n_col]
         # The model's own bounds, as built (set_threshold raises lower bounds as t moves).
         self.fixed_as_built = built_lower == np.asarray(gm.model.col_upper)[gm.n_col]
+        self.headcount_as_built = built_lower  # the headcount of the fixed cells
         self._free_n = None
 
     def ratio_model(self) -> tuple[GroupModel, HighsBackend]:
@@ -346,6 +360,50 @@ class SolverSession:
         if run.status is RunStatus.INFEASIBLE:
             return Probe(Answer.INFEASIBLE, config)
         return Probe(Answer.TIME, config)
+
+    def plan_at(
+        self,
+        t: float,
+        *,
+        objection: Callable[[Plan], str | None] | None = None,
+        take_unsettled: bool = False,
+    ) -> PlanAt:
+        """A plan at t from the primary configuration, or "none" proven (exact arithmetic, or its
+        "infeasible" confirmed by another configuration), or why neither could be had.
+
+        objection: what is wrong with the primary's plan (None: nothing), for a search that asks
+        more of the plan than the model states; an objected plan is a fault of the configuration
+        that gave it, and the next one is asked. take_unsettled: when a confirming configuration
+        gives a plan but the claim stays unsettled (its plan is within tolerance above t), take
+        that plan instead of stopping (a start needs any plan, a level search one below t)."""
+        while self.panel.trusted:
+            probe = self.probe(t, self.panel.primary)
+            if probe.answer is Answer.EXACT_INFEASIBLE:
+                return PlanAt()
+            if probe.answer is Answer.TIME:
+                return PlanAt(stop=StopReason.TIME_LIMIT)
+            if probe.answer is Answer.NONE:
+                continue  # the configuration was dropped; the next one is asked
+            if probe.answer is Answer.PLAN and probe.plan is not None:
+                wrong = None if objection is None else objection(probe.plan)
+                if wrong is None:
+                    return PlanAt(probe.plan)
+                self.panel.fault(FaultKind.POINT_OUTSIDE_MODEL, probe.config, wrong)
+                continue
+            # "No plan at t" is a claim like any other: confirmed or refuted.
+            settled, found, _ = self.confirm_no_plan(t, probe.config, math.inf)
+            if settled is True:
+                return PlanAt()
+            if (
+                (settled is False or take_unsettled)
+                and found is not None
+                and found.plan is not None
+            ):
+                return PlanAt(found.plan)
+            if found is not None and found.answer is Answer.TIME:
+                return PlanAt(stop=StopReason.TIME_LIMIT)
+            return PlanAt(stop=StopReason.SOLVER_FAULT)
+        return PlanAt(stop=StopReason.SOLVER_FAULT)
 
     def confirm_no_plan(
         self, t: float, claimant: Config, best: float
