@@ -1,0 +1,381 @@
+"""Exact minmax when only staff move: t* by counting and flows, the fewest moves by a min-cost flow.
+
+Where it applies (`staff_only_shape`): objective minmax; no service of the group can move (services
+not movable, or `allow service moves = no`), so every cell's load L[u,k] is a constant; no unit has a
+Max moves other than blank or 0 (0, Locked and `allow staff moves = no` fix a unit's cells at their
+start); every loaded cell of a unit whose staff may change has a positive capacity per employee c[u];
+and the group has a plan at all (otherwise the MILP path reports and explains the infeasibility).
+Everything else (Max moves of 1 or more, movable services, balance, leximax) keeps the MILP path.
+
+The rules, as model.py writes them for this shape: n[u,k] integer; a fixed cell keeps n = start; a
+free cell has keep[u,k] <= n <= max(start, min(skill total, Max employees)); per skill, sum_u n[u,k] =
+the skill's start total; per unit, Min <= sum_k n[u,k] <= Max, and a free unit keeps its share of
+staff; staff moved = sum max(0, n - start) <= `max staff moves`.
+
+Feasibility at a threshold t. The cell's coefficient at n employees is L / (n x c), computed in
+floating point exactly as plan.max_coefficient computes it, and it does not increase with n (IEEE
+multiplication and division are monotone). So at t a loaded free cell needs n >= need(t), the
+smallest n with L / (n c) <= t (found by ceil(L / (t c)) and checked against the float formula one
+step either way); a fixed cell needs its own coefficient <= t. With these lower bounds, a plan at t
+is an integral flow: source -> skill k (exactly its total), skill k -> unit u ([lower, upper] of
+the cell), unit u -> sink ([Min (or the share kept), Max]); integral bounds give an integral flow if
+any flow exists (the integrality theorem), so feasibility is decided exactly by one max flow on a
+circulation with lower bounds (Hoffman), in integers. With a `max staff moves`, feasible also needs
+the fewest moves at t (below) within it.
+
+Why t* is exact (the proof that no plan beats it). Every plan P has a value v(P), the largest cell
+coefficient, and v(P) is one of a finite set of candidates: L / (n c) for a loaded cell and an n
+within its bounds, or a fixed cell's coefficient. P is feasible at t = v(P), and feasibility is
+monotone in t (need(t) never grows with t). The search tests candidates in increasing order by
+bisection over the sorted candidates and returns the smallest feasible one, t*; every smaller
+candidate was proven infeasible by an exact integer max flow, so no plan has v(P) < t*, and the plan
+the flow gives has v = t*. No solver tolerance enters: all bounds are integers, every comparison is
+the one verify and the report make.
+
+The fewest moves. Among plans with every cell at or below t* (1 + RELATIVE_TOLERANCE) (the slack the
+MILP's moves stage allows, session.py, so both paths answer the same question), the fewest staff
+moved is a min-cost flow: each cell's arc split into its start (cost 0) and the employees beyond it
+(cost 1 each); network simplex on integer data returns an integral optimum with its proof (the
+duals), exactly. If every unit of a skill could take any number, this would be the closed form
+"sum of positive deficits"; the unit limits (Min, Max, the share kept) couple the skills, which is
+why a flow is needed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_flow
+
+from planner.domain import Objective
+from planner.engine.group import GroupData
+from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
+
+# The moves stage allows cells this far above t* (relative), as the MILP path does (session.py's
+# RELATIVE_TOLERANCE; repeated here because the engine's layers put this module below session).
+MOVES_SLACK = 1e-6
+# Candidates enumerated at once; above this the window is narrowed by bisection on t first.
+MAX_WINDOW = 200_000
+_INFINITE_CAPACITY = 2**30  # int32 max-flow capacities: larger than any group's staff
+
+
+@dataclass(frozen=True)
+class StaffOnlyOptimum:
+    """The exact answer for a group of the staff-only shape: t* (no plan has a smaller maximum
+    coefficient), a plan with the fewest moves at it, and the effort."""
+
+    plan: Plan
+    t_star: float  # the proven minimum of the maximum coefficient
+    value: float  # the plan's maximum coefficient (t* <= value <= t* (1 + MOVES_SLACK))
+    staff_moved: int
+    flows: int  # feasibility tests (max flows) made
+    seconds: float
+
+
+def staff_only_shape(data: GroupData) -> bool:
+    """Whether the group's minmax problem is of the shape this module solves exactly."""
+    settings = data.settings
+    if settings.objective is not Objective.MINMAX:
+        return False
+    if data.services and bool(data.movable.any()):
+        return False
+    for unit in data.units:
+        if unit.max_moves not in (None, 0) and not unit.locked and settings.allow_staff_moves:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The group as integer bounds: cells (u, k) with their loads, the unit and skill limits."""
+
+    load: np.ndarray  # (U, K) constant load of each cell
+    capacity: np.ndarray  # (U,) capacity per employee
+    start: np.ndarray  # (U, K)
+    fixed: np.ndarray  # (U, K) bool: n = start
+    keep: np.ndarray  # (U, K) lower bound of a free cell (one of a skill its services need)
+    upper: np.ndarray  # (U, K) upper bound of a free cell
+    unit_lower: np.ndarray  # (U,)
+    unit_upper: np.ndarray  # (U,)
+    totals: np.ndarray  # (K,)
+    budget: int | None  # max staff moves
+
+    def coefficient(self, n: np.ndarray) -> np.ndarray:
+        """(U, K) coefficients at headcount n, by the formula of GroupData.coefficients."""
+        capacity = n * self.capacity[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(capacity > 0, self.load / np.where(capacity > 0, capacity, 1), 0.0)
+        return np.where((capacity <= 0) & (self.load > 0), math.inf, value)
+
+    def need(self, t: float) -> np.ndarray:
+        """(U, K) the fewest employees of each cell at threshold t (0 for an unloaded cell)."""
+        loaded = self.load > 0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            guess = np.ceil(self.load / (t * self.capacity[:, None]))
+        guess = np.where(loaded & np.isfinite(guess), np.clip(guess, 1, 2**40), 1).astype(np.int64)
+        # One float step either way: the smallest n whose computed coefficient is <= t.
+        for _ in range(4):
+            lower = np.maximum(guess - 1, 1)
+            down = loaded & (guess > 1) & (self.coefficient(lower) <= t)
+            up = loaded & (self.coefficient(guess) > t)
+            if not down.any() and not up.any():
+                break
+            guess = np.where(down, lower, np.where(up, guess + 1, guess))
+        return np.where(loaded, guess, 0)
+
+    def bounds_at(self, t: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """(lower, upper) of every cell at t, or None when some cell cannot meet t at all."""
+        if (self.fixed & (self.coefficient(self.start) > t)).any():
+            return None
+        lower = np.where(self.fixed, self.start, np.maximum(self.keep, self.need(t)))
+        upper = np.where(self.fixed, self.start, self.upper)
+        if (lower > upper).any():
+            return None
+        return lower, upper
+
+
+def _pool(data: GroupData) -> _Pool | None:
+    settings = data.settings
+    start = data.start.astype(np.int64)
+    totals = start.sum(axis=0)
+    keep_cells, keep_totals = data.staff_kept()
+    units = data.units
+    unit_fixed = np.array(
+        [(not settings.allow_staff_moves) or u.locked or u.max_moves == 0 for u in units], bool
+    )
+    fixed = unit_fixed[:, None] | (totals[None, :] == 0)
+    max_employees = np.array(
+        [totals.sum() if u.max_employees is None else u.max_employees for u in units], np.int64
+    )
+    upper = np.maximum(np.minimum(totals[None, :], max_employees[:, None]), start)
+    unit_lower = np.array([u.min_employees for u in units], np.int64)
+    free_unit = ~unit_fixed
+    unit_lower = np.where(free_unit, np.maximum(unit_lower, keep_totals), unit_lower)
+    unit_upper = np.array(
+        [_INFINITE_CAPACITY if u.max_employees is None else u.max_employees for u in units],
+        np.int64,
+    )
+    load = plan_load(data, current_plan(data))
+    capacity = data.capacity_per_employee.astype(float)
+    if ((load > 0) & ~fixed & (capacity[:, None] <= 0)).any():
+        return None  # a loaded cell no employee can serve: the MILP path explains it
+    budget = settings.max_staff_moves
+    return _Pool(
+        load, capacity, start, fixed, keep_cells.astype(np.int64), upper, unit_lower,
+        unit_upper, totals, budget,
+    )  # fmt: skip
+
+
+class _Network:
+    """The circulation of one group: node numbers and the arcs skill -> cell -> unit."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self.pool = pool
+        num_units, num_skills = pool.start.shape
+        self.source, self.sink = 0, 1
+        self.skill_node = 2 + np.arange(num_skills)
+        self.unit_node = 2 + num_skills + np.arange(num_units)
+        self.super_source = 2 + num_skills + num_units
+        self.super_sink = self.super_source + 1
+        self.nodes = self.super_sink + 1
+        # Cells that can hold staff: a skill with staff in the group (others are fixed at 0).
+        self.cells = [(u, k) for u in range(num_units) for k in range(num_skills)]
+
+    def feasible_flow(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray | None:
+        """(U, K) integral headcounts within the bounds meeting every unit and skill total, or
+        None when there is none (exact: the max flow does not saturate the forced arcs)."""
+        pool = self.pool
+        tails, heads, capacities = [], [], []
+        excess = np.zeros(self.nodes, dtype=np.int64)
+
+        def arc(tail: int, head: int, low: int, high: int) -> None:
+            excess[head] += low
+            excess[tail] -= low
+            if high > low:
+                tails.append(tail)
+                heads.append(head)
+                capacities.append(high - low)
+
+        for k, node in enumerate(self.skill_node):
+            arc(self.source, int(node), int(pool.totals[k]), int(pool.totals[k]))
+        for u, k in self.cells:
+            if upper[u, k] > 0:
+                arc(int(self.skill_node[k]), int(self.unit_node[u]), int(lower[u, k]),
+                    int(upper[u, k]))  # fmt: skip
+        for u, node in enumerate(self.unit_node):
+            high = int(min(pool.unit_upper[u], _INFINITE_CAPACITY))
+            if pool.unit_lower[u] > high:
+                return None
+            arc(int(node), self.sink, int(pool.unit_lower[u]), high)
+        arc(self.sink, self.source, 0, _INFINITE_CAPACITY)
+        demand = 0
+        for node in range(self.super_source):
+            if excess[node] > 0:
+                arc(self.super_source, node, 0, int(excess[node]))
+                demand += int(excess[node])
+            elif excess[node] < 0:
+                arc(node, self.super_sink, 0, int(-excess[node]))
+        graph = csr_matrix(
+            (np.asarray(capacities, dtype=np.int32), (tails, heads)),
+            shape=(self.nodes, self.nodes),
+        )
+        result = maximum_flow(graph, self.super_source, self.super_sink)
+        if result.flow_value < demand:
+            return None
+        cells = np.asarray(self.cells, dtype=np.int64).reshape(-1, 2)
+        tails, heads = self.skill_node[cells[:, 1]], self.unit_node[cells[:, 0]]
+        through = np.asarray(result.flow[tails, heads]).ravel()
+        headcount = lower.copy()
+        headcount[cells[:, 0], cells[:, 1]] += np.maximum(through, 0).astype(np.int64)
+        return headcount
+
+
+def fewest_moves(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, int]:
+    """Headcounts within the bounds meeting every total with the fewest staff moved (sum of
+    max(0, n - start)), by network simplex on integers; the bounds must admit a flow."""
+    import networkx as nx  # noqa: PLC0415  (only this stage needs it: keeps start-up short)
+
+    num_units, num_skills = pool.start.shape
+    graph = nx.DiGraph()
+    demand: dict[object, int] = {}
+
+    def add_demand(node: object, value: int) -> None:
+        demand[node] = demand.get(node, 0) + value
+
+    for k in range(num_skills):
+        add_demand(("skill", k), -int(pool.totals[k]))
+    add_demand("sink", int(pool.totals.sum()))
+    for u in range(num_units):
+        for k in range(num_skills):
+            low, high, here = int(lower[u, k]), int(upper[u, k]), int(pool.start[u, k])
+            if high <= 0:
+                continue
+            cell = ("cell", u, k)
+            # The skill sends the cell its n employees: up to its start at no cost, each one
+            # beyond at cost 1 (a move). The cell passes them to its unit, at least `low`: the
+            # forced part is taken out of the arc as demands (lower-bound transformation).
+            stay = min(here, high)
+            if stay > 0:
+                graph.add_edge(("skill", k), cell, capacity=stay, weight=0)
+            if high > stay:
+                graph.add_edge(("skill", k), ("join", u, k), capacity=high - stay, weight=1)
+                graph.add_edge(("join", u, k), cell, capacity=high - stay, weight=0)
+            add_demand(cell, low)
+            add_demand(("unit", u), -low)
+            if high > low:
+                graph.add_edge(cell, ("unit", u), capacity=high - low, weight=0)
+        unit_low = int(pool.unit_lower[u])
+        unit_high = int(min(pool.unit_upper[u], pool.totals.sum()))
+        add_demand(("unit", u), unit_low)
+        add_demand("sink", -unit_low)
+        if unit_high > unit_low:
+            graph.add_edge(("unit", u), "sink", capacity=unit_high - unit_low, weight=0)
+    for node, value in demand.items():
+        graph.add_node(node, demand=value)
+    _, flow = nx.network_simplex(graph)
+    headcount = lower.copy()
+    for u in range(num_units):
+        for k in range(num_skills):
+            cell = ("cell", u, k)
+            if cell in flow:
+                headcount[u, k] += int(flow[cell].get(("unit", u), 0))
+    moved = int(np.maximum(headcount - pool.start, 0).sum())
+    return headcount, moved
+
+
+def _feasible(pool: _Pool, network: _Network, t: float) -> np.ndarray | None:
+    """A headcount plan with every coefficient <= t (and within the move budget), or None."""
+    bounds = pool.bounds_at(t)
+    if bounds is None:
+        return None
+    headcount = network.feasible_flow(*bounds)
+    if headcount is None or pool.budget is None:
+        return headcount
+    if int(np.maximum(headcount - pool.start, 0).sum()) <= pool.budget:
+        return headcount
+    fewest, moved = fewest_moves(pool, *bounds)
+    return fewest if moved <= pool.budget else None
+
+
+def _candidates(
+    pool: _Pool, low: float, high: float, limit: int | None = MAX_WINDOW
+) -> tuple[np.ndarray, int]:
+    """The values a plan's maximum coefficient can take in (low, high], sorted and unique, and
+    how many there are before de-duplication (without enumerating them when too many)."""
+    loaded = (pool.load > 0) & ~pool.fixed
+    values: list[np.ndarray] = []
+    fixed_values = pool.coefficient(pool.start)[pool.fixed & (pool.load > 0)]
+    values.append(fixed_values[(fixed_values > low) & (fixed_values <= high)])
+    need_high = pool.need(high) if np.isfinite(high) else np.ones_like(pool.start)
+    need_low = pool.need(low) if low > 0 else pool.upper
+    first = np.maximum(np.maximum(need_high, pool.keep), 1)
+    last = np.minimum(pool.upper, need_low)  # at low the cell would need need_low: beyond, <= low
+    count = int(np.where(loaded, np.maximum(last - first + 1, 0), 0).sum())
+    if limit is not None and count > limit:
+        return np.empty(0), count
+    for u, k in zip(*np.nonzero(loaded & (last >= first)), strict=True):
+        n = np.arange(first[u, k], last[u, k] + 1)
+        cell = pool.load[u, k] / (n * pool.capacity[u])
+        values.append(cell[(cell > low) & (cell <= high)])
+    return np.unique(np.concatenate(values)) if values else np.empty(0), count
+
+
+def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
+    """The exact optimum of a group of the staff-only shape (module docstring), or None when the
+    shape does not apply or the group has no plan (the MILP path then answers and explains)."""
+    started = time.perf_counter()
+    if not staff_only_shape(data):
+        return None
+    pool = _pool(data)
+    if pool is None:
+        return None
+    network = _Network(pool)
+    flows = 0
+    loaded = pool.load > 0
+    if not loaded.any():
+        t_star = 0.0
+    else:
+        # The loosest threshold: every loaded cell may go down to one employee (its keep bound).
+        high = float(pool.coefficient(np.where(pool.fixed, pool.start, 1))[loaded].max())
+        flows += 1
+        if not math.isfinite(high) or _feasible(pool, network, high) is None:
+            return None
+        low = 0.0  # every candidate is > 0: nothing at or below `low` is feasible
+        for narrowing in range(200):
+            values, count = _candidates(
+                pool, low, high, limit=None if narrowing == 199 else MAX_WINDOW
+            )
+            if count <= MAX_WINDOW or narrowing == 199:
+                break
+            middle = low + (high - low) / 2 if low > 0 else high / 2
+            flows += 1
+            if _feasible(pool, network, middle) is not None:
+                high = middle
+            else:
+                low = middle
+        # values: every candidate in (low, high]; the smallest feasible one is t*. high itself is
+        # feasible but may not be a candidate (narrowing): the largest candidate <= high then is.
+        if len(values) == 0:
+            return None  # cannot happen (a plan feasible at high has its value in the window)
+        first, last = 0, len(values) - 1
+        while first < last:
+            middle = (first + last) // 2
+            flows += 1
+            if _feasible(pool, network, float(values[middle])) is not None:
+                last = middle
+            else:
+                first = middle + 1
+        t_star = float(values[first])
+    bounds = pool.bounds_at(t_star * (1 + MOVES_SLACK) if t_star > 0 else math.inf)
+    if bounds is None:
+        return None
+    headcount, moved = fewest_moves(pool, *bounds)
+    if pool.budget is not None and moved > pool.budget:
+        return None
+    plan = Plan(headcount, current_plan(data).assignment)
+    value = max_coefficient(data, plan)
+    return StaffOnlyOptimum(plan, t_star, value, moved, flows, time.perf_counter() - started)
