@@ -72,7 +72,9 @@ class StaffOnlyOptimum:
     t_star: float  # the proven minimum of the maximum coefficient
     value: float  # the plan's maximum coefficient (t* <= value <= t* (1 + MOVES_SLACK))
     staff_moved: int
-    flows: int  # feasibility tests (max flows) made
+    refuted: int  # thresholds refuted by a sum of the rules
+    built: int  # thresholds shown feasible by a plan built directly
+    flows: int  # thresholds settled by a max flow
     seconds: float
 
 
@@ -287,11 +289,78 @@ def fewest_moves(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> tuple[np.
     return headcount, moved
 
 
-def _feasible(pool: _Pool, network: _Network, t: float) -> np.ndarray | None:
-    """A headcount plan with every coefficient <= t (and within the move budget), or None."""
-    bounds = pool.bounds_at(t)
-    if bounds is None:
+@dataclass
+class _Tally:
+    """How each threshold was settled: by an aggregate rule alone (refuted), by a plan built
+    directly (shown), or by a max flow (either way)."""
+
+    refuted: int = 0
+    built: int = 0
+    flows: int = 0
+
+
+def _refuted(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether a sum of the rules already excludes every plan within the bounds: a skill whose
+    cells need more than it has (or can hold less), a unit whose cells need more than its Max (or
+    can hold less than its Min), the group's units needing more than all its staff, or more moves
+    needed than the budget. Each is a consequence of the rules, so True is a proof."""
+    if (lower.sum(axis=0) > pool.totals).any() or (upper.sum(axis=0) < pool.totals).any():
+        return True
+    unit_need = np.maximum(lower.sum(axis=1), pool.unit_lower)
+    if (unit_need > pool.unit_upper).any() or (upper.sum(axis=1) < pool.unit_lower).any():
+        return True
+    if unit_need.sum() > pool.totals.sum():
+        return True
+    return pool.budget is not None and int(np.maximum(lower - pool.start, 0).sum()) > pool.budget
+
+
+def _built(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> np.ndarray | None:
+    """A plan within the bounds with the fewest moves any such plan can have, built directly, or
+    None when this construction does not find one (a flow then decides).
+
+    Every cell below its lower bound is filled to it, each employee taken from a cell of the same
+    skill above its own bound in a unit that stays within its Min (largest surplus first). The
+    moves are then sum max(0, lower - start), which every plan within the bounds needs: when the
+    result meets every rule (checked below) it is a fewest-moves plan, proven by that bound."""
+    headcount = np.maximum(pool.start, lower)
+    unit_total = headcount.sum(axis=1)
+    for k in np.flatnonzero((lower > pool.start).any(axis=0)):
+        remaining = int(headcount[:, k].sum() - pool.totals[k])
+        surplus = headcount[:, k] - lower[:, k]
+        for v in np.lexsort((np.arange(len(surplus)), -surplus)):
+            if remaining <= 0 or surplus[v] <= 0:
+                break
+            take = int(min(surplus[v], unit_total[v] - pool.unit_lower[v], remaining))
+            if take > 0:
+                headcount[v, k] -= take
+                unit_total[v] -= take
+                remaining -= take
+        if remaining > 0:
+            return None
+    unit_total = headcount.sum(axis=1)
+    if (
+        (headcount < lower).any()
+        or (headcount > upper).any()
+        or (headcount.sum(axis=0) != pool.totals).any()
+        or (unit_total < pool.unit_lower).any()
+        or (unit_total > pool.unit_upper).any()
+    ):
         return None
+    return headcount
+
+
+def _feasible(pool: _Pool, network: _Network, t: float, tally: _Tally) -> np.ndarray | None:
+    """A headcount plan with every coefficient <= t (and within the move budget), or None when
+    there is none (proven: a cell that cannot meet t, a sum of the rules, or a max flow)."""
+    bounds = pool.bounds_at(t)
+    if bounds is None or _refuted(pool, *bounds):
+        tally.refuted += 1
+        return None
+    built = _built(pool, *bounds)
+    if built is not None:  # its moves are the fewest possible, within the budget (_refuted)
+        tally.built += 1
+        return built
+    tally.flows += 1
     headcount = network.feasible_flow(*bounds)
     if headcount is None or pool.budget is None:
         return headcount
@@ -334,15 +403,14 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
     if pool is None:
         return None
     network = _Network(pool)
-    flows = 0
+    tally = _Tally()
     loaded = pool.load > 0
     if not loaded.any():
         t_star = 0.0
     else:
         # The loosest threshold: every loaded cell may go down to one employee (its keep bound).
         high = float(pool.coefficient(np.where(pool.fixed, pool.start, 1))[loaded].max())
-        flows += 1
-        if not math.isfinite(high) or _feasible(pool, network, high) is None:
+        if not math.isfinite(high) or _feasible(pool, network, high, tally) is None:
             return None
         low = 0.0  # every candidate is > 0: nothing at or below `low` is feasible
         for narrowing in range(200):
@@ -352,8 +420,7 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
             if count <= MAX_WINDOW or narrowing == 199:
                 break
             middle = low + (high - low) / 2 if low > 0 else high / 2
-            flows += 1
-            if _feasible(pool, network, middle) is not None:
+            if _feasible(pool, network, middle, tally) is not None:
                 high = middle
             else:
                 low = middle
@@ -361,11 +428,25 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
         # feasible but may not be a candidate (narrowing): the largest candidate <= high then is.
         if len(values) == 0:
             return None  # cannot happen (a plan feasible at high has its value in the window)
+        # First the candidates no sum of the rules refutes (cheap, monotone in t like
+        # feasibility), then the full test from the smallest of them up.
         first, last = 0, len(values) - 1
         while first < last:
             middle = (first + last) // 2
-            flows += 1
-            if _feasible(pool, network, float(values[middle])) is not None:
+            bounds = pool.bounds_at(float(values[middle]))
+            if bounds is None or _refuted(pool, *bounds):
+                tally.refuted += 1
+                first = middle + 1
+            else:
+                last = middle
+        last = len(values) - 1
+        if _feasible(pool, network, float(values[first]), tally) is not None:
+            last = first
+        else:
+            first += 1
+        while first < last:
+            middle = (first + last) // 2
+            if _feasible(pool, network, float(values[middle]), tally) is not None:
                 last = middle
             else:
                 first = middle + 1
@@ -373,9 +454,16 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
     bounds = pool.bounds_at(t_star * (1 + MOVES_SLACK) if t_star > 0 else math.inf)
     if bounds is None:
         return None
-    headcount, moved = fewest_moves(pool, *bounds)
+    built = _built(pool, *bounds)
+    if built is not None:
+        headcount, moved = built, int(np.maximum(built - pool.start, 0).sum())
+    else:
+        headcount, moved = fewest_moves(pool, *bounds)
     if pool.budget is not None and moved > pool.budget:
         return None
     plan = Plan(headcount, current_plan(data).assignment)
     value = max_coefficient(data, plan)
-    return StaffOnlyOptimum(plan, t_star, value, moved, flows, time.perf_counter() - started)
+    return StaffOnlyOptimum(
+        plan, t_star, value, moved, tally.refuted, tally.built, tally.flows,
+        time.perf_counter() - started,
+    )  # fmt: skip

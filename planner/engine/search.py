@@ -348,7 +348,11 @@ def search_group(data: GroupData, progress: Progress | None = None) -> GroupSear
 def _counted(exact: StaffOnlyOptimum) -> GroupSearch:
     """counting.py's answer as a search outcome: optimal, its bound proven by exact arithmetic."""
     gap = (exact.value - exact.t_star) / exact.value if exact.value > 0 else 0.0
-    note = f"t* found exactly by counting (only staff move): {exact.flows} max flows, no MILP"
+    note = (
+        f"t* found exactly by counting (only staff move, no MILP): {exact.refuted} thresholds "
+        f"refuted by sums of the rules, {exact.built} shown by a plan built directly, "
+        f"{exact.flows} settled by a max flow"
+    )
     return GroupSearch(
         Status.OPTIMAL, exact.plan, exact.value, exact.t_star, max(gap, 0.0), None,
         GroupReport(), (note,),
