@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -75,17 +76,41 @@ def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
     return _GroupOutcome(search, explanation, sensitivity)
 
 
+# A scenario this small is solved in this process unless asked otherwise: starting a pool and
+# sending it the groups (about 0.1-0.3 s) costs more than such a scenario takes to solve.
+PARALLEL_MIN_SERVICES = 2_000
+
+
+def default_processes(scenario: Scenario) -> int:
+    """The processes solve() uses when not told: the cores this process may run on
+    (os.sched_getaffinity, which honours taskset and container limits) for a scenario with at least
+    PARALLEL_MIN_SERVICES services, else 1."""
+    if len(scenario.services) < PARALLEL_MIN_SERVICES:
+        return 1
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _size(data: GroupData) -> int:
+    """How much work a group is likely to be: its services and its unit-skill cells."""
+    return len(data.services) + int(data.start.size)
+
+
 def solve(
     scenario: Scenario,
     *,
     sensitivity: bool = True,
-    processes: int = 1,
+    processes: int | None = None,
     progress: Progress | None = None,
 ) -> Result:
     """Optimise every group of a scenario and return the checked Result.
 
     sensitivity: re-solve each optimal minmax group with its binding units and limits relaxed by one.
-    processes: groups solved in parallel (1: in this process); at most one worker per group.
+    processes: groups solved in parallel (1: in this process; None: default_processes); at most
+    one worker per group, the largest groups started first. The Result is the same for any number
+    of processes (each group is solved alone and deterministically; results are kept in group order).
     """
     started = time.perf_counter()
     progress = progress or (lambda message: None)
@@ -94,37 +119,45 @@ def solve(
     problems = validate_scenario(scenario)
     if problems:
         raise InputError(problems)
+    if processes is None:
+        processes = default_processes(scenario)
     groups = scenario.groups
     datas = [group_data(scenario, g) for g in groups]
-    outcomes: list[_GroupOutcome] = []
+    outcomes: dict[int, _GroupOutcome] = {}
     try:
         if processes > 1 and len(datas) > 1:
             # Never more workers than groups: each worker is a process with its own solver.
             workers = min(processes, len(datas))
+            # Largest first: a large group started last would leave the other workers idle.
+            order = sorted(range(len(datas)), key=lambda i: (-_size(datas[i]), i))
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
             try:
-                futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
-                for i, future in enumerate(futures, 1):
-                    outcomes.append(future.result())
-                    progress(f"groups solved: {i}/{len(datas)}")
+                futures = {pool.submit(_solve_group, datas[i], sensitivity): i for i in order}
+                for future in as_completed(futures):
+                    outcomes[futures[future]] = future.result()
+                    progress(f"groups solved: {len(outcomes)}/{len(datas)}")
             finally:
                 # On Ctrl-C the workers got the signal too: do not wait for the groups queued.
                 pool.shutdown(wait=len(outcomes) == len(datas), cancel_futures=True)
         else:
-            for i, data in enumerate(datas, 1):
-                outcomes.append(_solve_group(data, sensitivity))
-                progress(f"groups solved: {i}/{len(datas)} ({data.group})")
+            for i, data in enumerate(datas):
+                outcomes[i] = _solve_group(data, sensitivity)
+                progress(f"groups solved: {i + 1}/{len(datas)} ({data.group})")
     except KeyboardInterrupt:
         if not outcomes:
             raise
-        solved = len(outcomes)
-        partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
+        solved = sorted(outcomes)
+        partial = assemble_result(
+            scenario, [datas[i] for i in solved], [outcomes[i] for i in solved],
+            time.perf_counter() - started,
+        )  # fmt: skip
         note = (
-            f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
-            f"{len(datas) - solved} groups were not solved and are not in this result."
+            f"Interrupted (Ctrl-C) after {len(solved)} of {len(datas)} groups: the other "
+            f"{len(datas) - len(solved)} groups were not solved and are not in this result."
         )
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
-    return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+    ordered = [outcomes[i] for i in range(len(datas))]
+    return assemble_result(scenario, datas, ordered, time.perf_counter() - started)
 
 
 def _ignore_interrupt() -> None:
@@ -340,4 +373,4 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
     return rows
 
 
-__all__ = ["solve", "SolveInterrupted", "CoefficientMode"]
+__all__ = ["solve", "SolveInterrupted", "CoefficientMode", "default_processes"]
