@@ -35,8 +35,10 @@ the one verify and the report make.
 The fewest moves. Among plans with every cell at or below t* (1 + RELATIVE_TOLERANCE) (the slack the
 MILP's moves stage allows, session.py, so both paths answer the same question), the fewest staff
 moved is a min-cost flow: each cell's arc split into its start (cost 0) and the employees beyond it
-(cost 1 each); network simplex on integer data returns an integral optimum with its proof (the
-duals), exactly. If every unit of a skill could take any number, this would be the closed form
+(cost 1 each); successive shortest paths on integer data return an integral optimum with its
+proof (node potentials under which no residual arc has a negative reduced cost), exactly. Most
+groups need no flow for it: a plan moving exactly sum max(0, lower - start) employees, which
+every plan needs, is looked for first by one max flow (_built). If every unit of a skill could take any number, this would be the closed form
 "sum of positive deficits"; the unit limits (Min, Max, the share kept) couple the skills, which is
 why a flow is needed.
 """
@@ -140,7 +142,8 @@ class _Pool:
         return lower, upper
 
 
-def _pool(data: GroupData) -> _Pool | None:
+def staff_pool(data: GroupData) -> _Pool | None:
+    """The group as integer bounds (None: a loaded cell no employee can serve)."""
     settings = data.settings
     start = data.start.astype(np.int64)
     totals = start.sum(axis=0)
@@ -236,55 +239,130 @@ class _Network:
         return headcount
 
 
+class _MinCostFlow:
+    """Successive shortest paths (Dijkstra on reduced costs, node potentials) on integer data:
+    each augmentation keeps the flow optimal for its value, so the flow of maximum value it ends
+    with is a min-cost one (reduced costs >= 0 on every residual arc are its certificate)."""
+
+    def __init__(self, nodes: int) -> None:
+        self.arcs: list[list[int]] = [[] for _ in range(nodes)]
+        self.head: list[int] = []
+        self.capacity: list[int] = []
+        self.cost: list[int] = []
+
+    def add(self, tail: int, head: int, capacity: int, cost: int) -> int:
+        """An arc and its reverse; returns the arc's index (its flow: flow_on)."""
+        index = len(self.head)
+        self.head += [head, tail]
+        self.capacity += [capacity, 0]
+        self.cost += [cost, -cost]
+        self.arcs[tail].append(index)
+        self.arcs[head].append(index + 1)
+        return index
+
+    def flow_on(self, arc: int) -> int:
+        return self.capacity[arc ^ 1]
+
+    def run(self, source: int, sink: int) -> tuple[int, int]:
+        """(flow value, cost) of a min-cost maximum flow from source to sink."""
+        import heapq  # noqa: PLC0415
+
+        nodes = len(self.arcs)
+        potential = [0] * nodes
+        value = total_cost = 0
+        head, capacity, cost, arcs = self.head, self.capacity, self.cost, self.arcs
+        while True:
+            distance = [math.inf] * nodes
+            via = [-1] * nodes
+            distance[source] = 0
+            queue = [(0, source)]
+            while queue:
+                d, node = heapq.heappop(queue)
+                if d > distance[node]:
+                    continue
+                for arc in arcs[node]:
+                    if capacity[arc] <= 0:
+                        continue
+                    other = head[arc]
+                    reduced = d + cost[arc] + potential[node] - potential[other]
+                    if reduced < distance[other]:
+                        distance[other] = reduced
+                        via[other] = arc
+                        heapq.heappush(queue, (reduced, other))
+            if distance[sink] == math.inf:
+                return value, total_cost
+            for node in range(nodes):
+                if distance[node] < math.inf:
+                    potential[node] += int(distance[node])
+            push, node = math.inf, sink
+            while node != source:
+                arc = via[node]
+                push = min(push, capacity[arc])
+                node = head[arc ^ 1]
+            node = sink
+            while node != source:
+                arc = via[node]
+                capacity[arc] -= int(push)
+                capacity[arc ^ 1] += int(push)
+                total_cost += int(push) * cost[arc]
+                node = head[arc ^ 1]
+            value += int(push)
+
+
 def fewest_moves(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, int]:
     """Headcounts within the bounds meeting every total with the fewest staff moved (sum of
-    max(0, n - start)), by network simplex on integers; the bounds must admit a flow."""
-    import networkx as nx  # noqa: PLC0415  (only this stage needs it: keeps start-up short)
+    max(0, n - start)), by a min-cost flow on integers; the bounds must admit a flow.
 
+    The network: skill k -> cell (u, k) up to its start at cost 0 and beyond at cost 1 per
+    employee (a move), cell -> unit u, unit -> sink; the lower bounds (the cell's, the unit's Min)
+    are taken out of their arcs as demands, met from a super source to a super sink."""
     num_units, num_skills = pool.start.shape
-    graph = nx.DiGraph()
-    demand: dict[object, int] = {}
-
-    def add_demand(node: object, value: int) -> None:
-        demand[node] = demand.get(node, 0) + value
-
+    skill_node = list(range(num_skills))
+    cell_node = num_skills + np.arange(num_units * num_skills).reshape(num_units, num_skills)
+    unit_node = num_skills + num_units * num_skills + np.arange(num_units)
+    sink = num_skills + num_units * num_skills + num_units
+    source_star, sink_star = sink + 1, sink + 2
+    network = _MinCostFlow(sink + 3)
+    demand = [0] * (sink + 1)
+    cell_arc = np.full((num_units, num_skills), -1, dtype=np.int64)
     for k in range(num_skills):
-        add_demand(("skill", k), -int(pool.totals[k]))
-    add_demand("sink", int(pool.totals.sum()))
+        demand[skill_node[k]] -= int(pool.totals[k])
+    demand[sink] += int(pool.totals.sum())
     for u in range(num_units):
+        unit = int(unit_node[u])
         for k in range(num_skills):
             low, high, here = int(lower[u, k]), int(upper[u, k]), int(pool.start[u, k])
             if high <= 0:
                 continue
-            cell = ("cell", u, k)
-            # The skill sends the cell its n employees: up to its start at no cost, each one
-            # beyond at cost 1 (a move). The cell passes them to its unit, at least `low`: the
-            # forced part is taken out of the arc as demands (lower-bound transformation).
+            cell = int(cell_node[u, k])
             stay = min(here, high)
             if stay > 0:
-                graph.add_edge(("skill", k), cell, capacity=stay, weight=0)
+                network.add(skill_node[k], cell, stay, 0)
             if high > stay:
-                graph.add_edge(("skill", k), ("join", u, k), capacity=high - stay, weight=1)
-                graph.add_edge(("join", u, k), cell, capacity=high - stay, weight=0)
-            add_demand(cell, low)
-            add_demand(("unit", u), -low)
+                network.add(skill_node[k], cell, high - stay, 1)
+            demand[cell] += low
+            demand[unit] -= low
             if high > low:
-                graph.add_edge(cell, ("unit", u), capacity=high - low, weight=0)
+                cell_arc[u, k] = network.add(cell, unit, high - low, 0)
         unit_low = int(pool.unit_lower[u])
         unit_high = int(min(pool.unit_upper[u], pool.totals.sum()))
-        add_demand(("unit", u), unit_low)
-        add_demand("sink", -unit_low)
+        demand[unit] += unit_low
+        demand[sink] -= unit_low
         if unit_high > unit_low:
-            graph.add_edge(("unit", u), "sink", capacity=unit_high - unit_low, weight=0)
-    for node, value in demand.items():
-        graph.add_node(node, demand=value)
-    _, flow = nx.network_simplex(graph)
+            network.add(unit, sink, unit_high - unit_low, 0)
+    required = 0
+    for node, value in enumerate(demand):
+        if value < 0:
+            network.add(source_star, node, -value, 0)
+        elif value > 0:
+            network.add(node, sink_star, value, 0)
+            required += value
+    value, _ = network.run(source_star, sink_star)
+    if value < required:
+        raise ValueError("fewest_moves: the bounds admit no plan")
     headcount = lower.copy()
-    for u in range(num_units):
-        for k in range(num_skills):
-            cell = ("cell", u, k)
-            if cell in flow:
-                headcount[u, k] += int(flow[cell].get(("unit", u), 0))
+    for u, k in zip(*np.nonzero(cell_arc >= 0), strict=True):
+        headcount[u, k] += network.flow_on(int(cell_arc[u, k]))
     moved = int(np.maximum(headcount - pool.start, 0).sum())
     return headcount, moved
 
@@ -315,28 +393,51 @@ def _refuted(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> bool:
 
 
 def _built(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> np.ndarray | None:
-    """A plan within the bounds with the fewest moves any such plan can have, built directly, or
-    None when this construction does not find one (a flow then decides).
+    """A plan within the bounds with the fewest moves any such plan can have, or None when no
+    plan reaches that fewest (a min-cost flow then decides).
 
-    Every cell below its lower bound is filled to it, each employee taken from a cell of the same
-    skill above its own bound in a unit that stays within its Min (largest surplus first). The
-    moves are then sum max(0, lower - start), which every plan within the bounds needs: when the
-    result meets every rule (checked below) it is a fewest-moves plan, proven by that bound."""
-    headcount = np.maximum(pool.start, lower)
-    unit_total = headcount.sum(axis=1)
-    for k in np.flatnonzero((lower > pool.start).any(axis=0)):
-        remaining = int(headcount[:, k].sum() - pool.totals[k])
-        surplus = headcount[:, k] - lower[:, k]
-        for v in np.lexsort((np.arange(len(surplus)), -surplus)):
-            if remaining <= 0 or surplus[v] <= 0:
-                break
-            take = int(min(surplus[v], unit_total[v] - pool.unit_lower[v], remaining))
-            if take > 0:
-                headcount[v, k] -= take
-                unit_total[v] -= take
-                remaining -= take
-        if remaining > 0:
+    Every plan within the bounds moves at least D = sum max(0, lower - start) employees, and one
+    that moves exactly D has each cell below its bound filled to it and every other cell at or
+    below its start (termwise: max(0, n - start) >= max(0, lower - start), with equal sums). So the
+    plans with D moves are: fill the deficits, and take each skill's D_k back from cells above
+    their bound, each unit giving at most what keeps it at its Min (and its share kept). That is
+    one max flow (skill -> donor unit, capped by the cell's surplus; unit -> sink, capped by its
+    room), decided exactly; a unit pushed above its Max by the filling is left to the min-cost flow."""
+    filled = np.maximum(pool.start, lower)
+    deficit = filled.sum(axis=0) - pool.totals
+    if not deficit.any():
+        headcount = filled
+    else:
+        unit_total = filled.sum(axis=1)
+        room = unit_total - pool.unit_lower
+        if (unit_total > pool.unit_upper).any() or (room < 0).any():
             return None
+        num_units, num_skills = filled.shape
+        surplus = np.where(pool.fixed, 0, filled - lower)
+        source, sink = 0, 1
+        skill_node = 2 + np.arange(num_skills)
+        unit_node = 2 + num_skills + np.arange(num_units)
+        donor_units, donor_skills = np.nonzero((surplus > 0) & (deficit[None, :] > 0))
+        tails = np.concatenate(
+            [np.zeros(num_skills, np.int64), skill_node[donor_skills], unit_node]
+        )
+        heads = np.concatenate(
+            [skill_node, unit_node[donor_units], np.full(num_units, sink, np.int64)]
+        )
+        capacities = np.concatenate(
+            [deficit, surplus[donor_units, donor_skills], np.minimum(room, _INFINITE_CAPACITY)]
+        )
+        keep = capacities > 0
+        nodes = 2 + num_skills + num_units
+        graph = csr_matrix(
+            (capacities[keep].astype(np.int32), (tails[keep], heads[keep])), shape=(nodes, nodes)
+        )
+        result = maximum_flow(graph, source, sink)
+        if result.flow_value < int(deficit.sum()):
+            return None
+        given = np.asarray(result.flow[skill_node[donor_skills], unit_node[donor_units]]).ravel()
+        headcount = filled.copy()
+        headcount[donor_units, donor_skills] -= np.maximum(given, 0).astype(np.int64)
     unit_total = headcount.sum(axis=1)
     if (
         (headcount < lower).any()
@@ -399,7 +500,7 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
     started = time.perf_counter()
     if not staff_only_shape(data):
         return None
-    pool = _pool(data)
+    pool = staff_pool(data)
     if pool is None:
         return None
     network = _Network(pool)

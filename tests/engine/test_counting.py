@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, note, settings
 
 from planner.domain import CoefficientMode, Objective, Scenario, Service, Settings, StaffCell, Unit
-from planner.engine.counting import solve_staff_only, staff_only_shape
+from planner.engine.counting import fewest_moves, solve_staff_only, staff_only_shape, staff_pool
 from planner.engine.group import group_data
 from planner.engine.search import GroupSolver, solve_minmax
 from planner.result import Status
@@ -62,6 +62,11 @@ def test_counting_equals_milp_and_enumeration(scenario):
         # The moves stage allows t* (1 + 1e-6), as the MILP's does: the oracle's count "near".
         assert fast.staff_moved == best.fewest_moves_near
         assert fast.t_star <= fast.value <= fast.t_star * (1 + 1e-6)
+        # The min-cost flow alone (most groups never need it: _built finds D moves) agrees.
+        pool = staff_pool(data)
+        bounds = pool.bounds_at(fast.t_star * (1 + 1e-6)) if fast.t_star > 0 else None
+        if bounds is not None:
+            assert fewest_moves(pool, *bounds)[1] == fast.staff_moved
         headcount = {
             (unit.unit_id, skill): int(fast.plan.headcount[u, k])
             for u, unit in enumerate(data.units)
