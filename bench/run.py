@@ -927,6 +927,68 @@ def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+SPEED_LABELS = {
+    "region-minmax-staff": "region, minmax, staff only",
+    "region-minmax-services": "region, minmax, staff + services",
+    "region-minmax-services-sensitivity": "region, minmax + sensitivity",
+    "region-balance-staff": "region, balance, staff only",
+    "region-balance-services": "region, balance, staff + services",
+    "region-frontier21": "region, 21-point frontier",
+    "national-minmax-staff": "national, minmax, staff only",
+    "national-minmax-services": "national, minmax, staff + services",
+    "national-minmax-services-default": "the same, default processes",
+    "national-balance-staff": "national, balance, staff only",
+    "national-balance-services": "national, balance, staff + services",
+    "national-balance-services-default": "the same, default processes",
+    "national-pooled-minmax-staff": "national pooled, minmax, staff only",
+    "national-pooled-minmax-services": "national pooled, minmax, staff + services",
+    "national-pooled-minmax-services-default": "the same, default processes",
+}
+README_START = "<!-- speed table (python bench/run.py --readme) -->"
+README_END = "<!-- end of speed table -->"
+
+
+def speed_table(rows: list[dict]) -> str:
+    """The README's Speed table, from results.json rows (one line per case measured)."""
+    lines = [
+        README_START,
+        "| case | start-up | read | solve | write | total | peak MB | HiGHS (runs) | usual way "
+        "read / solve / write | usual / planner, end to end | measured |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        if "error" in row or row["case"] not in SPEED_LABELS:
+            continue
+        usual = row.get("usual_s")
+        usual_text = "—"
+        if usual is not None:
+            sampled = row.get("usual_groups_done") != row.get("usual_groups_total")
+            usual_text = (
+                f"{_fmt(row.get('usual_read_s'), 1)} / {'> ' if sampled else ''}{_fmt(usual, 1)}"
+                f" / {_fmt(row.get('usual_write_s'), 1)}"
+            )
+        lines.append(
+            f"| {SPEED_LABELS[row['case']]} | {_fmt(row.get('startup_s'), 1)} "
+            f"| {_fmt(row['read_s'], 1)} | {_fmt(row['solve_s'], 1)} | {_fmt(row['write_s'], 1)} "
+            f"| {_fmt(row['total_s'], 1)} | {_fmt(row['peak_mb'], 0)} "
+            f"| {_fmt(row['solver_s'], 1)} ({row.get('solver_runs')}) | {usual_text} "
+            f"| {_x(row.get('usual_over_e2e'))} | {row.get('measured_at', '')[:10]} |"
+        )
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def write_readme_speed(rows: list[dict], readme: Path) -> bool:
+    """Replace the Speed table of the README (between its markers); False when it has none."""
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        return False
+    before = text[: text.index(README_START)]
+    after = text[text.index(README_END) + len(README_END) :]
+    readme.write_text(before + speed_table(rows) + after)
+    return True
+
+
 def merge_results(rows: list[dict], path: Path, info: dict) -> list[dict]:
     """Keep earlier rows of cases not run now; order as CASES."""
     old = []
@@ -949,6 +1011,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     parser.add_argument("--render", action="store_true",
                         help="only rewrite RESULTS.md from results.json")  # fmt: skip
+    parser.add_argument("--readme", action="store_true",
+                        help="only rewrite the README's Speed table from results.json")  # fmt: skip
     parser.add_argument("--usual-budget", type=float, default=DEFAULT_USUAL_BUDGET,
                         help="seconds of the usual way per case before extrapolating")  # fmt: skip
     parser.add_argument("--case-timeout", type=float, default=DEFAULT_CASE_TIMEOUT,
@@ -978,11 +1042,14 @@ def main(argv: list[str] | None = None) -> int:
         row = run_case(CASES[args.worker], Path(args.workbook), Path(args.work))
         Path(args.out).write_text(json.dumps(row, indent=1))
         return 0
-    if args.render:
+    if args.render or args.readme:
         results = Path(args.results)
         rows = json.loads((results / "results.json").read_text())
         info = rows[-1].get("machine", {}) if rows else {}
-        write_markdown(rows, info, results / "RESULTS.md")
+        if args.render:
+            write_markdown(rows, info, results / "RESULTS.md")
+        if args.readme and not write_readme_speed(rows, REPO / "README.md"):
+            parser.error(f"README.md has no {README_START} ... {README_END} section")
         return 0
     if args.list:
         for name, case in CASES.items():
