@@ -184,9 +184,9 @@ class _Network:
         self.source, self.sink = 0, 1
         self.skill_node = 2 + np.arange(num_skills)
         self.unit_node = 2 + num_skills + np.arange(num_units)
-        self.super_source = 2 + num_skills + num_units
-        self.super_sink = self.super_source + 1
-        self.nodes = self.super_sink + 1
+        self.super_source: int = 2 + num_skills + num_units
+        self.super_sink: int = self.super_source + 1
+        self.nodes: int = self.super_sink + 1
         # Cells that can hold staff: a skill with staff in the group (others are fixed at 0).
         self.cells = [(u, k) for u in range(num_units) for k in range(num_skills)]
 
@@ -205,17 +205,17 @@ class _Network:
                 heads.append(head)
                 capacities.append(high - low)
 
-        for k, node in enumerate(self.skill_node):
-            arc(self.source, int(node), int(pool.totals[k]), int(pool.totals[k]))
+        for k, skill in enumerate(self.skill_node):
+            arc(self.source, int(skill), int(pool.totals[k]), int(pool.totals[k]))
         for u, k in self.cells:
             if upper[u, k] > 0:
                 arc(int(self.skill_node[k]), int(self.unit_node[u]), int(lower[u, k]),
                     int(upper[u, k]))  # fmt: skip
-        for u, node in enumerate(self.unit_node):
+        for u, unit in enumerate(self.unit_node):
             high = int(min(pool.unit_upper[u], _INFINITE_CAPACITY))
             if pool.unit_lower[u] > high:
                 return None
-            arc(int(node), self.sink, int(pool.unit_lower[u]), high)
+            arc(int(unit), self.sink, int(pool.unit_lower[u]), high)
         arc(self.sink, self.source, 0, _INFINITE_CAPACITY)
         demand = 0
         for node in range(self.super_source):
@@ -232,8 +232,8 @@ class _Network:
         if result.flow_value < demand:
             return None
         cells = np.asarray(self.cells, dtype=np.int64).reshape(-1, 2)
-        tails, heads = self.skill_node[cells[:, 1]], self.unit_node[cells[:, 0]]
-        through = np.asarray(result.flow[tails, heads]).ravel()
+        cell_tails, cell_heads = self.skill_node[cells[:, 1]], self.unit_node[cells[:, 0]]
+        through = np.asarray(result.flow[cell_tails, cell_heads]).ravel()
         headcount = lower.copy()
         headcount[cells[:, 0], cells[:, 1]] += np.maximum(through, 0).astype(np.int64)
         return headcount
