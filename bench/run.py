@@ -843,7 +843,14 @@ def write_markdown(rows: list[dict], info: dict, path: Path) -> None:
             lines.append(f"| {row['case']} | {row['error']} |" + " |" * 12 + f" {missed} |")
             continue
         marks = []
-        for t in row.get("targets", []):
+        case = CASES.get(row["case"])
+        # Targets as defined now (a row measured before they changed is judged by today's).
+        current = (
+            [{"target": t, "met": m, "value": v} for t, m, v in targets(row, case)]
+            if case is not None
+            else row.get("targets", [])
+        )
+        for t in current:
             word = "not measured" if t["met"] is None else ("met" if t["met"] else "**missed**")
             marks.append(f"{t['target']}: {word} ({t['value']})")
         usual = _fmt(row.get("usual_s"))
