@@ -71,6 +71,7 @@ class GroupInput:
     fixed_load: dict[tuple[str, str], float]  # load of services that cannot move
     movable: dict[str, tuple[str, str, float, list[str]]]  # service -> (home, skill, weight, units)
     settings: object
+    own_skills: dict[str, set[str]]  # unit -> skills of the services it delivers now
 
 
 def group_input(scenario, group: str) -> GroupInput:
@@ -112,7 +113,13 @@ def group_input(scenario, group: str) -> GroupInput:
             movable[s.service_id] = (s.unit_id, s.skill, weight, eligible)
         else:
             fixed_load[s.unit_id, s.skill] += weight
-    return GroupInput(group, units, skills, start, capacity, unit, fixed_load, movable, settings)
+    own_skills: dict[str, set[str]] = {u: set() for u in units}
+    for s in scenario.services:
+        if s.unit_id in in_group:
+            own_skills[s.unit_id].add(s.skill)
+    return GroupInput(
+        group, units, skills, start, capacity, unit, fixed_load, movable, settings, own_skills
+    )
 
 
 class Model:
@@ -147,11 +154,22 @@ class Model:
         if settings.allow_staff_moves:
             for k in g.skills:
                 self.prob += pulp.lpSum(self.n[u, k] for u in g.units) == total[k]
+        from planner.domain import staff_to_keep  # the measured planner's (after run.py's path)
+
+        share = getattr(settings, "keep_staff_share", 0.0)
         for u in g.units:
             unit = g.unit[u]
             headcount = pulp.lpSum(self.n[u, k] for k in g.skills)
             if unit.min_employees:
                 self.prob += headcount >= unit.min_employees
+            if share > 0 and settings.allow_staff_moves and not unit.locked:
+                # The keep rule (README, Settings): a quarter of the unit's staff (rounded up)
+                # and one employee of each skill its own services need and it has.
+                employees = sum(g.start[u, k] for k in g.skills)
+                self.prob += headcount >= staff_to_keep(employees, share)
+                for k in g.skills:
+                    if g.start[u, k] > 0 and k in g.own_skills[u]:
+                        self.prob += self.n[u, k] >= 1
             if unit.max_employees is not None:
                 self.prob += headcount <= unit.max_employees
             if unit.max_moves is not None:
