@@ -395,23 +395,37 @@ def _refuted(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> bool:
 def _greedy(
     pool: _Pool, lower: np.ndarray, filled: np.ndarray, deficit: np.ndarray
 ) -> np.ndarray | None:
-    """The D-move plan of _built taken greedily (largest surplus first, each unit down to its
-    Min at most), or None when the greedy order runs out (the max flow then decides): cheaper
-    than a flow, and enough for most groups."""
+    """The D-move plan of _built taken one employee at a time, each from the cell of the skill
+    whose coefficient stays lowest without them (ties: the first unit), every unit down to its Min
+    at most; None when that order runs out (the max flow then decides). Cheaper than a flow, and
+    it spreads the losses: of two donors the one with more to spare gives first."""
+    import heapq  # noqa: PLC0415
+
     headcount = filled.copy()
     unit_total = headcount.sum(axis=1)
-    surplus_all = np.where(pool.fixed, 0, filled - lower)
-    for k in np.flatnonzero(deficit > 0):
+    surplus = np.where(pool.fixed, 0, filled - lower)
+
+    def after(v: int, k: int) -> float:
+        """The cell's coefficient with one employee fewer."""
+        left = int(headcount[v, k]) - 1
+        if pool.load[v, k] <= 0:
+            return 0.0
+        return float(pool.load[v, k] / (left * pool.capacity[v])) if left > 0 else math.inf
+
+    for k in np.flatnonzero(deficit > 0).tolist():
+        donors = [(after(v, k), v) for v in np.flatnonzero(surplus[:, k] > 0).tolist()]
+        heapq.heapify(donors)
         remaining = int(deficit[k])
-        surplus = surplus_all[:, k]
-        for v in np.lexsort((np.arange(len(surplus)), -surplus)):
-            if remaining <= 0 or surplus[v] <= 0:
-                break
-            take = int(min(surplus[v], unit_total[v] - pool.unit_lower[v], remaining))
-            if take > 0:
-                headcount[v, k] -= take
-                unit_total[v] -= take
-                remaining -= take
+        while remaining > 0 and donors:
+            _, v = heapq.heappop(donors)
+            if unit_total[v] <= pool.unit_lower[v]:
+                continue  # the unit is at its Min: it gives no more, of any skill
+            headcount[v, k] -= 1
+            surplus[v, k] -= 1
+            unit_total[v] -= 1
+            remaining -= 1
+            if surplus[v, k] > 0:
+                heapq.heappush(donors, (after(v, k), v))
         if remaining > 0:
             return None
     return headcount
