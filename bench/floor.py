@@ -2,6 +2,7 @@
 
     python bench/floor.py record WORKBOOK --case CASE --dir MODELS   # run the planner once, record
     python bench/floor.py time --dir MODELS --out floor.json         # time highspy on them
+    python bench/floor.py io WORKBOOK RESULT --out io.json            # the I/O floor
 
 `record` runs the case (processes=1, not timed) with PLANNER_RECORD_MODELS set, so every
 model handed to HiGHS is written as MPS just before it is solved, the bisection steps, ratio and
@@ -13,6 +14,12 @@ loaded-and-modified HiGHS object was slower than a fresh one shows up (`planner_
 `time` reads each model into a fresh highspy.Highs in this process, with output off, one thread,
 mip_rel_gap 0 and the recorded options, and times readModel + run. floor_s is the sum over models;
 floor_run_s the sum of the run() calls alone.
+
+`io` is the floor of reading and writing: every cell of the scenario workbook read with the fastest
+reader available here (python-calamine, Rust, values only: no validation, no safety scan), and every
+cell of the planner's result workbook for the case (read beforehand, not timed) written again with
+XlsxWriter in constant-memory mode (values only: no styles, charts or tables). No real reader or
+writer can go below these; the planner's read_s / write_s are compared with them.
 """
 
 from __future__ import annotations
@@ -112,6 +119,40 @@ def time_models(directory: Path) -> dict:
     }
 
 
+def io_floor(workbook: Path, result: Path, scratch: Path) -> dict:
+    """Seconds to read every cell of `workbook` (calamine) and to write every cell of `result`
+    (XlsxWriter, constant memory), with the cell counts."""
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_path(str(workbook))
+    read_cells = sum(
+        len(row) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+    )
+    read_s = time.perf_counter() - started
+    source = CalamineWorkbook.from_path(str(result))
+    sheets = {name: source.get_sheet_by_name(name).to_python() for name in source.sheet_names}
+    started = time.perf_counter()
+    out = xlsxwriter.Workbook(str(scratch), {"constant_memory": True})
+    written = 0
+    for name, rows in sheets.items():
+        sheet = out.add_worksheet(name[:31])
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+            written += len(row)
+    out.close()
+    write_s = time.perf_counter() - started
+    scratch.unlink(missing_ok=True)
+    return {
+        "io_read_floor_s": read_s,
+        "io_read_cells": read_cells,
+        "io_write_floor_s": write_s,
+        "io_write_cells": written,
+        "io_floor_tools": "python-calamine (read), XlsxWriter constant_memory (write)",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,9 +163,17 @@ def main(argv: list[str] | None = None) -> int:
     tim = sub.add_parser("time")
     tim.add_argument("--dir", required=True)
     tim.add_argument("--out", required=True)
+    io = sub.add_parser("io")
+    io.add_argument("workbook")
+    io.add_argument("result")
+    io.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     if args.command == "record":
         record(Path(args.workbook), args.case, Path(args.dir))
+    elif args.command == "io":
+        out = Path(args.out)
+        figures = io_floor(Path(args.workbook), Path(args.result), out.with_suffix(".xlsx"))
+        out.write_text(json.dumps(figures, indent=1))
     else:
         Path(args.out).write_text(json.dumps(time_models(Path(args.dir)), indent=1))
     return 0

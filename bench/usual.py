@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import math
 import multiprocessing
@@ -70,6 +71,7 @@ class GroupInput:
     fixed_load: dict[tuple[str, str], float]  # load of services that cannot move
     movable: dict[str, tuple[str, str, float, list[str]]]  # service -> (home, skill, weight, units)
     settings: object
+    own_skills: dict[str, set[str]]  # unit -> skills of the services it delivers now
 
 
 def group_input(scenario, group: str) -> GroupInput:
@@ -111,7 +113,13 @@ def group_input(scenario, group: str) -> GroupInput:
             movable[s.service_id] = (s.unit_id, s.skill, weight, eligible)
         else:
             fixed_load[s.unit_id, s.skill] += weight
-    return GroupInput(group, units, skills, start, capacity, unit, fixed_load, movable, settings)
+    own_skills: dict[str, set[str]] = {u: set() for u in units}
+    for s in scenario.services:
+        if s.unit_id in in_group:
+            own_skills[s.unit_id].add(s.skill)
+    return GroupInput(
+        group, units, skills, start, capacity, unit, fixed_load, movable, settings, own_skills
+    )
 
 
 class Model:
@@ -146,11 +154,22 @@ class Model:
         if settings.allow_staff_moves:
             for k in g.skills:
                 self.prob += pulp.lpSum(self.n[u, k] for u in g.units) == total[k]
+        from planner.domain import staff_to_keep  # the measured planner's (after run.py's path)
+
+        share = getattr(settings, "keep_staff_share", 0.0)
         for u in g.units:
             unit = g.unit[u]
             headcount = pulp.lpSum(self.n[u, k] for k in g.skills)
             if unit.min_employees:
                 self.prob += headcount >= unit.min_employees
+            if share > 0 and settings.allow_staff_moves and not unit.locked:
+                # The keep rule (README, Settings): a quarter of the unit's staff (rounded up)
+                # and one employee of each skill its own services need and it has.
+                employees = sum(g.start[u, k] for k in g.skills)
+                self.prob += headcount >= staff_to_keep(employees, share)
+                for k in g.skills:
+                    if g.start[u, k] > 0 and k in g.own_skills[u]:
+                        self.prob += self.n[u, k] >= 1
             if unit.max_employees is not None:
                 self.prob += headcount <= unit.max_employees
             if unit.max_moves is not None:
@@ -298,6 +317,15 @@ def minmax(g: GroupInput) -> dict:
         "staff_moved": staff,
         "services_moved": services,
         "solves": counter.solves,
+        **plan_record(g, headcount, placed),
+    }
+
+
+def plan_record(g: GroupInput, headcount: dict, placed: dict) -> dict:
+    """The plan as JSON-able lists, for the usual way's own result tables (write_tables)."""
+    return {
+        "headcount": [[u, k, int(round(n))] for (u, k), n in sorted(headcount.items())],
+        "placed": sorted([s, u] for s, u in placed.items()),
     }
 
 
@@ -336,6 +364,7 @@ def balance(g: GroupInput) -> dict:
         headcount, placed = m.plan()
     staff, services = moves_of(g, headcount, placed)
     return {
+        **plan_record(g, headcount, placed),
         "objective": deviation(headcount, placed),
         "staff_moved": staff,
         "services_moved": services,
@@ -350,6 +379,144 @@ def frontier(g: GroupInput, budgets: list[int]) -> dict:
         best, _, _ = best_t(g, counter, max_staff_moves=budget)
         points.append(best)
     return {"objective": points, "solves": counter.solves}
+
+
+# --- reading and writing, the usual way: pandas ---------------------------------------------------
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _number(value, default=None):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return default
+    return float(value)
+
+
+def scenario_from_frames(frames: dict):
+    """The scenario as an analyst would build it from `pandas.read_excel(path, sheet_name=None)`:
+    column by column, into the same plain records (planner.domain's dataclasses, used here only as
+    records so that both sides solve the same problem; bench/run.py checks they are equal)."""
+    from planner.domain import CoefficientMode, Scenario, Service, Settings, StaffCell, Unit
+
+    yes = {"yes", "true", "1", "y"}
+    settings_rows = dict(
+        zip(frames["Settings"]["Setting"], frames["Settings"]["Value"], strict=True)
+    )
+
+    def setting(name, default=None):
+        return _number(settings_rows.get(name), default)
+
+    coefficient = CoefficientMode(_text(settings_rows.get("coefficient")) or "count")
+    settings = Settings(
+        coefficient=coefficient,
+        allow_staff_moves=_text(settings_rows.get("allow staff moves")).lower() in yes,
+        allow_service_moves=_text(settings_rows.get("allow service moves")).lower() in yes,
+        max_staff_moves=None
+        if setting("max staff moves") is None
+        else int(setting("max staff moves")),
+        max_service_moves=None
+        if setting("max service moves") is None
+        else int(setting("max service moves")),
+        hours_per_fte=setting("hours per fte"),
+        keep_staff_share=setting("keep staff share", 0.25),
+    )
+    units = tuple(
+        Unit(
+            unit_id=str(row["Unit ID"]),
+            name=_text(row["Name"]),
+            level=_text(row["Level"]),
+            parent=_text(row["Parent"]) or None,
+            group=_text(row["Group"]) or "all",
+            min_employees=int(_number(row["Min employees"], 0)),
+            max_employees=None
+            if _number(row["Max employees"]) is None
+            else int(row["Max employees"]),
+            max_moves=None if _number(row["Max moves"]) is None else int(row["Max moves"]),
+            locked=_text(row["Locked"]).lower() in yes,
+            service_share=_number(row["Service share"], 1.0),
+            hours_per_fte=_number(row["Hours per FTE"]),
+        )
+        for row in frames["Units"].to_dict("records")
+    )
+    staff = tuple(
+        StaffCell(str(row["Unit ID"]), _text(row["Skill"]) or "general", int(row["Employees"]))
+        for row in frames["Staff"].to_dict("records")
+    )
+    services = tuple(
+        Service(
+            service_id=str(row["Service ID"]),
+            unit_id=str(row["Unit ID"]),
+            name=_text(row["Name"]),
+            skill=_text(row["Skill"]) or "general",
+            volume=_number(row["Volume"], 1.0),
+            minutes=_number(row["Minutes"]),
+            digital_share=_number(row["Digital share"], 0.0),
+            movable=_text(row["Movable"]).lower() in yes,
+            eligible_units=tuple(
+                u.strip() for u in _text(row["Eligible units"]).split(";") if u.strip()
+            ),
+        )
+        for row in frames["Services"].to_dict("records")
+    )
+    return Scenario("usual", units, staff, services, settings)
+
+
+def _plain(records) -> tuple:
+    """Records without their sheet row numbers (only the planner's reader keeps them)."""
+    return tuple(dataclasses.replace(r, row=None) for r in records)
+
+
+def result_frames(scenario, rows: list[dict]) -> dict:
+    """The result tables the usual way writes (one row per unit, staff cell and service), as
+    DataFrames: the same rows as the planner's Units, Staff and Assignments sheets."""
+    import pandas as pd
+
+    after: dict[tuple[str, str], int] = {}
+    placed: dict[str, str] = {}
+    for row in rows:
+        after.update({(u, k): n for u, k, n in row.get("headcount", [])})
+        placed.update(dict(row.get("placed", [])))
+    done = {u for (u, _) in after}
+    before: dict[tuple[str, str], int] = {}
+    for cell in scenario.staff:
+        before[cell.unit_id, cell.skill] = (
+            before.get((cell.unit_id, cell.skill), 0) + cell.employees
+        )
+    staff = pd.DataFrame(
+        [(u, k, before.get((u, k), 0), n) for (u, k), n in sorted(after.items())],
+        columns=["Unit ID", "Skill", "Employees before", "Employees after"],
+    )
+    units = pd.DataFrame(
+        [
+            (u.unit_id, u.name, u.group, sum(v for (x, _), v in before.items() if x == u.unit_id))
+            for u in scenario.units
+            if u.unit_id in done
+        ],
+        columns=["Unit ID", "Name", "Group", "Employees before"],
+    )
+    totals = staff.groupby("Unit ID")["Employees after"].sum()
+    units["Employees after"] = units["Unit ID"].map(totals).fillna(0).astype(int)
+    assignments = pd.DataFrame(
+        [
+            (s.service_id, s.unit_id, placed.get(s.service_id, s.unit_id), s.hours)
+            for s in scenario.services
+            if s.unit_id in done
+        ],
+        columns=["Service ID", "Unit before", "Unit after", "Hours"],
+    )
+    return {"Units": units, "Staff": staff, "Assignments": assignments}
+
+
+def write_tables(frames: dict, path: Path) -> int:
+    """DataFrame.to_excel of every table into one workbook (pandas' default engine)."""
+    import pandas as pd
+
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return sum(len(f) for f in frames.values())
 
 
 def sample_order(groups: list[str], seed: int = 0) -> list[str]:
@@ -405,22 +572,49 @@ def main(argv: list[str] | None = None) -> int:
         "--group-cap", type=float, default=None,
         help="cut a group after S seconds (it then counts as S, a lower bound)",
     )  # fmt: skip
+    parser.add_argument(
+        "--whole", action="store_true",
+        help="the whole pipeline: pandas.read_excel of the workbook, the solves, to_excel of the "
+             "result tables (the last JSONL line holds read_s, write_s and the check)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     case = CASES[args.case]
-    scenario = case_scenario(read_scenario(args.workbook), case)
-    groups = sample_order(list(scenario.groups))
-    started = time.perf_counter()
     out = Path(args.out)
     out.write_text("")
+    io: dict = {}
+    if args.whole:
+        import pandas as pd
+
+        read_started = time.perf_counter()
+        frames = pd.read_excel(args.workbook, sheet_name=None)
+        scenario = case_scenario(scenario_from_frames(frames), case)
+        io["read_s"] = time.perf_counter() - read_started
+        io["reader"] = f"pandas {pd.__version__}, read_excel default engine"
+        # Not timed: the planner's reader on the same file, to check both read the same problem.
+        reference = case_scenario(read_scenario(args.workbook), case)
+        io["same_scenario"] = (
+            all(
+                _plain(getattr(reference, part)) == _plain(getattr(scenario, part))
+                for part in ("units", "staff", "services")
+            )
+            and reference.settings == scenario.settings
+        )
+    else:
+        scenario = case_scenario(read_scenario(args.workbook), case)
+    groups = sample_order(list(scenario.groups))
+    started = time.perf_counter()
     last_report = started
+    rows: list[dict] = []
     for number, group in enumerate(groups, 1):
         if args.budget is not None and time.perf_counter() - started > args.budget:
             break
         group_started = time.perf_counter()
         row = solve_group_capped(scenario, group, case, args.group_cap)
         row = {"group": group, "seconds": time.perf_counter() - group_started, **row}
+        rows.append(row)
         with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
+            record = {k: v for k, v in row.items() if k not in ("headcount", "placed")}
+            f.write(json.dumps(record) + "\n")
         if time.perf_counter() - last_report > 5:
             last_report = time.perf_counter()
             print(
@@ -429,6 +623,14 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
                 flush=True,
             )
+    if args.whole and case.kind == "solve":
+        write_started = time.perf_counter()
+        written = write_tables(result_frames(scenario, rows), out.with_suffix(".xlsx"))
+        io["write_s"] = time.perf_counter() - write_started
+        io["rows_written"] = written
+        io["groups_written"] = len(rows)
+        with out.open("a") as f:
+            f.write(json.dumps({"io": io}) + "\n")
     return 0
 
 

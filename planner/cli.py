@@ -445,9 +445,9 @@ def _uncertainty(args: argparse.Namespace, result):
         from planner.studies.robust import robust_study
 
         study = robust_study(result.scenario, args.robust, samples, args.seed, nominal=result,
-                             processes=args.processes, cluster=cluster)  # fmt: skip
+                             processes=args.processes or 1, cluster=cluster)  # fmt: skip
         return study.evaluation
-    return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
+    return uncertainty(result, samples, args.seed, processes=args.processes or 1, cluster=cluster)
 
 
 def _fewest_hires(term: Terminal, scenario: Scenario) -> HiresPlan | None:
@@ -546,7 +546,7 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     # Every workbook is read before anything is solved, so that an InputError comes at once.
     scenarios = [_read(term, path) for path in paths]
     with term.phase(_("solving the options"), counted=True, counter_starts=True) as step:
-        comparison = compare(scenarios, processes=args.processes, progress=step,
+        comparison = compare(scenarios, processes=args.processes or 1, progress=step,
                              robust=args.robust, evaluate=args.samples, seed=args.seed)  # fmt: skip
     markdown = comparison_markdown(comparison)
     with term.phase(_("writing {file}").format(file=out.name)):
@@ -780,8 +780,9 @@ def build_parser() -> argparse.ArgumentParser:
         _force(p)
         p.add_argument("-q", "--quiet", action="store_true",
                        help=_("no progress on the terminal"))  # fmt: skip
-        p.add_argument("--processes", type=_processes, default=1, metavar="N",
-                       help=_("groups solved in parallel (default %(default)s)"))  # fmt: skip
+        p.add_argument("--processes", type=_processes, default=None, metavar="N",
+                       help=_("groups solved in parallel (default: the cores available for a "
+                              "scenario of 2,000 services or more, else 1)"))  # fmt: skip
 
     p = _command(sub, "validate", _("check a scenario workbook and list every problem with its cell"),
                  "planner validate my-scenario.xlsx", cmd_validate)  # fmt: skip

@@ -18,6 +18,7 @@ import numpy as np
 
 from planner.domain import Objective
 from planner.engine.bracket import Bracket, GroupSolver
+from planner.engine.counting import StaffOnlyOptimum, solve_staff_only
 from planner.engine.group import GroupData
 from planner.engine.model import RowFamily, balance_scale
 from planner.engine.panel import FaultKind, SolverFault
@@ -339,11 +340,29 @@ def solve_balance(solver: GroupSolver) -> GroupSearch:
 
 
 def search_group(data: GroupData, progress: Progress | None = None) -> GroupSearch:
-    """Optimise one group under its settings' objective."""
+    """Optimise one group under its settings' objective (minmax with only staff moving: exactly
+    by counting and flows, counting.py, when the group's shape allows)."""
+    exact = solve_staff_only(data)
+    if exact is not None:
+        return _counted(exact)
     solver = GroupSolver(data, progress)
     if data.settings.objective is Objective.BALANCE:
         return solve_balance(solver)
     return solve_minmax(solver, leximax=data.settings.objective is Objective.LEXIMAX)
+
+
+def _counted(exact: StaffOnlyOptimum) -> GroupSearch:
+    """counting.py's answer as a search outcome: optimal, its bound proven by exact arithmetic."""
+    gap = (exact.value - exact.t_star) / exact.value if exact.value > 0 else 0.0
+    note = (
+        f"t* found exactly by counting (only staff move, no MILP): {exact.refuted} thresholds "
+        f"refuted by sums of the rules, {exact.built} shown by a plan built directly, "
+        f"{exact.flows} settled by a max flow"
+    )
+    return GroupSearch(
+        Status.OPTIMAL, exact.plan, exact.value, exact.t_star, max(gap, 0.0), None,
+        GroupReport(), (note,),
+    )  # fmt: skip
 
 
 def best_max_coefficient(data: GroupData, incumbent: Plan | None = None) -> float | None:
@@ -352,6 +371,9 @@ def best_max_coefficient(data: GroupData, incumbent: Plan | None = None) -> floa
 
     incumbent: a plan that is likely still optimal (sensitivity: the plan before one rule was
     relaxed); when it is, the first step of the search proves it with one solve."""
+    exact = solve_staff_only(data)
+    if exact is not None:
+        return exact.t_star
     bracket = GroupSolver(data).minimise_max_coefficient(start_plan=incumbent)
     return bracket.value if bracket.certified else None
 
