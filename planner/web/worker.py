@@ -107,7 +107,11 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     scenario = lock_units(scenario, params.get("lock_units") or [])
     scenario = keep_services(scenario, params.get("keep_services") or [])
     progress = _Progress(folder, len(scenario.groups))
-    result = planner.solve(scenario, sensitivity=params.get("sensitivity", True), progress=progress)
+    # One process per job: the workspace's own bounded pool of job workers is its parallelism
+    # (solve's default would start a pool of its own inside each worker for a large scenario).
+    result = planner.solve(
+        scenario, sensitivity=params.get("sensitivity", True), processes=1, progress=progress
+    )
     planner.write_result(result, folder / "workbook.xlsx")
     write_json(folder / "result.json", result.to_dict())
     write_json(folder / "view.json", result_view(result))
