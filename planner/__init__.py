@@ -9,6 +9,8 @@ the domain records and the error types. See README.md, "Python API".
 
 import importlib
 import logging
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 # The domain records and the error types are light (the standard library only): imported now.
@@ -102,6 +104,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """The package object, so that importing the submodule planner.solve does not replace the
+    function planner.solve (the import system sets a package attribute for each submodule)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -15,11 +15,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, BinaryIO
 
 from planner.errors import OutputError
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with this module
+    from openpyxl import Workbook
 
 _CHUNK = 1 << 20
 
@@ -79,7 +80,15 @@ def save_workbook(
     target is read-only or locked (open in Excel), or the disk is full. Nothing is left behind on
     failure: an existing target keeps its old content.
     """
-    return _save(workbook.save, path, inputs=inputs, overwrite=overwrite)
+    # XlsxWriter writes what it can express (planner.xlsx.export, several times faster than
+    # openpyxl's own writer); a workbook with a part it cannot is written by openpyxl, whole.
+    from planner.xlsx.export import unsupported, write_xlsx
+
+    if unsupported(workbook):
+        return _save(workbook.save, path, inputs=inputs, overwrite=overwrite)
+    return _save(
+        lambda stream: write_xlsx(workbook, stream), path, inputs=inputs, overwrite=overwrite
+    )
 
 
 def save_text(
