@@ -148,7 +148,10 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         def tag(name: str, attributes: list[tuple[str, object]] | None = None) -> None:
             if name == "pageSetup" and self.fit_page and attributes is not None:
                 present = {key for key, _ in attributes}
-                for key, value in (("fitToWidth", self.fit_width), ("fitToHeight", self.fit_height)):
+                for key, value in (
+                    ("fitToWidth", self.fit_width),
+                    ("fitToHeight", self.fit_height),
+                ):
                     if key not in present:
                         attributes.append((key, value))
             write_tag(name, attributes)
