@@ -656,7 +656,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "forecast", "continue the History sheet to a year: a new scenario workbook",
                  "planner forecast my-scenario.xlsx --year 2026", cmd_forecast)  # fmt: skip
-    p.add_argument("scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet")
+    p.add_argument(
+        "scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet"
+    )
     p.add_argument("--year", type=int, required=True, metavar="Y", help="the year to forecast")
     p.add_argument("--out", metavar="PATH",
                    help="output workbook (.xlsx; default: <scenario>-forecast-Y.xlsx beside it)")  # fmt: skip

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.xlsx.ooxml import column_number
 
-__all__ = ["unsupported", "write_xlsx"]
+__all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
 
 _EMU_PER_PIXEL = 9525
 _EMU_PER_CM = 360_000
@@ -55,6 +55,17 @@ def _colour(colour: Any) -> str | None:
     if not isinstance(rgb, str) or len(rgb) not in (6, 8):
         return None
     return "#" + rgb[-6:]
+
+
+class FastWorkbook(Workbook):
+    """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
+    there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
+
+    def save(self, filename: Any) -> None:
+        if unsupported(self):
+            super().save(filename)
+        else:
+            write_xlsx(self, filename)
 
 
 # --- what this writer cannot express ----------------------------------------------------------

@@ -80,15 +80,7 @@ def save_workbook(
     target is read-only or locked (open in Excel), or the disk is full. Nothing is left behind on
     failure: an existing target keeps its old content.
     """
-    # XlsxWriter writes what it can express (planner.xlsx.export, several times faster than
-    # openpyxl's own writer); a workbook with a part it cannot is written by openpyxl, whole.
-    from planner.xlsx.export import unsupported, write_xlsx
-
-    if unsupported(workbook):
-        return _save(workbook.save, path, inputs=inputs, overwrite=overwrite)
-    return _save(
-        lambda stream: write_xlsx(workbook, stream), path, inputs=inputs, overwrite=overwrite
-    )
+    return _save(workbook.save, path, inputs=inputs, overwrite=overwrite)
 
 
 def save_text(

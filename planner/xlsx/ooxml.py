@@ -25,8 +25,15 @@ from typing import NoReturn
 from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from planner.xlsx.numfmt import (
+    BUILTIN_FORMATS,
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    from_excel,
+    is_date_format,
+    is_timedelta_format,
+)
 
 # Characters trimmed around every text cell: Python whitespace (which covers the no-break
 # spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
@@ -127,6 +134,44 @@ def column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+# A reference as openpyxl's range_boundaries accepts it: A1, $A$1, A1:B2, A:B, 1:2 (tests hold the
+# two equal on what a hostile sheet may carry).
+_RANGE = re.compile(
+    r"[$]?(?P<min_col>[A-Za-z]{1,3})?[$]?(?P<min_row>\d+)?"
+    r"(?P<sep>:[$]?(?P<max_col>[A-Za-z]{1,3})?[$]?(?P<max_row>\d+)?)?"
+)
+_COORDINATE = re.compile(r"[$]?([A-Za-z]{1,3})[$]?(\d+)")
+
+
+def range_last_row(reference: str) -> int | None:
+    """The last row a range such as B3:B5 covers (None for whole columns such as A:B); raises
+    ValueError for text that is not a range."""
+    match = _RANGE.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"{reference} is not a valid coordinate or range")
+    min_col, min_row, sep, max_col, max_row = match.group(
+        "min_col", "min_row", "sep", "max_col", "max_row"
+    )
+    if sep:
+        columns, rows = (min_col, max_col), (min_row, max_row)
+        if not (
+            all(columns + rows)
+            or (all(columns) and not any(rows))
+            or (all(rows) and not any(columns))
+        ):
+            raise ValueError(f"{reference} is not a valid coordinate or range")
+    last = max_row if max_row is not None else min_row
+    return int(last) if last is not None else None
+
+
+def row_of(coordinate: str) -> int:
+    """The row number of a cell coordinate such as E7 or $E$7; raises ValueError otherwise."""
+    match = _COORDINATE.fullmatch(coordinate)
+    if match is None or not int(match[2]):
+        raise ValueError(f"Invalid cell coordinates ({coordinate})")
+    return int(match[2])
 
 
 # --- the workbook: sheets and their parts --------------------------------------------------
