@@ -45,6 +45,7 @@ from planner.xlsx.writing import (
     SECTION_FONT,
     SHARE,
     TITLE_FONT,
+    NumberFormats,
     column_width,
     comment,
     filled_cells,
@@ -402,6 +403,7 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     other: set[int] = set()
     headers: list[Cell] = []
     header_fills: dict[int, bool] = {}  # fill id -> the header's fill (looked up once per fill)
+    formats = NumberFormats()
     for cell in filled_cells(ws):
         if merged and (cell.row, cell.column) in merged:
             continue
@@ -411,8 +413,8 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
             header = header_fills[fill_id] = _is_header(cell)
         if header:
             headers.append(cell)
-        elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-            text = _shown_number(cell.value, cell.number_format)
+        elif isinstance(cell._value, int | float) and not isinstance(cell._value, bool):
+            text = _shown_number(cell._value, formats.of(cell))
             numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
         else:
             other.add(cell.column)

@@ -180,12 +180,13 @@ class _Formats:
     def __init__(self, book: Any, workbook: Workbook) -> None:
         self._book = book
         self._workbook = workbook
-        self._by_style: dict[tuple[int, ...], Any] = {}
+        self._by_style: dict[bytes, Any] = {}
 
     def of(self, cell: Any) -> Any:
-        if not cell.has_style:
+        style = cell._style
+        if not style:  # None (never styled) or openpyxl's default style
             return None
-        key = tuple(cell._style)
+        key = style.tobytes()
         made = self._by_style.get(key, False)
         if made is False:
             made = self._by_style[key] = self._make(cell)
@@ -288,16 +289,23 @@ def _write_sheet(ws: Worksheet, sheet: Any, formats: _Formats, book: Any) -> Non
             for c in range(span.min_col, span.max_col + 1):
                 if (r, c) != (span.min_row, span.min_col):
                     merged.add((r, c))
-    write_string, write_number = sheet.write_string, sheet.write_number
-    for (row, column), cell in sorted(ws._cells.items()):
-        if (row, column) in merged:
+    write_string, write_number, style_of = sheet.write_string, sheet.write_number, formats.of
+    # In the order openpyxl made them: XlsxWriter sorts rows and cells itself when it saves.
+    for (row, column), cell in ws._cells.items():
+        if merged and (row, column) in merged:
             continue
         value = cell._value
-        style = formats.of(cell)
+        style = style_of(cell)
         r, c = row - 1, column - 1
         if value is None:
             if style is not None:
                 sheet.write_blank(r, c, None, style)
+        elif type(value) is str:
+            if "\r" in value:
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            write_string(r, c, value, style)
+        elif type(value) is int or type(value) is float:
+            write_number(r, c, value, style)
         elif isinstance(value, str):
             if "\r" in value:
                 # openpyxl writes a carriage return raw, and XML reads it as a line feed;
@@ -314,8 +322,8 @@ def _write_sheet(ws: Worksheet, sheet: Any, formats: _Formats, book: Any) -> Non
             sheet.write_number(r, c, value.total_seconds() / 86_400, style)
         else:
             raise ValueError(f"{ws.title}!{cell.coordinate}: a value of type {type(value)}")
-        if cell.comment is not None:
-            note = cell.comment
+        note = cell._comment
+        if note is not None:
             sheet.write_comment(
                 r, c, note.text,
                 {"author": note.author or "", "width": int(note.width), "height": int(note.height)},
