@@ -70,6 +70,7 @@ _REL_KINDS = {
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
 _WHOLE = re.compile(r"\d{1,10}")
+_ASCII_DIGITS = "0123456789"
 
 
 class PartError(Exception):
@@ -414,6 +415,9 @@ class _SheetReader:
         self._inline: list[str] | None = None
         self._in_v = self._in_t = False
         self._rph = 0
+        self._row_text: str | None = None  # the row's number as a reference writes it
+        self._columns: dict[str, int] = {}  # column letters checked valid -> column number
+        self._style_numbers: dict[str, int] = {}  # an s attribute -> its style index
 
     # -- handlers --
     def start(self, name: str, attributes: dict[str, str]) -> None:
@@ -472,6 +476,7 @@ class _SheetReader:
             self.out.bad_cells.append(("", f"the row number {number!r} is not valid"))
             self._row += 1
         self._column = 0
+        self._row_text = str(self._row) if self._row > 0 else None
         hidden = attributes.get("hidden", "0").lower() in ("1", "true")
         height = attributes.get("ht")
         custom = attributes.get("customHeight", "0").lower() in ("1", "true")
@@ -520,18 +525,31 @@ class _SheetReader:
             column = self._column + 1
             reference = f"{column_letters(column)}{self._row}"
         else:
-            match = _CELL_REFERENCE.fullmatch(reference)
-            column = column_number(match[1]) if match else 0
-            if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
-                self.out.bad_cells.append(
-                    ("", f"the cell reference {reference!r} is not valid in row {self._row}")
-                )
-                column = 0
+            # The common case without a regex: the row's own number after letters already seen
+            # valid in this sheet (the cache holds only letters the full check accepted).
+            letters = reference.rstrip(_ASCII_DIGITS)
+            column = (
+                self._columns.get(letters, 0) if reference[len(letters) :] == self._row_text else 0
+            )
+            if not column:
+                match = _CELL_REFERENCE.fullmatch(reference)
+                column = column_number(match[1]) if match else 0
+                if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
+                    self.out.bad_cells.append(
+                        ("", f"the cell reference {reference!r} is not valid in row {self._row}")
+                    )
+                    column = 0
+                else:
+                    self._columns[match[1]] = column
         self._column = column
-        try:
-            style = int(attributes.get("s", "0"))
-        except ValueError:
-            style = 0
+        style_text = attributes.get("s", "0")
+        style = self._style_numbers.get(style_text)
+        if style is None:
+            try:
+                style = int(style_text)
+            except ValueError:
+                style = 0
+            self._style_numbers[style_text] = style
         self._cell = (reference, attributes.get("t", "n"), style) if column else None
         self._has_formula = False
         self._value = None
@@ -548,7 +566,11 @@ class _SheetReader:
         except _BadValue as bad:
             self.out.bad_cells.append((reference, bad.reason))
             entry = (None, "x")  # kept, so that the cell is not taken for a blank one
-        if entry is None or (entry[1] != "x" and is_blank(entry[0])):
+        value = None if entry is None else entry[0]
+        if entry is None or (
+            entry[1] != "x"
+            and (value is None or (isinstance(value, str) and clean_text(value) == ""))
+        ):  # is_blank, inline: half a million calls on a national workbook
             if self._has_formula:
                 self.out.formulas_without_value.add(reference)
                 entry = (None, "f")
