@@ -154,7 +154,7 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
     then report no value at all where the planner set "one page wide"."""
 
     def _write_page_setup(self) -> None:
-        write_tag = self._xml_empty_tag
+        write_tag: Any = getattr(self, "_xml_empty_tag")  # noqa: B009 (untyped base class)
 
         def tag(name: str, attributes: list[tuple[str, object]] | None = None) -> None:
             if name == "pageSetup" and self.fit_page and attributes is not None:
@@ -167,7 +167,7 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
                         attributes.append((key, value))
             write_tag(name, attributes)
 
-        self._xml_empty_tag = tag  # type: ignore[method-assign]
+        self._xml_empty_tag = tag
         try:
             super()._write_page_setup()
         finally:
