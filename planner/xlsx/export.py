@@ -267,7 +267,10 @@ def _write_sheet(ws: Worksheet, sheet: Any, formats: _Formats, book: Any) -> Non
             first = (dimension.min or column_number(dimension.index)) - 1
             last = (dimension.max or first + 1) - 1
             options = {"hidden": True} if dimension.hidden else None
-            sheet.set_column(first, last, dimension.width or None, None, options)
+            # In pixels (7 to a character of Calibri 11), so that the file holds the width the
+            # sheet set, as openpyxl writes it: set_column would add Excel's 5-pixel padding.
+            pixels = round(dimension.width * 7) if dimension.width else None
+            sheet.set_column_pixels(first, last, pixels, None, options)
     for number, dimension in ws.row_dimensions.items():
         if dimension.height is not None or dimension.hidden:
             options = {"hidden": True} if dimension.hidden else None
@@ -297,7 +300,7 @@ def _write_sheet(ws: Worksheet, sheet: Any, formats: _Formats, book: Any) -> Non
         value = cell._value
         style = style_of(cell)
         r, c = row - 1, column - 1
-        if value is None:
+        if value is None or value == "":  # openpyxl writes "" as an empty cell too
             if style is not None:
                 sheet.write_blank(r, c, None, style)
         elif type(value) is str:
