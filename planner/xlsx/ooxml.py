@@ -129,11 +129,19 @@ def column_number(letters: str) -> int:
     return number
 
 
+_LETTERS: dict[int, str] = {}  # column number -> letters, filled as columns are met
+
+
 def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
+    """The letters of a column number (1 -> A, 28 -> AB); "" for 0."""
+    letters = _LETTERS.get(number)
+    if letters is None:
+        letters, rest_of = "", number
+        while rest_of:
+            rest_of, rest = divmod(rest_of - 1, 26)
+            letters = chr(65 + rest) + letters
+        if 0 < number <= MAX_COLUMN:  # a bounded cache: every message names cells by these
+            _LETTERS[number] = letters
     return letters
 
 

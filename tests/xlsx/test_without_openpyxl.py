@@ -93,3 +93,17 @@ def test_reading_a_workbook_imports_no_openpyxl():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_column_letters_agree_with_openpyxl():
+    """Every column Excel has gets the letters openpyxl's get_column_letter gives it (A, Z, AA,
+    XFD), twice: the second answer comes from the cache."""
+    from openpyxl.utils import get_column_letter
+
+    from planner.xlsx.ooxml import column_letters
+
+    for _ in range(2):
+        assert [column_letters(n) for n in range(1, 16_385)] == [
+            get_column_letter(n) for n in range(1, 16_385)
+        ]
+    assert (column_letters(1), column_letters(27), column_letters(16_384)) == ("A", "AA", "XFD")
