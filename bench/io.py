@@ -4,7 +4,8 @@ process (the import in fresh processes), so a busy machine inflates it least.
 
     python bench/io.py [--work /tmp/io-bench] [--repeat 3] [--only read,write,import,region]
 
-The national scenario is generate("national", seed=1) written once with write_scenario; its
+Run it with the planner to be measured first on the path (PYTHONPATH=. from a worktree), since
+the installed planner may be another checkout. The national scenario is generate("national", seed=1) written once with write_scenario; its
 staff-only minmax result is solved once and pickled beside it, so that the write figure does not
 wait for a solve.
 """
@@ -25,13 +26,16 @@ from pathlib import Path
 SEED = 1
 
 
-def _best(repeat: int, run) -> float:
-    times = []
+def _best(repeat: int, run) -> dict[str, float]:
+    """The best wall and CPU seconds of `repeat` runs (CPU: this process; on a machine shared
+    with other work the CPU figure is the steadier one)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+    return {"wall_s": round(min(walls), 3), "cpu_s": round(min(cpus), 3)}
 
 
 def _scenario_path(work: Path, profile: str) -> Path:
@@ -71,14 +75,14 @@ def _national_result(work: Path, workbook: Path):
     return result
 
 
-def measure_read(work: Path, repeat: int) -> float:
+def measure_read(work: Path, repeat: int) -> dict[str, float]:
     from planner.workbook import read_scenario
 
     workbook = _scenario_path(work, "national")
     return _best(repeat, lambda: read_scenario(workbook))
 
 
-def measure_write(work: Path, repeat: int) -> float:
+def measure_write(work: Path, repeat: int) -> dict[str, float]:
     from planner.reports import write_result
 
     workbook = _scenario_path(work, "national")
@@ -92,7 +96,7 @@ def measure_write(work: Path, repeat: int) -> float:
     return _best(repeat, run)
 
 
-def measure_scenario_write(work: Path, repeat: int) -> float:
+def measure_scenario_write(work: Path, repeat: int) -> dict[str, float]:
     from planner.workbook import read_scenario, write_scenario
 
     scenario = read_scenario(_scenario_path(work, "national"))
@@ -123,7 +127,7 @@ def measure_import(repeat: int) -> dict[str, float]:
     return {"import_s": min(seconds), "heavy_modules": heavy}  # type: ignore[dict-item]
 
 
-def measure_region(work: Path, repeat: int) -> float:
+def measure_region(work: Path, repeat: int) -> dict[str, float]:
     """read_scenario + solve (staff-only minmax) + write_result of the generated region."""
     from planner.reports import write_result
     from planner.solve import solve
@@ -152,14 +156,14 @@ def main() -> None:
     if "import" in wanted:
         figures.update(measure_import(args.repeat))
     if "read" in wanted:
-        figures["read_national_s"] = measure_read(args.work, args.repeat)
+        figures["read_national"] = measure_read(args.work, args.repeat)
     if "write" in wanted:
-        figures["write_national_result_s"] = measure_write(args.work, args.repeat)
+        figures["write_national_result"] = measure_write(args.work, args.repeat)
         print(figures, file=sys.stderr, flush=True)
     if "scenario" in wanted:
-        figures["write_national_scenario_s"] = measure_scenario_write(args.work, args.repeat)
+        figures["write_national_scenario"] = measure_scenario_write(args.work, args.repeat)
     if "region" in wanted:
-        figures["region_end_to_end_s"] = measure_region(args.work, args.repeat)
+        figures["region_end_to_end"] = measure_region(args.work, args.repeat)
     print(json.dumps(figures, indent=2))
 
 
