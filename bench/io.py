@@ -19,6 +19,7 @@ import json
 import pickle
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -120,7 +121,11 @@ def measure_import(repeat: int) -> dict[str, float]:
     seconds, heavy = [], ""
     for _ in range(repeat):
         out = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tempfile.gettempdir(),  # not the caller's folder, which may hold a planner
         ).stdout.split("\n")
         seconds.append(float(out[0]))
         heavy = out[1]
