@@ -45,8 +45,10 @@ from planner.xlsx.writing import (
     SECTION_FONT,
     SHARE,
     TITLE_FONT,
+    NumberFormats,
     column_width,
     comment,
+    filled_cells,
     fit_columns,
     put,
     wrapped_lines,
@@ -400,17 +402,22 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     numbers: dict[int, float] = {}
     other: set[int] = set()
     headers: list[Cell] = []
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None or (cell.row, cell.column) in merged:
-                continue
-            if _is_header(cell):
-                headers.append(cell)
-            elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                text = _shown_number(cell.value, cell.number_format)
-                numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
-            else:
-                other.add(cell.column)
+    header_fills: dict[int, bool] = {}  # fill id -> the header's fill (looked up once per fill)
+    formats = NumberFormats()
+    for cell in filled_cells(ws):
+        if merged and (cell.row, cell.column) in merged:
+            continue
+        fill_id = cell._style.fillId if cell.has_style else 0
+        header = header_fills.get(fill_id)
+        if header is None:
+            header = header_fills[fill_id] = _is_header(cell)
+        if header:
+            headers.append(cell)
+        elif isinstance(cell._value, int | float) and not isinstance(cell._value, bool):
+            text = _shown_number(cell._value, formats.of(cell))
+            numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
+        else:
+            other.add(cell.column)
     for column, need in numbers.items():
         if column in other:
             continue
@@ -452,18 +459,19 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
         for c in range(span.min_col, span.max_col + 1)
     }
     needed: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if (
-                not isinstance(cell.value, str)
-                or cell.row in skip
-                or (cell.row, cell.column) in merged
-                or not (cell.alignment and cell.alignment.wrap_text)
-            ):
-                continue
-            # Ordinary text is narrower than the '0' of a width unit (as in size_prose_rows).
-            lines = wrapped_lines(cell.value, column_width(ws, cell.column) * 1.15)
-            needed[cell.row] = max(needed.get(cell.row, 1), lines)
+    wraps: dict[int, bool] = {}  # alignment id -> wraps text (looked up once per alignment)
+    for cell in filled_cells(ws):
+        if not isinstance(cell.value, str) or cell.row in skip or (cell.row, cell.column) in merged:
+            continue
+        alignment_id = cell._style.alignmentId if cell.has_style else 0
+        wrapped = wraps.get(alignment_id)
+        if wrapped is None:
+            wrapped = wraps[alignment_id] = bool(cell.alignment and cell.alignment.wrap_text)
+        if not wrapped:
+            continue
+        # Ordinary text is narrower than the '0' of a width unit (as in size_prose_rows).
+        lines = wrapped_lines(cell.value, column_width(ws, cell.column) * 1.15)
+        needed[cell.row] = max(needed.get(cell.row, 1), lines)
     for r, lines in needed.items():
         if lines < 2:
             continue

@@ -44,6 +44,7 @@ from planner.reports.charts import (
 )
 from planner.result import Result
 from planner.studies.compare import RANKING_RULE, Comparison, Option, difference_words
+from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import column_width
 
@@ -446,7 +447,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
 
 def comparison_workbook(comparison: Comparison) -> Workbook:
     """The comparison as an openpyxl Workbook (not saved)."""
-    workbook = Workbook()
+    workbook = FastWorkbook()
     summary = workbook.active
     summary.title = "Summary"
     taken = {"summary", "groups", "units", "inputs"}

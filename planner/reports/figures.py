@@ -69,6 +69,15 @@ class Figures:
     rollups: tuple[Rollup, ...]
     # (unit, skill) -> (coefficient before, after); after None where the group has no plan
     cells: dict[tuple[str, str], tuple[float, float | None]] = field(default_factory=dict)
+    # unit -> its cells' (before, after): unit_highest is asked once per unit, and a scan of
+    # every cell each time made the national Units sheet quadratic (7 s).
+    _by_unit: dict[str, list[tuple[float, float | None]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for (unit_id, _), value in self.cells.items():
+            self._by_unit.setdefault(unit_id, []).append(value)
 
     @classmethod
     def of(cls, result: Result) -> Figures:
@@ -78,7 +87,7 @@ class Figures:
 
     def unit_highest(self, unit_id: str) -> tuple[float | None, float | None]:
         """A unit's highest skill coefficient before and after (None: no cell, or no plan)."""
-        own = [value for (u, _), value in self.cells.items() if u == unit_id]
+        own = self._by_unit.get(unit_id, [])
         before = max((b for b, _ in own), default=None)
         after_values = [a for _, a in own if a is not None]
         return before, max(after_values) if after_values and len(after_values) == len(own) else None
@@ -88,9 +97,10 @@ def _capacity(scenario: Scenario, unit_id: str, employees: int) -> float:
     return employees * unit_capacity(scenario.unit(unit_id), scenario.settings)
 
 
-def _highest(cells: dict, unit_ids: set[str], side: int) -> Cell | None:
-    """The cell with the largest coefficient among these units' (ties: the first by id)."""
-    values = [(value[side], key) for key, value in cells.items() if key[0] in unit_ids]
+def _highest(cells: list, side: int) -> Cell | None:
+    """The cell with the largest coefficient among these (key, value) cells (ties: the first by
+    id)."""
+    values = [(value[side], key) for key, value in cells]
     values = [(v, key) for v, key in values if v is not None]
     if not values:
         return None
@@ -103,8 +113,16 @@ def _group_figures(result: Result, cells: dict) -> dict[str, GroupFigures]:
     scenario = result.scenario
     margin = scenario.settings.overload_margin
     figures = {}
+    # Grouped once: scanning every unit and cell for each of 306 groups cost seconds.
+    units_of: dict[str, list] = {}
+    for unit in result.units:
+        units_of.setdefault(unit.group, []).append(unit)
+    cells_of: dict[str, list] = {}
+    for key, value in cells.items():
+        cells_of.setdefault(key[0], []).append((key, value))
     for g in result.groups:
-        rows = [u for u in result.units if u.group == g.group]
+        rows = units_of.get(g.group, [])
+        group_cells = [cell for u in rows for cell in cells_of.get(u.unit_id, ())]
         has_plan = g.max_coefficient_after is not None
         capacity_before = sum(_capacity(scenario, u.unit_id, u.employees_before) for u in rows)
         capacity_after = sum(_capacity(scenario, u.unit_id, u.employees_after) for u in rows)
@@ -132,8 +150,8 @@ def _group_figures(result: Result, cells: dict) -> dict[str, GroupFigures]:
                 for u in rows
                 if threshold_after is not None and _above(u.coefficient_after, threshold_after)
             ),
-            highest_before=_highest(cells, {u.unit_id for u in rows}, 0),
-            highest_after=_highest(cells, {u.unit_id for u in rows}, 1) if has_plan else None,
+            highest_before=_highest(group_cells, 0),
+            highest_after=_highest(group_cells, 1) if has_plan else None,
         )
     return figures
 

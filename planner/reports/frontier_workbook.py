@@ -41,6 +41,7 @@ from planner.reports.comparison_workbook import (
     compact_header,
 )
 from planner.studies.frontier import Frontier, FrontierPoint
+from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 
 __all__ = ["frontier_workbook", "write_frontier"]
@@ -110,7 +111,7 @@ MOVES_WIDTH = 90.0
 
 def frontier_workbook(frontier: Frontier) -> Workbook:
     """The frontier as an openpyxl Workbook (not saved)."""
-    workbook = Workbook()
+    workbook = FastWorkbook()
     ws = workbook.active
     ws.title = "Frontier"
     columns = list(FRONTIER_COLUMNS)

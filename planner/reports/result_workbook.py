@@ -59,6 +59,7 @@ from planner.reports.uncertainty_sheet import uncertainty_sheet
 from planner.reports.wisn_sheet import WISN_SHEET, wisn_sheet
 from planner.result import Result, Status
 from planner.studies.uncertainty import Uncertainty
+from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
@@ -121,7 +122,7 @@ def write_result(
 def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
     """The result workbook in memory (see the module docstring for its sheets)."""
     figures = Figures.of(result)
-    workbook = Workbook()
+    workbook = FastWorkbook()
     summary = workbook.active
     summary.title = SHEETS[0]
     for name in SHEETS[1:]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.utils.cell import coordinate_from_string
-
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
 from planner.errors import ProblemCode
 from planner.i18n import NP_, _
@@ -39,6 +37,7 @@ from planner.workbook.tables import (
     read_setting_value,
     require_columns,
 )
+from planner.xlsx.ooxml import row_of
 
 __all__ = [
     "build_units",
@@ -327,7 +326,7 @@ def units_with_unread_headcount(
         return set()
     # Staff rows with an error: their Unit ID, read again quietly.
     bad_rows = {
-        coordinate_from_string(p.cell)[1]
+        row_of(p.cell)
         for p in problems.errors
         if p.sheet == staff_table.sheet and p.cell and ":" not in p.cell
     }

@@ -13,9 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
-
 from planner.checks import range_problem
 from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
@@ -40,6 +37,8 @@ from planner.workbook.layout import (
 )
 from planner.workbook.nearmiss import near_miss
 from planner.xlsx import reading as xlsx_reading
+from planner.xlsx.ooxml import column_letters as get_column_letter
+from planner.xlsx.ooxml import range_last_row
 from planner.xlsx.reading import HEADER_SEARCH_ROWS, MAX_BLANK_RUN, RawSheet
 
 INVALID: Any = object()  # a cell that could not be read; its problem is already recorded
@@ -202,7 +201,7 @@ def read_table(
         )
     for merged in raw.merged:
         try:
-            last_row = range_boundaries(merged)[3]
+            last_row = range_last_row(merged)
         except (TypeError, ValueError):
             continue
         if last_row is not None and last_row >= header_row:

@@ -25,6 +25,7 @@ from planner.workbook.layout import (
     Column,
 )
 from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
+from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import SECTION_FONT, TITLE_FONT, put
 
@@ -141,7 +142,7 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
 
 def template_workbook() -> Workbook:
     """The template as an openpyxl Workbook (see write_template)."""
-    workbook = Workbook()
+    workbook = FastWorkbook()
     instructions = workbook.active
     instructions.title = "Instructions"
     _write_instructions(

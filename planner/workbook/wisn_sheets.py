@@ -15,8 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING
 
 from planner.domain import DEFAULT_SKILL, CoefficientMode, Scenario, Settings
 from planner.errors import ProblemCode
@@ -41,11 +40,10 @@ from planner.workbook.layout import (
     translated_format,
 )
 from planner.workbook.tables import Problems, Record, Table, read_records, read_table
-from planner.workbook.template import template_workbook
-from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
-from planner.xlsx.files import save_workbook
 from planner.xlsx.reading import OpenedWorkbook
-from planner.xlsx.writing import SECTION_FONT, put
+
+if TYPE_CHECKING:  # the template's writers (openpyxl) are imported when a template is written
+    from openpyxl import Workbook
 
 __all__ = [
     "ALLOWANCES",
@@ -468,6 +466,10 @@ _EXAMPLE_ALLOWANCES = (
 
 def wisn_template_workbook() -> Workbook:
     """The scenario template with coefficient wisn and example Working time and Allowances."""
+    from planner.workbook.template import template_workbook
+    from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
+    from planner.xlsx.writing import SECTION_FONT, put
+
     workbook = template_workbook()
     del workbook[SETTINGS.name]
     write_settings_sheet(
@@ -497,4 +499,6 @@ def wisn_template_workbook() -> Workbook:
 
 def write_wisn_template(path: str | os.PathLike[str]) -> Path:
     """Write the WISN scenario template (validates clean as written)."""
+    from planner.xlsx.files import save_workbook
+
     return save_workbook(wisn_template_workbook(), path)

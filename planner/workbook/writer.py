@@ -33,6 +33,7 @@ from planner.workbook.layout import (
     Column,
     Kind,
 )
+from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import HEADER_FILL, HEADER_FONT, comment, fit_columns, put
 
@@ -271,7 +272,7 @@ def _write_assumptions(ws: Worksheet, assumptions: Sequence[tuple[str, str, str]
 def scenario_workbook(
     scenario: Scenario, assumptions: Sequence[tuple[str, str, str]] = ()
 ) -> Workbook:
-    workbook = Workbook()
+    workbook = FastWorkbook()
     staff_sheet = _uses_staff_sheet(scenario)
     units_ws = workbook.active
     units_ws.title = UNITS.name

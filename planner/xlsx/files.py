@@ -15,11 +15,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, BinaryIO
 
 from planner.errors import OutputError
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with this module
+    from openpyxl import Workbook
 
 _CHUNK = 1 << 20
 

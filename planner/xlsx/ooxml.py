@@ -25,8 +25,15 @@ from typing import NoReturn
 from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from planner.xlsx.numfmt import (
+    BUILTIN_FORMATS,
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    from_excel,
+    is_date_format,
+    is_timedelta_format,
+)
 
 # Characters trimmed around every text cell: Python whitespace (which covers the no-break
 # spaces U+00A0 and U+202F) plus the zero-width space and byte-order mark that copy-paste leaves.
@@ -63,6 +70,7 @@ _REL_KINDS = {
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
 _WHOLE = re.compile(r"\d{1,10}")
+_ASCII_DIGITS = "0123456789"
 
 
 class PartError(Exception):
@@ -121,12 +129,58 @@ def column_number(letters: str) -> int:
     return number
 
 
+_LETTERS: dict[int, str] = {}  # column number -> letters, filled as columns are met
+
+
 def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
+    """The letters of a column number (1 -> A, 28 -> AB); "" for 0."""
+    letters = _LETTERS.get(number)
+    if letters is None:
+        letters, rest_of = "", number
+        while rest_of:
+            rest_of, rest = divmod(rest_of - 1, 26)
+            letters = chr(65 + rest) + letters
+        if 0 < number <= MAX_COLUMN:  # a bounded cache: every message names cells by these
+            _LETTERS[number] = letters
     return letters
+
+
+# A reference as openpyxl's range_boundaries accepts it: A1, $A$1, A1:B2, A:B, 1:2 (tests hold the
+# two equal on what a hostile sheet may carry).
+_RANGE = re.compile(
+    r"[$]?(?P<min_col>[A-Za-z]{1,3})?[$]?(?P<min_row>\d+)?"
+    r"(?P<sep>:[$]?(?P<max_col>[A-Za-z]{1,3})?[$]?(?P<max_row>\d+)?)?"
+)
+_COORDINATE = re.compile(r"[$]?([A-Za-z]{1,3})[$]?(\d+)")
+
+
+def range_last_row(reference: str) -> int | None:
+    """The last row a range such as B3:B5 covers (None for whole columns such as A:B); raises
+    ValueError for text that is not a range."""
+    match = _RANGE.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"{reference} is not a valid coordinate or range")
+    min_col, min_row, sep, max_col, max_row = match.group(
+        "min_col", "min_row", "sep", "max_col", "max_row"
+    )
+    if sep:
+        columns, rows = (min_col, max_col), (min_row, max_row)
+        if not (
+            all(columns + rows)
+            or (all(columns) and not any(rows))
+            or (all(rows) and not any(columns))
+        ):
+            raise ValueError(f"{reference} is not a valid coordinate or range")
+    last = max_row if max_row is not None else min_row
+    return int(last) if last is not None else None
+
+
+def row_of(coordinate: str) -> int:
+    """The row number of a cell coordinate such as E7 or $E$7; raises ValueError otherwise."""
+    match = _COORDINATE.fullmatch(coordinate)
+    if match is None or not int(match[2]):
+        raise ValueError(f"Invalid cell coordinates ({coordinate})")
+    return int(match[2])
 
 
 # --- the workbook: sheets and their parts --------------------------------------------------
@@ -369,6 +423,9 @@ class _SheetReader:
         self._inline: list[str] | None = None
         self._in_v = self._in_t = False
         self._rph = 0
+        self._row_text: str | None = None  # the row's number as a reference writes it
+        self._columns: dict[str, int] = {}  # column letters checked valid -> column number
+        self._style_numbers: dict[str, int] = {}  # an s attribute -> its style index
 
     # -- handlers --
     def start(self, name: str, attributes: dict[str, str]) -> None:
@@ -427,6 +484,7 @@ class _SheetReader:
             self.out.bad_cells.append(("", f"the row number {number!r} is not valid"))
             self._row += 1
         self._column = 0
+        self._row_text = str(self._row) if self._row > 0 else None
         hidden = attributes.get("hidden", "0").lower() in ("1", "true")
         height = attributes.get("ht")
         custom = attributes.get("customHeight", "0").lower() in ("1", "true")
@@ -475,18 +533,31 @@ class _SheetReader:
             column = self._column + 1
             reference = f"{column_letters(column)}{self._row}"
         else:
-            match = _CELL_REFERENCE.fullmatch(reference)
-            column = column_number(match[1]) if match else 0
-            if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
-                self.out.bad_cells.append(
-                    ("", f"the cell reference {reference!r} is not valid in row {self._row}")
-                )
-                column = 0
+            # The common case without a regex: the row's own number after letters already seen
+            # valid in this sheet (the cache holds only letters the full check accepted).
+            letters = reference.rstrip(_ASCII_DIGITS)
+            column = (
+                self._columns.get(letters, 0) if reference[len(letters) :] == self._row_text else 0
+            )
+            if not column:
+                match = _CELL_REFERENCE.fullmatch(reference)
+                column = column_number(match[1]) if match else 0
+                if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
+                    self.out.bad_cells.append(
+                        ("", f"the cell reference {reference!r} is not valid in row {self._row}")
+                    )
+                    column = 0
+                else:
+                    self._columns[match[1]] = column
         self._column = column
-        try:
-            style = int(attributes.get("s", "0"))
-        except ValueError:
-            style = 0
+        style_text = attributes.get("s", "0")
+        style = self._style_numbers.get(style_text)
+        if style is None:
+            try:
+                style = int(style_text)
+            except ValueError:
+                style = 0
+            self._style_numbers[style_text] = style
         self._cell = (reference, attributes.get("t", "n"), style) if column else None
         self._has_formula = False
         self._value = None
@@ -503,7 +574,11 @@ class _SheetReader:
         except _BadValue as bad:
             self.out.bad_cells.append((reference, bad.reason))
             entry = (None, "x")  # kept, so that the cell is not taken for a blank one
-        if entry is None or (entry[1] != "x" and is_blank(entry[0])):
+        value = None if entry is None else entry[0]
+        if entry is None or (
+            entry[1] != "x"
+            and (value is None or (isinstance(value, str) and clean_text(value) == ""))
+        ):  # is_blank, inline: half a million calls on a national workbook
             if self._has_formula:
                 self.out.formulas_without_value.add(reference)
                 entry = (None, "f")

@@ -1,0 +1,606 @@
+"""A workbook built in memory with openpyxl, written to a file by XlsxWriter.
+
+The sheet modules build their workbooks with openpyxl's object model (cells, styles, tables,
+charts, page setup), which tests and the print layout read back in memory; openpyxl's own writer
+then spends most of a national result's time serialising (issue 14: 13 s of 17 s). XlsxWriter
+writes the same parts five to ten times faster, so `write_xlsx` walks the openpyxl model and
+hands every part to XlsxWriter. The model is translated, never guessed: `unsupported` names each
+part this module cannot express (a per-point marker, a formula, an image...), and such a workbook
+is written by openpyxl whole (files.save_workbook decides), never half by each writer.
+
+Text stays text: strings go through `write_string` and the workbook is opened with
+strings_to_formulas, strings_to_urls and strings_to_numbers off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+import xlsxwriter
+import xlsxwriter.worksheet
+from openpyxl import Workbook
+from openpyxl.chart.bar_chart import BarChart
+from openpyxl.chart.line_chart import LineChart
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.xlsx.ooxml import column_number
+
+__all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
+
+_EMU_PER_PIXEL = 9525
+_EMU_PER_CM = 360_000
+_EMU_PER_POINT = 12_700
+_BORDERS = {
+    "thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6, "hair": 7,
+    "mediumDashed": 8, "dashDot": 9, "mediumDashDot": 10, "dashDotDot": 11,
+    "mediumDashDotDot": 12, "slantDashDot": 13,
+}  # fmt: skip
+_VERTICAL = {"top": "top", "center": "vcenter", "bottom": "bottom", "justify": "vjustify"}
+_DASHES = {
+    "solid": "solid", "sysDot": "round_dot", "sysDash": "square_dot", "dash": "dash",
+    "dashDot": "dash_dot", "lgDash": "long_dash", "lgDashDot": "long_dash_dot",
+    "lgDashDotDot": "long_dash_dot_dot",
+}  # fmt: skip
+_LEGEND = {"b": "bottom", "t": "top", "l": "left", "r": "right", "tr": "top_right"}
+_ABSOLUTE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _colour(colour: Any) -> str | None:
+    """'#RRGGBB' from an openpyxl Color (ARGB) or None when it is not a plain RGB colour."""
+    rgb = getattr(colour, "rgb", None) if colour is not None else None
+    if not isinstance(rgb, str) or len(rgb) not in (6, 8):
+        return None
+    return "#" + rgb[-6:]
+
+
+class FastWorkbook(Workbook):
+    """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
+    there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
+
+    def save(self, filename: Any) -> None:
+        if unsupported(self):
+            super().save(filename)
+        else:
+            write_xlsx(self, filename)
+
+
+# --- what this writer cannot express ----------------------------------------------------------
+
+
+def unsupported(workbook: Workbook) -> list[str]:
+    """The parts of `workbook` that XlsxWriter would not write as openpyxl would (empty: all
+    parts are translated)."""
+    found: list[str] = []
+    if workbook.chartsheets:
+        found.append("chart sheets")
+    for ws in workbook.worksheets:
+        where = ws.title
+        if ws._images:
+            found.append(f"{where}: images")
+        if ws.auto_filter.ref:
+            found.append(f"{where}: an auto filter outside a table")
+        if ws.col_breaks.brk:
+            found.append(f"{where}: column breaks")
+        for cell in ws._cells.values():
+            if cell.data_type == "f":
+                found.append(f"{where}!{cell.coordinate}: a formula")
+            elif cell.hyperlink is not None:
+                found.append(f"{where}!{cell.coordinate}: a hyperlink")
+        for rules in ws.conditional_formatting:
+            for rule in rules.rules:
+                if rule.type != "colorScale":
+                    found.append(f"{where}: a conditional format of type {rule.type}")
+        for validation in ws.data_validations.dataValidation:
+            if validation.type != "list":
+                found.append(f"{where}: a data validation of type {validation.type}")
+        for chart in ws._charts:
+            found += [f"{where}: {reason}" for reason in _chart_unsupported(chart)]
+    return found
+
+
+def _chart_unsupported(chart: Any) -> Iterator[str]:
+    for part in [chart, *chart._charts[1:]]:
+        if not isinstance(part, BarChart | LineChart):
+            yield f"a chart of type {type(part).__name__}"
+            continue
+        for series in part.series:
+            if series.dPt:
+                yield "a chart series with per-point markers or colours"
+            if series.dLbls is not None:
+                yield "a chart series with data labels"
+            if series.trendline is not None:
+                yield "a chart series with a trend line"
+
+
+# --- the workbook ---------------------------------------------------------------------------
+
+
+def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
+    """Write `workbook` (built with openpyxl) to `stream` through XlsxWriter.
+
+    Raises ValueError when the workbook holds a part that `unsupported` names.
+    """
+    problems = unsupported(workbook)
+    if problems:
+        raise ValueError("XlsxWriter cannot write: " + "; ".join(problems))
+    book = xlsxwriter.Workbook(
+        stream,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    formats = _Formats(book, workbook)
+    sheets = {ws.title: book.add_worksheet(ws.title, _Sheet) for ws in workbook.worksheets}
+    for ws in workbook.worksheets:
+        _write_sheet(ws, sheets[ws.title], formats, book)
+    active = workbook.active
+    if isinstance(active, Worksheet) and active.title in sheets:
+        sheets[active.title].activate()
+    book.close()
+
+
+class _Sheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, writing fitToWidth and fitToHeight even when they are 1.
+
+    The format's default is 1 and XlsxWriter leaves it out, but readers (openpyxl among them)
+    then report no value at all where the planner set "one page wide"."""
+
+    def _write_page_setup(self) -> None:
+        write_tag: Any = getattr(self, "_xml_empty_tag")  # noqa: B009 (untyped base class)
+
+        def tag(name: str, attributes: list[tuple[str, object]] | None = None) -> None:
+            if name == "pageSetup" and self.fit_page and attributes is not None:
+                present = {key for key, _ in attributes}
+                for key, value in (
+                    ("fitToWidth", self.fit_width),
+                    ("fitToHeight", self.fit_height),
+                ):
+                    if key not in present:
+                        attributes.append((key, value))
+            write_tag(name, attributes)
+
+        self._xml_empty_tag = tag
+        try:
+            super()._write_page_setup()
+        finally:
+            del self._xml_empty_tag
+
+
+class _Formats:
+    """XlsxWriter formats for openpyxl styles, made once per distinct style."""
+
+    def __init__(self, book: Any, workbook: Workbook) -> None:
+        self._book = book
+        self._workbook = workbook
+        self._by_style: dict[bytes, Any] = {}
+
+    def of(self, cell: Any) -> Any:
+        style = cell._style
+        if not style:  # None (never styled) or openpyxl's default style
+            return None
+        key = style.tobytes()
+        made = self._by_style.get(key, False)
+        if made is False:
+            made = self._by_style[key] = self._make(cell)
+        return made
+
+    def _make(self, cell: Any) -> Any:
+        properties: dict[str, object] = {}
+        font = cell.font
+        if font.b:
+            properties["bold"] = True
+        if font.i:
+            properties["italic"] = True
+        if font.u:
+            properties["underline"] = 1
+        if font.strike:
+            properties["font_strikeout"] = True
+        if font.sz and float(font.sz) != 11:
+            properties["font_size"] = float(font.sz)
+        if font.name and font.name != "Calibri":
+            properties["font_name"] = font.name
+        colour = _colour(font.color)
+        if colour and colour != "#000000":
+            properties["font_color"] = colour
+        fill = cell.fill
+        if getattr(fill, "fill_type", None) == "solid":
+            properties["pattern"] = 1
+            properties["bg_color"] = _colour(fill.start_color) or "#FFFFFF"
+        border = cell.border
+        for side in ("left", "right", "top", "bottom"):
+            line = getattr(border, side)
+            if line is not None and line.style:
+                properties[side] = _BORDERS.get(line.style, 1)
+                side_colour = _colour(line.color)
+                if side_colour:
+                    properties[f"{side}_color"] = side_colour
+        alignment = cell.alignment
+        if alignment.horizontal and alignment.horizontal != "general":
+            properties["align"] = alignment.horizontal
+        if alignment.vertical:
+            properties["valign"] = _VERTICAL.get(alignment.vertical, alignment.vertical)
+        if alignment.wrap_text:
+            properties["text_wrap"] = True
+        if alignment.indent:
+            properties["indent"] = int(alignment.indent)
+        if alignment.shrink_to_fit:
+            properties["shrink"] = True
+        if alignment.text_rotation:
+            properties["rotation"] = int(alignment.text_rotation)
+        if cell.number_format and cell.number_format != "General":
+            properties["num_format"] = cell.number_format
+        if cell.quotePrefix:
+            properties["quote_prefix"] = True
+        if cell.protection.locked is False:
+            properties["locked"] = False
+        return self._book.add_format(properties) if properties else None
+
+
+# --- one worksheet --------------------------------------------------------------------------
+
+
+def _write_sheet(ws: Worksheet, sheet: Any, formats: _Formats, book: Any) -> None:
+    if ws.sheet_state == "hidden":
+        sheet.hide()
+    elif ws.sheet_state == "veryHidden":
+        sheet.very_hidden()
+    if ws.freeze_panes:
+        column, row = _cell(ws.freeze_panes)
+        sheet.freeze_panes(row - 1, column - 1)
+    view = ws.sheet_view
+    if view.showGridLines is False:
+        sheet.hide_gridlines(2)
+    if view.zoomScale and int(view.zoomScale) != 100:
+        sheet.set_zoom(int(view.zoomScale))
+    if ws.sheet_properties.tabColor is not None and _colour(ws.sheet_properties.tabColor):
+        sheet.set_tab_color(_colour(ws.sheet_properties.tabColor))
+    for dimension in ws.column_dimensions.values():
+        if dimension.width or dimension.hidden:
+            first = (dimension.min or column_number(dimension.index)) - 1
+            last = (dimension.max or first + 1) - 1
+            options = {"hidden": True} if dimension.hidden else None
+            # In pixels (7 to a character of Calibri 11), so that the file holds the width the
+            # sheet set, as openpyxl writes it: set_column would add Excel's 5-pixel padding.
+            pixels = round(dimension.width * 7) if dimension.width else None
+            sheet.set_column_pixels(first, last, pixels, None, options)
+    for number, dimension in ws.row_dimensions.items():
+        if dimension.height is not None or dimension.hidden:
+            options = {"hidden": True} if dimension.hidden else None
+            sheet.set_row(number - 1, dimension.height, None, options)
+    # Tables first: XlsxWriter writes a table's header cells itself, and the styled header
+    # cells written below must replace them.
+    for table in ws.tables.values():
+        _table(ws, sheet, table)
+    merged: set[tuple[int, int]] = set()
+    for span in ws.merged_cells.ranges:
+        if span.min_row == span.max_row and span.min_col == span.max_col:
+            continue  # one cell: nothing to merge
+        top_left = ws.cell(row=span.min_row, column=span.min_col)
+        sheet.merge_range(
+            span.min_row - 1, span.min_col - 1, span.max_row - 1, span.max_col - 1, "",
+            formats.of(top_left),
+        )  # fmt: skip
+        for r in range(span.min_row, span.max_row + 1):
+            for c in range(span.min_col, span.max_col + 1):
+                if (r, c) != (span.min_row, span.min_col):
+                    merged.add((r, c))
+    write_string, write_number, style_of = sheet.write_string, sheet.write_number, formats.of
+    # In the order openpyxl made them: XlsxWriter sorts rows and cells itself when it saves.
+    for (row, column), cell in ws._cells.items():
+        if merged and (row, column) in merged:
+            continue
+        value = cell._value
+        style = style_of(cell)
+        r, c = row - 1, column - 1
+        if value is None or value == "":  # openpyxl writes "" as an empty cell too
+            if style is not None:
+                sheet.write_blank(r, c, None, style)
+        elif type(value) is str:
+            if "\r" in value:
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            write_string(r, c, value, style)
+        elif type(value) is int or type(value) is float:
+            write_number(r, c, value, style)
+        elif isinstance(value, str):
+            if "\r" in value:
+                # openpyxl writes a carriage return raw, and XML reads it as a line feed;
+                # XlsxWriter would keep it (as _x000D_): keep what the planner's files have said.
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            write_string(r, c, value, style)
+        elif isinstance(value, bool):
+            sheet.write_boolean(r, c, value, style)
+        elif isinstance(value, int | float):
+            write_number(r, c, value, style)
+        elif isinstance(value, dt.datetime | dt.date | dt.time):
+            sheet.write_datetime(r, c, value, style)
+        elif isinstance(value, dt.timedelta):
+            sheet.write_number(r, c, value.total_seconds() / 86_400, style)
+        else:
+            raise ValueError(f"{ws.title}!{cell.coordinate}: a value of type {type(value)}")
+        note = cell._comment
+        if note is not None:
+            sheet.write_comment(
+                r, c, note.text,
+                {"author": note.author or "", "width": int(note.width), "height": int(note.height)},
+            )  # fmt: skip
+    for rules in ws.conditional_formatting:
+        for rule in rules.rules:
+            sheet.conditional_format(str(rules.sqref), _colour_scale(rule))
+    for validation in ws.data_validations.dataValidation:
+        _validation(sheet, validation)
+    _page_setup(ws, sheet)
+    for chart in ws._charts:
+        _chart(ws, sheet, chart, book)
+
+
+def _cell(reference: str) -> tuple[int, int]:
+    """(column, row), both 1-based, of a reference such as C2 or $C$2."""
+    match = _ABSOLUTE.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"not a cell reference: {reference!r}")
+    return column_number(match[1]), int(match[2])
+
+
+def _table(ws: Worksheet, sheet: Any, table: Any) -> None:
+    first_column, first_row, last_column, last_row = range_boundaries(table.ref)
+    headers = [
+        str(ws.cell(row=first_row, column=c).value or f"Column{c - first_column + 1}")
+        for c in range(first_column, last_column + 1)
+    ]
+    style = table.tableStyleInfo
+    options: dict[str, object] = {
+        "name": table.displayName,
+        "columns": [{"header": header} for header in headers],
+        "autofilter": True,  # as openpyxl writes every table
+    }
+    if style is not None:
+        options["style"] = style.name
+        options["banded_rows"] = bool(style.showRowStripes)
+        options["banded_columns"] = bool(style.showColumnStripes)
+        options["first_column"] = bool(style.showFirstColumn)
+        options["last_column"] = bool(style.showLastColumn)
+    sheet.add_table(first_row - 1, first_column - 1, last_row - 1, last_column - 1, options)
+
+
+def _colour_scale(rule: Any) -> dict[str, object]:
+    points = rule.colorScale.cfvo
+    colours = [_colour(c) for c in rule.colorScale.color]
+    names = ("min", "mid", "max") if len(points) == 3 else ("min", "max")
+    options: dict[str, object] = {"type": f"{len(points)}_color_scale"}
+    for name, point, colour in zip(names, points, colours, strict=True):
+        options[f"{name}_type"] = point.type
+        if point.val is not None:
+            options[f"{name}_value"] = float(point.val)
+        options[f"{name}_color"] = colour
+    return options
+
+
+def _validation(sheet: Any, validation: Any) -> None:
+    formula = validation.formula1 or ""
+    if formula.startswith('"') and formula.endswith('"'):
+        source: object = formula[1:-1].split(",")
+    else:
+        source = "=" + formula.lstrip("=")
+    options: dict[str, object] = {
+        "validate": "list",
+        "source": source,
+        "ignore_blank": bool(validation.allow_blank),
+        "show_error": bool(validation.showErrorMessage),
+        "show_input": bool(validation.showInputMessage),
+        # openpyxl's showDropDown is the file's flag, which (oddly) hides the arrow when set.
+        "dropdown": not validation.showDropDown,
+    }
+    if validation.errorTitle:
+        options["error_title"] = validation.errorTitle
+    if validation.error:
+        options["error_message"] = validation.error
+    if validation.promptTitle:
+        options["input_title"] = validation.promptTitle
+    if validation.prompt:
+        options["input_message"] = validation.prompt
+    for ranges in str(validation.sqref).split():
+        first_column, first_row, last_column, last_row = range_boundaries(ranges)
+        sheet.data_validation(first_row - 1, first_column - 1, last_row - 1, last_column - 1,
+                              options)  # fmt: skip
+
+
+def _page_setup(ws: Worksheet, sheet: Any) -> None:
+    setup = ws.page_setup
+    if setup.orientation == "landscape":
+        sheet.set_landscape()
+    elif setup.orientation == "portrait":
+        sheet.set_portrait()
+    if setup.paperSize:
+        sheet.set_paper(int(setup.paperSize))
+    properties = ws.sheet_properties.pageSetUpPr
+    if properties is not None and properties.fitToPage:
+        sheet.fit_to_pages(int(setup.fitToWidth or 0), int(setup.fitToHeight or 0))
+    if ws.print_options.horizontalCentered:
+        sheet.center_horizontally()
+    if ws.print_options.verticalCentered:
+        sheet.center_vertically()
+    margins = ws.page_margins
+    sheet.set_margins(margins.left, margins.right, margins.top, margins.bottom)
+    header, footer = str(ws.oddHeader), str(ws.oddFooter)
+    if header:
+        sheet.set_header(header, {"margin": margins.header})
+    if footer:
+        sheet.set_footer(footer, {"margin": margins.footer})
+    if ws.print_title_rows:
+        first, last = (int(part.strip("$")) for part in ws.print_title_rows.split(":"))
+        sheet.repeat_rows(first - 1, last - 1)
+    if ws.print_area:
+        area = str(ws.print_area).rsplit("!", 1)[-1]
+        first_column, first_row, last_column, last_row = range_boundaries(area.replace("$", ""))
+        sheet.print_area(first_row - 1, first_column - 1, last_row - 1, last_column - 1)
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    if breaks:
+        sheet.set_h_pagebreaks(breaks)
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def _text(title: Any) -> str | None:
+    """The plain text of an openpyxl chart or axis title."""
+    if title is None:
+        return None
+    rich = title.tx.rich if title.tx is not None else None
+    if rich is None:
+        return None
+    return "\n".join("".join(run.t for run in (p.r or [])) for p in rich.p)
+
+
+def _reference(formula: str) -> str:
+    return formula if formula.startswith("=") else "=" + formula
+
+
+def _line(properties: Any) -> dict[str, object] | None:
+    line = properties.ln if properties is not None else None
+    if line is None:
+        return None
+    if line.noFill:
+        return {"none": True}
+    options: dict[str, object] = {}
+    colour = _solid(line.solidFill)
+    if colour:
+        options["color"] = colour
+    if line.w:
+        options["width"] = line.w / _EMU_PER_POINT
+    if line.prstDash:
+        options["dash_type"] = _DASHES.get(line.prstDash, "solid")
+    return options or None
+
+
+def _solid(fill: Any) -> str | None:
+    if fill is None:
+        return None
+    if isinstance(fill, str):
+        return "#" + fill[-6:]
+    srgb = getattr(fill, "srgbClr", None)
+    value = getattr(srgb, "val", None) if srgb is not None else None
+    return "#" + value[-6:] if isinstance(value, str) else None
+
+
+def _series(series: Any, secondary: bool) -> dict[str, object]:
+    options: dict[str, object] = {"values": _reference(series.val.numRef.f)}
+    if series.cat is not None:
+        reference = series.cat.numRef or series.cat.strRef
+        options["categories"] = _reference(reference.f)
+    if series.tx is not None:
+        if series.tx.strRef is not None:
+            options["name"] = _reference(series.tx.strRef.f)
+        elif series.tx.v is not None:
+            options["name"] = series.tx.v
+    properties = series.graphicalProperties
+    fill = _solid(properties.solidFill) if properties is not None else None
+    if fill:
+        options["fill"] = {"color": fill}
+    line = _line(properties)
+    if line:
+        options["line"] = line
+        options["border"] = line
+    marker = series.marker
+    if marker is not None and marker.symbol:
+        marker_options: dict[str, object] = {"type": marker.symbol}
+        if marker.size:
+            marker_options["size"] = int(marker.size)
+        marker_fill = _solid(marker.spPr.solidFill) if marker.spPr is not None else None
+        if marker_fill:
+            marker_options["fill"] = {"color": marker_fill}
+        marker_line = _line(marker.spPr)
+        if marker_line:
+            marker_options["border"] = marker_line
+        options["marker"] = marker_options
+    if series.smooth:
+        options["smooth"] = True
+    if secondary:
+        options["y2_axis"] = True
+    return options
+
+
+def _axis(axis: Any, other: Any) -> dict[str, object]:
+    options: dict[str, object] = {}
+    name = _text(axis.title)
+    if name:
+        options["name"] = name
+    if axis.numFmt is not None and axis.numFmt.formatCode:
+        options["num_format"] = axis.numFmt.formatCode
+    if axis.scaling.orientation == "maxMin":
+        options["reverse"] = True
+    if axis.scaling.min is not None:
+        options["min"] = axis.scaling.min
+    if axis.scaling.max is not None:
+        options["max"] = axis.scaling.max
+    if axis.delete:
+        options["visible"] = False
+    if axis.majorGridlines is None:
+        options["major_gridlines"] = {"visible": False}
+    else:
+        options["major_gridlines"] = {"visible": True}
+    # XlsxWriter writes an axis' <c:crosses> from the other axis' options.
+    if other.crosses in ("max", "min"):
+        options["crossing"] = other.crosses
+    size = _font_size(axis.txPr)
+    if size:
+        options["num_font"] = {"size": size}
+    return options
+
+
+def _font_size(text: Any) -> float | None:
+    try:
+        size = text.p[0].pPr.defRPr.sz
+    except (AttributeError, IndexError):
+        return None
+    return size / 100 if size else None
+
+
+def _kind(chart: Any) -> dict[str, str]:
+    if isinstance(chart, BarChart):
+        kind = "bar" if chart.type == "bar" else "column"
+        grouping = {"stacked": "stacked", "percentStacked": "percent_stacked"}.get(chart.grouping)
+        return {"type": kind, **({"subtype": grouping} if grouping else {})}
+    return {"type": "line"}
+
+
+def _chart(ws: Worksheet, sheet: Any, chart: Any, book: Any) -> None:
+    main = book.add_chart(_kind(chart))
+    for series in chart.series:
+        main.add_series(_series(series, False))
+    for extra in chart._charts[1:]:
+        second = book.add_chart(_kind(extra))
+        secondary = extra.y_axis.axId != chart.y_axis.axId
+        for series in extra.series:
+            second.add_series(_series(series, secondary))
+        if secondary:
+            second.set_y2_axis(_axis(extra.y_axis, extra.x_axis))
+        main.combine(second)
+    title = _text(chart.title)
+    if title:
+        main.set_title({"name": title})
+    main.set_x_axis(_axis(chart.x_axis, chart.y_axis))
+    main.set_y_axis(_axis(chart.y_axis, chart.x_axis))
+    if chart.legend is None:
+        main.set_legend({"none": True})
+    elif chart.legend.position:
+        main.set_legend({"position": _LEGEND.get(chart.legend.position, "right")})
+    if chart.style:
+        main.set_style(int(chart.style))
+    main.set_size({
+        "width": round(chart.width * _EMU_PER_CM / _EMU_PER_PIXEL),
+        "height": round(chart.height * _EMU_PER_CM / _EMU_PER_PIXEL),
+    })  # fmt: skip
+    anchor = chart.anchor
+    if isinstance(anchor, str):
+        column, row = _cell(anchor)
+    else:
+        column, row = anchor._from.col + 1, anchor._from.row + 1
+    sheet.insert_chart(row - 1, column - 1, main, {"object_position": 1})
