@@ -864,14 +864,14 @@ def build_parser() -> argparse.ArgumentParser:
     _force(p)
     p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
 
-    p = _command(sub, "apply", "write the plan of a result workbook as a new scenario workbook",
+    p = _command(sub, "apply", _("write the plan of a result workbook as a new scenario workbook"),
                  "planner apply plan.xlsx --out next-year.xlsx", cmd_apply)  # fmt: skip
-    p.add_argument("result", metavar="RESULT", help="a result workbook of planner solve (.xlsx)")
+    p.add_argument("result", metavar="RESULT", help=_("a result workbook of planner solve (.xlsx)"))
     p.add_argument("--out", metavar="PATH",
-                   help="the scenario workbook to write (.xlsx; default: <result>-applied.xlsx "
-                   "beside it)")  # fmt: skip
+                   help=_("the scenario workbook to write (.xlsx; default: <result>-applied.xlsx "
+                          "beside it)"))  # fmt: skip
     _force(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
+    p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
 
     p = _command(sub, "doctor", _("check the installed solvers on models with known answers"),
                  "planner doctor", cmd_doctor)  # fmt: skip
