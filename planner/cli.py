@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from planner.console import guarded_streams
 from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
 from planner.errors import (
     InfeasibleError,
@@ -86,6 +87,12 @@ class Terminal:
         self._console = console
         self.quiet = quiet
         self._warned: set[tuple[str, str]] = set()
+        self.written: list[Path] = []  # the files this run wrote, named again if stdout is lost
+
+    def wrote(self, path: Path) -> Path:
+        """Note a file the run wrote (returns it)."""
+        self.written.append(path)
+        return path
 
     @property
     def console(self) -> Any:
@@ -351,7 +358,7 @@ def cmd_template(args: argparse.Namespace, term: Terminal) -> int:
     out = check_output(Path(args.path).expanduser(), suffixes=(".xlsx",), force=args.force,
                        option="")  # fmt: skip
     workbook = wisn_template_workbook() if args.wisn else template_workbook()
-    path = save_workbook(workbook, out, overwrite=args.force)
+    path = term.wrote(save_workbook(workbook, out, overwrite=args.force))
     print(f"template written to {path}")
     return EXIT_OK
 
@@ -411,6 +418,7 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
         else:
             written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
                                     inputs=(source,), overwrite=args.force)  # fmt: skip
+    term.wrote(written)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -456,6 +464,7 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
         else:
             written = save_workbook(comparison_workbook(comparison), out, inputs=paths,
                                     overwrite=args.force)  # fmt: skip
+    term.wrote(written)
     for line in markdown if args.markdown else comparison_lines(comparison):
         print(line)
     print(f"comparison {'table' if written.suffix.lower() == '.md' else 'workbook'}: {written}")
@@ -483,8 +492,8 @@ def cmd_frontier(args: argparse.Namespace, term: Terminal) -> int:
             progress=step,
         )  # fmt: skip
     with term.phase(f"writing {out.name}"):
-        written = save_workbook(frontier_workbook(result), out, inputs=(source,),
-                                overwrite=args.force)  # fmt: skip
+        written = term.wrote(save_workbook(frontier_workbook(result), out, inputs=(source,),
+                                           overwrite=args.force))  # fmt: skip
     for line in frontier_lines(result):
         print(line)
     print(f"frontier workbook: {written}")
@@ -502,8 +511,8 @@ def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
     with term.phase(f"forecasting to {args.year}"):
         result = forecast(scenario, args.year)
     with term.phase(f"writing {out.name}"):
-        written = save_workbook(forecast_workbook(result), out, inputs=(source,),
-                                overwrite=args.force)  # fmt: skip
+        written = term.wrote(save_workbook(forecast_workbook(result), out, inputs=(source,),
+                                           overwrite=args.force))  # fmt: skip
 
     def shown(value: float) -> str:
         return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
@@ -527,7 +536,7 @@ def cmd_generate(args: argparse.Namespace, term: Terminal) -> int:
     with term.phase(f"generating a {args.profile} scenario"):
         scenario = generate(args.profile, args.seed, pooled=args.pooled)
     with term.phase(f"writing {out.name}"):
-        path = save_workbook(scenario_workbook(scenario), out, overwrite=args.force)
+        path = term.wrote(save_workbook(scenario_workbook(scenario), out, overwrite=args.force))
     print(
         f"{args.profile} scenario (seed {args.seed}{', pooled' if args.pooled else ''}) written to "
         f"{path}: {len(scenario.units):,} units, {scenario.total_employees:,} employees, "
@@ -702,10 +711,29 @@ def _log_unexpected(error: BaseException) -> Path:
 
 def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
     """Run the command line; returns the exit code. `console`: a rich Console for the progress
-    (tests pass one that records; default: stderr)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    term = Terminal(quiet=getattr(args, "quiet", False), console=console)
+    (tests pass one that records; default: stderr).
+
+    The exit code is the work's: a closed or full stdout, or a console that cannot show a
+    character, changes nothing but the text shown (planner.console); when stdout was lost, the
+    files written are named on stderr."""
+    with guarded_streams() as streams:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        term = Terminal(quiet=getattr(args, "quiet", False), console=console)
+        code = _run(args, term)
+        streams.flush()
+        lost = streams.stdout_lost
+        if lost is not None:
+            reason = lost.strerror if isinstance(lost, OSError) and lost.strerror else "closed"
+            print(f"planner: the standard output could not be written ({reason})",
+                  file=sys.stderr)  # fmt: skip
+            for path in term.written:
+                print(f"written: {path}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace, term: Terminal) -> int:
+    """The command's exit code, every expected failure turned into its message and code."""
     try:
         return args.run(args, term)
     except InputError as error:
