@@ -4,7 +4,8 @@ Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input or ar
 that exists without --force, an input named as the output, a wrong extension), 3 infeasible (a
 Result whose status is infeasible, or an InfeasibleError), 1 anything unexpected (a message on
 stderr and the traceback in a log file, never on the terminal), 130 interrupted (solve and compare
-still write what was solved so far).
+still write what was solved so far), 143 terminated (SIGTERM while an output was being written:
+the partial file is removed).
 
 Outputs go next to the input workbook (`<name>-result.xlsx` beside `<name>.xlsx`; for a bundled
 scenario, into the current folder) or to --out; an existing file is never replaced without
@@ -39,10 +40,11 @@ from planner.errors import (
     Problem,
     ProblemCode,
 )
-from planner.xlsx.files import OutputRefused
+from planner.xlsx.files import OutputRefused, Terminated
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+EXIT_TERMINATED = 143  # SIGTERM during a write (128 + 15, as shells report a SIGTERM death)
 DEFAULT_SCENARIO = bundled_scenario(DEFAULT_SCENARIO_NAME)  # package data: works from any install
 
 
@@ -757,6 +759,9 @@ def _run(args: argparse.Namespace, term: Terminal) -> int:
         log = _log_unexpected(error)
         print(f"error: {error}\n(details in {log})", file=sys.stderr)
         return EXIT_UNEXPECTED
+    except Terminated as stop:
+        print(f"terminated: {stop.target} was not written", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _interrupted("interrupted")
         return EXIT_INTERRUPTED
