@@ -30,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from planner.checks import MAX_FRONTIER_BUDGETS
 from planner.console import guarded_streams
 from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
 from planner.errors import (
@@ -178,7 +179,7 @@ def _print_problems(problems: Sequence[Problem], heading: str) -> None:
 
 # --- arguments -----------------------------------------------------------------------------------
 
-MAX_BUDGET_POINTS = 1000
+MAX_BUDGET_POINTS = MAX_FRONTIER_BUDGETS  # checked here before a list is built
 
 
 class BudgetRangeError(InputError, ValueError):
@@ -207,14 +208,17 @@ def parse_budget_range(text: str) -> list[int]:
         raise BudgetRangeError(text, "the STEP of START:STOP:STEP must be 1 or more")
     if stop < start:
         raise BudgetRangeError(text, f"STOP ({stop}) must not be below START ({start})")
-    budgets = list(range(start, stop + 1, step))
-    if budgets[-1] != stop:
-        budgets.append(stop)
-    if len(budgets) > MAX_BUDGET_POINTS:
+    # Counted before anything is built: 0:100000000:1 must be refused, not listed (and
+    # len(range(...)) itself overflows past sys.maxsize).
+    points = (stop - start) // step + 1
+    lands = (stop - start) % step == 0
+    count = points if lands else points + 1
+    if count > MAX_BUDGET_POINTS:
         raise BudgetRangeError(
-            text, f"gives {len(budgets)} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
+            text, f"gives {count:,} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
         )
-    return budgets
+    budgets = range(start, stop + 1, step)
+    return [*budgets] if lands else [*budgets, stop]
 
 
 def _count(minimum: int, what: str) -> Callable[[str], int]:

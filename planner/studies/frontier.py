@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from planner.checks import MAX_FRONTIER_BUDGETS
 from planner.domain import Objective, Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient
@@ -72,6 +73,19 @@ def unknown_group(scenario: Scenario, group: str, where: str = "group") -> Probl
 
 def _budget_problem(value: object, expected: str) -> Problem:
     return Problem("", "", value, f"budgets: {expected}", ProblemCode.BAD_BUDGET_RANGE)
+
+
+def _distinct_budgets(budgets: Iterable[int]) -> set[int]:
+    """The distinct budgets, refused as soon as there are more than MAX_FRONTIER_BUDGETS (a
+    range of 10^8 is never listed)."""
+    distinct: set[int] = set()
+    for budget in budgets:
+        distinct.add(int(budget))
+        if len(distinct) > MAX_FRONTIER_BUDGETS:
+            raise InputError([_budget_problem(
+                "", f"more than {MAX_FRONTIER_BUDGETS} budgets; at most {MAX_FRONTIER_BUDGETS}"
+            )])  # fmt: skip
+    return distinct
 
 
 def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
@@ -420,17 +434,17 @@ def frontier(
 
     # The unconstrained optimum of each group: the end of the default range, the lower bound of
     # every point, and the answer for every budget at or above its move count.
-    searches: list[GroupSearch] = []
-    for data in datas:
-        progress(f"frontier {data.group}: solving with no move limit")
-        searches.append(search_group(data))
     chosen: list[int] | None = None
-    if budgets is not None:
-        chosen = sorted({int(b) for b in budgets})
+    if budgets is not None:  # checked before anything is solved
+        chosen = sorted(_distinct_budgets(budgets))
         if not chosen:
             raise InputError([_budget_problem("", "give at least one budget")])
         if chosen[0] < 0:
             raise InputError([_budget_problem(chosen[0], "budgets must be 0 or more")])
+    searches: list[GroupSearch] = []
+    for data in datas:
+        progress(f"frontier {data.group}: solving with no move limit")
+        searches.append(search_group(data))
 
     results = []
     for data, search in zip(datas, searches, strict=True):
