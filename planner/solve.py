@@ -160,12 +160,7 @@ def assemble_result(
         staff_moved, services_moved = 0, 0.0
         if plan is not None:
             staff_moved = int(np.maximum(plan.headcount - data.start, 0).sum())
-            services_moved = float(
-                sum(
-                    1.0 - plan.assignment[s, data.service_unit[s]]
-                    for s in range(len(data.services))
-                )
-            )
+            services_moved = float((1.0 - plan.home_shares(data)).sum())
         max_after = max_coefficient(data, plan) if plan is not None else None
         load_after = plan_load(data, plan) if plan is not None else None
         for u, unit in enumerate(data.units):
@@ -294,9 +289,11 @@ def _ratio(load: float, capacity: float) -> float:
 def _assignment_map(data: GroupData, plan) -> dict[str, dict[str, float]]:
     result = {}
     for s, service in enumerate(data.services):
-        row = plan.assignment[s]
+        units, shares = plan.units_of(s)
         result[service.service_id] = {
-            data.units[u].unit_id: float(row[u]) for u in np.flatnonzero(row > 1e-9)
+            data.units[u].unit_id: float(share)
+            for u, share in zip(units, shares, strict=True)
+            if share > 1e-9
         }
     return result
 
@@ -313,10 +310,10 @@ def _reassignments(data: GroupData, plan, scenario: Scenario) -> list[Reassignme
     rows = []
     for s, service in enumerate(data.services):
         home = data.service_unit[s]
-        for u in np.flatnonzero(plan.assignment[s] > 1e-9):
-            if u == home:
+        for u, share in zip(*plan.units_of(s), strict=True):
+            if u == home or share <= 1e-9:
                 continue
-            share = float(plan.assignment[s, u])
+            share = float(share)
             rows.append(
                 Reassignment(
                     service.service_id,

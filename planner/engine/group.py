@@ -87,11 +87,15 @@ class GroupData:
         start = self.start
         cells = np.zeros_like(start)
         totals = np.zeros(len(self.units), dtype=np.int64)
+        # Each unit's own services in one pass (a scan of every service per unit was U x S).
+        own_services: list[list[Service]] = [[] for _ in self.units]
+        for service, u in zip(self.services, self.service_unit.tolist(), strict=True):
+            own_services[u].append(service)
+        skill_index = {skill: k for k, skill in enumerate(self.skills)}
         for u in range(len(self.units)):
-            staffed = [skill for k, skill in enumerate(self.skills) if start[u, k] > 0]
-            own = [self.services[s] for s in np.flatnonzero(self.service_unit == u)]
-            for skill in skills_to_keep(staffed, own, share):
-                cells[u, self.skills.index(skill)] = 1
+            staffed = [self.skills[k] for k in np.flatnonzero(start[u] > 0)]
+            for skill in skills_to_keep(staffed, own_services[u], share):
+                cells[u, skill_index[skill]] = 1
             totals[u] = staff_to_keep(int(start[u].sum()), share)
         return cells, totals
 

@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from planner.engine.group import GroupData
+from planner.engine.plan import shares_matrix
 
 
 class ModelForm(StrEnum):
@@ -181,21 +183,22 @@ class GroupModel:
         """(U, K) integer headcount read from a solution vector."""
         return np.rint(values[self.n_col]).astype(np.int64)
 
-    def assignment(self, values: np.ndarray) -> np.ndarray:
-        """(S, U) share of each service at each unit read from a solution vector.
+    def assignment(self, values: np.ndarray) -> csr_array:
+        """(S, U) sparse share of each service at each unit read from a solution vector.
 
         A class's count at each unit is handed to its members in id order: the first members stay
         at their current unit, the rest go to the other units in unit order, so the same counts
         always give the same plan. With split services every member takes an equal share.
         """
         data = self.data
-        shares = np.zeros((len(data.services), len(data.units)))
-        shares[np.arange(len(data.services)), data.service_unit] = 1.0
+        # Triplets (service, unit, share): one per service at home, replaced for the movable.
+        unit_of = data.service_unit.copy()
+        home = np.ones(len(data.services), dtype=bool)
+        split_services, split_units, split_shares = [], [], []
         headcount = self.headcount(values)
         for members, cols in zip(self.classes, self.x_cols, strict=True):
-            eligible = list(data.eligible[members[0]])
+            eligible = np.asarray(data.eligible[members[0]], dtype=np.int64)
             counts = values[cols]
-            shares[members] = 0.0
             if data.settings.split_services:
                 # Solver noise (a share of 1e-8 at a unit with no staff of the skill, within the
                 # MIP tolerance) would read as load without staff: drop such shares and
@@ -204,22 +207,34 @@ class GroupModel:
                 unstaffed = headcount[eligible, skill] == 0
                 counts = np.where(unstaffed & (counts < 1e-6 * len(members)), 0.0, counts)
                 counts = counts * (len(members) / counts.sum())
-                shares[np.ix_(members, eligible)] = counts / len(members)
+                home[members] = False
+                split_services.append(np.repeat(members, len(eligible)))
+                split_units.append(np.tile(eligible, len(members)))
+                split_shares.append(np.tile(counts / len(members), len(members)))
                 continue
-            whole = np.rint(counts).astype(np.int64)
-            position = 0
-            for u, count in zip(eligible, whole.tolist(), strict=True):
-                shares[members[position : position + count], u] = 1.0
-                position += count
-        return shares
+            whole = np.maximum(np.rint(counts).astype(np.int64), 0)
+            # Members in id order take the eligible units in order, whole[i] of them unit i; a
+            # member left over (counts short of the class) has no unit, and verify says so.
+            placed = np.repeat(eligible, whole)[: len(members)]
+            unit_of[members[: len(placed)]] = placed
+            home[members[len(placed) :]] = False
+        services = np.flatnonzero(home)
+        return shares_matrix(
+            np.concatenate([services, *split_services]),
+            np.concatenate([unit_of[services], *split_units]),
+            np.concatenate([np.ones(len(services)), *split_shares]),
+            (len(data.services), len(data.units)),
+        )
 
-    def class_counts(self, assignment: np.ndarray) -> list[np.ndarray]:
+    def class_counts(self, assignment: csr_array) -> list[np.ndarray]:
         """Per class, the number (or total share) of its services at each eligible unit."""
         data = self.data
-        return [
-            assignment[np.ix_(members, list(data.eligible[members[0]]))].sum(axis=0)
-            for members in self.classes
-        ]
+        counts = []
+        for members in self.classes:
+            eligible = list(data.eligible[members[0]])
+            block = assignment[members][:, eligible]
+            counts.append(np.asarray(block.sum(axis=0), dtype=float).ravel())
+        return counts
 
 
 def service_classes(data: GroupData) -> list[np.ndarray]:

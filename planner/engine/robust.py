@@ -144,7 +144,7 @@ class _RobustModel:
 
 def _moves(data: GroupData, plan: Plan) -> tuple[int, int]:
     staff = int(np.maximum(plan.headcount - data.start, 0).sum())
-    home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+    home = plan.home_shares(data)
     return staff, int(np.rint((1.0 - home).sum()))
 
 

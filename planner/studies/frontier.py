@@ -207,7 +207,7 @@ def _same(a: float | None, b: float | None) -> bool:
 
 def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
     if service_moves:
-        home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+        home = plan.home_shares(data)
         return int(round(float((1.0 - home).sum())))
     return int(np.maximum(plan.headcount - data.start, 0).sum())
 
@@ -225,13 +225,13 @@ def plan_moves(data: GroupData, plan: Plan) -> tuple[Move, ...]:
             moves.append(Move("staff", a, b, labels[a], labels[b], skill, skill, float(n)))
     for s, service in enumerate(data.services):
         home = int(data.service_unit[s])
-        for u in np.flatnonzero(plan.assignment[s] > 1e-9):
-            if int(u) == home:
+        for u, share in zip(*plan.units_of(s), strict=True):
+            if int(u) == home or share <= 1e-9:
                 continue
             source, target = data.units[home], data.units[int(u)]
             moves.append(
                 Move("service", source.unit_id, target.unit_id, source.label, target.label,
-                     service.service_id, service.name, float(plan.assignment[s, u]))
+                     service.service_id, service.name, float(share))
             )  # fmt: skip
     return tuple(moves)
 
