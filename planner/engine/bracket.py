@@ -45,6 +45,17 @@ from planner.result import StopReason
 MAX_BISECTION_STEPS = 200
 
 
+def certifying_threshold(best: float) -> float:
+    """The threshold whose "no plan" certifies `best`: best x (1 - RELATIVE_TOLERANCE), raised
+    by the last bits of rounding until the gap reported, (best - t) / best in doubles, is at most
+    RELATIVE_TOLERANCE (the plain product gave 1.0000000001e-6 at the top of the ranges). A few
+    ulps closer to best change nothing in the certifying margin (model.py, "Load rows")."""
+    threshold = best * (1 - RELATIVE_TOLERANCE)
+    while threshold < best and (best - threshold) / best > RELATIVE_TOLERANCE:
+        threshold = math.nextafter(threshold, best)
+    return threshold
+
+
 @dataclass(frozen=True)
 class Bracket:
     """What the minmax search proved: a plan, its exact maximum coefficient, a proven lower bound.
@@ -192,7 +203,9 @@ class GroupSolver(SolverSession):
         lower, claimant = safe, None  # claimant: the configuration whose "infeasible" set lower
         steps = 0
         while True:
-            while best * (1 - RELATIVE_TOLERANCE) > lower:
+            # The gap as the result reports it, in the same doubles: `best x (1 - 1e-6) > lower`
+            # stopped with a reported gap of 1.0000000001e-6 when lower was the exact bound.
+            while (best - lower) / best > RELATIVE_TOLERANCE:
                 steps += 1
                 if steps > MAX_BISECTION_STEPS:
                     raise SearchStopped(StopReason.NOT_CONVERGED,
@@ -202,7 +215,7 @@ class GroupSolver(SolverSession):
                 self.rescale(best)
                 # Odd steps try just below the best plan (when it is optimal, one step proves it),
                 # even steps halve the bracket, so the search neither crawls nor overshoots.
-                certify = best * (1 - RELATIVE_TOLERANCE)
+                certify = certifying_threshold(best)
                 t = certify if steps % 2 == 1 else (lower + best) / 2
                 probe = self.probe(t, self.panel.primary)
                 if probe.answer is Answer.EXACT_INFEASIBLE:

@@ -367,11 +367,12 @@ def build_group_model(
     movable_terms = _movable_load_terms(data, classes, x_cols, cell_scale)
     threshold = data.upper_bound_t() if t is None else t
     load_rows, load_n, load_capacity = [], [], []
+    capacity_per_employee = data.capacity_per_employee  # a property computed on each access
     for u, unit in enumerate(data.units):
         for k, skill in enumerate(data.skills):
             cols, values = movable_terms.get((u, k), ([], []))
             fixed = fixed_load[u, k] / cell_scale[u, k]
-            capacity = data.capacity_per_employee[u] / cell_scale[u, k]
+            capacity = capacity_per_employee[u] / cell_scale[u, k]
             if not cols and fixed_load[u, k] <= 0:
                 continue
             name = f"load[{unit.unit_id},{skill}]"
