@@ -163,7 +163,8 @@ class GroupModel:
     load_rows: np.ndarray  # row index of each load row
     load_n_cols: np.ndarray  # column of n in each load row
     load_capacity: np.ndarray  # capacity per employee / row scale: coefficient of n is -t * this
-    ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
+    ratio_col: int = -1  # column of r = ratio_scale / t in the ratio form, else -1
+    ratio_scale: float = 1.0  # the coefficient r is measured against (the start's maximum)
     threshold_col: int = -1  # column of t in the direct form, else -1
     deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
     balance_means: np.ndarray | None = None  # (K,) the means the deviation rows measure from
@@ -334,10 +335,11 @@ def build_group_model(
         model.add_row(f"assign[{first.service_id}+{c}]", cols, [1.0] * len(cols), size, size,
                       family=RowFamily.ASSIGN)  # fmt: skip
 
-    ratio_col = -1
+    ratio_col, ratio_scale = -1, 1.0
     if ratio_form:
         if x_cols:
             raise ValueError("the ratio form needs services that cannot move")
+        ratio_scale = _ratio_scale(data)
         ratio_col = model.add_col("r", 0.0, 1e12)
     threshold_col = -1
     if direct_form:
@@ -377,8 +379,17 @@ def build_group_model(
                 continue
             name = f"load[{unit.unit_id},{skill}]"
             if ratio_form:
+                # In employees: fixed load / (capacity per employee x ratio_scale) x r' <= n,
+                # with r' = ratio_scale / t of order one. Unscaled, a coefficient of 1e-21 put
+                # 6e19 in the matrix and HiGHS returned points breaking the rows.
+                per_employee = capacity_per_employee[u]
+                values = (
+                    [fixed_load[u, k] / (per_employee * ratio_scale), -1.0]
+                    if per_employee > 0
+                    else [fixed, -capacity]
+                )
                 row = model.add_row(
-                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0,
+                    name, [ratio_col, int(n_col[u, k])], values, -np.inf, 0.0,
                     family=RowFamily.LOAD, unit=u, skill=k,
                 )  # fmt: skip
             elif direct_form:
@@ -472,6 +483,7 @@ def build_group_model(
         load_n_cols=np.asarray(load_n, dtype=np.int64),
         load_capacity=np.asarray(load_capacity, dtype=float),
         ratio_col=ratio_col,
+        ratio_scale=ratio_scale,
         threshold_col=threshold_col,
         deviation_cols=deviation_cols,
         balance_means=balance_means,
@@ -479,6 +491,16 @@ def build_group_model(
         staff_budget_row=staff_budget_row,
         service_budget_row=service_budget_row,
     )
+
+
+def _ratio_scale(data: GroupData) -> float:
+    """The highest coefficient of the start (staff where they are, every service fixed), or 1.0
+    when there is none: the ratio form measures r against it, so that r is of order one
+    whatever the magnitudes of load and capacity."""
+    with np.errstate(over="ignore"):
+        coefficients = data.coefficients(data.start, data.fixed_load())
+    finite = coefficients[np.isfinite(coefficients) & (coefficients > 0)]
+    return float(finite.max()) if finite.size else 1.0
 
 
 def _movable_load_terms(
