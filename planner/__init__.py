@@ -11,8 +11,11 @@ import logging
 
 from planner.checks import validate_scenario
 from planner.datasets.bundled import bundled_names, bundled_scenario
+from planner.decide import add_decisions, keep_services, keep_units
 from planner.domain import (
     CoefficientMode,
+    Decision,
+    DecisionKind,
     Hire,
     Objective,
     Scenario,
@@ -38,7 +41,16 @@ from planner.errors import (
 )
 from planner.reports import write_comparison, write_frontier, write_result
 from planner.reports.forecast_workbook import write_forecast
-from planner.result import GroupReport, GroupResult, Result, SolveReport, Status, StopReason
+from planner.result import (
+    DecisionRow,
+    GroupReport,
+    GroupResult,
+    Proposal,
+    Result,
+    SolveReport,
+    Status,
+    StopReason,
+)
 from planner.solve import SolveInterrupted, solve
 from planner.studies.compare import Comparison, Option, compare
 from planner.studies.forecast import Forecast, forecast, forecast_scenario
@@ -48,6 +60,13 @@ from planner.studies.uncertainty import Uncertainty, uncertainty
 from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
 
 __all__ = [
+    "add_decisions",
+    "keep_services",
+    "keep_units",
+    "Decision",
+    "DecisionKind",
+    "DecisionRow",
+    "Proposal",
     "Forecast",
     "RobustComparison",
     "Uncertainty",

@@ -27,6 +27,7 @@ from planner.domain import (
     skeleton,
 )
 from planner.errors import Problem, ProblemCode
+from planner.i18n import N_, _, pgettext
 
 __all__ = ["MAX_FRONTIER_BUDGETS", "RANGES", "Range", "range_problem", "validate_scenario"]
 
@@ -70,8 +71,9 @@ class Range:
 
 _HEADCOUNT = Range(
     1_000_000,
-    "no unit has a million staff, and beyond that the solver's arithmetic is no longer exact "
-    "enough to prove a plan optimal to one part in a million",
+    N_(
+        "no unit has a million staff, and beyond that the solver's arithmetic is no longer exact enough to prove a plan optimal to one part in a million"
+    ),
 )
 # Keyed by the input's name as the workbook reader compares headers and settings (lower case,
 # no spaces): the same limits for a workbook cell and for a Scenario built in code.
@@ -85,23 +87,32 @@ RANGES: dict[str, Range] = {
     "maxservicemoves": _HEADCOUNT,
     "volume": Range(
         1e12,
-        "a trillion transactions a year is more than any public service delivers, and larger "
-        "loads lose the precision the proof of optimality needs",
+        N_(
+            "a trillion transactions a year is more than any public service delivers, and larger loads lose the precision the proof of optimality needs"
+        ),
     ),
-    "volumescale": Range(1_000_000, "the scaled volume is checked against its own range too"),
+    "volumescale": Range(1_000_000, N_("the scaled volume is checked against its own range too")),
     "minutes": Range(
         1_000_000,
-        "a million minutes, about ten years of one person's working time, per transaction is a "
-        "typing error; and volume x minutes must stay within what the proof can carry exactly",
+        N_(
+            "a million minutes, about ten years of one person's working time, per transaction is a typing error; and volume x minutes must stay within what the proof can carry exactly"
+        ),
     ),
-    "hoursperfte": Range(8_784, "the hours in a leap year; below 1 an employee has no time", 1.0),
+    "hoursperfte": Range(
+        8_784, N_("the hours in a leap year; below 1 an employee has no time"), 1.0
+    ),
     "serviceshare": Range(
         None,
-        "a share above 0 but below 0.0001 would make coefficients too large for the solver's "
-        "tolerances",
+        N_(
+            "a share above 0 but below 0.0001 would make coefficients too large for the solver's tolerances"
+        ),
         0.0001,
     ),
-    "timelimit": Range(31_622_400, "the seconds in a leap year"),
+    "timelimit": Range(31_622_400, N_("the seconds in a leap year")),
+    "wisntarget": Range(
+        10,
+        N_("a WISN ratio of 10 is ten times the staff the workload requires; studies aim at 1"),
+    ),
 }
 
 
@@ -124,15 +135,11 @@ def group_size_problems(
         cells = skills * units_by_group[group]
         if skills > MAX_SKILLS_PER_GROUP:
             found.append(
-                (group, f"group {group!r} has {skills:,} skills, more than the "
-                 f"{MAX_SKILLS_PER_GROUP:,} a group may have (each skill is a pool of its own: "
-                 "merge skills or split the group)")
+                (group, _("group {group!r} has {skills:,} skills, more than the {MAX_SKILLS_PER_GROUP:,} a group may have (each skill is a pool of its own: merge skills or split the group)").format(group=group, skills=skills, MAX_SKILLS_PER_GROUP=MAX_SKILLS_PER_GROUP))
             )  # fmt: skip
         elif cells > MAX_CELLS_PER_GROUP:
             found.append(
-                (group, f"group {group!r} has {units_by_group[group]:,} units x {skills:,} skills "
-                 f"= {cells:,} unit-skill cells, more than the {MAX_CELLS_PER_GROUP:,} a group "
-                 "may have (split the group)")
+                (group, _("group {group!r} has {value1:,} units x {skills:,} skills = {cells:,} unit-skill cells, more than the {MAX_CELLS_PER_GROUP:,} a group may have (split the group)").format(group=group, value1=units_by_group[group], skills=skills, cells=cells, MAX_CELLS_PER_GROUP=MAX_CELLS_PER_GROUP))
             )  # fmt: skip
     return found
 
@@ -167,9 +174,13 @@ def range_problem(key: str, label: str, value: object) -> str | None:
         return None
     number = float(value)  # type: ignore[arg-type]
     if limit.most is not None and number > limit.most:
-        return f"{label} must be at most {_plain(limit.most)} ({limit.reason})"
+        return _("{label} must be at most {value1} ({reason})").format(
+            label=label, value1=_plain(limit.most), reason=_(limit.reason)
+        )
     if limit.least is not None and 0 < number < limit.least:
-        return f"{label} must be at least {_plain(limit.least)} ({limit.reason})"
+        return _("{label} must be at least {value1} ({reason})").format(
+            label=label, value1=_plain(limit.least), reason=_(limit.reason)
+        )
     return None
 
 
@@ -199,19 +210,37 @@ def _check_count(
     if value is None and optional:
         return
     if not _whole(value):
-        found.add(sheet, value, f"{what()}: {label} must be a whole number", ProblemCode.NOT_WHOLE)
+        found.add(
+            sheet,
+            value,
+            _("{value1}: {label} must be a whole number").format(value1=what(), label=label),
+            ProblemCode.NOT_WHOLE,
+        )
     elif value < 0:  # type: ignore[operator]
-        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+        found.add(
+            sheet,
+            value,
+            _("{value1}: {label} must be 0 or more").format(value1=what(), label=label),
+            ProblemCode.NEGATIVE,
+        )
 
 
 def _check_amount(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
     """A finite number of 0 or more."""
     if not _finite(value):
         found.add(
-            sheet, value, f"{what()}: {label} must be an ordinary number", ProblemCode.NOT_FINITE
+            sheet,
+            value,
+            _("{value1}: {label} must be an ordinary number").format(value1=what(), label=label),
+            ProblemCode.NOT_FINITE,
         )
     elif value < 0:  # type: ignore[operator]
-        found.add(sheet, value, f"{what()}: {label} must be 0 or more", ProblemCode.NEGATIVE)
+        found.add(
+            sheet,
+            value,
+            _("{value1}: {label} must be 0 or more").format(value1=what(), label=label),
+            ProblemCode.NEGATIVE,
+        )
 
 
 def _check_share(found: _Found, sheet: str, what: Describe, label: str, value: object) -> None:
@@ -220,7 +249,9 @@ def _check_share(found: _Found, sheet: str, what: Describe, label: str, value: o
         found.add(
             sheet,
             value,
-            f"{what()}: {label} must be a share between 0 and 1",
+            _("{value1}: {label} must be a share between 0 and 1").format(
+                value1=what(), label=label
+            ),
             ProblemCode.SHARE_RANGE,
         )
 
@@ -231,7 +262,10 @@ def _check_positive(
     """None, or a finite number above 0."""
     if value is not None and not (_finite(value) and value > 0):  # type: ignore[operator]
         found.add(
-            sheet, value, f"{what()}: {label} must be a number above 0", ProblemCode.NOT_POSITIVE
+            sheet,
+            value,
+            _("{value1}: {label} must be a number above 0").format(value1=what(), label=label),
+            ProblemCode.NOT_POSITIVE,
         )
 
 
@@ -243,16 +277,20 @@ def _duplicates(
     for value, row in ids:
         if not isinstance(value, str) or not value.strip():
             found.add(
-                sheet, value, f"{label} is required (found a blank one){_where(row)}",
+                sheet, value, _("{label} is required (found a blank one){value1}").format(label=label, value1=_where(row)),
                 ProblemCode.BLANK_REQUIRED,
             )  # fmt: skip
             continue
         folded = value.casefold()
         if folded in first:
             other = first[folded]
-            same = "twice" if other == value else f"differs only in case from {other!r}"
+            same = (
+                _("twice")
+                if other == value
+                else _("differs only in case from {other!r}").format(other=other)
+            )
             found.add(
-                sheet, value, f"{label} {value!r} is given {same}{_where(row)}: ids must be unique",
+                sheet, value, _("{label} {value!r} is given {same}{value1}: ids must be unique").format(label=label, value=value, same=same, value1=_where(row)),
                 ProblemCode.DUPLICATE_ID,
             )  # fmt: skip
         else:
@@ -260,39 +298,50 @@ def _duplicates(
 
 
 def _check_units(found: _Found, scenario: Scenario) -> None:
-    _duplicates(found, UNITS, "Unit ID", ((u.unit_id, u.row) for u in scenario.units))
+    _duplicates(
+        found, UNITS, pgettext("header", "Unit ID"), ((u.unit_id, u.row) for u in scenario.units)
+    )
     unit_ids = {u.unit_id for u in scenario.units}
     groups: dict[str, str] = {}
     for unit in scenario.units:
         what = _describe("unit {}", unit.unit_id, row=unit.row)
-        _check_count(found, UNITS, what, "Min employees", unit.min_employees, optional=False)
-        _check_count(found, UNITS, what, "Max employees", unit.max_employees)
-        _check_count(found, UNITS, what, "Max moves", unit.max_moves)
+        _check_count(
+            found,
+            UNITS,
+            what,
+            pgettext("header", "Min employees"),
+            unit.min_employees,
+            optional=False,
+        )
+        _check_count(found, UNITS, what, pgettext("header", "Max employees"), unit.max_employees)
+        _check_count(found, UNITS, what, pgettext("header", "Max moves"), unit.max_moves)
         low, high = unit.min_employees, unit.max_employees
         if _whole(low) and _whole(high) and low > high:  # type: ignore[operator]
             found.add(
-                UNITS, low, f"{what()}: Min employees ({low}) is above Max employees ({high})",
+                UNITS, low, _("{value1}: Min employees ({low}) is above Max employees ({high})").format(value1=what(), low=low, high=high),
                 ProblemCode.MIN_ABOVE_MAX,
             )  # fmt: skip
-        _check_share(found, UNITS, what, "Service share", unit.service_share)
-        _check_positive(found, UNITS, what, "Hours per FTE", unit.hours_per_fte)
+        _check_share(found, UNITS, what, pgettext("header", "Service share"), unit.service_share)
+        _check_positive(found, UNITS, what, pgettext("header", "Hours per FTE"), unit.hours_per_fte)
         spelling = groups.setdefault(unit.group.casefold(), unit.group)
         if spelling != unit.group:
             found.add(
                 UNITS, unit.group,
-                f"{what()}: Group {unit.group!r} differs only in case from {spelling!r}: write it "
-                "the same way everywhere",
+                _("{value1}: Group {unit.group!r} differs only in case from {spelling!r}: write it the same way everywhere").format(value1=what(), unit=unit, spelling=spelling),
                 ProblemCode.CASE_MISMATCH,
             )  # fmt: skip
         if unit.parent is None:
             continue
         if unit.parent == unit.unit_id:
             found.add(
-                UNITS, unit.parent, f"{what()} cannot be its own parent", ProblemCode.PARENT_CYCLE
+                UNITS,
+                unit.parent,
+                _("{value1} cannot be its own parent").format(value1=what()),
+                ProblemCode.PARENT_CYCLE,
             )
         elif unit.parent not in unit_ids:
             found.add(
-                UNITS, unit.parent, f"{what()}: Parent {unit.parent!r} is not a unit of the scenario",
+                UNITS, unit.parent, _("{value1}: Parent {unit.parent!r} is not a unit of the scenario").format(value1=what(), unit=unit),
                 ProblemCode.UNKNOWN_PARENT,
             )  # fmt: skip
     _check_parent_cycles(found, scenario)
@@ -319,7 +368,7 @@ def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
         first = min(loop)
         cycle = loop[loop.index(first) :] + loop[: loop.index(first)] + [first]
         found.add(
-            UNITS, first, "the Parent of units goes round in a circle: " + " -> ".join(cycle),
+            UNITS, first, _("the Parent of units goes round in a circle: ") + " -> ".join(cycle),
             ProblemCode.PARENT_CYCLE,
         )  # fmt: skip
 
@@ -327,10 +376,10 @@ def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
 def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
     seen: dict[tuple[str, str], int | None] = {}
     for cell in scenario.staff:
-        what = _describe("staff of unit {}, skill {}", cell.unit_id, cell.skill, row=cell.row)
+        what = _describe(_("staff of unit {}, skill {}"), cell.unit_id, cell.skill, row=cell.row)
         if cell.unit_id not in unit_ids:
             found.add(
-                STAFF, cell.unit_id, f"{what()}: Unit ID {cell.unit_id!r} is not a unit of the scenario",
+                STAFF, cell.unit_id, _("{value1}: Unit ID {cell.unit_id!r} is not a unit of the scenario").format(value1=what(), cell=cell),
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
         _check_count(found, STAFF, what, "Employees", cell.employees, optional=False)
@@ -338,66 +387,87 @@ def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
         if key in seen:
             found.add(
                 STAFF, f"{cell.unit_id} / {cell.skill}",
-                f"{what()} is given twice: one headcount per unit and skill",
+                _("{value1} is given twice: one headcount per unit and skill").format(value1=what()),
                 ProblemCode.DUPLICATE_ID,
             )  # fmt: skip
         seen[key] = cell.row
 
 
 def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
-    _duplicates(found, SERVICES, "Service ID", ((s.service_id, s.row) for s in scenario.services))
+    _duplicates(
+        found,
+        SERVICES,
+        pgettext("header", "Service ID"),
+        ((s.service_id, s.row) for s in scenario.services),
+    )
     group_of = {u.unit_id: u.group for u in scenario.units}
     for service in scenario.services:
         what = _describe("service {}", service.service_id, row=service.row)
         if service.unit_id not in unit_ids:
             found.add(
                 SERVICES, service.unit_id,
-                f"{what()}: Unit ID {service.unit_id!r} is not a unit of the scenario",
+                _("{value1}: Unit ID {service.unit_id!r} is not a unit of the scenario").format(value1=what(), service=service),
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
         _check_amount(found, SERVICES, what, "Volume", service.volume)
         if service.minutes is not None:
             _check_amount(found, SERVICES, what, "Minutes", service.minutes)
-        _check_share(found, SERVICES, what, "Digital share", service.digital_share)
+        _check_share(
+            found, SERVICES, what, pgettext("header", "Digital share"), service.digital_share
+        )
         own_group = group_of.get(service.unit_id)
         for unit_id in service.eligible_units:
             if unit_id not in unit_ids:
                 found.add(
                     SERVICES, unit_id,
-                    f"{what()}: Eligible units: {unit_id!r} is not a unit of the scenario",
+                    _("{value1}: Eligible units: {unit_id!r} is not a unit of the scenario").format(value1=what(), unit_id=unit_id),
                     ProblemCode.UNKNOWN_UNIT,
                 )  # fmt: skip
             elif own_group is not None and group_of[unit_id] != own_group:
                 found.add(
                     SERVICES, unit_id,
-                    f"{what()}: Eligible units: {unit_id!r} is in group {group_of[unit_id]!r}, but "
-                    f"the service's unit is in group {own_group!r}; services move only within a "
-                    "group",
+                    _("{value1}: Eligible units: {unit_id!r} is in group {value2!r}, but the service's unit is in group {own_group!r}; services move only within a group").format(value1=what(), unit_id=unit_id, value2=group_of[unit_id], own_group=own_group),
                     ProblemCode.ELIGIBLE_OTHER_GROUP,
                 )  # fmt: skip
 
 
 def _check_hires(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
     for hire in scenario.hires:
-        what = _describe("new hires for unit {}, skill {}", hire.unit_id, hire.skill)
+        what = _describe(_("new hires for unit {}, skill {}"), hire.unit_id, hire.skill)
         if hire.unit_id not in unit_ids:
             found.add(
-                SCENARIOS, hire.unit_id, f"{what()}: {hire.unit_id!r} is not a unit of the scenario",
+                SCENARIOS, hire.unit_id, _("{value1}: {hire.unit_id!r} is not a unit of the scenario").format(value1=what(), hire=hire),
                 ProblemCode.UNKNOWN_UNIT,
             )  # fmt: skip
-        _check_count(found, SCENARIOS, what, "New hires", hire.employees, optional=False)
+        _check_count(
+            found, SCENARIOS, what, pgettext("header", "New hires"), hire.employees, optional=False
+        )
 
 
 def _check_settings(found: _Found, settings: Settings) -> None:
     what = _describe("settings")
-    _check_count(found, SETTINGS, what, "max staff moves", settings.max_staff_moves)
-    _check_count(found, SETTINGS, what, "max service moves", settings.max_service_moves)
-    _check_positive(found, SETTINGS, what, "time limit", settings.time_limit)
+    _check_count(
+        found, SETTINGS, what, pgettext("setting", "max staff moves"), settings.max_staff_moves
+    )
+    _check_count(
+        found, SETTINGS, what, pgettext("setting", "max service moves"), settings.max_service_moves
+    )
+    _check_positive(found, SETTINGS, what, pgettext("setting", "time limit"), settings.time_limit)
     if settings.mip_gap is not None:
-        _check_share(found, SETTINGS, what, "mip gap", settings.mip_gap)
-    _check_positive(found, SETTINGS, what, "hours per fte", settings.hours_per_fte)
-    _check_amount(found, SETTINGS, what, "overload margin", settings.overload_margin)
-    _check_share(found, SETTINGS, what, "keep staff share", settings.keep_staff_share)
+        _check_share(found, SETTINGS, what, pgettext("setting", "mip gap"), settings.mip_gap)
+    _check_positive(
+        found, SETTINGS, what, pgettext("setting", "hours per fte"), settings.hours_per_fte
+    )
+    _check_positive(
+        found, SETTINGS, what, pgettext("setting", "longest transfer"), settings.longest_transfer
+    )
+    _check_amount(
+        found, SETTINGS, what, pgettext("setting", "overload margin"), settings.overload_margin
+    )
+    _check_share(
+        found, SETTINGS, what, pgettext("setting", "keep staff share"), settings.keep_staff_share
+    )
+    _check_positive(found, SETTINGS, what, pgettext("setting", "wisn target"), settings.wisn_target)
 
 
 def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
@@ -410,16 +480,14 @@ def _check_hours_mode(found: _Found, scenario: Scenario) -> None:
             if unit.hours_per_fte is None:
                 found.add(
                     UNITS, None,
-                    f"unit {unit.unit_id!r}{_where(unit.row)}: Hours per FTE is required in hours "
-                    "mode (or set the settings' hours per fte)",
+                    _("unit {unit.unit_id!r}{value1}: Hours per FTE is required in hours mode (or set the settings' hours per fte)").format(unit=unit, value1=_where(unit.row)),
                     ProblemCode.MISSING_FOR_HOURS,
                 )  # fmt: skip
     for service in scenario.services:
         if service.minutes is None:
             found.add(
                 SERVICES, None,
-                f"service {service.service_id!r}{_where(service.row)}: Minutes is required in "
-                "hours mode",
+                _("service {service.service_id!r}{value1}: Minutes is required in hours mode").format(service=service, value1=_where(service.row)),
                 ProblemCode.MISSING_FOR_HOURS,
             )  # fmt: skip
 
@@ -432,8 +500,7 @@ def _check_wisn_mode(found: _Found, scenario: Scenario) -> None:
         if service.staff_per_hour is None or service.minutes is None:
             found.add(
                 SERVICES, None,
-                f"service {service.service_id!r}{_where(service.row)}: wisn mode needs Minutes "
-                "and the staff per hour of planner.wisn.apply_wisn",
+                _("service {service.service_id!r}{value1}: wisn mode needs Minutes and the staff per hour of planner.wisn.apply_wisn").format(service=service, value1=_where(service.row)),
                 ProblemCode.MISSING_FOR_WISN,
             )  # fmt: skip
 
@@ -446,12 +513,12 @@ def _check_variants(found: _Found, scenario: Scenario) -> None:
         if folded in RESERVED_VARIANT_NAMES:
             found.add(
                 SCENARIOS, variant.name,
-                f"variant {variant.name!r}: the name is reserved for the base settings",
+                _("variant {variant.name!r}: the name is reserved for the base settings").format(variant=variant),
                 ProblemCode.RESERVED_NAME,
             )  # fmt: skip
         elif folded in seen:
             found.add(
-                SCENARIOS, variant.name, f"variant {variant.name!r} is given twice",
+                SCENARIOS, variant.name, _("variant {variant.name!r} is given twice").format(variant=variant),
                 ProblemCode.DUPLICATE_ID,
             )  # fmt: skip
         seen.add(folded)
@@ -469,7 +536,7 @@ def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) ->
         if hidden:
             what = ", ".join(dict.fromkeys(char_name(ch) for ch in hidden))
             found.add(
-                sheet, name, f"{label} {shown(name)} holds an invisible character ({what})",
+                sheet, name, _("{label} {value1} holds an invisible character ({what})").format(label=label, value1=shown(name), what=what),
                 ProblemCode.INVISIBLE_CHARACTER,
             )  # fmt: skip
             continue
@@ -479,8 +546,7 @@ def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) ->
             letters = ", ".join(dict.fromkeys(char_name(ch) for ch in mixed[1]))
             found.add(
                 sheet, name,
-                f"{label} {name!r} mixes look-alike letters of two alphabets in one word "
-                f"({letters}); did you mean {mixed[0]!r}?",
+                _("{label} {name!r} mixes look-alike letters of two alphabets in one word ({letters}); did you mean {value1!r}?").format(label=label, name=name, letters=letters, value1=mixed[0]),
                 ProblemCode.CONFUSABLE,
             )  # fmt: skip
             continue
@@ -488,8 +554,7 @@ def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) ->
         if other != name:
             found.add(
                 sheet, name,
-                f"{label} {shown(name)} and {shown(other)} differ only in Unicode form or spacing: "
-                f"the workbook reader reads both as {form!r}; use one spelling",
+                _("{label} {value1} and {value2} differ only in Unicode form or spacing: the workbook reader reads both as {form!r}; use one spelling").format(label=label, value1=shown(name), value2=shown(other), form=form),
                 ProblemCode.SPELLING_NORMALISED,
             )  # fmt: skip
             continue
@@ -497,8 +562,7 @@ def _check_names(found: _Found, sheet: str, label: str, names: Iterable[str]) ->
         if other != name and other.casefold() != name.casefold():
             found.add(
                 sheet, name,
-                f"{label} {name!r} looks the same as {other!r} but is spelt with letters of "
-                "another alphabet: names must be told apart by eye",
+                _("{label} {name!r} looks the same as {other!r} but is spelt with letters of another alphabet: names must be told apart by eye").format(label=label, name=name, other=other),
                 ProblemCode.CONFUSABLE,
             )  # fmt: skip
 
@@ -509,9 +573,11 @@ def _check_sizes(found: _Found, scenario: Scenario) -> None:
 
 
 def _check_identity(found: _Found, scenario: Scenario) -> None:
-    _check_names(found, UNITS, "Unit ID", (u.unit_id for u in scenario.units))
+    _check_names(found, UNITS, pgettext("header", "Unit ID"), (u.unit_id for u in scenario.units))
     _check_names(found, UNITS, "Group", (u.group for u in scenario.units))
-    _check_names(found, SERVICES, "Service ID", (s.service_id for s in scenario.services))
+    _check_names(
+        found, SERVICES, pgettext("header", "Service ID"), (s.service_id for s in scenario.services)
+    )
     skills = [c.skill for c in scenario.staff] + [s.skill for s in scenario.services]
     _check_names(found, STAFF, "Skill", skills + [h.skill for h in scenario.hires])
 
@@ -526,26 +592,41 @@ def _check_ranges(found: _Found, scenario: Scenario) -> None:
 
     for unit in scenario.units:
         what = _describe("unit {}", unit.unit_id, row=unit.row)
-        check(UNITS, what, "minemployees", "Min employees", unit.min_employees)
-        check(UNITS, what, "maxemployees", "Max employees", unit.max_employees)
-        check(UNITS, what, "maxmoves", "Max moves", unit.max_moves)
-        check(UNITS, what, "serviceshare", "Service share", unit.service_share)
-        check(UNITS, what, "hoursperfte", "Hours per FTE", unit.hours_per_fte)
+        check(UNITS, what, "minemployees", pgettext("header", "Min employees"), unit.min_employees)
+        check(UNITS, what, "maxemployees", pgettext("header", "Max employees"), unit.max_employees)
+        check(UNITS, what, "maxmoves", pgettext("header", "Max moves"), unit.max_moves)
+        check(UNITS, what, "serviceshare", pgettext("header", "Service share"), unit.service_share)
+        check(UNITS, what, "hoursperfte", pgettext("header", "Hours per FTE"), unit.hours_per_fte)
     for cell in scenario.staff:
-        what = _describe("staff of unit {}, skill {}", cell.unit_id, cell.skill, row=cell.row)
+        what = _describe(_("staff of unit {}, skill {}"), cell.unit_id, cell.skill, row=cell.row)
         check(STAFF, what, "employees", "Employees", cell.employees)
     for service in scenario.services:
         what = _describe("service {}", service.service_id, row=service.row)
         check(SERVICES, what, "volume", "Volume", service.volume)
         check(SERVICES, what, "minutes", "Minutes", service.minutes)
     for hire in scenario.hires:
-        what = _describe("new hires for unit {}, skill {}", hire.unit_id, hire.skill)
-        check(SCENARIOS, what, "newhires", "New hires", hire.employees)
+        what = _describe(_("new hires for unit {}, skill {}"), hire.unit_id, hire.skill)
+        check(SCENARIOS, what, "newhires", pgettext("header", "New hires"), hire.employees)
     settings, what = scenario.settings, _describe("settings")
-    check(SETTINGS, what, "maxstaffmoves", "max staff moves", settings.max_staff_moves)
-    check(SETTINGS, what, "maxservicemoves", "max service moves", settings.max_service_moves)
-    check(SETTINGS, what, "timelimit", "time limit", settings.time_limit)
-    check(SETTINGS, what, "hoursperfte", "hours per fte", settings.hours_per_fte)
+    check(
+        SETTINGS,
+        what,
+        "maxstaffmoves",
+        pgettext("setting", "max staff moves"),
+        settings.max_staff_moves,
+    )
+    check(
+        SETTINGS,
+        what,
+        "maxservicemoves",
+        pgettext("setting", "max service moves"),
+        settings.max_service_moves,
+    )
+    check(SETTINGS, what, "timelimit", pgettext("setting", "time limit"), settings.time_limit)
+    check(
+        SETTINGS, what, "hoursperfte", pgettext("setting", "hours per fte"), settings.hours_per_fte
+    )
+    check(SETTINGS, what, "wisntarget", pgettext("setting", "wisn target"), settings.wisn_target)
 
 
 def validate_scenario(scenario: Scenario) -> list[Problem]:

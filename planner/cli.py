@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.checks import MAX_FRONTIER_BUDGETS
 from planner.console import guarded_streams
 from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
+from planner.domain import CoefficientMode, Scenario
 from planner.errors import (
     InfeasibleError,
     InputError,
@@ -41,7 +42,11 @@ from planner.errors import (
     Problem,
     ProblemCode,
 )
+from planner.i18n import LANGUAGES, N_, _, decimal, integer, ngettext, resolve_language, using
 from planner.xlsx.files import OutputRefused, Terminated
+
+if TYPE_CHECKING:
+    from planner.studies.wisn_hires import HiresPlan
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -117,8 +122,10 @@ class Terminal:
             if key not in self._warned:
                 self._warned.add(key)
                 fresh.append(problem)
-        where = f" in {Path(source).name}" if source else ""
-        _print_problems(fresh, f"Warnings{where}:")
+        heading = (
+            _("Warnings in {file}:").format(file=Path(source).name) if source else _("Warnings:")
+        )
+        _print_problems(fresh, heading)
 
     @contextmanager
     def phase(
@@ -145,9 +152,9 @@ class Terminal:
         columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
         if counted:
             columns += [BarColumn(bar_width=20), MofNCompleteColumn()]
-        columns += [TimeElapsedColumn(), TextColumn("elapsed")]
+        columns += [TimeElapsedColumn(), TextColumn(_("elapsed"))]
         if counted:
-            columns += [TimeRemainingColumn(), TextColumn("left")]
+            columns += [TimeRemainingColumn(), TextColumn(_("left"))]
         columns += [TextColumn("{task.fields[detail]}", style="dim")]
         started = time.perf_counter()
         with Progress(*columns, console=self.console, transient=True) as bar:
@@ -161,7 +168,10 @@ class Terminal:
                 bar.update(task, detail=progress_detail(message)[:40])
 
             yield update
-        self.console.print(f"{description}: done in {time.perf_counter() - started:.1f} s")
+        seconds = decimal(time.perf_counter() - started, 1)
+        self.console.print(
+            _("{phase}: done in {seconds} s").format(phase=description, seconds=seconds)
+        )
 
 
 def _interrupted(message: str) -> None:
@@ -198,16 +208,19 @@ def parse_budget_range(text: str) -> list[int]:
     `START:STOP` steps by one; a STOP that the steps do not land on is added as the last point.
     Raises BudgetRangeError (an InputError and a ValueError) with a message a planner can act on.
     """
-    usage = "must look like START:STOP:STEP with whole numbers of 0 or more, e.g. 0:100:10"
+    usage = _("must look like START:STOP:STEP with whole numbers of 0 or more, e.g. 0:100:10")
     match = _RANGE.fullmatch(text or "")
     if not match:
         raise BudgetRangeError(text, usage)
     start, stop = int(match[1]), int(match[2])
     step = int(match[3]) if match[3] is not None else 1
     if step <= 0:
-        raise BudgetRangeError(text, "the STEP of START:STOP:STEP must be 1 or more")
+        raise BudgetRangeError(text, _("the STEP of START:STOP:STEP must be 1 or more"))
     if stop < start:
-        raise BudgetRangeError(text, f"STOP ({stop}) must not be below START ({start})")
+        raise BudgetRangeError(
+            text,
+            _("STOP ({stop}) must not be below START ({start})").format(stop=stop, start=start),
+        )
     # Counted before anything is built: 0:100000000:1 must be refused, not listed (and
     # len(range(...)) itself overflows past sys.maxsize).
     points = (stop - start) // step + 1
@@ -215,7 +228,10 @@ def parse_budget_range(text: str) -> list[int]:
     count = points if lands else points + 1
     if count > MAX_BUDGET_POINTS:
         raise BudgetRangeError(
-            text, f"gives {count:,} points; at most {MAX_BUDGET_POINTS} (take a larger STEP)"
+            text,
+            _("gives {count} points; at most {most} (take a larger STEP)").format(
+                count=integer(count), most=MAX_BUDGET_POINTS
+            ),
         )
     budgets = range(start, stop + 1, step)
     return [*budgets] if lands else [*budgets, stop]
@@ -227,10 +243,16 @@ def _count(minimum: int, what: str) -> Callable[[str], int]:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{what} must be a whole number, not {text!r}"
+                _("{option} must be a whole number, not {text}").format(
+                    option=what, text=repr(text)
+                )
             ) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{what} must be {minimum} or more, not {value}")
+            raise argparse.ArgumentTypeError(
+                _("{option} must be {minimum} or more, not {value}").format(
+                    option=what, minimum=minimum, value=value
+                )
+            )
         return value
 
     return parse
@@ -241,7 +263,11 @@ def _processes(text: str) -> int:
     cores = os.cpu_count() or 1
     if value > cores:
         raise argparse.ArgumentTypeError(
-            f"--processes {value}: this machine has {cores} core(s); use at most {cores}"
+            ngettext(
+                "--processes {value}: this machine has {cores} core; use at most {cores}",
+                "--processes {value}: this machine has {cores} cores; use at most {cores}",
+                cores,
+            ).format(value=value, cores=cores)
         )
     return value
 
@@ -289,26 +315,42 @@ def check_output(
     its folder must exist, and it must not exist unless `force`."""
     shown = f"{option} {path}" if option else str(path)
     if path.suffix.lower() not in suffixes:
-        choices = " or ".join(suffixes)
+        choices = _(" or ").join(suffixes)
         raise UsageError(
-            f"{shown}: the output must end in {choices}"
-            + (f" (found {path.suffix!r})" if path.suffix else " (it has no extension)")
+            _("{output}: the output must end in {suffixes}").format(output=shown, suffixes=choices)
+            + " "
+            + (
+                _("(found {value})").format(value=repr(path.suffix))
+                if path.suffix
+                else _("(it has no extension)")
+            )
         )
     for source in inputs:
         if _same_file(path, source):
             raise UsageError(
-                f"{shown}: that is the input workbook; refusing to write over it (even with "
-                "--force): choose another name"
+                _(
+                    "{output}: that is the input workbook; refusing to write over it (even with "
+                    "--force): choose another name"
+                ).format(output=shown)
             )
     if path.is_dir():
-        raise UsageError(f"{shown}: it is a folder; give a file name")
+        raise UsageError(_("{output}: it is a folder; give a file name").format(output=shown))
     folder = path.expanduser().resolve().parent
     if not folder.is_dir():
-        raise UsageError(f"{shown}: the folder {folder} does not exist")
+        raise UsageError(
+            _("{output}: the folder {folder} does not exist").format(output=shown, folder=folder)
+        )
     if (path.exists() or path.is_symlink()) and not force:
         raise UsageError(
-            f"{path} already exists: pass --force (-f) to replace it, or choose another name"
-            + (" with --out" if option == "--out" else "")
+            (
+                _(
+                    "{path} already exists: pass --force (-f) to replace it, or choose another name with --out"
+                )
+                if option == "--out"
+                else _(
+                    "{path} already exists: pass --force (-f) to replace it, or choose another name"
+                )
+            ).format(path=path)
         )
     return path
 
@@ -324,7 +366,7 @@ def _output(args: argparse.Namespace, source: Path, kind: str, suffixes: Sequenc
 def _read(term: Terminal, path: Path):
     from planner.workbook import read_scenario
 
-    with term.phase(f"reading {path.name}"):
+    with term.phase(_("reading {file}").format(file=path.name)):
         try:
             scenario = read_scenario(path)
         except InputError as error:
@@ -338,20 +380,48 @@ def cmd_validate(args: argparse.Namespace, term: Terminal) -> int:
     from planner.workbook import validate_workbook
 
     path = scenario_source(args.path)
-    with term.phase(f"checking {path.name}"):
+    with term.phase(_("checking {file}").format(file=path.name)):
         report = validate_workbook(path)
     term.warnings(report.warnings, path)
     if report.problems:
-        _print_problems(report.problems, f"{path}: {len(report.problems)} problem(s):")
+        count = len(report.problems)
+        _print_problems(
+            report.problems,
+            ngettext("{path}: {count} problem:", "{path}: {count} problems:", count).format(
+                path=path, count=count
+            ),
+        )
         return EXIT_INPUT
     scenario = report.scenario
     assert scenario is not None  # a report without problems carries its scenario
+    units, employees = len(scenario.units), scenario.total_employees
+    services, groups, skills = len(scenario.services), len(scenario.groups), len(scenario.skills)
+    counts = ", ".join(
+        (
+            ngettext("{count} unit", "{count} units", units).format(count=integer(units)),
+            ngettext("{count} employee", "{count} employees", employees).format(
+                count=integer(employees)
+            ),
+            ngettext("{count} service", "{count} services", services).format(
+                count=integer(services)
+            ),
+            ngettext("{count} group", "{count} groups", groups).format(count=integer(groups)),
+            ngettext("{count} skill", "{count} skills", skills).format(count=integer(skills)),
+        )
+    )
+    variants = len(scenario.variants)
     print(
-        f"{path}: valid. {len(scenario.units)} units, {scenario.total_employees:,} employees, "
-        f"{len(scenario.services)} services, {len(scenario.groups)} group(s), "
-        f"{len(scenario.skills)} skill(s); coefficient {scenario.settings.coefficient}, "
-        f"objective {scenario.settings.objective}"
-        + (f"; {len(scenario.variants)} variant(s)" if scenario.variants else "")
+        _("{path}: valid. {counts}; coefficient {coefficient}, objective {objective}").format(
+            path=path,
+            counts=counts,
+            coefficient=scenario.settings.coefficient,
+            objective=scenario.settings.objective,
+        )
+        + (
+            "; " + ngettext("{count} variant", "{count} variants", variants).format(count=variants)
+            if variants
+            else ""
+        )
     )
     return EXIT_OK
 
@@ -365,7 +435,7 @@ def cmd_template(args: argparse.Namespace, term: Terminal) -> int:
                        option="")  # fmt: skip
     workbook = wisn_template_workbook() if args.wisn else template_workbook()
     path = term.wrote(save_workbook(workbook, out, overwrite=args.force))
-    print(f"template written to {path}")
+    print(_("template written to {path}").format(path=path))
     return EXIT_OK
 
 
@@ -393,9 +463,22 @@ def _uncertainty(args: argparse.Namespace, result):
     return uncertainty(result, samples, args.seed, processes=args.processes, cluster=cluster)
 
 
+def _fewest_hires(term: Terminal, scenario: Scenario) -> HiresPlan | None:
+    """The fewest hires of the `wisn target` setting (wisn mode), or None without it."""
+    target = scenario.settings.wisn_target
+    if target is None or scenario.settings.coefficient is not CoefficientMode.WISN:
+        return None
+    from planner.studies.wisn_hires import fewest_hires
+
+    with term.phase(
+        _("finding the fewest hires for a WISN ratio of {target}").format(target=decimal(target, 2))
+    ):
+        return fewest_hires(scenario, target)
+
+
 def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     from planner.reports import result_workbook
-    from planner.reports.terminal import result_lines
+    from planner.reports.terminal import hires_lines, result_lines
     from planner.result import Status
     from planner.solve import SolveInterrupted, solve
     from planner.xlsx.files import save_text, save_workbook
@@ -407,7 +490,10 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     interrupted = False
     try:
         with term.phase(
-            f"solving {groups} group{'s' if groups != 1 else ''}", counted=True
+            ngettext("solving {count} group", "solving {count} groups", groups).format(
+                count=groups
+            ),
+            counted=True,
         ) as step:
             result = solve(
                 scenario, sensitivity=not args.no_sensitivity, processes=args.processes,
@@ -417,20 +503,27 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
         result, interrupted = stop.result, True
     # The Monte Carlo (and robust plans) of --samples / --robust: on a whole result only.
     monte_carlo = None if interrupted else _uncertainty(args, result)
-    with term.phase(f"writing {out.name}"):
+    hires = None if interrupted else _fewest_hires(term, scenario)
+    summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
+    with term.phase(_("writing {file}").format(file=out.name)):
         if out.suffix.lower() == ".json":
-            text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+            text = json.dumps(summary, indent=2, ensure_ascii=False)
             written = save_text(text, out, inputs=(source,), overwrite=args.force)
         else:
             written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
                                     inputs=(source,), overwrite=args.force)  # fmt: skip
     term.wrote(written)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         for line in result_lines(result, verbose=args.verbose):
             print(line)
-        print(f"result {'JSON' if written.suffix.lower() == '.json' else 'workbook'}: {written}")
+        for line in [] if hires is None else hires_lines(hires):
+            print(line)
+        if written.suffix.lower() == ".json":
+            print(_("result JSON: {path}").format(path=written))
+        else:
+            print(_("result workbook: {path}").format(path=written))
     if monte_carlo is not None and not args.json:
         from planner.reports.terminal import uncertainty_lines
 
@@ -438,12 +531,17 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
             print(line)
     if interrupted:
         _interrupted(
-            f"interrupted: {len(result.groups)} of {groups} groups solved; {written} holds them "
-            "(marked as interrupted in its Summary)"
+            ngettext(
+                "interrupted: {solved} of {count} group solved; {path} holds them (marked as "
+                "interrupted in its Summary)",
+                "interrupted: {solved} of {count} groups solved; {path} holds them (marked as "
+                "interrupted in its Summary)",
+                groups,
+            ).format(solved=len(result.groups), count=groups, path=written)
         )
         return EXIT_INTERRUPTED
     if result.status is Status.UNKNOWN:
-        print("no plan was found within the time limit: raise `time limit` in Settings",
+        print(_("no plan was found within the time limit: raise `time limit` in Settings"),
               file=sys.stderr)  # fmt: skip
         return EXIT_UNEXPECTED
     return EXIT_INFEASIBLE if result.status is Status.INFEASIBLE else EXIT_OK
@@ -461,10 +559,11 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
         check_output(out, suffixes=(".xlsx", ".md"), inputs=(path,), force=args.force)
     # Every workbook is read before anything is solved, so that an InputError comes at once.
     scenarios = [_read(term, path) for path in paths]
-    with term.phase("solving the options", counted=True, counter_starts=True) as step:
-        comparison = compare(scenarios, processes=args.processes, progress=step)
+    with term.phase(_("solving the options"), counted=True, counter_starts=True) as step:
+        comparison = compare(scenarios, processes=args.processes, progress=step,
+                             robust=args.robust, evaluate=args.samples, seed=args.seed)  # fmt: skip
     markdown = comparison_markdown(comparison)
-    with term.phase(f"writing {out.name}"):
+    with term.phase(_("writing {file}").format(file=out.name)):
         if out.suffix.lower() == ".md":
             written = save_text("\n".join(markdown), out, inputs=paths, overwrite=args.force)
         else:
@@ -473,9 +572,12 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     term.wrote(written)
     for line in markdown if args.markdown else comparison_lines(comparison):
         print(line)
-    print(f"comparison {'table' if written.suffix.lower() == '.md' else 'workbook'}: {written}")
+    if written.suffix.lower() == ".md":
+        print(_("comparison table: {path}").format(path=written))
+    else:
+        print(_("comparison workbook: {path}").format(path=written))
     if comparison.interrupted:
-        _interrupted("interrupted: the output holds the options solved so far")
+        _interrupted(_("interrupted: the output holds the options solved so far"))
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -492,17 +594,17 @@ def cmd_frontier(args: argparse.Namespace, term: Terminal) -> int:
     scenario = _read(term, source)
     if args.group is not None and args.group not in scenario.groups:
         raise InputError([unknown_group(scenario, args.group, "--group")])
-    with term.phase("solving the frontier", counted=True) as step:
+    with term.phase(_("solving the frontier"), counted=True) as step:
         result = frontier(
             scenario, group=args.group, budgets=budgets, service_moves=args.service_moves,
             progress=step,
         )  # fmt: skip
-    with term.phase(f"writing {out.name}"):
+    with term.phase(_("writing {file}").format(file=out.name)):
         written = term.wrote(save_workbook(frontier_workbook(result), out, inputs=(source,),
                                            overwrite=args.force))  # fmt: skip
     for line in frontier_lines(result):
         print(line)
-    print(f"frontier workbook: {written}")
+    print(_("frontier workbook: {path}").format(path=written))
     return EXIT_OK
 
 
@@ -514,22 +616,23 @@ def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
     source = scenario_source(args.scenario)
     out = _output(args, source, f"forecast-{args.year}", (".xlsx",))
     scenario = _read(term, source)
-    with term.phase(f"forecasting to {args.year}"):
+    with term.phase(_("forecasting to {year}").format(year=args.year)):
         result = forecast(scenario, args.year)
-    with term.phase(f"writing {out.name}"):
+    with term.phase(_("writing {file}").format(file=out.name)):
         written = term.wrote(save_workbook(forecast_workbook(result), out, inputs=(source,),
                                            overwrite=args.force))  # fmt: skip
 
     def shown(value: float) -> str:
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+        return integer(round(value)) if abs(value) >= 1000 else f"{value:.4g}"
 
     for s in result.series:
         low, high = s.interval80
-        print(f"{s.target} {s.quantity} {s.year}: {shown(s.point)} (80%: {shown(low)} to "
-              f"{shown(high)}; {s.method})")  # fmt: skip
+        print(_("{target} {quantity} {year}: {point} (80%: {low} to {high}; {method})").format(
+            target=s.target, quantity=s.quantity, year=s.year, point=shown(s.point), low=shown(low),
+            high=shown(high), method=s.method))  # fmt: skip
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"forecast scenario workbook: {written}")
+        print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
+    print(_("forecast scenario workbook: {path}").format(path=written))
     return EXIT_OK
 
 
@@ -539,14 +642,51 @@ def cmd_generate(args: argparse.Namespace, term: Terminal) -> int:
     from planner.xlsx.files import save_workbook
 
     out = check_output(Path(args.out).expanduser(), suffixes=(".xlsx",), force=args.force)
-    with term.phase(f"generating a {args.profile} scenario"):
+    with term.phase(_("generating a {profile} scenario").format(profile=args.profile)):
         scenario = generate(args.profile, args.seed, pooled=args.pooled)
-    with term.phase(f"writing {out.name}"):
+    with term.phase(_("writing {file}").format(file=out.name)):
         path = term.wrote(save_workbook(scenario_workbook(scenario), out, overwrite=args.force))
     print(
-        f"{args.profile} scenario (seed {args.seed}{', pooled' if args.pooled else ''}) written to "
-        f"{path}: {len(scenario.units):,} units, {scenario.total_employees:,} employees, "
-        f"{len(scenario.services):,} services, {len(scenario.groups)} groups"
+        _(
+            "{profile} scenario (seed {seed}{pooled}) written to {path}: {units} units, "
+            "{employees} employees, {services} services, {groups} groups"
+        ).format(
+            profile=args.profile,
+            seed=args.seed,
+            pooled=", " + _("pooled") if args.pooled else "",
+            path=path,
+            units=integer(len(scenario.units)),
+            employees=integer(scenario.total_employees),
+            services=integer(len(scenario.services)),
+            groups=integer(len(scenario.groups)),
+        )
+    )
+    return EXIT_OK
+
+
+# --- planner apply (issue 13: the accepted plan as next year's scenario) --------------------------
+
+
+def cmd_apply(args: argparse.Namespace, term: Terminal) -> int:
+    """The accepted plan of a result workbook as a new scenario workbook."""
+    from planner.reports.apply import accepted_scenario
+    from planner.workbook import write_scenario
+
+    result_path = Path(args.result).expanduser()
+    default = result_path.with_name(f"{result_path.stem}-applied.xlsx")
+    out = Path(args.out).expanduser() if args.out else default
+    out = check_output(out, suffixes=(".xlsx",), inputs=(result_path,), force=args.force)
+    with term.phase(f"reading {result_path.name} and its input"):
+        accepted = accepted_scenario(result_path)
+    check_output(out, suffixes=(".xlsx",), inputs=(result_path, accepted.source_path),
+                 force=args.force)  # fmt: skip
+    with term.phase(f"writing {out.name}"):
+        path = write_scenario(accepted.scenario, out, assumptions=accepted.assumptions)
+    scenario = accepted.scenario
+    print(
+        f"applied scenario written to {path}: the plan of {result_path.name} on "
+        f"{accepted.source_path.name}, {len(scenario.units):,} units, "
+        f"{scenario.total_employees:,} employees, {len(scenario.services):,} services"
     )
     return EXIT_OK
 
@@ -566,6 +706,25 @@ def cmd_serve(args: argparse.Namespace, term: Terminal) -> int:
 # --- the parser ----------------------------------------------------------------------------------
 
 
+# argparse's own words ("usage: ", "options", its error messages) come from its module-level
+# `gettext`; pointing it at planner's catalogue (which gives any other text back unchanged) lets
+# `--help` and argument errors read in the chosen language too. The ones translated:
+_ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+argparse._ = _  # type: ignore[attr-defined]
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Help with the example kept as written and each option's default shown."""
 
@@ -578,131 +737,170 @@ def _command(sub: Any, name: str, summary: str, example: str, run: Callable[...,
         name,
         help=summary,
         description=summary[0].upper() + summary[1:] + ".",
-        epilog=f"example:\n  {example}",
+        epilog=_("example:") + f"\n  {example}",
         formatter_class=_Formatter,
     )
     parser.set_defaults(run=run)
+    _lang(parser)
     return parser
+
+
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,  # on the command and on `planner` itself: either place
+        help=_(
+            "language of messages and results: kk (Қазақша), ru (Русский) or en (English); "
+            "default: the workbook's language setting, else the computer's language"
+        ),
+    )
 
 
 def _force(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-f", "--force", action="store_true",
-                        help="replace the output file if it exists (an input is never replaced)")  # fmt: skip
+                        help=_("replace the output file if it exists (an input is never replaced)"))  # fmt: skip
 
 
 def _scenario_help(default: bool) -> str:
-    text = "scenario workbook (.xlsx), or the name of a bundled scenario"
-    return text + (f" (default: the bundled {DEFAULT_SCENARIO_NAME})" if default else "")
+    text = _("scenario workbook (.xlsx), or the name of a bundled scenario")
+    return text + (
+        " " + _("(default: the bundled {name})").format(name=DEFAULT_SCENARIO_NAME)
+        if default
+        else ""
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
-        description="Balance workload coefficients by moving staff and services (proven optimal).",
-        epilog="example:\n  planner solve my-scenario.xlsx\n\n"
-        "`planner COMMAND --help` describes each command.",
+        description=_(
+            "Balance workload coefficients by moving staff and services (proven optimal)."
+        ),
+        epilog=_("example:")
+        + "\n  planner solve my-scenario.xlsx\n\n"
+        + _("`planner COMMAND --help` describes each command."),
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"planner {version()}",
-                        help="print the version of planner and exit")  # fmt: skip
+                        help=_("print the version of planner and exit"))  # fmt: skip
+    _lang(parser)
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", help="what to do (one of these):"
+        dest="command", required=True, metavar="COMMAND", help=_("what to do (one of these):")
     )
 
     def common(p: argparse.ArgumentParser, kinds: str, default: str) -> None:
         p.add_argument("--out", metavar="PATH",
-                       help=f"output file ({kinds}; default: {default})")  # fmt: skip
+                       help=_("output file ({kinds}; default: {default})").format(kinds=kinds, default=default))  # fmt: skip
         _force(p)
         p.add_argument("-q", "--quiet", action="store_true",
-                       help="no progress on the terminal")  # fmt: skip
+                       help=_("no progress on the terminal"))  # fmt: skip
         p.add_argument("--processes", type=_processes, default=1, metavar="N",
-                       help="groups solved in parallel (default %(default)s)")  # fmt: skip
+                       help=_("groups solved in parallel (default %(default)s)"))  # fmt: skip
 
-    p = _command(sub, "validate", "check a scenario workbook and list every problem with its cell",
+    p = _command(sub, "validate", _("check a scenario workbook and list every problem with its cell"),
                  "planner validate my-scenario.xlsx", cmd_validate)  # fmt: skip
     p.add_argument("path", metavar="SCENARIO", help=_scenario_help(False))
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
+    p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
 
-    p = _command(sub, "template", "write an empty scenario workbook to fill in",
+    p = _command(sub, "template", _("write an empty scenario workbook to fill in"),
                  "planner template my-scenario.xlsx", cmd_template)  # fmt: skip
-    p.add_argument("path", metavar="PATH", help="the workbook to write (.xlsx)")
+    p.add_argument("path", metavar="PATH", help=_("the workbook to write (.xlsx)"))
     p.add_argument("--wisn", action="store_true",
-                   help="the WHO WISN form (coefficient wisn, Working time and Allowances sheets)")  # fmt: skip
+                   help=_("the WHO WISN form (coefficient wisn, Working time and Allowances sheets)"))  # fmt: skip
     _force(p)
 
-    p = _command(sub, "solve", "optimise a scenario and write the result workbook",
+    p = _command(sub, "solve", _("optimise a scenario and write the result workbook"),
                  "planner solve my-scenario.xlsx --out plan.xlsx", cmd_solve)  # fmt: skip
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=_scenario_help(True))
-    p.add_argument("--json", action="store_true", help="print the JSON summary on stdout")
+    p.add_argument("--json", action="store_true", help=_("print the JSON summary on stdout"))
     p.add_argument("--no-sensitivity", action="store_true",
-                   help="skip the sensitivity re-solves (faster)")  # fmt: skip
+                   help=_("skip the sensitivity re-solves (faster)"))  # fmt: skip
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="print one line per group (default: a short summary)")  # fmt: skip
+                   help=_("print one line per group (default: a short summary)"))  # fmt: skip
     p.add_argument("--samples", type=int, metavar="N",
-                   help="Monte Carlo samples of the volumes (the Uncertainty sheet)")  # fmt: skip
+                   help=_("Monte Carlo samples of the volumes (the Uncertainty sheet)"))  # fmt: skip
     p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
-                   help="seed of the samples (default %(default)s)")  # fmt: skip
+                   help=_("seed of the samples (default %(default)s)"))  # fmt: skip
     p.add_argument("--cluster", metavar="ADDRESS",
-                   help="Dask scheduler, e.g. tcp://HOST:8786 (default: $PLANNER_CLUSTER)")  # fmt: skip
+                   help=_("Dask scheduler, e.g. tcp://HOST:8786 (default: $PLANNER_CLUSTER)"))  # fmt: skip
     p.add_argument("--robust", type=int, metavar="K",
-                   help="also a robust plan for K training samples, judged on the --samples")  # fmt: skip
-    common(p, ".xlsx workbook, or .json for the JSON summary instead",
-           "<scenario>-result.xlsx beside the scenario")  # fmt: skip
+                   help=_("also a robust plan for K training samples, judged on the --samples"))  # fmt: skip
+    common(p, _(".xlsx workbook, or .json for the JSON summary instead"),
+           _("<scenario>-result.xlsx beside the scenario"))  # fmt: skip
 
-    p = _command(sub, "compare", "solve every option of one or more workbooks side by side",
+    p = _command(sub, "compare", _("solve every option of one or more workbooks side by side"),
                  "planner compare option-a.xlsx option-b.xlsx --markdown", cmd_compare)  # fmt: skip
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO",
-                   help=_scenario_help(True) + "; each with its Scenarios sheet")  # fmt: skip
+                   help=_scenario_help(True) + _("; each with its Scenarios sheet"))  # fmt: skip
     p.add_argument("--markdown", action="store_true",
-                   help="print the options as a Markdown table")  # fmt: skip
-    common(p, ".xlsx workbook, or .md for the Markdown table",
-           "<first scenario>-comparison.xlsx beside it")  # fmt: skip
+                   help=_("print the options as a Markdown table"))  # fmt: skip
+    p.add_argument("--robust", type=_count(1, "--robust"), metavar="K",
+                   help=_("each option also with its robust plan for K training samples of the "
+                   "volumes; all judged on --samples fresh samples and ranked by their P90"))  # fmt: skip
+    p.add_argument("--samples", type=_count(1, "--samples"), default=1000, metavar="N",
+                   help=_("fresh samples that judge the options with --robust (default %(default)s)"))  # fmt: skip
+    p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
+                   help=_("seed of the samples (default %(default)s)"))  # fmt: skip
+    common(p, _(".xlsx workbook, or .md for the Markdown table"),
+           _("<first scenario>-comparison.xlsx beside it"))  # fmt: skip
 
-    p = _command(sub, "frontier", "best maximum coefficient for each budget of moves",
+    p = _command(sub, "frontier", _("best maximum coefficient for each budget of moves"),
                  "planner frontier my-scenario.xlsx --group Districts --max-moves 0:100:10",
                  cmd_frontier)  # fmt: skip
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=_scenario_help(True))
-    p.add_argument("--group", metavar="GROUP", help="only this group (default: every group)")
+    p.add_argument("--group", metavar="GROUP", help=_("only this group (default: every group)"))
     p.add_argument("--max-moves", metavar="START:STOP:STEP",
-                   help="budgets, e.g. 0:100:10 (default: 0 up to the moves of the optimum)")  # fmt: skip
+                   help=_("budgets, e.g. 0:100:10 (default: 0 up to the moves of the optimum)"))  # fmt: skip
     p.add_argument("--service-moves", action="store_true",
-                   help="budget service moves instead of staff moves")  # fmt: skip
-    common(p, ".xlsx workbook", "<scenario>-frontier.xlsx beside the scenario")
+                   help=_("budget service moves instead of staff moves"))  # fmt: skip
+    common(p, _(".xlsx workbook"), _("<scenario>-frontier.xlsx beside the scenario"))
 
-    p = _command(sub, "forecast", "continue the History sheet to a year: a new scenario workbook",
+    p = _command(sub, "forecast", _("continue the History sheet to a year: a new scenario workbook"),
                  "planner forecast my-scenario.xlsx --year 2026", cmd_forecast)  # fmt: skip
-    p.add_argument("scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet")
-    p.add_argument("--year", type=int, required=True, metavar="Y", help="the year to forecast")
+    p.add_argument(
+        "scenario", metavar="SCENARIO", help=_scenario_help(False) + " with a History sheet"
+    )
+    p.add_argument("--year", type=int, required=True, metavar="Y", help=_("the year to forecast"))
     p.add_argument("--out", metavar="PATH",
-                   help="output workbook (.xlsx; default: <scenario>-forecast-Y.xlsx beside it)")  # fmt: skip
+                   help=_("output workbook (.xlsx; default: <scenario>-forecast-Y.xlsx beside it)"))  # fmt: skip
     _force(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
+    p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
 
-    p = _command(sub, "generate", "write a synthetic scenario (national, region or small)",
+    p = _command(sub, "generate", _("write a synthetic scenario (national, region or small)"),
                  "planner generate --profile region --seed 7 --out region.xlsx", cmd_generate)  # fmt: skip
     p.add_argument("--profile", choices=["national", "region", "small"], default="national",
-                   help="the size and shape (default %(default)s)")  # fmt: skip
+                   help=_("the size and shape (default %(default)s)"))  # fmt: skip
     p.add_argument("--seed", type=_count(0, "--seed"), default=1, metavar="N",
-                   help="the random seed: one seed, one scenario (default %(default)s)")  # fmt: skip
-    p.add_argument("--pooled", action="store_true", help="each region one group")
-    p.add_argument("--out", required=True, metavar="PATH", help="the workbook to write (.xlsx)")
+                   help=_("the random seed: one seed, one scenario (default %(default)s)"))  # fmt: skip
+    p.add_argument("--pooled", action="store_true", help=_("each region one group"))
+    p.add_argument("--out", required=True, metavar="PATH", help=_("the workbook to write (.xlsx)"))
+    _force(p)
+    p.add_argument("-q", "--quiet", action="store_true", help=_("no progress on the terminal"))
+
+    p = _command(sub, "apply", "write the plan of a result workbook as a new scenario workbook",
+                 "planner apply plan.xlsx --out next-year.xlsx", cmd_apply)  # fmt: skip
+    p.add_argument("result", metavar="RESULT", help="a result workbook of planner solve (.xlsx)")
+    p.add_argument("--out", metavar="PATH",
+                   help="the scenario workbook to write (.xlsx; default: <result>-applied.xlsx "
+                   "beside it)")  # fmt: skip
     _force(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on the terminal")
 
-    p = _command(sub, "doctor", "check the installed solvers on models with known answers",
+    p = _command(sub, "doctor", _("check the installed solvers on models with known answers"),
                  "planner doctor", cmd_doctor)  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print the checks as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the checks as JSON"))
 
-    p = _command(sub, "serve", "the web workspace in a browser (local by default)",
+    p = _command(sub, "serve", _("the web workspace in a browser (local by default)"),
                  "planner serve --open", cmd_serve)  # fmt: skip
     p.add_argument("--host", default="127.0.0.1",
-                   help="address (default %(default)s: this computer only)")  # fmt: skip
-    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+                   help=_("address (default %(default)s: this computer only)"))  # fmt: skip
+    p.add_argument("--port", type=int, default=8000, help=_("port (default %(default)s)"))
     p.add_argument("--data", metavar="DIR",
-                   help="workspace folder (default: under the user's data directory)")  # fmt: skip
-    p.add_argument("--open", action="store_true", help="open the browser")
+                   help=_("workspace folder (default: under the user's data directory)"))  # fmt: skip
+    p.add_argument("--open", action="store_true", help=_("open the browser"))
     p.add_argument("--token",
-                   help="access token (off loopback; generated and printed when absent)")  # fmt: skip
+                   help=_("access token (off loopback; generated and printed when absent)"))  # fmt: skip
     return parser
 
 
@@ -723,19 +921,53 @@ def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
     character, changes nothing but the text shown (planner.console); when stdout was lost, the
     files written are named on stderr."""
     with guarded_streams() as streams:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        # The help is written in the language of --lang, so it is known before the parser is
+        # built; the workbook's `language` setting decides next, then the computer's locale.
+        with using(resolve_language(_lang_option(arguments))):
+            args = build_parser().parse_args(arguments)
         term = Terminal(quiet=getattr(args, "quiet", False), console=console)
-        code = _run(args, term)
-        streams.flush()
-        lost = streams.stdout_lost
-        if lost is not None:
-            reason = lost.strerror if isinstance(lost, OSError) and lost.strerror else "closed"
-            print(f"planner: the standard output could not be written ({reason})",
-                  file=sys.stderr)  # fmt: skip
-            for path in term.written:
-                print(f"written: {path}", file=sys.stderr)
+        with using(resolve_language(getattr(args, "lang", None), _workbook_language(args))):
+            code = _run(args, term)
+            streams.flush()
+            lost = streams.stdout_lost
+            if lost is not None:
+                reason = lost.strerror if isinstance(lost, OSError) and lost.strerror else "closed"
+                print(_("planner: the standard output could not be written ({reason})").format(
+                      reason=reason), file=sys.stderr)  # fmt: skip
+                for path in term.written:
+                    print(_("written: {path}").format(path=path), file=sys.stderr)
     return code
+
+
+def _lang_option(arguments: Sequence[str]) -> str | None:
+    for i, argument in enumerate(arguments):
+        if argument == "--lang" and i + 1 < len(arguments):
+            return arguments[i + 1]
+        if argument.startswith("--lang="):
+            return argument.partition("=")[2]
+    return None
+
+
+def _workbook_language(args: argparse.Namespace) -> str | None:
+    """The `language` setting of the workbook the command reads first, if any (never raises)."""
+    if getattr(args, "lang", None):
+        return None  # --lang wins: the workbook is not opened twice
+    names = [
+        getattr(args, "scenario", None),
+        getattr(args, "path", None) if args.run is cmd_validate else None,
+    ]
+    names += list(getattr(args, "scenarios", None) or [])
+    name = next((n for n in names if n), None)
+    if name is None and args.run in (cmd_solve, cmd_compare, cmd_frontier):
+        source: Path | None = DEFAULT_SCENARIO
+    else:
+        source = scenario_source(name) if name else None
+    if source is None:
+        return None
+    from planner.workbook.language import workbook_language
+
+    return workbook_language(source)
 
 
 def _run(args: argparse.Namespace, term: Terminal) -> int:
@@ -744,36 +976,43 @@ def _run(args: argparse.Namespace, term: Terminal) -> int:
         return args.run(args, term)
     except InputError as error:
         term.warnings(error.warnings)
-        _print_problems(error.problems, f"{len(error.problems)} problem(s) in the input:")
+        count = len(error.problems)
+        _print_problems(
+            error.problems,
+            ngettext(
+                "{count} problem in the input:", "{count} problems in the input:", count
+            ).format(count=count),
+        )
         return EXIT_INPUT
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {error}").format(error=error), file=sys.stderr)
         return EXIT_INPUT
     except OutputRefused as error:
-        hint = ": pass --force (-f) to replace it" if error.exists else ""
-        print(f"error: {error}{hint}", file=sys.stderr)
+        hint = _(": pass --force (-f) to replace it") if error.exists else ""
+        print(_("error: {error}").format(error=error) + hint, file=sys.stderr)
         return EXIT_INPUT
     except InfeasibleError as error:
-        print(f"infeasible: {error}", file=sys.stderr)
+        print(_("infeasible: {error}").format(error=error), file=sys.stderr)
         return EXIT_INFEASIBLE
     except OutputError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {error}").format(error=error), file=sys.stderr)
         return EXIT_UNEXPECTED
     except PlannerError as error:
         log = _log_unexpected(error)
-        print(f"error: {error}\n(details in {log})", file=sys.stderr)
+        print(_("error: {error}\n(details in {log})").format(error=error, log=log), file=sys.stderr)
         return EXIT_UNEXPECTED
     except Terminated as stop:
-        print(f"terminated: {stop.target} was not written", file=sys.stderr)
+        print(_("terminated: {path} was not written").format(path=stop.target), file=sys.stderr)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
-        _interrupted("interrupted")
+        _interrupted(_("interrupted"))
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the one place where anything is caught
         log = _log_unexpected(error)
         print(
-            f"error: unexpected {type(error).__name__}: {error}\n"
-            f"This is a bug in planner; the details are in {log}",
+            _(
+                "error: unexpected {kind}: {error}\nThis is a bug in planner; the details are in {log}"
+            ).format(kind=type(error).__name__, error=error, log=log),
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED

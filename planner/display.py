@@ -6,11 +6,14 @@
 - in JSON (`--json`, `Result.to_dict`): the full value, never rounded.
 
 A coefficient with load and no staff is infinite: `inf` in text and tables, `null` in JSON.
+Text and tables follow the current language (planner.i18n): `0,682` in Russian and Kazakh.
 """
 
 from __future__ import annotations
 
 import math
+
+from planner.i18n import decimal
 
 __all__ = [
     "COEFFICIENT_CHANGE_FORMAT",
@@ -38,7 +41,9 @@ def _shown(value: float | None, decimals: int, missing: str) -> str:
         return INFINITE if value > 0 else "-" + INFINITE
     text = f"{value:.{decimals}f}"
     # -0.000 reads like a loss where there is none.
-    return text.removeprefix("-") if float(text) == 0 else text
+    if float(text) == 0:
+        value = 0.0
+    return decimal(value, decimals, group=False)
 
 
 def coefficient_text(value: float | None, missing: str = "-") -> str:
@@ -63,6 +68,6 @@ def coefficient_change_table(value: float | None, missing: str = "") -> str:
 
 def _signed(value: float | None, decimals: int, missing: str) -> str:
     text = _shown(value, decimals, missing)
-    if value is None or text in (missing, "0." + "0" * decimals) or text.startswith("-"):
+    if value is None or text in (missing, _shown(0.0, decimals, missing)) or text.startswith("-"):
         return text
     return "+" + text

@@ -18,6 +18,7 @@ from unicodedata import category, normalize
 from unicodedata import name as unicode_name
 
 from planner.errors import Problem
+from planner.i18n import language as current_language
 
 DEFAULT_SKILL = "general"
 DEFAULT_GROUP = "all"
@@ -80,10 +81,19 @@ class Unit:
     service_share: float = 1.0
     hours_per_fte: float | None = None
     row: int | None = None
+    # The name in other languages, (language, name) pairs sorted by language: the Units sheet's
+    # optional `Name (kk)` and `Name (ru)` columns. `name` is the name as written in Name.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """The name in `language` (kk, ru), else the Name, else the id."""
+        return dict(self.names).get(language) or self.name or self.unit_id
 
     @property
     def label(self) -> str:
-        """The name a planner reads, falling back to the id."""
+        """The name a planner reads, in the current language, falling back to Name and the id."""
+        if self.names:
+            return self.name_in(current_language())
         return self.name or self.unit_id
 
 
@@ -151,6 +161,15 @@ class Settings:
     # not a staffing decision, so a plan does not do it unless the workbook says it may.
     keep_staff_share: float = 0.25
     samples: int | None = None  # Monte Carlo samples of `planner solve` (--samples); None: none
+    # The longest transfer allowed, in the measure of the Distances sheet (km or minutes); None:
+    # no limit. With a Distances sheet, a transfer between units with no distance is not allowed.
+    longest_transfer: float | None = None
+    # wisn: the smallest WISN ratio (current / required staff) every cell should reach; with it,
+    # `planner solve` also finds the fewest new hires that reach it (planner.studies.wisn_hires).
+    wisn_target: float | None = None
+    # The language of messages and results (kk, ru, en); None: the command's --lang or the
+    # computer's locale decides (planner.i18n.resolve_language).
+    language: str | None = None
 
 
 def staff_to_keep(employees: int, share: float) -> int:
@@ -208,6 +227,86 @@ class Variant:
     row: int | None = None
 
 
+class DecisionKind(StrEnum):
+    """What a planner decided about one part of the plan (the Decisions sheet's Decision)."""
+
+    PIN_TRANSFER = "pin transfer"  # at least `employees` of `skill` go from `unit_id` to `to_unit`
+    FORBID_TRANSFER = "forbid transfer"  # none of `skill` (blank: any) go from unit_id to to_unit
+    PIN_SERVICE = "pin service"  # `service_id` is delivered at `unit_id`
+    FORBID_SERVICE = "forbid service"  # `service_id` is not delivered at `unit_id`
+    FIX_HEADCOUNT = "fix headcount"  # `unit_id` ends with `employees` (of `skill`, if given)
+
+    @property
+    def is_transfer(self) -> bool:
+        return self in (DecisionKind.PIN_TRANSFER, DecisionKind.FORBID_TRANSFER)
+
+    @property
+    def is_service(self) -> bool:
+        return self in (DecisionKind.PIN_SERVICE, DecisionKind.FORBID_SERVICE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A planner's decision that every plan must keep; the planner re-optimises around it.
+
+    Transfers are of net headcount, as the result lists them (a unit that loses staff sends, one
+    that gains receives): pinning 2 nurses from A to B means the plan's transfers have at least 2
+    nurses from A to B. `where` is the cell a problem with it names ("Decisions!A3")."""
+
+    kind: DecisionKind
+    unit_id: str  # the unit: the sending unit of a transfer
+    to_unit: str | None = None  # the receiving unit of a transfer
+    skill: str | None = None  # transfers and headcounts; None: the unit's only skill / all skills
+    service_id: str | None = None  # pin / forbid service
+    employees: int | None = None  # pin transfer: how many (>= 1); fix headcount: the headcount
+    row: int | None = None
+    where: str = ""  # sheet and cell of the decision ("Decisions!A3"); "" when made in code
+
+    @property
+    def label(self) -> str:
+        """The decision in words: 'pin transfer A -> B, 2 nurse'."""
+        if self.kind.is_transfer:
+            amount = f", {self.employees}" if self.employees is not None else ""
+            skill = f" {self.skill}" if self.skill else ""
+            return f"{self.kind} {self.unit_id} -> {self.to_unit}{amount}{skill}".rstrip(",")
+        if self.kind.is_service:
+            return f"{self.kind} {self.service_id} at {self.unit_id}"
+        skill = f" {self.skill}" if self.skill else ""
+        return f"{self.kind} {self.unit_id} = {self.employees}{skill}"
+
+    @property
+    def source(self) -> str:
+        """Where the decision came from, for messages: its cell, or the decision itself."""
+        return self.where or f"decision {self.label!r}"
+
+
+class DistanceMeasure(StrEnum):
+    """What the Distances sheet measures (its column header)."""
+
+    KM = "km"
+    MINUTES = "minutes"
+
+
+@dataclass(frozen=True)
+class Distance:
+    """How far staff travel from one unit to another (the Distances sheet); the same both ways
+    unless the other direction has a row of its own."""
+
+    from_unit: str
+    to_unit: str
+    value: float
+    row: int | None = None
+
+
+def distance_table(distances: Iterable[Distance]) -> dict[tuple[str, str], float]:
+    """(from, to) -> distance, both directions: a row's own direction, and the other direction
+    too unless that has a row of its own. The one reading of the sheet everyone uses."""
+    listed = list(distances)
+    table = {(d.to_unit, d.from_unit): d.value for d in listed}
+    table.update({(d.from_unit, d.to_unit): d.value for d in listed})
+    return table
+
+
 @dataclass(frozen=True)
 class HistoryPoint:
     """One year of a History sheet series: the volume of `target` (a service id, a unit id,
@@ -245,6 +344,9 @@ class Scenario:
     variants: tuple[Variant, ...] = ()
     hires: tuple[Hire, ...] = ()  # set by a variant: headcount added from outside
     history: tuple[HistoryPoint, ...] = ()  # the History sheet, sorted by (target, year)
+    decisions: tuple[Decision, ...] = ()  # the Decisions sheet: what every plan must keep
+    distances: tuple[Distance, ...] = ()  # the Distances sheet: how far transfers travel
+    distance_measure: DistanceMeasure = DistanceMeasure.KM
     source_path: str | None = None
     source_sha256: str | None = None
     warnings: tuple[Problem, ...] = ()  # found while reading; shown, never fatal

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planner.i18n import _, ngettext
+
 
 class ProblemCode(StrEnum):
     """The stable reason code of a Problem, for tests and tools (the values never change)."""
@@ -86,6 +88,7 @@ class ProblemCode(StrEnum):
     # settings and variants
     UNKNOWN_SETTING = "unknown-setting"
     DUPLICATE_SETTING = "duplicate-setting"
+    SETTING_NEEDS_WISN = "setting-needs-wisn"  # a WISN-only setting in another coefficient mode
     RESERVED_NAME = "reserved-name"
     # the History sheet (planner.workbook.history)
     DUPLICATE_YEAR = "duplicate-year"
@@ -94,6 +97,9 @@ class ProblemCode(StrEnum):
     AMBIGUOUS_TARGET = "ambiguous-target"
     UNKNOWN_TARGET = "unknown-target"
     HISTORY_INCOMPLETE = "history-incomplete"
+    # the Decisions sheet (planner.workbook.decisions)
+    INVALID_DECISION = "invalid-decision"  # a decision no plan can keep on its own
+    CONTRADICTORY_DECISIONS = "contradictory-decisions"  # two decisions no plan keeps together
     # arguments of a study (frontier budgets)
     BAD_BUDGET_RANGE = "bad-budget-range"
 
@@ -123,11 +129,15 @@ class Problem:
     def location(self) -> str:
         """`Units!E7`, `Units` for a whole sheet, or `workbook` when no sheet applies."""
         if not self.sheet:
-            return "workbook"
+            return _("workbook")
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
     def __str__(self) -> str:
-        found = "" if self.value is None or self.value == "" else f" (found {self.value!r})"
+        found = (
+            ""
+            if self.value is None or self.value == ""
+            else " " + _("(found {value})").format(value=repr(self.value))
+        )
         return f"{self.location}: {self.expected}{found}"
 
 
@@ -142,7 +152,9 @@ class InputError(PlannerError):
         self.problems = tuple(problems)
         self.warnings = tuple(warnings)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the input"
+        head = ngettext(
+            "{count} problem in the input", "{count} problems in the input", count
+        ).format(count=count)
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 

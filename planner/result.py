@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from planner.domain import (
     CoefficientMode,
+    Decision,
+    DecisionKind,
     Objective,
     Scenario,
     SensitivityKind,
@@ -22,6 +24,7 @@ from planner.domain import (
     service_load,
     unit_capacity,
 )
+from planner.wisn import wisn_difference, wisn_ratio, workload_pressure
 
 
 class Status(StrEnum):
@@ -43,6 +46,9 @@ class StopReason(StrEnum):
     # (integer staff); the cells at the level in the plan found were kept there.
     LEVEL_NOT_SEPARABLE = "leximax level held by several cells together"
     LEVEL_LIMIT = "leximax level limit"  # MAX_LEVELS levels were certified, the rest not tried
+    # A plan chosen some other way than for these volumes (a robust plan, for sampled volumes):
+    # checked like any plan, but not claimed optimal for the scenario's own volumes.
+    CHOSEN_ELSEWHERE = "plan chosen for other volumes (robust)"
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,12 @@ class Transfer:
     target: str
     skill: str
     employees: int
+    distance: float | None = None  # of one employee's transfer (Distances sheet); None: none
+
+    @property
+    def total_distance(self) -> float | None:
+        """Employees x distance, or None without a distance."""
+        return None if self.distance is None else self.employees * self.distance
 
 
 NEW_HIRES = "(new hires)"
@@ -164,6 +176,34 @@ class Reassignment:
     target: str
     share: float  # 1.0 for a whole service
     load: float  # services (count mode) or staff hours per year (hours mode) moved
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The plan the planner proposed before the decisions ("auto"): the same scenario solved
+    without them. Kept beside the decided plan ("final") so that each row can show both."""
+
+    status: Status
+    max_coefficient_after: float | None
+    staff: tuple[StaffRow, ...]
+    transfers: tuple[Transfer, ...]
+    reassignments: tuple[Reassignment, ...]
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One row of the decisions table: a transfer (from, to, skill), a service move (service,
+    to) or a decided headcount (unit, skill) with its size in the proposal (`auto`) and in the
+    decided plan (`final`), and the decision that made them differ (blank: none)."""
+
+    kind: str  # "transfer", "service" or "headcount"
+    source: str  # the sending unit; the service's own unit; the unit
+    target: str  # the receiving unit; the unit it goes to; "" for a headcount
+    subject: str  # the skill moved; the service id; the skill ("" for the whole unit)
+    auto: float  # employees moved / share of the service moved / headcount, in the proposal
+    final: float  # the same in the decided plan
+    decision: str = ""  # the decision's words ("pin transfer A -> B, 2 nurse")
+    where: str = ""  # its cell ("Decisions!A3"), "" when made in code
 
 
 @dataclass(frozen=True)
@@ -230,6 +270,8 @@ class Result:
     checks: tuple[Check, ...]
     report: SolveReport
     notes: tuple[str, ...] = field(default=())
+    # With decisions (Scenario.decisions): the plan without them, to show "auto" beside "final".
+    proposal: Proposal | None = None
 
     @property
     def coefficient(self) -> CoefficientMode:
@@ -263,6 +305,14 @@ class Result:
         if not values or len(known) < len(values):
             return None
         return max(known) if self.objective.minimises_the_maximum else sum(known)
+
+    @property
+    def total_distance(self) -> float | None:
+        """The distance all transfers travel together (employees x distance), in the measure of
+        the Distances sheet (scenario.distance_measure); None without a Distances sheet."""
+        if not self.scenario.distances:
+            return None
+        return float(sum(t.total_distance or 0.0 for t in self.transfers))
 
     @property
     def staff_moved(self) -> int:
@@ -337,8 +387,68 @@ class Result:
 
     TABLES = (
         "groups", "units", "skills", "staff", "assignments", "transfers", "reassignments",
-        "sensitivity", "checks",
+        "sensitivity", "checks", "decisions",
     )  # fmt: skip
+
+    def decision_rows(self) -> tuple[DecisionRow, ...]:
+        """Per transfer, service move and decided headcount: the proposal ("auto", the plan
+        without the decisions), the decided plan ("final") and the decision. Empty without
+        decisions (no proposal to compare with)."""
+        proposal = self.proposal
+        if proposal is None:
+            return ()
+        decisions = self.scenario.decisions
+        rows: list[DecisionRow] = []
+
+        def decided(match) -> Decision | None:
+            return next((d for d in decisions if match(d)), None)
+
+        def row(kind: str, key: tuple[str, str, str], auto: float, final: float,
+                decision: Decision | None) -> DecisionRow:  # fmt: skip
+            return DecisionRow(kind, *key, auto, final, decision.label if decision else "",
+                               decision.where if decision else "")  # fmt: skip
+
+        moved: dict[tuple[str, str, str], list[float]] = {}
+        for index, transfers in enumerate((proposal.transfers, self.transfers)):
+            for t in transfers:
+                if t.source != NEW_HIRES:
+                    moved.setdefault((t.source, t.target, t.skill), [0.0, 0.0])[index] += (
+                        t.employees
+                    )
+        for (a, b, k), (auto, final) in sorted(moved.items()):
+            rows.append(row("transfer", (a, b, k), auto, final, decided(
+                lambda d, a=a, b=b, k=k: d.kind.is_transfer and (d.unit_id, d.to_unit) == (a, b)
+                and d.skill in (None, k))))  # fmt: skip
+        for d in decisions:
+            if d.kind.is_transfer and not any(
+                (a, b) == (d.unit_id, d.to_unit) and d.skill in (None, k) for a, b, k in moved
+            ):
+                rows.append(row("transfer", (d.unit_id, d.to_unit or "", d.skill or ""), 0, 0, d))
+        services = {s.service_id: s for s in self.scenario.services}
+        placed: dict[tuple[str, str, str], list[float]] = {}
+        for index, moves in enumerate((proposal.reassignments, self.reassignments)):
+            for r in moves:
+                placed.setdefault((r.source, r.target, r.service_id), [0.0, 0.0])[index] += r.share
+        for d in decisions:
+            if d.kind.is_service and d.service_id in services:
+                home = services[d.service_id].unit_id
+                if d.unit_id != home:
+                    placed.setdefault((home, d.unit_id, d.service_id), [0.0, 0.0])
+        for (home, to, service_id), (auto, final) in sorted(placed.items()):
+            rows.append(row("service", (home, to, service_id), auto, final, decided(
+                lambda d, s=service_id, to=to, home=home: d.kind.is_service and d.service_id == s
+                and (d.unit_id == to or (d.unit_id == home and d.kind is DecisionKind.FORBID_SERVICE))
+            )))  # fmt: skip
+        for d in decisions:
+            if d.kind is DecisionKind.FIX_HEADCOUNT:
+                counts = []
+                for staff in (proposal.staff, self.staff):
+                    counts.append(float(sum(s.after for s in staff if s.unit_id == d.unit_id
+                                            and d.skill in (None, s.skill))))  # fmt: skip
+                rows.append(
+                    row("headcount", (d.unit_id, "", d.skill or ""), counts[0], counts[1], d)
+                )
+        return tuple(rows)
 
     def table(self, name: str):
         """One of TABLES as a pandas DataFrame, one row per record, for analysts in notebooks.
@@ -396,9 +506,13 @@ class Result:
                 {"group": group_of(t.target), "from": t.source, "from_name": unit_name(t.source),
                  "to": t.target, "to_name": unit_name(t.target), "skill": t.skill,
                  "employees": t.employees}
+                # With a Distances sheet: each transfer's distance and employees x distance.
+                | ({"distance": t.distance, "total_distance": t.total_distance}
+                   if scenario.distances else {})
                 for t in self.transfers
             ]  # fmt: skip
-            return rows, ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
+            columns = ["group", "from", "from_name", "to", "to_name", "skill", "employees"]
+            return rows, columns + (["distance", "total_distance"] if scenario.distances else [])
         if name == "reassignments":
             rows = [
                 {"group": group_of(r.target), "service_id": r.service_id,
@@ -409,6 +523,8 @@ class Result:
             ]  # fmt: skip
             columns = ["group", "service_id", "service", "from", "from_name", "to", "to_name"]
             return rows, [*columns, "share", "load"]
+        if name == "decisions":
+            return [asdict(r) for r in self.decision_rows()], [f.name for f in fields(DecisionRow)]
         if name == "sensitivity":
             rows = [
                 asdict(s) | {"improvement": s.improvement}
@@ -488,6 +604,7 @@ class Result:
                 ],
                 "transfers": [
                     {"from": t.source, "to": t.target, "skill": t.skill, "employees": t.employees}
+                    | ({"distance": t.distance} if self.scenario.distances else {})
                     for t in self.transfers
                 ],
                 "reassignments": [
@@ -497,7 +614,40 @@ class Result:
                 ],
                 "checks": [asdict(c) for c in self.checks if not c.passed],
             }
+            # Only with a Distances sheet / decisions, so that other summaries keep their keys.
+            | ({"total_distance": self.total_distance} if self.scenario.distances else {})
+            | ({"decisions": [asdict(r) for r in self.decision_rows()]} if self.proposal else {})
+            | ({"wisn": self._wisn_cells()} if settings.coefficient is CoefficientMode.WISN else {})
         )
+
+    def _wisn_cells(self) -> list[dict]:
+        """In wisn mode, each cell as WISN studies publish it (current, required, difference,
+        ratio, pressure), before and after: a cell's load is its required staff (planner.wisn),
+        so these come from the skill rows. A ratio is None (null) where nothing is required."""
+
+        def figures(staff: int, required: float | None) -> dict:
+            if required is None:  # the group has no plan
+                return {"staff": None, "required": None, "difference": None, "ratio": None,
+                        "pressure": None}  # fmt: skip
+            ratio = wisn_ratio(staff, required) if required > 0 else None
+            return {
+                "staff": staff,
+                "required": required,
+                "difference": wisn_difference(staff, required),
+                "ratio": ratio,
+                "pressure": None if ratio is None else workload_pressure(ratio).value,
+            }
+
+        cells = []
+        for row in self.skill_rows():
+            before = figures(row.employees_before, row.load_before)
+            after = figures(row.employees_after, row.load_after)
+            cells.append(
+                {"unit_id": row.unit_id, "group": row.group, "category": row.skill}
+                | before
+                | {f"{key}_after": value for key, value in after.items()}
+            )
+        return cells
 
 
 _NOT_COLUMNS = ("sensitivity", "explanation", "report")  # nested: flattened or joined instead

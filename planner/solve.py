@@ -11,7 +11,7 @@ import dataclasses
 import math
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from planner.checks import validate_scenario
-from planner.domain import CoefficientMode, Scenario
+from planner.domain import CoefficientMode, DecisionKind, Scenario
 from planner.engine.explain import explain_infeasible
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
@@ -28,20 +28,26 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
+from planner.i18n import language, ngettext, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
     Check,
+    GroupReport,
     GroupResult,
+    Proposal,
     Reassignment,
     Result,
     SensitivityItem,
     SolveReport,
     StaffRow,
     Status,
+    StopReason,
     Transfer,
     UnitRow,
 )
+from planner.workbook.decision_rules import decision_problems, resolve_skills
+from planner.workbook.distance_rules import distance_problems
 
 Progress = Callable[[str], None]
 
@@ -51,6 +57,13 @@ class _GroupOutcome:
     search: GroupSearch
     explanation: tuple[str, ...]
     sensitivity: tuple[SensitivityItem, ...]
+
+
+def _solve_group_speaking(language: str, data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
+    # A worker process does not inherit the caller's context: its explanations and sensitivity
+    # sentences are written in the language it is handed.
+    with using(language):
+        return _solve_group(data, with_sensitivity)
 
 
 def _solve_group(data: GroupData, with_sensitivity: bool) -> _GroupOutcome:
@@ -92,8 +105,21 @@ def solve(
     # A Scenario built in code gets the same checks as one read from a workbook: a service at an
     # unknown unit would otherwise be dropped from its group and the plan "verified" without it.
     problems = validate_scenario(scenario)
+    if scenario.decisions:
+        problems.extend(decision_problems(scenario))
+    if scenario.distances:
+        problems.extend(distance_problems(scenario))
     if problems:
         raise InputError(problems)
+    if scenario.decisions:
+        return _solve_with_decisions(scenario, sensitivity, processes, progress)
+    return _solve_checked(scenario, sensitivity, processes, progress, started)
+
+
+def _solve_checked(
+    scenario: Scenario, sensitivity: bool, processes: int, progress: Progress, started: float
+) -> Result:
+    """solve() of a scenario already checked."""
     groups = scenario.groups
     datas = [group_data(scenario, g) for g in groups]
     outcomes: list[_GroupOutcome] = []
@@ -103,7 +129,9 @@ def solve(
             workers = min(processes, len(datas))
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
             try:
-                futures = [pool.submit(_solve_group, d, sensitivity) for d in datas]
+                futures = [
+                    pool.submit(_solve_group_speaking, language(), d, sensitivity) for d in datas
+                ]
                 for i, future in enumerate(futures, 1):
                     outcomes.append(future.result())
                     progress(f"groups solved: {i}/{len(datas)}")
@@ -119,11 +147,63 @@ def solve(
             raise
         solved = len(outcomes)
         partial = assemble_result(scenario, datas[:solved], outcomes, time.perf_counter() - started)
-        note = (
-            f"Interrupted (Ctrl-C) after {solved} of {len(datas)} groups: the other "
-            f"{len(datas) - solved} groups were not solved and are not in this result."
-        )
+        note = ngettext(
+            "Interrupted (Ctrl-C) after {solved} of {count} group: the other {missing} groups were not "
+            "solved and are not in this result.",
+            "Interrupted (Ctrl-C) after {solved} of {count} groups: the other {missing} groups were not "
+            "solved and are not in this result.",
+            len(datas),
+        ).format(solved=solved, count=len(datas), missing=len(datas) - solved)
         raise SolveInterrupted(dataclasses.replace(partial, notes=(note, *partial.notes))) from None
+    return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
+
+
+def _solve_with_decisions(
+    scenario: Scenario, sensitivity: bool, processes: int, progress: Progress
+) -> Result:
+    """The plan that keeps the planner's decisions ("final"), with the plan the planner proposes
+    without them ("auto") beside it: the same scenario solved twice."""
+    decided = dataclasses.replace(scenario, decisions=resolve_skills(scenario))
+    started = time.perf_counter()
+    auto = _solve_checked(dataclasses.replace(scenario, decisions=()), False, processes,
+                          progress, started)  # fmt: skip
+    final = _solve_checked(decided, sensitivity, processes, progress, time.perf_counter())
+    proposal = Proposal(auto.status, auto.max_coefficient_after, auto.staff, auto.transfers,
+                        auto.reassignments)  # fmt: skip
+    return dataclasses.replace(final, proposal=proposal)
+
+
+def result_for_plans(
+    scenario: Scenario,
+    plans: Mapping[str, Plan],
+    *,
+    reason: StopReason,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+) -> Result:
+    """The checked Result of plans found another way than `solve` (a robust plan): each group's
+    plan is verified independently and its figures computed exactly as for solve(). A group with
+    a plan is `feasible` with `reason` (the plan is not claimed optimal for the scenario's own
+    volumes); a group without one is `unknown`, with its note as the explanation."""
+    started = time.perf_counter()
+    notes = notes or {}
+    datas = [group_data(scenario, g) for g in scenario.groups]
+    outcomes = []
+    for data in datas:
+        plan = plans.get(data.group)
+        said = tuple(notes.get(data.group, ()))
+        minmax = data.settings.objective.minimises_the_maximum
+        value = max_coefficient(data, plan) if plan is not None and minmax else None
+        search = GroupSearch(
+            status=Status.FEASIBLE if plan is not None else Status.UNKNOWN,
+            plan=plan,
+            objective_value=value,
+            lower_bound=None,
+            gap=None,
+            stop_reason=reason,
+            report=GroupReport(),
+            notes=said,
+        )
+        outcomes.append(_GroupOutcome(search, () if plan is not None else said, ()))
     return assemble_result(scenario, datas, outcomes, time.perf_counter() - started)
 
 
@@ -203,7 +283,8 @@ def assemble_result(
         if plan is not None and max_after is not None:
             assignments.extend(_assignments(data, plan))
             reassignments.extend(_reassignments(data, plan, scenario))
-            transfers.extend(_transfers(data, plan))
+            group_transfers = _transfers(data, plan)
+            transfers.extend(group_transfers)
             check_started = time.perf_counter()
             group_checks = verify_group(
                 scenario,
@@ -215,7 +296,9 @@ def assemble_result(
                 },
                 _assignment_map(data, plan),
                 PlanFigures(max_after, staff_moved, services_moved),
-            )
+                [(t.source, t.target, t.skill, t.employees)
+                 for t in group_transfers if t.source != NEW_HIRES],
+            )  # fmt: skip
             check_seconds = time.perf_counter() - check_started
             failed = [c for c in group_checks if not c.passed]
             if failed:
@@ -332,10 +415,47 @@ def _transfers(data: GroupData, plan: Plan) -> list[Transfer]:
         change = plan.headcount[:, k] - data.start[:, k]
         losses = {data.units[u].unit_id: int(-change[u]) for u in np.flatnonzero(change < 0)}
         gains = {data.units[u].unit_id: int(change[u]) for u in np.flatnonzero(change > 0)}
-        rows.extend(Transfer(a, b, skill, n) for a, b, n in pair_transfers(losses, gains))
+        pinned, forbidden = _transfer_decisions(data, skill)
+        cost = _transfer_distances(data)
+        rows.extend(
+            Transfer(a, b, skill, n, None if cost is None else cost[(a, b)])
+            for a, b, n in pair_transfers(losses, gains, pinned, forbidden, cost)
+        )
         for u in np.flatnonzero(data.hires[:, k] > 0):
             rows.append(Transfer(NEW_HIRES, data.units[u].unit_id, skill, int(data.hires[u, k])))
     return rows
 
 
-__all__ = ["solve", "SolveInterrupted", "CoefficientMode"]
+def _transfer_distances(data: GroupData) -> dict[tuple[str, str], float] | None:
+    """(from, to) -> distance of the transfers the group allows (none beyond the longest
+    transfer, none without a distance), or None without a Distances sheet."""
+    if data.distance is None:
+        return None
+    longest = data.settings.longest_transfer
+    ids = [u.unit_id for u in data.units]
+    return {
+        (ids[a], ids[b]): float(data.distance[a, b])
+        for a in range(len(ids))
+        for b in range(len(ids))
+        if a != b
+        and math.isfinite(data.distance[a, b])
+        and (longest is None or data.distance[a, b] <= longest)
+    }
+
+
+def _transfer_decisions(
+    data: GroupData, skill: str
+) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+    """The pinned (from, to) -> employees and the forbidden (from, to) of one skill."""
+    pinned: dict[tuple[str, str], int] = {}
+    forbidden: set[tuple[str, str]] = set()
+    for d in data.decisions:
+        if d.kind.is_transfer and d.to_unit is not None and d.skill in (None, skill):
+            if d.kind is DecisionKind.PIN_TRANSFER:
+                pinned[(d.unit_id, d.to_unit)] = d.employees or 0
+            else:
+                forbidden.add((d.unit_id, d.to_unit))
+    return pinned, forbidden
+
+
+__all__ = ["solve", "SolveInterrupted", "CoefficientMode", "result_for_plans"]

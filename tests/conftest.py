@@ -4,10 +4,17 @@ repository root first on sys.path: `planner` and the helpers (`tests.support`, `
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import planner
+from planner.i18n import environment_language
 from tests.support import REPO
+
+# The tests assert English texts unless they ask for a language (--lang, planner.i18n.using): a
+# machine whose locale is Russian or Kazakh would otherwise run them in that language.
+if environment_language() not in (None, "en"):
+    os.environ["LANGUAGE"] = "en"
 
 
 def pytest_report_header() -> list[str]:

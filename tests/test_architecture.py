@@ -21,6 +21,8 @@ def _module_name(path: Path) -> str:
 
 
 def _private(name: str) -> bool:
+    if name == "_":  # gettext's translation function (planner.i18n._): public by convention
+        return False
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 

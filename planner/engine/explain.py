@@ -18,6 +18,7 @@ from planner.domain import SolverName, Unit
 from planner.engine.group import GroupData
 from planner.engine.model import RowFamily, build_group_model
 from planner.engine.solvers import RunStatus, make_backend
+from planner.i18n import _, decimal, integer, ngettext, pgettext
 
 MAX_ALTERNATIVES = 3  # equally small sets of rules that must give, named as alternatives
 STRANDED_COST = 1000.0  # a stranded service gives only when no set of planner rules would do
@@ -29,16 +30,24 @@ RELAXABLE = (
     RowFamily.STAFF_BUDGET,
     RowFamily.SERVICE_BUDGET,
     RowFamily.LOAD,
+    RowFamily.DECISION,
+    RowFamily.DISTANCE,
 )
 
 
 def _where(unit: Unit, column: str) -> str:
-    return f"Units row {unit.row}, {column}" if unit.row else f"unit {unit.unit_id}, {column}"
+    return (
+        _("Units row {unit.row}, {column}").format(unit=unit, column=column)
+        if unit.row
+        else _("unit {unit_id}, {column}").format(unit_id=unit.unit_id, column=column)
+    )
 
 
 def _names(items: list[str], limit: int = 6) -> str:
     shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return shown + (
+        _(" and {value1} more").format(value1=len(items) - limit) if len(items) > limit else ""
+    )
 
 
 def structural_reasons(data: GroupData) -> list[str]:
@@ -53,8 +62,9 @@ def structural_reasons(data: GroupData) -> list[str]:
                        if data.service_skill[i] == k and data.weight[i] > 0]  # fmt: skip
             if needing:
                 reasons.append(
-                    f"group {g}: services {_names(needing)} need staff with skill '{skill}', "
-                    "and no employee of the group has it"
+                    _(
+                        "group {g}: services {value1} need staff with skill '{skill}', and no employee of the group has it"
+                    ).format(g=g, value1=_names(needing), skill=skill)
                 )
     minimums = [(u, u.min_employees) for u in data.units if u.min_employees > 0]
     if sum(m for _, m in minimums) > total_staff:
@@ -62,21 +72,29 @@ def structural_reasons(data: GroupData) -> list[str]:
         if len(minimums) == 1:
             unit, minimum = minimums[0]
             reasons.append(
-                f"group {g}: Min employees of {unit.label} ({minimum:,}) is more than the "
-                f"{total_staff:,} employees the group has"
+                _(
+                    "group {g}: Min employees of {unit.label} ({minimum:,}) is more than the {total_staff:,} employees the group has"
+                ).format(g=g, unit=unit, minimum=minimum, total_staff=total_staff)
             )
         else:
             reasons.append(
-                f"group {g}: Min employees of {_names(listed)} add up to "
-                f"{sum(m for _, m in minimums):,} but the group has {total_staff:,} employees"
+                _(
+                    "group {g}: Min employees of {value1} add up to {value2:,} but the group has {total_staff:,} employees"
+                ).format(
+                    g=g,
+                    value1=_names(listed),
+                    value2=sum(m for _, m in minimums),
+                    total_staff=total_staff,
+                )
             )
     caps = [u.max_employees for u in data.units]
     if data.units and all(cap is not None for cap in caps):
         capacity = sum(cap for cap in caps if cap is not None)
         if capacity < total_staff:
             reasons.append(
-                f"group {g}: Max employees of its units add up to {capacity:,} but its "
-                f"{total_staff:,} employees must all be placed"
+                _(
+                    "group {g}: Max employees of its units add up to {capacity:,} but its {total_staff:,} employees must all be placed"
+                ).format(g=g, capacity=capacity, total_staff=total_staff)
             )
     return reasons
 
@@ -113,15 +131,23 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         return []
     # One switch per rule: a slack can only be used when its rule is switched to "gives".
     switch_of: dict[int, int] = {}
+    # A decision may be several rows (a pinned transfer: its sender and its receiver): one rule,
+    # so one switch for all of them.
+    switch_of_rule: dict[object, int] = {}
     # Rows count employees, moves or (load rows, scaled to at most 1) a fraction of a cell's load.
     big = float(data.start.sum() + len(data.services) + 1.0) * 10
-    for row, col, _ in slack_rows:
+    for row, col, _kind in slack_rows:
         if row not in switch_of:
-            switch_of[row] = model.add_col(f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True)
+            rule = ("decision", model.row_decisions[row]) if row in model.row_decisions else row
+            if rule not in switch_of_rule:
+                switch_of_rule[rule] = model.add_col(
+                    f"gives[{model.row_names[row]}]", 0.0, 1.0, integer=True
+                )
+            switch_of[row] = switch_of_rule[rule]
         model.add_row(f"switch[{col}]", [col, switch_of[row]], [1.0, -big], -np.inf, 0.0)
     backend = make_backend(model, SolverName.HIGHS)
     costs = np.zeros(model.num_cols)
-    for _, col, _ in slack_rows:
+    for _row, col, _kind in slack_rows:
         costs[col] = 1e-4  # among the smallest sets, the smallest amounts
     for row, switch in switch_of.items():
         # "Load needs staff of its skill" gives last: a lock or a limit is a planner's choice,
@@ -136,19 +162,19 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
         run = backend.solve(time_limit=time_limit)
         if run.status not in (RunStatus.OPTIMAL, RunStatus.FEASIBLE) or run.values is None:
             break
-        switch_cost = sum(costs[c] for c in switch_of.values() if run.values[c] > 0.5)
+        switch_cost = sum(costs[c] for c in set(switch_of.values()) if run.values[c] > 0.5)
         if first_cost is not None and switch_cost > first_cost + 0.5:
             break
         first_cost = switch_cost if first_cost is None else first_cost
-        lines = [
+        lines = list(dict.fromkeys(
             _describe(data, model, row, side, float(run.values[col]), frozen)
             for row, col, side in slack_rows
             if run.values[col] > 1e-6
-        ]
+        ))  # fmt: skip
         if attempt > 0:
-            lines = [f"or instead: {line}" for line in lines]
+            lines = [_("or instead: {line}").format(line=line) for line in lines]
         reasons.extend(lines)
-        used = [c for c in switch_of.values() if run.values[c] > 0.5]
+        used = sorted({c for c in switch_of.values() if run.values[c] > 0.5})
         if not used:
             break
         backend.add_row(f"not_again[{attempt}]", used, [1.0] * len(used), -np.inf, len(used) - 1.0)
@@ -156,13 +182,19 @@ def elastic_reasons(data: GroupData, time_limit: float = 20.0) -> list[str]:
 
 
 def _number(amount: float) -> str:
-    """'3', '1,200' or '2.50'."""
-    return f"{round(amount):,}" if abs(amount - round(amount)) < 1e-6 else f"{amount:,.2f}"
+    """'3', '1,200' or '2.50' (in the current language: '1 200', '2,50')."""
+    whole = abs(amount - round(amount)) < 1e-6
+    return integer(round(amount)) if whole else decimal(amount, 2)
 
 
-def _count(amount: float, one: str, many: str) -> str:
-    """'1 employee', '3 employees', '2.50 employees'."""
-    return f"{_number(amount)} {one if abs(amount - 1) < 1e-6 else many}"
+def _n(amount: float) -> int:
+    """The count whose plural form an amount takes: itself when whole, else a fraction's (2)."""
+    return round(amount) if abs(amount - round(amount)) < 1e-6 else 2
+
+
+def _count(amount: float, words: str) -> str:
+    """'1 employee', '3 employees', '2.50 employees': `words` is the ngettext form of _n(amount)."""
+    return words.format(count=_number(amount))
 
 
 def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen) -> str:
@@ -172,65 +204,131 @@ def _describe(data: GroupData, model, row: int, side: str, amount: float, frozen
     g = data.group
     if family is RowFamily.HEADCOUNT and unit is not None:
         if side == "below":
-            return (
-                f"{_where(unit, 'Min employees')}: {unit.label} needs at least "
-                f"{_count(unit.min_employees, 'employee', 'employees')}; "
-                f"{_number(amount)} of them cannot be brought in by any allowed move"
+            return _(
+                "{value1}: {unit.label} needs at least {value2}; {value3} of them cannot be brought in by any allowed move"
+            ).format(
+                value1=_where(unit, pgettext("header", "Min employees")),
+                unit=unit,
+                value2=_count(
+                    unit.min_employees,
+                    ngettext("{count} employee", "{count} employees", _n(unit.min_employees)),
+                ),
+                value3=_number(amount),
             )
-        return (
-            f"{_where(unit, 'Max employees')}: {unit.label} may have at most "
-            f"{_count(unit.max_employees, 'employee', 'employees')}, but "
-            f"{_count(amount, 'more has', 'more have')} nowhere else to go in group {g}"
+        return _(
+            "{value1}: {unit.label} may have at most {value2}, but {value3} nowhere else to go in group {g}"
+        ).format(
+            value1=_where(unit, pgettext("header", "Max employees")),
+            unit=unit,
+            value2=_count(
+                unit.max_employees,
+                ngettext("{count} employee", "{count} employees", _n(unit.max_employees)),
+            ),
+            value3=_count(amount, ngettext("{count} more has", "{count} more have", _n(amount))),
+            g=g,
         )
     if family is RowFamily.KEEP_STAFF and unit is not None:
-        _, totals = data.staff_kept()
+        _kept, totals = data.staff_kept()
         share = data.settings.keep_staff_share
-        return (
-            f"Settings, keep staff share = {share:g}: {unit.label} keeps at least "
-            f"{_count(totals[model.row_unit[row]], 'employee', 'employees')} of its "
-            f"{int(data.start[model.row_unit[row]].sum()):,}, but a plan needs "
-            f"{_count(amount, 'more', 'more')} to leave"
+        return _(
+            "Settings, keep staff share = {share:g}: {unit.label} keeps at least {value1} of its {value2:,}, but a plan needs {value3} to leave"
+        ).format(
+            share=share,
+            unit=unit,
+            value1=_count(
+                totals[model.row_unit[row]],
+                ngettext("{count} employee", "{count} employees", _n(totals[model.row_unit[row]])),
+            ),
+            value2=int(data.start[model.row_unit[row]].sum()),
+            value3=_count(amount, ngettext("{count} more", "{count} more", _n(amount))),
         )
     if family is RowFamily.KEEP_SKILL and unit is not None:
         share = data.settings.keep_staff_share
-        return (
-            f"Settings, keep staff share = {share:g}: {unit.label} keeps one {skill} for its "
-            f"own {skill} services, but a plan needs it to leave"
-        )
+        return _(
+            "Settings, keep staff share = {share:g}: {unit.label} keeps one {skill} for its own {skill} services, but a plan needs it to leave"
+        ).format(share=share, unit=unit, skill=skill)
     if family is RowFamily.UNIT_MOVES and unit is not None:
-        moving = _count(amount, "employee", "employees")
+        moving = _count(amount, ngettext("{count} employee", "{count} employees", _n(amount)))
         if unit.unit_id in frozen and unit.locked:
-            return f"{_where(unit, 'Locked')}: {unit.label} is locked, but a plan needs {moving} to move in or out of it"
+            return _(
+                "{value1}: {unit.label} is locked, but a plan needs {moving} to move in or out of it"
+            ).format(value1=_where(unit, pgettext("header", "Locked")), unit=unit, moving=moving)
         if unit.unit_id in frozen:
-            return (
-                f"Settings, allow staff moves = no: {unit.label} needs {moving} to move in or out"
-            )
-        return (
-            f"{_where(unit, 'Max moves')}: {unit.label} allows "
-            f"{_count(unit.max_moves, 'move', 'moves')}, but a plan needs "
-            f"{_count(amount, 'more', 'more')}"
+            return _(
+                "Settings, allow staff moves = no: {unit.label} needs {moving} to move in or out"
+            ).format(unit=unit, moving=moving)
+        return _("{value1}: {unit.label} allows {value2}, but a plan needs {value3}").format(
+            value1=_where(unit, pgettext("header", "Max moves")),
+            unit=unit,
+            value2=_count(
+                unit.max_moves, ngettext("{count} move", "{count} moves", _n(unit.max_moves))
+            ),
+            value3=_count(amount, ngettext("{count} more", "{count} more", _n(amount))),
         )
     if family is RowFamily.STAFF_BUDGET:
-        return (
-            f"Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} needs "
-            f"{_count(amount, 'more staff move', 'more staff moves')}"
+        return _(
+            "Settings, max staff moves = {data.settings.max_staff_moves:,}: group {g} needs {value1}"
+        ).format(
+            data=data,
+            g=g,
+            value1=_count(
+                amount, ngettext("{count} more staff move", "{count} more staff moves", _n(amount))
+            ),
         )
     if family is RowFamily.SERVICE_BUDGET:
-        return (
-            f"Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs "
-            f"{_count(amount, 'more service move', 'more service moves')}"
+        return _(
+            "Settings, max service moves = {data.settings.max_service_moves:,}: group {g} needs {value1}"
+        ).format(
+            data=data,
+            g=g,
+            value1=_count(
+                amount,
+                ngettext("{count} more service move", "{count} more service moves", _n(amount)),
+            ),
         )
+    if family is RowFamily.DISTANCE and unit is not None:
+        a, b = model.row_pairs[row]
+        to_unit = data.units[b]
+        distance = data.distance[a, b] if data.distance is not None else np.inf
+        longest = data.settings.longest_transfer
+        employees = _count(amount, ngettext("{count} employee", "{count} employees", _n(amount)))
+        if np.isfinite(distance):
+            # a pair with a distance is closed only by the longest transfer setting
+            assert longest is not None
+            return _(
+                "Settings, longest transfer = {longest}: {source} -> {target} is {distance}, but "
+                "a plan needs {employees} of skill {skill} to go that way"
+            ).format(
+                longest=_number(longest), source=unit.label, target=to_unit.label,
+                distance=_number(distance), employees=employees, skill=skill,
+            )  # fmt: skip
+        return _(
+            "Distances: no distance from {source} to {target} is given, so no transfer may go "
+            "that way, but a plan needs {employees} of skill {skill} to"
+        ).format(source=unit.label, target=to_unit.label, employees=employees, skill=skill)
+    if family is RowFamily.DECISION:
+        decisions = [data.decisions[i] for i in model.row_decisions.get(row, ())]
+        named = "; ".join(f"{d.source}: {d.label}" for d in decisions) or model.row_names[row]
+        return _(
+            "{named}: the decision cannot be kept together with the other rules of group {g}"
+        ).format(named=named, g=g)
     if family is RowFamily.LOAD and unit is not None:
         held = [
             s.service_id
             for i, s in enumerate(data.services)
             if data.units[data.service_unit[i]].unit_id == unit.unit_id and s.skill == skill
         ]
-        return (
-            f"{_where(unit, 'Employees')}: {unit.label} has services of skill '{skill}' "
-            f"({_names(held) or 'movable ones'}) but no employee of that skill can be placed there"
+        return _(
+            "{value1}: {unit.label} has services of skill '{skill}' ({value2}) but no employee of that skill can be placed there"
+        ).format(
+            value1=_where(unit, pgettext("header", "Employees")),
+            unit=unit,
+            skill=skill,
+            value2=_names(held) or _("movable ones"),
         )
-    return f"group {g}: rule {model.row_names[row]} must give by {amount:,.2f}"
+    return _("group {g}: rule {value1} must give by {amount:,.2f}").format(
+        g=g, value1=model.row_names[row], amount=amount
+    )
 
 
 def explain_infeasible(data: GroupData) -> tuple[str, ...]:
@@ -240,6 +338,5 @@ def explain_infeasible(data: GroupData) -> tuple[str, ...]:
         if line not in reasons:
             reasons.append(line)
     if not reasons:
-        reasons.append(f"group {data.group}: no plan satisfies all rules together "
-                       "(no single rule could be named)")  # fmt: skip
+        reasons.append(_("group {data.group}: no plan satisfies all rules together (no single rule could be named)").format(data=data))  # fmt: skip
     return tuple(reasons)

@@ -12,10 +12,12 @@ import numpy as np
 
 from planner.domain import (
     CoefficientMode,
+    Decision,
     Scenario,
     Service,
     Settings,
     Unit,
+    distance_table,
     service_load,
     skills_to_keep,
     staff_to_keep,
@@ -59,6 +61,11 @@ class GroupData:
     service_unit: np.ndarray  # (S,) current unit index
     eligible: tuple[tuple[int, ...], ...]  # (S,) unit indices a service may go to, current first
     settings: Settings
+    # The planner's decisions about this group's units (Scenario.decisions), in scenario order.
+    decisions: tuple[Decision, ...] = ()
+    # (U, U) distance of a transfer from unit a to unit b (the Distances sheet), inf where none
+    # is given; None when the scenario has no distances.
+    distance: np.ndarray | None = None
 
     @property
     def start(self) -> np.ndarray:
@@ -193,4 +200,18 @@ def group_data(scenario: Scenario, group: str) -> GroupData:
         service_unit=np.array([index[s.unit_id] for s in services], dtype=np.int64),
         eligible=tuple(eligible),
         settings=settings,
+        decisions=tuple(d for d in scenario.decisions if d.unit_id in index),
+        distance=_distances(scenario, units, index),
     )
+
+
+def _distances(scenario: Scenario, units: tuple[Unit, ...], index: dict[str, int]):
+    """The group's (U, U) distances (inf: not given, 0 on the diagonal), or None."""
+    if not scenario.distances:
+        return None
+    distance = np.full((len(units), len(units)), np.inf)
+    np.fill_diagonal(distance, 0.0)
+    for (a, b), value in distance_table(scenario.distances).items():
+        if a in index and b in index:
+            distance[index[a], index[b]] = value
+    return distance

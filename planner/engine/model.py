@@ -32,8 +32,10 @@ from enum import StrEnum
 import numpy as np
 from scipy.sparse import csr_array
 
+from planner.domain import DecisionKind
 from planner.engine.group import GroupData
 from planner.engine.plan import shares_matrix
+from planner.engine.transfers import pair_transfers
 
 
 class ModelForm(StrEnum):
@@ -63,6 +65,9 @@ class RowFamily(StrEnum):
     SERVICE_BUDGET = "group_service_moves"  # max service moves of the group
     DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
     DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
+    DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
+    DISTANCE = "distance"  # no transfer beyond the longest or without a distance: row_pairs
+    TRANSFER_FLOW = "transfer_flow"  # who sends to whom, for a skill with a forbidden transfer
 
     def rows(self, model: LinearModel) -> list[int]:
         """Indices of this family's rows in a model."""
@@ -89,6 +94,10 @@ class LinearModel:
     entry_row: list[int] = field(default_factory=list)
     entry_col: list[int] = field(default_factory=list)
     entry_value: list[float] = field(default_factory=list)
+    # DECISION rows: row -> the indices (into GroupData.decisions) of the decisions it keeps.
+    row_decisions: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # DISTANCE rows: row -> (from unit, to unit) of the transfer it holds at 0.
+    row_pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add_col(self, name: str, lower: float, upper: float, integer: bool = False) -> int:
         self.col_names.append(name)
@@ -150,6 +159,16 @@ class LinearModel:
 
 
 @dataclass
+class Flows:
+    """The flow columns of a group's model (add_decision_rows)."""
+
+    cols: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (from, to, skill)
+    gains: dict[tuple[int, int], int] = field(default_factory=dict)  # (unit, skill): gains or not
+    blocked: set[tuple[int, int, int]] = field(default_factory=set)  # held at 0 by a row
+    pinned: dict[tuple[int, int, int], int] = field(default_factory=dict)  # at least this many
+
+
+@dataclass
 class GroupModel:
     """The model of one group and where each decision variable sits in it."""
 
@@ -171,6 +190,42 @@ class GroupModel:
     service_move_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     staff_budget_row: int = -1  # row of `max staff moves` (group_staff_moves), -1 if none
     service_budget_row: int = -1  # row of `max service moves` (group_service_moves), -1 if none
+    # Who sends to whom (add_decision_rows), for skills with a forbidden transfer, or every skill
+    # when the group has distances: (from unit, to unit, skill) -> column of the employees sent.
+    flows: Flows = field(default_factory=lambda: Flows())
+
+    def distance_objective(self) -> np.ndarray:
+        """Costs that add up the distance travelled by every employee moved."""
+        costs = np.zeros(self.model.num_cols)
+        distance = self.data.distance
+        if distance is not None:
+            for (a, b, _), col in self.flows.cols.items():
+                costs[col] = distance[a, b] if np.isfinite(distance[a, b]) else 0.0
+        return costs
+
+    def complete_point(self, values: np.ndarray, headcount: np.ndarray) -> None:
+        """Fill the flow columns of a solution vector from a plan's headcounts with a pairing that
+        keeps the pinned and blocked pairs (transfers.pair_transfers), so that a known plan is a
+        point of the model (a start, or a point to check); left at 0 when there is none."""
+        flows = self.flows
+        for k in sorted({k for (_, _, k) in flows.cols}):
+            change = headcount[:, k] - self.data.start[:, k]
+            losses = {int(u): int(-change[u]) for u in np.flatnonzero(change < 0)}
+            gains = {int(u): int(change[u]) for u in np.flatnonzero(change > 0)}
+            pinned = {(a, b): e for (a, b, kk), e in flows.pinned.items() if kk == k}
+            blocked = {(a, b) for (a, b, kk) in flows.blocked if kk == k}
+            try:
+                pairs = pair_transfers(losses, gains, pinned, blocked)  # type: ignore[arg-type]
+            except ValueError:
+                continue  # no pairing keeps the rules: the point is not one of the model's
+            for a, b, employees in pairs:
+                col = flows.cols.get((int(a), int(b), k))
+                if col is not None:
+                    values[col] = employees
+            for u in range(len(self.data.units)):
+                col = flows.gains.get((u, k))
+                if col is not None:
+                    values[col] = 1.0 if change[u] > 0 else 0.0
 
     def moves_objective(self) -> np.ndarray:
         """Costs that count staff moved (joiners) plus services moved."""
@@ -241,9 +296,12 @@ class GroupModel:
 def service_classes(data: GroupData) -> list[np.ndarray]:
     """Movable services grouped by (skill, current unit, eligible units, weight), in id order."""
     classes: dict[tuple, list[int]] = {}
+    # A service a decision names is a class of its own, so that its column is its alone.
+    decided = {d.service_id for d in data.decisions if d.kind.is_service}
     for s, eligible in enumerate(data.eligible):
         if len(eligible) > 1:
-            key = (int(data.service_skill[s]), eligible, float(data.weight[s]))
+            own = data.services[s].service_id if data.services[s].service_id in decided else ""
+            key = (int(data.service_skill[s]), eligible, float(data.weight[s]), own)
             classes.setdefault(key, []).append(s)
     return [np.asarray(members, dtype=np.int64) for members in classes.values()]
 
@@ -467,6 +525,10 @@ def build_group_model(
             -np.inf, float(settings.max_service_moves), family=RowFamily.SERVICE_BUDGET,
         )  # fmt: skip
 
+    flows = Flows()
+    if data.decisions or data.distance is not None:
+        flows = add_decision_rows(model, data, n_col, p_col, m_col, classes, x_cols)
+
     deviation_cols = None
     if balance_means is not None:
         deviation_cols = _add_balance_rows(model, data, n_col, classes, x_cols, balance_means)
@@ -490,6 +552,7 @@ def build_group_model(
         service_move_cols=np.asarray(service_move_cols, dtype=np.int64),
         staff_budget_row=staff_budget_row,
         service_budget_row=service_budget_row,
+        flows=flows,
     )
 
 
@@ -561,3 +624,147 @@ def _add_balance_rows(
                 family=RowFamily.DEVIATION, unit=u, skill=k,
             )  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)
+
+
+def add_decision_rows(
+    model: LinearModel,
+    data: GroupData,
+    n_col: np.ndarray,
+    p_col: np.ndarray,
+    m_col: np.ndarray,
+    classes: list[np.ndarray],
+    x_cols: list[np.ndarray],
+) -> Flows:
+    """The planner's decisions as rows of their own (family DECISION, so that an explanation can
+    name the decision that must give), each mapped to its decisions in `model.row_decisions`.
+
+    Transfers are of net headcount (as the result lists them): pinning e of skill k from A to B
+    is n[A,k] <= start - e and n[B,k] >= start + e (summed over the pins of a unit), and the
+    transfers are then paired with those first (transfers.pair_transfers). A forbidden transfer
+    needs to know who sends to whom, so a skill with one gets flow columns f[a,b] from each unit
+    that loses staff to each that gains (a binary per cell says which one it does), with the
+    forbidden flows held at 0 and the pinned ones at their size."""
+    start = data.start
+    unit_index = {u.unit_id: i for i, u in enumerate(data.units)}
+    skill_index = {k: i for i, k in enumerate(data.skills)}
+
+    def skills_of(skill: str | None) -> list[int]:
+        return list(range(len(data.skills))) if skill is None else [skill_index[skill]]
+
+    def keep(name: str, decisions: list[int], cols: list[int], values: list[float],
+             lower: float, upper: float, unit: int = -1, skill: int = -1) -> None:  # fmt: skip
+        row = model.add_row(name, cols, values, lower, upper, family=RowFamily.DECISION,
+                            unit=unit, skill=skill)  # fmt: skip
+        model.row_decisions[row] = tuple(decisions)
+
+    sent: dict[tuple[int, int], list[int]] = {}  # (unit, skill) -> pins it sends
+    received: dict[tuple[int, int], list[int]] = {}
+    pinned_flows: dict[tuple[int, int, int], int] = {}  # (from, to, skill) -> pin
+    forbidden_flows: dict[tuple[int, int, int], int] = {}
+    class_of = {int(members[0]): c for c, members in enumerate(classes) if len(members) == 1}
+    service_index = {s.service_id: i for i, s in enumerate(data.services)}
+    for i, decision in enumerate(data.decisions):
+        u = unit_index[decision.unit_id]
+        if decision.kind is DecisionKind.FIX_HEADCOUNT:
+            ks = skills_of(decision.skill)
+            employees = float(decision.employees or 0)
+            keep(f"decision[{i}:fix[{decision.unit_id}]]", [i], [int(n_col[u, k]) for k in ks],
+                 [1.0] * len(ks), employees, employees, unit=u,
+                 skill=ks[0] if decision.skill is not None else -1)  # fmt: skip
+        elif decision.kind.is_service:
+            s = service_index[decision.service_id or ""]
+            eligible = data.eligible[s]
+            if s not in class_of or u not in eligible:
+                continue  # a service that cannot move: the rule holds already (validated)
+            col = int(x_cols[class_of[s]][eligible.index(u)])
+            placed = 1.0 if decision.kind is DecisionKind.PIN_SERVICE else 0.0
+            keep(f"decision[{i}:{decision.kind.name.lower()}[{decision.service_id}]]", [i],
+                 [col], [1.0], placed, placed, unit=u)  # fmt: skip
+        else:
+            b = unit_index[decision.to_unit or ""]
+            for k in skills_of(decision.skill):
+                if decision.kind is DecisionKind.PIN_TRANSFER:
+                    sent.setdefault((u, k), []).append(i)
+                    received.setdefault((b, k), []).append(i)
+                    pinned_flows[(u, b, k)] = i
+                else:
+                    forbidden_flows[(u, b, k)] = i
+    for (u, k), pins in sorted(sent.items()):
+        employees = float(sum(data.decisions[i].employees or 0 for i in pins))
+        keep(f"decision[send[{data.units[u].unit_id},{data.skills[k]}]]", pins,
+             [int(n_col[u, k])], [1.0], -np.inf, float(start[u, k]) - employees,
+             unit=u, skill=k)  # fmt: skip
+    for (b, k), pins in sorted(received.items()):
+        employees = float(sum(data.decisions[i].employees or 0 for i in pins))
+        keep(f"decision[receive[{data.units[b].unit_id},{data.skills[k]}]]", pins,
+             [int(n_col[b, k])], [1.0], float(start[b, k]) + employees, np.inf,
+             unit=b, skill=k)  # fmt: skip
+
+    # Who sends to whom: for a skill with a forbidden transfer, and for every skill when the group
+    # has distances (the longest transfer, the least total distance).
+    distance = data.distance
+    longest = data.settings.longest_transfer
+    flows = Flows(pinned=dict.fromkeys(pinned_flows, 0))
+    for key, i in pinned_flows.items():
+        flows.pinned[key] = int(data.decisions[i].employees or 0)
+    flow_skills = set(range(len(data.skills))) if distance is not None else set()
+    flow_skills |= {k for (_, _, k) in forbidden_flows}
+    for k in sorted(flow_skills):
+        movers = [u for u in range(len(data.units)) if p_col[u, k] >= 0]
+        if len(movers) < 2:
+            continue
+        total = float(start[:, k].sum())
+        skill = data.skills[k]
+        for u in movers:
+            unit_id = data.units[u].unit_id
+            gains = model.add_col(f"gains[{unit_id},{skill}]", 0.0, 1.0, integer=True)
+            flows.gains[(u, k)] = gains
+            # A cell either gains (joiners only) or loses (leavers only): joiners and leavers
+            # are then the net change, which is what the transfers are paired from.
+            model.add_row(f"gains_only[{unit_id},{skill}]", [int(p_col[u, k]), gains],
+                          [1.0, -total], -np.inf, 0.0, family=RowFamily.TRANSFER_FLOW,
+                          unit=u, skill=k)  # fmt: skip
+            model.add_row(f"loses_only[{unit_id},{skill}]", [int(m_col[u, k]), gains],
+                          [1.0, float(start[u, k])], -np.inf, float(start[u, k]),
+                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
+        for a in movers:
+            for b in movers:
+                if a != b:
+                    flows.cols[(a, b, k)] = model.add_col(
+                        f"flow[{data.units[a].unit_id},{data.units[b].unit_id},{skill}]",
+                        0.0, total)  # fmt: skip
+        for u in movers:
+            out = [flows.cols[(u, b, k)] for b in movers if b != u]
+            into = [flows.cols[(a, u, k)] for a in movers if a != u]
+            model.add_row(f"sends[{data.units[u].unit_id},{skill}]", [*out, int(m_col[u, k])],
+                          [1.0] * len(out) + [-1.0], 0.0, 0.0, family=RowFamily.TRANSFER_FLOW,
+                          unit=u, skill=k)  # fmt: skip
+            model.add_row(f"receives[{data.units[u].unit_id},{skill}]",
+                          [*into, int(p_col[u, k])], [1.0] * len(into) + [-1.0], 0.0, 0.0,
+                          family=RowFamily.TRANSFER_FLOW, unit=u, skill=k)  # fmt: skip
+        for (a, b, skill_k), i in sorted(forbidden_flows.items()):
+            if skill_k == k and (a, b, k) in flows.cols:
+                flows.blocked.add((a, b, k))
+                keep(f"decision[{i}:forbid[{data.units[a].unit_id},{data.units[b].unit_id}]]",
+                     [i], [flows.cols[(a, b, k)]], [1.0], 0.0, 0.0, unit=a, skill=k)  # fmt: skip
+        for (a, b, skill_k), i in sorted(pinned_flows.items()):
+            if skill_k == k and (a, b, k) in flows.cols:
+                employees = float(data.decisions[i].employees or 0)
+                keep(f"decision[{i}:pin[{data.units[a].unit_id},{data.units[b].unit_id}]]",
+                     [i], [flows.cols[(a, b, k)]], [1.0], employees, np.inf, unit=a, skill=k)  # fmt: skip
+        if distance is None:
+            continue
+        for a in movers:
+            for b in movers:
+                far = not np.isfinite(distance[a, b]) or (
+                    longest is not None and distance[a, b] > longest
+                )
+                if a != b and far:
+                    # Its own row, so that an explanation names the distance (or its absence).
+                    flows.blocked.add((a, b, k))
+                    row = model.add_row(
+                        f"distance[{data.units[a].unit_id},{data.units[b].unit_id},{skill}]",
+                        [flows.cols[(a, b, k)]], [1.0], 0.0, 0.0, family=RowFamily.DISTANCE,
+                        unit=a, skill=k)  # fmt: skip
+                    model.row_pairs[row] = (a, b)
+    return flows

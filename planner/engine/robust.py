@@ -52,7 +52,7 @@ class RobustPlan:
     lower_bound: float | None
     proven: bool
     staff_moved: int
-    services_moved: int
+    services_moved: float  # whole unless services are split (then shares of volume)
     solves: int
     seconds: float
 
@@ -142,10 +142,13 @@ class _RobustModel:
         return Plan(gm.headcount(values), gm.assignment(values))
 
 
-def _moves(data: GroupData, plan: Plan) -> tuple[int, int]:
+def _moves(data: GroupData, plan: Plan) -> tuple[int, float]:
+    """Staff moved, and services moved: a whole count, or with split services the total share
+    of volume that left its unit (0.34 of a service is 0.34, not 0)."""
     staff = int(np.maximum(plan.headcount - data.start, 0).sum())
     home = plan.home_shares(data)
-    return staff, int(np.rint((1.0 - home).sum()))
+    moved = float((1.0 - home).sum())
+    return staff, moved if data.settings.split_services else float(np.rint(moved))
 
 
 def feasible_at_loosest(robust: _RobustModel, t: float) -> np.ndarray | None:
@@ -258,7 +261,12 @@ def robust_plan(
         model.at(high * (1 + MOVES_SLACK))
         model.backend.set_objective(model.group_model.moves_objective())
         run = model.backend.solve(
-            time_limit=remaining(), integral_objective=True, start=best_values
+            # Whole moves only when services are not split: with split shares the count of
+            # moves is fractional, and an absolute gap of almost 1 would accept a plan that
+            # moves up to one service more than the fewest.
+            time_limit=remaining(),
+            integral_objective=not data.settings.split_services,
+            start=best_values,
         )
         solves += 1
         if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):

@@ -31,6 +31,7 @@ from planner.engine.session import (
     Progress,
     SearchStopped,
     plan_from_values,
+    point_of_plan,
 )
 from planner.result import GroupReport, Status, StopReason
 
@@ -75,7 +76,36 @@ def _fewest_moves(
     solver.backend.set_objective(solver.group_model.moves_objective())
     least = solver.least(fallback, integral=not solver.settings.split_services, what="fewest moves")
     plan = plan_from_values(solver.group_model, least.point)
+    if solver.group_model.flows.cols and solver.data.distance is not None:
+        return _least_distance(solver, plan, least.proven, least.stop, least.gap)
     return plan, least.proven, least.stop, least.gap
+
+
+def _least_distance(
+    solver: GroupSolver, plan: Plan, proven: bool, stop: StopReason | None, gap: float | None
+) -> tuple[Plan, bool, StopReason | None, float | None]:
+    """The distance stage (Distances sheet): among plans keeping the model as it stands and the
+    fewest moves just found, the least total distance of the transfers, certified as the moves
+    are (SolverSession.least). The moves of `plan` stay the cap of the stage, and the cap is
+    lifted afterwards, so later solves of this model see it as it was."""
+    group_model = solver.group_model
+    moves = group_model.moves_objective()
+    cols = [int(c) for c in np.flatnonzero(moves)]
+    fewest = float(moves @ point_of_plan(group_model, plan))
+    if not cols or fewest == 0:
+        return plan, proven, stop, gap
+    solver.progress(f"group {solver.data.group}: {fewest:g} moves, least total distance")
+    # Whole moves: the cap sits half a move above, so that tolerance cannot change the count.
+    cap = solver.backend.add_row("fewest_moves_kept", cols, [1.0] * len(cols), -np.inf,
+                                 fewest + 0.5)  # fmt: skip
+    solver.backend.set_objective(group_model.distance_objective())
+    least = solver.least(plan, integral=False, what="least total distance")
+    solver.backend.set_row_bounds(cap, -np.inf, np.inf)
+    nearest = plan_from_values(group_model, least.point)
+    if float(moves @ point_of_plan(group_model, nearest)) > fewest + 0.5:
+        solver.notes.append("the distance stage returned more moves; kept the fewest-moves plan")
+        return plan, False, stop or StopReason.SOLVER_FAULT, gap
+    return nearest, proven and least.proven, stop or least.stop, gap
 
 
 def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:

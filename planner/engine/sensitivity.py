@@ -15,6 +15,7 @@ from planner.domain import SensitivityKind
 from planner.engine.group import GroupData
 from planner.engine.plan import Plan, plan_load
 from planner.engine.search import best_max_coefficient, with_settings
+from planner.i18n import _
 from planner.result import SensitivityItem
 
 MAX_BINDING_CELLS = 5  # re-solves are not free: report the first few binding cells by unit id
@@ -67,35 +68,35 @@ def group_sensitivity(
         unit = data.units[u]
         hired = plan.headcount.copy()
         hired[u, k] += 1  # the new employee starts where hired
-        item(f"{unit.label} ({data.skills[k]}) is at the maximum", SensitivityKind.BINDING_UNIT,
-             "one more employee hired there", _with_hire(data, u, k), unit.unit_id,
+        item(_("{unit.label} ({value1}) is at the maximum").format(unit=unit, value1=data.skills[k]), SensitivityKind.BINDING_UNIT,
+             _("one more employee hired there"), _with_hire(data, u, k), unit.unit_id,
              Plan(hired, plan.assignment))  # fmt: skip
 
     moved = plan.headcount - data.start
     settings = data.settings
     staff_moved = int(np.maximum(moved, 0).sum())
     if settings.max_staff_moves is not None and staff_moved >= settings.max_staff_moves:
-        item(f"max staff moves ({settings.max_staff_moves}) is used up", SensitivityKind.GROUP_STAFF_MOVE_LIMIT,
-             "one more allowed staff move",
+        item(_("max staff moves ({settings.max_staff_moves}) is used up").format(settings=settings), SensitivityKind.GROUP_STAFF_MOVE_LIMIT,
+             _("one more allowed staff move"),
              with_settings(data, max_staff_moves=settings.max_staff_moves + 1))  # fmt: skip
     services_moved = float((1.0 - plan.home_shares(data)).sum())
     limit = settings.max_service_moves
     if limit is not None and services_moved >= limit - 1e-9:
-        item(f"max service moves ({limit}) is used up", SensitivityKind.GROUP_SERVICE_MOVE_LIMIT,
-             "one more allowed service move", with_settings(data, max_service_moves=limit + 1))  # fmt: skip
+        item(_("max service moves ({limit}) is used up").format(limit=limit), SensitivityKind.GROUP_SERVICE_MOVE_LIMIT,
+             _("one more allowed service move"), with_settings(data, max_service_moves=limit + 1))  # fmt: skip
     for u in binding_units[:MAX_BINDING_CELLS]:
         unit = data.units[u]
         employees = int(plan.headcount[u].sum())
         changes = int(np.abs(moved[u]).sum())
         if unit.locked:
-            item(f"{unit.label} is locked", SensitivityKind.LOCKED_UNIT, "unlocked for one move",
+            item(_("{unit.label} is locked").format(unit=unit), SensitivityKind.LOCKED_UNIT, _("unlocked for one move"),
                  _with_unit(data, unit.unit_id, locked=False, max_moves=1), unit.unit_id)  # fmt: skip
         elif unit.max_moves is not None and changes >= unit.max_moves:
-            item(f"{unit.label} has used its {unit.max_moves} allowed moves", SensitivityKind.UNIT_MAX_MOVES,
-                 "one more allowed move",
+            item(_("{unit.label} has used its {unit.max_moves} allowed moves").format(unit=unit), SensitivityKind.UNIT_MAX_MOVES,
+                 _("one more allowed move"),
                  _with_unit(data, unit.unit_id, max_moves=unit.max_moves + 1), unit.unit_id)  # fmt: skip
         if unit.max_employees is not None and employees >= unit.max_employees:
-            item(f"{unit.label} is at its Max employees ({unit.max_employees})", SensitivityKind.MAX_EMPLOYEES,
-                 "Max employees one higher",
+            item(_("{unit.label} is at its Max employees ({unit.max_employees})").format(unit=unit), SensitivityKind.MAX_EMPLOYEES,
+                 _("Max employees one higher"),
                  _with_unit(data, unit.unit_id, max_employees=unit.max_employees + 1), unit.unit_id)  # fmt: skip
     return tuple(items)

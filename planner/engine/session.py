@@ -53,6 +53,7 @@ def point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
     joined = group_model.p_col >= 0
     values[group_model.p_col[joined]] = np.maximum(difference[joined], 0)
     values[group_model.m_col[joined]] = np.maximum(-difference[joined], 0)
+    group_model.complete_point(values, plan.headcount)  # who sends to whom (decisions, distances)
     for cols, counts in zip(
         group_model.x_cols, group_model.class_counts(plan.assignment), strict=True
     ):

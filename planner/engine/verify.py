@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.domain import (
+    DecisionKind,
     Scenario,
     coefficient,
+    distance_table,
     service_load,
     skills_to_keep,
     staff_to_keep,
@@ -40,8 +42,13 @@ def verify_group(
     headcount: Mapping[tuple[str, str], int],
     assignment: Mapping[str, Mapping[str, float]],
     reported: PlanFigures,
+    transfers: Sequence[tuple[str, str, str, int]] | None = None,
 ) -> list[Check]:
-    """Every rule of the scenario, checked on one group's plan."""
+    """Every rule of the scenario, checked on one group's plan.
+
+    transfers: the plan's transfers as (from, to, skill, employees), new hires left out; when
+    given, they must add up to the headcount changes, and the decisions about transfers are
+    checked on them (the only place a plan says who goes where)."""
     settings = scenario.settings
     records = scenario.by_group[group]
     units = {u.unit_id: u for u in records.units}
@@ -202,7 +209,73 @@ def verify_group(
         figures,
         f"max coefficient {worst:.6g}, {moved_in} staff and {services_moved:g} services moved",
     )
+    if transfers is not None:
+        net: dict[tuple[str, str], int] = defaultdict(int)
+        for sender, receiver, skill, employees in transfers:
+            net[(sender, skill)] -= employees
+            net[(receiver, skill)] += employees
+        check(
+            "transfers add up to the headcount changes",
+            [
+                f"{u}/{k}: transfers give {net.get((u, k), 0):+d}, headcount "
+                f"{after.get((u, k), 0) - start.get((u, k), 0):+d}"
+                for u in sorted(units)
+                for k in skills
+                if net.get((u, k), 0) != after.get((u, k), 0) - start.get((u, k), 0)
+            ],
+            f"{len(transfers)} transfers",
+        )
+    if transfers is not None and scenario.distances:
+        table = distance_table(scenario.distances)
+        longest = settings.longest_transfer
+        far = []
+        for sender, receiver, skill, employees in transfers:
+            distance = table.get((sender, receiver))
+            if distance is None:
+                far.append(f"{employees} {skill} {sender} -> {receiver}: no distance given")
+            elif longest is not None and distance > longest:
+                far.append(f"{employees} {skill} {sender} -> {receiver}: {distance:g} > {longest:g}")
+        check(
+            "transfers within the distances allowed",
+            far,
+            f"every transfer has a distance{f' of at most {longest:g}' if longest else ''}",
+        )
+    decisions = [d for d in scenario.decisions if d.unit_id in units]
+    if decisions:
+        check(
+            "the planner's decisions kept",
+            _broken_decisions(decisions, after, assignment, transfers),
+            f"{len(decisions)} decisions",
+        )
     return checks
+
+
+def _broken_decisions(decisions, after, assignment, transfers) -> list[str]:
+    """Each decision re-read against the plan: headcounts, service placement, transfers."""
+    broken = []
+    moved: dict[tuple[str, str, str], int] = defaultdict(int)
+    for sender, receiver, skill, employees in transfers or ():
+        moved[(sender, receiver, skill)] += employees
+    for d in decisions:
+        if d.kind is DecisionKind.FIX_HEADCOUNT:
+            kept = sum(v for (u, k), v in after.items() if u == d.unit_id and d.skill in (None, k))
+            if kept != d.employees:
+                broken.append(f"{d.source}: {d.unit_id} has {kept}, fixed at {d.employees}")
+        elif d.kind.is_service:
+            share = assignment.get(d.service_id or "", {}).get(d.unit_id, 0.0)
+            pinned = d.kind is DecisionKind.PIN_SERVICE
+            if (pinned and abs(share - 1.0) > 1e-6) or (not pinned and share > TOLERANCE):
+                broken.append(f"{d.source}: {d.service_id} has {share:g} of it at {d.unit_id}")
+        elif transfers is not None:
+            count = sum(
+                n for (a, b, k), n in moved.items()
+                if (a, b) == (d.unit_id, d.to_unit) and d.skill in (None, k)
+            )  # fmt: skip
+            if d.kind is DecisionKind.PIN_TRANSFER and count < (d.employees or 0):
+                broken.append(f"{d.source}: {count} moved from {d.unit_id} to {d.to_unit}")
+            if d.kind is DecisionKind.FORBID_TRANSFER and count:
+                broken.append(f"{d.source}: {count} moved from {d.unit_id} to {d.to_unit}")
+    return broken
 
 
 def _close(a: float, b: float) -> bool:

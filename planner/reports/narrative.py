@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from planner.display import coefficient_text
 from planner.domain import Scenario, SensitivityKind
+from planner.i18n import _, decimal, integer, ngettext
 from planner.reports.figures import GroupFigures, finite
 from planner.result import NEW_HIRES, GroupResult, Result, Status
 
@@ -21,7 +22,7 @@ __all__ = ["group_account", "join_names", "unit_label"]
 def unit_label(scenario: Scenario, unit_id: str) -> str:
     """A unit's name as a planner reads it; 'new hires' for headcount from outside."""
     if unit_id == NEW_HIRES:
-        return "new hires"
+        return _("new hires")
     try:
         return scenario.unit(unit_id).label
     except KeyError:
@@ -33,33 +34,41 @@ def join_names(names: Sequence[str], limit: int = 3) -> str:
     names = list(names)
     if len(names) > limit:
         rest = len(names) - limit
-        names = [*names[:limit], f"{rest} other{'s' if rest > 1 else ''}"]
+        names = [
+            *names[:limit],
+            ngettext("{count} other", "{count} others", rest).format(count=rest),
+        ]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _coefficient_text(value: float | None) -> str:
     if value is not None and not finite(value):
-        return "infinite (no staff)"
+        return _("infinite (no staff)")
     return coefficient_text(value, missing="n/a")
 
 
 def _trend(before: float | None, after: float | None) -> str:
     b, a = _coefficient_text(before), _coefficient_text(after)
     if b == a:
-        return f"stays at {a}"
+        return _("stays at {a}").format(a=a)
     falls = finite(before) and finite(after) and after < before or not finite(before)
-    return f"{'falls' if falls else 'rises'} from {b} to {a}"
+    if falls:
+        return _("falls from {b} to {a}").format(b=b, a=a)
+    return _("rises from {b} to {a}").format(b=b, a=a)
 
 
 def _people(count: int) -> str:
-    return f"{count:,} employee{'s' if count != 1 else ''}"
+    return ngettext("{count} employee", "{count} employees", count).format(count=integer(count))
 
 
 def _services(count: float) -> str:
-    shown = f"{int(count):,}" if float(count).is_integer() else f"{count:,.2f}"
-    return f"{shown} service{'s' if count != 1 else ''}"
+    if float(count).is_integer():
+        whole = int(count)
+        return ngettext("{count} service", "{count} services", whole).format(count=integer(whole))
+    # A split service moves in parts: 2.50 services (the plural of a fraction in every language)
+    return ngettext("{count} service", "{count} services", 2).format(count=decimal(count, 2))
 
 
 def _by_skill(amounts: dict[str, int]) -> str:
@@ -81,17 +90,24 @@ def _headline_cell(scenario: Scenario, rows: dict, figures: GroupFigures) -> lis
         return []
     row = rows.get(cell.unit_id)
     name = unit_label(scenario, cell.unit_id)
-    where = f"the highest coefficient after the plan, {_coefficient_text(cell.coefficient)}, is"
+    where = _("the highest coefficient after the plan, {value1}, is").format(
+        value1=_coefficient_text(cell.coefficient)
+    )
     where = where[0].upper() + where[1:]
     if (
         row is None
         or row.coefficient_after is None
         or math.isclose(row.coefficient_after, cell.coefficient, rel_tol=1e-9)
     ):
-        return [f"{where} that of {name} ({cell.skill} staff)."]
+        return [
+            _("{where} that of {name} ({cell.skill} staff).").format(
+                where=where, name=name, cell=cell
+            )
+        ]
     return [
-        f"{where} that of {name}'s {cell.skill} staff (Skills sheet); {name} as a whole, all "
-        f"skills together, is at {_coefficient_text(row.coefficient_after)} (Units sheet)."
+        _(
+            "{where} that of {name}'s {cell.skill} staff (Skills sheet); {name} as a whole, all skills together, is at {value1} (Units sheet)."
+        ).format(where=where, name=name, cell=cell, value1=_coefficient_text(row.coefficient_after))
     ]
 
 
@@ -114,12 +130,14 @@ def _held_back(g: GroupResult) -> list[str]:
             continue
         after = item.max_coefficient_after_change
         effect = (
-            f"the highest coefficient would be {_coefficient_text(after)}"
+            _("the highest coefficient would be {value1}").format(value1=_coefficient_text(after))
             if after < item.max_coefficient_now * (1 - 1e-9)
-            else "the highest coefficient would not fall"
+            else _("the highest coefficient would not fall")
         )
         sentences.append(
-            f"Held back: {item.item}. Re-solved with that relaxed ({item.change}), {effect}."
+            _(
+                "Held back: {item.item}. Re-solved with that relaxed ({item.change}), {effect}."
+            ).format(item=item, effect=effect)
         )
     return sentences
 
@@ -129,7 +147,7 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     scenario = result.scenario
     g = result.group(group)
     if g.max_coefficient_after is None:
-        return ["No plan satisfies the limits of this group, so nothing is moved. Why:",
+        return [_("No plan satisfies the limits of this group, so nothing is moved. Why:"),
                 *g.explanation]  # fmt: skip
     rows = {u.unit_id: u for u in result.units if u.group == group}
 
@@ -139,33 +157,41 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     def unit_trend(unit_id: str) -> str:
         row = rows[unit_id]
         if row.employees_after == 0 and row.load_after == 0:
-            return "it is left with no staff and no services"
-        return f"its coefficient {_trend(row.coefficient_before, row.coefficient_after)}"
+            return _("it is left with no staff and no services")
+        return _("its coefficient {value1}").format(
+            value1=_trend(row.coefficient_before, row.coefficient_after)
+        )
 
     hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
     moves = []
     if g.staff_moved:
-        moves.append(f"moving {_people(g.staff_moved)}")
+        moves.append(_("moving {people}").format(people=_people(g.staff_moved)))
     if g.services_moved:
-        moves.append(f"reassigning {_services(g.services_moved)}")
+        moves.append(_("reassigning {services}").format(services=_services(g.services_moved)))
     if hires:
-        moves.append(f"adding {hires:,} new hire{'s' if hires != 1 else ''}")
+        moves.append(
+            ngettext("adding {count} new hire", "adding {count} new hires", hires).format(
+                count=integer(hires)
+            )
+        )
     trend = _trend(g.max_coefficient_before, g.max_coefficient_after)
     if moves:
-        sentences = [f"The highest coefficient {trend} by {join_names(moves, limit=3)}."]
+        sentences = [
+            _("The highest coefficient {trend} by {value1}.").format(
+                trend=trend, value1=join_names(moves, limit=3)
+            )
+        ]
     elif result.objective.minimises_the_maximum:
-        sentences = [f"No move within the limits lowers the highest coefficient "
-                     f"({_coefficient_text(g.max_coefficient_before)}): the plan keeps the current "
-                     "allocation."]  # fmt: skip
+        sentences = [_("No move within the limits lowers the highest coefficient ({value1}): the plan keeps the current allocation.").format(value1=_coefficient_text(g.max_coefficient_before))]  # fmt: skip
     else:
-        sentences = ["No move within the limits brings the units closer to the group mean: the "
-                     "plan keeps the current allocation."]  # fmt: skip
+        sentences = [_("No move within the limits brings the units closer to the group mean: the plan keeps the current allocation.")]  # fmt: skip
     sentences.extend(_headline_cell(scenario, rows, figures))
     sentences.extend(_held_back(g))
     if g.status is Status.FEASIBLE and g.gap:
         sentences.append(
-            f"The solver stopped at a gap of {g.gap:.1%}: no plan can go below "
-            f"{_coefficient_text(g.lower_bound)}, and a better plan than this one may exist."
+            _(
+                "The solver stopped at a gap of {g.gap:.1%}: no plan can go below {value1}, and a better plan than this one may exist."
+            ).format(g=g, value1=_coefficient_text(g.lower_bound))
         )
 
     received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -196,15 +222,20 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
                          f"{_by_skill(skills_in[target])}; {unit_trend(target)}.")  # fmt: skip
         described.add(target)
     if len(received) > limit:
-        sentences.append(f"{len(received) - limit} more units receive staff (see Transfers).")
+        sentences.append(
+            _("{value1} more units receive staff (see Transfers).").format(
+                value1=len(received) - limit
+            )
+        )
     for source in ranked(sent)[:3]:
         targets = sent[source]
         names = [label(u) for u in sorted(targets, key=lambda u: (-targets[u], u))]
-        sentences.append(f"{label(source)} releases {_people(sum(targets.values()))} to "
-                         f"{join_names(names)}; {unit_trend(source)}.")  # fmt: skip
+        sentences.append(_("{value1} releases {value2} to {value3}; {value4}.").format(value1=label(source), value2=_people(sum(targets.values())), value3=join_names(names), value4=unit_trend(source)))  # fmt: skip
         described.add(source)
     if len(sent) > 3:
-        sentences.append(f"{len(sent) - 3} more units release staff (see Transfers).")
+        sentences.append(
+            _("{value1} more units release staff (see Transfers).").format(value1=len(sent) - 3)
+        )
     # Every unit that loses more than half its staff is named, never hidden behind "more units":
     # that is a restructuring a head of department must see.
     halved = [
@@ -213,8 +244,9 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     ]  # fmt: skip
     for row in sorted(halved, key=lambda r: (r.employees_after / r.employees_before, r.unit_id)):
         sentences.append(
-            f"{label(row.unit_id)} loses more than half its staff: {row.employees_before:,} -> "
-            f"{row.employees_after:,}."
+            _(
+                "{value1} loses more than half its staff: {row.employees_before:,} -> {row.employees_after:,}."
+            ).format(value1=label(row.unit_id), row=row)
         )
 
     taken: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -226,14 +258,22 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
         givers = taken[target]
         names = [label(u) for u in sorted(givers, key=lambda u: (-givers[u], u))]
         trend = "" if target in described else f"; {unit_trend(target)}"
-        sentences.append(f"{label(target)} takes over {_services(sum(givers.values()))} from "
-                         f"{join_names(names)}{trend}.")  # fmt: skip
+        sentences.append(_("{value1} takes over {value2} from {value3}{trend}.").format(value1=label(target), value2=_services(sum(givers.values())), value3=join_names(names), trend=trend))  # fmt: skip
     if len(taken) > limit:
-        sentences.append(f"{len(taken) - limit} more units take over services (see Reassignments).")
+        sentences.append(
+            _("{value1} more units take over services (see Reassignments).").format(
+                value1=len(taken) - limit
+            )
+        )
 
     margin = scenario.settings.overload_margin
     sentences.append(
-        f"Units more than {margin:.0%} above the group mean: {len(figures.overloaded_before)} "
-        f"before, {len(figures.overloaded_after)} after."
+        _(
+            "Units more than {margin:.0%} above the group mean: {value1} before, {value2} after."
+        ).format(
+            margin=margin,
+            value1=len(figures.overloaded_before),
+            value2=len(figures.overloaded_after),
+        )
     )
     return sentences

@@ -29,6 +29,7 @@ from planner.workbook.layout import SETTINGS_LIST
 
 __all__ = [
     "checks_sheet",
+    "decisions_and_distances",
     "inputs_sheet",
     "load_word",
     "reassignments_sheet",
@@ -71,7 +72,38 @@ def transfers_sheet(ws: Worksheet, result: Result) -> None:
     elif any(t.source == NEW_HIRES for t in result.transfers):
         note(ws, last + 2, f"{NEW_HIRES}: headcount added by the option, not taken from a unit.",
              span=5)  # fmt: skip
+    decisions_and_distances(ws, result, last + 4)
     fit_columns(ws)
+
+
+def decisions_and_distances(ws: Worksheet, result: Result, top: int) -> None:
+    """Below the transfers: with a Distances sheet, each transfer's distance and the total; with
+    decisions, per transfer, service move and decided headcount, the proposal without them
+    (Auto), the decided plan (Final) and the decision."""
+    total = result.total_distance
+    if total is not None:
+        measure = result.scenario.distance_measure.value
+        top = note(ws, top, f"Distance of the transfers ({measure}): {total:,.4g} in total, the "
+                   "least among the plans with the fewest moves.", span=7)  # fmt: skip
+        moved = [t for t in result.transfers if t.source != NEW_HIRES]
+        _, last = add_table(ws, "DistancesTable", [
+            Col("From unit ID"), Col("To unit ID"), Col("Skill"), Col("Employees", PEOPLE),
+            Col(f"Distance ({measure})", FRACTION_COUNT), Col(f"Total ({measure})", FRACTION_COUNT),
+        ], [[t.source, t.target, t.skill, t.employees, t.distance, t.total_distance]
+            for t in moved], top=top)  # fmt: skip
+        top = last + 3
+    rows = result.decision_rows()
+    if not rows:
+        return
+    top = note(ws, top, "Decisions: Auto is the plan proposed without the decisions, Final the "
+               "plan that keeps them (the plan of this workbook).", span=7)  # fmt: skip
+    columns = [
+        Col("Kind"), Col("From / unit"), Col("To"), Col("Skill or service"),
+        Col("Auto", FRACTION_COUNT), Col("Final", FRACTION_COUNT), Col("Decision"), Col("Cell"),
+    ]  # fmt: skip
+    add_table(ws, "DecisionsTable", columns, [
+        [r.kind, r.source, r.target, r.subject, r.auto, r.final, r.decision, r.where] for r in rows
+    ], top=top)  # fmt: skip
 
 
 def reassignments_sheet(ws: Worksheet, result: Result) -> None:

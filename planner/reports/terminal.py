@@ -10,24 +10,60 @@ from planner.display import (
     coefficient_table,
     coefficient_text,
 )
+from planner.i18n import NP_, _, decimal, integer, ngettext, pgettext
 from planner.result import GroupResult, Result, Status
-from planner.studies.compare import Comparison
+from planner.studies.compare import Comparison, difference_words
 from planner.studies.frontier import Frontier
+from planner.studies.wisn_hires import HiresPlan
 
-__all__ = ["comparison_lines", "comparison_markdown", "frontier_lines", "result_lines"]
+__all__ = [
+    "comparison_lines", "comparison_markdown", "frontier_lines", "hires_lines", "result_lines",
+]  # fmt: skip
 
 
 SHOWN_GROUPS = 10  # groups without a proven plan listed in the short summary
 
 
+# The status words, marked for the catalogue (status_text looks them up by value).
+_STATUS_WORDS = (
+    NP_("status", "optimal"),
+    NP_("status", "feasible"),
+    NP_("status", "infeasible"),
+    NP_("status", "unknown"),
+)
+
+
+def status_text(status: Status) -> str:
+    """The status in the current language: optimal / оптимально / оңтайлы ..."""
+    return pgettext("status", status.value)
+
+
+def _services(count: float) -> str:
+    # A split service moves in parts: 2.5 services; a whole count is shown without decimals.
+    return integer(int(count)) if float(count).is_integer() else decimal(count, 2)
+
+
 def _moved(staff: int, services: float) -> str:
-    return f"{staff:,} staff moved, {services:g} services moved"
+    staff_words = ngettext("{count} staff moved", "{count} staff moved", staff)
+    service_words = ngettext(
+        "{count} service moved",
+        "{count} services moved",
+        int(services) if float(services).is_integer() else 2,
+    )
+    return (
+        staff_words.format(count=integer(staff))
+        + ", "
+        + service_words.format(count=_services(services))
+    )
 
 
 def _group_line(g: GroupResult) -> str:
-    return (
-        f"{g.group}: {g.status.value}, max coefficient {coefficient_text(g.max_coefficient_before)}"
-        f" -> {coefficient_text(g.max_coefficient_after)}, {_moved(g.staff_moved, g.services_moved)}"
+    return _("{group}: {status}, max coefficient {before} -> {after}, {moves}").format(
+        group=g.group,
+        status=status_text(g.status),
+        before=coefficient_text(g.max_coefficient_before),
+        after=coefficient_text(g.max_coefficient_after),
+        moves=_moved(g.staff_moved, g.services_moved),
     )
 
 
@@ -38,16 +74,28 @@ def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
     plan (at most SHOWN_GROUPS of them)."""
     groups = result.groups
     lines = [
-        f"{result.scenario.name}: {result.status.value} ({result.objective}, {result.coefficient});"
-        f" max coefficient {coefficient_text(result.max_coefficient_before)} -> "
-        f"{coefficient_text(result.max_coefficient_after)}, "
-        f"{_moved(result.staff_moved, result.services_moved)}"
+        _(
+            "{scenario}: {status} ({objective}, {coefficient}); max coefficient {before} -> "
+            "{after}, {moves}"
+        ).format(
+            scenario=result.scenario.name,
+            status=status_text(result.status),
+            objective=result.objective,
+            coefficient=result.coefficient,
+            before=coefficient_text(result.max_coefficient_before),
+            after=coefficient_text(result.max_coefficient_after),
+            moves=_moved(result.staff_moved, result.services_moved),
+        )
     ]
     missing = len(result.scenario.groups) - len(groups)
     if missing:
         lines.append(
-            f"  interrupted: {len(groups)} of {len(result.scenario.groups)} groups solved; "
-            f"the other {missing} were not run"
+            "  "
+            + ngettext(
+                "interrupted: {solved} of {count} group solved; the other {missing} were not run",
+                "interrupted: {solved} of {count} groups solved; the other {missing} were not run",
+                len(result.scenario.groups),
+            ).format(solved=len(groups), count=len(result.scenario.groups), missing=missing)
         )
     if verbose:
         for g in groups:
@@ -58,21 +106,39 @@ def result_lines(result: Result, *, verbose: bool = False) -> list[str]:
     for g in groups:
         counts[g.status] = counts.get(g.status, 0) + 1
     lines.append(
-        f"  {len(groups)} group{'s' if len(groups) != 1 else ''}: "
-        + ", ".join(f"{counts[status]:,} {status.value}" for status in Status if status in counts)
+        "  "
+        + ngettext("{count} group", "{count} groups", len(groups)).format(
+            count=integer(len(groups))
+        )
+        + ": "
+        + ", ".join(
+            f"{integer(counts[status])} {status_text(status)}"
+            for status in Status
+            if status in counts
+        )
     )
     planned = [g for g in groups if g.max_coefficient_after is not None]
     if planned:
         worst = max(planned, key=lambda g: (g.max_coefficient_after, g.group))
-        lines.append(f"  the maximum is in {_group_line(worst)}")
+        lines.append("  " + _("the maximum is in {group}").format(group=_group_line(worst)))
     unproven = [g for g in groups if g.status is not Status.OPTIMAL]
     for g in unproven[:SHOWN_GROUPS]:
         lines.append(f"  {_group_line(g)}")
         lines.extend(f"    - {line}" for line in g.explanation[:2])
     if len(unproven) > SHOWN_GROUPS:
-        lines.append(f"  ... and {len(unproven) - SHOWN_GROUPS} more groups without a proven plan")
+        more = len(unproven) - SHOWN_GROUPS
+        lines.append(
+            "  "
+            + ngettext(
+                "... and {count} more group without a proven plan",
+                "... and {count} more groups without a proven plan",
+                more,
+            ).format(count=integer(more))
+        )
     if len(groups) > 1:
-        lines.append("  (every group: --verbose, or the Summary sheet of the result workbook)")
+        lines.append(
+            "  " + _("(every group: --verbose, or the Summary sheet of the result workbook)")
+        )
     return lines
 
 
@@ -83,11 +149,16 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
+    # With robust plans (compare --robust) every option has its P90 over the fresh samples.
+    judged = any(o.p90 is not None for o in comparison.options)
     lines = [
         "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
         "| Mean after | Spread after | Overloaded after | Staff moved | New hires | Services moved "
-        "| Rank |",
-        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        + ("| P90 over samples " if judged else "")
+        + "| Rank |",
+        "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+        + ("---:|" if judged else "")
+        + "---|",
     ]
     for option in comparison.options:
         result = option.result
@@ -101,7 +172,9 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
             f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
             f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
             f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
-            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} | {rank} |"
+            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} "
+            + (f"| {coefficient_table(option.p90)} " if judged else "")
+            + f"| {rank} |"
         )
     return lines
 
@@ -112,53 +185,70 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     coefficients, the overloaded units, and the option's rank (the recommended one with why)."""
     workbooks = len(comparison.sources)
     lines = [
-        f"{len(comparison.options)} option(s) from {workbooks} workbook(s), "
-        f"solved in {comparison.seconds:.1f} s:"
+        _(
+            "{value1} option(s) from {workbooks} workbook(s), solved in {comparison.seconds:.1f} s:"
+        ).format(value1=len(comparison.options), workbooks=workbooks, comparison=comparison)
     ]
     width = max((len(o.label) for o in comparison.options), default=0)
     for option in comparison.options:
         result = option.result
         standing = comparison.standing(option)
+        difference = None if option.is_baseline else comparison.difference(option)
         if option.is_baseline:
-            versus = "(the baseline)"
-        else:
-            words = comparison.versus_baseline(option)
-            versus = (
-                f"({words} than the baseline)"
-                if words.startswith(("worse", "better"))
-                else (
-                    "(the same as the baseline)"
-                    if words == "same"
-                    else f"({words} with the baseline)"
-                )
+            versus = _("(the baseline)")
+        elif difference is None:
+            versus = _("(not comparable with the baseline)")
+        elif difference_words(difference) == "same":
+            versus = _("(the same as the baseline)")
+        elif difference > 0:
+            versus = _("(worse by {amount} than the baseline)").format(
+                amount=decimal(difference, 3)
             )
-        hires = f", {option.new_hires} hired" if option.new_hires else ""
+        else:
+            versus = _("(better by {amount} than the baseline)").format(
+                amount=decimal(-difference, 3)
+            )
+        hires = (
+            ", " + _("{count} hired").format(count=integer(option.new_hires))
+            if option.new_hires
+            else ""
+        )
         figures = ""
         if standing.mean is not None and standing.overloaded_after is not None:
-            figures = (
-                f", mean {coefficient_text(standing.mean)}, spread {coefficient_text(standing.spread)}, "
-                f"{standing.overloaded_after} overloaded"
+            figures = _(
+                ", mean {value1}, spread {value2}, {standing.overloaded_after} overloaded"
+            ).format(
+                value1=coefficient_text(standing.mean),
+                value2=coefficient_text(standing.spread),
+                standing=standing,
             )
+        if option.p90 is not None:
+            figures += f", P90 {coefficient_text(option.p90)} over the fresh samples"
         if standing.recommended:
-            rank = f"; rank 1, {standing.reason}"
+            rank = "; " + _("rank 1, {reason}").format(reason=standing.reason)
         elif standing.rank is not None:
-            rank = f"; rank {standing.rank}"
+            rank = "; " + _("rank {rank}").format(rank=standing.rank)
         else:
             rank = f"; {standing.reason}"
-        line = (
-            f"  {option.label:<{width}}  {result.status.value:<10}  "
-            f"max coefficient {coefficient_text(result.max_coefficient_before)} -> "
-            f"{coefficient_text(result.max_coefficient_after)} {versus}, "
-            f"{result.staff_moved} staff moved{hires}, {result.services_moved:g} services moved"
-            f"{figures}{rank}"
+        line = f"  {option.label:<{width}}  {status_text(result.status):<10}  " + _(
+            "max coefficient {before} -> {after} {versus}, {moves}{hires}{figures}{rank}"
+        ).format(
+            before=coefficient_text(result.max_coefficient_before),
+            after=coefficient_text(result.max_coefficient_after),
+            versus=versus,
+            moves=_moved(result.staff_moved, result.services_moved),
+            hires=hires,
+            figures=figures,
+            rank=rank,
         )
         if result.status is Status.INFEASIBLE and option.notes:
             line += f"; {option.notes[0]}"
         lines.append(line)
     if comparison.interrupted:
         lines.append(
-            f"Interrupted: {len(comparison.options)} of {comparison.planned} options solved; "
-            "the rest were not run."
+            _(
+                "Interrupted: {value1} of {comparison.planned} options solved; the rest were not run."
+            ).format(value1=len(comparison.options), comparison=comparison)
         )
     return lines
 
@@ -167,33 +257,60 @@ def frontier_lines(frontier: Frontier) -> list[str]:
     """The curve of each group for the terminal, with the points where moves stop helping."""
     points = sum(len(g.points) for g in frontier.groups)
     lines = [
-        f"{frontier.scenario}: best maximum coefficient per budget of {frontier.moves_kind} "
-        f"(per group; {frontier.coefficient} coefficient), {points} point(s) in "
-        f"{frontier.seconds:.1f} s"
+        _(
+            "{frontier.scenario}: best maximum coefficient per budget of {frontier.moves_kind} (per group; {frontier.coefficient} coefficient), {points} point(s) in {frontier.seconds:.1f} s"
+        ).format(frontier=frontier, points=points)
     ]
     for note in frontier.notes:
         lines.append(f"  note: {note}")
     for g in frontier.groups:
         width = len(str(max((p.budget for p in g.points), default=0)))
         lines.append(
-            f"  {g.group}: before {coefficient_text(g.max_coefficient_before)}, best with no "
-            f"limit {coefficient_text(g.unconstrained)} using {g.unconstrained_moves} {frontier.moves_kind}"
+            _(
+                "  {g.group}: before {value1}, best with no limit {value2} using {g.unconstrained_moves} {frontier.moves_kind}"
+            ).format(
+                g=g,
+                value1=coefficient_text(g.max_coefficient_before),
+                value2=coefficient_text(g.unconstrained),
+                frontier=frontier,
+            )
             + (f" ({g.note})" if g.note else "")
         )
         for p in g.points:
             mark = f"  <- {p.mark}" if p.mark else ""
-            proof = "" if p.proven or p.max_coefficient is None else " (not proven: time limit)"
-            value = coefficient_text(p.max_coefficient, missing="no plan")
+            proof = "" if p.proven or p.max_coefficient is None else _(" (not proven: time limit)")
+            value = coefficient_text(p.max_coefficient, missing=_("no plan"))
             lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
     return lines
 
 
 def uncertainty_lines(result) -> list[str]:
     """The Monte Carlo in a few lines: P50 / P90 / P95 of each group's highest coefficient."""
-    lines = [f"Monte Carlo: {result.samples:,} samples (seed {result.seed})"]
+    lines = [
+        _("Monte Carlo: {result.samples:,} samples (seed {result.seed})").format(result=result)
+    ]
     for row in result.table("groups").itertuples(index=False):
         lines.append(
             f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
         )
     lines.extend(f"  {note}" for note in result.notes[1:])
+    return lines
+
+
+def hires_lines(plan: HiresPlan) -> list[str]:
+    """The fewest hires of the `wisn target` setting (planner.studies.wisn_hires.HiresPlan)."""
+    target = f"{plan.target:.2f}"
+    if plan.result is None:
+        return [f"no plan reaches a WISN ratio of {target} in every cell, even hiring each "
+                "cell's shortfall (a Max employees or a lock stands in the way)"]  # fmt: skip
+    proof = (
+        "proven fewest" if plan.proven
+        else f"not proven fewest: no plan with fewer was found, and at least {plan.lower_bound} "
+        "are needed"
+    )  # fmt: skip
+    lines = [f"hires for a WISN ratio of at least {target} in every cell: {plan.total} ({proof})"]
+    lines += [f"  {h.unit_id} {h.skill}: +{h.employees}" for h in plan.hires]
+    ratio = plan.smallest_ratio
+    if ratio is not None:
+        lines.append(f"  smallest WISN ratio with them: {ratio:.2f}")
     return lines

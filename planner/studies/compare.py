@@ -45,7 +45,10 @@ RANKING_RULE = (
     "units after the plan (above their group mean by more than the overload margin); then the "
     "smaller spread (standard deviation) of the unit coefficients; then fewer moves (staff moved "
     "plus services moved); then fewer new hires; then the order of the workbook. An option with "
-    "no plan, or whose plan failed a check, is not ranked. The first is recommended."
+    "no plan, or whose plan failed a check, is not ranked. The first is recommended. A "
+    "comparison with robust plans (compare --robust) judges every option on the same fresh "
+    "samples of the volumes and ranks first by the P90 of the highest coefficient over them (in "
+    "9 years out of 10 the worst unit is at most that loaded), then by the rule above."
 )
 SHOWN = 5e-4  # differences smaller than this read as "same": figures are shown to 3 decimals
 TOLERANCE = 1e-9  # a unit exactly at the overload threshold is not overloaded (as in the reports)
@@ -109,6 +112,10 @@ class Option:
     label: str = ""  # unique in its comparison: the name, prefixed by the workbook when several
     workbook: int = 0  # position of the source among the workbooks compared (the same file may
     # be given twice; each copy has its own baseline)
+    # compare --robust: the P90 of the highest coefficient over the comparison's fresh samples
+    # of the volumes (None without them), and whether the plan is the robust one of its option.
+    p90: float | None = None
+    robust: bool = False
 
     @property
     def is_baseline(self) -> bool:
@@ -155,11 +162,14 @@ def _standing_figures(option: Option) -> tuple[float | None, float | None]:
     return mean, spread
 
 
-def _key(standing: Standing, order: int) -> tuple[float, int, float, float, int, int]:
-    """The ranking key of RANKING_RULE (smaller is better)."""
+def _key(standing: Standing, order: int) -> tuple[float, float, int, float, float, int, int]:
+    """The ranking key of RANKING_RULE (smaller is better); the P90 is 0 for every option of a
+    comparison without robust plans, so that it orders nothing there."""
     after = standing.option.result.max_coefficient_after
     assert after is not None and standing.overloaded_after is not None
+    p90 = standing.option.p90
     return (
+        float(f"{p90:.6g}") if p90 is not None else 0.0,
         float(f"{after:.6g}"),
         standing.overloaded_after,
         round(standing.spread or 0.0, 6),
@@ -175,7 +185,16 @@ def _versus(better: Standing, worse: Standing, order: tuple[int, int], *, named:
     a, b = better.option.result, worse.option.result
     assert a.max_coefficient_after is not None and b.max_coefficient_after is not None
     other = f" for '{worse.option.label}'" if named else ""
-    key_a, key_b = _key(better, order[0]), _key(worse, order[1])
+    key_a: tuple[float, ...] = _key(better, order[0])
+    key_b: tuple[float, ...] = _key(worse, order[1])
+    if key_a[0] != key_b[0]:
+        lower = "the lowest" if named else "a lower"
+        return (
+            f"{lower} P90 of the highest coefficient over the fresh samples: "
+            f"{better.option.p90:.3f} against {worse.option.p90:.3f}{other}"
+            f"{', the next best' if named else ''}"
+        )
+    key_a, key_b = key_a[1:], key_b[1:]
     if key_a[0] != key_b[0]:
         lower = "the lowest" if named else "a lower"
         return (
@@ -332,8 +351,16 @@ def compare(
     *,
     processes: int = 1,
     progress: Progress | None = None,
+    robust: int | None = None,
+    evaluate: int = 1000,
+    seed: int = 0,
 ) -> Comparison:
     """Solve every option of every scenario in one run: each one's `baseline` and its variants.
+
+    robust: with N, each option also gets its robust plan for N training samples of the volumes
+    (planner.studies.robust), as an option of its own labelled "<label> (robust)", and every
+    option is judged on the same `evaluate` fresh samples (seed `seed`): its `p90`, by which
+    the ranking then goes first (RANKING_RULE).
 
     Every variant is applied before anything is solved, so an InputError (a variant naming a unit
     or service the scenario does not have) comes at once. Sensitivity re-solves are skipped (a
@@ -365,7 +392,12 @@ def compare(
             heading = f"option {number}/{total}: {label}"
             progress(heading)
             result = _solve_option(scenario, processes, heading, progress)
-            solved.append(Option(name, sources[index], description, result, label, index))
+            option = Option(name, sources[index], description, result, label, index)
+            if robust is None:
+                solved.append(option)
+                continue
+            progress(f"{heading} (robust plan for {robust} samples)")
+            solved.extend(_with_robust(option, robust, evaluate, seed, processes))
     except KeyboardInterrupt:
         if not solved:
             raise
@@ -379,6 +411,36 @@ def compare(
         warnings=tuple(warnings),
         fingerprints=tuple(s.source_sha256 for s in scenarios),
     )
+
+
+def _with_robust(
+    option: Option, samples: int, evaluate: int, seed: int, processes: int
+) -> tuple[Option, Option]:
+    """The option with its P90 over the fresh samples, and its robust plan as an option beside
+    it (judged on the same samples: the evaluation draws them from the seed alone)."""
+    from planner.studies.robust import ROBUST, robust_study
+    from planner.studies.uncertainty import PLAN
+
+    study = robust_study(
+        option.result.scenario, samples, evaluate, seed, nominal=option.result,
+        processes=processes,
+    )  # fmt: skip
+    evaluation = study.evaluation
+    robust = dataclasses.replace(
+        option,
+        name=f"{option.name} (robust)",
+        description=(
+            f"{option.description}; robust plan for {samples} sampled volumes"
+            if option.description
+            else f"robust plan for {samples} sampled volumes"
+        ),
+        result=study.robust_result(),
+        label=f"{option.label} (robust)",
+        p90=evaluation.scenario_quantile(ROBUST, 0.9),
+        robust=True,
+    )
+    nominal = dataclasses.replace(option, p90=evaluation.scenario_quantile(PLAN, 0.9))
+    return nominal, robust
 
 
 def _solve_option(scenario: Scenario, processes: int, heading: str, progress: Progress) -> Result:

@@ -25,8 +25,8 @@ from planner.domain import Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan
 from planner.engine.robust import RobustPlan, robust_plan
-from planner.result import Result
-from planner.solve import solve
+from planner.result import Result, StopReason
+from planner.solve import result_for_plans, solve
 from planner.studies.sweep import connected, run_chunks
 from planner.studies.uncertainty import (
     CURRENT,
@@ -57,6 +57,29 @@ class RobustComparison:
 
     def p90(self, plan: str, group: str) -> float:
         return self.evaluation.quantile(plan, group, 0.9)
+
+    def robust_result(self) -> Result:
+        """The robust plans as a checked Result of the nominal scenario (figures at its point
+        volumes): every plan verified like solve()'s, each group `feasible` with the stop reason
+        "plan chosen for other volumes" (it is proven for the training samples, not optimal for
+        the point volumes); a group with no robust plan (no nominal plan) is `unknown`."""
+        scenario = self.nominal.scenario
+        notes = {
+            group: (
+                f"robust plan: the smallest highest coefficient over {self.samples} training "
+                f"samples of the volumes ({plan.t:.3f}, {'proven' if plan.proven else 'not proven'}"
+                "), then the fewest moves; not optimised for the point volumes",
+            )
+            for group, plan in self.robust.items()
+        }
+        for group in scenario.groups:
+            notes.setdefault(group, ("no robust plan: the nominal plan has none for this group",))
+        return result_for_plans(
+            scenario,
+            {group: plan.plan for group, plan in self.robust.items()},
+            reason=StopReason.CHOSEN_ELSEWHERE,
+            notes=notes,
+        )
 
     def table(self):
         """One row per group: the robust plan's proven t over the training samples, moves, and

@@ -278,6 +278,16 @@ class Uncertainty:
         values = self.maxima[plan][:, self.groups.index(group)]
         return float(np.quantile(values, q))
 
+    def scenario_quantile(self, plan: str, q: float) -> float | None:
+        """The q-quantile over the samples of the scenario's highest coefficient (the largest of
+        its groups' in each sample; groups the plan does not cover are left out), None when the
+        plan covers no group."""
+        values = self.maxima[plan]
+        covered = ~np.isnan(values).all(axis=0)
+        if not covered.any():
+            return None
+        return float(np.quantile(values[:, covered].max(axis=1), q))
+
     def table(self, name: str = "groups"):
         """DataFrames: "groups" (plan, group, P50, P90, P95, mean, at the point volumes) or
         "units" (plan, group, unit, probability overloaded, probability above 1)."""

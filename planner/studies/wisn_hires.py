@@ -41,6 +41,29 @@ class HiresPlan:
     def total(self) -> int:
         return sum(h.employees for h in self.hires)
 
+    @property
+    def smallest_ratio(self) -> float | None:
+        """The smallest WISN ratio of the plan with the hires (None without one)."""
+        worst = None if self.result is None else self.result.max_coefficient_after
+        if worst is None:
+            return None
+        return 1.0 / worst if worst > 0 else math.inf
+
+    def to_dict(self) -> dict:
+        """JSON-ready (`planner solve --json` with the `wisn target` setting)."""
+        ratio = self.smallest_ratio
+        return {
+            "target": self.target,
+            "total": self.total,
+            "lower_bound": self.lower_bound,
+            "proven_fewest": self.proven,
+            "hires": [
+                {"unit_id": h.unit_id, "skill": h.skill, "employees": h.employees}
+                for h in self.hires
+            ],
+            "smallest_ratio_with_hires": ratio if ratio is None or math.isfinite(ratio) else None,
+        }
+
 
 def _needed(required: float, target: float) -> int:
     return max(0, math.ceil(target * required - _EPSILON))

@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 import planner
 from planner.web import pages
 from planner.web.jobs import JobManager
+from planner.web.language import LanguageMiddleware, add_language_route
 from planner.web.security import CSP, TOKEN_COOKIE, Guard
 from planner.web.state import (
     App,
@@ -85,6 +86,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.middleware("http")(Guard(token, loopback_only))
+    app.add_middleware(LanguageMiddleware)
+    add_language_route(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def current() -> App:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from planner.i18n import language
 from planner.web.workspace import UnknownId, Workspace, now, read_json, write_json
 
 __all__ = ["FINAL", "JobManager", "JobState"]
@@ -125,7 +126,9 @@ class JobManager:
         folder.mkdir()
         write_json(
             folder / "job.json",
-            {"kind": kind, "params": params, "label": label, "status": QUEUED, "created": now(),
+            # The language of the request that asked: the worker writes its result in it.
+            {"kind": kind, "params": params, "label": label, "language": language(),
+             "status": QUEUED, "created": now(),
              "started": None, "finished": None, "error": None, "problems": []},
         )  # fmt: skip
         with self._lock:

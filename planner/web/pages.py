@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import planner
+from planner.i18n import LANGUAGE_NAMES, _, decimal, integer, language, ngettext, pgettext
 from planner.web.forms import EDITABLE, SettingsError, form_settings
 from planner.web.state import (
     BUNDLED,
@@ -41,26 +42,34 @@ __all__ = ["add_routes", "render", "scenario_data", "template_path"]
 # autoescape=True for every template: text from a workbook is always shown as text.
 TEMPLATES = Jinja2Templates(
     env=jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],  # {{ _("...") }} in the request's language
     )
+)
+# The catalogue's functions, called when a page is rendered: in the request's language.
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=_, ngettext=ngettext, newstyle=True, pgettext=pgettext
 )
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
-    """A coefficient for a page: 3 decimals, `-` for none, `inf` for load with no staff."""
+    """A coefficient for a page: 3 decimals (a decimal comma in ru and kk), `-` for none, `inf`
+    for load with no staff."""
     if value is None:
         return "-"
     if isinstance(value, float) and math.isinf(value):
         return "inf"
-    return f"{value:.{digits}f}"
+    return decimal(value, digits, group=False)
 
 
 def number(value: float | int | None) -> str:
+    """A count or amount for a page, grouped as the language writes it: 4,780,905 / 4 780 905."""
     if value is None:
         return "-"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+        return decimal(value, 2)
+    return integer(int(value))
 
 
 def line_points(points: list[dict[str, Any]], width: float, height: float) -> list[dict[str, Any]]:
@@ -90,7 +99,12 @@ def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """A page, with the CSRF token its forms send back."""
-    context = {"csrf": getattr(request.state, "csrf", ""), "path": request.url.path} | context
+    context = {
+        "csrf": getattr(request.state, "csrf", ""),
+        "path": request.url.path,
+        "lang": language(),
+        "languages": LANGUAGE_NAMES,
+    } | context
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import planner
-from planner import InputError, Objective, Problem, ProblemCode, Scenario
+from planner import InputError, Objective, Scenario
+from planner.i18n import using
 from planner.web.views import (
     choose_option,
     comparison_view,
@@ -54,54 +55,15 @@ def apply_settings(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
 
 
 def lock_units(scenario: Scenario, unit_ids: list[str]) -> Scenario:
-    """The scenario with these units locked (no staff moves in or out), as decided on a page."""
-    if not unit_ids:
-        return scenario
-    known = {u.unit_id for u in scenario.units}
-    unknown = sorted(set(unit_ids) - known)
-    if unknown:
-        raise InputError(
-            [
-                Problem(
-                    "Units",
-                    "",
-                    unknown[0],
-                    "is not a unit of this workbook",
-                    ProblemCode.UNKNOWN_UNIT,
-                )
-            ]
-        )
-    chosen = set(unit_ids)
-    units = tuple(
-        dataclasses.replace(u, locked=True) if u.unit_id in chosen else u for u in scenario.units
-    )
-    return dataclasses.replace(scenario, units=units)
+    """The scenario with these units' staff kept where they are, as decided on a page: the
+    library's decisions (planner.keep_units), so the result shows the proposal beside them."""
+    return planner.keep_units(scenario, unit_ids) if unit_ids else scenario
 
 
 def keep_services(scenario: Scenario, service_ids: list[str]) -> Scenario:
-    """The scenario with these services kept at their unit (not movable), as decided on a page."""
-    if not service_ids:
-        return scenario
-    known = {s.service_id for s in scenario.services}
-    unknown = sorted(set(service_ids) - known)
-    if unknown:
-        raise InputError(
-            [
-                Problem(
-                    "Services",
-                    "",
-                    unknown[0],
-                    "is not a service of this workbook",
-                    ProblemCode.UNKNOWN_SERVICE,
-                )
-            ]  # fmt: skip
-        )
-    chosen = set(service_ids)
-    services = tuple(
-        dataclasses.replace(s, movable=False) if s.service_id in chosen else s
-        for s in scenario.services
-    )
-    return dataclasses.replace(scenario, services=services)
+    """The scenario with these services kept at their unit, as decided on a page
+    (planner.keep_services)."""
+    return planner.keep_services(scenario, service_ids) if service_ids else scenario
 
 
 class _Progress:
@@ -243,7 +205,8 @@ def run(root: str, job_id: str, server_pid: int | None = None) -> None:
     folder = workspace.job_folder(job_id)
     job = read_json(folder / "job.json")
     try:
-        KINDS[job["kind"]](workspace, folder, job["params"])
+        with using(job.get("language")):  # a job queued before languages existed: the default
+            KINDS[job["kind"]](workspace, folder, job["params"])
     except InputError as error:
         write_json(
             folder / "outcome.json",

@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 from planner.domain import char_name, invisible_characters, mixed_script, normalise_name, shown
 from planner.errors import ProblemCode
-from planner.workbook.layout import NO_WORDS, YES_WORDS
+from planner.i18n import _, decimal_example, language, language_from_word
+from planner.workbook.layout import CHOICE_ALIASES, NO_WORDS, YES_WORDS
 from planner.xlsx.reading import clean_text, is_blank
 
 __all__ = [
@@ -53,6 +54,16 @@ class CellError(ValueError):
         self.expected = expected
 
 
+def _decimal_comma() -> bool:
+    # Russian and Kazakh Excel write 0,626: a hint with a point would be refused there.
+    return language() in ("ru", "kk")
+
+
+def _typed(text: str) -> str:
+    """A number as the user would type it in this language (a decimal comma in ru and kk)."""
+    return text.replace(".", ",") if _decimal_comma() else text
+
+
 def _is_date(value: object) -> bool:
     return isinstance(value, dt.date | dt.time | dt.timedelta)
 
@@ -72,11 +83,18 @@ def parse_id(value: object, label: str) -> str:
     look-alike letters (with a "did you mean").
     """
     if isinstance(value, bool) or _is_date(value):
-        kind = "a yes/no value" if isinstance(value, bool) else "a date"
-        raise CellError(ProblemCode.ID_TYPE, f"{label} must be text or a whole number, not {kind}")
+        message = (
+            _("{label} must be text or a whole number, not a yes/no value")
+            if isinstance(value, bool)
+            else _("{label} must be text or a whole number, not a date")
+        )
+        raise CellError(ProblemCode.ID_TYPE, message.format(label=label))
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise CellError(ProblemCode.NOT_FINITE, f"{label} must be text or a whole number")
+            raise CellError(
+                ProblemCode.NOT_FINITE,
+                _("{label} must be text or a whole number").format(label=label),
+            )
         return number_as_text(value)
     return id_text(clean_text(str(value)), label)
 
@@ -88,7 +106,9 @@ def id_text(text: str, label: str) -> str:
         names = ", ".join(dict.fromkeys(char_name(ch) for ch in hidden))
         raise CellError(
             ProblemCode.INVISIBLE_CHARACTER,
-            f"{label} {shown(text)} holds an invisible character ({names}): retype it without",
+            _("{label} {text} holds an invisible character ({names}): retype it without").format(
+                label=label, text=shown(text), names=names
+            ),
         )
     name = normalise_name(text)
     mixed = mixed_script(name)
@@ -97,8 +117,10 @@ def id_text(text: str, label: str) -> str:
         which = ", ".join(dict.fromkeys(char_name(ch) for ch in letters))
         raise CellError(
             ProblemCode.CONFUSABLE,
-            f"{label} {name!r} mixes look-alike letters of two alphabets in one word ({which}); "
-            f"did you mean {suggestion!r}?",
+            _(
+                "{label} {name} mixes look-alike letters of two alphabets in one word ({which}); "
+                "did you mean {suggestion}?"
+            ).format(label=label, name=repr(name), which=which, suggestion=repr(suggestion)),
         )
     return name
 
@@ -123,7 +145,7 @@ def _grouped_to_plain(text: str, whole: bool, label: str) -> str:
     if "," in text and "." in text:
         # Both separators: the last one is the decimal separator, the other groups thousands.
         decimal_sep, group_sep = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
-        integer, _, fraction = text.rpartition(decimal_sep)
+        integer, _separator, fraction = text.rpartition(decimal_sep)
         grouped = _COMMA_GROUPED if group_sep == "," else _DOT_GROUPED
         if not (grouped.fullmatch(integer) or integer.isdigit()):
             raise ValueError(text)
@@ -136,7 +158,9 @@ def _grouped_to_plain(text: str, whole: bool, label: str) -> str:
             point = text.replace(",", ".")
             raise CellError(
                 ProblemCode.AMBIGUOUS_NUMBER,
-                f"{label}: {text} could mean {plain} or {point}; type {plain} or {point}",
+                _("{label}: {text} could mean {plain} or {point}; type {plain} or {point}").format(
+                    label=label, text=text, plain=plain, point=_typed(point)
+                ),
             )
         if text.count(",") == 1:
             return text.replace(",", ".")  # decimal comma, as the source tables print them
@@ -157,14 +181,19 @@ def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str)
     percent = text.endswith("%")
     if percent:
         if not percent_allowed:
-            raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number, not a percentage")
+            raise CellError(
+                ProblemCode.NOT_A_NUMBER,
+                _("{label} must be a number, not a percentage").format(label=label),
+            )
         text = text[:-1].rstrip()
     sign = ""
     if text[:1] in _MINUS_SIGNS or text[:1] == "+":
         sign = "-" if text[0] in _MINUS_SIGNS else ""
         text = text[1:].lstrip()
     if text.casefold() in {"nan", "inf", "infinity"}:
-        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
+        raise CellError(
+            ProblemCode.NOT_FINITE, _("{label} must be an ordinary number").format(label=label)
+        )
     try:
         plain = _grouped_to_plain(text, whole, label)
         if not _PLAIN_NUMBER.fullmatch(plain):
@@ -173,12 +202,19 @@ def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str)
     except CellError:
         raise
     except (ValueError, InvalidOperation):
-        raise CellError(ProblemCode.NOT_A_NUMBER, f"{label} must be a number") from None
+        raise CellError(
+            ProblemCode.NOT_A_NUMBER,
+            _("{label} must be a number (type it as {example})").format(
+                label=label, example=decimal_example()
+            ),
+        ) from None
     if percent:
         number /= 100
     result = float(number)
     if not math.isfinite(result):
-        raise CellError(ProblemCode.NOT_FINITE, f"{label} must be an ordinary number")
+        raise CellError(
+            ProblemCode.NOT_FINITE, _("{label} must be an ordinary number").format(label=label)
+        )
     return result
 
 
@@ -195,20 +231,26 @@ def parse_number(
     `expected` messages read like "Employees must be a whole number of 0 or more".
     """
     if whole:
-        rule = f"{label} must be a whole number of 0 or more"
+        rule = _("{label} must be a whole number of 0 or more")
     elif share:
-        rule = f"{label} must be a share between 0 and 1 (for example 0.626 or 62.6%)"
+        rule = _("{label} must be a share between 0 and 1 (for example {share} or {percent}%)")
     elif positive:
-        rule = f"{label} must be a number above 0"
+        rule = _("{label} must be a number above 0")
     else:
-        rule = f"{label} must be a number of 0 or more"
+        rule = _("{label} must be a number of 0 or more")
+    comma = _decimal_comma()
+    rule = rule.format(
+        label=label, share="0,626" if comma else "0.626", percent="62,6" if comma else "62.6"
+    )
 
     if isinstance(value, bool):
-        raise CellError(ProblemCode.BOOL_NOT_NUMBER, f"{rule}, not a yes/no value")
+        raise CellError(
+            ProblemCode.BOOL_NOT_NUMBER, _("{rule}, not a yes/no value").format(rule=rule)
+        )
     if _is_date(value):
         raise CellError(
             ProblemCode.DATE_NOT_NUMBER,
-            f"{rule}, not a date: format the cell as Number and retype it",
+            _("{rule}, not a date: format the cell as Number and retype it").format(rule=rule),
         )
     if isinstance(value, int | float):
         number = float(value)
@@ -220,6 +262,12 @@ def parse_number(
         except CellError as error:
             if error.code is ProblemCode.AMBIGUOUS_NUMBER:
                 raise
+            if error.code is ProblemCode.NOT_A_NUMBER and not (whole or share):
+                # How to type it in this language: 1250 or 1250.5 / 1250,5 (never 1.250).
+                hint = _("{rule} (type it as {example})").format(
+                    rule=rule, example=decimal_example()
+                )
+                raise CellError(error.code, hint) from None
             raise CellError(error.code, rule) from None
     else:
         raise CellError(ProblemCode.NOT_A_NUMBER, rule)
@@ -231,15 +279,16 @@ def parse_number(
             as_share = number_as_text(float(Decimal(repr(number)) / 100))
             raise CellError(
                 ProblemCode.SHARE_RANGE,
-                f"{rule}: {number_as_text(number)} looks like a percentage; "
-                f"write {as_share} or {number_as_text(number)}%",
+                _("{rule}: {number} looks like a percentage; write {share} or {number}%").format(
+                    rule=rule, number=_typed(number_as_text(number)), share=_typed(as_share)
+                ),
             )
         raise CellError(ProblemCode.SHARE_RANGE, rule)
     if positive and number == 0:
         raise CellError(ProblemCode.NOT_POSITIVE, rule)
     if whole:
         if not number.is_integer():
-            raise CellError(ProblemCode.NOT_WHOLE, f"{rule}, not a fraction")
+            raise CellError(ProblemCode.NOT_WHOLE, _("{rule}, not a fraction").format(rule=rule))
         return int(number)
     return number
 
@@ -256,13 +305,19 @@ def parse_yes_no(value: object, label: str) -> bool:
             return True
         if word in NO_WORDS:
             return False
-    raise CellError(ProblemCode.NOT_YES_NO, f"{label} must be yes or no")
+    raise CellError(ProblemCode.NOT_YES_NO, _("{label} must be yes or no").format(label=label))
 
 
 def parse_choice(value: object, label: str, choices: Sequence[str]) -> str:
     """One word of `choices`, any case."""
     if isinstance(value, str):
         word = clean_text(value).casefold()
+        word = CHOICE_ALIASES.get(word, word)
+        if word not in choices:
+            word = language_from_word(word) or word  # the language setting: "Русский", "kk"
         if word in choices:
             return word
-    raise CellError(ProblemCode.BAD_CHOICE, f"{label} must be one of: {', '.join(choices)}")
+    raise CellError(
+        ProblemCode.BAD_CHOICE,
+        _("{label} must be one of: {choices}").format(label=label, choices=", ".join(choices)),
+    )

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 
 from planner.domain import HistoryPoint, Service
 from planner.errors import ProblemCode
+from planner.i18n import NP_, _
 from planner.workbook.cells import clean_text
-from planner.workbook.layout import Column, Kind, SheetFormat
+from planner.workbook.layout import Column, Kind, SheetFormat, translated_format
 from planner.workbook.tables import (
     IdIndex,
     Problems,
@@ -34,33 +35,44 @@ __all__ = ["HISTORY", "MIN_YEARS", "history_rows", "read_history", "volume_range
 MIN_YEARS = 3  # the shortest series a forecast is made from (planner.studies.forecast)
 
 HISTORY = SheetFormat(
-    name="History",
+    name=NP_("sheet", "History"),
     required=False,
     purpose=(
-        "Optional. Past yearly volumes for 'planner forecast': one row per target and year. "
-        "Target: a Service ID, a Unit ID, skill:<skill> or * (every service)."
+        "Optional. Past yearly volumes for 'planner forecast': one row per target and year. Target: a Service ID, a Unit ID, skill:<skill> or * (every service)."
     ),
     columns=(
         Column(
-            "Target",
+            NP_("header", "Target"),
             Kind.ID,
             "What the volume counts: a Service ID, a Unit ID, skill:<skill> or *",
             "required",
             required=True,
             width=16,
         ),
-        Column("Year", Kind.WHOLE, "Calendar year, a whole number", "required", required=True),
         Column(
-            "Volume", Kind.NUMBER, "Transactions in that year", "required", required=True, width=16
+            NP_("header", "Year"),
+            Kind.WHOLE,
+            "Calendar year, a whole number",
+            "required",
+            required=True,
         ),
         Column(
-            "Digital share",
+            NP_("header", "Volume"),
+            Kind.NUMBER,
+            "Transactions in that year",
+            "required",
+            required=True,
+            width=16,
+        ),
+        Column(
+            NP_("header", "Digital share"),
             Kind.SHARE,
             "Share (0-1) handled with no staff time that year (every year of a target, or none)",
             "blank (no digital-share history)",
         ),
     ),
 )
+translated_format(HISTORY)  # its name and headers read in kk and ru too
 
 
 def _years_text(years: Iterable[int]) -> str:
@@ -103,7 +115,9 @@ def read_history(
                     sheet,
                     target_cell,
                     target,
-                    f"no service needs skill {skill!r}, so this series counts nothing",
+                    _("no service needs skill {skill!r}, so this series counts nothing").format(
+                        skill=skill
+                    ),
                     ProblemCode.UNKNOWN_SKILL,
                 )
                 continue
@@ -114,20 +128,24 @@ def read_history(
                     sheet,
                     target_cell,
                     target,
-                    f"{target!r} is both a Service ID and a Unit ID: the series is ambiguous "
-                    "(rename one of them)",
+                    _(
+                        "{target!r} is both a Service ID and a Unit ID: the series is ambiguous (rename one of them)"
+                    ).format(target=target),
                     ProblemCode.AMBIGUOUS_TARGET,
                 )
                 continue
             if not (is_service or is_unit):
                 near = service_folded.get(target.casefold())
-                hint = f" (did you mean {near!r}?)" if near else units.hint(target)
+                hint = (
+                    _(" (did you mean {near!r}?)").format(near=near) if near else units.hint(target)
+                )
                 problems.error(
                     sheet,
                     target_cell,
                     target,
-                    f"Target must be a Service ID, a Unit ID, skill:<skill> or *; {target!r} is "
-                    f"none of these{hint}",
+                    _(
+                        "Target must be a Service ID, a Unit ID, skill:<skill> or *; {target!r} is none of these{hint}"
+                    ).format(target=target, hint=hint),
                     ProblemCode.UNKNOWN_TARGET,
                 )
                 continue
@@ -139,8 +157,11 @@ def read_history(
                 sheet,
                 year_cell,
                 year,
-                f"{target} {year} appears twice: {seen[key]} and {sheet}!{year_cell}; each "
-                "target has one row per year",
+                _(
+                    "{target} {year} appears twice: {value1} and {sheet}!{year_cell}; each target has one row per year"
+                ).format(
+                    target=target, year=year, value1=seen[key], sheet=sheet, year_cell=year_cell
+                ),
                 ProblemCode.DUPLICATE_YEAR,
             )
             continue
@@ -180,8 +201,11 @@ def read_history(
                 sheet,
                 first_cell[target],
                 target,
-                f"the series {target} has no row for {_years_text(missing)} (between "
-                f"{years[0]} and {years[-1]}): add the missing years",
+                _(
+                    "the series {target} has no row for {value1} (between {value2} and {value3}): add the missing years"
+                ).format(
+                    target=target, value1=_years_text(missing), value2=years[0], value3=years[-1]
+                ),
                 ProblemCode.HISTORY_GAP,
             )
             ok = False
@@ -192,9 +216,15 @@ def read_history(
                 sheet,
                 blank[0],
                 None,
-                f"the series {target} has a Digital share for some years but not for "
-                f"{_years_text(p.year for (p, _, _), has in zip(rows, with_share, strict=True) if not has)}"
-                f" ({', '.join(blank)}): give it for every year or for none",
+                _(
+                    "the series {target} has a Digital share for some years but not for {value1} ({value2}): give it for every year or for none"
+                ).format(
+                    target=target,
+                    value1=_years_text(
+                        p.year for (p, _, _), has in zip(rows, with_share, strict=True) if not has
+                    ),
+                    value2=", ".join(blank),
+                ),
                 ProblemCode.HISTORY_INCOMPLETE,
             )
             ok = False
@@ -231,7 +261,9 @@ def volume_range(
             sheet,
             record.cells.get(missing, record.cells.get(given, "")),
             None,
-            f"{label} low and {label} high go together (the P10 and P90): give both or neither",
+            _(
+                "{label} low and {label} high go together (the P10 and P90): give both or neither"
+            ).format(label=label),
             ProblemCode.BLANK_REQUIRED,
         )
         return None, None
@@ -240,7 +272,7 @@ def volume_range(
             sheet,
             record.cells[low_key],
             low,
-            f"{label} low and high need a {label} to range around",
+            _("{label} low and high need a {label} to range around").format(label=label),
             ProblemCode.BLANK_REQUIRED,
         )
         return None, None
@@ -249,7 +281,9 @@ def volume_range(
             sheet,
             record.cells[low_key],
             low,
-            f"{label} low {low:g} <= {label} {value:g} <= {label} high {high:g} must hold",
+            _("{label} low {low:g} <= {label} {value:g} <= {label} high {high:g} must hold").format(
+                label=label, low=low, value=value, high=high
+            ),
             ProblemCode.MIN_ABOVE_MAX,
         )
         return None, None

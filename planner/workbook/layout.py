@@ -17,13 +17,17 @@ from enum import StrEnum
 from typing import Any
 
 from planner.domain import CoefficientMode, Objective, SolverName
+from planner.i18n import LANGUAGES, NP_, pgettext, translations
 
 
 def normalise_header(text: object) -> str:
-    """A header or setting name as compared: lower case, without spaces and underscores."""
+    """A sheet, header or setting name as compared: lower case, without spaces and underscores,
+    and a Kazakh or Russian name as its English one ("Бөлімше ID" and "ID подразделения" read as
+    "unitid"), so that the three languages can be mixed freely in one workbook."""
     if text is None:
         return ""
-    return _normalise_text(str(text))
+    key = _normalise_text(str(text))
+    return _aliases().get(key, key)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -32,6 +36,49 @@ def _normalise_text(text: str) -> str:
     # as for ids: a full-width or compatibility spelling of a header is the same header.
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if not ch.isspace() and ch not in "_\u200b\ufeff")
+
+
+# Sheet formats whose names are read in every language: this module's, and those of other
+# modules of the format (History, Working time, Allowances) through `translated_format`.
+_FORMATS: list[SheetFormat] = []
+_SETTINGS: list[SettingFormat] = []
+
+
+def translated_format(sheet: SheetFormat) -> SheetFormat:
+    """Read `sheet`'s name and headers in Kazakh and Russian too (their catalogue names)."""
+    _FORMATS.append(sheet)
+    _aliases.cache_clear()
+    return sheet
+
+
+class AliasConflict(ValueError):
+    """Two names of the format translate to one word: the reader could not tell them apart."""
+
+
+@functools.lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Kazakh and Russian name (normalised) -> English key, from the catalogues: what the writers
+    put in a workbook (pgettext "sheet", "header", "setting") is what the reader accepts."""
+    names: list[tuple[str, str]] = []
+    for sheet in _FORMATS:
+        names.append(("sheet", sheet.name))
+        names += [("header", column.header) for column in sheet.columns]
+    names += [("setting", setting.name) for setting in _SETTINGS]
+    aliases: dict[str, str] = {}
+    english = {_normalise_text(name) for _, name in names}
+    for code in LANGUAGES:
+        catalogue = translations(code)
+        for context, name in names:
+            key = _normalise_text(name)
+            alias = _normalise_text(catalogue.pgettext(context, name))
+            if alias == key:
+                continue
+            if aliases.get(alias, key) != key or alias in english:
+                raise AliasConflict(
+                    f"{code}: {name!r} translates to a name already taken: {alias!r}"
+                )
+            aliases[alias] = key
+    return aliases
 
 
 class Kind(StrEnum):
@@ -60,10 +107,15 @@ class Column:
     width: int = 14
     field: str = ""  # the domain field it fills, when different from the normalised header
 
+    @property
+    def label(self) -> str:
+        """The header in the current language, as messages name the column."""
+        return pgettext("header", self.header)
+
     @functools.cached_property
     def key(self) -> str:
         # cached_property writes to the instance __dict__, which a frozen dataclass allows.
-        return normalise_header(self.header)
+        return _normalise_text(self.header)  # the English key
 
 
 @dataclass(frozen=True)
@@ -77,40 +129,76 @@ class SheetFormat:
 
     @property
     def key(self) -> str:
-        return normalise_header(self.name)
+        return _normalise_text(self.name)  # the English key
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
 
 UNITS = SheetFormat(
-    name="Units",
+    name=NP_("sheet", "Units"),
     required=True,
     purpose="One row per organisational unit (department, district): its limits and headcount.",
     columns=(
-        Column("Unit ID", Kind.ID, "Unique code of the unit", "required", required=True),
-        Column("Name", Kind.TEXT, "Display name", "the Unit ID", width=36),
-        Column("Level", Kind.TEXT, "Kind of unit, e.g. district or department", "blank"),
-        Column("Parent", Kind.ID, "Unit ID of the unit this one sits inside", "blank (none)"),
-        Column("Group", Kind.ID, "Pool inside which staff and services may move", "all"),
         Column(
-            "Employees",
+            NP_("header", "Unit ID"), Kind.ID, "Unique code of the unit", "required", required=True
+        ),
+        Column(NP_("header", "Name"), Kind.TEXT, "Display name", "the Unit ID", width=36),
+        Column(
+            NP_("header", "Name (kk)"),
+            Kind.TEXT,
+            "Name in Kazakh, shown when the language is kk",
+            "the Name",
+            width=36,
+        ),
+        Column(
+            NP_("header", "Name (ru)"),
+            Kind.TEXT,
+            "Name in Russian, shown when the language is ru",
+            "the Name",
+            width=36,
+        ),
+        Column(
+            NP_("header", "Level"), Kind.TEXT, "Kind of unit, e.g. district or department", "blank"
+        ),
+        Column(
+            NP_("header", "Parent"),
+            Kind.ID,
+            "Unit ID of the unit this one sits inside",
+            "blank (none)",
+        ),
+        Column(
+            NP_("header", "Group"), Kind.ID, "Pool inside which staff and services may move", "all"
+        ),
+        Column(
+            NP_("header", "Employees"),
             Kind.WHOLE,
             "Current headcount, whole number of 0 or more (ignored when a Staff sheet exists)",
             "required when there is no Staff sheet",
         ),
-        Column("Min employees", Kind.WHOLE, "Fewest employees the unit may keep", "0"),
-        Column("Max employees", Kind.WHOLE, "Most employees the unit may have", "no cap"),
-        Column("Max moves", Kind.WHOLE, "Most employees that may leave or join the unit", "no cap"),
-        Column("Locked", Kind.YES_NO, "yes: no staff moves in or out of this unit", "no"),
         Column(
-            "Service share",
+            NP_("header", "Min employees"), Kind.WHOLE, "Fewest employees the unit may keep", "0"
+        ),
+        Column(
+            NP_("header", "Max employees"), Kind.WHOLE, "Most employees the unit may have", "no cap"
+        ),
+        Column(
+            NP_("header", "Max moves"),
+            Kind.WHOLE,
+            "Most employees that may leave or join the unit",
+            "no cap",
+        ),
+        Column(
+            NP_("header", "Locked"), Kind.YES_NO, "yes: no staff moves in or out of this unit", "no"
+        ),
+        Column(
+            NP_("header", "Service share"),
             Kind.SHARE,
             "Share (0-1) of staff time that goes to citizen services",
             "1",
         ),
         Column(
-            "Hours per FTE",
+            NP_("header", "Hours per FTE"),
             Kind.POSITIVE,
             "Available working hours per employee per year (hours mode)",
             "the Settings value 'hours per fte'",
@@ -119,16 +207,20 @@ UNITS = SheetFormat(
 )
 
 STAFF = SheetFormat(
-    name="Staff",
+    name=NP_("sheet", "Staff"),
     required=False,
     purpose="Optional. Current headcount by skill; without it every employee has skill 'general'.",
     columns=(
         Column(
-            "Unit ID", Kind.ID, "Unit ID of a row of the Units sheet", "required", required=True
+            NP_("header", "Unit ID"),
+            Kind.ID,
+            "Unit ID of a row of the Units sheet",
+            "required",
+            required=True,
         ),
-        Column("Skill", Kind.ID, "Skill of these employees", "general"),
+        Column(NP_("header", "Skill"), Kind.ID, "Skill of these employees", "general"),
         Column(
-            "Employees",
+            NP_("header", "Employees"),
             Kind.WHOLE,
             "Headcount of this skill in this unit",
             "required",
@@ -138,47 +230,81 @@ STAFF = SheetFormat(
 )
 
 SERVICES = SheetFormat(
-    name="Services",
+    name=NP_("sheet", "Services"),
     required=True,
     purpose="One row per public service and the unit that delivers it now.",
     columns=(
-        Column("Service ID", Kind.ID, "Unique code of the service", "required", required=True),
-        Column("Name", Kind.TEXT, "Display name", "blank", width=36),
-        Column("Unit ID", Kind.ID, "Unit that delivers the service now", "required", required=True),
-        Column("Skill", Kind.ID, "Skill needed to deliver the service", "general"),
-        Column("Volume", Kind.NUMBER, "Transactions per year", "1"),
-        Column("Minutes", Kind.NUMBER, "Staff minutes per transaction", "required in hours mode"),
-        Column("Digital share", Kind.SHARE, "Share (0-1) handled with no staff time", "0"),
-        Column("Movable", Kind.YES_NO, "yes: the service may move to another unit", "no"),
         Column(
-            "Eligible units",
+            NP_("header", "Service ID"),
+            Kind.ID,
+            "Unique code of the service",
+            "required",
+            required=True,
+        ),
+        Column(NP_("header", "Name"), Kind.TEXT, "Display name", "blank", width=36),
+        Column(
+            NP_("header", "Unit ID"),
+            Kind.ID,
+            "Unit that delivers the service now",
+            "required",
+            required=True,
+        ),
+        Column(NP_("header", "Skill"), Kind.ID, "Skill needed to deliver the service", "general"),
+        Column(NP_("header", "Volume"), Kind.NUMBER, "Transactions per year", "1"),
+        Column(
+            NP_("header", "Minutes"),
+            Kind.NUMBER,
+            "Staff minutes per transaction",
+            "required in hours mode",
+        ),
+        Column(
+            NP_("header", "Digital share"),
+            Kind.SHARE,
+            "Share (0-1) handled with no staff time",
+            "0",
+        ),
+        Column(
+            NP_("header", "Movable"), Kind.YES_NO, "yes: the service may move to another unit", "no"
+        ),
+        Column(
+            NP_("header", "Eligible units"),
             Kind.LIST,
             "Unit IDs that may deliver it, separated by ;",
             "any unit of the same group",
             width=24,
         ),
         Column(
-            "Volume low",
+            NP_("header", "Volume low"),
             Kind.NUMBER,
             "P10 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 below it",
             "blank (the volume is certain)",
         ),
         Column(
-            "Volume high",
+            NP_("header", "Volume high"),
             Kind.NUMBER,
             "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it",
             "blank (the volume is certain)",
         ),
-        Column("Minutes low", Kind.NUMBER, "P10 of Minutes, for Monte Carlo", "blank (certain)"),
-        Column("Minutes high", Kind.NUMBER, "P90 of Minutes, for Monte Carlo", "blank (certain)"),
         Column(
-            "Digital share low",
+            NP_("header", "Minutes low"),
+            Kind.NUMBER,
+            "P10 of Minutes, for Monte Carlo",
+            "blank (certain)",
+        ),
+        Column(
+            NP_("header", "Minutes high"),
+            Kind.NUMBER,
+            "P90 of Minutes, for Monte Carlo",
+            "blank (certain)",
+        ),
+        Column(
+            NP_("header", "Digital share low"),
             Kind.SHARE,
             "P10 of Digital share, for Monte Carlo",
             "blank (certain)",
         ),
         Column(
-            "Digital share high",
+            NP_("header", "Digital share high"),
             Kind.SHARE,
             "P90 of Digital share, for Monte Carlo",
             "blank (certain)",
@@ -202,7 +328,7 @@ class SettingFormat:
 
     @property
     def key(self) -> str:
-        return normalise_header(self.name)
+        return _normalise_text(self.name)  # the English key
 
     @property
     def header(self) -> str:
@@ -212,7 +338,7 @@ class SettingFormat:
 
 SETTINGS_LIST: tuple[SettingFormat, ...] = (
     SettingFormat(
-        "coefficient",
+        NP_("setting", "coefficient"),
         "coefficient",
         Kind.CHOICE,
         "count: services per employee; hours: staff hours needed / hours available",
@@ -221,7 +347,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=CoefficientMode,
     ),
     SettingFormat(
-        "objective",
+        NP_("setting", "objective"),
         "objective",
         Kind.CHOICE,
         "minmax: lowest highest coefficient; leximax: that, then the next highest, level by "
@@ -230,12 +356,22 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         tuple(o.value for o in Objective),
         value_type=Objective,
     ),
-    SettingFormat("allow staff moves", "allow_staff_moves", Kind.YES_NO, "Staff may move", "yes"),
     SettingFormat(
-        "allow service moves", "allow_service_moves", Kind.YES_NO, "Services may move", "yes"
+        NP_("setting", "allow staff moves"),
+        "allow_staff_moves",
+        Kind.YES_NO,
+        "Staff may move",
+        "yes",
     ),
     SettingFormat(
-        "max staff moves",
+        NP_("setting", "allow service moves"),
+        "allow_service_moves",
+        Kind.YES_NO,
+        "Services may move",
+        "yes",
+    ),
+    SettingFormat(
+        NP_("setting", "max staff moves"),
         "max_staff_moves",
         Kind.WHOLE,
         "Most staff moves per group",
@@ -243,7 +379,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         optional=True,
     ),
     SettingFormat(
-        "max service moves",
+        NP_("setting", "max service moves"),
         "max_service_moves",
         Kind.WHOLE,
         "Most service moves per group",
@@ -251,7 +387,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         optional=True,
     ),
     SettingFormat(
-        "time limit",
+        NP_("setting", "time limit"),
         "time_limit",
         Kind.POSITIVE,
         "Seconds for each group's whole search (all its solver calls together)",
@@ -260,7 +396,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=float,
     ),
     SettingFormat(
-        "mip gap",
+        NP_("setting", "mip gap"),
         "mip_gap",
         Kind.SHARE,
         "Relative gap (0-1) at which the solver may stop",
@@ -269,14 +405,14 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=float,
     ),
     SettingFormat(
-        "split services",
+        NP_("setting", "split services"),
         "split_services",
         Kind.YES_NO,
         "yes: a service's volume may be shared between units",
         "no",
     ),
     SettingFormat(
-        "solver",
+        NP_("setting", "solver"),
         "solver",
         Kind.CHOICE,
         "Solver to use",
@@ -285,7 +421,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=SolverName,
     ),
     SettingFormat(
-        "hours per fte",
+        NP_("setting", "hours per fte"),
         "hours_per_fte",
         Kind.POSITIVE,
         "Default Hours per FTE for units that leave it blank",
@@ -294,7 +430,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=float,
     ),
     SettingFormat(
-        "overload margin",
+        NP_("setting", "overload margin"),
         "overload_margin",
         Kind.NUMBER,
         "Flag units above group mean x (1 + margin)",
@@ -302,7 +438,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=float,
     ),
     SettingFormat(
-        "keep staff share",
+        NP_("setting", "keep staff share"),
         "keep_staff_share",
         Kind.SHARE,
         "Least share (0-1) of each unit's staff a plan keeps, with one employee of each skill "
@@ -311,7 +447,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         value_type=float,
     ),
     SettingFormat(
-        "samples",
+        NP_("setting", "samples"),
         "samples",
         Kind.WHOLE,
         "Monte Carlo samples of the volumes for 'planner solve' (Uncertainty sheet)",
@@ -319,26 +455,70 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         optional=True,
         value_type=int,
     ),
+    SettingFormat(
+        NP_("setting", "longest transfer"),
+        "longest_transfer",
+        Kind.POSITIVE,
+        "Longest transfer allowed, in the measure of the Distances sheet (km or minutes); with "
+        "a Distances sheet a transfer between units with no distance is not allowed",
+        "no limit",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
+        NP_("setting", "wisn target"),
+        "wisn_target",
+        Kind.POSITIVE,
+        "Coefficient wisn: the smallest WISN ratio every cell should reach (1 = staffing matches "
+        "the workload); 'planner solve' then also finds the fewest new hires that reach it",
+        "none",
+        optional=True,
+        value_type=float,
+    ),
+    SettingFormat(
+        NP_("setting", "language"),
+        "language",
+        Kind.CHOICE,
+        "Language of messages and results: kk (Қазақша), ru (Русский) or en (English); the "
+        "command's --lang wins",
+        "the computer's language",
+        LANGUAGES,
+        optional=True,
+    ),
 )
+_SETTINGS.extend(SETTINGS_LIST)
+_aliases.cache_clear()
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS_LIST}
 SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS_LIST}
+# Settings of the whole workbook, not of a variant (no Scenarios column).
+WORKBOOK_ONLY_SETTINGS = frozenset({"language"})
 
 # Settings whose value may be "none" (no cap / no limit), so that a variant can lift a base cap.
 OPTIONAL_SETTING_FIELDS = frozenset(s.field for s in SETTINGS_LIST if s.optional)
-NONE_WORDS = frozenset({"none", "no cap", "nocap", "no limit", "unlimited"})
+NONE_WORDS = frozenset({"none", "no cap", "nocap", "no limit", "unlimited", "нет", "без ограничений",
+                        "без ограничения", "жоқ", "шексіз", "шектеусіз"})  # fmt: skip
 
 SETTINGS = SheetFormat(
-    name="Settings",
+    name=NP_("sheet", "Settings"),
     required=False,
     purpose="Optional. Two columns: Setting and Value. Leave a value blank for its default.",
     columns=(
-        Column("Setting", Kind.TEXT, "Name of the setting", "required", required=True, width=22),
-        Column("Value", Kind.TEXT, "Its value", "the default of the setting", width=16),
+        Column(
+            NP_("header", "Setting"),
+            Kind.TEXT,
+            "Name of the setting",
+            "required",
+            required=True,
+            width=22,
+        ),
+        Column(
+            NP_("header", "Value"), Kind.TEXT, "Its value", "the default of the setting", width=16
+        ),
     ),
 )
 
 SCENARIOS = SheetFormat(
-    name="Scenarios",
+    name=NP_("sheet", "Scenarios"),
     required=False,
     purpose=(
         "Optional. Named variants compared by 'planner compare', one per row: a blank cell "
@@ -346,47 +526,70 @@ SCENARIOS = SheetFormat(
     ),
     columns=(
         Column(
-            "Name",
+            NP_("header", "Name"),
             Kind.TEXT,
             "Unique name of the variant ('baseline' is reserved)",
             "required",
             required=True,
             width=18,
         ),
-        Column("Description", Kind.TEXT, "What the variant tries", "blank", width=30),
+        Column(
+            NP_("header", "Description"), Kind.TEXT, "What the variant tries", "blank", width=30
+        ),
         *(
             Column(s.header, s.kind, s.meaning, "inherits Settings", field=s.field)
             for s in SETTINGS_LIST
+            if s.field not in WORKBOOK_ONLY_SETTINGS
         ),
         Column(
-            "New hires",
+            NP_("header", "New hires"),
             Kind.LIST,
             "Headcount added from outside: unit[:skill]=count; ... e.g. D05=10; D07:legal=2",
             "none",
             width=22,
         ),
         Column(
-            "Volume scale",
+            NP_("header", "Volume scale"),
             Kind.LIST,
             "Multiply Volume: target=factor; ... target is a Service ID, skill:<skill> or *",
             "none",
             width=22,
         ),
         Column(
-            "Digital share",
+            NP_("header", "Digital share"),
             Kind.LIST,
             "Set Digital share: target=share; ... target as for Volume scale",
             "none",
             width=22,
         ),
-        Column("Lock units", Kind.LIST, "Unit IDs to lock, separated by ;", "none", width=18),
+        Column(
+            NP_("header", "Lock units"),
+            Kind.LIST,
+            "Unit IDs to lock, separated by ;",
+            "none",
+            width=18,
+        ),
     ),
 )
 
 ASSUMPTIONS_HEADERS = ("Assumption", "Value", "Basis")
 
+# The languages of the Units sheet's optional name columns `Name (kk)` and `Name (ru)`.
+UNIT_NAME_LANGUAGES = ("kk", "ru")
+
 # Sheets in the order the writers create them.
 SHEETS: tuple[SheetFormat, ...] = (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)
+_FORMATS.extend(SHEETS)
+_aliases.cache_clear()
 
-YES_WORDS = frozenset({"yes", "y", "true", "1"})
-NO_WORDS = frozenset({"no", "n", "false", "0"})
+# In English, Russian and Kazakh (with the spellings typed on a keyboard without Kazakh letters),
+# and the text of Excel's own TRUE/FALSE in Russian and Kazakh Excel.
+YES_WORDS = frozenset({"yes", "y", "true", "1", "да", "д", "истина", "иә", "ия", "иа", "ақиқат"})
+NO_WORDS = frozenset({"no", "n", "false", "0", "нет", "н", "ложь", "жоқ", "жок", "жалған"})
+
+# Words of a choice setting in Russian and Kazakh -> the English word the settings hold.
+CHOICE_ALIASES: dict[str, str] = {
+    "количество": "count", "число": "count", "саны": "count", "сан": "count",
+    "часы": "hours", "час": "hours", "сағат": "hours", "сағаттар": "hours",
+    "баланс": "balance", "теңгерім": "balance",
+}  # fmt: skip

@@ -10,6 +10,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
 from planner.errors import ProblemCode
+from planner.i18n import NP_, _
 from planner.workbook.cells import CellError, clean_text, id_text, parse_id, parse_text
 from planner.workbook.history import volume_range
 from planner.workbook.layout import (
@@ -18,6 +19,7 @@ from planner.workbook.layout import (
     SETTINGS_BY_KEY,
     SETTINGS_LIST,
     STAFF,
+    UNIT_NAME_LANGUAGES,
     UNITS,
     normalise_header,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "build_units",
     "read_services",
     "read_settings",
+    "setting_cell",
     "read_staff",
     "read_units",
     "units_with_unread_headcount",
@@ -70,7 +73,7 @@ def read_settings(table: Table | None, problems: Problems) -> Settings:
                     table.sheet,
                     value_cell,
                     value_entry[0],
-                    "a value with no setting name, ignored",
+                    _("a value with no setting name, ignored"),
                     ProblemCode.UNKNOWN_SETTING,
                 )
             continue
@@ -81,7 +84,7 @@ def read_settings(table: Table | None, problems: Problems) -> Settings:
                 table.sheet,
                 name_cell,
                 name,
-                f"unknown setting, ignored (known: {known})",
+                _("unknown setting, ignored (known: {known})").format(known=known),
                 ProblemCode.UNKNOWN_SETTING,
             )
             continue
@@ -90,8 +93,11 @@ def read_settings(table: Table | None, problems: Problems) -> Settings:
                 table.sheet,
                 name_cell,
                 name,
-                f"the setting {setting.name!r} is given twice ({seen[setting.field]} and "
-                f"{table.sheet}!{name_cell}): keep one",
+                _(
+                    "the setting {setting.name!r} is given twice ({value1} and {table.sheet}!{name_cell}): keep one"
+                ).format(
+                    setting=setting, value1=seen[setting.field], table=table, name_cell=name_cell
+                ),
                 ProblemCode.DUPLICATE_SETTING,
             )
             continue
@@ -102,10 +108,24 @@ def read_settings(table: Table | None, problems: Problems) -> Settings:
     return Settings(**values)
 
 
+def setting_cell(table: Table | None, field: str) -> str:
+    """The Value cell of the setting `field` on the Settings sheet ("" when it is not there)."""
+    if table is None or "setting" not in table.columns:
+        return ""
+    for row_number, cells in table.rows:
+        entry = cells.get(table.columns["setting"])
+        if entry is None or not isinstance(entry[0], str):
+            continue
+        setting = SETTINGS_BY_KEY.get(normalise_header(entry[0]))
+        if setting is not None and setting.field == field:
+            return table.coordinate("value", row_number) if "value" in table.columns else ""
+    return ""
+
+
 def read_units(
     table: Table, problems: Problems, staff_sheet: bool
 ) -> tuple[list[Record], IdIndex, Spelling]:
-    units = IdIndex("unit")
+    units = IdIndex(NP_("noun", "unit"))
     groups = Spelling("Group")
     skip = ("employees",) if staff_sheet else ()
     records = []
@@ -116,10 +136,10 @@ def read_units(
             continue
         cell = record.cells["unitid"]
         if not check_id_characters(
-            problems, table.sheet, cell, unit_id, "Unit ID", FORBIDDEN_IN_UNIT_ID
+            problems, table.sheet, cell, unit_id, _("Unit ID"), FORBIDDEN_IN_UNIT_ID
         ):
             continue
-        if not units.add(problems, table.sheet, cell, unit_id, "Unit ID"):
+        if not units.add(problems, table.sheet, cell, unit_id, _("Unit ID")):
             continue
         if record.get("group"):
             groups.check(problems, table.sheet, record.cells["group"], record.get("group"))
@@ -131,7 +151,7 @@ def read_staff(
     table: Table, units: IdIndex, skills: Spelling, problems: Problems
 ) -> list[StaffCell]:
     staff: list[StaffCell] = []
-    pairs = IdIndex("unit and skill")
+    pairs = IdIndex(NP_("noun", "unit and skill"))
     for record in read_records(table, STAFF, problems):
         unit_id, skill = record.get("unitid"), record.get("skill") or DEFAULT_SKILL
         if not unit_id:
@@ -141,7 +161,7 @@ def read_staff(
                 table.sheet,
                 record.cells["unitid"],
                 unit_id,
-                f"Unit ID {units.unknown(unit_id)}",
+                _("Unit ID {value1}").format(value1=units.unknown(unit_id)),
                 ProblemCode.UNKNOWN_UNIT,
             )
             continue
@@ -152,7 +172,11 @@ def read_staff(
             continue
         # The pair first: "D01 / General" after "D01 / general" is one duplicate, not two errors.
         if not pairs.add(
-            problems, table.sheet, record.cells["unitid"], f"{unit_id} / {skill}", "Unit and skill"
+            problems,
+            table.sheet,
+            record.cells["unitid"],
+            f"{unit_id} / {skill}",
+            _("Unit and skill"),
         ):
             continue
         skills.check(problems, table.sheet, skill_cell, skill)
@@ -170,7 +194,7 @@ def read_services(
 ) -> tuple[list[Service], dict[str, Record]]:
     services: list[Service] = []
     records_by_id: dict[str, Record] = {}
-    service_ids = IdIndex("service")
+    service_ids = IdIndex(NP_("noun", "service"))
     sheet = table.sheet
     for record in read_records(table, SERVICES, problems):
         service_id = record.get("serviceid")
@@ -178,7 +202,7 @@ def read_services(
             continue
         id_cell = record.cells["serviceid"]
         if not check_id_characters(
-            problems, sheet, id_cell, service_id, "Service ID", FORBIDDEN_IN_ID
+            problems, sheet, id_cell, service_id, _("Service ID"), FORBIDDEN_IN_ID
         ):
             continue
         if service_id.casefold().startswith("skill:") or service_id == "*":
@@ -186,11 +210,11 @@ def read_services(
                 sheet,
                 id_cell,
                 service_id,
-                "Service ID may not be '*' or start with 'skill:' (they are Scenarios targets)",
+                _("Service ID may not be '*' or start with 'skill:' (they are Scenarios targets)"),
                 ProblemCode.ID_CHARACTER,
             )
             continue
-        if not service_ids.add(problems, sheet, id_cell, service_id, "Service ID"):
+        if not service_ids.add(problems, sheet, id_cell, service_id, _("Service ID")):
             continue
         unit_id = record.get("unitid")
         if unit_id and unit_id not in units:
@@ -198,7 +222,7 @@ def read_services(
                 sheet,
                 record.cells["unitid"],
                 unit_id,
-                f"Unit ID {units.unknown(unit_id)}",
+                _("Unit ID {value1}").format(value1=units.unknown(unit_id)),
                 ProblemCode.UNKNOWN_UNIT,
             )
         skill = record.get("skill") or DEFAULT_SKILL
@@ -211,7 +235,7 @@ def read_services(
             record, sheet, problems, "minutes", "Minutes", None
         )
         share_low, share_high = volume_range(
-            record, sheet, problems, "digitalshare", "Digital share", 0.0
+            record, sheet, problems, "digitalshare", _("Digital share"), 0.0
         )
         records_by_id[service_id] = record
         services.append(
@@ -252,21 +276,23 @@ def _read_eligible(
         if not typed:
             continue
         try:
-            unit_id = id_text(typed, "Eligible units:")
+            unit_id = id_text(typed, _("Eligible units:"))
         except CellError as error:
             problems.error(sheet, cell, text, error.expected, error.code)
             continue
-        problems.note_spelling("unit", sheet, cell, typed, unit_id, "Eligible unit")
+        problems.note_spelling("unit", sheet, cell, typed, unit_id, _("Eligible unit"))
         if unit_id in seen:
             continue
         seen.add(unit_id)
         if unit_id not in units:
-            comma = " (separate unit ids with ;)" if "," in unit_id else ""
+            comma = _(" (separate unit ids with ;)") if "," in unit_id else ""
             problems.error(
                 sheet,
                 cell,
                 text,
-                f"Eligible units: {units.unknown(unit_id)}{comma}",
+                _("Eligible units: {value1}{comma}").format(
+                    value1=units.unknown(unit_id), comma=comma
+                ),
                 ProblemCode.UNKNOWN_UNIT,
             )
             continue
@@ -281,8 +307,9 @@ def _read_eligible(
                 sheet,
                 cell,
                 text,
-                f"Eligible units: {unit_id!r} is in group {other_group!r}, but the "
-                f"service's unit is in group {own_group!r}; services move only within a group",
+                _(
+                    "Eligible units: {unit_id!r} is in group {other_group!r}, but the service's unit is in group {own_group!r}; services move only within a group"
+                ).format(unit_id=unit_id, other_group=other_group, own_group=own_group),
                 ProblemCode.ELIGIBLE_OTHER_GROUP,
             )
             continue
@@ -309,7 +336,7 @@ def units_with_unread_headcount(
     for row_number, cells in staff_table.rows:
         if row_number in bad_rows and unit_column in cells:
             try:
-                unsure.add(parse_id(cells[unit_column][0], "Unit ID"))
+                unsure.add(parse_id(cells[unit_column][0], _("Unit ID")))
             except CellError:
                 continue
     return unsure
@@ -326,6 +353,11 @@ def build_units(unit_records: list[Record]) -> list[Unit]:
         Unit(
             unit_id=r.get("unitid"),
             name=r.get("name") or "",
+            names=tuple(
+                (code, r.get(f"name({code})"))
+                for code in UNIT_NAME_LANGUAGES
+                if r.get(f"name({code})")
+            ),
             level=r.get("level") or "",
             parent=r.get("parent") or None,
             group=r.get("group") or DEFAULT_GROUP,

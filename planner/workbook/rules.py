@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from planner.domain import CoefficientMode, Service, Settings, StaffCell, service_load
 from planner.errors import ProblemCode
+from planner.i18n import _
 from planner.workbook.cells import CellError, is_blank, parse_number
 from planner.workbook.layout import SCENARIOS
 from planner.workbook.nearmiss import near_miss
@@ -28,8 +29,9 @@ def check_limits(record: Record, employees: int | None, sheet: str, problems: Pr
             sheet,
             record.cells["minemployees"],
             low,
-            f"Min employees ({low}) is above Max employees ({high}, {sheet}!"
-            f"{record.cells['maxemployees']})",
+            _("Min employees ({low}) is above Max employees ({high}, {sheet}!{value1})").format(
+                low=low, high=high, sheet=sheet, value1=record.cells["maxemployees"]
+            ),
             ProblemCode.MIN_ABOVE_MAX,
         )
         return
@@ -42,8 +44,9 @@ def check_limits(record: Record, employees: int | None, sheet: str, problems: Pr
             sheet,
             cell,
             employees,
-            f"unit {record.get('unitid')!r} has {employees} employees now, outside its limits "
-            f"{limits}; the plan must bring it inside",
+            _(
+                "unit {value1!r} has {employees} employees now, outside its limits {limits}; the plan must bring it inside"
+            ).format(value1=record.get("unitid"), employees=employees, limits=limits),
             ProblemCode.HEADCOUNT_OUTSIDE_LIMITS,
         )
 
@@ -62,7 +65,7 @@ def check_parents(records: list[Record], units: IdIndex, sheet: str, problems: P
                 sheet,
                 cell,
                 parent,
-                f"unit {unit_id!r} cannot be its own parent",
+                _("unit {unit_id!r} cannot be its own parent").format(unit_id=unit_id),
                 ProblemCode.PARENT_CYCLE,
             )
         elif parent not in units:
@@ -88,7 +91,7 @@ def check_parents(records: list[Record], units: IdIndex, sheet: str, problems: P
             sheet,
             by_id[first].cells["parent"],
             parents[first],
-            "the Parent column goes round in a circle: " + " -> ".join(cycle),
+            _("the Parent column goes round in a circle: ") + " -> ".join(cycle),
             ProblemCode.PARENT_CYCLE,
         )
 
@@ -113,8 +116,9 @@ def check_headcounts(
                     sheet,
                     record.cells["employees"],
                     record.raw.get("employees"),
-                    f"Employees is ignored because a Staff sheet exists; the Staff sheet gives "
-                    f"{employees} for unit {unit_id!r}",
+                    _(
+                        "Employees is ignored because a Staff sheet exists; the Staff sheet gives {employees} for unit {unit_id!r}"
+                    ).format(employees=employees, unit_id=unit_id),
                     ProblemCode.EMPLOYEES_IGNORED,
                 )
         check_limits(record, None if unit_id in unsure else employees, sheet, problems)
@@ -164,14 +168,14 @@ def check_services_staffed(
             and (group, service.skill) not in hired
         ):
             near = near_miss(service.skill, skills) or near_miss(service.skill, every_skill)
-            hint = f"did you mean {near!r}? " if near else ""
+            hint = _("did you mean {near!r}? ").format(near=near) if near else ""
             problems.error(
                 sheet,
                 cell,
                 service.skill,
-                f"no employee of group {group!r} has skill {service.skill!r}, so service "
-                f"{service.service_id!r} can never be delivered ({hint}the group's skills: "
-                f"{', '.join(sorted(skills))})",
+                _(
+                    "no employee of group {group!r} has skill {service.skill!r}, so service {service.service_id!r} can never be delivered ({hint}the group's skills: {value1})"
+                ).format(group=group, service=service, hint=hint, value1=", ".join(sorted(skills))),
                 ProblemCode.NO_STAFF_OF_SKILL,
             )
             continue
@@ -179,8 +183,9 @@ def check_services_staffed(
             sheet,
             cell,
             service.skill,
-            f"unit {service.unit_id!r} has no staff of its skill {service.skill!r}: the plan "
-            "must move staff or the service",
+            _(
+                "unit {service.unit_id!r} has no staff of its skill {service.skill!r}: the plan must move staff or the service"
+            ).format(service=service),
             ProblemCode.NO_STAFF_OF_SKILL,
         )
 
@@ -207,8 +212,9 @@ def check_empty_groups(
                 sheet,
                 "",
                 group,
-                f"group {group!r} has no employees but {load} services to deliver: no plan "
-                "can staff them (the solver will report it infeasible)",
+                _(
+                    "group {group!r} has no employees but {load} services to deliver: no plan can staff them (the solver will report it infeasible)"
+                ).format(group=group, load=load),
                 ProblemCode.GROUP_NO_STAFF,
             )
 
@@ -228,7 +234,7 @@ def check_hours_mode(
     base_hours = settings.coefficient is CoefficientMode.HOURS
     if not base_hours and not variants_hours:
         return
-    why = "" if base_hours else " (a variant of the Scenarios sheet uses hours mode)"
+    why = "" if base_hours else _(" (a variant of the Scenarios sheet uses hours mode)")
     for record in service_records.values():
         if record.get("minutes") is None and record.ok("minutes"):
             cell = record.cells.get("minutes")
@@ -236,8 +242,8 @@ def check_hours_mode(
                 services_sheet,
                 cell or "",
                 None,
-                f"Minutes is required in hours mode{why}"
-                + ("" if cell else ": add a Minutes column to the Services sheet"),
+                _("Minutes is required in hours mode{why}").format(why=why)
+                + ("" if cell else _(": add a Minutes column to the Services sheet")),
                 ProblemCode.MISSING_FOR_HOURS,
             )
     missing = [r for r in unit_records if r.get("hoursperfte") is None and r.ok("hoursperfte")]
@@ -248,9 +254,10 @@ def check_hours_mode(
                 units_sheet,
                 cell or "",
                 None,
-                "Hours per FTE is required in hours mode: fill it here or set 'hours per fte' "
-                "in the Settings sheet"
-                + ("" if cell else " (or add an Hours per FTE column to Units)"),
+                _(
+                    "Hours per FTE is required in hours mode: fill it here or set 'hours per fte' in the Settings sheet"
+                )
+                + ("" if cell else _(" (or add an Hours per FTE column to Units)")),
                 ProblemCode.MISSING_FOR_HOURS,
             )
     for name, cell, default in variants_hours:
@@ -260,8 +267,9 @@ def check_hours_mode(
                 SCENARIOS.name,
                 cell,
                 name,
-                f"variant {name!r} uses hours mode but units {ids} have no Hours per FTE and no "
-                "'hours per fte' default is set",
+                _(
+                    "variant {name!r} uses hours mode but units {ids} have no Hours per FTE and no 'hours per fte' default is set"
+                ).format(name=name, ids=ids),
                 ProblemCode.MISSING_FOR_HOURS,
             )
 

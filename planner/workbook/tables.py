@@ -19,6 +19,7 @@ from openpyxl.utils.cell import range_boundaries
 from planner.checks import range_problem
 from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
+from planner.i18n import _, pgettext
 from planner.workbook.cells import (
     CellError,
     clean_text,
@@ -72,9 +73,15 @@ class Problems:
                 sheet,
                 cell,
                 None,
-                f"{label} {shown(typed)} is typed differently from {shown(first)} ({location}) "
-                f"but is the same once Unicode forms and spaces are normalised: both are read as "
-                f"{name!r}",
+                _(
+                    "{label} {value1} is typed differently from {value2} ({location}) but is the same once Unicode forms and spaces are normalised: both are read as {name!r}"
+                ).format(
+                    label=label,
+                    value1=shown(typed),
+                    value2=shown(first),
+                    location=location,
+                    name=name,
+                ),
                 ProblemCode.SPELLING_NORMALISED,
             )
 
@@ -162,8 +169,9 @@ def read_table(
             name,
             "",
             None,
-            f"there is a value in row {raw.content_below}, more than {MAX_BLANK_RUN:,} blank rows "
-            "below the table: delete it or move it up",
+            _(
+                "there is a value in row {raw.content_below}, more than {MAX_BLANK_RUN:,} blank rows below the table: delete it or move it up"
+            ).format(raw=raw, MAX_BLANK_RUN=MAX_BLANK_RUN),
             ProblemCode.FAR_BELOW,
         )
     found = _header_row(raw, known_keys)
@@ -175,8 +183,9 @@ def read_table(
             name,
             "A1",
             None,
-            f"no header row found in the {name} sheet: row 1 must hold the column names "
-            f"(such as {expected})",
+            _(
+                "no header row found in the {name} sheet: row 1 must hold the column names (such as {expected})"
+            ).format(name=name, expected=expected),
             ProblemCode.MISSING_HEADERS,
         )
         return None
@@ -186,12 +195,14 @@ def read_table(
             name,
             f"A{header_row}",
             None,
-            f"the column headers are on row {header_row}, not row 1; the rows above are ignored",
+            _(
+                "the column headers are on row {header_row}, not row 1; the rows above are ignored"
+            ).format(header_row=header_row),
             ProblemCode.HEADER_ROW_MOVED,
         )
     for merged in raw.merged:
         try:
-            _, _, _, last_row = range_boundaries(merged)
+            last_row = range_boundaries(merged)[3]
         except (TypeError, ValueError):
             continue
         if last_row is not None and last_row >= header_row:
@@ -199,7 +210,9 @@ def read_table(
                 name,
                 merged,
                 None,
-                f"merged cells {merged} are ambiguous in a table: unmerge them and fill every cell",
+                _(
+                    "merged cells {merged} are ambiguous in a table: unmerge them and fill every cell"
+                ).format(merged=merged),
                 ProblemCode.MERGED_CELLS,
             )
 
@@ -210,8 +223,9 @@ def read_table(
             name,
             "",
             None,
-            f"the {name} sheet has more than {xlsx_reading.MAX_DATA_ROWS:,} data rows; it was "
-            "not read",
+            _(
+                "the {name} sheet has more than {xlsx_reading.MAX_DATA_ROWS:,} data rows; it was not read"
+            ).format(name=name, xlsx_reading=xlsx_reading),
             ProblemCode.SHEET_TOO_LARGE,
         )
     outside = _blocks_beside(raw, header_row, header_cells, data_rows, known_keys, problems)
@@ -233,8 +247,9 @@ def read_table(
                 name,
                 coordinate,
                 value,
-                f"the column {clean_text(str(value))} appears twice ({first} and {coordinate}): "
-                "keep one",
+                _("the column {value1} appears twice ({first} and {coordinate}): keep one").format(
+                    value1=clean_text(str(value)), first=first, coordinate=coordinate
+                ),
                 ProblemCode.DUPLICATE_COLUMN,
             )
         elif key in known_keys:
@@ -245,13 +260,14 @@ def read_table(
                     name,
                     coordinate,
                     value,
-                    f"column {letter} ({clean_text(str(value))}) is hidden: unhide it, or delete "
-                    "it if it is not part of the scenario (what is read must be what you see)",
+                    _(
+                        "column {letter} ({value1}) is hidden: unhide it, or delete it if it is not part of the scenario (what is read must be what you see)"
+                    ).format(letter=letter, value1=clean_text(str(value))),
                     ProblemCode.HIDDEN_CELLS,
                 )
         else:
             problems.warn(
-                name, coordinate, value, "unknown column, ignored", ProblemCode.UNKNOWN_COLUMN
+                name, coordinate, value, _("unknown column, ignored"), ProblemCode.UNKNOWN_COLUMN
             )
     _report_hidden_rows(raw, header_row, data_rows, problems)
     unnamed = sorted(
@@ -263,7 +279,7 @@ def read_table(
             name,
             f"{letter}{header_row}",
             None,
-            f"column {letter} has values but no header; it is ignored",
+            _("column {letter} has values but no header; it is ignored").format(letter=letter),
             ProblemCode.UNNAMED_COLUMN,
         )
     return Table(name, header_row, columns, data_rows)
@@ -276,8 +292,9 @@ def _report_bad_cells(raw: RawSheet, problems: Problems) -> None:
             raw.title,
             coordinate,
             None,
-            f"{why}: the file was not saved by Excel or is damaged; retype the cell in Excel or "
-            "LibreOffice and save the file again",
+            _(
+                "{why}: the file was not saved by Excel or is damaged; retype the cell in Excel or LibreOffice and save the file again"
+            ).format(why=why),
             ProblemCode.BAD_CELL_XML,
         )
     if len(raw.bad_cells) > 20:
@@ -285,7 +302,7 @@ def _report_bad_cells(raw: RawSheet, problems: Problems) -> None:
             raw.title,
             "",
             None,
-            f"{len(raw.bad_cells) - 20:,} more cells break the file format",
+            _("{value1:,} more cells break the file format").format(value1=len(raw.bad_cells) - 20),
             ProblemCode.BAD_CELL_XML,
         )
 
@@ -311,26 +328,30 @@ def _report_hidden_rows(
                 raw.title,
                 f"{get_column_letter(column)}{row}",
                 None,
-                "the cell's number format (such as ;;;) hides its value: give it a visible "
-                "format, or clear it if it is not part of the scenario (what is read must be what "
-                "you see)",
+                _(
+                    "the cell's number format (such as ;;;) hides its value: give it a visible format, or clear it if it is not part of the scenario (what is read must be what you see)"
+                ),
                 ProblemCode.HIDDEN_CELLS,
             )
     hidden = [n for n in raw.hidden_rows if n >= header_row]
     for first, last in _runs(hidden):
         if first == last:
-            rows, them = f"row {first} is hidden but holds", "it, or delete it if it is"
+            rows, them = (
+                _("row {first} is hidden but holds").format(first=first),
+                _("it, or delete it if it is"),
+            )
         else:
             rows, them = (
-                f"rows {first} to {last} are hidden but hold",
-                "them, or delete them if they are",
+                _("rows {first} to {last} are hidden but hold").format(first=first, last=last),
+                _("them, or delete them if they are"),
             )
         problems.error(
             raw.title,
             f"{first}:{last}",
             None,
-            f"{rows} values: unhide {them} not part of the scenario (what is read must be what "
-            "you see)",
+            _(
+                "{rows} values: unhide {them} not part of the scenario (what is read must be what you see)"
+            ).format(rows=rows, them=them),
             ProblemCode.HIDDEN_CELLS,
         )
 
@@ -380,8 +401,9 @@ def _blocks_beside(
                 raw.title,
                 f"{first}{header_row}",
                 None,
-                f"columns {first} to {get_column_letter(block[1])} are separated from the rest "
-                "of the table by empty columns; they are read as part of it, row by row",
+                _(
+                    "columns {first} to {value1} are separated from the rest of the table by empty columns; they are read as part of it, row by row"
+                ).format(first=first, value1=get_column_letter(block[1])),
                 ProblemCode.SECOND_TABLE,
             )
             continue
@@ -402,9 +424,9 @@ def _blocks_beside(
                 raw.title,
                 where,
                 None,
-                f"a second table beside the {raw.title} table ({where}) has the column "
-                f"{listed}, which would be read as part of it: keep one table per sheet (move "
-                "the second table to its own sheet)",
+                _(
+                    "a second table beside the {raw.title} table ({where}) has the column {listed}, which would be read as part of it: keep one table per sheet (move the second table to its own sheet)"
+                ).format(raw=raw, where=where, listed=listed),
                 ProblemCode.SECOND_TABLE,
             )
         else:
@@ -412,7 +434,9 @@ def _blocks_beside(
                 raw.title,
                 where,
                 None,
-                f"a second table beside the {raw.title} table ({where}) is ignored",
+                _("a second table beside the {raw.title} table ({where}) is ignored").format(
+                    raw=raw, where=where
+                ),
                 ProblemCode.SECOND_TABLE,
             )
     return outside
@@ -447,9 +471,9 @@ def _rows_before_a_second_table(
                 raw.title,
                 f"A{row_number}",
                 None,
-                f"row {row_number} starts a second table below the first (it holds the column "
-                f"names {names}): keep one table per sheet (move the second table to its own "
-                "sheet)",
+                _(
+                    "row {row_number} starts a second table below the first (it holds the column names {names}): keep one table per sheet (move the second table to its own sheet)"
+                ).format(row_number=row_number, names=names),
                 ProblemCode.SECOND_TABLE,
             )
             return data_rows[:index]
@@ -464,12 +488,14 @@ def require_columns(
     ok = True
     for key in keys:
         if not table.has(key):
-            header = sheet.column(key).header
+            header = sheet.column(key).label
             problems.error(
                 table.sheet,
                 "",
                 None,
-                f"the {table.sheet} sheet has no {header} column{reason}",
+                _("the {table.sheet} sheet has no {header} column{reason}").format(
+                    table=table, header=header, reason=reason
+                ),
                 ProblemCode.MISSING_COLUMN,
             )
             ok = False
@@ -520,8 +546,9 @@ def read_cell(
             sheet,
             coordinate,
             None,
-            f"{label} is a formula whose result was never saved: open the file in Excel or "
-            "LibreOffice, let it calculate and save it again (or type the value)",
+            _(
+                "{label} is a formula whose result was never saved: open the file in Excel or LibreOffice, let it calculate and save it again (or type the value)"
+            ).format(label=label),
             ProblemCode.FORMULA_NO_VALUE,
         )
         return INVALID
@@ -530,14 +557,20 @@ def read_cell(
             sheet,
             coordinate,
             value,
-            f"{label} shows the Excel error {value}: fix the formula or type the value",
+            _("{label} shows the Excel error {value}: fix the formula or type the value").format(
+                label=label, value=value
+            ),
             ProblemCode.ERROR_CELL,
         )
         return INVALID
     if is_blank(value):
         if required:
             problems.error(
-                sheet, coordinate, None, f"{label} is required here", ProblemCode.BLANK_REQUIRED
+                sheet,
+                coordinate,
+                None,
+                _("{label} is required here").format(label=label),
+                ProblemCode.BLANK_REQUIRED,
             )
             return INVALID
         return default
@@ -583,7 +616,7 @@ def read_records(
             column,
             column.key,
             table.columns[column.key],
-            None if column.key in skipped else parser_for(column.kind, column.header),
+            None if column.key in skipped else parser_for(column.kind, column.label),
             column.required or column.key in also_required,
         )
         for column in sheet.columns
@@ -605,11 +638,11 @@ def read_records(
                 coordinate,
                 entry,
                 parse,
-                label=column.header,
+                label=column.label,
                 required=is_required,
             )
             if isinstance(value, int | float) and not isinstance(value, bool):
-                reason = range_problem(key, column.header, value)
+                reason = range_problem(key, column.label, value)
                 if reason is not None:
                     problems.error(
                         table.sheet, coordinate, entry[0] if entry else None, reason,
@@ -625,7 +658,7 @@ def read_records(
                         coordinate,
                         clean_text(typed),
                         value,
-                        column.header,
+                        column.label,
                     )
         records.append(record)
     return records
@@ -647,8 +680,9 @@ def check_id_characters(
             sheet,
             cell,
             value,
-            f"{label} may not contain {' or '.join(repr(ch) for ch in forbidden)} "
-            "(they separate ids in lists)",
+            _("{label} may not contain {value1} (they separate ids in lists)").format(
+                label=label, value1=" or ".join(repr(ch) for ch in forbidden)
+            ),
             ProblemCode.ID_CHARACTER,
         )
         return False
@@ -673,8 +707,9 @@ class IdIndex:
                 sheet,
                 cell,
                 value,
-                f"{label} {value!r} appears twice: {self.cells[value]} and {location}; "
-                "ids must be unique",
+                _(
+                    "{label} {value!r} appears twice: {value1} and {location}; ids must be unique"
+                ).format(label=label, value=value, value1=self.cells[value], location=location),
                 ProblemCode.DUPLICATE_ID,
             )
             return False
@@ -684,8 +719,9 @@ class IdIndex:
                 sheet,
                 cell,
                 value,
-                f"{label} {value!r} differs only in case from {other!r} "
-                f"({self.cells[other]}); ids must be unique",
+                _(
+                    "{label} {value!r} differs only in case from {other!r} ({value1}); ids must be unique"
+                ).format(label=label, value=value, other=other, value1=self.cells[other]),
                 ProblemCode.DUPLICATE_ID,
             )
             return False
@@ -696,9 +732,15 @@ class IdIndex:
                 sheet,
                 cell,
                 value,
-                f"{label} {value!r} looks the same as {other!r} ({self.cells[other]}) but is "
-                f"spelt with letters of another alphabet ({_lookalikes(value, other)}); ids must "
-                "be told apart by eye",
+                _(
+                    "{label} {value!r} looks the same as {other!r} ({value1}) but is spelt with letters of another alphabet ({value2}); ids must be told apart by eye"
+                ).format(
+                    label=label,
+                    value=value,
+                    other=other,
+                    value1=self.cells[other],
+                    value2=_lookalikes(value, other),
+                ),
                 ProblemCode.CONFUSABLE,
             )
             return False
@@ -717,18 +759,25 @@ class IdIndex:
         text = clean_text(value)
         near = self._folded.get(text.casefold())
         if near:
-            return f" (did you mean {near!r}, {self.cells[near]}?)"
+            return _(" (did you mean {near!r}, {value1}?)").format(
+                near=near, value1=self.cells[near]
+            )
         near = self._looks.get(skeleton(text))
         if near:
-            return (
-                f" (did you mean {near!r}, {self.cells[near]}? this one is spelt with "
-                f"{_lookalikes(text, near)})"
+            return _(" (did you mean {near!r}, {value1}? this one is spelt with {value2})").format(
+                near=near, value1=self.cells[near], value2=_lookalikes(text, near)
             )
         near = near_miss(text, self.cells)
-        return f" (did you mean {near!r}, {self.cells[near]}?)" if near else ""
+        return (
+            _(" (did you mean {near!r}, {value1}?)").format(near=near, value1=self.cells[near])
+            if near
+            else ""
+        )
 
     def unknown(self, value: str) -> str:
-        return f"{value!r} is not a {self.what} of this workbook{self.hint(value)}"
+        return _("{value!r} is not a {what} of this workbook{value1}").format(
+            value=value, what=pgettext("noun", self.what), value1=self.hint(value)
+        )
 
 
 def _lookalikes(value: str, other: str) -> str:
@@ -738,7 +787,7 @@ def _lookalikes(value: str, other: str) -> str:
     for a, b in zip(value, other, strict=False):
         if a != b and a.casefold() != b.casefold():
             letters.extend(ch for ch in (a, b) if not ch.isascii())
-    return ", ".join(dict.fromkeys(char_name(ch) for ch in letters)) or "other letters"
+    return ", ".join(dict.fromkeys(char_name(ch) for ch in letters)) or _("other letters")
 
 
 class Spelling:
@@ -759,8 +808,14 @@ class Spelling:
                 sheet,
                 cell,
                 value,
-                f"{self.what} {value!r} differs only in case from {spelling!r} ({location}): "
-                "write it the same way everywhere",
+                _(
+                    "{what} {value!r} differs only in case from {spelling!r} ({location}): write it the same way everywhere"
+                ).format(
+                    what=pgettext("header", self.what),
+                    value=value,
+                    spelling=spelling,
+                    location=location,
+                ),
                 ProblemCode.CASE_MISMATCH,
             )
         else:
@@ -768,9 +823,15 @@ class Spelling:
                 sheet,
                 cell,
                 value,
-                f"{self.what} {value!r} looks the same as {spelling!r} ({location}) but is "
-                f"spelt with letters of another alphabet ({_lookalikes(value, spelling)}): "
-                "write it the same way everywhere",
+                _(
+                    "{what} {value!r} looks the same as {spelling!r} ({location}) but is spelt with letters of another alphabet ({value1}): write it the same way everywhere"
+                ).format(
+                    what=pgettext("header", self.what),
+                    value=value,
+                    spelling=spelling,
+                    location=location,
+                    value1=_lookalikes(value, spelling),
+                ),
                 ProblemCode.CONFUSABLE,
             )
 
@@ -787,7 +848,7 @@ def read_setting_value(
 ) -> Any:
     """A setting's value typed as the Settings field wants it; blank gives INHERIT and the words
     'none' or 'no cap' give None for settings that may be unset (so a variant can lift a cap)."""
-    label = f"The setting {setting.name!r}"
+    label = _("The setting {setting.name!r}").format(setting=setting)
     if entry is not None and isinstance(entry[0], str):
         if clean_text(entry[0]).casefold() in NONE_WORDS:
             if setting.field in OPTIONAL_SETTING_FIELDS:

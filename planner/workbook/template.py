@@ -13,6 +13,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import Settings
+from planner.workbook.decisions import DECISIONS
+from planner.workbook.distances import DISTANCES
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -31,6 +33,8 @@ __all__ = ["template_workbook", "write_template"]
 _EXAMPLE_UNIT = {
     "unitid": "U01",
     "name": "Department of Agriculture",
+    "name(kk)": "Ауыл шаруашылығы басқармасы",
+    "name(ru)": "Управление сельского хозяйства",
     "level": "department",
     "parent": None,
     "group": "all",
@@ -144,7 +148,9 @@ def template_workbook() -> Workbook:
         instructions,
         [
             (sheet.name, sheet.purpose, sheet.columns)
-            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS)
+            # Decisions and Distances are described but not written: an example row would change
+            # the template's plan (a decision, or transfers limited to the pairs listed).
+            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, DECISIONS, DISTANCES)
         ],
     )
     for sheet, example in (

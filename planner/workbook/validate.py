@@ -21,6 +21,7 @@ from planner.checks import group_size_problems, scenario_group_sizes
 from planner.domain import (
     DEFAULT_GROUP,
     DEFAULT_SKILL,
+    CoefficientMode,
     Scenario,
     StaffCell,
     char_name,
@@ -28,6 +29,9 @@ from planner.domain import (
     shown,
 )
 from planner.errors import Problem, ProblemCode
+from planner.i18n import _
+from planner.workbook.decisions import DECISIONS, check_decisions, read_decisions
+from planner.workbook.distances import DISTANCES, read_distances
 from planner.workbook.history import HISTORY, read_history
 from planner.workbook.layout import (
     SCENARIOS,
@@ -44,6 +48,7 @@ from planner.workbook.records import (
     read_settings,
     read_staff,
     read_units,
+    setting_cell,
     units_with_unread_headcount,
 )
 from planner.workbook.rules import (
@@ -89,10 +94,18 @@ class Report:
         if s is None:
             count = len(self.problems)
             return f"{count} problem{'s' if count != 1 else ''}, {len(self.warnings)} warnings"
-        return (
-            f"{len(s.units)} units, {s.total_employees} staff, {len(s.services)} services, "
-            f"{len(s.groups)} groups ({', '.join(s.groups)}), {len(s.skills)} skills "
-            f"({', '.join(s.skills)}), {len(s.variants)} variants, {len(self.warnings)} warnings"
+        return _(
+            "{value1} units, {s.total_employees} staff, {value2} services, {value3} groups ({value4}), {value5} skills ({value6}), {value7} variants, {value8} warnings"
+        ).format(
+            value1=len(s.units),
+            s=s,
+            value2=len(s.services),
+            value3=len(s.groups),
+            value4=", ".join(s.groups),
+            value5=len(s.skills),
+            value6=", ".join(s.skills),
+            value7=len(s.variants),
+            value8=len(self.warnings),
         )
 
 
@@ -102,11 +115,11 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY)}
+    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES)}
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:
-            problems.warn(title, "", None, "hidden sheet, ignored", ProblemCode.HIDDEN_SHEET)
+            problems.warn(title, "", None, _("hidden sheet, ignored"), ProblemCode.HIDDEN_SHEET)
             continue
         marks = invisible_characters(title)
         visible_key = normalise_header("".join(ch for ch in title if ch not in marks))
@@ -117,8 +130,9 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
                 shown(title)[1:-1],
                 "",
                 None,
-                f"the sheet name {shown(title)} holds an invisible character ({names}): "
-                f"rename the sheet {known[visible_key]}",
+                _(
+                    "the sheet name {value1} holds an invisible character ({names}): rename the sheet {value2}"
+                ).format(value1=shown(title), names=names, value2=known[visible_key]),
                 ProblemCode.INVISIBLE_CHARACTER,
             )
             found.setdefault(visible_key, "")
@@ -129,7 +143,9 @@ def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
                     title,
                     "",
                     None,
-                    f"two sheets are called {title!r} and {found[key]!r}: keep one",
+                    _("two sheets are called {title!r} and {value1!r}: keep one").format(
+                        title=title, value1=found[key]
+                    ),
                     ProblemCode.DUPLICATE_SHEET,
                 )
                 continue
@@ -151,21 +167,24 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
             "",
             "",
             None,
-            f"{book.path.name}: every sheet is empty; start from 'planner template'",
+            _("{book.path.name}: every sheet is empty; start from 'planner template'").format(
+                book=book
+            ),
             ProblemCode.WORKBOOK_EMPTY,
         )
         return None
 
     tables: dict[str, Table | None] = {}
-    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY):
+    for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES):
         if sheet.key not in raw:
             if sheet.required and sheet.key not in refused:
                 problems.error(
                     sheet.name,
                     "",
                     None,
-                    f"the workbook has no {sheet.name} sheet (sheet names: "
-                    f"{', '.join(shown(t) for t, _ in book.sheets) or 'none'})",
+                    _("the workbook has no {sheet.name} sheet (sheet names: {value1})").format(
+                        sheet=sheet, value1=", ".join(shown(t) for t, _ in book.sheets) or "none"
+                    ),
                     ProblemCode.MISSING_SHEET,
                 )
             tables[sheet.key] = None
@@ -177,7 +196,9 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     raw_sheet.title,
                     "",
                     None,
-                    f"the {raw_sheet.title} sheet is empty: it needs a header row and data rows",
+                    _(
+                        "the {raw_sheet.title} sheet is empty: it needs a header row and data rows"
+                    ).format(raw_sheet=raw_sheet),
                     ProblemCode.SHEET_EMPTY,
                 )
             elif sheet is STAFF:
@@ -185,7 +206,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                     raw_sheet.title,
                     "",
                     None,
-                    "the Staff sheet is empty and ignored: Employees comes from the Units sheet",
+                    _("the Staff sheet is empty and ignored: Employees comes from the Units sheet"),
                     ProblemCode.SHEET_EMPTY,
                 )
             tables[sheet.key] = None
@@ -201,13 +222,13 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                 table.sheet,
                 "",
                 None,
-                f"the {table.sheet} sheet has no data rows",
+                _("the {table.sheet} sheet has no data rows").format(table=table),
                 ProblemCode.NO_ROWS,
             )
     if units_table is None or services_table is None:
         return None
     staff_sheet = staff_table is not None
-    reason = " (needed when there is no Staff sheet)" if not staff_sheet else ""
+    reason = _(" (needed when there is no Staff sheet)") if not staff_sheet else ""
     required_units = ["unitid"] + ([] if staff_sheet else ["employees"])
     if not require_columns(units_table, required_units, UNITS, problems, reason):
         return None
@@ -233,7 +254,7 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
                 staff_table.sheet,
                 "",
                 None,
-                "the Staff sheet has no rows: every unit has 0 employees",
+                _("the Staff sheet has no rows: every unit has 0 employees"),
                 ProblemCode.NO_ROWS,
             )
     elif staff_sheet:
@@ -273,6 +294,8 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         problems,
     )
     history = read_history(tables["history"], problems, units, services)
+    decisions = read_decisions(tables["decisions"], problems)
+    distances, measure = read_distances(tables["distances"], problems, units, unit_groups)
     if problems.errors:
         return None
     unit_objects = build_units(unit_records)
@@ -284,14 +307,32 @@ def _build(book: OpenedWorkbook, problems: Problems) -> Scenario | None:
         settings=settings,
         variants=tuple(variants),
         history=history,
+        distances=distances,
+        distance_measure=measure,
         source_path=str(book.path),
         source_sha256=book.sha256,
     )
     for group, why in group_size_problems(*scenario_group_sizes(scenario)):
         problems.error(units_table.sheet, "", group, why, ProblemCode.TOO_MANY_SKILLS)
+    scenario = check_decisions(scenario, decisions, problems)
     if problems.errors:
         return None
-    return read_wisn(book, scenario, services_table, problems)  # WISN sheets (coefficient wisn)
+    read = read_wisn(book, scenario, services_table, problems)  # coefficient wisn's sheets
+    settings = read.settings if read is not None else settings
+    if settings.wisn_target is not None and settings.coefficient is not CoefficientMode.WISN:
+        table = tables["settings"]
+        problems.error(
+            table.sheet if table is not None else SETTINGS.name,
+            setting_cell(table, "wisn_target"), settings.wisn_target,
+            _(
+                "the setting 'wisn target' is for coefficient wisn (a WISN ratio needs the "
+                "Working time sheet), but this workbook's coefficient is {coefficient}: remove "
+                "the setting, or use the WISN form (planner template --wisn)"
+            ).format(coefficient=settings.coefficient.value),
+            ProblemCode.SETTING_NEEDS_WISN,
+        )  # fmt: skip
+        return None
+    return read
 
 
 def validate_workbook(path: str | os.PathLike[str]) -> Report:
@@ -319,7 +360,9 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             "",
             "",
             None,
-            f"{name}: the file is damaged: a part of it is not well-formed XML ({error})",
+            _("{name}: the file is damaged: a part of it is not well-formed XML ({error})").format(
+                name=name, error=error
+            ),
             ProblemCode.NOT_XLSX,
         )
     except DefusedXmlException:
@@ -330,7 +373,9 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             "",
             "",
             None,
-            f"{name}: the file is damaged (a part of it cannot be unpacked: {error})",
+            _("{name}: the file is damaged (a part of it cannot be unpacked: {error})").format(
+                name=name, error=error
+            ),
             ProblemCode.NOT_XLSX,
         )
     except Exception as error:  # noqa: BLE001 - any damage in a stranger's file is a Problem
@@ -339,7 +384,9 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             "",
             "",
             None,
-            f"{name}: the file could not be read as an Excel workbook: {reason}",
+            _("{name}: the file could not be read as an Excel workbook: {reason}").format(
+                name=name, reason=reason
+            ),
             ProblemCode.UNREADABLE,
         )
     if problems.errors:

@@ -31,6 +31,7 @@ from planner.domain import (
     skeleton,
 )
 from planner.errors import ProblemCode
+from planner.i18n import N_, NP_, _
 from planner.options import BASELINE
 from planner.workbook.cells import CellError, clean_text, id_text, parse_number, parse_text
 from planner.workbook.layout import SCENARIOS, SETTINGS_LIST
@@ -50,14 +51,14 @@ RESERVED_NAMES = frozenset({BASELINE})
 _HIRE = re.compile(r"(?P<unit>[^:=]+?)\s*(?::\s*(?P<skill>[^=]+?)\s*)?=\s*(?P<count>.+)")
 _ADJUSTMENT = re.compile(r"(?P<target>.+?)\s*=\s*(?P<value>.+)")
 
-HIRES_SYNTAX = "New hires must look like D05=10; D07:legal=2 (unit[:skill]=count, separated by ;)"
-SCALE_SYNTAX = (
-    "Volume scale must look like S001=1.2; skill:legal=0.9; *=1.1 "
-    "(target=factor, target a Service ID, skill:<skill> or *)"
+HIRES_SYNTAX = N_(
+    "New hires must look like D05=10; D07:legal=2 (unit[:skill]=count, separated by ;)"
 )
-SHARE_SYNTAX = (
-    "Digital share must look like S001=0.7; skill:legal=80%; *=0.626 "
-    "(target=share, target a Service ID, skill:<skill> or *)"
+SCALE_SYNTAX = N_(
+    "Volume scale must look like S001=1.2; skill:legal=0.9; *=1.1 (target=factor, target a Service ID, skill:<skill> or *)"
+)
+SHARE_SYNTAX = N_(
+    "Digital share must look like S001=0.7; skill:legal=80%; *=0.626 (target=share, target a Service ID, skill:<skill> or *)"
 )
 
 
@@ -108,14 +109,19 @@ def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | 
         match = _HIRE.fullmatch(item)
         if not match:
             context.error(
-                cell, text, f"{HIRES_SYNTAX}; cannot read {item!r}", ProblemCode.BAD_SYNTAX
+                cell,
+                text,
+                _("{HIRES_SYNTAX}; cannot read {item!r}").format(
+                    HIRES_SYNTAX=_(HIRES_SYNTAX), item=item
+                ),
+                ProblemCode.BAD_SYNTAX,
             )
             ok = False
             continue
-        unit_id = _name(context, cell, clean_text(match["unit"]), "unit", "New hires: unit")
+        unit_id = _name(context, cell, clean_text(match["unit"]), "unit", _("New hires: unit"))
         skill_typed = clean_text(match["skill"] or "")
         skill = (
-            _name(context, cell, skill_typed, "skill", "New hires: skill")
+            _name(context, cell, skill_typed, "skill", _("New hires: skill"))
             if skill_typed
             else DEFAULT_SKILL
         )
@@ -124,13 +130,16 @@ def _parse_hires(text: str, cell: str, context: _Context) -> tuple[Hire, ...] | 
             continue
         if unit_id not in context.units:
             context.error(
-                cell, text, f"New hires: {context.units.unknown(unit_id)}", ProblemCode.UNKNOWN_UNIT
+                cell,
+                text,
+                _("New hires: {value1}").format(value1=context.units.unknown(unit_id)),
+                ProblemCode.UNKNOWN_UNIT,
             )
             ok = False
             continue
         context.skills.check(context.problems, context.sheet, cell, skill)
         try:
-            label = f"New hires for {unit_id}"
+            label = _("New hires for {unit_id}").format(unit_id=unit_id)
             count = parse_number(clean_text(match["count"]), label, whole=True)
             reason = range_problem("newhires", label, count)
             if reason is not None:
@@ -156,7 +165,12 @@ def _parse_adjustments(
     for item in _items(text):
         match = _ADJUSTMENT.fullmatch(item)
         if not match:
-            context.error(cell, text, f"{syntax}; cannot read {item!r}", ProblemCode.BAD_SYNTAX)
+            context.error(
+                cell,
+                text,
+                _("{syntax}; cannot read {item!r}").format(syntax=_(syntax), item=item),
+                ProblemCode.BAD_SYNTAX,
+            )
             ok = False
             continue
         target = clean_text(match["target"])
@@ -172,11 +186,13 @@ def _parse_adjustments(
                     context.sheet,
                     cell,
                     text,
-                    f"{label}: no service needs skill {skill!r}, so {target!r} changes nothing",
+                    _(
+                        "{label}: no service needs skill {skill!r}, so {target!r} changes nothing"
+                    ).format(label=label, skill=skill, target=target),
                     ProblemCode.UNKNOWN_SKILL,
                 )
         elif target != "*":
-            service_id = _name(context, cell, target, "service", "Service ID")
+            service_id = _name(context, cell, target, "service", _("Service ID"))
             if service_id is None:
                 ok = False
                 continue
@@ -186,11 +202,13 @@ def _parse_adjustments(
                     or context.service_looks.get(skeleton(service_id))
                     or near_miss(service_id, context.service_ids)
                 )
-                hint = f" (did you mean {near!r}?)" if near else ""
+                hint = _(" (did you mean {near!r}?)").format(near=near) if near else ""
                 context.error(
                     cell,
                     text,
-                    f"{label}: {service_id!r} is not a Service ID of this workbook{hint}",
+                    _("{label}: {service_id!r} is not a Service ID of this workbook{hint}").format(
+                        label=label, service_id=service_id, hint=hint
+                    ),
                     ProblemCode.UNKNOWN_SERVICE,
                 )
                 ok = False
@@ -207,8 +225,8 @@ def _parse_adjustments(
 
 
 def _scale_factor(text: str) -> float:
-    factor = parse_number(text, "Volume scale factor")
-    reason = range_problem("volumescale", "Volume scale factor", factor)
+    factor = parse_number(text, _("Volume scale factor"))
+    reason = range_problem("volumescale", _("Volume scale factor"), factor)
     if reason is not None:
         raise CellError(ProblemCode.OUT_OF_RANGE, reason)
     return float(factor)
@@ -218,16 +236,18 @@ def _parse_locks(text: str, cell: str, context: _Context) -> tuple[str, ...] | A
     locks: list[str] = []
     ok = True
     for typed in _items(text):
-        unit_id = _name(context, cell, typed, "unit", "Lock units:")
+        unit_id = _name(context, cell, typed, "unit", _("Lock units:"))
         if unit_id is None:
             ok = False
             continue
         if unit_id not in context.units:
-            hint = " (separate unit ids with ;)" if "," in unit_id else ""
+            hint = _(" (separate unit ids with ;)") if "," in unit_id else ""
             context.error(
                 cell,
                 text,
-                f"Lock units: {context.units.unknown(unit_id)}{hint}",
+                _("Lock units: {value1}{hint}").format(
+                    value1=context.units.unknown(unit_id), hint=hint
+                ),
                 ProblemCode.UNKNOWN_UNIT,
             )
             ok = False
@@ -251,11 +271,11 @@ def read_variants(
     sheet = table.sheet
     if "name" not in table.columns:
         problems.error(
-            sheet, "", None, "the Scenarios sheet has no Name column", ProblemCode.MISSING_COLUMN
+            sheet, "", None, _("the Scenarios sheet has no Name column"), ProblemCode.MISSING_COLUMN
         )
         return [], []
     context = _Context(problems, sheet, units, services, skills)
-    names = IdIndex("variant")
+    names = IdIndex(NP_("noun", "variant"))
     variants: list[Variant] = []
     hours_variants: list[tuple[str, str, float | None]] = []
     setting_columns = [s for s in SETTINGS_LIST if s.key in table.columns]
@@ -293,12 +313,14 @@ def read_variants(
                 sheet,
                 name_cell,
                 name,
-                f"the name {name!r} is reserved for the base settings: choose another",
+                _("the name {name!r} is reserved for the base settings: choose another").format(
+                    name=name
+                ),
                 ProblemCode.RESERVED_NAME,
             )
             continue
         name = normalise_name(name)  # the identity rule: a variant name is a name too
-        if not names.add(problems, sheet, name_cell, name, "Variant name"):
+        if not names.add(problems, sheet, name_cell, name, _("Variant name")):
             continue
         overrides: dict[str, Any] = {}
         valid = True
@@ -316,7 +338,7 @@ def read_variants(
             hours_variants.append(
                 (name, table.coordinate("coefficient", row_number), hours_default)
             )
-        description, _ = text_of("description", row_number, cells)
+        description, _cell = text_of("description", row_number, cells)
         hires_text, hires_cell = text_of("newhires", row_number, cells)
         scale_text, scale_cell = text_of("volumescale", row_number, cells)
         share_text, share_cell = text_of("digitalshare", row_number, cells)
@@ -327,7 +349,7 @@ def read_variants(
             scale_cell,
             context,
             SCALE_SYNTAX,
-            "Volume scale",
+            _("Volume scale"),
             _scale_factor,
         )
         digital_share = _parse_adjustments(
@@ -335,8 +357,8 @@ def read_variants(
             share_cell,
             context,
             SHARE_SYNTAX,
-            "Digital share",
-            lambda text: parse_number(text, "Digital share", share=True),
+            _("Digital share"),
+            lambda text: parse_number(text, _("Digital share"), share=True),
         )
         locks = _parse_locks(locks_text, locks_cell, context)
         if not valid or INVALID in (hires, volume_scale, digital_share, locks):

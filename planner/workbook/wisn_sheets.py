@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from planner.domain import DEFAULT_SKILL, CoefficientMode, Scenario, Settings
 from planner.errors import ProblemCode
+from planner.i18n import NP_
 from planner.wisn import (
     CategoryAllowance,
     IndividualAllowance,
@@ -31,7 +32,14 @@ from planner.wisn import (
     cell_factors,
     wisn_gaps,
 )
-from planner.workbook.layout import SETTINGS, Column, Kind, SheetFormat, normalise_header
+from planner.workbook.layout import (
+    SETTINGS,
+    Column,
+    Kind,
+    SheetFormat,
+    normalise_header,
+    translated_format,
+)
 from planner.workbook.tables import Problems, Record, Table, read_records, read_table
 from planner.workbook.template import template_workbook
 from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
@@ -50,27 +58,36 @@ __all__ = [
 _EVERY_UNIT = "blank: every unit"
 
 WORKING_TIME = SheetFormat(
-    name="Working time",
+    name=NP_("sheet", "Working time"),
     required=False,
     purpose="WISN (coefficient wisn): available working time per skill, or per unit and skill: "
     "working time less public holidays, annual, sick and other leave.",
     columns=(
-        Column("Unit ID", Kind.ID, "Unit this row is for", _EVERY_UNIT),
-        Column("Skill", Kind.ID, "Staff category (skill) this row is for", "general"),
-        Column("Time unit", Kind.TEXT, "days or hours: the unit of the next five columns", "days"),
+        Column(NP_("header", "Unit ID"), Kind.ID, "Unit this row is for", _EVERY_UNIT),
         Column(
-            "Working time",
+            NP_("header", "Skill"), Kind.ID, "Staff category (skill) this row is for", "general"
+        ),
+        Column(
+            NP_("header", "Time unit"),
+            Kind.TEXT,
+            "days or hours: the unit of the next five columns",
+            "days",
+        ),
+        Column(
+            NP_("header", "Working time"),
             Kind.POSITIVE,
             "Possible working days (or hours) in a year",
             "required",
             required=True,
         ),
-        Column("Public holidays", Kind.NUMBER, "Public holidays in a year", "0"),
-        Column("Annual leave", Kind.NUMBER, "Annual leave in a year", "0"),
-        Column("Sick leave", Kind.NUMBER, "Sick leave in a year", "0"),
-        Column("Other leave", Kind.NUMBER, "Other leave (training, ...) in a year", "0"),
+        Column(NP_("header", "Public holidays"), Kind.NUMBER, "Public holidays in a year", "0"),
+        Column(NP_("header", "Annual leave"), Kind.NUMBER, "Annual leave in a year", "0"),
+        Column(NP_("header", "Sick leave"), Kind.NUMBER, "Sick leave in a year", "0"),
         Column(
-            "Hours per day",
+            NP_("header", "Other leave"), Kind.NUMBER, "Other leave (training, ...) in a year", "0"
+        ),
+        Column(
+            NP_("header", "Hours per day"),
             Kind.POSITIVE,
             "Working hours per day: converts days to hours",
             "required",
@@ -78,29 +95,48 @@ WORKING_TIME = SheetFormat(
         ),
     ),
 )
+translated_format(WORKING_TIME)  # its name and headers read in kk and ru too
 
 ALLOWANCES = SheetFormat(
-    name="Allowances",
+    name=NP_("sheet", "Allowances"),
     required=False,
     purpose="WISN: category allowances (support activities of every member of a category) and "
     "individual allowances (additional activities of some members).",
     columns=(
-        Column("Unit ID", Kind.ID, "Unit this allowance is for", _EVERY_UNIT),
-        Column("Skill", Kind.ID, "Staff category (skill) it is for", "general"),
+        Column(NP_("header", "Unit ID"), Kind.ID, "Unit this allowance is for", _EVERY_UNIT),
+        Column(NP_("header", "Skill"), Kind.ID, "Staff category (skill) it is for", "general"),
         Column(
-            "Kind",
+            NP_("header", "Kind"),
             Kind.TEXT,
             "category (CAS, all staff of the category) or individual (IAS, some staff)",
             "required",
             required=True,
         ),
-        Column("Activity", Kind.TEXT, "What the time is spent on", "blank", width=28),
-        Column("Percent", Kind.NUMBER, "Category allowance as % of working time", "blank"),
-        Column("Time per year", Kind.NUMBER, "Time per year (per staff member doing it)", "blank"),
-        Column("Time unit", Kind.TEXT, "hours or days: the unit of Time per year", "hours"),
-        Column("Staff", Kind.NUMBER, "Individual allowance: staff who do it", "1"),
+        Column(
+            NP_("header", "Activity"), Kind.TEXT, "What the time is spent on", "blank", width=28
+        ),
+        Column(
+            NP_("header", "Percent"),
+            Kind.NUMBER,
+            "Category allowance as % of working time",
+            "blank",
+        ),
+        Column(
+            NP_("header", "Time per year"),
+            Kind.NUMBER,
+            "Time per year (per staff member doing it)",
+            "blank",
+        ),
+        Column(
+            NP_("header", "Time unit"),
+            Kind.TEXT,
+            "hours or days: the unit of Time per year",
+            "hours",
+        ),
+        Column(NP_("header", "Staff"), Kind.NUMBER, "Individual allowance: staff who do it", "1"),
     ),
 )
+translated_format(ALLOWANCES)  # its name and headers read in kk and ru too
 
 _KINDS = ("category", "individual", "cas", "ias")
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
+from planner.workbook.distances import DISTANCES, distance_rows
 from planner.workbook.history import HISTORY, history_rows
 from planner.workbook.layout import (
     ASSUMPTIONS_HEADERS,
@@ -148,12 +149,21 @@ def _uses_staff_sheet(scenario: Scenario) -> bool:
 
 
 def _units_rows(scenario: Scenario, with_employees: bool) -> tuple[list[Column], list[list]]:
-    columns = [c for c in UNITS.columns if with_employees or c.key != "employees"]
+    named = {code for unit in scenario.units for code, _name in unit.names}
+    columns = [
+        c
+        for c in UNITS.columns
+        if (with_employees or c.key != "employees")
+        and (not c.key.startswith("name(") or c.key[5:-1] in named)  # only the languages given
+    ]
     rows = []
     for unit in scenario.units:
+        given = dict(unit.names)
         values = {
             "unitid": unit.unit_id,
             "name": unit.name,
+            "name(kk)": given.get("kk"),
+            "name(ru)": given.get("ru"),
             "level": unit.level,
             "parent": unit.parent,
             "group": unit.group,
@@ -283,6 +293,10 @@ def scenario_workbook(
         write_table(
             workbook.create_sheet(HISTORY.name), HISTORY.columns, history_rows(scenario.history)
         )
+    if scenario.distances:  # the Distances sheet, in its measure's column (issue 13)
+        columns = [c for c in DISTANCES.columns if c.key in ("fromunit", "tounit",
+                                                              scenario.distance_measure.value)]  # fmt: skip
+        write_table(workbook.create_sheet(DISTANCES.name), columns, distance_rows(scenario))
     if assumptions:
         _write_assumptions(workbook.create_sheet("Assumptions"), assumptions)
     return workbook

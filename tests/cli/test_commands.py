@@ -188,9 +188,9 @@ def test_a_skill_typo_is_an_error_on_its_services_cell(tmp_path: Path, capsys) -
         "(found 'legals')\n"
     )
     assert main(["validate", str(path)]) == 2
-    assert capsys.readouterr().err == f"{path}: 1 problem(s):\n{expected}"
+    assert capsys.readouterr().err == f"{path}: 1 problem:\n{expected}"
     assert main(["solve", str(path), "--out", str(tmp_path / "r.xlsx")]) == 2
-    assert capsys.readouterr().err == f"1 problem(s) in the input:\n{expected}"
+    assert capsys.readouterr().err == f"1 problem in the input:\n{expected}"
     assert not (tmp_path / "r.xlsx").exists()
 
 
@@ -236,7 +236,7 @@ def test_every_argument_has_help_and_every_command_an_example() -> None:
     assert all(action.help for action in parser._actions)
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert sorted(commands) == [
-        "compare", "doctor", "forecast", "frontier", "generate", "serve", "solve", "template",
+        "apply", "compare", "doctor", "forecast", "frontier", "generate", "serve", "solve", "template",
         "validate",
     ]  # fmt: skip
     for name, command in commands.items():
@@ -546,7 +546,7 @@ def test_warnings_then_problems_each_once(tmp_path: Path, capsys) -> None:
     workbook.save(path)
     assert main(["solve", str(path)]) == 2
     assert capsys.readouterr().err == (
-        f"Warnings in both.xlsx:\n{WARNING}\n1 problem(s) in the input:\n"
+        f"Warnings in both.xlsx:\n{WARNING}\n1 problem in the input:\n"
         "  - Services!C4: Unit ID 'D3' is not a unit of this workbook (did you mean 'D03', "
         "Units!A4?) (found 'D3')\n"
     )

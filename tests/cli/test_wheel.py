@@ -18,7 +18,7 @@ import pytest
 from tests.corpus.base import base_workbook
 from tests.support import REPO
 
-SOURCES = ("pyproject.toml", "README.md", "planner")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "planner")
 
 
 def _run(command: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -40,7 +40,7 @@ def installed(tmp_path_factory) -> Path:
     for name in SOURCES:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))  # fmt: skip
         else:
             shutil.copy2(REPO / name, source / name)
     wheels = root / "wheels"
@@ -52,6 +52,10 @@ def installed(tmp_path_factory) -> Path:
         names = set(archive.namelist())
     assert "planner/datasets/scenarios/west-kazakhstan-2024.xlsx" in names
     assert "planner/datasets/scenarios/west-kazakhstan-2024-hours.xlsx" in names
+    # The catalogues compiled by setup.py's build_py (the .mo files are not in the sources).
+    for language in ("kk", "ru"):
+        assert f"planner/locale/{language}/LC_MESSAGES/planner.mo" in names
+        assert f"planner/locale/{language}/LC_MESSAGES/planner.po" in names
     venv = root / "venv"
     made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
                  str(venv)], cwd=root)  # fmt: skip

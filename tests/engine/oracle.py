@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from planner.domain import CoefficientMode, Objective, Scenario, Service, Unit
+from planner.domain import CoefficientMode, DecisionKind, Objective, Scenario, Service, Unit
 from tests.support import staff_kept
 
 INFINITE = math.inf
@@ -186,6 +186,59 @@ def staff_rules_broken(g: GroupInput, headcount: Mapping[tuple[str, str], int]) 
             broken.append(f"{unit.unit_id} locked")
     if settings.max_staff_moves is not None and moved > settings.max_staff_moves:
         broken.append("group staff move limit")
+    broken.extend(staff_decisions_broken(g, headcount))
+    return broken
+
+
+def staff_decisions_broken(g: GroupInput, headcount: Mapping[tuple[str, str], int]) -> list[str]:
+    """The decisions about staff a headcount allocation breaks, read by their definition:
+    transfers are of net headcount (a unit that loses sends, one that gains receives); a pinned
+    transfer needs its sender to lose and its receiver to gain that many (summed over its
+    pins); with forbidden pairs, the rest must still be sendable, which by Hall's theorem holds
+    when every set of senders loses no more than the receivers it may send to gain."""
+    ids = {u.unit_id for u in g.units}
+    decisions = [d for d in g.scenario.decisions if d.unit_id in ids]
+    broken = []
+    for d in decisions:
+        if d.kind is DecisionKind.FIX_HEADCOUNT:
+            total = sum(n for (u, k), n in headcount.items() if u == d.unit_id
+                        and d.skill in (None, k))  # fmt: skip
+            if total != d.employees:
+                broken.append(f"{d.unit_id} not at its fixed headcount")
+    for k in g.skills:
+        change = {u.unit_id: headcount.get((u.unit_id, k), 0) - g.start.get((u.unit_id, k), 0)
+                  for u in g.units}  # fmt: skip
+        loss = {u: -c for u, c in change.items() if c < 0}
+        gain = {u: c for u, c in change.items() if c > 0}
+        only_skill = len(g.skills) == 1
+        for d in decisions:
+            if d.kind is DecisionKind.PIN_TRANSFER and (d.skill == k or
+                                                       (d.skill is None and only_skill)):
+                loss[d.unit_id] = loss.get(d.unit_id, 0) - (d.employees or 0)
+                gain[d.to_unit] = gain.get(d.to_unit, 0) - (d.employees or 0)
+        if any(v < 0 for v in (*loss.values(), *gain.values())):
+            broken.append(f"a pinned transfer of {k} not in the plan")
+            continue
+        forbidden = {(d.unit_id, d.to_unit) for d in decisions
+                     if d.kind is DecisionKind.FORBID_TRANSFER and d.skill in (None, k)}  # fmt: skip
+        senders = sorted(u for u, v in loss.items() if v > 0)
+        for size in range(1, len(senders) + 1):
+            for subset in itertools.combinations(senders, size):
+                reachable = {b for b, v in gain.items() if v > 0
+                             and any((a, b) not in forbidden for a in subset)}  # fmt: skip
+                if sum(loss[a] for a in subset) > sum(gain[b] for b in reachable):
+                    broken.append(f"{k}: {', '.join(subset)} can only send by a forbidden pair")
+    return broken
+
+
+def service_decisions_broken(g: GroupInput, unit_of: Mapping[str, str]) -> list[str]:
+    """The decisions about services a placement breaks."""
+    broken = []
+    for d in g.scenario.decisions:
+        if d.kind.is_service and d.service_id in unit_of:
+            here = unit_of[d.service_id] == d.unit_id
+            if here != (d.kind is DecisionKind.PIN_SERVICE):
+                broken.append(f"{d.kind} {d.service_id} at {d.unit_id}")
     return broken
 
 
@@ -213,6 +266,9 @@ def service_plans(g: GroupInput) -> list[ServicePlan]:
     for pick in itertools.product(*choices):
         moved = sum(1 for s, u in zip(g.services, pick, strict=True) if u != s.unit_id)
         if limit is not None and moved > limit:
+            continue
+        unit_of = {s.service_id: u for s, u in zip(g.services, pick, strict=True)}
+        if service_decisions_broken(g, unit_of):
             continue
         plans.append(
             ServicePlan({s.service_id: u for s, u in zip(g.services, pick, strict=True)}, moved)
@@ -281,6 +337,7 @@ def evaluate(
     limit = scenario.settings.max_service_moves
     if limit is not None and moved_services > limit:
         broken.append("group service move limit")
+    broken.extend(service_decisions_broken(g, unit_of))
     load = cell_loads(g, unit_of)
     means = skill_means(g)
     worst: Fraction | float = Fraction(0)
@@ -356,12 +413,16 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
                     values[(ci, li, n)] = coefficient(cell_load, capacity)
     # 0 is always there: a group with no loaded cell has coefficient and deviation 0.
     finite = sorted({Fraction(0)} | {v for v in values.values() if v != INFINITE})
+    dtype: type = np.int64
     if balance:
         scale = math.lcm(*(v.denominator for v in finite)) if finite else 1
         as_int = {v: int(v * scale) for v in finite}
         big = sum(max(as_int.values(), default=0) for _ in cells) + 1
+        # Exact int64 sums where they fit; otherwise Python integers in object arrays (slower,
+        # still exact): WISN loads carry factors like CAF / AWT whose binary fractions need a
+        # scale beyond 2**62.
         if big * (len(cells) + 1) >= 2**62:
-            raise OverflowError("balance values too large for exact int64 sums: use smaller data")
+            dtype = object
         as_int[INFINITE] = big
         to_value = lambda total: Fraction(int(total), scale)  # noqa: E731
     else:
@@ -371,7 +432,7 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
         to_value = lambda rank: finite[int(rank)]  # noqa: E731
     tables = []
     for ci in range(len(cells)):
-        table = np.empty((len(distinct_loads[ci]), max_n + 1), dtype=np.int64)
+        table = np.empty((len(distinct_loads[ci]), max_n + 1), dtype=dtype)
         for li in range(len(distinct_loads[ci])):
             for n in range(max_n + 1):
                 table[li, n] = as_int[values[(ci, li, n)]]
@@ -384,7 +445,7 @@ def solve_group(scenario: Scenario, group: str) -> OracleResult:
     scores = []
     for j in range(len(services)):
         columns = [tables[ci][load_index[j][ci], headcounts[:, ci]] for ci in range(len(cells))]
-        stacked = np.vstack(columns) if columns else np.zeros((1, len(staff)), dtype=np.int64)
+        stacked = np.vstack(columns) if columns else np.zeros((1, len(staff)), dtype=dtype)
         score = stacked.sum(axis=0) if balance else stacked.max(axis=0)
         if balance:
             score = np.where((stacked == big).any(axis=0), big, score)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from planner.domain import (
     CoefficientMode,
+    Objective,
     Scenario,
     Service,
     Settings,
@@ -164,3 +165,13 @@ def test_validate_scenario_refuses_wisn_mode_without_the_wisn_inputs():
         ),
     )
     assert [p.code for p in validate_scenario(bare)] == [ProblemCode.MISSING_FOR_WISN] * 2
+
+
+@settings(FAST, max_examples=25)
+@given(wisn_scenarios(skill_count=None, objective=Objective.BALANCE))
+def test_wisn_balance_matches_the_oracle(scenario):
+    """wisn with objective balance (the smallest total deviation of each cell's required staff
+    from its share of the skill's mean; staff and service moves, rules, individual allowances):
+    same status, objective and fewest moves as the exhaustive enumeration."""
+    assert scenario.settings.objective is Objective.BALANCE
+    assert_matches_oracle(scenario)

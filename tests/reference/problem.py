@@ -19,11 +19,12 @@ planner.result's records (to read a planner's plan back). Numbers are the decima
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from planner.domain import CoefficientMode, Objective, Scenario, Service, Unit
+from planner.domain import CoefficientMode, DecisionKind, Objective, Scenario, Service, Unit
 from tests.support import staff_kept
 
 INFINITE = float("inf")
@@ -51,6 +52,13 @@ class GroupProblem:
     kept: Mapping[str, tuple[int, frozenset[str]]]  # unit id -> staff it keeps, skills kept
     max_staff_moves: int | None
     max_service_moves: int | None
+    # The planner's decisions about staff, read by their definition (net transfers): the fewest
+    # and most employees a cell may end with (pinned transfers: a sender loses, a receiver gains
+    # at least its pins), fixed headcounts (unit, skill or None, employees), and for pairs that
+    # must or must not be used, (from, to, skill) -> the fewest employees on it (0: forbidden).
+    cell_bounds: Mapping[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    fixed_headcounts: tuple[tuple[str, str | None, int], ...] = ()
+    pairs: Mapping[tuple[str, str, str], int | None] = field(default_factory=dict)
 
     @property
     def cells(self) -> tuple[tuple[str, str], ...]:
@@ -106,7 +114,15 @@ class GroupProblem:
             "max_staff_moves": self.max_staff_moves,
             "max_service_moves": self.max_service_moves,
             "means": [str(means[k]) for k in self.skills],
-        }
+            "cell_bounds": [[unit_index[u], skill_index[k], low, high]
+                            for (u, k), (low, high) in sorted(self.cell_bounds.items())],
+            "fixed_headcounts": [[unit_index[u], -1 if k is None else skill_index[k], e]
+                                 for u, k, e in self.fixed_headcounts],
+            # only with a forbidden pair does the worker need to know who sends to whom
+            "pairs": [[unit_index[a], unit_index[b], skill_index[k], e]
+                      for (a, b, k), e in sorted(self.pairs.items())]
+            if any(e is None for e in self.pairs.values()) else [],
+        }  # fmt: skip
 
     def plan_from_json(
         self, headcount: list[list[int]], unit_of: list[int]
@@ -159,6 +175,11 @@ def group_problem(scenario: Scenario, group: str) -> GroupProblem:
             allowed[s.service_id] = (s.unit_id, *(u for u in listed if u != s.unit_id))
         else:
             allowed[s.service_id] = (s.unit_id,)
+        for d in scenario.decisions:  # a pinned service may be only there, a forbidden not there
+            if d.service_id == s.service_id and d.kind is DecisionKind.PIN_SERVICE:
+                allowed[s.service_id] = tuple(u for u in allowed[s.service_id] if u == d.unit_id)
+            elif d.service_id == s.service_id and d.kind is DecisionKind.FORBID_SERVICE:
+                allowed[s.service_id] = tuple(u for u in allowed[s.service_id] if u != d.unit_id)
     return GroupProblem(
         group=group,
         objective=settings.objective,
@@ -180,7 +201,33 @@ def group_problem(scenario: Scenario, group: str) -> GroupProblem:
         },
         max_staff_moves=settings.max_staff_moves,
         max_service_moves=settings.max_service_moves,
+        **_staff_decisions(scenario, id_set, skills, start),
     )
+
+
+def _staff_decisions(scenario: Scenario, ids: set[str], skills, start) -> dict:
+    """The GroupProblem fields of the decisions about this group's staff."""
+    sent: dict[tuple[str, str], int] = {}
+    received: dict[tuple[str, str], int] = {}
+    fixed: list[tuple[str, str | None, int]] = []
+    pairs: dict[tuple[str, str, str], int | None] = {}
+    total = {k: sum(start[(u, k)] for u in ids) for k in skills}
+    for d in scenario.decisions:
+        if d.unit_id not in ids or d.to_unit is None and d.kind.is_transfer:
+            continue
+        if d.kind is DecisionKind.FIX_HEADCOUNT:
+            fixed.append((d.unit_id, d.skill, int(d.employees or 0)))
+        elif d.kind is DecisionKind.PIN_TRANSFER:
+            k = d.skill if d.skill is not None else skills[0]  # a group of one skill
+            sent[(d.unit_id, k)] = sent.get((d.unit_id, k), 0) + int(d.employees or 0)
+            received[(d.to_unit, k)] = received.get((d.to_unit, k), 0) + int(d.employees or 0)
+            pairs[(d.unit_id, d.to_unit, k)] = int(d.employees or 0)
+        elif d.kind is DecisionKind.FORBID_TRANSFER:
+            for k in skills if d.skill is None else (d.skill,):
+                pairs[(d.unit_id, d.to_unit, k)] = None
+    bounds = {cell: (0, start[cell] - e) for cell, e in sent.items()}
+    bounds |= {cell: (start[cell] + e, total[cell[1]]) for cell, e in received.items()}
+    return {"cell_bounds": bounds, "fixed_headcounts": tuple(fixed), "pairs": pairs}
 
 
 def loads(g: GroupProblem, unit_of: Mapping[str, str]) -> dict[tuple[str, str], Fraction]:
@@ -255,6 +302,7 @@ def evaluate(
         services_moved += where != s.unit_id
     if g.max_service_moves is not None and services_moved > g.max_service_moves:
         broken.append(f"{services_moved} services moved above {g.max_service_moves}")
+    broken.extend(_decisions_broken(g, n))
     placed = {
         sid: (unit_of[sid] if unit_of.get(sid) in g.allowed[sid] else g.allowed[sid][0])
         for sid in g.allowed
@@ -287,3 +335,36 @@ def planner_plan(result, group: str) -> tuple[dict[tuple[str, str], int], dict[s
                 raise AssertionError(f"{a.service_id} split or assigned twice")
             unit_of[a.service_id] = a.unit_id
     return headcount, unit_of
+
+
+def _decisions_broken(g: GroupProblem, n: Mapping[tuple[str, str], int]) -> list[str]:
+    """The staff decisions a headcount breaks: cell bounds, fixed headcounts, and whether the net
+    losses can reach the net gains with every pinned pair carrying its pins and no forbidden pair
+    used (Hall's condition on what is left after the pins)."""
+    broken = []
+    for (u, k), (low, high) in g.cell_bounds.items():
+        if not low <= n[(u, k)] <= high:
+            broken.append(f"{u}/{k}: {n[(u, k)]} outside {low}..{high} (a pinned transfer)")
+    for u, k, employees in g.fixed_headcounts:
+        total = sum(n[(u, s)] for s in g.skills if k in (None, s))
+        if total != employees:
+            broken.append(f"{u}: {total}, fixed at {employees}")
+    for k in g.skills:
+        loss = {u.unit_id: max(0, g.start[(u.unit_id, k)] - n[(u.unit_id, k)]) for u in g.units}
+        gain = {u.unit_id: max(0, n[(u.unit_id, k)] - g.start[(u.unit_id, k)]) for u in g.units}
+        for (a, b, skill), pinned in g.pairs.items():
+            if skill == k and pinned:
+                loss[a] -= pinned
+                gain[b] -= pinned
+        if min([*loss.values(), *gain.values()], default=0) < 0:
+            broken.append(f"{k}: a pinned transfer is not in the plan")
+            continue
+        forbidden = {(a, b) for (a, b, skill), e in g.pairs.items() if skill == k and e is None}
+        senders = [u for u, v in loss.items() if v > 0]
+        for size in range(1, len(senders) + 1):
+            for chosen in itertools.combinations(senders, size):
+                reach = {b for b, v in gain.items() if v and any((a, b) not in forbidden
+                                                                 for a in chosen)}  # fmt: skip
+                if sum(loss[a] for a in chosen) > sum(gain[b] for b in reach):
+                    broken.append(f"{k}: {', '.join(chosen)} can send only over forbidden pairs")
+    return broken

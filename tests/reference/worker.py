@@ -84,6 +84,10 @@ class Group:
         self.max_staff_moves = p.get("max_staff_moves")
         self.max_service_moves = p.get("max_service_moves")
         self.means = [Fraction(m) for m in p.get("means") or [0] * self.K]
+        # The planner's decisions about staff (problem.py's GroupProblem says what they mean).
+        self.cell_bounds = p.get("cell_bounds") or []
+        self.fixed_headcounts = p.get("fixed_headcounts") or []
+        self.pairs = p.get("pairs") or []
         # Services with the same skill, weight, unit and allowed units are interchangeable: the
         # model counts how many of each class go where (no symmetric copies for CP-SAT to search).
         classes: dict[tuple, list[int]] = {}
@@ -211,6 +215,29 @@ class Group:
                     sum(2 * j[u][k] - n[u][k] + self.start[u][k] for k in range(K))
                     <= int(unit["max_moves"])
                 )
+        for u, k, low, high in self.cell_bounds:
+            m.add(n[u][k] >= low)
+            m.add(n[u][k] <= high)
+        for u, k, employees in self.fixed_headcounts:
+            m.add(sum(n[u][s] for s in range(K) if k in (-1, s)) == employees)
+        for k in sorted({pair[2] for pair in self.pairs}):
+            # Who sends to whom: the net loss of every cell goes to the net gains, over the
+            # pairs not forbidden, with every pinned pair carrying at least its pins.
+            rule = {(a, b): e for a, b, skill, e in self.pairs if skill == k}
+            gain = [m.new_int_var(0, self.total[k], f"g{u}_{k}") for u in range(U)]
+            loss = [m.new_int_var(0, self.total[k], f"l{u}_{k}") for u in range(U)]
+            flow = {}
+            for u in range(U):
+                m.add_max_equality(gain[u], [n[u][k] - self.start[u][k], 0])
+                m.add_max_equality(loss[u], [self.start[u][k] - n[u][k], 0])
+            for a in range(U):
+                for b in range(U):
+                    if a != b and rule.get((a, b), 0) is not None:
+                        flow[(a, b)] = m.new_int_var(rule.get((a, b)) or 0, self.total[k],
+                                                     f"f{a}_{b}_{k}")  # fmt: skip
+            for u in range(U):
+                m.add(sum(flow[(u, b)] for b in range(U) if (u, b) in flow) == loss[u])
+                m.add(sum(flow[(a, u)] for a in range(U) if (a, u) in flow) == gain[u])
         staff_moved = sum(j[u][k] for u in range(U) for k in range(K))
         if self.max_staff_moves is not None:
             m.add(staff_moved <= int(self.max_staff_moves))

@@ -228,3 +228,17 @@ def test_nothing_cut_off(server, browser, every_page, width) -> None:
             assert unlabelled == [], f"{path}: inputs without a label: {unlabelled}"
     finally:
         context.close()
+
+
+def test_language_switch_in_the_browser(server, page) -> None:
+    """Clicking Қазақша in the header turns the page into Kazakh (lang="kk"), and the choice is
+    remembered on the next page; English switches back."""
+    page.goto(server + "/")
+    page.click("nav.languages >> text=Қазақша")
+    page.wait_for_selector("html[lang=kk]")
+    assert page.inner_text("h1") == "Жүктеме жоспарлаушысы"
+    page.goto(server + "/compare")
+    assert page.get_attribute("html", "lang") == "kk"
+    page.click("nav.languages >> text=English")
+    page.wait_for_selector("html[lang=en]")
+    assert page.get_attribute("nav.languages a[aria-current]", "lang") == "en"

@@ -57,7 +57,7 @@ def test_upload_broken_workbook_shows_its_cells(client) -> None:
     assert response.status_code == 303
     assert response.headers["location"].endswith("/validation")
     html = client.get(response.headers["location"]).text
-    assert "1 problem(s) must be fixed" in html
+    assert "1 problem must be fixed" in html
     assert re.search(r"<td>Units</td><td>F3</td><td>eight</td><td>Employees must be", html)
     assert '<td class="marked"><mark>eight</mark></td>' in html
     # the scenario page of an invalid workbook sends back to its validation

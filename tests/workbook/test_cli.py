@@ -42,4 +42,4 @@ def test_template_command_then_validate(tmp_path: Path, capsys) -> None:
     path = tmp_path / "template.xlsx"
     assert main(["template", str(path)]) == 0
     assert main(["validate", str(path)]) == 0
-    assert "1 units" in capsys.readouterr().out
+    assert "1 unit," in capsys.readouterr().out

@@ -136,7 +136,7 @@ def test_template_layout(tmp_path: Path) -> None:
     units_lists = {
         dv.formula1: str(dv.sqref) for dv in workbook["Units"].data_validations.dataValidation
     }
-    assert units_lists == {'"yes,no"': "J2:J1048576"}
+    assert units_lists == {'"yes,no"': "L2:L1048576"}
     settings_lists = {
         str(dv.sqref): dv.formula1 for dv in workbook["Settings"].data_validations.dataValidation
     }

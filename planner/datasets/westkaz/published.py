@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 UNITS_FILE = "west_kazakhstan_2024_units.csv"
+# The units' names in Kazakh and Russian, by (table, English name as published): written here in
+# the official naming pattern (басқарма / управление, бөлім / отдел, ауданы / район), not copied
+# from the paper, whose tables are used in English (data/README.md).
+UNIT_NAMES_FILE = "west_kazakhstan_unit_names.csv"
 VOLUMES_FILE = "west_kazakhstan_service_volumes.csv"
 
 COUNT_SCENARIO_NAME = "west-kazakhstan-2024"
@@ -87,6 +91,7 @@ class PublishedUnit:
     employees: int
     services: int
     published_coefficient: float
+    names: tuple[tuple[str, str], ...] = ()  # (language, name): kk and ru
 
     @property
     def group(self) -> str:
@@ -117,6 +122,14 @@ def read_units(data_dir: str | Path | None = None) -> tuple[PublishedUnit, ...]:
     path = Path(data_dir or default_data_dir()) / UNITS_FILE
     with open(path, newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
+    with open(path.with_name(UNIT_NAMES_FILE), newline="", encoding="utf-8") as stream:
+        translated = {
+            (int(r["table"]), r["unit"].strip()): (
+                ("kk", r["name_kk"].strip()),
+                ("ru", r["name_ru"].strip()),
+            )
+            for r in csv.DictReader(stream)
+        }
     counters: dict[int, int] = {}
     units = []
     for row in rows:
@@ -131,6 +144,7 @@ def read_units(data_dir: str | Path | None = None) -> tuple[PublishedUnit, ...]:
                 employees=int(row["employees"]),
                 services=int(row["services"]),
                 published_coefficient=float(row["published_coefficient"]),
+                names=translated[(table, row["unit"].strip())],
             )
         )
     city = [u for u in units if u.name == CITY_NAME]
@@ -270,6 +284,7 @@ def unit_records(units: Sequence[PublishedUnit], shares: Mapping[str, float]) ->
         Unit(
             unit_id=u.unit_id,
             name=u.name,
+            names=u.names,
             level=u.level,
             parent=CITY_ID if u.table == 3 else None,
             group=u.group,

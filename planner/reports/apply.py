@@ -1,0 +1,192 @@
+"""`planner apply`: the accepted plan of a result workbook as a new scenario, so that next year's
+planning starts from it.
+
+The result workbook names its input file and that file's SHA-256 (Inputs sheet); the input is read
+again and must still be the file that was solved. The plan is read from the result itself: the
+headcount after the plan of every unit and skill (Skills sheet, `Employees after`) and where every
+moved service goes (Reassignments sheet). The new scenario is the input with staff and services
+where the plan puts them, the same units, settings and options, and no decisions (they are
+carried out); its Assumptions sheet names the source result and its SHA-256.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.domain import Scenario, Service, StaffCell
+from planner.errors import InputError, Problem, ProblemCode
+from planner.workbook import read_scenario
+from planner.workbook.layout import normalise_header
+from planner.xlsx.reading import OpenedWorkbook, RawSheet, Refused, open_workbook
+
+__all__ = ["Accepted", "accepted_scenario"]
+
+INPUT_FILE, INPUT_SHA256 = "Input file", "SHA-256 of the input file"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The accepted plan as a scenario, with where it came from."""
+
+    scenario: Scenario
+    result_path: Path
+    result_sha256: str
+    source_path: Path
+    source_sha256: str
+
+    @property
+    def assumptions(self) -> list[tuple[str, str, str]]:
+        """The rows of the new workbook's Assumptions sheet: its provenance."""
+        return [
+            ("Source result", self.result_path.name, "planner apply: the plan of this result"),
+            ("SHA-256 of the source result", self.result_sha256, "of the result workbook"),
+            ("Source scenario", str(self.source_path), "the scenario that result solved"),
+            ("SHA-256 of the source scenario", self.source_sha256, "checked before applying"),
+        ]
+
+
+def _refused(sheet: str, cell: str, value: object, why: str) -> InputError:
+    return InputError([Problem(sheet, cell, value, why, ProblemCode.NOT_XLSX)])
+
+
+def _table(sheet: RawSheet, needed: Sequence[str]) -> list[dict[str, tuple[object, str]]]:
+    """The rows of a result sheet's first table as {header: (value, cell)}; a missing header is
+    refused (the file is not a planner result workbook)."""
+    if not sheet.rows:
+        raise _refused(sheet.title, "", None, f"the {sheet.title} sheet is empty")
+    header_row, header = sheet.rows[0]
+    columns = {normalise_header(value): column for column, (value, _) in header.items()}
+    missing = [name for name in needed if normalise_header(name) not in columns]
+    if missing:
+        raise _refused(sheet.title, "", None, f"the {sheet.title} sheet has no column "
+                       f"{missing[0]!r}: this is not a result workbook of planner")  # fmt: skip
+    rows: list[dict[str, tuple[object, str]]] = []
+    for number, cells in sheet.rows[1:]:
+        if number != header_row + len(rows) + 1:
+            break  # the table ends at its first blank row
+        row = {}
+        for name in needed:
+            column = columns[normalise_header(name)]
+            value = cells.get(column, (None, ""))[0]
+            row[name] = (value, f"{_letters(column)}{number}")
+        rows.append(row)
+    return rows
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _facts(sheet: RawSheet) -> dict[str, tuple[object, str]]:
+    """The Inputs sheet's item -> (value, cell) pairs (column A item, column B value)."""
+    facts = {}
+    for number, cells in sheet.rows:
+        item = cells.get(1, (None, ""))[0]
+        if isinstance(item, str):
+            facts[item] = (cells.get(2, (None, ""))[0], f"B{number}")
+    return facts
+
+
+def _read_plan(book: OpenedWorkbook):
+    titles = {title for title, _ in book.sheets}
+    for needed in ("Inputs", "Skills", "Reassignments"):
+        if needed not in titles:
+            raise _refused(needed, "", None, f"{book.path.name} has no {needed} sheet: this is "
+                           "not a result workbook of planner")  # fmt: skip
+    facts = _facts(book.read_sheet("Inputs"))
+    skills = _table(book.read_sheet("Skills"), ("Unit ID", "Skill", "Employees after"))
+    moves = _table(book.read_sheet("Reassignments"), ("Service ID", "To unit ID", "Share"))
+    return facts, skills, moves
+
+
+def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
+    """The accepted plan of a result workbook as a new scenario (see the module docstring).
+    InputError, naming the sheet and cell, when the file is not a result workbook, its input is
+    missing or changed since it was solved, or the plan does not fit the input."""
+    path = Path(result_path)
+    try:
+        with open_workbook(path) as book:
+            sha256 = book.sha256
+            facts, skills, moves = _read_plan(book)
+    except Refused as refused:
+        raise InputError([refused.problem]) from None
+    source_value, source_cell = facts.get(INPUT_FILE, (None, ""))
+    recorded_sha, sha_cell = facts.get(INPUT_SHA256, (None, ""))
+    if not isinstance(source_value, str) or not isinstance(recorded_sha, str):
+        raise _refused("Inputs", source_cell, source_value, f"the Inputs sheet has no "
+                       f"{INPUT_FILE!r} and {INPUT_SHA256!r}: this is not a result workbook of "
+                       "planner")  # fmt: skip
+    if source_value.startswith("(built in code)"):
+        raise _refused("Inputs", source_cell, source_value, "the result was solved from a "
+                       "scenario built in code: apply needs a result solved from a workbook")  # fmt: skip
+    source = Path(source_value)
+    if not source.is_absolute() and not source.exists():
+        source = path.parent / source  # a relative name: beside the result
+    if not source.exists() and (path.parent / source.name).exists():
+        source = path.parent / source.name  # moved together with its result
+    if not source.exists():
+        raise _refused("Inputs", source_cell, source_value, f"the input file {source_value} "
+                       "is not there: put it beside the result, or where it was solved")  # fmt: skip
+    scenario = read_scenario(source)
+    if scenario.source_sha256 != recorded_sha:
+        raise InputError([Problem("Inputs", sha_cell, recorded_sha, f"{source} has changed "
+                                  "since the result was made (its SHA-256 differs): apply the "
+                                  "plan to the file it was solved from", ProblemCode.NOT_XLSX)])  # fmt: skip
+    units = {u.unit_id for u in scenario.units}
+    staff: list[StaffCell] = []
+    for row in skills:
+        (unit_id, cell), (skill, _), (after, after_cell) = (
+            row["Unit ID"],
+            row["Skill"],
+            row["Employees after"],
+        )
+        if unit_id is None:
+            continue
+        if str(unit_id) not in units:
+            raise _refused("Skills", cell, unit_id, f"unit {unit_id!r} is not in {source.name}")
+        if not isinstance(after, int | float) or after < 0 or after != int(after):
+            raise _refused("Skills", after_cell, after, "Employees after must be a whole number")
+        if after:
+            staff.append(StaffCell(str(unit_id), str(skill), int(after)))
+    services = {s.service_id: s for s in scenario.services}
+    moved: dict[str, Service] = {}
+    for row in moves:
+        (service_id, cell), (target, target_cell), (share, share_cell) = (
+            row["Service ID"],
+            row["To unit ID"],
+            row["Share"],
+        )
+        if service_id is None:
+            continue
+        if str(service_id) not in services:
+            raise _refused("Reassignments", cell, service_id,
+                           f"service {service_id!r} is not in {source.name}")  # fmt: skip
+        if str(target) not in units:
+            raise _refused("Reassignments", target_cell, target,
+                           f"unit {target!r} is not in {source.name}")  # fmt: skip
+        if share != 1:
+            raise _refused("Reassignments", share_cell, share, "a split service (share below "
+                           "1) cannot be applied: a scenario places each service at one unit")  # fmt: skip
+        moved[str(service_id)] = dataclasses.replace(
+            services[str(service_id)], unit_id=str(target), row=None
+        )
+    applied = dataclasses.replace(
+        scenario,
+        name=f"{scenario.name} (applied)",
+        staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
+        services=tuple(moved.get(s.service_id, s) for s in scenario.services),
+        hires=(),
+        decisions=(),
+        source_path=None,
+        source_sha256=None,
+        warnings=(),
+    )
+    return Accepted(applied, path, sha256, source, recorded_sha)

@@ -1,0 +1,73 @@
+"""The web workspace's language switch: Қазақша / Русский / English on every page, remembered in
+a cookie, the page's lang attribute, the browser's Accept-Language as the first guess, and no
+redirect away from the site."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import client_for
+
+
+def test_the_switch_sets_the_language_and_remembers_it(tmp_path):
+    """The start page is English by default with the three names on it; choosing Русский sets a
+    cookie, goes back to the page and every later page is Russian with lang="ru"."""
+    with client_for(tmp_path / "workspace") as client:
+        page = client.get("/", headers={"Accept-Language": "en"})
+        assert '<html lang="en">' in page.text
+        for name in ("Қазақша", "Русский", "English"):
+            assert f">{name}</a>" in page.text
+        assert "<h1>Workload planner</h1>" in page.text
+
+        switched = client.get("/lang/ru?next=/compare", follow_redirects=False)
+        assert switched.status_code == 303
+        assert switched.headers["location"] == "/compare"
+        assert "lang=ru" in switched.headers["set-cookie"]
+
+        page = client.get("/", headers={"Accept-Language": "en"})  # the cookie wins
+        assert '<html lang="ru">' in page.text
+        assert "<h1>Планировщик нагрузки</h1>" in page.text
+        assert 'href="/lang/ru?next=/" lang="ru" hreflang="ru" aria-current="true"' in page.text
+
+        client.get("/lang/kk?next=/")
+        page = client.get("/")
+        assert '<html lang="kk">' in page.text
+        assert "<h1>Жүктеме жоспарлаушысы</h1>" in page.text
+
+
+def test_accept_language_is_the_first_guess(tmp_path):
+    """With no cookie, the browser's first language of ours is taken (kk before ru by weight)."""
+    with client_for(tmp_path / "workspace") as client:
+        page = client.get("/", headers={"Accept-Language": "de;q=1, kk;q=0.9, ru;q=0.8"})
+        assert '<html lang="kk">' in page.text
+
+
+def test_the_switch_never_leaves_the_site(tmp_path):
+    """?next= is followed only to a path of this site; an unknown language is a 404."""
+    with client_for(tmp_path / "workspace") as client:
+        away = client.get("/lang/ru?next=//evil.example/", follow_redirects=False)
+        assert away.headers["location"] == "/"
+        assert client.get("/lang/de", follow_redirects=False).status_code == 404
+
+
+def test_a_russian_solve_shows_a_russian_plan(client, base_bytes):
+    """With the switch on Русский: the check page, the scenario page and the result page are in
+    Russian (the job's worker writes the plan's sentences in Russian), with decimal commas."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/ru?next=/")
+    answer = upload(client, base_bytes)
+    scenario_page = client.get(f"/workbooks/{answer['id']}").text
+    assert "<h2>Параметры в книге</h2>" in scenario_page
+    form = {"option": "baseline", "objective": "minmax", "max_staff_moves": "",
+            "max_service_moves": "", "time_limit": "", "allow_staff_moves": ["no", "yes"],
+            "allow_service_moves": ["no", "yes"]}  # fmt: skip
+    job_url = _post(client, f"/workbooks/{answer['id']}/solve", data=form).headers["location"]
+    wait(client, job_url.rsplit("/", 1)[1])
+    html = client.get(job_url).text
+    assert '<html lang="ru">' in html
+    assert '<strong id="status">оптимально</strong>' in html
+    assert '<h2 id="transfers">Переводы</h2>' in html
+    assert re.search(r'<strong id="max-after">\d,\d{3}</strong>', html)
+    assert "Наибольший коэффициент снижается с" in html
