@@ -230,7 +230,9 @@ def parse_budget_range(text: str) -> list[int]:
         raise BudgetRangeError(
             text,
             _("gives {count} points; at most {most} (take a larger STEP)").format(
-                count=integer(count), most=MAX_BUDGET_POINTS
+                # integer() formats through a double: exact below 2**53 only
+                count=integer(count) if count < 2**53 else f"{count:,}",
+                most=MAX_BUDGET_POINTS,
             ),
         )
     budgets = range(start, stop + 1, step)

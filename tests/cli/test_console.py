@@ -100,7 +100,7 @@ def test_failed_input_keeps_its_exit_code_on_a_closed_stdout(folder: Path) -> No
     error = process.stderr.read().decode()
     assert process.wait(timeout=300) == 2
     assert "Traceback" not in error and "Exception ignored" not in error
-    assert error.startswith("1 problem(s) in the input:\n  - ")
+    assert error.startswith("1 problem in the input:\n  - ")
     assert "missing.xlsx" in error
     assert not (folder / "missing-result.xlsx").exists()
 

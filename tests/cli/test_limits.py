@@ -32,7 +32,7 @@ def test_huge_ranges_are_counted_and_refused(tmp_path: Path, capsys, text: str, 
     code = main(["frontier", str(tmp_path / "none.xlsx"), "--max-moves", text, "-q"])
     assert code == 2
     assert capsys.readouterr().err == (
-        "1 problem(s) in the input:\n"
+        "1 problem in the input:\n"
         f"  - --max-moves: gives {count} points; at most 1000 (take a larger STEP) "
         f"(found {text!r})\n"
     )
