@@ -29,7 +29,7 @@ from planner.domain import (
 from planner.errors import Problem, ProblemCode
 from planner.i18n import N_, _, pgettext
 
-__all__ = ["RANGES", "Range", "range_problem", "validate_scenario"]
+__all__ = ["MAX_FRONTIER_BUDGETS", "RANGES", "Range", "range_problem", "validate_scenario"]
 
 UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS = "Units", "Staff", "Services", "Settings", "Scenarios"
 RESERVED_VARIANT_NAMES = frozenset({"baseline"})
@@ -120,6 +120,9 @@ RANGES: dict[str, Range] = {
 # for a model that exhausts memory (5,000 skills x 1,000 units needed 22 GB).
 MAX_SKILLS_PER_GROUP = 500
 MAX_CELLS_PER_GROUP = 1_000_000  # units x skills of one group
+# A frontier solves one model per budget: a thousand points is already hours on a national group,
+# and a range like 0:100000000:1 must be refused when counted, never listed.
+MAX_FRONTIER_BUDGETS = 1000
 
 
 def group_size_problems(

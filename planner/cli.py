@@ -4,7 +4,8 @@ Exit codes: 0 a plan was found (or the workbook is valid), 2 invalid input or ar
 that exists without --force, an input named as the output, a wrong extension), 3 infeasible (a
 Result whose status is infeasible, or an InfeasibleError), 1 anything unexpected (a message on
 stderr and the traceback in a log file, never on the terminal), 130 interrupted (solve and compare
-still write what was solved so far).
+still write what was solved so far), 143 terminated (SIGTERM while an output was being written:
+the partial file is removed).
 
 Outputs go next to the input workbook (`<name>-result.xlsx` beside `<name>.xlsx`; for a bundled
 scenario, into the current folder) or to --out; an existing file is never replaced without
@@ -29,6 +30,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.checks import MAX_FRONTIER_BUDGETS
+from planner.console import guarded_streams
 from planner.datasets.bundled import DEFAULT_SCENARIO_NAME, bundled_scenario, is_bundled
 from planner.domain import CoefficientMode, Scenario
 from planner.errors import (
@@ -40,13 +43,14 @@ from planner.errors import (
     ProblemCode,
 )
 from planner.i18n import LANGUAGES, N_, _, decimal, integer, ngettext, resolve_language, using
-from planner.xlsx.files import OutputRefused
+from planner.xlsx.files import OutputRefused, Terminated
 
 if TYPE_CHECKING:
     from planner.studies.wisn_hires import HiresPlan
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+EXIT_TERMINATED = 143  # SIGTERM during a write (128 + 15, as shells report a SIGTERM death)
 DEFAULT_SCENARIO = bundled_scenario(DEFAULT_SCENARIO_NAME)  # package data: works from any install
 
 
@@ -91,6 +95,12 @@ class Terminal:
         self._console = console
         self.quiet = quiet
         self._warned: set[tuple[str, str]] = set()
+        self.written: list[Path] = []  # the files this run wrote, named again if stdout is lost
+
+    def wrote(self, path: Path) -> Path:
+        """Note a file the run wrote (returns it)."""
+        self.written.append(path)
+        return path
 
     @property
     def console(self) -> Any:
@@ -179,7 +189,7 @@ def _print_problems(problems: Sequence[Problem], heading: str) -> None:
 
 # --- arguments -----------------------------------------------------------------------------------
 
-MAX_BUDGET_POINTS = 1000
+MAX_BUDGET_POINTS = MAX_FRONTIER_BUDGETS  # checked here before a list is built
 
 
 class BudgetRangeError(InputError, ValueError):
@@ -211,17 +221,22 @@ def parse_budget_range(text: str) -> list[int]:
             text,
             _("STOP ({stop}) must not be below START ({start})").format(stop=stop, start=start),
         )
-    budgets = list(range(start, stop + 1, step))
-    if budgets[-1] != stop:
-        budgets.append(stop)
-    if len(budgets) > MAX_BUDGET_POINTS:
+    # Counted before anything is built: 0:100000000:1 must be refused, not listed (and
+    # len(range(...)) itself overflows past sys.maxsize).
+    points = (stop - start) // step + 1
+    lands = (stop - start) % step == 0
+    count = points if lands else points + 1
+    if count > MAX_BUDGET_POINTS:
         raise BudgetRangeError(
             text,
             _("gives {count} points; at most {most} (take a larger STEP)").format(
-                count=len(budgets), most=MAX_BUDGET_POINTS
+                # integer() formats through a double: exact below 2**53 only
+                count=integer(count) if count < 2**53 else f"{count:,}",
+                most=MAX_BUDGET_POINTS,
             ),
         )
-    return budgets
+    budgets = range(start, stop + 1, step)
+    return [*budgets] if lands else [*budgets, stop]
 
 
 def _count(minimum: int, what: str) -> Callable[[str], int]:
@@ -421,7 +436,7 @@ def cmd_template(args: argparse.Namespace, term: Terminal) -> int:
     out = check_output(Path(args.path).expanduser(), suffixes=(".xlsx",), force=args.force,
                        option="")  # fmt: skip
     workbook = wisn_template_workbook() if args.wisn else template_workbook()
-    path = save_workbook(workbook, out, overwrite=args.force)
+    path = term.wrote(save_workbook(workbook, out, overwrite=args.force))
     print(_("template written to {path}").format(path=path))
     return EXIT_OK
 
@@ -499,6 +514,7 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
         else:
             written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
                                     inputs=(source,), overwrite=args.force)  # fmt: skip
+    term.wrote(written)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -555,6 +571,7 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
         else:
             written = save_workbook(comparison_workbook(comparison), out, inputs=paths,
                                     overwrite=args.force)  # fmt: skip
+    term.wrote(written)
     for line in markdown if args.markdown else comparison_lines(comparison):
         print(line)
     if written.suffix.lower() == ".md":
@@ -585,8 +602,8 @@ def cmd_frontier(args: argparse.Namespace, term: Terminal) -> int:
             progress=step,
         )  # fmt: skip
     with term.phase(_("writing {file}").format(file=out.name)):
-        written = save_workbook(frontier_workbook(result), out, inputs=(source,),
-                                overwrite=args.force)  # fmt: skip
+        written = term.wrote(save_workbook(frontier_workbook(result), out, inputs=(source,),
+                                           overwrite=args.force))  # fmt: skip
     for line in frontier_lines(result):
         print(line)
     print(_("frontier workbook: {path}").format(path=written))
@@ -604,8 +621,8 @@ def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
     with term.phase(_("forecasting to {year}").format(year=args.year)):
         result = forecast(scenario, args.year)
     with term.phase(_("writing {file}").format(file=out.name)):
-        written = save_workbook(forecast_workbook(result), out, inputs=(source,),
-                                overwrite=args.force)  # fmt: skip
+        written = term.wrote(save_workbook(forecast_workbook(result), out, inputs=(source,),
+                                           overwrite=args.force))  # fmt: skip
 
     def shown(value: float) -> str:
         return integer(round(value)) if abs(value) >= 1000 else f"{value:.4g}"
@@ -630,7 +647,7 @@ def cmd_generate(args: argparse.Namespace, term: Terminal) -> int:
     with term.phase(_("generating a {profile} scenario").format(profile=args.profile)):
         scenario = generate(args.profile, args.seed, pooled=args.pooled)
     with term.phase(_("writing {file}").format(file=out.name)):
-        path = save_workbook(scenario_workbook(scenario), out, overwrite=args.force)
+        path = term.wrote(save_workbook(scenario_workbook(scenario), out, overwrite=args.force))
     print(
         _(
             "{profile} scenario (seed {seed}{pooled}) written to {path}: {units} units, "
@@ -901,14 +918,29 @@ def _log_unexpected(error: BaseException) -> Path:
 
 def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
     """Run the command line; returns the exit code. `console`: a rich Console for the progress
-    (tests pass one that records; default: stderr)."""
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    # The help is written in the language of --lang, so it is known before the parser is built;
-    # the workbook's `language` setting decides next, then the computer's locale.
-    with using(resolve_language(_lang_option(arguments))):
-        args = build_parser().parse_args(arguments)
-    with using(resolve_language(getattr(args, "lang", None), _workbook_language(args))):
-        return _run(args, console)
+    (tests pass one that records; default: stderr).
+
+    The exit code is the work's: a closed or full stdout, or a console that cannot show a
+    character, changes nothing but the text shown (planner.console); when stdout was lost, the
+    files written are named on stderr."""
+    with guarded_streams() as streams:
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        # The help is written in the language of --lang, so it is known before the parser is
+        # built; the workbook's `language` setting decides next, then the computer's locale.
+        with using(resolve_language(_lang_option(arguments))):
+            args = build_parser().parse_args(arguments)
+        term = Terminal(quiet=getattr(args, "quiet", False), console=console)
+        with using(resolve_language(getattr(args, "lang", None), _workbook_language(args))):
+            code = _run(args, term)
+            streams.flush()
+            lost = streams.stdout_lost
+            if lost is not None:
+                reason = lost.strerror if isinstance(lost, OSError) and lost.strerror else "closed"
+                print(_("planner: the standard output could not be written ({reason})").format(
+                      reason=reason), file=sys.stderr)  # fmt: skip
+                for path in term.written:
+                    print(_("written: {path}").format(path=path), file=sys.stderr)
+    return code
 
 
 def _lang_option(arguments: Sequence[str]) -> str | None:
@@ -941,8 +973,8 @@ def _workbook_language(args: argparse.Namespace) -> str | None:
     return workbook_language(source)
 
 
-def _run(args: argparse.Namespace, console: Any) -> int:
-    term = Terminal(quiet=getattr(args, "quiet", False), console=console)
+def _run(args: argparse.Namespace, term: Terminal) -> int:
+    """The command's exit code, every expected failure turned into its message and code."""
     try:
         return args.run(args, term)
     except InputError as error:
@@ -972,6 +1004,9 @@ def _run(args: argparse.Namespace, console: Any) -> int:
         log = _log_unexpected(error)
         print(_("error: {error}\n(details in {log})").format(error=error, log=log), file=sys.stderr)
         return EXIT_UNEXPECTED
+    except Terminated as stop:
+        print(_("terminated: {path} was not written").format(path=stop.target), file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _interrupted(_("interrupted"))
         return EXIT_INTERRUPTED

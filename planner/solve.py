@@ -274,8 +274,7 @@ def assemble_result(
         staff_moved, services_moved = 0, 0.0
         if plan is not None:
             staff_moved = int(np.maximum(plan.headcount - data.start, 0).sum())
-            at_home = plan.assignment[np.arange(len(data.services)), data.service_unit]
-            services_moved = float(sum((1.0 - at_home).tolist()))  # in service order, as before
+            services_moved = float((1.0 - plan.home_shares(data)).sum())
         max_after = max_coefficient(data, plan) if plan is not None else None
         load_after = plan_load(data, plan) if plan is not None else None
         for u, unit in enumerate(data.units):
@@ -405,15 +404,22 @@ def _ratio(load: float, capacity: float) -> float:
     return math.inf if load > 0 else 0.0
 
 
+def _shares(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(services, units, shares) of every share above 1e-9, by service then unit: one scan of
+    the sparse matrix (a scan per service cost 57,000 numpy calls nationally)."""
+    matrix = plan.assignment.tocoo()  # a Plan's matrix is canonical CSR: row-major, sorted
+    services, units = matrix.coords
+    keep = matrix.data > 1e-9
+    return services[keep], units[keep], matrix.data[keep]
+
+
 def _assignment_map(data: GroupData, plan) -> dict[str, dict[str, float]]:
-    """Service id -> {unit id: share} of every share above 1e-9, services and units in order.
-    One nonzero scan of the whole matrix (a scan per service cost 57,000 numpy calls nationally)."""
-    services, units = np.nonzero(plan.assignment > 1e-9)  # row-major: by service, then unit
-    shares = plan.assignment[services, units].tolist()
-    result: dict[str, dict[str, float]] = {s.service_id: {} for s in data.services}
+    """Service id -> {unit id: share} of every share above 1e-9, services and units in order."""
+    services, units, shares = _shares(plan)
     service_ids = [data.services[s].service_id for s in services.tolist()]
     unit_ids = [data.units[u].unit_id for u in units.tolist()]
-    for service_id, unit_id, share in zip(service_ids, unit_ids, shares, strict=True):
+    result: dict[str, dict[str, float]] = {s.service_id: {} for s in data.services}
+    for service_id, unit_id, share in zip(service_ids, unit_ids, shares.tolist(), strict=True):
         result[service_id][unit_id] = float(share)
     return result
 
@@ -428,11 +434,12 @@ def _assignments(shares_of: dict[str, dict[str, float]]) -> list[Assignment]:
 
 def _reassignments(data: GroupData, plan) -> list[Reassignment]:
     rows = []
-    services, units = np.nonzero(plan.assignment > 1e-9)
+    services, units, shares = _shares(plan)
     away = units != data.service_unit[services]
-    for s, u in zip(services[away].tolist(), units[away].tolist(), strict=True):
+    for s, u, share in zip(
+        services[away].tolist(), units[away].tolist(), shares[away].tolist(), strict=True
+    ):
         service = data.services[s]
-        share = float(plan.assignment[s, u])
         rows.append(
             Reassignment(
                 service.service_id,

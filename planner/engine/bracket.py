@@ -48,6 +48,17 @@ MAX_BISECTION_STEPS = 200
 MAX_WHOLE_STEPS = 100_000
 
 
+def certifying_threshold(best: float) -> float:
+    """The threshold whose "no plan" certifies `best`: best x (1 - RELATIVE_TOLERANCE), raised
+    by the last bits of rounding until the gap reported, (best - t) / best in doubles, is at most
+    RELATIVE_TOLERANCE (the plain product gave 1.0000000001e-6 at the top of the ranges). A few
+    ulps closer to best change nothing in the certifying margin (model.py, "Load rows")."""
+    threshold = best * (1 - RELATIVE_TOLERANCE)
+    while threshold < best and (best - threshold) / best > RELATIVE_TOLERANCE:
+        threshold = math.nextafter(threshold, best)
+    return threshold
+
+
 @dataclass(frozen=True)
 class Bracket:
     """What the minmax search proved: a plan, its exact maximum coefficient, a proven lower bound.
@@ -209,7 +220,9 @@ class GroupSolver(SolverSession):
         lower, claimant, claimed_t = safe, None, safe
         steps = 0
         while True:
-            while best * (1 - RELATIVE_TOLERANCE) > lower:
+            # The gap as the result reports it, in the same doubles: `best x (1 - 1e-6) > lower`
+            # stopped with a reported gap of 1.0000000001e-6 when lower was the exact bound.
+            while (best - lower) / best > RELATIVE_TOLERANCE:
                 steps += 1
                 if steps > MAX_BISECTION_STEPS:
                     raise SearchStopped(StopReason.NOT_CONVERGED,
@@ -220,7 +233,7 @@ class GroupSolver(SolverSession):
                 # Odd steps try just below the best plan (when it is optimal, one step proves it),
                 # even steps halve the bracket, so the search neither crawls nor overshoots.
                 if step is None:
-                    certify = best * (1 - RELATIVE_TOLERANCE)
+                    certify = certifying_threshold(best)
                     t = certify if steps % 2 == 1 else (lower + best) / 2
                     proven_above = t
                 else:

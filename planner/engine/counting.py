@@ -87,6 +87,11 @@ def staff_only_shape(data: GroupData) -> bool:
         return False
     if data.services and bool(data.movable.any()):
         return False
+    # Decisions (pinned or forbidden transfers, fixed headcounts) and distances (who may send to
+    # whom, then the least total distance) are rules on pairs of units that counts per cell do
+    # not carry: those groups keep the MILP.
+    if data.decisions or data.distance is not None:
+        return False
     for unit in data.units:
         if unit.max_moves not in (None, 0) and not unit.locked and settings.allow_staff_moves:
             return False

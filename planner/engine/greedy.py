@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.engine.group import GroupData
-from planner.engine.plan import Plan
+from planner.engine.plan import Plan, shares_matrix
 
 
 def services_largest_first(data: GroupData) -> Plan | None:
@@ -41,6 +41,6 @@ def services_largest_first(data: GroupData) -> Plan | None:
         unit_of[s] = best
         load[best, k] += data.weight[s]
         moves += int(best != home)
-    assignment = np.zeros((len(data.services), len(data.units)))
-    assignment[np.arange(len(data.services)), unit_of] = 1.0
+    count = len(data.services)
+    assignment = shares_matrix(np.arange(count), unit_of, np.ones(count), (count, len(data.units)))
     return Plan(headcount, assignment)

@@ -23,10 +23,25 @@ from planner.domain import (
     staff_to_keep,
     unit_capacity,
 )
+from planner.errors import InputError, Problem, ProblemCode
 
 # Upper bound on any coefficient a feasible plan can have, relative to the crude bound
 # total load / smallest capacity of one employee; only used to express "load needs staff".
 INFINITY = float("inf")
+
+
+class CoefficientOverflow(InputError):
+    """A cell's load over its capacity is beyond the doubles (an InputError: exit 2, the cell
+    named). Validation's ranges keep workbooks far from this; a Scenario built in code may not."""
+
+    def __init__(self, data: GroupData, unit: int, skill: int, load: float, capacity: float):
+        super().__init__([Problem(
+            "Units", "", f"{data.units[unit].unit_id} / {data.skills[skill]}",
+            f"group {data.group!r}: the coefficient of unit {data.units[unit].unit_id!r}, skill "
+            f"{data.skills[skill]!r} overflows (load {load:g} over a capacity of {capacity:g}): "
+            "check its Service share, Hours per FTE and its services' Volume and Minutes",
+            ProblemCode.OUT_OF_RANGE,
+        )])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,10 +96,17 @@ class GroupData:
         return load
 
     def coefficients(self, headcount: np.ndarray, load: np.ndarray) -> np.ndarray:
-        """(U, K) load / capacity; inf where there is load and no capacity, 0 where neither."""
+        """(U, K) load / capacity; inf where there is load and no capacity, 0 where neither.
+
+        Raises CoefficientOverflow when a staffed cell's division overflows: inf means "load
+        without staff" everywhere else, and must never stand for a number too large."""
         capacity = headcount * self.capacity_per_employee[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             coefficient = np.where(capacity > 0, load / np.where(capacity > 0, capacity, 1), 0.0)
+        overflowed = (capacity > 0) & ~np.isfinite(coefficient)
+        if overflowed.any():
+            u, k = (int(i) for i in np.argwhere(overflowed)[0])
+            raise CoefficientOverflow(self, u, k, float(load[u, k]), float(capacity[u, k]))
         return np.where((capacity <= 0) & (load > 0), INFINITY, coefficient)
 
     def staff_kept(self) -> tuple[np.ndarray, np.ndarray]:
@@ -94,11 +116,15 @@ class GroupData:
         start = self.start
         cells = np.zeros_like(start)
         totals = np.zeros(len(self.units), dtype=np.int64)
+        # Each unit's own services in one pass (a scan of every service per unit was U x S).
+        own_services: list[list[Service]] = [[] for _ in self.units]
+        for service, u in zip(self.services, self.service_unit.tolist(), strict=True):
+            own_services[u].append(service)
+        skill_index = {skill: k for k, skill in enumerate(self.skills)}
         for u in range(len(self.units)):
-            staffed = [skill for k, skill in enumerate(self.skills) if start[u, k] > 0]
-            own = [self.services[s] for s in np.flatnonzero(self.service_unit == u)]
-            for skill in skills_to_keep(staffed, own, share):
-                cells[u, self.skills.index(skill)] = 1
+            staffed = [self.skills[k] for k in np.flatnonzero(start[u] > 0)]
+            for skill in skills_to_keep(staffed, own_services[u], share):
+                cells[u, skill_index[skill]] = 1
             totals[u] = staff_to_keep(int(start[u].sum()), share)
         return cells, totals
 
@@ -107,7 +133,9 @@ class GroupData:
         capacity = self.capacity_per_employee[self.capacity_per_employee > 0]
         if capacity.size == 0 or self.weight.sum() <= 0:
             return 1.0
-        return float(self.weight.sum() / capacity.min()) * 2.0 + 1.0
+        # Relative only: the "+ 1.0" this had made the first threshold of a group whose
+        # coefficients are 1e-21 equal 1.0, a load row coefficient of 2e20 that HiGHS refuses.
+        return float(self.weight.sum() / capacity.min()) * 2.0
 
 
 def group_data(scenario: Scenario, group: str) -> GroupData:

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from planner.domain import DecisionKind
 from planner.engine.group import GroupData
+from planner.engine.plan import shares_matrix
 from planner.engine.transfers import pair_transfers
 
 
@@ -180,7 +182,8 @@ class GroupModel:
     load_rows: np.ndarray  # row index of each load row
     load_n_cols: np.ndarray  # column of n in each load row
     load_capacity: np.ndarray  # capacity per employee / row scale: coefficient of n is -t * this
-    ratio_col: int = -1  # column of r = 1/t in the ratio form, else -1
+    ratio_col: int = -1  # column of r = ratio_scale / t in the ratio form, else -1
+    ratio_scale: float = 1.0  # the coefficient r is measured against (the start's maximum)
     threshold_col: int = -1  # column of t in the direct form, else -1
     deviation_cols: np.ndarray | None = None  # (2 * cells,) d+ and d- in the balance form
     balance_means: np.ndarray | None = None  # (K,) the means the deviation rows measure from
@@ -236,21 +239,22 @@ class GroupModel:
         """(U, K) integer headcount read from a solution vector."""
         return np.rint(values[self.n_col]).astype(np.int64)
 
-    def assignment(self, values: np.ndarray) -> np.ndarray:
-        """(S, U) share of each service at each unit read from a solution vector.
+    def assignment(self, values: np.ndarray) -> csr_array:
+        """(S, U) sparse share of each service at each unit read from a solution vector.
 
         A class's count at each unit is handed to its members in id order: the first members stay
         at their current unit, the rest go to the other units in unit order, so the same counts
         always give the same plan. With split services every member takes an equal share.
         """
         data = self.data
-        shares = np.zeros((len(data.services), len(data.units)))
-        shares[np.arange(len(data.services)), data.service_unit] = 1.0
+        # Triplets (service, unit, share): one per service at home, replaced for the movable.
+        unit_of = data.service_unit.copy()
+        home = np.ones(len(data.services), dtype=bool)
+        split_services, split_units, split_shares = [], [], []
         headcount = self.headcount(values)
         for members, cols in zip(self.classes, self.x_cols, strict=True):
-            eligible = list(data.eligible[members[0]])
+            eligible = np.asarray(data.eligible[members[0]], dtype=np.int64)
             counts = values[cols]
-            shares[members] = 0.0
             if data.settings.split_services:
                 # Solver noise (a share of 1e-8 at a unit with no staff of the skill, within the
                 # MIP tolerance) would read as load without staff: drop such shares and
@@ -259,22 +263,34 @@ class GroupModel:
                 unstaffed = headcount[eligible, skill] == 0
                 counts = np.where(unstaffed & (counts < 1e-6 * len(members)), 0.0, counts)
                 counts = counts * (len(members) / counts.sum())
-                shares[np.ix_(members, eligible)] = counts / len(members)
+                home[members] = False
+                split_services.append(np.repeat(members, len(eligible)))
+                split_units.append(np.tile(eligible, len(members)))
+                split_shares.append(np.tile(counts / len(members), len(members)))
                 continue
-            whole = np.rint(counts).astype(np.int64)
-            position = 0
-            for u, count in zip(eligible, whole.tolist(), strict=True):
-                shares[members[position : position + count], u] = 1.0
-                position += count
-        return shares
+            whole = np.maximum(np.rint(counts).astype(np.int64), 0)
+            # Members in id order take the eligible units in order, whole[i] of them unit i; a
+            # member left over (counts short of the class) has no unit, and verify says so.
+            placed = np.repeat(eligible, whole)[: len(members)]
+            unit_of[members[: len(placed)]] = placed
+            home[members[len(placed) :]] = False
+        services = np.flatnonzero(home)
+        return shares_matrix(
+            np.concatenate([services, *split_services]),
+            np.concatenate([unit_of[services], *split_units]),
+            np.concatenate([np.ones(len(services)), *split_shares]),
+            (len(data.services), len(data.units)),
+        )
 
-    def class_counts(self, assignment: np.ndarray) -> list[np.ndarray]:
+    def class_counts(self, assignment: csr_array) -> list[np.ndarray]:
         """Per class, the number (or total share) of its services at each eligible unit."""
         data = self.data
-        return [
-            assignment[np.ix_(members, list(data.eligible[members[0]]))].sum(axis=0)
-            for members in self.classes
-        ]
+        counts = []
+        for members in self.classes:
+            eligible = list(data.eligible[members[0]])
+            block = assignment[members][:, eligible]
+            counts.append(np.asarray(block.sum(axis=0), dtype=float).ravel())
+        return counts
 
 
 def service_classes(data: GroupData) -> list[np.ndarray]:
@@ -377,10 +393,11 @@ def build_group_model(
         model.add_row(f"assign[{first.service_id}+{c}]", cols, [1.0] * len(cols), size, size,
                       family=RowFamily.ASSIGN)  # fmt: skip
 
-    ratio_col = -1
+    ratio_col, ratio_scale = -1, 1.0
     if ratio_form:
         if x_cols:
             raise ValueError("the ratio form needs services that cannot move")
+        ratio_scale = _ratio_scale(data)
         ratio_col = model.add_col("r", 0.0, 1e12)
     threshold_col = -1
     if direct_form:
@@ -410,17 +427,27 @@ def build_group_model(
     movable_terms = _movable_load_terms(data, classes, x_cols, cell_scale)
     threshold = data.upper_bound_t() if t is None else t
     load_rows, load_n, load_capacity = [], [], []
+    capacity_per_employee = data.capacity_per_employee  # a property computed on each access
     for u, unit in enumerate(data.units):
         for k, skill in enumerate(data.skills):
             cols, values = movable_terms.get((u, k), ([], []))
             fixed = fixed_load[u, k] / cell_scale[u, k]
-            capacity = data.capacity_per_employee[u] / cell_scale[u, k]
+            capacity = capacity_per_employee[u] / cell_scale[u, k]
             if not cols and fixed_load[u, k] <= 0:
                 continue
             name = f"load[{unit.unit_id},{skill}]"
             if ratio_form:
+                # In employees: fixed load / (capacity per employee x ratio_scale) x r' <= n,
+                # with r' = ratio_scale / t of order one. Unscaled, a coefficient of 1e-21 put
+                # 6e19 in the matrix and HiGHS returned points breaking the rows.
+                per_employee = capacity_per_employee[u]
+                values = (
+                    [fixed_load[u, k] / (per_employee * ratio_scale), -1.0]
+                    if per_employee > 0
+                    else [fixed, -capacity]
+                )
                 row = model.add_row(
-                    name, [ratio_col, int(n_col[u, k])], [fixed, -capacity], -np.inf, 0.0,
+                    name, [ratio_col, int(n_col[u, k])], values, -np.inf, 0.0,
                     family=RowFamily.LOAD, unit=u, skill=k,
                 )  # fmt: skip
             elif direct_form:
@@ -518,6 +545,7 @@ def build_group_model(
         load_n_cols=np.asarray(load_n, dtype=np.int64),
         load_capacity=np.asarray(load_capacity, dtype=float),
         ratio_col=ratio_col,
+        ratio_scale=ratio_scale,
         threshold_col=threshold_col,
         deviation_cols=deviation_cols,
         balance_means=balance_means,
@@ -526,6 +554,16 @@ def build_group_model(
         service_budget_row=service_budget_row,
         flows=flows,
     )
+
+
+def _ratio_scale(data: GroupData) -> float:
+    """The highest coefficient of the start (staff where they are, every service fixed), or 1.0
+    when there is none: the ratio form measures r against it, so that r is of order one
+    whatever the magnitudes of load and capacity."""
+    with np.errstate(over="ignore"):
+        coefficients = data.coefficients(data.start, data.fixed_load())
+    finite = coefficients[np.isfinite(coefficients) & (coefficients > 0)]
+    return float(finite.max()) if finite.size else 1.0
 
 
 def _movable_load_terms(

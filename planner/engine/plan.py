@@ -1,5 +1,9 @@
 """Plan arithmetic: a plan of one group and the exact figures of it (load, maximum coefficient,
 deviation), computed from its headcounts and assignments, never read from a solver.
+
+Assignments are sparse (services x units, an entry only where a service has a share): a service
+sits at one unit, or a few when split, so memory grows with the services, not with services x
+units (a dense array of one 50,000-unit group was 18.6 GiB).
 """
 
 from __future__ import annotations
@@ -7,8 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_array, issparse
 
 from planner.engine.group import GroupData
+
+
+def shares_matrix(
+    services: np.ndarray, units: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> csr_array:
+    """(S, U) sparse shares from (service, unit, share) triplets; duplicates summed, zeros
+    dropped, indices sorted (one canonical form, so two equal plans compare equal)."""
+    matrix = csr_array(
+        (np.asarray(values, dtype=float), (np.asarray(services), np.asarray(units))), shape=shape
+    )
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    return matrix
 
 
 @dataclass(frozen=True)
@@ -16,22 +34,49 @@ class Plan:
     """Headcounts and service placement of one group."""
 
     headcount: np.ndarray  # (U, K) integers
-    assignment: np.ndarray  # (S, U) shares; whole services have a single 1 per row
+    # (S, U) shares, sparse; whole services have a single 1 per row. A dense array given by a
+    # caller is converted (a Plan never holds services x units densely).
+    assignment: csr_array
+
+    def __post_init__(self) -> None:
+        assignment = self.assignment
+        if not (issparse(assignment) and assignment.format == "csr"):
+            dense = np.asarray(assignment.toarray() if issparse(assignment) else assignment)
+            services, units = np.nonzero(dense)
+            assignment = shares_matrix(services, units, dense[services, units], dense.shape)
+            object.__setattr__(self, "assignment", assignment)
+
+    def units_of(self, service: int) -> tuple[np.ndarray, np.ndarray]:
+        """The units where service `service` has a share, in unit order, and those shares."""
+        matrix = self.assignment
+        begin, end = matrix.indptr[service], matrix.indptr[service + 1]
+        return matrix.indices[begin:end].astype(np.int64), matrix.data[begin:end]
+
+    def home_shares(self, data: GroupData) -> np.ndarray:
+        """(S,) the share of each service still at its current unit."""
+        matrix = self.assignment.tocoo()
+        services, units = matrix.coords
+        at_home = units == data.service_unit[services]
+        shares = np.zeros(len(data.services))
+        shares[services[at_home]] = matrix.data[at_home]
+        return shares
 
 
 def current_plan(data: GroupData) -> Plan:
     """The plan that changes nothing: staff where they are (with new hires), services at home."""
-    assignment = np.zeros((len(data.services), len(data.units)))
-    assignment[np.arange(len(data.services)), data.service_unit] = 1.0
+    count = len(data.services)
+    assignment = shares_matrix(
+        np.arange(count), data.service_unit, np.ones(count), (count, len(data.units))
+    )
     return Plan(data.start.copy(), assignment)
 
 
 def plan_load(data: GroupData, plan: Plan) -> np.ndarray:
     """(U, K) load of a plan."""
     load = np.zeros((len(data.units), len(data.skills)))
-    for k in range(len(data.skills)):
-        of_skill = data.service_skill == k
-        load[:, k] = data.weight[of_skill] @ plan.assignment[of_skill]
+    matrix = plan.assignment.tocoo()
+    services, units = matrix.coords
+    np.add.at(load, (units, data.service_skill[services]), data.weight[services] * matrix.data)
     return load
 
 

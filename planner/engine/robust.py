@@ -146,7 +146,7 @@ def _moves(data: GroupData, plan: Plan) -> tuple[int, float]:
     """Staff moved, and services moved: a whole count, or with split services the total share
     of volume that left its unit (0.34 of a service is 0.34, not 0)."""
     staff = int(np.maximum(plan.headcount - data.start, 0).sum())
-    home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+    home = plan.home_shares(data)
     moved = float((1.0 - home).sum())
     return staff, moved if data.settings.split_services else float(np.rint(moved))
 

@@ -129,7 +129,16 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
         # moves, only the status says what is not proven.
         solver.progress(f"group {solver.data.group}: t* = {best:.6g}, minimising moves")
         solver.rescale(level)
-        solver.set_threshold(level * (1 + _slack(solver)))
+        threshold = level * (1 + _slack(solver))
+        if not leximax:
+            # No higher than the promised gap allows: a plan above lower / (1 - 1e-6) would be
+            # reported with a gap above 1e-6 (at t* x (1 + 1e-6) it was 1.0000000001e-6 at the
+            # top of the ranges). Less the part HiGHS's tolerance may pass through the scaled
+            # rows (1e-7 x RESCALE_ABOVE, model.py), so no accepted plan is past it; never below
+            # best, so that the stage-1 plan stays feasible.
+            promised = lower / (1 - RELATIVE_TOLERANCE) * (1 - 2e-7)
+            threshold = max(min(threshold, promised), best)
+        solver.set_threshold(threshold)
         moved_plan, moves_proven, moves_stop, gap = _fewest_moves(solver, plan)
         moved_value = max_coefficient(solver.data, moved_plan)
         moved_level = solver.value_of(moved_plan)

@@ -79,9 +79,7 @@ def group_sensitivity(
         item(_("max staff moves ({settings.max_staff_moves}) is used up").format(settings=settings), SensitivityKind.GROUP_STAFF_MOVE_LIMIT,
              _("one more allowed staff move"),
              with_settings(data, max_staff_moves=settings.max_staff_moves + 1))  # fmt: skip
-    services_moved = float(
-        sum(1.0 - plan.assignment[s, data.service_unit[s]] for s in range(len(data.services)))
-    )
+    services_moved = float((1.0 - plan.home_shares(data)).sum())
     limit = settings.max_service_moves
     if limit is not None and services_moved >= limit - 1e-9:
         item(_("max service moves ({limit}) is used up").format(limit=limit), SensitivityKind.GROUP_SERVICE_MOVE_LIMIT,

@@ -60,7 +60,9 @@ def point_of_plan(group_model: GroupModel, plan: Plan) -> np.ndarray:
         values[cols] = counts
     if group_model.ratio_col >= 0:
         t = max_coefficient(data, plan)
-        values[group_model.ratio_col] = 0.0 if not np.isfinite(t) or t == 0 else 1.0 / t
+        values[group_model.ratio_col] = (
+            0.0 if not np.isfinite(t) or t == 0 else group_model.ratio_scale / t
+        )
     if group_model.deviation_cols is not None and group_model.balance_means is not None:
         # Cells in the order the deviation rows were built: units outer, skills inner.
         scale = balance_scale(data)

@@ -197,8 +197,17 @@ class HighsBackend(Backend):
             kinds = np.full(integer.size, self._highspy.HighsVarType.kInteger)
             h.changeColsIntegrality(integer.size, integer, kinds)
         starts, cols, values = model.matrix_csr()
-        h.addRows(model.num_rows, np.asarray(model.row_lower, float), np.asarray(model.row_upper, float),
-                  cols.size, starts[:-1].astype(np.int32), cols.astype(np.int32), values)  # fmt: skip
+        status = h.addRows(model.num_rows, np.asarray(model.row_lower, float),
+                           np.asarray(model.row_upper, float), cols.size,
+                           starts[:-1].astype(np.int32), cols.astype(np.int32), values)  # fmt: skip
+        if status == highspy.HighsStatus.kError:
+            # HiGHS refuses the whole block (a coefficient above its 1e15, or not finite) and
+            # then solves a model without rows: never let that pass as an answer.
+            largest = float(np.abs(values).max(initial=0.0))
+            raise SolverError(
+                f"HiGHS refused the model's {model.num_rows} rows (largest coefficient "
+                f"{largest:g}); the numbers of this group are beyond what the solver can take"
+            )
 
     def set_coefficients(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
         for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from planner.checks import MAX_FRONTIER_BUDGETS
 from planner.domain import Objective, Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient
@@ -72,6 +73,19 @@ def unknown_group(scenario: Scenario, group: str, where: str = "group") -> Probl
 
 def _budget_problem(value: object, expected: str) -> Problem:
     return Problem("", "", value, f"budgets: {expected}", ProblemCode.BAD_BUDGET_RANGE)
+
+
+def _distinct_budgets(budgets: Iterable[int]) -> set[int]:
+    """The distinct budgets, refused as soon as there are more than MAX_FRONTIER_BUDGETS (a
+    range of 10^8 is never listed)."""
+    distinct: set[int] = set()
+    for budget in budgets:
+        distinct.add(int(budget))
+        if len(distinct) > MAX_FRONTIER_BUDGETS:
+            raise InputError([_budget_problem(
+                "", f"more than {MAX_FRONTIER_BUDGETS} budgets; at most {MAX_FRONTIER_BUDGETS}"
+            )])  # fmt: skip
+    return distinct
 
 
 def default_budgets(moves: int, points: int = DEFAULT_POINTS) -> list[int]:
@@ -193,7 +207,7 @@ def _same(a: float | None, b: float | None) -> bool:
 
 def _moves(data: GroupData, plan: Plan, service_moves: bool) -> int:
     if service_moves:
-        home = plan.assignment[np.arange(len(data.services)), data.service_unit]
+        home = plan.home_shares(data)
         return int(round(float((1.0 - home).sum())))
     return int(np.maximum(plan.headcount - data.start, 0).sum())
 
@@ -211,13 +225,13 @@ def plan_moves(data: GroupData, plan: Plan) -> tuple[Move, ...]:
             moves.append(Move("staff", a, b, labels[a], labels[b], skill, skill, float(n)))
     for s, service in enumerate(data.services):
         home = int(data.service_unit[s])
-        for u in np.flatnonzero(plan.assignment[s] > 1e-9):
-            if int(u) == home:
+        for u, share in zip(*plan.units_of(s), strict=True):
+            if int(u) == home or share <= 1e-9:
                 continue
             source, target = data.units[home], data.units[int(u)]
             moves.append(
                 Move("service", source.unit_id, target.unit_id, source.label, target.label,
-                     service.service_id, service.name, float(plan.assignment[s, u]))
+                     service.service_id, service.name, float(share))
             )  # fmt: skip
     return tuple(moves)
 
@@ -420,17 +434,17 @@ def frontier(
 
     # The unconstrained optimum of each group: the end of the default range, the lower bound of
     # every point, and the answer for every budget at or above its move count.
-    searches: list[GroupSearch] = []
-    for data in datas:
-        progress(f"frontier {data.group}: solving with no move limit")
-        searches.append(search_group(data))
     chosen: list[int] | None = None
-    if budgets is not None:
-        chosen = sorted({int(b) for b in budgets})
+    if budgets is not None:  # checked before anything is solved
+        chosen = sorted(_distinct_budgets(budgets))
         if not chosen:
             raise InputError([_budget_problem("", "give at least one budget")])
         if chosen[0] < 0:
             raise InputError([_budget_problem(chosen[0], "budgets must be 0 or more")])
+    searches: list[GroupSearch] = []
+    for data in datas:
+        progress(f"frontier {data.group}: solving with no move limit")
+        searches.append(search_group(data))
 
     results = []
     for data, search in zip(datas, searches, strict=True):

@@ -201,7 +201,7 @@ def _load(weights: np.ndarray, skill: np.ndarray, plan: Plan, n: int) -> np.ndar
     (np.add.reduceat), not by a matrix product: BLAS's blocking depends on the number of rows, and
     the last bit of a sum with it, so a chunk of 50 samples and one of 200 would differ."""
     units, skills = plan.headcount.shape
-    services, unit_of = np.nonzero(plan.assignment)
+    services, unit_of = plan.assignment.nonzero()
     load = np.zeros((n, units * skills))
     if services.size == 0:
         return load.reshape(n, units, skills)

@@ -5,6 +5,12 @@ planner's input, so every output goes to a temporary file in the target folder f
 renamed over the target with `os.replace` (atomic on one file system). With `overwrite=False` the
 temporary file is hard-linked into place instead, which fails if the target exists: a file that
 appears while the output is being written is not replaced either.
+
+A SIGTERM during the write (a service manager stopping the planner, `kill`) raises `Terminated`
+inside the write, as Ctrl-C raises KeyboardInterrupt, so the temporary file is removed on the way
+out either way; the caller decides the exit code (the CLI: 143). The handler is installed only for
+the duration of a write, only in the main thread and only over the default action, so a server
+that handles SIGTERM itself keeps its own handler.
 """
 
 from __future__ import annotations
@@ -12,8 +18,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -23,6 +33,20 @@ if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with t
     from openpyxl import Workbook
 
 _CHUNK = 1 << 20
+_NAME_MAX = 255  # bytes in one file name on ext4, XFS, APFS, NTFS (UTF-16 units there)
+_TEMPORARY_EXTRA = len(".") + len(".") + 8 + len(".tmp")  # mkstemp: .NAME.XXXXXXXX.tmp
+# Test hook: when set to a path, the write pauses halfway, after creating that file, until a
+# signal arrives (tests/cli/test_signals.py stops a real process mid-write with it).
+HOLD_WRITE_ENVIRONMENT = "PLANNER_TEST_HOLD_WRITE"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while an output was being written; nothing was left behind. A
+    BaseException like KeyboardInterrupt: no `except Exception` may swallow a stop request."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(f"terminated while writing {target}")
+        self.target = target
 
 
 class OutputRefused(OutputError):
@@ -126,7 +150,7 @@ def _save(
 
     try:
         handle, temporary_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=folder
+            prefix=f".{_temporary_stem(target.name, folder)}.", suffix=".tmp", dir=folder
         )
     except PermissionError as error:
         raise OutputError(f"cannot write {target}: the folder {folder} is read-only") from error
@@ -136,8 +160,14 @@ def _save(
     try:
         # mkstemp creates the file readable by its owner only; give the output the usual mode.
         os.chmod(temporary, _output_mode(target))
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
+        with _terminate_raises(folder / target.name), os.fdopen(handle, "wb") as stream:
+            try:
+                write(_held(stream))
+            except BaseException as error:
+                # The writer's frames hold its open ZipFile; finalise it now, while the stream
+                # is still open, not at exit ("Exception ignored in ZipFile.__del__").
+                traceback.clear_frames(error.__traceback__)
+                raise
             stream.flush()
             os.fsync(stream.fileno())
         if overwrite:
@@ -157,6 +187,70 @@ def _save(
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
     return target.resolve()
+
+
+def _temporary_stem(name: str, folder: Path) -> str:
+    """`name` shortened (never the user's name, only the temporary's) so that the temporary
+    `.NAME.XXXXXXXX.tmp` fits the file system's limit on one name: a legal 250-byte output name
+    must not fail for its temporary."""
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
+        name_max = _NAME_MAX
+    budget = max(min(name_max, _NAME_MAX) - _TEMPORARY_EXTRA, 1)
+    encoded = os.fsencode(name)
+    if len(encoded) <= budget:
+        return name
+    # Cut on a character boundary: drop whole characters until the bytes fit.
+    while len(os.fsencode(name)) > budget:
+        name = name[:-1]
+    return name
+
+
+@contextlib.contextmanager
+def _terminate_raises(target: Path) -> Iterator[None]:
+    """SIGTERM raises Terminated for the duration (see the module's docstring)."""
+    installable = threading.current_thread() is threading.main_thread() and hasattr(
+        signal, "SIGTERM"
+    )
+    if not installable or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated(target)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _HeldStream:
+    """The test hook's stream: after its first write (the zip is open, the file partly
+    written) it creates the marker file and waits; a signal's handler raises out of the wait."""
+
+    def __init__(self, stream: BinaryIO, marker: str) -> None:
+        self._stream, self._marker, self._held = stream, marker, False
+
+    def write(self, data: bytes) -> int:
+        written = self._stream.write(data)
+        if not self._held:
+            self._held = True
+            Path(self._marker).touch()
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:
+                time.sleep(0.05)
+        return written
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _held(stream: BinaryIO) -> BinaryIO:
+    marker = os.environ.get(HOLD_WRITE_ENVIRONMENT)
+    return stream if not marker else _HeldStream(stream, marker)  # type: ignore[return-value]
 
 
 def _link_new(temporary: Path, target: Path) -> None:

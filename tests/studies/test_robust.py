@@ -191,7 +191,7 @@ def test_robust_plan_with_split_services_equals_the_exact_lp():
     optimum = lp.fun
     assert optimum * (1 - 1e-9) <= plan.t <= optimum * (1 + 2e-6)
     assert plan.lower_bound is not None and plan.lower_bound <= optimum * (1 + 1e-9)
-    shares = plan.plan.assignment
+    shares = plan.plan.assignment.toarray()  # sparse in the plan (issue 12)
     assert shares[0].tolist() == [1.0, 0.0]  # A's nearly certain service stays
     assert shares[1, 0] == pytest.approx(lp.x[1], abs=1e-4)  # B's share sent to A, as the LP
     assert plan.services_moved == pytest.approx(shares[1, 0], rel=1e-9)
