@@ -199,13 +199,10 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
             break
         if not held:
             # Each cell can go below the level alone, but not all of them together (integer
-            # staff, ties): the plan's cells at the level stay there, and the levels below are
-            # still searched, but this level is not proven to be the least (that would need the
-            # count of cells at it minimised, which is not built yet).
-            coefficients = solver.data.coefficients(plan.headcount, plan_load(solver.data, plan))
-            free = ~np.isfinite(solver.caps)
-            held = [tuple(c) for c in np.argwhere(free & (coefficients >= level * (1 - 1e-9)))]
-            uncertified = uncertified or StopReason.LEVEL_NOT_SEPARABLE
+            # staff, ties): the fewest cells that must stay at it (_fewest_at_level).
+            held, plan, stop = _fewest_at_level(solver, plan, level)
+            if stop is not None:
+                uncertified = uncertified or stop
         for u, k in held:
             solver.caps[u, k] = level * (1 + _slack(solver))
         found.append((level, len(held)))
@@ -218,6 +215,38 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
         plan, level = bracket.plan, bracket.value
     _describe_levels(solver, found)
     return plan, level, uncertified
+
+
+def _fewest_at_level(
+    solver: GroupSolver, plan: Plan, level: float
+) -> tuple[list[tuple[int, int]], Plan, StopReason | None]:
+    """The fewest free cells at `level` among plans keeping every free cell at or below it: a
+    MILP with one binary per free cell (session.fewest_at_level), its least count confirmed by a
+    second configuration, and the count recounted on the exact plan. Returns the cells the plan
+    leaves at the level, the plan, and None when the count is proven, else why not (the plan's
+    cells at the level are then kept as found)."""
+    data = solver.data
+    below = level * (1 - RELATIVE_TOLERANCE)
+
+    def at_level(p: Plan) -> list[tuple[int, int]]:
+        coefficients = data.coefficients(p.headcount, plan_load(data, p))
+        free = ~np.isfinite(solver.caps)
+        return [tuple(int(i) for i in c) for c in np.argwhere(free & (coefficients >= below))]
+
+    least, counted, claimed = solver.fewest_at_level(level * (1 + _slack(solver)), below, plan)
+    if solver.value_of(counted) > level * (1 + RELATIVE_TOLERANCE) + 1e-12:
+        solver.notes.append("the count step returned a plan above the level; kept the plan")
+        return at_level(plan), plan, StopReason.SOLVER_FAULT
+    held = at_level(counted)
+    if not least.proven:
+        return held, counted, least.stop or StopReason.LEVEL_NOT_SEPARABLE
+    if claimed != len(held):
+        # The exact plan disagrees with the count its point claims: neither is a certificate.
+        solver.notes.append(
+            f"the count step claimed {claimed} cells at {level:.6g}; the plan has {len(held)}"
+        )
+        return held, counted, StopReason.SOLVER_FAULT
+    return held, counted, None
 
 
 def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:

@@ -19,7 +19,13 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from planner.engine.group import GroupData
-from planner.engine.model import GroupModel, ModelForm, balance_scale, build_group_model
+from planner.engine.model import (
+    GroupModel,
+    ModelForm,
+    add_level_count,
+    balance_scale,
+    build_group_model,
+)
 from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverPanel
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
@@ -441,12 +447,15 @@ class SolverSession:
                 )  # fmt: skip
         return None, improved, None
 
-    def least(self, start: Plan, *, integral: bool, what: str) -> Least:
-        """Minimise the objective set on the model from a plan that satisfies it. The minimum is
+    def least(
+        self, start: Plan, *, integral: bool, what: str, point: np.ndarray | None = None
+    ) -> Least:
+        """Minimise the objective set on the model from a plan that satisfies it (point: its
+        solution vector, when the model has columns a plan does not give). The minimum is
         proven only when two configurations call the same value optimal and no checked point
         beats it; a configuration that calls a worse value optimal is a fault."""
         costs = self.backend.costs
-        best_point = point_of_plan(self.group_model, start)
+        best_point = point_of_plan(self.group_model, start) if point is None else point
         best_value = float(costs @ best_point)
 
         def tolerance(value: float) -> float:
@@ -485,3 +494,37 @@ class SolverSession:
             if len(affirmed) >= 2:
                 return Least(best_point, True)
         return Least(best_point, False, StopReason.SOLVER_FAULT)
+
+    # -- leximax ------------------------------------------------------------------------------
+    def fewest_at_level(
+        self, threshold: float, below: float, start: Plan
+    ) -> tuple[Least, Plan, int]:
+        """The fewest free cells above `below` among plans keeping every free cell at or below
+        `threshold` (the capped cells at their caps), from `start` (such a plan): the count
+        model (model.add_level_count) is built beside the threshold model, minimised like any
+        objective (least: two configurations agree on the count), and the threshold model is
+        put back. Returns the outcome, the plan of its point and the count the point claims."""
+        saved = (self.group_model, self.backend)
+        started = time.perf_counter()
+        group_model = build_group_model(self.data, reference_t=self.reference_t)
+        model = group_model.model
+        units = np.asarray(model.row_unit, dtype=np.int64)[group_model.load_rows]
+        skills = np.asarray(model.row_skill, dtype=np.int64)[group_model.load_rows]
+        free = ~np.isfinite(self.caps[units, skills])
+        binaries = add_level_count(group_model, free, threshold, below)
+        backend = HighsBackend(model)
+        self.build_seconds += time.perf_counter() - started
+        self.use(group_model, backend)
+        try:
+            self.set_threshold(threshold)
+            costs = np.zeros(model.num_cols)
+            costs[binaries] = 1.0
+            backend.set_objective(costs)
+            point = point_of_plan(group_model, start)
+            coefficients = self.data.coefficients(start.headcount, plan_load(self.data, start))
+            point[binaries] = coefficients[units[free], skills[free]] >= below * (1 - 1e-9)
+            least = self.least(start, integral=True, what="fewest cells at the level", point=point)
+            count = round(float(costs @ least.point))
+            return least, plan_from_values(group_model, least.point), count
+        finally:
+            self.use(*saved)

@@ -63,20 +63,22 @@ def test_leximax_relieves_the_next_worst():
     assert result.checks_passed
 
 
-def test_a_level_held_by_two_cells_together_is_not_called_optimal():
+def test_a_level_held_by_two_cells_together_is_proven_by_the_count():
     """Alpha and Beta: 1 employee and 2 services each; Gamma 1 employee, no services (emptying
     allowed). Gamma's employee can join either, not both: the maximum is 2.0 whatever the plan,
-    and each of the two cells could go below it alone. No single cell holds the level, so its
-    proof would need the count of cells at it minimised: the plan is the right one here
-    (2.0 and 1.0) but reported `feasible` with that reason, never `optimal`."""
+    and each of the two cells could go below it alone. No single cell holds the level; the count
+    step proves that one cell must stay at it (not zero), the other goes to 1.0: leximax vector
+    (2, 1, 0), `optimal`, with the one move it takes."""
     units = (Unit("A"), Unit("B"), Unit("C"))
     staff = tuple(StaffCell(u, G, 1) for u in "ABC")
     services = (Service("A1", "A"), Service("A2", "A"), Service("B1", "B"), Service("B2", "B"))
     settings = Settings(objective=Objective.LEXIMAX, keep_staff_share=0.0)
     result = solve(Scenario("tie", units, staff, services, settings))
     (group,) = result.groups
-    assert group.status is Status.FEASIBLE
-    assert group.stop_reason is StopReason.LEVEL_NOT_SEPARABLE
+    assert group.status is Status.OPTIMAL
+    assert group.stop_reason is None
     assert group.max_coefficient_after == pytest.approx(2.0)
     assert sorted(u.coefficient_after for u in result.units) == pytest.approx([0.0, 1.0, 2.0])
+    assert result.staff_moved == 1
+    assert "leximax levels, worst first: 2 (1 cell); 1 (1 cell)" in group.notes
     assert result.checks_passed
