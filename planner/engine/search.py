@@ -121,10 +121,13 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
     plan, best, lower = bracket.plan, float(bracket.value or 0.0), float(bracket.lower)
     status_proven, stop, gap = bracket.certified, bracket.stop, None
     level = best  # the free cells' bound in the moves stage: t*, or leximax's last level
+    counted = None
     if leximax and status_proven:
-        plan, level, stop = _levels(solver, plan, best)
+        plan, level, stop, counted = _levels(solver, plan, best)
         status_proven = stop is None
-    if stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
+    if counted is not None:
+        gap = counted.gap  # the counted levels' moves stage
+    elif stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
         # Also when the proof stopped on a solver fault: the best plan still gets its fewest
         # moves, only the status says what is not proven.
         solver.progress(f"group {solver.data.group}: t* = {best:.6g}, minimising moves")
@@ -181,12 +184,15 @@ def _slack(solver: GroupSolver) -> float:
 MAX_LEVELS = 25  # leximax: levels certified below the maximum, at most
 
 
-def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, StopReason | None]:
+def _levels(
+    solver: GroupSolver, plan: Plan, top: float
+) -> tuple[Plan, float, StopReason | None, Counted | None]:
     """Leximax below a certified maximum `top`: the cells that must sit at the level in every
     plan keeping all cells at or below it are fixed there (caps); the smallest maximum of the rest
     is the next level, certified like t*; and so on until no free cell carries load. Returns the
     plan, the last level and None when every level is certified, else why not (the plan then
-    keeps the levels fixed so far)."""
+    keeps the levels fixed so far), and the counted outcome when a level was held by several
+    cells together (_levels_by_count, which then gave the fewest moves too)."""
     level, found = top, list[tuple[float, int]]()
     uncertified: StopReason | None = None
     while level > 0:
@@ -199,10 +205,10 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
             break
         if not held:
             # Each cell can go below the level alone, but not all of them together (integer
-            # staff, ties): the fewest cells that must stay at it (_fewest_at_level).
-            held, plan, stop = _fewest_at_level(solver, plan, level)
-            if stop is not None:
-                uncertified = uncertified or stop
+            # staff, ties): from here the levels are counted, which also gives the moves.
+            counted = _levels_by_count(solver, plan, level, found)
+            _describe_levels(solver, found)
+            return counted.plan, level, uncertified or counted.stop, counted
         for u, k in held:
             solver.caps[u, k] = level * (1 + _slack(solver))
         found.append((level, len(held)))
@@ -214,39 +220,81 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
             break
         plan, level = bracket.plan, bracket.value
     _describe_levels(solver, found)
-    return plan, level, uncertified
+    return plan, level, uncertified, None
 
 
-def _fewest_at_level(
-    solver: GroupSolver, plan: Plan, level: float
-) -> tuple[list[tuple[int, int]], Plan, StopReason | None]:
-    """The fewest free cells at `level` among plans keeping every free cell at or below it: a
-    MILP with one binary per free cell (session.fewest_at_level), its least count confirmed by a
-    second configuration, and the count recounted on the exact plan. Returns the cells the plan
-    leaves at the level, the plan, and None when the count is proven, else why not (the plan's
-    cells at the level are then kept as found)."""
+MAX_COUNT_STEPS = 200  # leximax by counts: solves at most, then the level limit is the outcome
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The levels found by counting (_levels_by_count) and the fewest-moves plan that keeps them."""
+
+    plan: Plan
+    stop: StopReason | None  # None: every level and the moves proven
+    gap: float | None
+
+
+def _levels_by_count(
+    solver: GroupSolver, plan: Plan, level: float, found: list[tuple[float, int]]
+) -> Counted:
+    """Leximax from a level no single cell holds (ties), by counting: with K free cells allowed
+    above the levels so far, the next level is the least value v such that no plan keeping the
+    levels has only K free cells above v; its count is the fewest free cells at or above v.
+
+    Each step is a count MILP (session.least_at_levels, confirmed by a second configuration and
+    recounted on the exact plan): the fewest free cells above v(1 - 1e-6) among plans that keep
+    every level (at most K_i cells above L_i(1 - 1e-6) and at most K_(i-1) above L_i(1 + slack)).
+    When it is more than K, v is a level (held by the extra cells); otherwise its plan has a
+    lower (K+1)-th coefficient, which is the next v. Which cells sit at a level is never fixed:
+    only how many, so a later level is free to pick them (fixing them lost the optimum on
+    generated cases). Then the fewest moves under the same rows."""
     data = solver.data
-    below = level * (1 - RELATIVE_TOLERANCE)
+    top = level * (1 + _slack(solver))
+    bounds: list[tuple[float, int]] = []
+    kept = 0  # free cells above the last level's lower bound
 
-    def at_level(p: Plan) -> list[tuple[int, int]]:
+    def free_coefficients(p: Plan) -> np.ndarray:
         coefficients = data.coefficients(p.headcount, plan_load(data, p))
-        free = ~np.isfinite(solver.caps)
-        return [tuple(int(i) for i in c) for c in np.argwhere(free & (coefficients >= below))]
+        return np.sort(coefficients[~np.isfinite(solver.caps)])[::-1]
 
-    least, counted, claimed = solver.fewest_at_level(level * (1 + _slack(solver)), below, plan)
-    if solver.value_of(counted) > level * (1 + RELATIVE_TOLERANCE) + 1e-12:
-        solver.notes.append("the count step returned a plan above the level; kept the plan")
-        return at_level(plan), plan, StopReason.SOLVER_FAULT
-    held = at_level(counted)
-    if not least.proven:
-        return held, counted, least.stop or StopReason.LEVEL_NOT_SEPARABLE
-    if claimed != len(held):
-        # The exact plan disagrees with the count its point claims: neither is a certificate.
-        solver.notes.append(
-            f"the count step claimed {claimed} cells at {level:.6g}; the plan has {len(held)}"
-        )
-        return held, counted, StopReason.SOLVER_FAULT
-    return held, counted, None
+    value = level
+    for _ in range(MAX_COUNT_STEPS):
+        if len(found) >= MAX_LEVELS:
+            return Counted(plan, StopReason.LEVEL_LIMIT, None)
+        below = value * (1 - RELATIVE_TOLERANCE)
+        least, counted, count = solver.least_at_levels(top, bounds, plan, count_above=below)
+        if not least.proven:
+            return Counted(plan, least.stop or StopReason.LEVEL_NOT_SEPARABLE, None)
+        coefficients = free_coefficients(counted)
+        if int((coefficients > below).sum()) != count or coefficients[:1].max(initial=0) > top:
+            solver.notes.append(
+                f"the count step claimed {count} cells above {below:.9g}; its plan disagrees"
+            )
+            return Counted(plan, StopReason.SOLVER_FAULT, None)
+        plan = counted
+        if count > kept:  # no plan keeps only `kept` cells above v: v is a level
+            if bounds or kept:
+                bounds.append((value * (1 + _slack(solver)), kept))
+            bounds.append((below, count))
+            found.append((value, count - kept))
+            solver.progress(f"group {data.group}: leximax level {len(found)} = {value:.6g}")
+            kept = count
+        if kept >= coefficients.size or coefficients[kept] <= 0:
+            break
+        value = float(coefficients[kept])
+    else:
+        return Counted(plan, StopReason.LEVEL_LIMIT, None)
+    bounds.append((0.0, kept))  # the cells below the last level carry no load
+    solver.progress(f"group {data.group}: leximax levels counted, minimising moves")
+    least, moved, _ = solver.least_at_levels(top, bounds, plan)
+    coefficients = free_coefficients(moved)
+    if coefficients[:1].max(initial=0) > top or any(
+        int((coefficients > value * (1 + 1e-9)).sum()) > most for value, most in bounds
+    ):
+        solver.notes.append("the fewest-moves stage returned a worse plan; kept the level plan")
+        return Counted(plan, StopReason.SOLVER_FAULT, None)
+    return Counted(moved, None if least.proven else least.stop or StopReason.SOLVER_FAULT, least.gap)
 
 
 def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:

@@ -22,6 +22,7 @@ from planner.engine.group import GroupData
 from planner.engine.model import (
     GroupModel,
     ModelForm,
+    RowFamily,
     add_level_count,
     balance_scale,
     build_group_model,
@@ -496,14 +497,20 @@ class SolverSession:
         return Least(best_point, False, StopReason.SOLVER_FAULT)
 
     # -- leximax ------------------------------------------------------------------------------
-    def fewest_at_level(
-        self, threshold: float, below: float, start: Plan
+    def least_at_levels(
+        self,
+        top: float,
+        bounds: list[tuple[float, int]],
+        start: Plan,
+        *,
+        count_above: float | None = None,
     ) -> tuple[Least, Plan, int]:
-        """The fewest free cells above `below` among plans keeping every free cell at or below
-        `threshold` (the capped cells at their caps), from `start` (such a plan): the count
-        model (model.add_level_count) is built beside the threshold model, minimised like any
-        objective (least: two configurations agree on the count), and the threshold model is
-        put back. Returns the outcome, the plan of its point and the count the point claims."""
+        """Minimise over plans keeping every free cell at or below `top` (capped cells at their
+        caps) with, for each (value, most) in `bounds`, at most `most` free cells above value:
+        the free cells above `count_above` (a count, integral), or without it the moves. The
+        model is the threshold model with the count rows of model.add_level_count, built beside
+        it and put back after; `start` must satisfy it. Returns the outcome (least: two
+        configurations agree), the plan of its point and the objective there."""
         saved = (self.group_model, self.backend)
         started = time.perf_counter()
         group_model = build_group_model(self.data, reference_t=self.reference_t)
@@ -511,20 +518,36 @@ class SolverSession:
         units = np.asarray(model.row_unit, dtype=np.int64)[group_model.load_rows]
         skills = np.asarray(model.row_skill, dtype=np.int64)[group_model.load_rows]
         free = ~np.isfinite(self.caps[units, skills])
-        binaries = add_level_count(group_model, free, threshold, below)
+        families = []
+        for value, most in bounds:
+            binaries = add_level_count(group_model, free, top, value)
+            model.add_row(f"level_most[{value:.9g}]", binaries.tolist(), [1.0] * binaries.size,
+                          -np.inf, float(most), family=RowFamily.LEVEL_COUNT)  # fmt: skip
+            families.append((value, binaries))
+        counted = None
+        if count_above is not None:
+            counted = add_level_count(group_model, free, top, count_above)
+            families.append((count_above, counted))
         backend = HighsBackend(model)
         self.build_seconds += time.perf_counter() - started
         self.use(group_model, backend)
         try:
-            self.set_threshold(threshold)
-            costs = np.zeros(model.num_cols)
-            costs[binaries] = 1.0
+            self.set_threshold(top)
+            if counted is None:
+                costs = group_model.moves_objective()
+            else:
+                costs = np.zeros(model.num_cols)
+                costs[counted] = 1.0
             backend.set_objective(costs)
             point = point_of_plan(group_model, start)
             coefficients = self.data.coefficients(start.headcount, plan_load(self.data, start))
-            point[binaries] = coefficients[units[free], skills[free]] >= below * (1 - 1e-9)
-            least = self.least(start, integral=True, what="fewest cells at the level", point=point)
-            count = round(float(costs @ least.point))
-            return least, plan_from_values(group_model, least.point), count
+            at_cells = coefficients[units[free], skills[free]]
+            for value, binaries in families:
+                point[binaries] = at_cells > value  # the row's own test: at most value
+            integral = counted is not None or not self.settings.split_services
+            what = "fewest cells at the level" if counted is not None else "fewest moves"
+            least = self.least(start, integral=integral, what=what, point=point)
+            objective = round(float(costs @ least.point))
+            return least, plan_from_values(group_model, least.point), objective
         finally:
             self.use(*saved)
