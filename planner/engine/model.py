@@ -776,9 +776,9 @@ def add_level_count(
 ) -> np.ndarray:
     """Leximax's count step, added to a threshold model before it is loaded: one binary per load
     row, 1 when its cell may sit above `below` (up to the load row's own threshold, at most
-    `threshold`), 0 when the cell must be under `below`, for the load rows where `free` (a mask in
-load-row order: cells not capped at an earlier level) is set. Minimising their sum gives the fewest
-    cells at the level. Returns the binaries' columns, in load-row order.
+    `threshold`), 0 when the cell must be under `below`, for the load rows where `free` (a mask
+    in load-row order: cells not capped at an earlier level) is set. Minimising their sum gives
+    the fewest cells at the level. Returns the binaries' columns, in load-row order.
 
     Each indicator row is its load row at `below` less M x z; with M = (threshold - below) x
     capacity x the most employees the cell may have, z = 1 makes it no stronger than the load row
@@ -805,7 +805,9 @@ load-row order: cells not capped at an earlier level) is set. Minimising their s
         z = model.add_col(f"above[{model.row_names[row]}]", 0.0, 1.0, integer=True)
         big = (threshold - below) * capacity * most * (1 + 1e-6) + 1e-9
         cols, values = entries[row]
-        terms = [(c, -below * capacity if c == n_col else v) for c, v in zip(cols, values)]
+        terms = [
+            (c, -below * capacity if c == n_col else v) for c, v in zip(cols, values, strict=True)
+        ]
         model.add_row(
             f"level_count[{model.row_names[row]}]",
             [c for c, _ in terms] + [z], [v for _, v in terms] + [-big],

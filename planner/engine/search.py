@@ -294,7 +294,9 @@ def _levels_by_count(
     ):
         solver.notes.append("the fewest-moves stage returned a worse plan; kept the level plan")
         return Counted(plan, StopReason.SOLVER_FAULT, None)
-    return Counted(moved, None if least.proven else least.stop or StopReason.SOLVER_FAULT, least.gap)
+    return Counted(
+        moved, None if least.proven else least.stop or StopReason.SOLVER_FAULT, least.gap
+    )
 
 
 def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:

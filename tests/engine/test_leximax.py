@@ -11,7 +11,6 @@ from planner import (
     Settings,
     StaffCell,
     Status,
-    StopReason,
     Unit,
     solve,
 )

@@ -16,9 +16,7 @@ from tests.engine import oracle
 from tests.engine.test_exhaustive import FAST, scenarios
 
 
-def leximax_vector(
-    g: oracle.GroupInput, headcount, unit_of
-) -> tuple[Fraction | float, ...]:
+def leximax_vector(g: oracle.GroupInput, headcount, unit_of) -> tuple[Fraction | float, ...]:
     """Every cell's coefficient, highest first (a cell with load and no staff is infinite)."""
     load = oracle.cell_loads(g, unit_of)
     values = [
