@@ -803,8 +803,20 @@ def add_level_count(
         if not np.isfinite(most):
             raise ValueError(f"{model.row_names[row]}: no upper bound on the headcount")
         z = model.add_col(f"above[{model.row_names[row]}]", 0.0, 1.0, integer=True)
-        big = (threshold - below) * capacity * most * (1 + 1e-6) + 1e-9
         cols, values = entries[row]
+        # The row is broken only while load > below x capacity x n, so by at most
+        # (threshold - below) x capacity x n < (threshold / below - 1) x the most load the cell
+        # can carry: the smaller M, the less a binary's integrality tolerance (1e-6 x M) lets a
+        # cell past `below` with its binary "0" (a large M let one solver count 14 of 15 cells).
+        load_most = -model.row_upper[row] + sum(
+            v * model.col_upper[c]
+            for c, v in zip(cols, values, strict=True)
+            if c != n_col and v > 0
+        )
+        big = (threshold - below) * capacity * most
+        if below > 0:
+            big = min(big, (threshold / below - 1) * load_most)
+        big = big * (1 + 1e-6) + 1e-9
         terms = [
             (c, -below * capacity if c == n_col else v) for c, v in zip(cols, values, strict=True)
         ]

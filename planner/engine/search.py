@@ -245,8 +245,10 @@ def _levels_by_count(
     Each step is a count MILP (session.least_at_levels, confirmed by a second configuration and
     recounted on the exact plan): the fewest free cells above v(1 - 1e-6) among plans that keep
     every level (at most K_i cells above L_i(1 - 1e-6) and at most K_(i-1) above L_i(1 + slack)).
-    When it is more than K, v is a level (held by the extra cells); otherwise its plan has a
-    lower (K+1)-th coefficient, which is the next v. Which cells sit at a level is never fixed:
+    The step also keeps at most K cells above v(1 + slack), so that it counts among plans whose
+    (K+1)-th coefficient is v (the current plan is one). When the count is more than K, v is a
+    level (held by the extra cells); otherwise its plan has a lower (K+1)-th coefficient, which
+    is the next v. Which cells sit at a level is never fixed:
     only how many, so a later level is free to pick them (fixing them lost the optimum on
     generated cases). Then the fewest moves under the same rows."""
     data = solver.data
@@ -263,7 +265,13 @@ def _levels_by_count(
         if len(found) >= MAX_LEVELS:
             return Counted(plan, StopReason.LEVEL_LIMIT, None)
         below = value * (1 - RELATIVE_TOLERANCE)
-        least, counted, count = solver.least_at_levels(top, bounds, plan, count_above=below)
+        # At most `kept` cells above v as well: the count is among plans whose next coefficient
+        # is v, not above it (the current plan is one); at the first level the load rows say so.
+        ceiling = value * (1 + _slack(solver))
+        capped = [(ceiling, kept)] if ceiling < top else []
+        least, counted, count = solver.least_at_levels(
+            top, bounds + capped, plan, count_above=below
+        )
         if not least.proven:
             return Counted(plan, least.stop or StopReason.LEVEL_NOT_SEPARABLE, None)
         coefficients = free_coefficients(counted)
@@ -274,9 +282,7 @@ def _levels_by_count(
             return Counted(plan, StopReason.SOLVER_FAULT, None)
         plan = counted
         if count > kept:  # no plan keeps only `kept` cells above v: v is a level
-            if bounds or kept:
-                bounds.append((value * (1 + _slack(solver)), kept))
-            bounds.append((below, count))
+            bounds.extend([*capped, (below, count)])
             found.append((value, count - kept))
             solver.progress(f"group {data.group}: leximax level {len(found)} = {value:.6g}")
             kept = count
