@@ -112,7 +112,9 @@ def test_which_cell_stays_at_a_tied_level_is_left_to_the_next_level():
     staff = (StaffCell("U1", G, 1), StaffCell("U2", G, 2), StaffCell("U3", G, 3),
              StaffCell("U4", G, 3))  # fmt: skip
     services = (Service("S1", "U1"), Service("S2", "U1"), Service("S3", "U2"))
-    result = solve(Scenario("choice", units, staff, services, Settings(objective=Objective.LEXIMAX)))
+    result = solve(
+        Scenario("choice", units, staff, services, Settings(objective=Objective.LEXIMAX))
+    )
     (group,) = result.groups
     assert group.status is Status.OPTIMAL
     assert after(result) == {"U1": 4, "U2": 3, "U3": 1, "U4": 1}
