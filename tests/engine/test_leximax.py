@@ -11,6 +11,7 @@ from planner import (
     Settings,
     StaffCell,
     Status,
+    StopReason,
     Unit,
     solve,
 )
@@ -123,4 +124,23 @@ def test_which_cell_stays_at_a_tied_level_is_left_to_the_next_level():
     )
     assert result.staff_moved == 4
     assert "leximax levels, worst first: 0.5 (1 cell); 0.333333 (1 cell)" in group.notes
+    assert result.checks_passed
+
+
+def test_more_levels_than_the_limit_is_an_outcome_not_a_proof():
+    """27 units of 1 employee with 1..27 services and staff moves off: 27 distinct levels, each
+    held by its own cell. The first 25 below the maximum are certified, then the search stops:
+    `feasible` with the level limit as the reason, the plan the current one."""
+    units = tuple(Unit(f"U{i:02d}") for i in range(1, 28))
+    staff = tuple(StaffCell(u.unit_id, G, 1) for u in units)
+    services = tuple(
+        Service(f"{u.unit_id}-{j}", u.unit_id) for i, u in enumerate(units, 1) for j in range(i)
+    )
+    settings = Settings(objective=Objective.LEXIMAX, allow_staff_moves=False)
+    result = solve(Scenario("many levels", units, staff, services, settings))
+    (group,) = result.groups
+    assert group.status is Status.FEASIBLE
+    assert group.stop_reason is StopReason.LEVEL_LIMIT
+    assert group.max_coefficient_after == pytest.approx(27.0)
+    assert result.staff_moved == 0
     assert result.checks_passed
