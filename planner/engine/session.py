@@ -4,9 +4,9 @@ A SolverSession holds the group's threshold model (load rows at a movable t) loa
 panel of configurations that confirm each other's claims (panel.py), the group's time limit and
 move budget, and the tally of solver effort. It asks the questions the searches are made of: is
 there a plan at t (`probe`), does any other configuration find one (`confirm_no_plan`), what is the
-least of an objective from a known plan (`least`), and for leximax the least count of cells above
-a value, or the fewest moves, under count rows (`least_at_levels`). What the answers prove is the business of the
-searches above it (bracket.py: the minmax bisection; search.py: the lexicographic stages).
+least of an objective from a known plan (`least`), and for leximax the least count of cells
+above a value, or the fewest moves, under count rows (`least_at_levels`). What the answers prove
+is the business of the searches above it (bracket.py: the minmax bisection; search.py: the lexicographic stages).
 """
 
 from __future__ import annotations
