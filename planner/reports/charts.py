@@ -101,7 +101,9 @@ __all__ = [
     "write",
 ]
 
-NO_STAFF = N_("no staff")  # shown, translated, for an infinite coefficient: load with no one to carry it
+NO_STAFF = N_(
+    "no staff"
+)  # shown, translated, for an infinite coefficient: load with no one to carry it
 
 TABLE_STYLE = "TableStyleMedium2"
 NOTE_FONT = Font(italic=True, color="595959")

@@ -15,7 +15,7 @@ import math
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.i18n import NP_, _, decimal, integer, ngettext
+from planner.i18n import NP_, _, decimal, integer, ngettext, npgettext, pgettext
 from planner.reports import charts
 from planner.reports.charts import (
     COEFFICIENT,
@@ -111,13 +111,21 @@ def recommendation(result: Result, figures: Figures) -> str:
     before, after = result.max_coefficient_before, result.max_coefficient_after
     moves = []
     if result.staff_moved:
-        moves.append(_("moving {people}").format(people=_people(result.staff_moved)))
+        # Their own context: the words must fit the Memo's sentence, not the narrative's.
+        moves.append(
+            pgettext("recommendation", "moving {people}").format(people=_people(result.staff_moved))
+        )
     if result.services_moved:
-        moves.append(_("reassigning {services}").format(services=_services(result.services_moved)))
+        moves.append(
+            pgettext("recommendation", "reassigning {services}").format(
+                services=_services(result.services_moved)
+            )
+        )
     hires = _hires(result)
     if hires:
-        moves.append(ngettext("recruiting {count} new hire", "recruiting {count} new hires",
-                              hires).format(count=integer(hires)))  # fmt: skip
+        moves.append(npgettext("recommendation", "recruiting {count} new hire",
+                               "recruiting {count} new hires", hires).format(
+                                   count=integer(hires)))  # fmt: skip
     proof = ""
     if result.status is Status.FEASIBLE:
         proof = " " + _("The plan passes every check but is not proven the best (see Summary).")

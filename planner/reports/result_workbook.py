@@ -287,7 +287,7 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col(_("Status")),
         Col(_("Employees"), PEOPLE),
         Col(
-            "Highest coefficient before",
+            _("Highest coefficient before"),
             COEFFICIENT,
             _("Largest load / capacity of a unit-skill cell"),
         ),
@@ -421,7 +421,7 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         Col(_("Name")),
         Col(_("Level")),
         Col(
-            "Parent",
+            _("Parent"),
             comment=_("Parent unit ID. Parents with children here have a roll-up row "
                       "in the Roll-ups table below."),
         ),  # fmt: skip
