@@ -7,7 +7,8 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from planner.i18n import using
-from planner.reports import write_comparison
+from planner.reports import write_comparison, write_frontier
+from planner.studies.frontier import frontier
 from planner.workbook import write_scenario
 from tests.studies.test_compare import compare_workbooks, three_variants, two_units
 
@@ -59,3 +60,24 @@ def test_the_russian_comparison_workbook(tmp_path):
         "next best"
     )
     assert _numbers(russian) == _numbers(english)
+
+
+def test_the_kazakh_frontier_workbook(tmp_path):
+    """Staff moves only: budgets 0..2 of the two-unit case, in Kazakh, with the English figures."""
+    scenario = two_units(allow_service_moves=False)
+    books = {}
+    for lang in ("en", "kk"):
+        with using(lang):
+            books[lang] = load_workbook(write_frontier(
+                frontier(scenario, budgets=range(3)), tmp_path / f"frontier-{lang}.xlsx"))  # fmt: skip
+    kazakh = books["kk"]
+    assert kazakh.sheetnames == ["Шекара", "Топтар", "Бастапқы деректер"]
+    ws = kazakh["Шекара"]
+    # The kind of move is planner.studies.frontier's word, not yet translated.
+    assert [c.value for c in ws[1]][:3] == [
+        "Топ", "Шек (staff moves)", "Ең жақсы ең жоғары коэффициент"
+    ]  # fmt: skip
+    assert ws["E2"].value == "жоқ"  # budget 0 does not stop helping
+    english = [[c.value for c in row][:4] for row in books["en"]["Frontier"].iter_rows(min_row=2)]
+    assert [[c.value for c in row][:4] for row in ws.iter_rows(min_row=2)] == english
+    assert english[0][2] == 3.0
