@@ -19,6 +19,7 @@ from pathlib import Path
 
 from planner.domain import Scenario, Service, StaffCell
 from planner.errors import InputError, Problem, ProblemCode
+from planner.i18n import LANGUAGES, translations
 from planner.workbook import read_scenario
 from planner.workbook.layout import normalise_header
 from planner.xlsx.reading import OpenedWorkbook, RawSheet, Refused, open_workbook
@@ -26,6 +27,18 @@ from planner.xlsx.reading import OpenedWorkbook, RawSheet, Refused, open_workboo
 __all__ = ["Accepted", "accepted_scenario"]
 
 INPUT_FILE, INPUT_SHA256 = "Input file", "SHA-256 of the input file"
+BUILT_IN_CODE = "(built in code)"
+
+
+def _spellings(english: str, context: str | None = None) -> set[str]:
+    """`english` as a result workbook in any of the languages writes it (planner.reports.
+    result_workbook translates its sheet names, headers and Inputs items): a result written in
+    Russian applies as well as an English one."""
+    found = set()
+    for code in LANGUAGES:
+        catalogue = translations(code)
+        found.add(catalogue.pgettext(context, english) if context else catalogue.gettext(english))
+    return found
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,12 @@ def _table(sheet: RawSheet, needed: Sequence[str]) -> list[dict[str, tuple[objec
     if not sheet.rows:
         raise _refused(sheet.title, "", None, f"the {sheet.title} sheet is empty")
     header_row, header = sheet.rows[0]
-    columns = {normalise_header(value): column for column, (value, _) in header.items()}
+    found = {normalise_header(value): column for column, (value, _) in header.items()}
+    columns = {}  # the English header -> its column, whatever the language written
+    for name in needed:
+        for spelling in _spellings(name):
+            if normalise_header(spelling) in found:
+                columns[normalise_header(name)] = found[normalise_header(spelling)]
     missing = [name for name in needed if normalise_header(name) not in columns]
     if missing:
         raise _refused(sheet.title, "", None, f"the {sheet.title} sheet has no column "
@@ -87,23 +105,29 @@ def _letters(column: int) -> str:
 
 def _facts(sheet: RawSheet) -> dict[str, tuple[object, str]]:
     """The Inputs sheet's item -> (value, cell) pairs (column A item, column B value)."""
+    english = {
+        spelling: item for item in (INPUT_FILE, INPUT_SHA256) for spelling in _spellings(item)
+    }
     facts = {}
     for number, cells in sheet.rows:
         item = cells.get(1, (None, ""))[0]
         if isinstance(item, str):
-            facts[item] = (cells.get(2, (None, ""))[0], f"B{number}")
+            facts[english.get(item, item)] = (cells.get(2, (None, ""))[0], f"B{number}")
     return facts
 
 
 def _read_plan(book: OpenedWorkbook):
     titles = {title for title, _ in book.sheets}
+    named = {}  # the English sheet name -> its title in the workbook, whatever the language
     for needed in ("Inputs", "Skills", "Reassignments"):
-        if needed not in titles:
+        written = sorted(titles & _spellings(needed, "sheet"))
+        if not written:
             raise _refused(needed, "", None, f"{book.path.name} has no {needed} sheet: this is "
                            "not a result workbook of planner")  # fmt: skip
-    facts = _facts(book.read_sheet("Inputs"))
-    skills = _table(book.read_sheet("Skills"), ("Unit ID", "Skill", "Employees after"))
-    moves = _table(book.read_sheet("Reassignments"), ("Service ID", "To unit ID", "Share"))
+        named[needed] = written[0]
+    facts = _facts(book.read_sheet(named["Inputs"]))
+    skills = _table(book.read_sheet(named["Skills"]), ("Unit ID", "Skill", "Employees after"))
+    moves = _table(book.read_sheet(named["Reassignments"]), ("Service ID", "To unit ID", "Share"))
     return facts, skills, moves
 
 
@@ -124,7 +148,7 @@ def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
         raise _refused("Inputs", source_cell, source_value, f"the Inputs sheet has no "
                        f"{INPUT_FILE!r} and {INPUT_SHA256!r}: this is not a result workbook of "
                        "planner")  # fmt: skip
-    if source_value.startswith("(built in code)"):
+    if any(source_value.startswith(spelling) for spelling in _spellings(BUILT_IN_CODE)):
         raise _refused("Inputs", source_cell, source_value, "the result was solved from a "
                        "scenario built in code: apply needs a result solved from a workbook")  # fmt: skip
     source = Path(source_value)

@@ -27,6 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import N_, _
 from planner.xlsx.writing import (
     COEFFICIENT,
     COEFFICIENT_CHANGE,
@@ -100,7 +101,9 @@ __all__ = [
     "write",
 ]
 
-NO_STAFF = "no staff"  # shown for an infinite coefficient: load with no one to carry it
+NO_STAFF = N_(
+    "no staff"
+)  # shown, translated, for an infinite coefficient: load with no one to carry it
 
 TABLE_STYLE = "TableStyleMedium2"
 NOTE_FONT = Font(italic=True, color="595959")
@@ -131,10 +134,10 @@ def write(cell: Cell, value: object, number_format: str | None = None) -> Cell:
     """Store `value` safely: text via `put`, inf as 'no staff', NaN as blank; apply the format."""
     if isinstance(value, float) and not math.isfinite(value):
         # openpyxl would write 'inf' into a numeric cell, which Excel reports as damaged.
-        value = NO_STAFF if value > 0 else None
+        value = _(NO_STAFF) if value > 0 else None
     if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
         # Excel refuses a file with a longer cell; the full text is in the planner's other outputs.
-        value = value[: MAX_CELL_TEXT - 20] + " ... (cut short)"
+        value = value[: MAX_CELL_TEXT - 20] + _(" ... (cut short)")
     put(cell, value)
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
         cell.number_format = number_format
@@ -320,7 +323,7 @@ def print_sheet(
     last_column = ws.max_column
     last_row = ws.max_row
     spans = [_chart_cells(ws, chart) for chart in ws._charts]
-    for _, _, chart_column, chart_row in spans:
+    for _left, _top, chart_column, chart_row in spans:
         last_column, last_row = max(last_column, chart_column), max(last_row, chart_row)
     if columns is not None:
         last_column = columns

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
+from planner.i18n import N_, NP_, _, pgettext
 from planner.reports import charts
 from planner.reports.charts import (
     SHARE,
@@ -42,8 +43,15 @@ from planner.reports.charts import (
     size_prose_rows,
     wrapped_lines,
 )
+from planner.reports.terminal import status_text
 from planner.result import Result
-from planner.studies.compare import RANKING_RULE, Comparison, Option, difference_words
+from planner.studies.compare import (
+    RANKING_RULE,
+    Comparison,
+    Option,
+    difference_words,
+    recommended_why,
+)
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import column_width
@@ -54,7 +62,9 @@ WHOLE = "#,##0"
 CHANGE = "+#,##0;-#,##0;0"
 LOAD = "#,##0.0"
 SECONDS = "0.00"
-NONE = "(none)"  # stands under the header of an empty table, which gets no Excel table
+NONE = N_(
+    "(none)"
+)  # translated where written; stands under the header of an empty table, which gets no Excel table
 MARK_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
 STAFF_MARKER_FILL = "FFC000"  # amber, apart from the bars' blue and red
 STAFF_MARKER_LINE = "404040"
@@ -109,52 +119,88 @@ def compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0
 
 # --- the comparison workbook ------------------------------------------------------------------
 
+# The fixed sheets (English names, translated where written); the options' sheets follow Groups.
+SHEETS = (NP_("sheet", "Summary"), NP_("sheet", "Groups"), NP_("sheet", "Units"),
+          NP_("sheet", "Inputs"))  # fmt: skip
+
+
+def _translated(columns: Sequence[Col]) -> list[Col]:
+    """The columns with their headers and comments in the current language (marked N_)."""
+    return [Col(_(c.header), c.number_format, _(c.comment) if c.comment else "") for c in columns]
+
+
 SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col(
-        "Option", comment="The option: the workbook's baseline or a variant of its Scenarios sheet"
+        N_("Option"),
+        comment=N_("The option: the workbook's baseline or a variant of its Scenarios sheet"),
     ),
-    Col("Rank", WHOLE, "1 = the best option of its workbook by the rule under the table"),
-    Col("Recommended", comment="yes: the first by the rule, among the options of its workbook"),
-    Col("Description", comment="The variant's description"),
-    Col("Status", comment="optimal (proven), feasible (a limit stopped the proof) or infeasible"),
-    Col("Max coefficient before", COEFFICIENT, "The largest unit coefficient now"),
-    Col("Max coefficient after", COEFFICIENT, "The largest unit coefficient after the plan"),
+    Col(N_("Rank"), WHOLE, N_("1 = the best option of its workbook by the rule under the table")),
     Col(
-        "Difference to baseline",
-        comment="The maximum coefficient after the plan against the baseline's of the same "
-        "workbook, in words: lower is better, so 'worse by 0.251' is higher; blank when the "
-        "coefficients are measured differently",
+        N_("Recommended"),
+        comment=N_("yes: the first by the rule, among the options of its workbook"),
     ),
-    Col("Mean after", COEFFICIENT, "Mean coefficient of the units after the plan (unweighted)"),
-    Col("Spread after", COEFFICIENT, "Standard deviation of the unit coefficients after the plan"),
+    Col(N_("Description"), comment=N_("The variant's description")),
     Col(
-        "Overloaded units after",
+        N_("Status"),
+        comment=N_("optimal (proven), feasible (a limit stopped the proof) or infeasible"),
+    ),
+    Col(N_("Max coefficient before"), COEFFICIENT, N_("The largest unit coefficient now")),
+    Col(
+        N_("Max coefficient after"), COEFFICIENT, N_("The largest unit coefficient after the plan")
+    ),
+    Col(
+        N_("Difference to baseline"),
+        comment=N_(
+            "The maximum coefficient after the plan against the baseline's of the same "
+            "workbook, in words: lower is better, so 'worse by 0.251' is higher; blank "
+            "when the coefficients are measured differently"
+        ),
+    ),
+    Col(
+        N_("Mean after"),
+        COEFFICIENT,
+        N_("Mean coefficient of the units after the plan (unweighted)"),
+    ),
+    Col(
+        N_("Spread after"),
+        COEFFICIENT,
+        N_("Standard deviation of the unit coefficients after the plan"),
+    ),
+    Col(
+        N_("Overloaded units after"),
         WHOLE,
         "Units above their group mean by more than the overload margin, after the plan",
     ),
-    Col("Staff moved", WHOLE, "Employees who change unit (new hires not counted)"),
-    Col("New hires", WHOLE, "Headcount the option adds from outside"),
-    Col("Services moved", "#,##0.##", "Services that change unit"),
-    Col("Why this rank", comment="The figure of the rule that places the option"),
+    Col(N_("Staff moved"), WHOLE, N_("Employees who change unit (new hires not counted)")),
+    Col(N_("New hires"), WHOLE, N_("Headcount the option adds from outside")),
+    Col(N_("Services moved"), "#,##0.##", N_("Services that change unit")),
+    Col(N_("Why this rank"), comment=N_("The figure of the rule that places the option")),
     # Not printed (the print area ends above): where it comes from and how it was solved.
-    Col("Workbook", comment="The scenario workbook it comes from"),
-    Col("Sheet", comment="The sheet of this workbook with the option's plan"),
+    Col(N_("Workbook"), comment=N_("The scenario workbook it comes from")),
+    Col(N_("Sheet"), comment=N_("The sheet of this workbook with the option's plan")),
     Col(
-        "Coefficient", comment="count: services per employee; hours: hours needed / hours available"
+        N_("Coefficient"),
+        comment=N_("count: services per employee; hours: hours needed / hours available"),
     ),
     Col(
-        "Objective",
-        comment="minmax: smallest maximum coefficient; balance: smallest total deviation",
+        N_("Objective"),
+        comment=N_("minmax: smallest maximum coefficient; balance: smallest total deviation"),
     ),
-    Col("Change", DIFFERENCE, "After minus before (negative: the worst-loaded unit is relieved)"),
-    Col("Overloaded units before", WHOLE, "Units above their group mean before the plan"),
-    Col("Staff moved vs baseline", CHANGE, "Staff moved minus the baseline's"),
     Col(
-        "Services moved vs baseline", "+#,##0.##;-#,##0.##;0", "Services moved minus the baseline's"
+        N_("Change"),
+        DIFFERENCE,
+        N_("After minus before (negative: the worst-loaded unit is relieved)"),
     ),
-    Col("Checks passed", comment="The plan passed every independent check"),
-    Col("Seconds", SECONDS, "Time to solve the option"),
-    Col("Notes", comment="Why a group has no plan, and what the solver said"),
+    Col(N_("Overloaded units before"), WHOLE, N_("Units above their group mean before the plan")),
+    Col(N_("Staff moved vs baseline"), CHANGE, N_("Staff moved minus the baseline's")),
+    Col(
+        N_("Services moved vs baseline"),
+        "+#,##0.##;-#,##0.##;0",
+        N_("Services moved minus the baseline's"),
+    ),
+    Col(N_("Checks passed"), comment=N_("The plan passed every independent check")),
+    Col(N_("Seconds"), SECONDS, N_("Time to solve the option")),
+    Col(N_("Notes"), comment=N_("Why a group has no plan, and what the solver said")),
 )
 PRINTED_COLUMNS = [c.header for c in SUMMARY_COLUMNS].index("Why this rank") + 1
 WRAPPED = {4: 32.0, PRINTED_COLUMNS: 48.0}  # column -> width (the Notes, not printed, run on)
@@ -170,9 +216,9 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
     return [
         option.label,
         standing.rank,
-        "yes" if standing.recommended else "",
+        _("yes") if standing.recommended else "",
         option.description,
-        result.status.value,
+        status_text(result.status),
         plain(before),
         plain(after),
         comparison.versus_baseline(option),
@@ -191,7 +237,7 @@ def _summary_row(comparison: Comparison, option: Option, sheet: str) -> list[obj
         standing.overloaded_before,
         comparison.staff_difference(option),
         comparison.services_difference(option),
-        "yes" if result.checks_passed else "no",
+        _("yes") if result.checks_passed else _("no"),
         round(result.report.seconds, 3),
         "; ".join(option.notes),
     ]
@@ -208,8 +254,8 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     bars = BarChart()
     bars.type = "col"
     bars.grouping = "clustered"
-    bars.title = "Maximum coefficient and staff moved per option"
-    bars.y_axis.title = "Maximum coefficient"
+    bars.title = _("Maximum coefficient and staff moved per option")
+    bars.y_axis.title = _("Maximum coefficient")
     for header in ("Max coefficient before", "Max coefficient after"):
         column = headers.index(header) + 1
         values = Reference(ws, min_col=column, min_row=1, max_row=last)
@@ -221,7 +267,7 @@ def _comparison_chart(ws: Worksheet, options: int, anchor: str) -> None:
     staff.add_data(Reference(ws, min_col=column, min_row=1, max_row=last), titles_from_data=True)
     staff.set_categories(categories)
     staff.y_axis.axId = 200  # a second value axis, on the right
-    staff.y_axis.title = "Staff moved"
+    staff.y_axis.title = _("Staff moved")
     staff.y_axis.crosses = "max"
     staff.y_axis.majorGridlines = None
     # Markers only: the options are not a sequence, and a line joining them would read as a trend.
@@ -247,7 +293,7 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
         for option, sheet in zip(comparison.options, sheets, strict=True)
     ]
     # Frozen at B2: the option name stays in view while scrolling right.
-    add_table(ws, "SummaryTable", SUMMARY_COLUMNS, rows, freeze="B2", empty=NONE)
+    add_table(ws, "SummaryTable", _translated(SUMMARY_COLUMNS), rows, freeze="B2", empty=_(NONE))
     columns = len(SUMMARY_COLUMNS)
     fit_columns(ws, header_rows=(), minimum={1: 16})
     compact_header(ws, {c: 10.0 for c in range(5, columns)} | {2: 6.0, 3: 13.0, 8: 13.0} | WRAPPED)
@@ -260,7 +306,7 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
         for column in range(1, columns + 1):
             if column not in WRAPPED:
                 ws.cell(row=r, column=column).alignment = Alignment(vertical="top")
-        if ws.cell(row=r, column=3).value == "yes":
+        if ws.cell(row=r, column=3).value == _("yes"):
             for column in range(1, PRINTED_COLUMNS + 1):
                 ws.cell(row=r, column=column).fill = MARK_FILL
         if lines > 1:
@@ -271,22 +317,31 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
         prose(
             ws,
             row,
-            f"Interrupted (Ctrl-C): {len(comparison.options)} of {comparison.planned} options were "
-            "solved; the others were not run.",
+            _(
+                "Interrupted (Ctrl-C): {solved} of {planned} options were solved; the others were "
+                "not run."
+            ).format(solved=len(comparison.options), planned=comparison.planned),
         ).font = WARNING_FONT
         row += 1
     for standing in comparison.recommended():
         workbook = Path(standing.option.source).name
-        where = f" of {workbook}" if len(comparison.sources) > 1 else ""
-        text = f"Recommended{where}: '{standing.option.label}': {standing.reason.removeprefix('recommended: ')}."
+        why = recommended_why(standing.reason)
+        if len(comparison.sources) > 1:
+            text = _("Recommended of {workbook}: '{label}': {why}.").format(
+                workbook=workbook, label=standing.option.label, why=why
+            )
+        else:
+            text = _("Recommended: '{label}': {why}.").format(label=standing.option.label, why=why)
         prose(ws, row, text, span=PRINTED_COLUMNS).font = charts.TOTAL_FONT
         row += 1
-    row = note(ws, row, f"The rule: {RANKING_RULE}", span=PRINTED_COLUMNS)
+    row = note(ws, row, _("The rule: {rule}").format(rule=_(RANKING_RULE)), span=PRINTED_COLUMNS)
     note(
         ws,
         row,
-        "Difference to baseline: the maximum coefficient after the plan against that of the "
-        "baseline of the same workbook, in words; a lower maximum is better balanced.",
+        _(
+            "Difference to baseline: the maximum coefficient after the plan against that of the "
+            "baseline of the same workbook, in words; a lower maximum is better balanced."
+        ),
         span=PRINTED_COLUMNS,
     )
     if rows:
@@ -296,20 +351,24 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
 
 
 GROUP_COLUMNS: tuple[Col, ...] = (
-    Col("Option", comment="The option (as on the Summary sheet)"),
-    Col("Group", comment="Pool inside which staff and services may move"),
-    Col("Status", comment="optimal, feasible or infeasible, for this group"),
-    Col("Max coefficient before", COEFFICIENT, "The group's largest unit coefficient now"),
+    Col(N_("Option"), comment=N_("The option (as on the Summary sheet)")),
+    Col(N_("Group"), comment=N_("Pool inside which staff and services may move")),
+    Col(N_("Status"), comment=N_("optimal, feasible or infeasible, for this group")),
+    Col(N_("Max coefficient before"), COEFFICIENT, N_("The group's largest unit coefficient now")),
     Col(
-        "Max coefficient after", COEFFICIENT, "The group's largest unit coefficient after the plan"
+        N_("Max coefficient after"),
+        COEFFICIENT,
+        N_("The group's largest unit coefficient after the plan"),
     ),
     Col(
-        "Difference to baseline",
-        comment="Max coefficient after against the same group's under the baseline of the same "
-        "workbook, in words (lower is better)",
+        N_("Difference to baseline"),
+        comment=N_(
+            "Max coefficient after against the same group's under the baseline of the "
+            "same workbook, in words (lower is better)"
+        ),
     ),
-    Col("Staff moved", WHOLE, "Employees who change unit within the group"),
-    Col("Services moved", "#,##0.##", "Services that change unit within the group"),
+    Col(N_("Staff moved"), WHOLE, N_("Employees who change unit within the group")),
+    Col(N_("Services moved"), "#,##0.##", N_("Services that change unit within the group")),
 )
 
 
@@ -334,12 +393,12 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
             ):
                 difference = difference_words(g.max_coefficient_after - base.max_coefficient_after)
                 if option.is_baseline:
-                    difference = "the baseline"
+                    difference = _("the baseline")
             rows.append([
-                option.label, g.group, g.status.value, plain(g.max_coefficient_before),
+                option.label, g.group, status_text(g.status), plain(g.max_coefficient_before),
                 plain(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
             ])  # fmt: skip
-    add_table(ws, "GroupsByOption", GROUP_COLUMNS, rows, freeze="C2", empty=NONE)
+    add_table(ws, "GroupsByOption", _translated(GROUP_COLUMNS), rows, freeze="C2", empty=_(NONE))
     fit_columns(ws, header_rows=(), minimum={1: 16})
     compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
 
@@ -349,12 +408,15 @@ def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
     options = comparison.options
     before_of: list[Option] = [o for o in options if o.is_baseline]
     several = len(comparison.sources) > 1
-    before_headers = [f"Before ({Path(o.source).stem})" if several else "Before" for o in before_of]
-    headers = _unique(["Unit ID", "Name", "Level", "Group", *before_headers]
+    before_headers = [
+        _("Before ({workbook})").format(workbook=Path(o.source).stem) if several else _("Before")
+        for o in before_of
+    ]
+    headers = _unique([_("Unit ID"), _("Name"), _("Level"), _("Group"), *before_headers]
                       + [o.label for o in options])  # fmt: skip
     comments = ["", "", "", ""]
-    comments += ["Coefficient now (the baseline's before the plan)"] * len(before_of)
-    comments += ["Coefficient after this option's plan"] * len(options)
+    comments += [_("Coefficient now (the baseline's before the plan)")] * len(before_of)
+    comments += [_("Coefficient after this option's plan")] * len(options)
     formats = [None] * 4 + [COEFFICIENT] * (len(before_of) + len(options))
     columns = [Col(*spec) for spec in zip(headers, formats, comments, strict=True)]
 
@@ -379,16 +441,16 @@ def _units_by_option(ws: Worksheet, comparison: Comparison) -> None:
             row.append(figures[1] if figures else None)
         rows.append(row)
     # An infinite coefficient (load with no staff) is written as `no staff` by charts.write.
-    add_table(ws, "UnitsByOption", columns, rows, freeze="C2", empty=NONE)
+    add_table(ws, "UnitsByOption", columns, rows, freeze="C2", empty=_(NONE))
     fit_columns(ws, header_rows=(), minimum={2: 20})
 
 
 UNIT_COLUMNS = (
-    Col("Unit ID"), Col("Name"), Col("Level"), Col("Group"), Col("Employees before", WHOLE),
-    Col("Employees after", WHOLE), Col("Change", CHANGE), Col("New hires", WHOLE),
-    Col("Coefficient before", COEFFICIENT), Col("Coefficient after", COEFFICIENT),
+    Col(N_("Unit ID")), Col(N_("Name")), Col(N_("Level")), Col(N_("Group")), Col(N_("Employees before"), WHOLE),
+    Col(N_("Employees after"), WHOLE), Col(N_("Change"), CHANGE), Col(N_("New hires"), WHOLE),
+    Col(N_("Coefficient before"), COEFFICIENT), Col(N_("Coefficient after"), COEFFICIENT),
 )  # fmt: skip
-TRANSFER_COLUMNS = (Col("From"), Col("To"), Col("Skill"), Col("Employees", WHOLE))
+TRANSFER_COLUMNS = (Col(N_("From")), Col(N_("To")), Col(N_("Skill")), Col(N_("Employees"), WHOLE))
 
 
 def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
@@ -406,10 +468,10 @@ def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
     ]  # fmt: skip
     transfer_rows = [[t.source, t.target, t.skill, t.employees] for t in result.transfers]
     names = {s.service_id: s.name for s in result.scenario.services}
-    load_unit = "services" if result.coefficient.value == "count" else "hours per year"
+    load_unit = _("services") if result.coefficient.value == "count" else _("hours per year")
     reassignment_columns = (
-        Col("Service ID"), Col("Service"), Col("From"), Col("To"), Col("Share", SHARE),
-        Col(f"Load ({load_unit})", LOAD),
+        Col(N_("Service ID")), Col(N_("Service")), Col(N_("From")), Col(N_("To")), Col(N_("Share"), SHARE),
+        Col(_("Load ({unit})").format(unit=load_unit), LOAD),
     )  # fmt: skip
     reassignment_rows = [
         [r.service_id, names.get(r.service_id, ""), r.source, r.target, r.share, r.load]
@@ -422,17 +484,17 @@ def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
     )
     column = 1
     for name, columns, rows in blocks:
-        add_table(ws, name, columns, rows, left=column, freeze="A2", empty=NONE)
+        add_table(ws, name, _translated(columns), rows, left=column, freeze="A2", empty=_(NONE))
         column += len(columns) + 1  # one empty column between tables
     fit_columns(ws, header_rows=())
 
 
 def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     columns = [
-        Col("Workbook", WHOLE, "Number of the workbook"),
-        Col("File", comment="Path as given"),
-        Col("SHA-256", comment="Fingerprint of the file read"),
-        Col("Options solved", WHOLE),
+        Col(N_("Workbook"), WHOLE, N_("Number of the workbook")),
+        Col(N_("File"), comment=N_("Path as given")),
+        Col(N_("SHA-256"), comment=N_("Fingerprint of the file read")),
+        Col(N_("Options solved"), WHOLE),
     ]
     rows = []
     fingerprints = comparison.fingerprints or (None,) * len(comparison.sources)
@@ -441,27 +503,29 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     ):
         solved = [o for o in comparison.options if o.workbook == index]
         rows.append([index + 1, source, fingerprint or "", len(solved)])
-    add_table(ws, "InputsTable", columns, rows, freeze="A2", empty=NONE)
+    add_table(ws, "InputsTable", _translated(columns), rows, freeze="A2", empty=_(NONE))
     fit_columns(ws, header_rows=())
 
 
 def comparison_workbook(comparison: Comparison) -> Workbook:
-    """The comparison as an openpyxl Workbook (not saved)."""
+    """The comparison as an openpyxl Workbook (not saved), in the current language (sheet names,
+    headers, words; the figures are numbers)."""
     workbook = FastWorkbook()
     summary = workbook.active
-    summary.title = "Summary"
-    taken = {"summary", "groups", "units", "inputs"}
+    names = {name: pgettext("sheet", name) for name in SHEETS}
+    summary.title = names["Summary"]
+    taken = {name.casefold() for name in names.values()}
     several = len(comparison.sources) > 1
     sheets = [
         sheet_title(f"{o.workbook + 1} {o.name}" if several else o.name, taken)
         for o in comparison.options
     ]
     _write_summary(summary, comparison, sheets)
-    _groups_by_option(workbook.create_sheet("Groups"), comparison)
-    _units_by_option(workbook.create_sheet("Units"), comparison)
+    _groups_by_option(workbook.create_sheet(names["Groups"]), comparison)
+    _units_by_option(workbook.create_sheet(names["Units"]), comparison)
     for number, (option, sheet) in enumerate(zip(comparison.options, sheets, strict=True), 1):
         _option_sheet(workbook.create_sheet(sheet), number, option.result)
-    _inputs_sheet(workbook.create_sheet("Inputs"), comparison)
+    _inputs_sheet(workbook.create_sheet(names["Inputs"]), comparison)
     for ws in workbook.worksheets[1:]:  # the Summary sets up its own page
         charts.compact_numeric_columns(ws)
         charts.size_wrapped_rows(ws)

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import N_, _, pgettext
 from planner.reports.charts import (
     Col,
     add_table,
@@ -61,10 +62,10 @@ def _frontier_chart(
     coefficient; the points where extra moves stop helping get a large diamond."""
     chart = LineChart()
     chart.title = title
-    chart.y_axis.title = "Best maximum coefficient"
-    chart.x_axis.title = f"Budget ({moves_kind} per group)"
+    chart.y_axis.title = _("Best maximum coefficient")
+    chart.x_axis.title = _("Budget ({kind} per group)").format(kind=moves_kind)
     values = Reference(ws, min_col=3, min_row=rows.start, max_row=rows.stop - 1)
-    series = Series(values, title="Best maximum coefficient")
+    series = Series(values, title=_("Best maximum coefficient"))
     series.marker = Marker(symbol="circle", size=5)
     series.smooth = False  # a smoothed line would invent values between budgets
     for i, point in enumerate(points):
@@ -84,38 +85,47 @@ def _frontier_chart(
     ws.add_chart(chart, anchor)
 
 
+# Marked N_: translated where written (frontier_workbook).
 FRONTIER_COLUMNS: tuple[Col, ...] = (
-    Col("Group", comment="Pool inside which staff and services may move"),
-    Col("Budget", WHOLE, "Most moves of the budgeted kind allowed in the group"),
+    Col(N_("Group"), comment=N_("Pool inside which staff and services may move")),
+    Col(N_("Budget"), WHOLE, N_("Most moves of the budgeted kind allowed in the group")),
     Col(
-        "Best max coefficient",
+        N_("Best max coefficient"),
         COEFFICIENT,
-        "Smallest maximum coefficient reachable within the budget",
+        N_("Smallest maximum coefficient reachable within the budget"),
     ),
-    Col("Change", DIFFERENCE, "Best max coefficient minus that at the group's smallest budget"),
-    Col("Stops helping", comment="yes: more moves do not lower the maximum (see Why)"),
+    Col(N_("Change"), DIFFERENCE,
+        N_("Best max coefficient minus that at the group's smallest budget")),
+    Col(N_("Stops helping"), comment=N_("yes: more moves do not lower the maximum (see Why)")),
+    Col(N_("Why"),
+        comment=N_("optimum reached: no budget does better; or: the next budget does no better")),
+    Col(N_("Proven"),
+        comment=N_("no: a time limit stopped the search and the value is the best plan's")),
+    Col(N_("Solver runs"), WHOLE, N_("Solver calls for this point (0: known from earlier points)")),
+    Col(N_("Seconds"), "0.000", N_("Time for this point")),
     Col(
-        "Why", comment="optimum reached: no budget does better; or: the next budget does no better"
+        N_("Moves this budget adds"),
+        comment=N_("The moves of this budget's plan that the plan of the budget before it does "
+                   "not have (+), and those it no longer has (-); the first budget against no "
+                   "move at all"),
     ),
-    Col("Proven", comment="no: a time limit stopped the search and the value is the best plan's"),
-    Col("Solver runs", WHOLE, "Solver calls for this point (0: known from earlier points)"),
-    Col("Seconds", "0.000", "Time for this point"),
-    Col(
-        "Moves this budget adds",
-        comment="The moves of this budget's plan that the plan of the budget before it does not "
-        "have (+), and those it no longer has (-); the first budget against no move at all",
-    ),
-)
+)  # fmt: skip
 MOVES_WIDTH = 90.0
 
 
 def frontier_workbook(frontier: Frontier) -> Workbook:
-    """The frontier as an openpyxl Workbook (not saved)."""
+    """The frontier as an openpyxl Workbook (not saved), in the current language."""
     workbook = FastWorkbook()
     ws = workbook.active
-    ws.title = "Frontier"
-    columns = list(FRONTIER_COLUMNS)
-    columns[1] = dataclasses.replace(columns[1], header=f"Budget ({frontier.moves_kind})")
+    ws.title = pgettext("sheet", "Frontier")
+    columns = [
+        Col(_(c.header), c.number_format, _(c.comment) if c.comment else "")
+        for c in FRONTIER_COLUMNS
+    ]
+    columns[1] = dataclasses.replace(
+        columns[1], header=_("Budget ({kind})").format(kind=frontier.moves_kind)
+    )
+    yes, no = _("yes"), _("no")
     rows: list[list[object]] = []
     for group in frontier.groups:
         first = group.points[0].max_coefficient if group.points else None
@@ -124,13 +134,13 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
             change = None if value is None or first is None else value - first
             rows.append([
                 group.group, point.budget, plain(value), plain(change),
-                "yes" if point.stops_helping else "no", point.mark,
-                "yes" if point.proven else "no", point.solver_runs, round(point.seconds, 4),
-                point.moves_text() or ("no change" if value is not None else ""),
+                yes if point.stops_helping else no, point.mark,
+                yes if point.proven else no, point.solver_runs, round(point.seconds, 4),
+                point.moves_text() or (_("no change") if value is not None else ""),
             ])  # fmt: skip
-    add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=NONE)
+    add_table(ws, "FrontierTable", columns, rows, freeze="A2", empty=_(NONE))
     for r, row in enumerate(rows, start=2):
-        if row[4] == "yes":
+        if row[4] == yes:
             for c in range(1, len(columns) + 1):
                 ws.cell(row=r, column=c).fill = MARK_FILL
     fit_columns(ws, header_rows=(), minimum={1: 12})
@@ -144,7 +154,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         ws.cell(row=r, column=len(columns)).alignment = Alignment(wrap_text=True, vertical="top")
     note_row = len(rows) + 3
     for text in frontier.notes:
-        note_row = note(ws, note_row, f"Note: {text}")
+        note_row = note(ws, note_row, _("Note: {text}").format(text=text))
 
     # One chart per group: each group has its own budgets (its own range by default).
     chart_column = get_column_letter(len(columns) + 2)
@@ -163,12 +173,12 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
             )
     size_prose_rows(ws)
 
-    groups = workbook.create_sheet("Groups")
+    groups = workbook.create_sheet(pgettext("sheet", "Groups"))
     group_columns = [
-        Col("Group"), Col("Max coefficient before", COEFFICIENT),
-        Col("Best with no limit", COEFFICIENT),
-        Col(f"{frontier.moves_kind.capitalize()} it needs", WHOLE),
-        Col("First budget reaching it", WHOLE), Col("Note"),
+        Col(_("Group")), Col(_("Max coefficient before"), COEFFICIENT),
+        Col(_("Best with no limit"), COEFFICIENT),
+        Col(_("{kind} it needs").format(kind=frontier.moves_kind.capitalize()), WHOLE),
+        Col(_("First budget reaching it"), WHOLE), Col(_("Note")),
     ]  # fmt: skip
     group_rows = [
         [
@@ -177,25 +187,26 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
         ]
         for g in frontier.groups
     ]  # fmt: skip
-    add_table(groups, "GroupsTable", group_columns, group_rows, freeze="A2", empty=NONE)
+    add_table(groups, "GroupsTable", group_columns, group_rows, freeze="A2", empty=_(NONE))
     fit_columns(groups, header_rows=())
 
-    inputs = workbook.create_sheet("Inputs")
+    inputs = workbook.create_sheet(pgettext("sheet", "Inputs"))
     items: list[list[object]] = [
-        ["Scenario", frontier.scenario],
-        ["File", frontier.source_path or ""],
-        ["SHA-256", frontier.source_sha256 or ""],
-        ["Coefficient", frontier.coefficient],
-        ["Budget counts", f"{frontier.moves_kind} per group"],
+        [_("Scenario"), frontier.scenario],
+        [_("File"), frontier.source_path or ""],
+        [_("SHA-256"), frontier.source_sha256 or ""],
+        [_("Coefficient"), frontier.coefficient],
+        [_("Budget counts"), _("{kind} per group").format(kind=frontier.moves_kind)],
         [
-            "Budgets",
-            "each group: 0 up to the moves its unconstrained optimum needs"
+            _("Budgets"),
+            _("each group: 0 up to the moves its unconstrained optimum needs")
             if frontier.budgets is None
             else ", ".join(str(b) for b in frontier.budgets),
         ],
-        ["Seconds", round(frontier.seconds, 3)],
+        [_("Seconds"), round(frontier.seconds, 3)],
     ]
-    add_table(inputs, "InputsTable", [Col("Item"), Col("Value")], items, freeze="A2", empty=NONE)
+    add_table(inputs, "InputsTable", [Col(_("Item")), Col(_("Value"))], items, freeze="A2",
+              empty=_(NONE))  # fmt: skip
     fit_columns(inputs, header_rows=())
     for sheet in workbook.worksheets:
         compact_numeric_columns(sheet)

@@ -15,6 +15,7 @@ import math
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import NP_, _, decimal, integer, ngettext, npgettext, pgettext
 from planner.reports import charts
 from planner.reports.charts import (
     COEFFICIENT,
@@ -35,29 +36,40 @@ from planner.result import NEW_HIRES, Result, Status
 
 __all__ = ["MEMO_SHEET", "memo_sheet", "recommendation", "to_decide"]
 
-MEMO_SHEET = "Memo"
+MEMO_SHEET = NP_("sheet", "Memo")
 SPAN = 4  # the memo's columns: figure, before, after, in words
 WIDTHS = {1: 30.0, 2: 11.0, 3: 11.0, 4: 40.0}  # about the 18 cm of a portrait A4 page
 MAX_GROUP_ROWS = 8  # groups listed by name; beyond, the Summary has them
 MAX_DECISIONS = 8
-# How narrative.group_account begins the sentences the Memo takes from it.
-HELD_BACK = "Held back: "
-STOPPED = "The solver stopped at a gap"
+# The sentences of narrative.group_account the Memo takes from it: their msgids there, whose
+# translations begin with the same words up to the first placeholder.
+HELD_BACK = "Held back: {item.item}. Re-solved with that relaxed ({item.change}), {effect}."
+STOPPED = (
+    "The solver stopped at a gap of {g.gap:.1%}: no plan can go below {value1}, and a better plan "
+    "than this one may exist."
+)
+
+
+def _opening(msgid: str) -> str:
+    """The current language's words before the first placeholder of `msgid`."""
+    return _(msgid).split("{", 1)[0]
 
 
 def _c(value: float | None) -> str:
     if value is None:
-        return "n/a"
-    return f"{value:.2f}" if math.isfinite(value) else "infinite (no staff)"
+        return _("n/a")
+    return decimal(value, 2) if math.isfinite(value) else _("infinite (no staff)")
 
 
 def _people(count: int) -> str:
-    return f"{count:,} employee{'s' if count != 1 else ''}"
+    return ngettext("{count} employee", "{count} employees", count).format(count=integer(count))
 
 
 def _services(count: float) -> str:
-    shown = f"{int(count):,}" if float(count).is_integer() else f"{count:,.2f}"
-    return f"{shown} service{'s' if count != 1 else ''}"
+    if float(count).is_integer():
+        whole = int(count)
+        return ngettext("{count} service", "{count} services", whole).format(count=integer(whole))
+    return ngettext("{count} service", "{count} services", 2).format(count=decimal(count, 2))
 
 
 def _overloaded(figures: Figures, after: bool) -> int:
@@ -84,42 +96,61 @@ def recommendation(result: Result, figures: Figures) -> str:
     """The recommendation in one sentence."""
     unplanned = [g.group for g in result.groups if g.max_coefficient_after is None]
     if unplanned and len(unplanned) == len(result.groups):
-        return (
+        return _(
             "No plan can be recommended: no group has a plan within its limits; the limits named "
             "under 'To decide' must change first."
         )
     if unplanned:
-        return (
-            f"No complete plan can be recommended: {join_names(unplanned)} "
-            f"{'has' if len(unplanned) == 1 else 'have'} no plan within the limits (see 'To "
-            "decide'); the plans of the other groups are on the Summary."
-        )
+        return ngettext(
+            "No complete plan can be recommended: {groups} has no plan within the limits (see "
+            "'To decide'); the plans of the other groups are on the Summary.",
+            "No complete plan can be recommended: {groups} have no plan within the limits (see "
+            "'To decide'); the plans of the other groups are on the Summary.",
+            len(unplanned),
+        ).format(groups=join_names(unplanned))
     before, after = result.max_coefficient_before, result.max_coefficient_after
     moves = []
     if result.staff_moved:
-        moves.append(f"moving {_people(result.staff_moved)}")
+        # Their own context: the words must fit the Memo's sentence, not the narrative's.
+        moves.append(
+            pgettext("recommendation", "moving {people}").format(people=_people(result.staff_moved))
+        )
     if result.services_moved:
-        moves.append(f"reassigning {_services(result.services_moved)}")
+        moves.append(
+            pgettext("recommendation", "reassigning {services}").format(
+                services=_services(result.services_moved)
+            )
+        )
     hires = _hires(result)
     if hires:
-        moves.append(f"recruiting {hires:,} new hire{'s' if hires != 1 else ''}")
+        moves.append(npgettext("recommendation", "recruiting {count} new hire",
+                               "recruiting {count} new hires", hires).format(
+                                   count=integer(hires)))  # fmt: skip
     proof = ""
     if result.status is Status.FEASIBLE:
-        proof = " The plan passes every check but is not proven the best (see Summary)."
+        proof = " " + _("The plan passes every check but is not proven the best (see Summary).")
     if not moves:
         return (
-            f"Recommended: keep the current allocation. No move within the limits lowers the "
-            f"highest coefficient ({_c(before)}).{proof}"
+            _(
+                "Recommended: keep the current allocation. No move within the limits lowers the "
+                "highest coefficient ({value})."
+            ).format(value=_c(before))
+            + proof
         )
-    overloaded = f"{_overloaded(figures, True)} unit(s) above the overload threshold instead of "
-    overloaded += f"{_overloaded(figures, False)}"
+    overloaded = _("{after} unit(s) above the overload threshold instead of {before}").format(
+        after=_overloaded(figures, True), before=_overloaded(figures, False)
+    )
     if finite(before) and finite(after) and after < before * (1 - 1e-9):
-        effect = f"lowers the highest coefficient from {_c(before)} to {_c(after)}"
+        effect = _("lowers the highest coefficient from {before} to {after}").format(
+            before=_c(before), after=_c(after)
+        )
     else:
-        effect = f"keeps the highest coefficient at {_c(after)}"
+        effect = _("keeps the highest coefficient at {after}").format(after=_c(after))
     return (
-        f"Recommended: adopt the plan. It {effect} by {join_names(moves)}, and leaves "
-        f"{overloaded}.{proof}"
+        _("Recommended: adopt the plan. It {effect} by {moves}, and leaves {overloaded}.").format(
+            effect=effect, moves=join_names(moves), overloaded=overloaded
+        )
+        + proof
     )
 
 
@@ -137,18 +168,23 @@ def _held_back_sentences(result: Result, figures: Figures) -> list[str]:
         # The Summary's account of the group, in its own words: the rules that hold the maximum
         # up, and the solver's gap when the proof stopped.
         account = group_account(result, g.group, figures.groups[g.group])
-        found = [s for s in account if s.startswith(HELD_BACK)]
+        held_back, stopped = _opening(HELD_BACK), _opening(STOPPED)
+        found = [s for s in account if s.startswith(held_back)]
         if not found:
             found = [
-                "No lock, headcount limit or move limit holds the highest coefficient up: the "
-                "staff and services themselves set it (see Sensitivity)."
+                _(
+                    "No lock, headcount limit or move limit holds the highest coefficient up: the "
+                    "staff and services themselves set it (see Sensitivity)."
+                )
             ]
-        found += [s for s in account if s.startswith(STOPPED)]
+        found += [s for s in account if s.startswith(stopped)]
         sentences.extend(f"{g.group}: {s}" if several else s for s in found)
     if not_computed:
         sentences.append(
-            f"Not computed for {join_names(not_computed)} (re-solves are made for groups proven "
-            "optimal under minmax, unless switched off): see Sensitivity."
+            _(
+                "Not computed for {groups} (re-solves are made for groups proven optimal under "
+                "minmax, unless switched off): see Sensitivity."
+            ).format(groups=join_names(not_computed))
         )
     return sentences
 
@@ -159,44 +195,56 @@ def to_decide(result: Result) -> list[str]:
     decisions: list[str] = []
     for g in result.groups:
         if g.max_coefficient_after is None:
-            why = g.explanation[0] if g.explanation else "see Summary"
-            decisions.append(f"Which limit of group '{g.group}' to relax: it has no plan. {why}")
+            why = g.explanation[0] if g.explanation else _("see Summary")
+            decisions.append(
+                _("Which limit of group '{group}' to relax: it has no plan. {why}").format(
+                    group=g.group, why=why
+                )
+            )
     moved = [t for t in result.transfers if t.source != NEW_HIRES]
     if moved:
         units = {t.source for t in moved} | {t.target for t in moved}
-        decisions.append(
-            f"Approve the transfer of {_people(sum(t.employees for t in moved))} in "
-            f"{len(moved)} transfer(s) between {len(units)} units (Transfers sheet)."
-        )
+        decisions.append(_(
+            "Approve the transfer of {people} in {transfers} transfer(s) between {units} units "
+            "(Transfers sheet)."
+        ).format(people=_people(sum(t.employees for t in moved)), transfers=len(moved),
+                 units=len(units)))  # fmt: skip
     if result.reassignments:
         decisions.append(
-            f"Approve the reassignment of {_services(result.services_moved)} to other units "
-            "(Reassignments sheet)."
+            _(
+                "Approve the reassignment of {services} to other units (Reassignments sheet)."
+            ).format(services=_services(result.services_moved))
         )
     hires = _hires(result)
     if hires:
-        decisions.append(f"Approve the recruitment of {hires:,} new hire(s).")
-    for u in _halved(result):
         decisions.append(
-            f"Whether {unit_label(scenario, u.unit_id)} may lose more than half its staff "
-            f"({u.employees_before:,} -> {u.employees_after:,}): a restructuring, not only a "
-            "staffing decision."
+            _("Approve the recruitment of {count} new hire(s).").format(count=integer(hires))
         )
+    for u in _halved(result):
+        decisions.append(_(
+            "Whether {unit} may lose more than half its staff ({before} -> {after}): a "
+            "restructuring, not only a staffing decision."
+        ).format(unit=unit_label(scenario, u.unit_id), before=integer(u.employees_before),
+                 after=integer(u.employees_after)))  # fmt: skip
     for g in result.groups:
         for item in g.sensitivity:
             after = item.max_coefficient_after_change
             if item.kind == "binding unit" or after is None:
                 continue
             if after < item.max_coefficient_now * (1 - 1e-9):
-                decisions.append(
-                    f"Whether to relax {item.item} ({item.change}): the highest coefficient would "
-                    f"be {_c(after)} instead of {_c(item.max_coefficient_now)}."
-                )
+                decisions.append(_(
+                    "Whether to relax {item} ({change}): the highest coefficient would be "
+                    "{after} instead of {now}."
+                ).format(item=item.item, change=item.change, after=_c(after),
+                         now=_c(item.max_coefficient_now)))  # fmt: skip
     if not decisions:
-        decisions.append("Nothing to approve: the plan keeps the current allocation.")
+        decisions.append(_("Nothing to approve: the plan keeps the current allocation."))
     if len(decisions) > MAX_DECISIONS:
         rest = len(decisions) - MAX_DECISIONS + 1
-        decisions = [*decisions[: MAX_DECISIONS - 1], f"{rest} more (see Summary and Sensitivity)."]
+        decisions = [
+            *decisions[: MAX_DECISIONS - 1],
+            _("{count} more (see Summary and Sensitivity).").format(count=rest),
+        ]
     return decisions
 
 
@@ -207,20 +255,26 @@ def _figure_rows(result: Result, figures: Figures) -> list[list[object]]:
     top = max(cells, key=lambda c: c.coefficient, default=None)
     whose = ""
     if top is not None and after is not None:
-        whose = f"after the plan: {unit_label(result.scenario, top.unit_id)} ({top.skill} staff)"
+        whose = _("after the plan: {unit} ({skill} staff)").format(
+            unit=unit_label(result.scenario, top.unit_id), skill=top.skill
+        )
     employees = sum(g.employees for g in result.groups)
     planned = all(g.max_coefficient_after is not None for g in result.groups)
     return [
-        ["Highest coefficient", charts.plain(before), charts.plain(after), whose],
-        ["Units above the overload threshold", _overloaded(figures, False),
+        [_("Highest coefficient"), charts.plain(before), charts.plain(after), whose],
+        [_("Units above the overload threshold"), _overloaded(figures, False),
          _overloaded(figures, True) if planned else None,
-         f"more than {result.scenario.settings.overload_margin:.0%} above their group mean"],
-        ["Employees", employees, employees + _hires(result), "staff are moved, not cut"],
-        ["Staff moved", None, result.staff_moved, f"of {employees:,} employees"],
-        ["Services moved", None, result.services_moved, f"of {len(result.scenario.services):,}"],
-        ["New hires", None, _hires(result), ""],
-        ["Units losing more than half their staff", None, len(_halved(result)), ""],
-        ["Change in the highest coefficient", None, change, "negative: the worst load falls"],
+         _("more than {margin} above their group mean").format(
+             margin=f"{result.scenario.settings.overload_margin:.0%}")],
+        [_("Employees"), employees, employees + _hires(result), _("staff are moved, not cut")],
+        [_("Staff moved"), None, result.staff_moved,
+         _("of {count} employees").format(count=integer(employees))],
+        [_("Services moved"), None, result.services_moved,
+         _("of {count}").format(count=integer(len(result.scenario.services)))],
+        [_("New hires"), None, _hires(result), ""],
+        [_("Units losing more than half their staff"), None, len(_halved(result)), ""],
+        [_("Change in the highest coefficient"), None, change,
+         _("negative: the worst load falls")],
     ]  # fmt: skip
 
 
@@ -228,21 +282,27 @@ def memo_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     """Write the Memo sheet (one portrait A4 page)."""
     for column, width in WIDTHS.items():
         ws.column_dimensions[chr(64 + column)].width = width
-    title(ws, 1, f"Memo: workload plan for {result.scenario.name}", span=SPAN)
+    title(ws, 1, _("Memo: workload plan for {name}").format(name=result.scenario.name), span=SPAN)
     solved = result.report.solved_at.replace("T", " ").replace("+00:00", " UTC")
-    row = note(ws, 2, f"For the head of department. Solved {solved}; every figure is on the "
-               "Summary, the plan itself on Transfers and Reassignments.", span=SPAN)  # fmt: skip
+    row = note(ws, 2, _("For the head of department. Solved {solved}; every figure is on the "
+               "Summary, the plan itself on Transfers and Reassignments.").format(solved=solved),
+               span=SPAN)  # fmt: skip
 
     row += 1
-    title(ws, row, "Recommendation", size="section", span=SPAN)
+    title(ws, row, _("Recommendation"), size="section", span=SPAN)
     prose(ws, row + 1, recommendation(result, figures), span=SPAN).font = charts.TOTAL_FONT
     row += 3
 
-    title(ws, row, "Headline figures", size="section", span=SPAN)
+    title(ws, row, _("Headline figures"), size="section", span=SPAN)
     row += 1
-    columns = [Col("Figure"), Col("Before", COEFFICIENT), Col("After", COEFFICIENT), Col("Note")]
+    columns = [
+        Col(_("Figure")),
+        Col(_("Before"), COEFFICIENT),
+        Col(_("After"), COEFFICIENT),
+        Col(_("Note")),
+    ]
     figure_rows = _figure_rows(result, figures)
-    _, last = add_table(ws, "MemoFigures", columns, figure_rows, top=row)
+    _first, last = add_table(ws, "MemoFigures", columns, figure_rows, top=row)
     formats = [COEFFICIENT, PEOPLE, PEOPLE, PEOPLE, PEOPLE, PEOPLE, PEOPLE, COEFFICIENT_CHANGE]
     if result.scenario.settings.split_services:
         formats[4] = charts.FRACTION_COUNT
@@ -256,42 +316,42 @@ def memo_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
 
     groups = result.groups
     if len(groups) > 1:
-        title(ws, row, "Per group", size="section", span=SPAN)
+        title(ws, row, _("Per group"), size="section", span=SPAN)
         row += 1
         group_columns = [
-            Col("Group"), Col("Highest before", COEFFICIENT), Col("Highest after", COEFFICIENT),
-            Col("Moved", comment="Staff moved; services moved"),
+            Col(_("Group")), Col(_("Highest before"), COEFFICIENT), Col(_("Highest after"), COEFFICIENT),
+            Col(_("Moved"), comment=_("Staff moved; services moved")),
         ]  # fmt: skip
         group_rows = [
             [g.group, charts.plain(g.max_coefficient_before), charts.plain(g.max_coefficient_after),
-             "no plan" if g.max_coefficient_after is None
+             _("no plan") if g.max_coefficient_after is None
              else f"{_people(g.staff_moved)}; {_services(g.services_moved)}"]
             for g in groups[:MAX_GROUP_ROWS]
         ]  # fmt: skip
-        _, last = add_table(ws, "MemoGroups", group_columns, group_rows, top=row)
+        _first, last = add_table(ws, "MemoGroups", group_columns, group_rows, top=row)
         row = last + 1
         if len(groups) > MAX_GROUP_ROWS:
-            row = note(ws, row, f"{len(groups) - MAX_GROUP_ROWS} more groups: see Summary.",
-                       span=SPAN)  # fmt: skip
+            row = note(ws, row, _("{count} more groups: see Summary.").format(
+                count=len(groups) - MAX_GROUP_ROWS), span=SPAN)  # fmt: skip
         row += 1
 
-    title(ws, row, "What holds the plan back", size="section", span=SPAN)
+    title(ws, row, _("What holds the plan back"), size="section", span=SPAN)
     row += 1
     for sentence in _held_back_sentences(result, figures) or [
-        "Nothing: every group is at its best."
+        _("Nothing: every group is at its best.")
     ]:
         prose(ws, row, sentence, span=SPAN)
         row += 1
     row += 1
 
-    title(ws, row, "To decide", size="section", span=SPAN)
+    title(ws, row, _("To decide"), size="section", span=SPAN)
     row += 1
     for number, sentence in enumerate(to_decide(result), start=1):
         prose(ws, row, f"{number}. {sentence}", span=SPAN)
         row += 1
     row += 1
-    for line in ("Decision:  approved  /  approved with changes  /  not approved",
-                 "Name, signature and date:"):  # fmt: skip
+    for line in (_("Decision:  approved  /  approved with changes  /  not approved"),
+                 _("Name, signature and date:")):  # fmt: skip
         write(ws.cell(row=row, column=1), line).font = charts.TOTAL_FONT
         ws.row_dimensions[row].height = 28.0
         row += 1

@@ -215,11 +215,20 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
         parts = []
         if from_units:
             names = [label(u) for u in sorted(from_units, key=lambda u: (-from_units[u], u))]
-            parts.append(f"{_people(sum(from_units.values()))} from {join_names(names)}")
+            parts.append(
+                _("{people} from {units}").format(
+                    people=_people(sum(from_units.values())), units=join_names(names)
+                )
+            )
         if hires:
-            parts.append(f"{hires:,} new hire{'s' if hires != 1 else ''}")
-        sentences.append(f"{label(target)} receives {' and '.join(parts)}"
-                         f"{_by_skill(skills_in[target])}; {unit_trend(target)}.")  # fmt: skip
+            parts.append(
+                ngettext("{count} new hire", "{count} new hires", hires).format(
+                    count=integer(hires)
+                )
+            )
+        sentences.append(_("{unit} receives {what}{skills}; {trend}.").format(
+            unit=label(target), what=_(" and ").join(parts), skills=_by_skill(skills_in[target]),
+            trend=unit_trend(target)))  # fmt: skip
         described.add(target)
     if len(received) > limit:
         sentences.append(

@@ -21,6 +21,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import CoefficientMode, Objective, SolverName
+from planner.i18n import N_, NP_, _, ngettext, pgettext
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -55,6 +56,7 @@ from planner.reports.plan_sheets import (
     transfers_sheet,
     yes_no,
 )
+from planner.reports.terminal import status_text
 from planner.reports.uncertainty_sheet import uncertainty_sheet
 from planner.reports.wisn_sheet import WISN_SHEET, wisn_sheet
 from planner.result import Result, Status
@@ -64,17 +66,18 @@ from planner.xlsx.files import save_workbook
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
 
+# The sheets' English names, translated where the workbook is written (pgettext "sheet").
 SHEETS = (
-    "Summary",
-    "Memo",
-    "Units",
-    "Charts",
-    "Transfers",
-    "Reassignments",
-    "Skills",
-    "Sensitivity",
-    "Checks",
-    "Inputs",
+    NP_("sheet", "Summary"),
+    NP_("sheet", "Memo"),
+    NP_("sheet", "Units"),
+    NP_("sheet", "Charts"),
+    NP_("sheet", "Transfers"),
+    NP_("sheet", "Reassignments"),
+    NP_("sheet", "Skills"),
+    NP_("sheet", "Sensitivity"),
+    NP_("sheet", "Checks"),
+    NP_("sheet", "Inputs"),
 )
 PROSE_SPAN = 10  # columns a sentence of the Summary spans
 MAX_CHART_GROUPS = 40  # a chart per group; beyond this the Units sheet carries the detail
@@ -88,16 +91,20 @@ PRINT: dict[str, dict] = {
 }  # one colour scale per group; a single one beyond this
 # Keyed by the enums (StrEnum members: a plain string of the same value finds them too).
 OBJECTIVES: dict[str, str] = {
-    Objective.MINMAX: "minmax: the lowest highest coefficient, then the fewest moves",
-    Objective.BALANCE: "balance: the smallest total deviation from the group mean, then the fewest "
-    "moves",
-    Objective.LEXIMAX: "leximax: the lowest highest coefficient, then the lowest next highest among "
-    "the units that need not stay at it, level by level, then the fewest moves",
+    Objective.MINMAX: N_("minmax: the lowest highest coefficient, then the fewest moves"),
+    Objective.BALANCE: N_(
+        "balance: the smallest total deviation from the group mean, then the fewest moves"
+    ),
+    Objective.LEXIMAX: N_(
+        "leximax: the lowest highest coefficient, then the lowest next highest "
+        "among the units that need not stay at it, level by level, then the "
+        "fewest moves"
+    ),
 }
 SOLVER_NAMES: dict[str, str] = {
-    SolverName.HIGHS: "HiGHS (through highspy)",
-    SolverName.PULP_HIGHS: "HiGHS (through PuLP)",
-    SolverName.CBC: "CBC (through PuLP)",
+    SolverName.HIGHS: N_("HiGHS (through highspy)"),
+    SolverName.PULP_HIGHS: N_("HiGHS (through PuLP)"),
+    SolverName.CBC: N_("CBC (through PuLP)"),
 }
 
 
@@ -120,44 +127,48 @@ def write_result(
 
 
 def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
-    """The result workbook in memory (see the module docstring for its sheets)."""
+    """The result workbook in memory (see the module docstring for its sheets), in the current
+    language (planner.i18n): sheet names, headers and words; the figures are numbers."""
     figures = Figures.of(result)
     workbook = FastWorkbook()
     summary = workbook.active
-    summary.title = SHEETS[0]
+    summary.title = pgettext("sheet", SHEETS[0])
+    sheets = {SHEETS[0]: summary}  # keyed by the English name, which the code knows them by
     for name in SHEETS[1:]:
-        workbook.create_sheet(name)
+        sheets[name] = workbook.create_sheet(pgettext("sheet", name))
     _summary_sheet(summary, result, figures)
-    memo_sheet(workbook["Memo"], result, figures)
-    _units_sheet(workbook["Units"], result, figures)
-    _charts_sheet(workbook["Charts"], result)
-    transfers_sheet(workbook["Transfers"], result)
-    reassignments_sheet(workbook["Reassignments"], result)
-    skills_sheet(workbook["Skills"], result)
-    sensitivity_sheet(workbook["Sensitivity"], result)
-    checks_sheet(workbook["Checks"], result)
-    inputs_sheet(workbook["Inputs"], result)
+    memo_sheet(sheets["Memo"], result, figures)
+    _units_sheet(sheets["Units"], result, figures)
+    _charts_sheet(sheets["Charts"], result)
+    transfers_sheet(sheets["Transfers"], result)
+    reassignments_sheet(sheets["Reassignments"], result)
+    skills_sheet(sheets["Skills"], result)
+    sensitivity_sheet(sheets["Sensitivity"], result)
+    checks_sheet(sheets["Checks"], result)
+    inputs_sheet(sheets["Inputs"], result)
     if result.coefficient is CoefficientMode.WISN:  # the WISN study's own table, after Summary
-        wisn_sheet(workbook.create_sheet(WISN_SHEET, index=1), result)
+        wisn_sheet(workbook.create_sheet(pgettext("sheet", WISN_SHEET), index=1), result)
     if uncertainty is not None:  # planner solve --samples N (planner.reports.uncertainty_sheet)
-        uncertainty_sheet(workbook.create_sheet("Uncertainty"), uncertainty)
+        uncertainty_sheet(workbook.create_sheet(pgettext("sheet", "Uncertainty")), uncertainty)
+    english = {id(ws): name for name, ws in sheets.items()}
     for ws in workbook.worksheets:
-        if ws.title != "Memo":  # the Memo sets up its own page
+        name = english.get(id(ws), "")
+        if name != "Memo":  # the Memo sets up its own page
             size_prose_rows(ws)
             charts.compact_numeric_columns(ws)
             charts.size_wrapped_rows(ws)
-            print_sheet(ws, **PRINT.get(ws.title, {"title_rows": 1}))
+            print_sheet(ws, **PRINT.get(name, {"title_rows": 1}))
     workbook.properties.creator = "planner"
-    workbook.properties.title = f"Workload plan: {result.scenario.name}"
+    workbook.properties.title = _("Workload plan: {name}").format(name=result.scenario.name)
     return workbook
 
 
 def _coefficient_meaning(result: Result) -> str:
     if result.coefficient is CoefficientMode.HOURS:
-        return "staff hours needed per staff hour available (1.00 is a full load)"
+        return _("staff hours needed per staff hour available (1.00 is a full load)")
     if result.coefficient is CoefficientMode.WISN:
-        return "WISN required staff per current staff, 1 / the WISN ratio (1.00: in balance)"
-    return "services per employee"
+        return _("WISN required staff per current staff, 1 / the WISN ratio (1.00: in balance)")
+    return _("services per employee")
 
 
 # --- Summary ------------------------------------------------------------------------------------
@@ -166,22 +177,24 @@ def _coefficient_meaning(result: Result) -> str:
 def _status_text(result: Result) -> str:
     planned, solved = len(result.scenario.groups), len(result.groups)
     if solved < planned:  # a solve stopped by Ctrl-C keeps the groups it finished
-        return (
-            f"interrupted: only {solved} of {planned} groups were solved (Ctrl-C); the other "
-            f"{planned - solved} are not in this workbook. The groups shown are "
-            f"{result.status.value}."
-        )
+        return _(
+            "interrupted: only {solved} of {planned} groups were solved (Ctrl-C); the other "
+            "{rest} are not in this workbook. The groups shown are {status}."
+        ).format(solved=solved, planned=planned, rest=planned - solved,
+                 status=status_text(result.status))  # fmt: skip
     gaps = [g.gap for g in result.groups if g.gap is not None]
     if result.status is Status.OPTIMAL:
-        return "optimal: proven, no plan within the limits has a lower objective"
+        return _("optimal: proven, no plan within the limits has a lower objective")
     if result.status is Status.FEASIBLE:
         gap = max(gaps, default=0.0)
         reasons = sorted({g.stop_reason.value for g in result.groups if g.stop_reason})
-        why = " and ".join(reasons) or "the proof stopped"
-        return f"feasible: a checked plan, not proven optimal ({why}; gap {gap:.1%})"
+        why = _(" and ").join(reasons) or _("the proof stopped")
+        return _("feasible: a checked plan, not proven optimal ({why}; gap {gap:.1%})").format(
+            why=why, gap=gap
+        )
     if result.status is Status.UNKNOWN:
-        return "unknown: the time limit ran out before a plan was found for at least one group"
-    return "infeasible: at least one group has no plan within its limits (see below)"
+        return _("unknown: the time limit ran out before a plan was found for at least one group")
+    return _("infeasible: at least one group has no plan within its limits (see below)")
 
 
 def _checks_text(result: Result) -> str:
@@ -192,15 +205,23 @@ def _checks_text(result: Result) -> str:
     passed = sum(c.passed for c in on_plans)
     unplanned = len(result.groups) - len(planned)
     if not planned:
-        return "no plan to check: no group has a plan within its limits (see below)"
+        return _("no plan to check: no group has a plan within its limits (see below)")
     text = (
-        f"all {passed} checks of the plan passed (the plan re-checked against every rule, "
-        "without the model)"
+        _(
+            "all {passed} checks of the plan passed (the plan re-checked against every rule, "
+            "without the model)"
+        ).format(passed=passed)
         if passed == len(on_plans)
-        else f"{passed} of {len(on_plans)} checks of the plan passed"
+        else _("{passed} of {total} checks of the plan passed").format(
+            passed=passed, total=len(on_plans)
+        )
     )
     if unplanned:
-        text += f"; {unplanned} group{'s have' if unplanned != 1 else ' has'} no plan to check"
+        text += ngettext(
+            "; {count} group has no plan to check",
+            "; {count} groups have no plan to check",
+            unplanned,
+        ).format(count=unplanned)
     return text
 
 
@@ -209,41 +230,48 @@ def _settings_text(result: Result) -> list[tuple[str, str]]:
 
     def limit(allowed: bool, cap: int | None, what: str) -> str:
         if not allowed:
-            return "not allowed"
-        return (
-            f"allowed, at most {cap:,} {what} per group" if cap is not None else "allowed, no cap"
-        )
+            return _("not allowed")
+        if cap is None:
+            return _("allowed, no cap")
+        return _("allowed, at most {cap} {what} per group").format(cap=f"{cap:,}", what=what)
 
-    mip_gap = "0 (prove optimal)" if not s.mip_gap else f"{s.mip_gap:.2%}"
-    time_limit = f"{s.time_limit:g} s per group (its whole search)" if s.time_limit else "none"
+    mip_gap = _("0 (prove optimal)") if not s.mip_gap else f"{s.mip_gap:.2%}"
+    time_limit = (
+        _("{seconds} s per group (its whole search)").format(seconds=f"{s.time_limit:g}")
+        if s.time_limit else _("none")
+    )  # fmt: skip
+    solver = result.report.solver
     return [
-        ("Objective", OBJECTIVES.get(s.objective.value, s.objective.value)),
-        ("Coefficient", f"{s.coefficient.value}: {_coefficient_meaning(result)}"),
-        ("Staff moves", limit(s.allow_staff_moves, s.max_staff_moves, "employees")),
-        ("Service moves", limit(s.allow_service_moves, s.max_service_moves, "services")),
-        ("Split services", "yes" if s.split_services else "no"),
+        (_("Objective"), _(OBJECTIVES[s.objective]) if s.objective in OBJECTIVES
+         else s.objective.value),
+        (_("Coefficient"), f"{s.coefficient.value}: {_coefficient_meaning(result)}"),
+        (_("Staff moves"), limit(s.allow_staff_moves, s.max_staff_moves, _("employees"))),
+        (_("Service moves"), limit(s.allow_service_moves, s.max_service_moves, _("services"))),
+        (_("Split services"), yes_no(s.split_services)),
         (
-            "Solver",
-            f"{SOLVER_NAMES.get(result.report.solver, result.report.solver.value)}; time limit {time_limit}; "
-            f"MIP gap {mip_gap}",
+            _("Solver"),
+            _("{solver}; time limit {time_limit}; MIP gap {mip_gap}").format(
+                solver=_(SOLVER_NAMES[solver]) if solver in SOLVER_NAMES else solver.value,
+                time_limit=time_limit, mip_gap=mip_gap),
         ),  # fmt: skip
-        ("Overload margin", f"{s.overload_margin:.0%} above the group mean"),
-    ]
+        (_("Overload margin"), _("{margin} above the group mean").format(
+            margin=f"{s.overload_margin:.0%}")),
+    ]  # fmt: skip
 
 
 def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     scenario = result.scenario
-    title(ws, 1, f"Workload plan: {scenario.name}", span=PROSE_SPAN)
+    title(ws, 1, _("Workload plan: {name}").format(name=scenario.name), span=PROSE_SPAN)
     checks = _checks_text(result)
     solved = result.report.solved_at.replace("T", " ").replace("+00:00", " UTC")
     facts = [
-        ("Scenario", scenario.name),
-        ("Input file", scenario.source_path or "(built in code)"),
-        ("Solved at", solved),
-        ("Status", _status_text(result)),
+        (_("Scenario"), scenario.name),
+        (_("Input file"), scenario.source_path or _("(built in code)")),
+        (_("Solved at"), solved),
+        (_("Status"), _status_text(result)),
         *_settings_text(result),
-        ("Independent checks", checks),
-        ("Solve time", f"{result.report.seconds:.1f} s"),
+        (_("Independent checks"), checks),
+        (_("Solve time"), _("{seconds} s").format(seconds=f"{result.report.seconds:.1f}")),
     ]
     row = 3
     for label, value in facts:
@@ -252,27 +280,30 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         row += 1
 
     row += 1
-    title(ws, row, "Per group", size="section", span=PROSE_SPAN)
+    title(ws, row, _("Per group"), size="section", span=PROSE_SPAN)
     row += 1
     columns = [
-        Col("Group"),
-        Col("Status"),
-        Col("Employees", PEOPLE),
+        Col(_("Group")),
+        Col(_("Status")),
+        Col(_("Employees"), PEOPLE),
         Col(
-            "Highest coefficient before",
+            _("Highest coefficient before"),
             COEFFICIENT,
-            "Largest load / capacity of a unit-skill cell",
+            _("Largest load / capacity of a unit-skill cell"),
         ),
-        Col("Highest coefficient after", COEFFICIENT, "After the plan"),
-        Col("Change", COEFFICIENT_CHANGE),
-        Col("Proven lower bound", COEFFICIENT, "No plan within the limits can go below this"),
-        Col("Gap", PERCENT, "Relative distance between the plan and the proven bound"),
-        Col("Staff moved", PEOPLE),
-        Col("Services moved", FRACTION_COUNT if scenario.settings.split_services else PEOPLE),
-        Col("Overloaded units before", PEOPLE),
-        Col("Overloaded units after", PEOPLE),
-        Col("Highest after: unit", comment="The unit-skill cell whose coefficient is the highest"),
-        Col("Highest after: skill"),
+        Col(_("Highest coefficient after"), COEFFICIENT, _("After the plan")),
+        Col(_("Change"), COEFFICIENT_CHANGE),
+        Col(_("Proven lower bound"), COEFFICIENT, _("No plan within the limits can go below this")),
+        Col(_("Gap"), PERCENT, _("Relative distance between the plan and the proven bound")),
+        Col(_("Staff moved"), PEOPLE),
+        Col(_("Services moved"), FRACTION_COUNT if scenario.settings.split_services else PEOPLE),
+        Col(_("Overloaded units before"), PEOPLE),
+        Col(_("Overloaded units after"), PEOPLE),
+        Col(
+            _("Highest after: unit"),
+            comment=_("The unit-skill cell whose coefficient is the highest"),
+        ),
+        Col(_("Highest after: skill")),
     ]
     rows = []
     for g in result.groups:
@@ -280,17 +311,17 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         after = g.max_coefficient_after
         cell = f.highest_after
         rows.append([
-            g.group, g.status.value, g.employees, g.max_coefficient_before, after,
+            g.group, status_text(g.status), g.employees, g.max_coefficient_before, after,
             _difference(g.max_coefficient_before, after), g.lower_bound, g.gap, g.staff_moved,
             g.services_moved, len(f.overloaded_before),
             None if after is None else len(f.overloaded_after),
             unit_label(scenario, cell.unit_id) if cell else None, cell.skill if cell else None,
         ])  # fmt: skip
     header_row = row
-    _, last = add_table(ws, "SummaryGroups", columns, rows, top=row)
+    _first, last = add_table(ws, "SummaryGroups", columns, rows, top=row)
     gaps = [g.gap for g in result.groups if g.gap is not None]
     total_row(ws, last + 1, 1, [
-        "All groups", result.status.value, sum(g.employees for g in result.groups),
+        _("All groups"), status_text(result.status), sum(g.employees for g in result.groups),
         result.max_coefficient_before, result.max_coefficient_after,
         _difference(result.max_coefficient_before, result.max_coefficient_after),
         None, max(gaps) if gaps else None, result.staff_moved, result.services_moved,
@@ -303,17 +334,17 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     if rows and len(rows) <= MAX_CHART_GROUPS:
         chart = charts.before_after_chart(
             ws,
-            title_text="Highest coefficient per group, before and after the plan",
+            title_text=_("Highest coefficient per group, before and after the plan"),
             categories=(1, header_row + 1, header_row + len(rows)),
             series=(4, header_row, header_row + len(rows)),
             horizontal=False,
-            axis_title="coefficient",
+            axis_title=_("coefficient"),
         )
         chart.height, chart.width = 7.5, 18
         ws.add_chart(chart, f"A{row}")
         row += 16
 
-    title(ws, row, "The plan in plain words", size="section", span=PROSE_SPAN)
+    title(ws, row, _("The plan in plain words"), size="section", span=PROSE_SPAN)
     row += 1
     for g in result.groups[:MAX_GROUPS_IN_WORDS]:
         write(ws.cell(row=row, column=1), g.group).font = charts.TOTAL_FONT
@@ -323,19 +354,27 @@ def _summary_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
             row += 1
     hidden = len(result.groups) - MAX_GROUPS_IN_WORDS
     if hidden > 0:
-        row = note(ws, row, f"{hidden} more groups: see the Units and Transfers sheets.",
-                   span=PROSE_SPAN)  # fmt: skip
+        row = note(ws, row, _("{count} more groups: see the Units and Transfers sheets.").format(
+            count=hidden), span=PROSE_SPAN)  # fmt: skip
 
     notes = list(result.notes) + [f"{g.group}: {n}" for g in result.groups for n in g.notes]
     if scenario.warnings:
-        notes.append(f"{len(scenario.warnings)} warning(s) when reading the input: see Inputs.")
+        notes.append(
+            ngettext(
+                "{count} warning when reading the input: see Inputs.",
+                "{count} warnings when reading the input: see Inputs.",
+                len(scenario.warnings),
+            ).format(count=len(scenario.warnings))
+        )
     notes.append(
-        f"Coefficient = load / capacity ({_coefficient_meaning(result)}). The highest coefficient "
-        "is taken over unit-skill cells (see Skills); a unit's own coefficient on the Units sheet "
-        "is its total load over its total capacity."
+        _(
+            "Coefficient = load / capacity ({meaning}). The highest coefficient is taken over "
+            "unit-skill cells (see Skills); a unit's own coefficient on the Units sheet is its total "
+            "load over its total capacity."
+        ).format(meaning=_coefficient_meaning(result))
     )
     row += 1
-    title(ws, row, "Notes", size="section", span=PROSE_SPAN)
+    title(ws, row, _("Notes"), size="section", span=PROSE_SPAN)
     for text in notes:
         row = note(ws, row + 1, text, span=PROSE_SPAN) - 1
 
@@ -347,11 +386,11 @@ def _difference(before: float, after: float | None) -> float | None:
 def _moved_columns(load: str) -> list[Col]:
     """Employees before/after/change and load before/after, as on Units, totals and roll-ups."""
     return [
-        Col("Employees before", PEOPLE),
-        Col("Employees after", PEOPLE),
-        Col("Change in employees", PEOPLE_CHANGE),
-        Col(f"Load before ({load})", charts.COUNT),
-        Col(f"Load after ({load})", charts.COUNT),
+        Col(_("Employees before"), PEOPLE),
+        Col(_("Employees after"), PEOPLE),
+        Col(_("Change in employees"), PEOPLE_CHANGE),
+        Col(_("Load before ({load})").format(load=load), charts.COUNT),
+        Col(_("Load after ({load})").format(load=load), charts.COUNT),
     ]
 
 
@@ -365,7 +404,7 @@ MAX_LISTED_UNITS = 30  # unit ids listed in one roll-up cell
 def _members_text(members: Sequence[str]) -> str:
     shown = "; ".join(members[:MAX_LISTED_UNITS])
     more = len(members) - MAX_LISTED_UNITS
-    return f"{shown} ... and {more} more" if more > 0 else shown
+    return _("{shown} ... and {more} more").format(shown=shown, more=more) if more > 0 else shown
 
 
 # --- Units --------------------------------------------------------------------------------------
@@ -374,25 +413,29 @@ def _members_text(members: Sequence[str]) -> str:
 def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     load = load_word(result)
     margin = result.scenario.settings.overload_margin
+    overload_comment = _("yes: above the group mean by more than {margin}").format(
+        margin=f"{margin:.0%}"
+    )
     columns = [
-        Col("Unit ID"),
-        Col("Name"),
-        Col("Level"),
+        Col(_("Unit ID")),
+        Col(_("Name")),
+        Col(_("Level")),
         Col(
-            "Parent",
-            comment="Parent unit ID. Parents with children here have a roll-up row "
-            "in the Roll-ups table below.",
+            _("Parent"),
+            comment=_("Parent unit ID. Parents with children here have a roll-up row "
+                      "in the Roll-ups table below."),
         ),  # fmt: skip
-        Col("Group"),
+        Col(_("Group")),
         *_moved_columns(load),
-        Col("Coefficient before", COEFFICIENT, "Unit load / unit capacity before the plan"),
-        Col("Coefficient after", COEFFICIENT, "Unit load / unit capacity after the plan"),
-        Col("Change in coefficient", COEFFICIENT_CHANGE),
-        Col("Overloaded before", comment=f"yes: above the group mean by more than {margin:.0%}"),
-        Col("Overloaded after", comment=f"yes: above the group mean by more than {margin:.0%}"),
-        Col("Highest skill coefficient before", COEFFICIENT,
-            "The unit's highest unit-skill coefficient (Skills sheet): the headline is one of these"),
-        Col("Highest skill coefficient after", COEFFICIENT),
+        Col(_("Coefficient before"), COEFFICIENT, _("Unit load / unit capacity before the plan")),
+        Col(_("Coefficient after"), COEFFICIENT, _("Unit load / unit capacity after the plan")),
+        Col(_("Change in coefficient"), COEFFICIENT_CHANGE),
+        Col(_("Overloaded before"), comment=overload_comment),
+        Col(_("Overloaded after"), comment=overload_comment),
+        Col(_("Highest skill coefficient before"), COEFFICIENT,
+            _("The unit's highest unit-skill coefficient (Skills sheet): the headline is one of "
+              "these")),
+        Col(_("Highest skill coefficient after"), COEFFICIENT),
     ]  # fmt: skip
     rows = []
     for u in result.units:
@@ -414,23 +457,24 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     first, last = add_table(ws, "UnitsTable", columns, rows, freeze="C2")
     for r in range(first, last + 1):
         for column in (14, 15):
-            if ws.cell(row=r, column=column).value == "yes":
+            if ws.cell(row=r, column=column).value == yes_no(True):
                 ws.cell(row=r, column=column).fill = ALERT_FILL
     _colour_scales(ws, result, first)
 
     row = last + 3
-    title(ws, row, "Totals per group", size="section")
-    row = note(ws, row + 1, "Mean coefficient = total load of the group / its total capacity. "
-               f"A unit is overloaded above the mean x {1 + margin:.2f}.", span=8)  # fmt: skip
+    title(ws, row, _("Totals per group"), size="section")
+    row = note(ws, row + 1, _("Mean coefficient = total load of the group / its total capacity. "
+               "A unit is overloaded above the mean x {factor}.").format(
+                   factor=f"{1 + margin:.2f}"), span=8)  # fmt: skip
     group_columns = [
-        Col("Group"),
-        Col("Units", PEOPLE),
+        Col(_("Group")),
+        Col(_("Units"), PEOPLE),
         *_moved_columns(load),
-        Col("Mean coefficient before", COEFFICIENT),
-        Col("Mean coefficient after", COEFFICIENT),
-        Col("Overload threshold after", COEFFICIENT),
-        Col("Overloaded units before", PEOPLE),
-        Col("Overloaded units after", PEOPLE),
+        Col(_("Mean coefficient before"), COEFFICIENT),
+        Col(_("Mean coefficient after"), COEFFICIENT),
+        Col(_("Overload threshold after"), COEFFICIENT),
+        Col(_("Overloaded units before"), PEOPLE),
+        Col(_("Overloaded units after"), PEOPLE),
     ]
     group_rows = [
         [f.group, f.units,
@@ -440,10 +484,10 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         for f in figures.groups.values()
     ]  # fmt: skip
     group_header = row
-    _, last = add_table(ws, "GroupTotals", group_columns, group_rows, top=row)
+    _first, last = add_table(ws, "GroupTotals", group_columns, group_rows, top=row)
     all_groups = list(figures.groups.values())
     total_row(ws, last + 1, 1, [
-        "All groups", sum(f.units for f in all_groups),
+        _("All groups"), sum(f.units for f in all_groups),
         sum(f.employees_before for f in all_groups), sum(f.employees_after for f in all_groups),
         sum(f.employees_after - f.employees_before for f in all_groups),
         sum(f.load_before for f in all_groups), sum(f.load_after for f in all_groups),
@@ -452,8 +496,8 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
     ], [c.number_format for c in group_columns])  # fmt: skip
 
     row = last + 4
-    title(ws, row, "Roll-ups: parent units with the units below them", size="section")
-    rollup_note = (
+    title(ws, row, _("Roll-ups: parent units with the units below them"), size="section")
+    rollup_note = _(
         "Each roll-up adds a parent's own row to the rows of every unit below it (children, "
         "grandchildren...), possibly across groups. The unit rows above already count every "
         "employee once, so roll-ups are a second view of the same people: they are not part of "
@@ -461,19 +505,19 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
         "load over their total capacity."
     )
     if not figures.rollups:
-        rollup_note = (
+        rollup_note = _(
             "No unit of this workbook has a parent among its units, so there is no roll-up."
         )
     row = note(ws, row + 1, rollup_note, span=8)
     rollup_columns = [
-        Col("Parent unit ID"),
-        Col("Parent"),
-        Col("Units included", PEOPLE),
+        Col(_("Parent unit ID")),
+        Col(_("Parent")),
+        Col(_("Units included"), PEOPLE),
         *_moved_columns(load),
-        Col("Coefficient before", COEFFICIENT),
-        Col("Coefficient after", COEFFICIENT),
+        Col(_("Coefficient before"), COEFFICIENT),
+        Col(_("Coefficient after"), COEFFICIENT),
         # Last, so that a long list does not widen a column of the unit table above.
-        Col("Units below", comment="Unit IDs of the descendants, separated by ;"),
+        Col(_("Units below"), comment=_("Unit IDs of the descendants, separated by ;")),
     ]
     rollup_rows = [
         [r.unit_id, unit_label(result.scenario, r.unit_id), len(r.members),
@@ -510,12 +554,12 @@ def _colour_scales(ws: Worksheet, result: Result, first: int) -> None:
 
 
 def _charts_sheet(ws: Worksheet, result: Result) -> None:
-    title(ws, 1, "Coefficient per unit, before and after the plan")
-    row = note(ws, 2, "One chart per group; each chart draws the small table at its left. "
-               "All units and figures are on the Units sheet.", span=8)  # fmt: skip
+    title(ws, 1, _("Coefficient per unit, before and after the plan"))
+    row = note(ws, 2, _("One chart per group; each chart draws the small table at its left. "
+               "All units and figures are on the Units sheet."), span=8)  # fmt: skip
     row += 1
     groups = [g for g in result.groups if g.max_coefficient_after is not None]
-    columns = [Col("Unit"), Col("Before", COEFFICIENT), Col("After", COEFFICIENT)]
+    columns = [Col(_("Unit")), Col(_("Before"), COEFFICIENT), Col(_("After"), COEFFICIENT)]
     for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
         units = [u for u in result.units if u.group == g.group]
         if len(units) > MAX_CHART_UNITS:
@@ -531,15 +575,20 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
         first, last = add_table(ws, f"ChartData{index}", columns, rows, top=row)
         chart = charts.before_after_chart(
             ws,
-            title_text=f"{g.group}: coefficient per unit",
+            title_text=_("{group}: coefficient per unit").format(group=g.group),
             categories=(1, first, last),
             series=(2, row, last),
             horizontal=True,
-            axis_title="coefficient",
+            axis_title=_("coefficient"),
         )
         ws.add_chart(chart, f"E{row}")
         chart_rows = int(chart.height / 0.53) + 2  # a default row is about 0.53 cm high
         row = max(last, row + chart_rows) + 2
     if len(groups) > MAX_CHART_GROUPS:
-        note(ws, row, f"Charts are drawn for the first {MAX_CHART_GROUPS} groups only.", span=8)
+        note(
+            ws,
+            row,
+            _("Charts are drawn for the first {count} groups only.").format(count=MAX_CHART_GROUPS),
+            span=8,
+        )
     fit_columns(ws, header_rows=(), minimum={1: 24, 2: 9, 3: 9})

@@ -198,7 +198,7 @@ def comparison_lines(comparison: Comparison) -> list[str]:
             versus = _("(the baseline)")
         elif difference is None:
             versus = _("(not comparable with the baseline)")
-        elif difference_words(difference) == "same":
+        elif difference_words(difference) == _("same"):
             versus = _("(the same as the baseline)")
         elif difference > 0:
             versus = _("(worse by {amount} than the baseline)").format(

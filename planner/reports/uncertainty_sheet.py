@@ -10,6 +10,7 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import _
 from planner.reports.charts import (
     Col,
     add_table,
@@ -50,34 +51,42 @@ def uncertainty_sheet(
     title(
         ws,
         1,
-        f"Uncertainty: {result.samples:,} Monte Carlo samples of the volumes (seed {result.seed})",
+        _("Uncertainty: {samples} Monte Carlo samples of the volumes (seed {seed})").format(
+            samples=f"{result.samples:,}", seed=result.seed
+        ),
         span=9,
     )
     row = note(
         ws,
         2,
-        "Each sample draws every volume with a Volume low / Volume high from its range (P10 to "
-        "P90; services counted by one History series move together). P90 = the highest "
-        "coefficient of the group stays at or below this value in 9 samples out of 10. "
-        "Overloaded: a unit's coefficient above its group's mean x (1 + overload margin) in that "
-        "sample.",
+        _(
+            "Each sample draws every volume with a Volume low / Volume high from its range (P10 "
+            "to P90; services counted by one History series move together). P90 = the highest "
+            "coefficient of the group stays at or below this value in 9 samples out of 10. "
+            "Overloaded: a unit's coefficient above its group's mean x (1 + overload margin) in "
+            "that sample."
+        ),
         span=9,
     )
     for line in (*result.notes, *(comparison or ())):
         row = note(ws, row, line, span=9)
     columns = (
-        Col("Plan"),
-        Col("Group"),
+        Col(_("Plan")),
+        Col(_("Group")),
         *(Col(f"P{round(q * 100)}", COEFFICIENT) for q in QUANTILES),
-        Col("Mean", COEFFICIENT),
-        Col("At point volumes", COEFFICIENT, "The highest coefficient with the volumes as typed"),
+        Col(_("Mean"), COEFFICIENT),
+        Col(
+            _("At point volumes"),
+            COEFFICIENT,
+            _("The highest coefficient with the volumes as typed"),
+        ),
     )
     groups = result.table("groups")
     rows = [list(r) for r in groups.itertuples(index=False)]
-    _, last = add_table(ws, "UncertaintyGroups", columns, rows, top=row + 1)
+    _first, last = add_table(ws, "UncertaintyGroups", columns, rows, top=row + 1)
     row = last + 2
 
-    title(ws, row, "Distribution of each group's highest coefficient", size="section", span=9)
+    title(ws, row, _("Distribution of each group's highest coefficient"), size="section", span=9)
     row += 1
     for gi, group in enumerate(result.groups):
         values = {plan: result.maxima[plan][:, gi] for plan in result.plans
@@ -85,8 +94,8 @@ def uncertainty_sheet(
         edges, counts = histogram(values)
         plans = list(values)
         hist_columns = (
-            Col("From", COEFFICIENT),
-            Col("To", COEFFICIENT),
+            Col(_("From"), COEFFICIENT),
+            Col(_("To"), COEFFICIENT),
             *(Col(p, "0") for p in plans),
         )
         hist_rows = [
@@ -99,9 +108,11 @@ def uncertainty_sheet(
         chart = BarChart()
         chart.type = "col"
         chart.grouping = "clustered"
-        chart.title = f"{group}: highest coefficient over {result.samples:,} samples"
-        chart.x_axis.title = "highest coefficient (bin start)"
-        chart.y_axis.title = "samples"
+        chart.title = _("{group}: highest coefficient over {samples} samples").format(
+            group=group, samples=f"{result.samples:,}"
+        )
+        chart.x_axis.title = _("highest coefficient (bin start)")
+        chart.y_axis.title = _("samples")
         chart.height, chart.width = 7.5, 16
         data = Reference(ws, min_col=3, max_col=2 + len(plans), min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
@@ -110,17 +121,17 @@ def uncertainty_sheet(
         ws.add_chart(chart, f"{chr(ord('A') + 3 + len(plans))}{row}")
         row = max(last + 2, row + 17)
 
-    title(ws, row, "Probability that a unit is overloaded", size="section", span=9)
+    title(ws, row, _("Probability that a unit is overloaded"), size="section", span=9)
     unit_columns = (
-        Col("Plan"),
-        Col("Group"),
-        Col("Unit ID"),
+        Col(_("Plan")),
+        Col(_("Group")),
+        Col(_("Unit ID")),
         Col(
-            "Probability overloaded",
+            _("Probability overloaded"),
             PERCENT,
-            "Share of samples above the group mean x (1 + margin)",
+            _("Share of samples above the group mean x (1 + margin)"),
         ),
-        Col("Probability above 1", PERCENT, "Share of samples with a coefficient above 1"),
+        Col(_("Probability above 1"), PERCENT, _("Share of samples with a coefficient above 1")),
     )
     units = result.table("units")
     add_table(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import NP_, _
 from planner.reports import charts
 from planner.reports.charts import Col, add_table, fit_columns, note, title
 from planner.reports.figures import cell_loads
@@ -21,7 +22,7 @@ from planner.wisn import Pressure, pressure_percent, wisn_difference, wisn_ratio
 
 __all__ = ["WISN_SHEET", "WisnRow", "wisn_rows", "wisn_sheet"]
 
-WISN_SHEET = "WISN"
+WISN_SHEET = NP_("sheet", "WISN")
 STAFF_2 = "#,##0.00"  # staff and ratios to two decimals, as WISN studies publish them
 NO_WORKLOAD = "no workload"
 
@@ -104,30 +105,32 @@ def _finite(value: float | None) -> float | None:
 def wisn_sheet(ws: Worksheet, result: Result) -> None:
     """Lay out the WISN table and its chart on `ws`."""
     rows = wisn_rows(result)
-    title(ws, 1, "WISN: required staff and WISN ratio, before and after the plan", span=10)
+    title(ws, 1, _("WISN: required staff and WISN ratio, before and after the plan"), span=10)
     note(
         ws,
         2,
-        "Required = staff needed for the activities x CAF + IAF; difference = current - "
-        "required; WISN ratio = current / required (below 1: shortage, the smaller the higher "
-        "the workload pressure). The plan lifts the smallest WISN ratio. See docs/wisn.md.",
+        _(
+            "Required = staff needed for the activities x CAF + IAF; difference = current - "
+            "required; WISN ratio = current / required (below 1: shortage, the smaller the higher "
+            "the workload pressure). The plan lifts the smallest WISN ratio. See docs/wisn.md."
+        ),
         span=10,
     )
     columns = [
-        Col("Unit / category"), Col("Unit ID"), Col("Group"), Col("Category"),
-        Col("Current staff", charts.PEOPLE), Col("Required", STAFF_2),
-        Col("Difference", STAFF_2),
-        Col("WISN ratio before", STAFF_2), Col("WISN ratio after", STAFF_2),
-        Col("Staff after", charts.PEOPLE), Col("Required after", STAFF_2),
-        Col("Difference after", STAFF_2),
-        Col("Pressure before"), Col("Pressure after"),
+        Col(_("Unit / category")), Col(_("Unit ID")), Col(_("Group")), Col(_("Category")),
+        Col(_("Current staff"), charts.PEOPLE), Col(_("Required"), STAFF_2),
+        Col(_("Difference"), STAFF_2),
+        Col(_("WISN ratio before"), STAFF_2), Col(_("WISN ratio after"), STAFF_2),
+        Col(_("Staff after"), charts.PEOPLE), Col(_("Required after"), STAFF_2),
+        Col(_("Difference after"), STAFF_2),
+        Col(_("Pressure before")), Col(_("Pressure after")),
     ]  # fmt: skip
     table_rows = [
         [
             f"{r.unit} / {r.category}", r.unit_id, r.group, r.category, r.current, r.required,
             r.difference, _finite(r.ratio), _finite(r.ratio_after), r.staff_after,
             r.required_after, r.difference_after, pressure_text(r.ratio),
-            pressure_text(r.ratio_after) if r.staff_after is not None else "no plan",
+            pressure_text(r.ratio_after) if r.staff_after is not None else _("no plan"),
         ]
         for r in rows
     ]  # fmt: skip
@@ -136,11 +139,11 @@ def wisn_sheet(ws: Worksheet, result: Result) -> None:
     if rows:
         chart = charts.before_after_chart(
             ws,
-            title_text="WISN ratio per unit and category (1.00: staffing matches the workload)",
+            title_text=_("WISN ratio per unit and category (1.00: staffing matches the workload)"),
             categories=(1, first, last),
             series=(8, top, last),
             horizontal=True,
-            axis_title="WISN ratio",
+            axis_title=_("WISN ratio"),
             number_format="0.00",
         )
         ws.add_chart(chart, f"A{last + 3}")

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from planner.domain import Scenario, coefficient, unit_capacity
 from planner.errors import Problem
+from planner.i18n import N_, _, decimal
 from planner.options import BASELINE, options
 from planner.result import Result
 from planner.solve import solve
@@ -39,7 +40,8 @@ def _quiet(message: str) -> None:
 
 
 # The rule that ranks the options of one workbook (documented in the README, "Choosing an option").
-RANKING_RULE = (
+# Marked N_: translated where it is shown (the comparison workbook).
+RANKING_RULE = N_(
     "Options are ranked within their workbook: first the lowest highest coefficient after the plan "
     "(to six significant digits, the precision of its certificate); on a tie, fewer overloaded "
     "units after the plan (above their group mean by more than the overload margin); then the "
@@ -61,8 +63,23 @@ def difference_words(difference: float | None) -> str:
     if difference is None or not math.isfinite(difference):
         return ""
     if abs(difference) < SHOWN:
-        return "same"
-    return f"{'worse' if difference > 0 else 'better'} by {abs(difference):.3f}"
+        return _("same")
+    amount = decimal(abs(difference), 3)
+    if difference > 0:
+        return _("worse by {amount}").format(amount=amount)
+    return _("better by {amount}").format(amount=amount)
+
+
+# The reason of the recommended option: the comparison workbook writes its own sentence around
+# what follows the prefix (recommended_why).
+RECOMMENDED = N_("recommended: {why}")
+
+
+def recommended_why(reason: str) -> str:
+    """The reason of the recommended option without its 'recommended: ' (in the current
+    language)."""
+    prefix = _(RECOMMENDED).split("{", 1)[0]
+    return reason.removeprefix(prefix)
 
 
 def overloaded_units(result: Result, *, after: bool = True) -> int | None:
@@ -184,44 +201,58 @@ def _versus(better: Standing, worse: Standing, order: tuple[int, int], *, named:
     name `worse`, for the reason of `better`)."""
     a, b = better.option.result, worse.option.result
     assert a.max_coefficient_after is not None and b.max_coefficient_after is not None
-    other = f" for '{worse.option.label}'" if named else ""
+    other = _(" for '{label}'").format(label=worse.option.label) if named else ""
+    next_best = _(", the next best") if named else ""
+    c = decimal  # coefficients in words: 3 decimals, in the language's notation
     key_a: tuple[float, ...] = _key(better, order[0])
     key_b: tuple[float, ...] = _key(worse, order[1])
     if key_a[0] != key_b[0]:
-        lower = "the lowest" if named else "a lower"
-        return (
-            f"{lower} P90 of the highest coefficient over the fresh samples: "
-            f"{better.option.p90:.3f} against {worse.option.p90:.3f}{other}"
-            f"{', the next best' if named else ''}"
+        assert better.option.p90 is not None and worse.option.p90 is not None
+        text = (
+            _("the lowest P90 of the highest coefficient over the fresh samples: {a} against {b}")
+            if named
+            else _("a lower P90 of the highest coefficient over the fresh samples: {a} against {b}")
         )
+        return text.format(a=c(better.option.p90, 3), b=c(worse.option.p90, 3)) + other + next_best
     key_a, key_b = key_a[1:], key_b[1:]
     if key_a[0] != key_b[0]:
-        lower = "the lowest" if named else "a lower"
-        return (
-            f"{lower} highest coefficient: {a.max_coefficient_after:.3f} against "
-            f"{b.max_coefficient_after:.3f}{other}{', the next best' if named else ''}"
+        text = (
+            _("the lowest highest coefficient: {a} against {b}")
+            if named
+            else _("a lower highest coefficient: {a} against {b}")
         )
-    tie = f"the same highest coefficient ({a.max_coefficient_after:.3f})"
+        return (
+            text.format(a=c(a.max_coefficient_after, 3), b=c(b.max_coefficient_after, 3))
+            + other
+            + next_best
+        )
+    value = c(a.max_coefficient_after, 3)
+    tie = _("the same highest coefficient ({value})").format(value=value)
     if named:
-        tie = f"the same highest coefficient as '{worse.option.label}' ({a.max_coefficient_after:.3f})"
-    if key_a[1] != key_b[1]:
-        return (
-            f"{tie} and fewer overloaded units: {better.overloaded_after} against "
-            f"{worse.overloaded_after}"
+        tie = _("the same highest coefficient as '{label}' ({value})").format(
+            label=worse.option.label, value=value
         )
-    tie += f", as many overloaded units ({better.overloaded_after})"
+    if key_a[1] != key_b[1]:
+        return _("{tie} and fewer overloaded units: {a} against {b}").format(
+            tie=tie, a=better.overloaded_after, b=worse.overloaded_after
+        )
+    tie += _(", as many overloaded units ({count})").format(count=better.overloaded_after)
     if key_a[2] != key_b[2]:
-        return (
-            f"{tie} and a smaller spread of unit coefficients: {better.spread:.3f} against "
-            f"{worse.spread:.3f}"
+        assert better.spread is not None and worse.spread is not None
+        return _("{tie} and a smaller spread of unit coefficients: {a} against {b}").format(
+            tie=tie, a=c(better.spread, 3), b=c(worse.spread, 3)
         )
     if key_a[3] != key_b[3]:
-        return f"{tie} and fewer moves: {better.moves:g} against {worse.moves:g}"
-    if key_a[4] != key_b[4]:
-        return (
-            f"{tie} and fewer new hires: {better.option.new_hires} against {worse.option.new_hires}"
+        return _("{tie} and fewer moves: {a} against {b}").format(
+            tie=tie, a=f"{better.moves:g}", b=f"{worse.moves:g}"
         )
-    return f"{tie} and every other figure of the rule, and comes first in the workbook"
+    if key_a[4] != key_b[4]:
+        return _("{tie} and fewer new hires: {a} against {b}").format(
+            tie=tie, a=better.option.new_hires, b=worse.option.new_hires
+        )
+    return _("{tie} and every other figure of the rule, and comes first in the workbook").format(
+        tie=tie
+    )
 
 
 def _rank(options: Sequence[Option]) -> dict[int, Standing]:
@@ -232,9 +263,9 @@ def _rank(options: Sequence[Option]) -> dict[int, Standing]:
         before = overloaded_units(option.result, after=False) or 0
         after = overloaded_units(option.result)
         if option.result.max_coefficient_after is None or after is None:
-            reason = f"not ranked: no plan ({option.result.status.value})"
+            reason = _("not ranked: no plan ({status})").format(status=option.result.status.value)
         elif not option.result.checks_passed:
-            reason = "not ranked: the plan failed an independent check (a bug: see Notes)"
+            reason = _("not ranked: the plan failed an independent check (a bug: see Notes)")
         else:
             reason = ""
         standings[id(option)] = Standing(option, mean, spread, before, after, None, False, reason)
@@ -246,16 +277,18 @@ def _rank(options: Sequence[Option]) -> dict[int, Standing]:
     for rank, standing in enumerate(ranked, start=1):
         if rank == 1:
             if len(ranked) == 1:
-                reason = "recommended: the only option with a plan"
+                reason = _(RECOMMENDED).format(why=_("the only option with a plan"))
             else:
                 runner_up = ranked[1]
                 pair = (order[id(standing.option)], order[id(runner_up.option)])
-                reason = f"recommended: {_versus(standing, runner_up, pair, named=True)}"
+                reason = _(RECOMMENDED).format(why=_versus(standing, runner_up, pair, named=True))
         else:
             above = ranked[rank - 2]
             pair = (order[id(above.option)], order[id(standing.option)])
             versus = _versus(above, standing, pair, named=False)
-            reason = f"after '{above.option.label}', which has {versus}"
+            reason = _("after '{label}', which has {versus}").format(
+                label=above.option.label, versus=versus
+            )
         standings[id(standing.option)] = dataclasses.replace(
             standing, rank=rank, recommended=rank == 1, reason=reason
         )

@@ -56,7 +56,9 @@ def display_name(name: str | None) -> str:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The time, to the microsecond: uploads and jobs are listed newest first by it, and two
+    saved within one second must still come in the order they were made (pages show seconds)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import Settings
+from planner.i18n import N_, _, pgettext
 from planner.workbook.decisions import DECISIONS
 from planner.workbook.distances import DISTANCES
 from planner.workbook.layout import (
@@ -74,57 +75,67 @@ _EXAMPLE_VARIANT = {
     "lockunits": None,
 }
 
+# Translated where they are written (the template is in the current language).
 _INSTRUCTIONS_INTRO = (
-    "How to fill this workbook",
-    "Fill one row per unit in Units and one row per service in Services; Staff, Settings and "
-    "Scenarios are optional. Each sheet has one example row: overwrite it.",
-    "Headers are on row 1 and may be in any order; they are matched ignoring case, spaces and "
-    "underscores. Hover over a header to read what it means and its default.",
-    "Blank cells take the default. Fully blank rows are skipped. Decimal commas (0,52) and "
-    "thousands separators (1 531) are read as numbers. Shares are numbers from 0 to 1 (0.626) or "
-    "percentages typed as text (62.6%). Yes/no cells accept yes/no, y/n, true/false, 1/0.",
-    "Ids (Unit ID, Service ID, Skill, Group) are unique ignoring case and must be spelt the same "
-    'everywhere; a number such as 1 is the id "1". Ids may not contain ; or =, and unit ids not : '
-    "either: these separate items in lists such as Eligible units (D01; D02).",
-    "In Settings and Scenarios, write none (or no cap) to leave a cap or limit unset; in "
-    "Scenarios a blank cell keeps the Settings value.",
-    "Check the workbook with: planner validate THIS_FILE.xlsx. It lists every problem with its "
-    "cell. Sheets with other names (such as this one) are ignored.",
-)
+    N_("How to fill this workbook"),
+    N_("Fill one row per unit in Units and one row per service in Services; Staff, Settings and "
+       "Scenarios are optional. Each sheet has one example row: overwrite it."),
+    N_("Headers are on row 1 and may be in any order; they are matched ignoring case, spaces and "
+       "underscores. Hover over a header to read what it means and its default."),
+    N_("Blank cells take the default. Fully blank rows are skipped. Decimal commas (0,52) and "
+       "thousands separators (1 531) are read as numbers. Shares are numbers from 0 to 1 (0.626) "
+       "or percentages typed as text (62.6%). Yes/no cells accept yes/no, y/n, true/false, 1/0."),
+    N_("Ids (Unit ID, Service ID, Skill, Group) are unique ignoring case and must be spelt the "
+       'same everywhere; a number such as 1 is the id "1". Ids may not contain ; or =, and unit '
+       "ids not : either: these separate items in lists such as Eligible units (D01; D02)."),
+    N_("In Settings and Scenarios, write none (or no cap) to leave a cap or limit unset; in "
+       "Scenarios a blank cell keeps the Settings value."),
+    N_("Check the workbook with: planner validate THIS_FILE.xlsx. It lists every problem with its "
+       "cell. Sheets with other names (such as this one) are ignored."),
+)  # fmt: skip
 
 
 def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence[Column]]]) -> None:
-    put(ws.cell(row=1, column=1), _INSTRUCTIONS_INTRO[0])
+    put(ws.cell(row=1, column=1), _(_INSTRUCTIONS_INTRO[0]))
     ws.cell(row=1, column=1).font = TITLE_FONT
     row = 2
     for paragraph in _INSTRUCTIONS_INTRO[1:]:
-        put(ws.cell(row=row, column=1), paragraph)
+        put(ws.cell(row=row, column=1), _(paragraph))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = 32
         row += 1
     for sheet_name, purpose, columns in sheets:
         row += 1
-        put(ws.cell(row=row, column=1), f"Sheet {sheet_name}")
+        put(
+            ws.cell(row=row, column=1), _("Sheet {name}").format(name=pgettext("sheet", sheet_name))
+        )
         ws.cell(row=row, column=1).font = SECTION_FONT
         put(ws.cell(row=row, column=2), purpose)
         row += 1
-        for index, header in enumerate(("Column", "Meaning", "Default", "Required"), start=1):
+        for index, header in enumerate((_("Column"), _("Meaning"), _("Default"), _("Required")),
+                                       start=1):  # fmt: skip
             cell = ws.cell(row=row, column=index)
             put(cell, header)
             cell.font = Font(bold=True)
         row += 1
         for column in columns:
-            put(ws.cell(row=row, column=1), column.header)
+            put(ws.cell(row=row, column=1), column.label)
             put(ws.cell(row=row, column=2), column.meaning)
             put(ws.cell(row=row, column=3), column.default)
-            put(ws.cell(row=row, column=4), "yes" if column.required else "")
+            put(ws.cell(row=row, column=4), _("yes") if column.required else "")
             row += 1
     row += 1
-    put(ws.cell(row=row, column=1), "Settings (sheet Settings, column Setting)")
+    put(
+        ws.cell(row=row, column=1),
+        _("Settings (sheet {sheet}, column {column})").format(
+            sheet=pgettext("sheet", "Settings"), column=pgettext("header", "Setting")
+        ),
+    )
     ws.cell(row=row, column=1).font = SECTION_FONT
     row += 1
-    for index, header in enumerate(("Setting", "Meaning", "Default", "Values"), start=1):
+    for index, header in enumerate((_("Setting"), _("Meaning"), _("Default"), _("Values")),
+                                   start=1):  # fmt: skip
         cell = ws.cell(row=row, column=index)
         put(cell, header)
         cell.font = Font(bold=True)
@@ -132,7 +143,7 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
     for setting in SETTINGS_LIST:
         values = ", ".join(setting.choices) or str(setting.kind)
         for index, value in enumerate(
-            (setting.name, setting.meaning, setting.default, values), start=1
+            (pgettext("setting", setting.name), setting.meaning, setting.default, values), start=1
         ):
             put(ws.cell(row=row, column=index), value)
         row += 1
@@ -141,10 +152,12 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
 
 
 def template_workbook() -> Workbook:
-    """The template as an openpyxl Workbook (see write_template)."""
+    """The template as an openpyxl Workbook (see write_template), in the current language: sheet
+    names, headers, setting names and yes/no words are the catalogue's, which the reader accepts
+    back, so that a template written in Russian and filled in reads as the English one."""
     workbook = FastWorkbook()
     instructions = workbook.active
-    instructions.title = "Instructions"
+    instructions.title = pgettext("sheet", "Instructions")
     _write_instructions(
         instructions,
         [
@@ -159,10 +172,12 @@ def template_workbook() -> Workbook:
         (STAFF, _EXAMPLE_STAFF),
         (SERVICES, _EXAMPLE_SERVICE),
     ):
-        ws = workbook.create_sheet(sheet.name)
+        ws = workbook.create_sheet(pgettext("sheet", sheet.name))
         write_table(ws, sheet.columns, [[example[c.key] for c in sheet.columns]])
-    write_settings_sheet(workbook.create_sheet(SETTINGS.name), settings_rows(Settings()))
-    scenarios_ws = workbook.create_sheet(SCENARIOS.name)
+    write_settings_sheet(
+        workbook.create_sheet(pgettext("sheet", SETTINGS.name)), settings_rows(Settings())
+    )
+    scenarios_ws = workbook.create_sheet(pgettext("sheet", SCENARIOS.name))
     write_table(
         scenarios_ws,
         SCENARIOS.columns,

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
+from planner.i18n import _, pgettext
 from planner.workbook.distances import DISTANCES, distance_rows
 from planner.workbook.history import HISTORY, history_rows
 from planner.workbook.layout import (
@@ -51,8 +52,18 @@ __all__ = [
 
 def _column_comment(column: Column) -> str:
     if column.required:
-        return f"{column.meaning}.\nRequired: cannot be blank."
-    return f"{column.meaning}.\nDefault: {column.default}."
+        return f"{column.meaning}.\n" + _("Required: cannot be blank.")
+    return f"{column.meaning}.\n" + _("Default: {default}.").format(default=column.default)
+
+
+def _header(column: Column) -> str:
+    """The column's header in the current language. A Scenarios column that overrides a setting
+    is named by the setting (pgettext "setting"), which the reader accepts as its header too."""
+    setting = SETTINGS_BY_FIELD.get(column.field) if column.field else None
+    if setting is None or column.label != column.header:
+        return column.label
+    name = pgettext("setting", setting.name)
+    return column.header if name == setting.name else name[:1].upper() + name[1:]
 
 
 def _write_header(ws: Worksheet, headers: Sequence[str], comments: Sequence[str]) -> None:
@@ -73,8 +84,8 @@ def _add_choice_validation(ws: Worksheet, choices: Sequence[str], cells: str) ->
         formula1='"' + ",".join(choices) + '"',
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Not a valid choice",
-        error="Choose one of: " + ", ".join(choices),
+        errorTitle=_("Not a valid choice"),
+        error=_("Choose one of: {choices}").format(choices=", ".join(choices)),
     )
     validation.add(cells)
     ws.add_data_validation(validation)
@@ -85,23 +96,27 @@ def write_table(
     columns: Sequence[Column],
     rows: Iterable[Sequence[object]],
 ) -> None:
-    """Header, data rows and drop-downs of one sheet in the scenario format."""
-    _write_header(ws, [c.header for c in columns], [_column_comment(c) for c in columns])
+    """Header, data rows and drop-downs of one sheet in the scenario format, in the current
+    language: headers (pgettext "header", the names the reader accepts back) and yes/no words."""
+    _write_header(ws, [_header(c) for c in columns], [_column_comment(c) for c in columns])
+    yes_no = {i for i, c in enumerate(columns) if c.kind is Kind.YES_NO}
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
+            if column_index - 1 in yes_no and value in ("yes", "no"):
+                value = _(str(value))  # да / нет, иә / жоқ: the reader's yes/no words
             if value is not None and value != "":
                 put(ws.cell(row=row_index, column=column_index), value)
     for column_index, column in enumerate(columns, start=1):
         letter = get_column_letter(column_index)
         cells = f"{letter}2:{letter}1048576"
         if column.kind is Kind.YES_NO:
-            _add_choice_validation(ws, ("yes", "no"), cells)
+            _add_choice_validation(ws, (_("yes"), _("no")), cells)
         elif column.field and column.field in SETTINGS_BY_FIELD:
             choices = SETTINGS_BY_FIELD[column.field].choices
             if choices:
                 _add_choice_validation(ws, choices, cells)
     # Headers here stay on one line: header_rows=() measures them in full.
-    minimum = {i: max(c.width, len(c.header) + 4) for i, c in enumerate(columns, start=1)}
+    minimum = {i: max(c.width, len(_header(c)) + 4) for i, c in enumerate(columns, start=1)}
     fit_columns(ws, header_rows=(), minimum=minimum)
 
 
@@ -239,17 +254,24 @@ def _variant_row(variant: Variant, columns: Sequence[Column]) -> list[object]:
 
 
 def write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> None:
-    write_table(ws, SETTINGS.columns, rows)
+    """The Settings sheet of `rows` (English setting names), written in the current language:
+    the setting names (pgettext "setting") and yes/no values the reader accepts back."""
+    settings = [next((s for s in SETTINGS_LIST if s.name == name), None) for name, _v in rows]
+    written = []
+    for (name, value), setting in zip(rows, settings, strict=True):
+        if setting is not None and setting.kind is Kind.YES_NO and value in ("yes", "no"):
+            value = _(str(value))
+        written.append([pgettext("setting", str(name)) if setting else name, value])
+    write_table(ws, SETTINGS.columns, written)
     # Per-row drop-downs: the Value cell of each choice or yes/no setting.
-    for row_index, (name, _value) in enumerate(rows, start=2):
-        setting = next((s for s in SETTINGS_LIST if s.name == name), None)
+    for row_index, setting in enumerate(settings, start=2):
         if setting is None:
             continue
-        choices = setting.choices or (("yes", "no") if setting.kind is Kind.YES_NO else ())
+        choices = setting.choices or ((_("yes"), _("no")) if setting.kind is Kind.YES_NO else ())
         if choices:
             _add_choice_validation(ws, choices, f"B{row_index}")
         ws.cell(row=row_index, column=1).comment = comment(
-            f"{setting.meaning}.\nDefault: {setting.default}."
+            f"{setting.meaning}.\n" + _("Default: {default}.").format(default=setting.default)
         )
 
 

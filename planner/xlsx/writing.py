@@ -44,6 +44,7 @@ __all__ = [
     "filled_cells",
     "fit_columns",
     "put",
+    "storable",
     "wrapped_lines",
 ]
 
@@ -73,12 +74,27 @@ PERCENT = "0.0%"
 SECONDS = "0.0"
 
 
+def storable(text: str) -> str:
+    """Text a workbook can hold: a file name that is not UTF-8 arrives decoded with lone
+    surrogates (os.fsdecode), which no XML file can carry; its undecodable bytes are shown as
+    U+FFFD, the replacement character."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that no byte decoded to
+            raw = text.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+    return text
+
+
 def put(cell: Cell, value: object) -> None:
     """Store a value in a cell; text always stays text, never a formula, error or link."""
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, str):
-        text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+        text: str = ILLEGAL_CHARACTERS_RE.sub("", storable(value))
         cell.value = text
         # openpyxl turns "=..." into a formula and "#N/A" into an error cell: force text.
         cell.data_type = "s"

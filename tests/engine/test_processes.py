@@ -9,6 +9,7 @@ import os
 from concurrent.futures import Future
 
 from planner.domain import Scenario, Service, Settings, StaffCell, Unit
+from planner.engine.group import GroupData
 from planner.solve import PARALLEL_MIN_SERVICES, default_processes, solve
 
 # planner.solve, the attribute, is the function; the module is imported by name.
@@ -70,10 +71,11 @@ class _InlinePool:
     def __init__(self, max_workers, **options):
         self.max_workers = max_workers
 
-    def submit(self, function, data, *args):
+    def submit(self, function, *args):
+        (data,) = [a for a in args if isinstance(a, GroupData)]  # beside the language it speaks
         _InlinePool.submitted.append(data.group)
         future: Future = Future()
-        future.set_result(function(data, *args))
+        future.set_result(function(*args))
         return future
 
     def shutdown(self, **options):
