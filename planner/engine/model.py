@@ -68,6 +68,7 @@ class RowFamily(StrEnum):
     DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
     DISTANCE = "distance"  # no transfer beyond the longest or without a distance: row_pairs
     TRANSFER_FLOW = "transfer_flow"  # who sends to whom, for a skill with a forbidden transfer
+    LEVEL_COUNT = "level_count"  # leximax: a cell under the level unless its binary says not
 
     def rows(self, model: LinearModel) -> list[int]:
         """Indices of this family's rows in a model."""
@@ -768,3 +769,62 @@ def add_decision_rows(
                         unit=a, skill=k)  # fmt: skip
                     model.row_pairs[row] = (a, b)
     return flows
+
+
+def add_level_count(
+    group_model: GroupModel, free: np.ndarray, threshold: float, below: float
+) -> np.ndarray:
+    """Leximax's count step, added to a threshold model before it is loaded: one binary per load
+    row, 1 when its cell may sit above `below` (up to the load row's own threshold, at most
+    `threshold`), 0 when the cell must be under `below`, for the load rows where `free` (a mask
+    in load-row order: cells not capped at an earlier level) is set. Minimising their sum gives
+    the fewest cells at the level. Returns the binaries' columns, in load-row order.
+
+    Each indicator row is its load row at `below` less M x z; with M = (threshold - below) x
+    capacity x the most employees the cell may have, z = 1 makes it no stronger than the load row
+    at `threshold`, so it cuts nothing the level allows. With z = 0 a plan whose cell is at the
+    level misses the row by the load rows' certifying margin (the rows share their scale)."""
+    model = group_model.model
+    entries: dict[int, tuple[list[int], list[float]]] = {}
+    load_rows = set(group_model.load_rows.tolist())
+    for r, c, v in zip(model.entry_row, model.entry_col, model.entry_value, strict=True):
+        if r in load_rows:
+            cols, values = entries.setdefault(r, ([], []))
+            cols.append(c)
+            values.append(v)
+    binaries = []
+    for row, n_col, capacity, counted in zip(
+        group_model.load_rows.tolist(), group_model.load_n_cols.tolist(),
+        group_model.load_capacity.tolist(), free.tolist(), strict=True,
+    ):  # fmt: skip
+        if not counted:
+            continue
+        most = float(model.col_upper[n_col])
+        if not np.isfinite(most):
+            raise ValueError(f"{model.row_names[row]}: no upper bound on the headcount")
+        z = model.add_col(f"above[{model.row_names[row]}]", 0.0, 1.0, integer=True)
+        cols, values = entries[row]
+        # The row is broken only while load > below x capacity x n, so by at most
+        # (threshold - below) x capacity x n < (threshold / below - 1) x the most load the cell
+        # can carry: the smaller M, the less a binary's integrality tolerance (1e-6 x M) lets a
+        # cell past `below` with its binary "0" (a large M let one solver count 14 of 15 cells).
+        load_most = -model.row_upper[row] + sum(
+            v * model.col_upper[c]
+            for c, v in zip(cols, values, strict=True)
+            if c != n_col and v > 0
+        )
+        big = (threshold - below) * capacity * most
+        if below > 0:
+            big = min(big, (threshold / below - 1) * load_most)
+        big = big * (1 + 1e-6) + 1e-9
+        terms = [
+            (c, -below * capacity if c == n_col else v) for c, v in zip(cols, values, strict=True)
+        ]
+        model.add_row(
+            f"level_count[{model.row_names[row]}]",
+            [c for c, _ in terms] + [z], [v for _, v in terms] + [-big],
+            -np.inf, model.row_upper[row],
+            family=RowFamily.LEVEL_COUNT, unit=model.row_unit[row], skill=model.row_skill[row],
+        )  # fmt: skip
+        binaries.append(z)
+    return np.asarray(binaries, dtype=np.int64)

@@ -121,10 +121,13 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
     plan, best, lower = bracket.plan, float(bracket.value or 0.0), float(bracket.lower)
     status_proven, stop, gap = bracket.certified, bracket.stop, None
     level = best  # the free cells' bound in the moves stage: t*, or leximax's last level
+    counted = None
     if leximax and status_proven:
-        plan, level, stop = _levels(solver, plan, best)
+        plan, level, stop, counted = _levels(solver, plan, best)
         status_proven = stop is None
-    if stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
+    if counted is not None:
+        gap = counted.gap  # the counted levels' moves stage
+    elif stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
         # Also when the proof stopped on a solver fault: the best plan still gets its fewest
         # moves, only the status says what is not proven.
         solver.progress(f"group {solver.data.group}: t* = {best:.6g}, minimising moves")
@@ -181,12 +184,15 @@ def _slack(solver: GroupSolver) -> float:
 MAX_LEVELS = 25  # leximax: levels certified below the maximum, at most
 
 
-def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, StopReason | None]:
+def _levels(
+    solver: GroupSolver, plan: Plan, top: float
+) -> tuple[Plan, float, StopReason | None, Counted | None]:
     """Leximax below a certified maximum `top`: the cells that must sit at the level in every
     plan keeping all cells at or below it are fixed there (caps); the smallest maximum of the rest
     is the next level, certified like t*; and so on until no free cell carries load. Returns the
     plan, the last level and None when every level is certified, else why not (the plan then
-    keeps the levels fixed so far)."""
+    keeps the levels fixed so far), and the counted outcome when a level was held by several
+    cells together (_levels_by_count, which then gave the fewest moves too)."""
     level, found = top, list[tuple[float, int]]()
     uncertified: StopReason | None = None
     while level > 0:
@@ -199,13 +205,10 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
             break
         if not held:
             # Each cell can go below the level alone, but not all of them together (integer
-            # staff, ties): the plan's cells at the level stay there, and the levels below are
-            # still searched, but this level is not proven to be the least (that would need the
-            # count of cells at it minimised, which is not built yet).
-            coefficients = solver.data.coefficients(plan.headcount, plan_load(solver.data, plan))
-            free = ~np.isfinite(solver.caps)
-            held = [tuple(c) for c in np.argwhere(free & (coefficients >= level * (1 - 1e-9)))]
-            uncertified = uncertified or StopReason.LEVEL_NOT_SEPARABLE
+            # staff, ties): from here the levels are counted, which also gives the moves.
+            counted = _levels_by_count(solver, plan, level, found)
+            _describe_levels(solver, found)
+            return counted.plan, level, uncertified or counted.stop, counted
         for u, k in held:
             solver.caps[u, k] = level * (1 + _slack(solver))
         found.append((level, len(held)))
@@ -217,7 +220,89 @@ def _levels(solver: GroupSolver, plan: Plan, top: float) -> tuple[Plan, float, S
             break
         plan, level = bracket.plan, bracket.value
     _describe_levels(solver, found)
-    return plan, level, uncertified
+    return plan, level, uncertified, None
+
+
+MAX_COUNT_STEPS = 200  # leximax by counts: solves at most, then the level limit is the outcome
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The levels found by counting (_levels_by_count) and the fewest-moves plan that keeps them."""
+
+    plan: Plan
+    stop: StopReason | None  # None: every level and the moves proven
+    gap: float | None
+
+
+def _levels_by_count(
+    solver: GroupSolver, plan: Plan, level: float, found: list[tuple[float, int]]
+) -> Counted:
+    """Leximax from a level no single cell holds (ties), by counting: with K free cells allowed
+    above the levels so far, the next level is the least value v such that no plan keeping the
+    levels has only K free cells above v; its count is the fewest free cells at or above v.
+
+    Each step is a count MILP (session.least_at_levels, confirmed by a second configuration and
+    recounted on the exact plan): the fewest free cells above v(1 - 1e-6) among plans that keep
+    every level (at most K_i cells above L_i(1 - 1e-6) and at most K_(i-1) above L_i(1 + slack)).
+    The step also keeps at most K cells above v(1 + slack), so that it counts among plans whose
+    (K+1)-th coefficient is v (the current plan is one). When the count is more than K, v is a
+    level (held by the extra cells); otherwise its plan has a lower (K+1)-th coefficient, which
+    is the next v. Which cells sit at a level is never fixed:
+    only how many, so a later level is free to pick them (fixing them lost the optimum on
+    generated cases). Then the fewest moves under the same rows."""
+    data = solver.data
+    top = level * (1 + _slack(solver))
+    bounds: list[tuple[float, int]] = []
+    kept = 0  # free cells above the last level's lower bound
+
+    def free_coefficients(p: Plan) -> np.ndarray:
+        coefficients = data.coefficients(p.headcount, plan_load(data, p))
+        return np.sort(coefficients[~np.isfinite(solver.caps)])[::-1]
+
+    value = level
+    for _ in range(MAX_COUNT_STEPS):
+        if len(found) >= MAX_LEVELS:
+            return Counted(plan, StopReason.LEVEL_LIMIT, None)
+        below = value * (1 - RELATIVE_TOLERANCE)
+        # At most `kept` cells above v as well: the count is among plans whose next coefficient
+        # is v, not above it (the current plan is one); at the first level the load rows say so.
+        ceiling = value * (1 + _slack(solver))
+        capped = [(ceiling, kept)] if ceiling < top else []
+        least, counted, count = solver.least_at_levels(
+            top, bounds + capped, plan, count_above=below
+        )
+        if not least.proven:
+            return Counted(plan, least.stop or StopReason.LEVEL_NOT_SEPARABLE, None)
+        coefficients = free_coefficients(counted)
+        if int((coefficients > below).sum()) != count or coefficients[:1].max(initial=0) > top:
+            solver.notes.append(
+                f"the count step claimed {count} cells above {below:.9g}; its plan disagrees"
+            )
+            return Counted(plan, StopReason.SOLVER_FAULT, None)
+        plan = counted
+        if count > kept:  # no plan keeps only `kept` cells above v: v is a level
+            bounds.extend([*capped, (below, count)])
+            found.append((value, count - kept))
+            solver.progress(f"group {data.group}: leximax level {len(found)} = {value:.6g}")
+            kept = count
+        if kept >= coefficients.size or coefficients[kept] <= 0:
+            break
+        value = float(coefficients[kept])
+    else:
+        return Counted(plan, StopReason.LEVEL_LIMIT, None)
+    bounds.append((0.0, kept))  # the cells below the last level carry no load
+    solver.progress(f"group {data.group}: leximax levels counted, minimising moves")
+    least, moved, _ = solver.least_at_levels(top, bounds, plan)
+    coefficients = free_coefficients(moved)
+    if coefficients[:1].max(initial=0) > top or any(
+        int((coefficients > value * (1 + 1e-9)).sum()) > most for value, most in bounds
+    ):
+        solver.notes.append("the fewest-moves stage returned a worse plan; kept the level plan")
+        return Counted(plan, StopReason.SOLVER_FAULT, None)
+    return Counted(
+        moved, None if least.proven else least.stop or StopReason.SOLVER_FAULT, least.gap
+    )
 
 
 def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:

@@ -4,8 +4,9 @@ A SolverSession holds the group's threshold model (load rows at a movable t) loa
 panel of configurations that confirm each other's claims (panel.py), the group's time limit and
 move budget, and the tally of solver effort. It asks the questions the searches are made of: is
 there a plan at t (`probe`), does any other configuration find one (`confirm_no_plan`), what is the
-least of an objective from a known plan (`least`). What the answers prove is the business of the
-searches above it (bracket.py: the minmax bisection; search.py: the lexicographic stages).
+least of an objective from a known plan (`least`), and for leximax the least count of cells
+above a value, or the fewest moves, under count rows (`least_at_levels`). What the answers prove
+is the business of the searches above it (bracket.py: the minmax bisection; search.py: the lexicographic stages).
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from planner.engine.group import GroupData
-from planner.engine.model import GroupModel, ModelForm, balance_scale, build_group_model
+from planner.engine.model import (
+    GroupModel,
+    ModelForm,
+    RowFamily,
+    add_level_count,
+    balance_scale,
+    build_group_model,
+)
 from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverPanel
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
@@ -441,12 +449,15 @@ class SolverSession:
                 )  # fmt: skip
         return None, improved, None
 
-    def least(self, start: Plan, *, integral: bool, what: str) -> Least:
-        """Minimise the objective set on the model from a plan that satisfies it. The minimum is
+    def least(
+        self, start: Plan, *, integral: bool, what: str, point: np.ndarray | None = None
+    ) -> Least:
+        """Minimise the objective set on the model from a plan that satisfies it (point: its
+        solution vector, when the model has columns a plan does not give). The minimum is
         proven only when two configurations call the same value optimal and no checked point
         beats it; a configuration that calls a worse value optimal is a fault."""
         costs = self.backend.costs
-        best_point = point_of_plan(self.group_model, start)
+        best_point = point_of_plan(self.group_model, start) if point is None else point
         best_value = float(costs @ best_point)
 
         def tolerance(value: float) -> float:
@@ -485,3 +496,59 @@ class SolverSession:
             if len(affirmed) >= 2:
                 return Least(best_point, True)
         return Least(best_point, False, StopReason.SOLVER_FAULT)
+
+    # -- leximax ------------------------------------------------------------------------------
+    def least_at_levels(
+        self,
+        top: float,
+        bounds: list[tuple[float, int]],
+        start: Plan,
+        *,
+        count_above: float | None = None,
+    ) -> tuple[Least, Plan, int]:
+        """Minimise over plans keeping every free cell at or below `top` (capped cells at their
+        caps) with, for each (value, most) in `bounds`, at most `most` free cells above value:
+        the free cells above `count_above` (a count, integral), or without it the moves. The
+        model is the threshold model with the count rows of model.add_level_count, built beside
+        it and put back after; `start` must satisfy it. Returns the outcome (least: two
+        configurations agree), the plan of its point and the objective there."""
+        saved = (self.group_model, self.backend)
+        started = time.perf_counter()
+        group_model = build_group_model(self.data, reference_t=self.reference_t)
+        model = group_model.model
+        units = np.asarray(model.row_unit, dtype=np.int64)[group_model.load_rows]
+        skills = np.asarray(model.row_skill, dtype=np.int64)[group_model.load_rows]
+        free = ~np.isfinite(self.caps[units, skills])
+        families = []
+        for value, most in bounds:
+            binaries = add_level_count(group_model, free, top, value)
+            model.add_row(f"level_most[{value:.9g}]", binaries.tolist(), [1.0] * binaries.size,
+                          -np.inf, float(most), family=RowFamily.LEVEL_COUNT)  # fmt: skip
+            families.append((value, binaries))
+        counted = None
+        if count_above is not None:
+            counted = add_level_count(group_model, free, top, count_above)
+            families.append((count_above, counted))
+        backend = HighsBackend(model)
+        self.build_seconds += time.perf_counter() - started
+        self.use(group_model, backend)
+        try:
+            self.set_threshold(top)
+            if counted is None:
+                costs = group_model.moves_objective()
+            else:
+                costs = np.zeros(model.num_cols)
+                costs[counted] = 1.0
+            backend.set_objective(costs)
+            point = point_of_plan(group_model, start)
+            coefficients = self.data.coefficients(start.headcount, plan_load(self.data, start))
+            at_cells = coefficients[units[free], skills[free]]
+            for value, binaries in families:
+                point[binaries] = at_cells > value  # the row's own test: at most value
+            integral = counted is not None or not self.settings.split_services
+            what = "fewest cells at the level" if counted is not None else "fewest moves"
+            least = self.least(start, integral=integral, what=what, point=point)
+            objective = round(float(costs @ least.point))
+            return least, plan_from_values(group_model, least.point), objective
+        finally:
+            self.use(*saved)
