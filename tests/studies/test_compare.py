@@ -194,7 +194,9 @@ def test_comparison_workbook_has_the_sheets_rows_and_chart(small):
     assert summary.cell(row=2, column=col["Max coefficient after"] + 1).number_format == "0.0000"
     assert summary.freeze_panes == "B2"
     assert set(summary.tables) == {"SummaryTable"}
-    assert summary.tables["SummaryTable"].ref == f"A1:Z{len(body) + 1}"
+    assert (
+        summary.tables["SummaryTable"].ref == f"A1:AA{len(body) + 1}"
+    )  # 27 columns: the last is the P90 (--robust)
     assert len(summary._charts) == 1
 
     units = book["Units"]

@@ -196,3 +196,27 @@ def test_robust_plan_with_split_services_equals_the_exact_lp():
     assert shares[1, 0] == pytest.approx(lp.x[1], abs=1e-4)  # B's share sent to A, as the LP
     assert plan.services_moved == pytest.approx(shares[1, 0], rel=1e-9)
     assert 0.3 < plan.services_moved < 0.4 and plan.staff_moved == 0
+
+
+def test_the_comparison_workbook_shows_each_options_p90(tmp_path):
+    """The Summary of the comparison workbook gains each option's P90 over the fresh samples
+    (its last column), the same figures as the Comparison; blank without --robust."""
+    import openpyxl
+
+    from planner.reports import write_comparison
+    from planner.studies.compare import compare
+
+    comparison = compare([_case()], robust=50, evaluate=4000, seed=5)
+    path = write_comparison(comparison, tmp_path / "robust-comparison.xlsx")
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("P90 over fresh samples") + 1
+    assert column == len(header)
+    labels = {sheet.cell(row, 1).value: sheet.cell(row, column).value for row in (2, 3)}
+    nominal, robust = comparison.options
+    assert labels == {
+        "baseline": pytest.approx(nominal.p90, rel=1e-12),
+        "baseline (robust)": pytest.approx(robust.p90, rel=1e-12),
+    }
+    plain = write_comparison(compare([_case()]), tmp_path / "plain-comparison.xlsx")
+    assert openpyxl.load_workbook(plain)["Summary"].cell(2, column).value is None
