@@ -16,6 +16,7 @@ from planner.domain import Settings
 from planner.i18n import N_, _, pgettext
 from planner.workbook.decisions import DECISIONS
 from planner.workbook.distances import DISTANCES
+from planner.workbook.history import HISTORY
 from planner.workbook.layout import (
     SCENARIOS,
     SERVICES,
@@ -66,6 +67,11 @@ _EXAMPLE_SERVICE = {
     "digitalsharelow": None,
     "digitalsharehigh": None,
 }
+_EXAMPLE_HISTORY = (
+    {"target": "*", "year": 2022, "volume": 1000},
+    {"target": "*", "year": 2023, "volume": 1100},
+    {"target": "*", "year": 2024, "volume": 1200},
+)
 _EXAMPLE_VARIANT = {
     "name": "two more staff",
     "description": "Two new hires in U01",
@@ -164,7 +170,16 @@ def template_workbook() -> Workbook:
             (sheet.name, sheet.purpose, sheet.columns)
             # Decisions and Distances are described but not written: an example row would change
             # the template's plan (a decision, or transfers limited to the pairs listed).
-            for sheet in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, DECISIONS, DISTANCES)
+            for sheet in (
+                UNITS,
+                STAFF,
+                SERVICES,
+                SETTINGS,
+                SCENARIOS,
+                HISTORY,
+                DECISIONS,
+                DISTANCES,
+            )
         ],
     )
     for sheet, example in (
@@ -183,12 +198,20 @@ def template_workbook() -> Workbook:
         SCENARIOS.columns,
         [[None if c.field else _EXAMPLE_VARIANT[c.key] for c in SCENARIOS.columns]],
     )
+    # History: three years of every service's volume (target *), so that `planner forecast`
+    # runs on the template as it is and any filling of Services keeps it valid.
+    write_table(
+        workbook.create_sheet(pgettext("sheet", HISTORY.name)),
+        HISTORY.columns,
+        [[row.get(c.key) for c in HISTORY.columns] for row in _EXAMPLE_HISTORY],
+    )
     return workbook
 
 
 def write_template(path: str | os.PathLike[str]) -> Path:
-    """Write the scenario template: an Instructions sheet, then Units, Staff, Services, Settings
-    and Scenarios, each with one example row, header comments, frozen headers and drop-downs.
+    """Write the scenario template: an Instructions sheet, then Units, Staff, Services, Settings,
+    Scenarios and History, each with example rows, header comments, frozen headers and
+    drop-downs.
 
     The template validates clean as written. Raises OutputError when the path cannot be written.
     """

@@ -17,9 +17,9 @@ from planner.workbook.template import write_template
 
 YES_NO = {"en": ("yes", "no"), "ru": ("да", "нет"), "kk": ("иә", "жоқ")}
 SHEETS = {
-    "en": ["Instructions", "Units", "Staff", "Services", "Settings", "Scenarios"],
-    "ru": ["Инструкция", "Подразделения", "Штат", "Услуги", "Настройки", "Сценарии"],
-    "kk": ["Нұсқаулық", "Бөлімшелер", "Штат", "Қызметтер", "Баптаулар", "Сценарийлер"],
+    "en": ["Instructions", "Units", "Staff", "Services", "Settings", "Scenarios", "History"],
+    "ru": ["Инструкция", "Подразделения", "Штат", "Услуги", "Настройки", "Сценарии", "История"],
+    "kk": ["Нұсқаулық", "Бөлімшелер", "Штат", "Қызметтер", "Баптаулар", "Сценарийлер", "Тарих"],
 }
 
 
@@ -50,7 +50,7 @@ def _filled(tmp_path: Path, lang: str) -> Path:
         ws.delete_rows(2)  # the example row
         for row in rows:
             ws.append([row.get(c.key) for c in columns])
-    del workbook[workbook.sheetnames[-1]]  # Scenarios: its example variant is not needed
+    del workbook[workbook.sheetnames[5]]  # Scenarios: its example variant is not needed
     workbook.save(path)
     return path
 

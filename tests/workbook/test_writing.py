@@ -116,12 +116,27 @@ def test_template_validates_clean(tmp_path: Path) -> None:
     assert scenario.variants[0].hires == (Hire("U01", 2),)
 
 
+def test_template_history_forecasts(tmp_path: Path) -> None:
+    """The template's History sheet (every service, 2022-2024: 1,000, 1,100, 1,200) reads back
+    and forecasts 2025 by the drift method for three years: 1,300 (the last year plus the mean
+    step), with the warning that 3 years are too few for exponential smoothing."""
+    from planner.studies.forecast import forecast
+
+    scenario = validate_workbook(write_template(tmp_path / "template.xlsx")).scenario
+    assert scenario is not None
+    assert [(h.target, h.year, h.volume) for h in scenario.history] == [
+        ("*", 2022, 1000.0), ("*", 2023, 1100.0), ("*", 2024, 1200.0)
+    ]  # fmt: skip
+    table = forecast(scenario, 2025).table()
+    assert table["forecast"].tolist() == [1300.0]
+
+
 def test_template_layout(tmp_path: Path) -> None:
     """Instructions first; each data sheet has a bold, filled header with a comment on every
     header cell, frozen panes under it, and drop-downs for yes/no and for coefficient/objective."""
     workbook = openpyxl.load_workbook(write_template(tmp_path / "template.xlsx"))
     assert workbook.sheetnames == [
-        "Instructions", "Units", "Staff", "Services", "Settings", "Scenarios"
+        "Instructions", "Units", "Staff", "Services", "Settings", "Scenarios", "History"
     ]  # fmt: skip
     for title in workbook.sheetnames[1:]:
         sheet = workbook[title]
