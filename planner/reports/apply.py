@@ -22,6 +22,7 @@ from planner.errors import InputError, Problem, ProblemCode
 from planner.i18n import LANGUAGES, translations
 from planner.workbook import read_scenario
 from planner.workbook.layout import normalise_header
+from planner.xlsx.ooxml import column_letters
 from planner.xlsx.reading import OpenedWorkbook, RawSheet, Refused, open_workbook
 
 __all__ = ["Accepted", "accepted_scenario"]
@@ -90,17 +91,9 @@ def _table(sheet: RawSheet, needed: Sequence[str]) -> list[dict[str, tuple[objec
         for name in needed:
             column = columns[normalise_header(name)]
             value = cells.get(column, (None, ""))[0]
-            row[name] = (value, f"{_letters(column)}{number}")
+            row[name] = (value, f"{column_letters(column)}{number}")
         rows.append(row)
     return rows
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _facts(sheet: RawSheet) -> dict[str, tuple[object, str]]:
