@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from planner.domain import Scenario, coefficient, service_load, unit_capacity
+from planner.domain import Scenario, coefficient, unit_capacity
 from planner.result import Result
 
-__all__ = ["Cell", "Figures", "GroupFigures", "Rollup", "cell_coefficients", "cell_loads", "finite"]
+__all__ = ["Cell", "Figures", "GroupFigures", "Rollup", "cell_coefficients", "finite"]
 
 TOLERANCE = 1e-9
 
@@ -215,17 +215,3 @@ def cell_coefficients(result: Result) -> dict[tuple[str, str], tuple[float, floa
         (row.unit_id, row.skill): (row.coefficient_before, row.coefficient_after)
         for row in sorted(result.skill_rows(), key=lambda row: (row.unit_id, row.skill))
     }
-
-
-def cell_loads(result: Result) -> tuple[dict, dict]:
-    """Load of every (unit, skill) cell before (current units) and after (the plan's units)."""
-    scenario = result.scenario
-    services = {s.service_id: s for s in scenario.services}
-    before: dict[tuple[str, str], float] = defaultdict(float)
-    after: dict[tuple[str, str], float] = defaultdict(float)
-    for s in scenario.services:
-        before[s.unit_id, s.skill] += service_load(s, scenario.settings)
-    for a in result.assignments:
-        service = services[a.service_id]
-        after[a.unit_id, service.skill] += service_load(service, scenario.settings) * a.share
-    return before, after

@@ -16,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.i18n import NP_, _
 from planner.reports import charts
 from planner.reports.charts import Col, add_table, fit_columns, note, title
-from planner.reports.figures import cell_loads
 from planner.result import Result
 from planner.wisn import Pressure, pressure_percent, wisn_difference, wisn_ratio, workload_pressure
 
@@ -72,30 +71,22 @@ def pressure_text(ratio: float | None) -> str:
 
 
 def wisn_rows(result: Result) -> list[WisnRow]:
-    """Every unit-skill cell with staff or required staff, by group, unit and category."""
-    scenario = result.scenario
-    planned = {g.group for g in result.groups if g.max_coefficient_after is not None}
-    before, after = cell_loads(result)
-    staff = {(s.unit_id, s.skill): s for s in result.staff}
-    keys = set(staff) | {k for k, v in before.items() if v} | {k for k, v in after.items() if v}
-    rows = []
-    for unit_id, skill in sorted(keys, key=lambda k: (scenario.unit(k[0]).group, k)):
-        unit = scenario.unit(unit_id)
-        cell = staff.get((unit_id, skill))
-        has_plan = unit.group in planned
-        rows.append(
-            WisnRow(
-                unit_id,
-                unit.label,
-                unit.group,
-                skill,
-                cell.before if cell else 0,
-                before[unit_id, skill],
-                (cell.after if cell else 0) if has_plan else None,
-                after[unit_id, skill] if has_plan else None,
-            )
+    """Every unit-skill cell with staff or required staff, by group, unit and category: the
+    result's skill rows (in wisn mode a cell's load is its required staff), as the Skills sheet
+    and --json's `wisn` list them."""
+    return [
+        WisnRow(
+            row.unit_id,
+            row.name,
+            row.group,
+            row.skill,
+            row.employees_before,
+            row.load_before,
+            row.employees_after if row.load_after is not None else None,
+            row.load_after,
         )
-    return rows
+        for row in result.skill_rows()
+    ]
 
 
 def _finite(value: float | None) -> float | None:
