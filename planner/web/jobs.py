@@ -20,6 +20,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from planner.i18n import language
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.workspace import UnknownId, Workspace, now, read_json, write_json
 
 __all__ = ["FINAL", "JobManager", "JobState"]
@@ -237,6 +238,9 @@ class JobManager:
         process = self._context.Process(
             target=worker.run,
             args=(str(self.workspace.root), job_id, os.getpid()),
+            # The fork server keeps the environment of its start: the test hook that holds a
+            # write is handed to each job as the server has it now.
+            kwargs={"hold_write": os.environ.get(HOLD_WRITE_ENVIRONMENT)},
             name=f"planner-job-{job_id}",
         )
         process.start()

@@ -21,6 +21,7 @@ from typing import Any
 import planner
 from planner import InputError, Objective, Scenario
 from planner.i18n import using
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.views import (
     choose_option,
     comparison_view,
@@ -200,9 +201,14 @@ def _exit_with_the_server(server_pid: int) -> None:
     threading.Thread(target=watch, name="planner-job-server-watch", daemon=True).start()
 
 
-def run(root: str, job_id: str, server_pid: int | None = None) -> None:
+def run(root: str, job_id: str, server_pid: int | None = None, hold_write: str | None = None) -> None:
     """Run one job of the workspace at `root` (the target of the worker process); end with the
-    server whose pid is `server_pid`."""
+    server whose pid is `server_pid`. `hold_write`: the server's PLANNER_TEST_HOLD_WRITE (the
+    test hook that pauses a write mid-file), or None."""
+    if hold_write:
+        os.environ[HOLD_WRITE_ENVIRONMENT] = hold_write
+    else:
+        os.environ.pop(HOLD_WRITE_ENVIRONMENT, None)
     if server_pid is not None:
         _exit_with_the_server(server_pid)
     workspace = Workspace(root)

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,7 @@ import pytest
 
 import planner
 from planner.cli import main as cli_main
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.workspace import display_name
 from tests.corpus.cases import CASES
 from tests.web.conftest import API, client_for, submit, upload, wait
@@ -365,19 +367,28 @@ def test_timeout_stops_a_job(tmp_path) -> None:
         assert state["error"] == "stopped after its time limit of 0.5 s"
 
 
-def test_queue_position_and_restart(tmp_path, base_bytes) -> None:
+def test_queue_position_and_restart(tmp_path, base_bytes, monkeypatch) -> None:
     """With one worker a second job waits at position 1; a server stopped mid-job leaves both
     interrupted, the upload and finished results survive, and an interrupted job can be rerun."""
     folder = tmp_path / "ws"
+    marker = tmp_path / "held"
     with client_for(folder, workers=1) as first:
         small = upload(first, base_bytes)
         finished = submit(first, {"kind": "solve", "upload": small["id"], "sensitivity": False})
         assert wait(first, finished["id"])["status"] == "done"
         big = upload(first, Path(BUNDLED_PATH).read_bytes(), "west.xlsx")
+        # The compare job pauses in the middle of writing its workbook (the test hook), so that
+        # it is surely still running when the server stops, however fast the machine.
+        monkeypatch.setenv(HOLD_WRITE_ENVIRONMENT, str(marker))
         running = submit(first, {"kind": "compare", "uploads": [big["id"]]})
         waiting = submit(first, {"kind": "solve", "upload": small["id"]})
-        wait(first, running["id"], until=lambda s: s["status"] == "running")
+        deadline = time.monotonic() + 300
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), "the compare job never reached its write"
+        assert first.get(f"/api/jobs/{running['id']}").json()["status"] == "running"
         assert first.get(f"/api/jobs/{waiting['id']}").json()["position"] == 1
+    monkeypatch.delenv(HOLD_WRITE_ENVIRONMENT)
     with client_for(folder, workers=1) as second:
         states = {s["id"]: s["status"] for s in second.get("/api/jobs").json()}
         assert states == {finished["id"]: "done", running["id"]: "interrupted",
