@@ -20,8 +20,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from planner.i18n import language
-from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.workspace import UnknownId, Workspace, now, read_json, write_json
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 
 __all__ = ["FINAL", "JobManager", "JobState"]
 

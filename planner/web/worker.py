@@ -21,7 +21,6 @@ from typing import Any
 import planner
 from planner import InputError, Objective, Scenario
 from planner.i18n import using
-from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.views import (
     choose_option,
     comparison_view,
@@ -29,6 +28,7 @@ from planner.web.views import (
     result_view,
 )
 from planner.web.workspace import Workspace, read_json, write_json
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 
 __all__ = ["apply_settings", "keep_services", "load_scenario", "lock_units", "run"]
 

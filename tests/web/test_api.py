@@ -17,8 +17,8 @@ import pytest
 
 import planner
 from planner.cli import main as cli_main
-from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from planner.web.workspace import display_name
+from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 from tests.corpus.cases import CASES
 from tests.web.conftest import API, client_for, submit, upload, wait
 
