@@ -10,6 +10,7 @@ are matched first and the rest largest to largest, which needs at most senders +
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 from collections.abc import Collection, Mapping
@@ -108,24 +109,48 @@ def _balanced_groups(senders, receivers) -> list[list[tuple[str, int]]]:
 
 
 def _greedy_pairs(senders, receivers) -> list[tuple[str, str, int]]:
-    remaining_out = dict(senders)
-    remaining_in = dict(receivers)
+    """Equal amounts matched first (each sender, in order, with the first receiver of the same
+    amount), then the largest remaining sender with the largest remaining receiver (ties to the
+    greater id). Heaps and a table of receivers by amount keep it O(n log n) for thousands of
+    units (the plain scans were quadratic: 2.2 s of a 5,000-unit solve)."""
+    waiting_by_amount: dict[int, deque[str]] = {}
+    for r, amount in receivers:
+        waiting_by_amount.setdefault(amount, deque()).append(r)
     pairs = []
-    # Equal amounts first: each such match closes a balanced group of two in one pair.
+    out_left: list[tuple[int, _Descending]] = []
     for s, amount in senders:
-        for r, _ in receivers:
-            if remaining_out[s] == amount and remaining_in[r] == amount and amount > 0:
-                pairs.append((s, r, amount))
-                remaining_out[s] = remaining_in[r] = 0
-                break
-    while any(remaining_out.values()):
-        s = max(remaining_out, key=lambda u: (remaining_out[u], u))
-        r = max(remaining_in, key=lambda u: (remaining_in[u], u))
-        amount = min(remaining_out[s], remaining_in[r])
-        pairs.append((s, r, amount))
-        remaining_out[s] -= amount
-        remaining_in[r] -= amount
+        waiting = waiting_by_amount.get(amount)
+        if waiting and amount > 0:
+            pairs.append((s, waiting.popleft(), amount))
+        elif amount > 0:
+            out_left.append((-amount, _Descending(s)))
+    in_left = [(-amount, _Descending(r)) for amount, rs in waiting_by_amount.items() for r in rs]
+    in_left = [entry for entry in in_left if entry[0] < 0]
+    heapq.heapify(out_left)
+    heapq.heapify(in_left)
+    while out_left:
+        out_amount, s = heapq.heappop(out_left)
+        in_amount, r = heapq.heappop(in_left)
+        amount = min(-out_amount, -in_amount)
+        pairs.append((s.name, r.name, amount))
+        if -out_amount > amount:
+            heapq.heappush(out_left, (out_amount + amount, s))
+        if -in_amount > amount:
+            heapq.heappush(in_left, (in_amount + amount, r))
     return sorted(pairs)
+
+
+class _Descending:
+    """An id that sorts in reverse, so that a min-heap of (-amount, id) pops the largest amount
+    and, among equal amounts, the greatest id."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.name > other.name
 
 
 def _flow_pairs(

@@ -417,6 +417,19 @@ def test_pair_transfers_fewest_pairs():
     assert pair_transfers({"A": 3, "B": 2}, {"C": 3, "D": 2}) == [("A", "C", 3), ("B", "D", 2)]
 
 
+def test_pair_transfers_above_the_exact_limit():
+    """18 units change (above EXACT_LIMIT): equal amounts first, each sender in order with the
+    first receiver of its amount (S1-R1 5, S2-R3 3, S4-R4 2, S6..S9 to R5..R8 1 each); then the
+    largest left with the largest left: S3 3 to R2 (4), and S5 2 to R9 and R2, tied at 1, the
+    greater id first. 10 pairs, at most senders + receivers - 1."""
+    losses = dict(zip([f"S{i}" for i in range(1, 10)], [5, 3, 3, 2, 2, 1, 1, 1, 1], strict=True))
+    gains = dict(zip([f"R{i}" for i in range(1, 10)], [5, 4, 3, 2, 1, 1, 1, 1, 1], strict=True))
+    assert pair_transfers(losses, gains) == [
+        ("S1", "R1", 5), ("S2", "R3", 3), ("S3", "R2", 3), ("S4", "R4", 2), ("S5", "R2", 1),
+        ("S5", "R9", 1), ("S6", "R5", 1), ("S7", "R6", 1), ("S8", "R7", 1), ("S9", "R8", 1),
+    ]  # fmt: skip
+
+
 def test_new_hires_count_as_start():
     """4 new hires at B: start A 10, B 14 (24 staff, 40 services). max(30/nA, 10/(24 - nA)) is
     5/3 at nA = 18, nB = 6: 8 employees move B -> A; the hires show as a separate transfer.
