@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from planner.domain import CoefficientMode, Scenario, Service
+from planner.i18n import _
 
 # WISN studies publish staff, factors and ratios to two decimals (e.g. "17.46 staff").
 PUBLISHED_DECIMALS = 2
@@ -47,11 +48,11 @@ class Pressure(StrEnum):
 
     @property
     def reading(self) -> str:
-        """The words a WISN report uses for this reading."""
+        """The words a WISN report uses for this reading, in the current language."""
         return {
-            Pressure.SHORTAGE: "staff shortage: high workload pressure",
-            Pressure.BALANCED: "staffing in balance with the workload",
-            Pressure.SURPLUS: "staff surplus: low workload pressure",
+            Pressure.SHORTAGE: _("staff shortage: high workload pressure"),
+            Pressure.BALANCED: _("staffing in balance with the workload"),
+            Pressure.SURPLUS: _("staff surplus: low workload pressure"),
         }[self]
 
 
