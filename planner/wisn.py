@@ -1,8 +1,9 @@
 """The WHO Workload Indicators of Staffing Need (WISN) calculation, as pure functions on frozen
 records.
 
-Every formula is the one of the WISN user's manual (WHO 2010, Steps 2-8); docs/wisn.md gives
-each with its source. Nothing here rounds: the published rounding (two
+Every formula is a step of the WISN method (user's manual, WHO 2010, Steps 2-8) as the published
+studies that apply it state it; docs/wisn.md gives each with its source, and says that the
+manual's own formula text could not be read to cite it by page. Nothing here rounds: the published rounding (two
 decimals for staff, factors and ratios) is `published`, applied only where a figure is shown.
 
 - available working time  AWT = (working days - public holidays - annual leave - sick leave -
@@ -39,8 +40,8 @@ class TimeUnit(StrEnum):
 
 
 class Pressure(StrEnum):
-    """The reading of a WISN ratio (user's manual 2010, Step 8): below 1 the staff are fewer than
-    the workload requires, and the smaller the ratio the higher the workload pressure."""
+    """The reading of a WISN ratio (Step 8, as WISN studies give it): below 1 the staff are fewer
+    than the workload requires, and the smaller the ratio the higher the workload pressure."""
 
     SHORTAGE = "shortage"  # ratio < 1: fewer staff than required, high workload pressure
     BALANCED = "balanced"  # ratio = 1: staffing matches the workload
