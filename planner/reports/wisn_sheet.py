@@ -19,7 +19,7 @@ from planner.reports.charts import Col, add_table, fit_columns, note, title
 from planner.result import Result
 from planner.wisn import Pressure, pressure_percent, wisn_difference, wisn_ratio, workload_pressure
 
-__all__ = ["WISN_SHEET", "WisnRow", "wisn_rows", "wisn_sheet"]
+__all__ = ["WISN_SHEET", "WisnRow", "pressure_text", "pressure_word", "wisn_rows", "wisn_sheet"]
 
 WISN_SHEET = NP_("sheet", "WISN")
 STAFF_2 = "#,##0.00"  # staff and ratios to two decimals, as WISN studies publish them
@@ -71,6 +71,17 @@ def pressure_text(ratio: float | None) -> str:
             reading=pressure.reading, percent=decimal(pressure_percent(ratio), 0)
         )
     return pressure.reading
+
+
+def pressure_word(ratio: float | None) -> str:
+    """The reading of a ratio in a word, for a narrow table (the web page): shortage (with the
+    share of the required staff missing), balanced or surplus."""
+    if ratio is None:
+        return _(NO_WORKLOAD)
+    pressure = workload_pressure(ratio)
+    if pressure is Pressure.SHORTAGE:
+        return _("shortage ({percent}% short)").format(percent=decimal(pressure_percent(ratio), 0))
+    return _("balanced") if pressure is Pressure.BALANCED else _("surplus")
 
 
 def wisn_rows(result: Result) -> list[WisnRow]:

@@ -22,7 +22,7 @@ from planner.reports.figures import Figures
 from planner.reports.hires_sheet import hires_rows
 from planner.reports.narrative import group_account
 from planner.reports.terminal import proof_text
-from planner.reports.wisn_sheet import WisnRow, pressure_text, wisn_rows
+from planner.reports.wisn_sheet import WisnRow, pressure_text, pressure_word, wisn_rows
 from planner.xlsx.reading import open_workbook
 
 __all__ = [
@@ -221,13 +221,15 @@ def _wisn_row(row: WisnRow) -> dict[str, Any]:
         "required": row.required,
         "difference": row.difference,
         "ratio": finite(row.ratio),
-        "pressure": pressure_text(row.ratio),
+        "pressure": pressure_word(row.ratio),
+        "reading": pressure_text(row.ratio),
         "hired": row.hired,
         "staff_after": row.staff_after,
         "required_after": row.required_after,
         "difference_after": row.difference_after,
         "ratio_after": finite(row.ratio_after),
-        "pressure_after": pressure_text(row.ratio_after) if after else None,
+        "pressure_after": pressure_word(row.ratio_after) if after else None,
+        "reading_after": pressure_text(row.ratio_after) if after else None,
     }
 
 
