@@ -79,6 +79,9 @@ _LAZY: dict[str, str] = {
     "robust_study": "planner.studies.robust",
     "Uncertainty": "planner.studies.uncertainty",
     "uncertainty": "planner.studies.uncertainty",
+    "HiresPlan": "planner.studies.wisn_hires",
+    "fewest_hires": "planner.studies.wisn_hires",
+    "hires_for_setting": "planner.studies.wisn_hires",
     "read_scenario": "planner.workbook",
     "validate_workbook": "planner.workbook",
     "write_scenario": "planner.workbook",
@@ -107,6 +110,7 @@ if TYPE_CHECKING:  # what the type checker and the reader see: the same names, i
     from planner.studies.frontier import Frontier, FrontierPoint, GroupFrontier, frontier
     from planner.studies.robust import RobustComparison, robust_study
     from planner.studies.uncertainty import Uncertainty, uncertainty
+    from planner.studies.wisn_hires import HiresPlan, fewest_hires, hires_for_setting
     from planner.workbook import read_scenario, validate_workbook, write_scenario, write_template
 
 
@@ -175,6 +179,9 @@ __all__ = [
     "Frontier",
     "FrontierPoint",
     "GroupFrontier",
+    "HiresPlan",
+    "fewest_hires",
+    "hires_for_setting",
     # writing
     "write_result",
     "write_comparison",

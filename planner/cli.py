@@ -470,12 +470,12 @@ def _fewest_hires(term: Terminal, scenario: Scenario) -> HiresPlan | None:
     target = scenario.settings.wisn_target
     if target is None or scenario.settings.coefficient is not CoefficientMode.WISN:
         return None
-    from planner.studies.wisn_hires import fewest_hires
+    from planner.studies.wisn_hires import hires_for_setting
 
     with term.phase(
         _("finding the fewest hires for a WISN ratio of {target}").format(target=decimal(target, 2))
     ):
-        return fewest_hires(scenario, target)
+        return hires_for_setting(scenario)
 
 
 def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
@@ -512,8 +512,8 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
             text = json.dumps(summary, indent=2, ensure_ascii=False)
             written = save_text(text, out, inputs=(source,), overwrite=args.force)
         else:
-            written = save_workbook(result_workbook(result, uncertainty=monte_carlo), out,
-                                    inputs=(source,), overwrite=args.force)  # fmt: skip
+            written = save_workbook(result_workbook(result, uncertainty=monte_carlo, hires=hires),
+                                    out, inputs=(source,), overwrite=args.force)  # fmt: skip
     term.wrote(written)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))

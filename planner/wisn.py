@@ -1,8 +1,9 @@
 """The WHO Workload Indicators of Staffing Need (WISN) calculation, as pure functions on frozen
 records.
 
-Every formula is the one of the WISN user's manual (WHO 2010, Steps 2-8); docs/wisn.md gives
-each with its source. Nothing here rounds: the published rounding (two
+Every formula is a step of the WISN method (user's manual, WHO 2010, Steps 2-8) as the published
+studies that apply it state it; docs/wisn.md gives each with its source, and says that the
+manual's own formula text could not be read to cite it by page. Nothing here rounds: the published rounding (two
 decimals for staff, factors and ratios) is `published`, applied only where a figure is shown.
 
 - available working time  AWT = (working days - public holidays - annual leave - sick leave -
@@ -25,6 +26,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from planner.domain import CoefficientMode, Scenario, Service
+from planner.i18n import _
 
 # WISN studies publish staff, factors and ratios to two decimals (e.g. "17.46 staff").
 PUBLISHED_DECIMALS = 2
@@ -38,8 +40,8 @@ class TimeUnit(StrEnum):
 
 
 class Pressure(StrEnum):
-    """The reading of a WISN ratio (user's manual 2010, Step 8): below 1 the staff are fewer than
-    the workload requires, and the smaller the ratio the higher the workload pressure."""
+    """The reading of a WISN ratio (Step 8, as WISN studies give it): below 1 the staff are fewer
+    than the workload requires, and the smaller the ratio the higher the workload pressure."""
 
     SHORTAGE = "shortage"  # ratio < 1: fewer staff than required, high workload pressure
     BALANCED = "balanced"  # ratio = 1: staffing matches the workload
@@ -47,11 +49,11 @@ class Pressure(StrEnum):
 
     @property
     def reading(self) -> str:
-        """The words a WISN report uses for this reading."""
+        """The words a WISN report uses for this reading, in the current language."""
         return {
-            Pressure.SHORTAGE: "staff shortage: high workload pressure",
-            Pressure.BALANCED: "staffing in balance with the workload",
-            Pressure.SURPLUS: "staff surplus: low workload pressure",
+            Pressure.SHORTAGE: _("staff shortage: high workload pressure"),
+            Pressure.BALANCED: _("staffing in balance with the workload"),
+            Pressure.SURPLUS: _("staff surplus: low workload pressure"),
         }[self]
 
 

@@ -28,3 +28,20 @@ def staff_kept(
     total = sum(start.values())
     kept = min(total, ceil(Decimal(str(share)) * total))
     return kept, frozenset(k for k, n in start.items() if n > 0 and k in own_skills)
+
+
+def wisn_district_workbook(*settings: tuple[str, object]):
+    """The README's WISN district study (scripts/wisn_example.py) as an openpyxl Workbook, with
+    `settings` (name, value) appended to its Settings sheet."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "wisn_example", REPO / "scripts" / "wisn_example.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    book = module.district_workbook()
+    for name, value in settings:
+        book["Settings"].append([name, value])
+    return book

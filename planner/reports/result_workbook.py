@@ -4,7 +4,9 @@ Sheets, in order: Summary (the answer in figures and in plain words), Memo (one 
 the head of department: planner.reports.memo), Units (every unit before and
 after, group totals, parent roll-ups), Charts (coefficient per unit before and after, one chart per
 group), Transfers, Reassignments, Skills, Sensitivity, Checks, Inputs (settings and the SHA-256 of
-the input file). Everything comes from the Result; nothing here rebuilds or re-solves the model.
+the input file); with coefficient wisn a WISN sheet after Summary (planner.reports.wisn_sheet) and,
+with the `wisn target` setting, a Hires sheet after it (planner.reports.hires_sheet). Everything
+comes from the Result; nothing here rebuilds or re-solves the model.
 Derived figures (group means, overload flags, roll-ups, per-cell loads) come from
 planner.reports.figures, the plan in plain words from planner.reports.narrative; this module lays
 out Summary, Units and Charts, and planner.reports.plan_sheets the tables of the plan.
@@ -44,6 +46,7 @@ from planner.reports.charts import (
     write,
 )
 from planner.reports.figures import Figures, finite
+from planner.reports.hires_sheet import HIRES_SHEET, hires_sheet
 from planner.reports.memo import memo_sheet
 from planner.reports.narrative import group_account, unit_label
 from planner.reports.plan_sheets import (
@@ -61,6 +64,7 @@ from planner.reports.uncertainty_sheet import uncertainty_sheet
 from planner.reports.wisn_sheet import WISN_SHEET, wisn_sheet
 from planner.result import Result, Status
 from planner.studies.uncertainty import Uncertainty
+from planner.studies.wisn_hires import HiresPlan
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 
@@ -114,8 +118,10 @@ def write_result(
     *,
     inputs: Sequence[str | os.PathLike[str]] = (),
     uncertainty: Uncertainty | None = None,
+    hires: HiresPlan | None = None,
 ) -> Path:
-    """Write the result workbook for `result` to `path` and return the path written.
+    """Write the result workbook for `result` to `path` and return the path written (with a
+    `Hires` sheet when `hires`, the fewest hires of the `wisn target` setting, is given).
 
     Written atomically through planner.xlsx.files.save_workbook; never over `inputs` or the scenario's
     own source file (OutputError, naming the path, as for a missing folder or a locked file).
@@ -123,12 +129,15 @@ def write_result(
     protected = [*inputs]
     if result.scenario.source_path:
         protected.append(result.scenario.source_path)
-    return save_workbook(result_workbook(result, uncertainty), path, inputs=protected)
+    return save_workbook(result_workbook(result, uncertainty, hires), path, inputs=protected)
 
 
-def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
+def result_workbook(
+    result: Result, uncertainty: Uncertainty | None = None, hires: HiresPlan | None = None
+) -> Workbook:
     """The result workbook in memory (see the module docstring for its sheets), in the current
-    language (planner.i18n): sheet names, headers and words; the figures are numbers."""
+    language (planner.i18n): sheet names, headers and words; the figures are numbers. `hires`
+    (planner.studies.wisn_hires.hires_for_setting) adds the `Hires` sheet after `WISN`."""
     figures = Figures.of(result)
     workbook = FastWorkbook()
     summary = workbook.active
@@ -148,6 +157,9 @@ def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> W
     inputs_sheet(sheets["Inputs"], result)
     if result.coefficient is CoefficientMode.WISN:  # the WISN study's own table, after Summary
         wisn_sheet(workbook.create_sheet(pgettext("sheet", WISN_SHEET), index=1), result)
+        if hires is not None:  # the `wisn target` setting: the fewest hires, after WISN
+            hires_sheet(workbook.create_sheet(pgettext("sheet", HIRES_SHEET), index=2), hires,
+                        result)  # fmt: skip
     if uncertainty is not None:  # planner solve --samples N (planner.reports.uncertainty_sheet)
         uncertainty_sheet(workbook.create_sheet(pgettext("sheet", "Uncertainty")), uncertainty)
     english = {id(ws): name for name, ws in sheets.items()}

@@ -297,20 +297,49 @@ def uncertainty_lines(result) -> list[str]:
     return lines
 
 
+def proof_text(plan: HiresPlan) -> str:
+    """Whether the count is proven fewest, and if not, why not: one sentence."""
+    target = decimal(plan.target, 2)
+    if not plan.reached:
+        return ngettext(
+            "No plan reaches a WISN ratio of {target} in every cell, even hiring each cell's "
+            "shortfall where it is (below): a Max employees or a lock stands in the way. At "
+            "least {bound} hire would be needed.",
+            "No plan reaches a WISN ratio of {target} in every cell, even hiring each cell's "
+            "shortfall where it is (below): a Max employees or a lock stands in the way. At "
+            "least {bound} hires would be needed.",
+            plan.lower_bound,
+        ).format(target=target, bound=plan.lower_bound)
+    if plan.total == 0:
+        return _(
+            "No hires are needed: a plan brings every WISN ratio to at least {target} with the "
+            "staff there are."
+        ).format(target=target)
+    if plan.proven:
+        return ngettext(
+            "{total} hire, proven fewest: every cell needs ceil(target x required) staff, so no "
+            "plan reaches a WISN ratio of {target} in every cell with fewer than {bound}.",
+            "{total} hires, proven fewest: every cell needs ceil(target x required) staff, so no "
+            "plan reaches a WISN ratio of {target} in every cell with fewer than {bound}.",
+            plan.total,
+        ).format(total=plan.total, target=target, bound=plan.lower_bound)
+    return ngettext(
+        "{total} hire, not proven fewest: at least {bound} are needed, but no plan with that "
+        "many reached a WISN ratio of {target} in every cell (a rule such as Max moves keeps "
+        "staff from moving), so each cell's own shortfall is hired where it is.",
+        "{total} hires, not proven fewest: at least {bound} are needed, but no plan with that "
+        "many reached a WISN ratio of {target} in every cell (a rule such as Max moves keeps "
+        "staff from moving), so each cell's own shortfall is hired where it is.",
+        plan.total,
+    ).format(total=plan.total, target=target, bound=plan.lower_bound)
+
+
 def hires_lines(plan: HiresPlan) -> list[str]:
-    """The fewest hires of the `wisn target` setting (planner.studies.wisn_hires.HiresPlan)."""
-    target = f"{plan.target:.2f}"
-    if plan.result is None:
-        return [f"no plan reaches a WISN ratio of {target} in every cell, even hiring each "
-                "cell's shortfall (a Max employees or a lock stands in the way)"]  # fmt: skip
-    proof = (
-        "proven fewest" if plan.proven
-        else f"not proven fewest: no plan with fewer was found, and at least {plan.lower_bound} "
-        "are needed"
-    )  # fmt: skip
-    lines = [f"hires for a WISN ratio of at least {target} in every cell: {plan.total} ({proof})"]
+    """The fewest hires of the `wisn target` setting (planner.studies.wisn_hires.HiresPlan): the
+    proof sentence of the Hires sheet, then where they go."""
+    lines = [proof_text(plan)]
     lines += [f"  {h.unit_id} {h.skill}: +{h.employees}" for h in plan.hires]
     ratio = plan.smallest_ratio
     if ratio is not None:
-        lines.append(f"  smallest WISN ratio with them: {ratio:.2f}")
+        lines.append(_("  smallest WISN ratio with them: {ratio}").format(ratio=decimal(ratio, 2)))
     return lines

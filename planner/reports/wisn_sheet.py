@@ -13,17 +13,17 @@ from dataclasses import dataclass
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.i18n import NP_, _
+from planner.i18n import N_, NP_, _, decimal
 from planner.reports import charts
 from planner.reports.charts import Col, add_table, fit_columns, note, title
 from planner.result import Result
 from planner.wisn import Pressure, pressure_percent, wisn_difference, wisn_ratio, workload_pressure
 
-__all__ = ["WISN_SHEET", "WisnRow", "wisn_rows", "wisn_sheet"]
+__all__ = ["WISN_SHEET", "WisnRow", "pressure_text", "pressure_word", "wisn_rows", "wisn_sheet"]
 
 WISN_SHEET = NP_("sheet", "WISN")
 STAFF_2 = "#,##0.00"  # staff and ratios to two decimals, as WISN studies publish them
-NO_WORKLOAD = "no workload"
+NO_WORKLOAD = N_("no workload")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class WisnRow:
     required: float
     staff_after: int | None
     required_after: float | None
+    hired: int = 0  # new hires in the plan (a variant's, or the fewest hires of `wisn target`)
 
     @property
     def difference(self) -> float:
@@ -63,11 +64,24 @@ class WisnRow:
 def pressure_text(ratio: float | None) -> str:
     """The manual's reading of a ratio, with the shortage as a share of the required staff."""
     if ratio is None:
-        return NO_WORKLOAD
+        return _(NO_WORKLOAD)
     pressure = workload_pressure(ratio)
     if pressure is Pressure.SHORTAGE:
-        return f"{pressure.reading} ({pressure_percent(ratio):.0f}% short)"
+        return _("{reading} ({percent}% short)").format(
+            reading=pressure.reading, percent=decimal(pressure_percent(ratio), 0)
+        )
     return pressure.reading
+
+
+def pressure_word(ratio: float | None) -> str:
+    """The reading of a ratio in a word, for a narrow table (the web page): shortage (with the
+    share of the required staff missing), balanced or surplus."""
+    if ratio is None:
+        return _(NO_WORKLOAD)
+    pressure = workload_pressure(ratio)
+    if pressure is Pressure.SHORTAGE:
+        return _("shortage ({percent}% short)").format(percent=decimal(pressure_percent(ratio), 0))
+    return _("balanced") if pressure is Pressure.BALANCED else _("surplus")
 
 
 def wisn_rows(result: Result) -> list[WisnRow]:
@@ -84,6 +98,7 @@ def wisn_rows(result: Result) -> list[WisnRow]:
             row.load_before,
             row.employees_after if row.load_after is not None else None,
             row.load_after,
+            row.hired,
         )
         for row in result.skill_rows()
     ]

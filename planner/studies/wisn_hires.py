@@ -21,7 +21,7 @@ from planner.domain import CoefficientMode, Hire, Scenario, service_load
 from planner.result import Result
 from planner.solve import solve
 
-__all__ = ["HiresPlan", "fewest_hires"]
+__all__ = ["HiresPlan", "fewest_hires", "hires_for_setting"]
 
 _EPSILON = 1e-9  # a cell that needs 3.0000000001 staff at the target needs 3
 
@@ -36,6 +36,11 @@ class HiresPlan:
     lower_bound: int
     proven: bool
     result: Result | None
+
+    @property
+    def reached(self) -> bool:
+        """Whether a plan with these hires brings every WISN ratio to the target."""
+        return self.result is not None
 
     @property
     def total(self) -> int:
@@ -145,6 +150,15 @@ def fewest_hires(scenario: Scenario, target: float = 1.0) -> HiresPlan:
         reached and sum(h.employees for h in direct) == lower_bound,
         plan if reached else None,
     )
+
+
+def hires_for_setting(scenario: Scenario) -> HiresPlan | None:
+    """The fewest hires for the scenario's `wisn target` setting (`planner solve`, the web
+    workspace), or None without the setting or outside coefficient wisn."""
+    target = scenario.settings.wisn_target
+    if target is None or scenario.settings.coefficient is not CoefficientMode.WISN:
+        return None
+    return fewest_hires(scenario, target)
 
 
 def _merged(hires: list[Hire]) -> tuple[Hire, ...]:

@@ -2,9 +2,9 @@
 with a preview of the offending rows, a scenario's units and coefficients today, and the figures
 of a Result, a Comparison and a Frontier.
 
-Every figure comes from the library (Result.to_dict, reports.figures, reports.narrative,
-Comparison.difference, the domain's one definition of the coefficient); nothing is recomputed
-here except the layout.
+Every figure comes from the library (Result.to_dict, reports.figures, reports.narrative, the WISN
+and Hires sheets' rows, Comparison.difference, the domain's one definition of the coefficient);
+nothing is recomputed here except the layout.
 """
 
 from __future__ import annotations
@@ -15,21 +15,26 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from planner import Comparison, Frontier, Problem, Result, Scenario, validate_workbook
-from planner.domain import coefficient, service_load, unit_capacity
+from planner import Comparison, Frontier, HiresPlan, Problem, Result, Scenario, validate_workbook
+from planner.domain import CoefficientMode, coefficient, service_load, unit_capacity
 from planner.options import options
 from planner.reports.figures import Figures
+from planner.reports.hires_sheet import hires_rows
 from planner.reports.narrative import group_account
+from planner.reports.terminal import proof_text
+from planner.reports.wisn_sheet import WisnRow, pressure_text, pressure_word, wisn_rows
 from planner.xlsx.reading import open_workbook
 
 __all__ = [
     "comparison_view",
     "finite",
     "frontier_view",
+    "hires_view",
     "knee",
     "report_view",
     "result_view",
     "scenario_view",
+    "wisn_view",
 ]
 
 MAX_PREVIEW_ROWS = 25  # offending rows shown per sheet
@@ -204,9 +209,50 @@ def choose_option(scenario: Scenario, name: str) -> Scenario:
     return chosen[name]
 
 
-def result_view(result: Result) -> dict[str, Any]:
+def _wisn_row(row: WisnRow) -> dict[str, Any]:
+    after = row.staff_after is not None
+    return {
+        "unit_id": row.unit_id,
+        "unit": row.unit,
+        "group": row.group,
+        "category": row.category,
+        "label": f"{row.unit} / {row.category}",
+        "current": row.current,
+        "required": row.required,
+        "difference": row.difference,
+        "ratio": finite(row.ratio),
+        "pressure": pressure_word(row.ratio),
+        "reading": pressure_text(row.ratio),
+        "hired": row.hired,
+        "staff_after": row.staff_after,
+        "required_after": row.required_after,
+        "difference_after": row.difference_after,
+        "ratio_after": finite(row.ratio_after),
+        "pressure_after": pressure_word(row.ratio_after) if after else None,
+        "reading_after": pressure_text(row.ratio_after) if after else None,
+    }
+
+
+def wisn_view(result: Result) -> list[dict[str, Any]]:
+    """The WISN table (the result workbook's WISN sheet): per unit and staff category the current
+    and required staff, difference, ratio and pressure, before and after the plan."""
+    return [_wisn_row(row) for row in wisn_rows(result)]
+
+
+def hires_view(plan: HiresPlan, result: Result) -> dict[str, Any]:
+    """The fewest hires of the `wisn target` setting (the result workbook's Hires sheet): how
+    many, whether proven fewest and why (not), and per cell the ratio before hiring and after."""
+    return plan.to_dict() | {
+        "reached": plan.reached,
+        "proof": proof_text(plan),
+        "cells": [_wisn_row(row) for row in hires_rows(plan, result)],
+    }
+
+
+def result_view(result: Result, hires: HiresPlan | None = None) -> dict[str, Any]:
     """What the result page shows: per group the figures, the plan in plain words and the units;
-    transfers and reassignments with names; sensitivity and checks."""
+    transfers and reassignments with names; sensitivity and checks; in wisn mode the WISN table,
+    and the fewest hires when the `wisn target` setting asked for them."""
     scenario = result.scenario
     figures = Figures.of(result)
     names = {u.unit_id: u.label for u in scenario.units}
@@ -291,6 +337,8 @@ def result_view(result: Result) -> dict[str, Any]:
             {"group": c.group, "name": c.name, "passed": c.passed, "detail": c.detail}
             for c in result.checks
         ],
+        "wisn": wisn_view(result) if result.coefficient is CoefficientMode.WISN else None,
+        "hires": None if hires is None else hires_view(hires, result),
     }
 
 

@@ -113,9 +113,12 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     result = planner.solve(
         scenario, sensitivity=params.get("sensitivity", True), processes=1, progress=progress
     )
-    planner.write_result(result, folder / "workbook.xlsx")
-    write_json(folder / "result.json", result.to_dict())
-    write_json(folder / "view.json", result_view(result))
+    # The `wisn target` setting: the fewest hires too, as `planner solve` finds them.
+    hires = planner.hires_for_setting(scenario)
+    planner.write_result(result, folder / "workbook.xlsx", hires=hires)
+    summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
+    write_json(folder / "result.json", summary)
+    write_json(folder / "view.json", result_view(result, hires))
     progress.write("done", len(scenario.groups))
 
 

@@ -11,6 +11,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from planner.cli import main
@@ -67,17 +68,24 @@ def test_solve_json_has_the_wisn_cells_and_the_fewest_hires(tmp_path: Path, caps
     assert round(1 / summary["max_coefficient_after"], 2) == 0.90
 
 
-def test_solve_prints_the_hires(tmp_path: Path, capsys) -> None:
+def test_solve_prints_the_hires_and_writes_the_hires_sheet(tmp_path: Path, capsys) -> None:
     """Target 1.20: 3 clinicians and 1 nurse at the Central clinic, proven (hand-solved in
-    tests/studies/test_wisn_hires.py)."""
+    tests/studies/test_wisn_hires.py); the result workbook has the Hires sheet after WISN."""
     path = _district(tmp_path, ("wisn target", 1.2))
-    assert main(["solve", str(path), "--no-sensitivity"]) == 0
+    out_path = tmp_path / "result.xlsx"
+    assert main(["solve", str(path), "--no-sensitivity", "--out", str(out_path)]) == 0
     out = capsys.readouterr().out
     assert (
-        "hires for a WISN ratio of at least 1.20 in every cell: 4 (proven fewest)\n"
+        "4 hires, proven fewest: every cell needs ceil(target x required) staff, so no plan "
+        "reaches a WISN ratio of 1.20 in every cell with fewer than 4.\n"
         "  C1 clinician: +3\n"
         "  C1 nurse: +1\n"
     ) in out
+    book = openpyxl.load_workbook(out_path)
+    assert book.sheetnames[:3] == ["Summary", "WISN", "Hires"]
+    hires = book["Hires"]
+    assert (hires["B3"].value, hires["B4"].value, hires["B6"].value) == (1.2, 4, "yes")
+    assert (hires["A10"].value, hires["H10"].value) == ("Central clinic / clinician", 3)
 
 
 def test_no_hires_without_the_setting(tmp_path: Path, capsys) -> None:

@@ -8,6 +8,7 @@ Skipped, with the reason shown, when chromium or Playwright is not installed."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from planner.cli import main as cli_main
 from tests.corpus.base import base_workbook
+from tests.support import wisn_district_workbook
 from tests.web.browser import chromium_path, running_server
 from tests.web.conftest import BUNDLED, workbook_bytes
 
@@ -132,6 +134,38 @@ def test_compare_two_options_and_download(server, page, tmp_path) -> None:
     assert book.sheetnames[:2] == ["Summary", "Groups"]
 
 
+def test_wisn_study_shows_its_table_and_the_fewest_hires(server, page, tmp_path) -> None:
+    """The README's WISN district with `wisn target` 1.00, uploaded and solved from the page: the
+    WISN table shows the Central clinic's clinicians at 4 for 5.88 required (ratio 0.68, 32%
+    short) and 6 after the plan (1.02); the Hires section one hire there, proven fewest (hand-
+    solved in tests/studies/test_wisn_hires.py); the workbook has the Hires sheet."""
+    path = tmp_path / "wisn district.xlsx"
+    wisn_district_workbook(("wisn target", 1)).save(path)
+    page.goto(server + "/")
+    page.set_input_files("#file", str(path))
+    page.click("text=Upload and check")
+    page.wait_for_url("**/workbooks/*")
+    page.uncheck("#sensitivity")
+    page.click("#solve-form button[type=submit]")
+    page.wait_for_selector("#wisn-table")
+    central = page.locator('#wisn-table tr[data-cell="C1/clinician"] td').all_inner_texts()
+    assert central == [
+        "Central clinic", "clinician", "4", "5.88", "-1.88", "0.68",
+        "shortage (32% short)", "6", "5.88", "0.12", "1.02", "surplus",
+    ]  # fmt: skip
+    assert page.locator("#wisn-table tbody tr").count() == 6
+    assert page.inner_text("#hires-total") == "1"
+    assert page.inner_text("#hires-proven") == "yes"
+    assert page.inner_text("#hires-smallest") == "1.02"
+    hired = page.locator('#hires-table tr[data-cell="C1/clinician"] td').all_inner_texts()
+    assert hired == ["Central clinic", "clinician", "4", "5.88", "0.68", "1", "6", "1.02"]
+    assert page.inner_text("#hires-proof").startswith("1 hire, proven fewest")
+    with page.expect_download() as info:
+        page.click("#download-result")
+    book = _open_xlsx(info.value, tmp_path, "wisn-result.xlsx")
+    assert book.sheetnames[:3] == ["Summary", "WISN", "Hires"]
+
+
 def test_keyboard_alone(server, page, tmp_path) -> None:
     """The skip link comes first; the solve form is filled and sent with the keyboard only;
     tables sort from the keyboard."""
@@ -203,8 +237,13 @@ def every_page(server) -> list[str]:
     solved = _finished_job(server, {"kind": "solve", "upload": upload_id})
     compared = _finished_job(server, {"kind": "compare", "uploads": [upload_id]})
     curve = _finished_job(server, {"kind": "frontier", "upload": upload_id})
+    district = io.BytesIO()
+    wisn_district_workbook(("wisn target", 1)).save(district)
+    wisn_id = _api(server, "/api/uploads?name=wisn.xlsx", district.getvalue(), kind="raw")["id"]
+    wisn = _finished_job(server, {"kind": "solve", "upload": wisn_id, "sensitivity": False})
     return ["/", f"/workbooks/{upload_id}", f"/workbooks/{broken_id}/validation", "/compare",
-            "/api", f"/jobs/{solved}", f"/jobs/{compared}", f"/jobs/{curve}", "/login"]  # fmt: skip
+            "/api", f"/jobs/{solved}", f"/jobs/{compared}", f"/jobs/{curve}", "/login",
+            f"/jobs/{wisn}"]  # fmt: skip
 
 
 @pytest.mark.parametrize("width", [1280, 390])
