@@ -33,7 +33,7 @@ from planner.engine.greedy import services_largest_first
 from planner.engine.model import ModelForm
 from planner.engine.panel import Config, FaultKind
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
-from planner.engine.polish import polish, polishable
+from planner.engine.polish import polish
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
     Answer,
@@ -260,7 +260,7 @@ class GroupSolver(SolverSession):
                                 plan, best, safe)  # fmt: skip
                 elif probe.answer is Answer.NONE:
                     continue  # the configuration was dropped; the next one asks again
-                elif probe.value < best:
+                elif probe.plan is not None and probe.value < best:
                     if claimant is not None and probe.value <= claimed_t:
                         # A plan below a t called infeasible: the bisection is not monotone.
                         self.panel.fault(

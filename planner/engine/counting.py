@@ -556,9 +556,7 @@ def _least_threshold(pool: _Pool, network: _Network, tally: _Tally) -> float | N
         return None
     low = 0.0  # every candidate is > 0: nothing at or below `low` is feasible
     for narrowing in range(200):
-        values, count = _candidates(
-            pool, low, high, limit=None if narrowing == 199 else MAX_WINDOW
-        )
+        values, count = _candidates(pool, low, high, limit=None if narrowing == 199 else MAX_WINDOW)
         if count <= MAX_WINDOW or narrowing == 199:
             break
         middle = low + (high - low) / 2 if low > 0 else high / 2

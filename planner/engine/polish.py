@@ -36,11 +36,7 @@ MAX_SECONDS = 1.0
 
 def polishable(data: GroupData) -> bool:
     """Whether plans of the group can be polished (module docstring)."""
-    return (
-        not data.settings.split_services
-        and bool(data.movable.any())
-        and staff_counted(data)
-    )
+    return not data.settings.split_services and bool(data.movable.any()) and staff_counted(data)
 
 
 def _units_of(plan: Plan) -> np.ndarray:
