@@ -28,10 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.engine.bounds import coefficient_step, scheduling_lower_bound
+from planner.engine.counting import AssignedServices
 from planner.engine.greedy import services_largest_first
 from planner.engine.model import ModelForm
 from planner.engine.panel import Config, FaultKind
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
+from planner.engine.polish import polish
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
     Answer,
@@ -90,6 +92,9 @@ class GroupSolver(SolverSession):
     rule) and a known lower bound, per call of `minimise_max_coefficient`; a move budget that
     changes between calls (`set_budget`) keeps the model loaded across a frontier.
     """
+
+    polishing = True  # polish plans found on the way (polish.py); off: the plain bisection
+    _assigned: AssignedServices | None = None  # the counting of polish.py, built on first need
 
     def starting_plan(self, start_plan: Plan | None = None) -> Plan | None:
         """The best of a given plan, the current allocation and the largest-first placement of the
@@ -202,6 +207,7 @@ class GroupSolver(SolverSession):
             candidate = self._single_solve()
         if candidate is not None and max_coefficient(data, candidate) < best:
             plan, best = candidate, max_coefficient(data, candidate)
+        plan, best = self.polished(plan, best)
 
         # Whole loads on equal fixed capacities c: every plan's maximum is a whole number over c,
         # so the bisection steps on whole numbers, probing halfway between two (a margin of half
@@ -241,7 +247,8 @@ class GroupSolver(SolverSession):
                     whole = high - 1 if steps % 2 == 1 else (low + high - 1) // 2
                     whole = min(max(whole, low), high - 1)
                     t, proven_above = (whole + 0.5) / step, (whole + 1) / step
-                probe = self.probe(t, self.panel.primary)
+                # The odd step just under the best plan is where a proof usually ends.
+                probe = self.probe(t, self.panel.primary, expect_none=steps % 2 == 1)
                 if probe.answer is Answer.EXACT_INFEASIBLE:
                     # t > lower: an exact proof supersedes any claim below it
                     lower = safe = claimed_t = proven_above
@@ -253,7 +260,7 @@ class GroupSolver(SolverSession):
                                 plan, best, safe)  # fmt: skip
                 elif probe.answer is Answer.NONE:
                     continue  # the configuration was dropped; the next one asks again
-                elif probe.value < best:
+                elif probe.plan is not None and probe.value < best:
                     if claimant is not None and probe.value <= claimed_t:
                         # A plan below a t called infeasible: the bisection is not monotone.
                         self.panel.fault(
@@ -262,7 +269,15 @@ class GroupSolver(SolverSession):
                             witness=probe.config,
                         )  # fmt: skip
                         lower, claimant, claimed_t = safe, None, safe
-                    plan, best = probe.plan, probe.value
+                    plan, best = self.polished(probe.plan, probe.value)
+                    if claimant is not None and best <= claimed_t:
+                        # Counting under the solver's assignment went below the claim: the
+                        # same refutation, by a plan checked against the model.
+                        self.panel.fault(
+                            FaultKind.FALSE_INFEASIBLE, claimant,
+                            f"no plan has every coefficient at or below {claimed_t:.9g}",
+                        )  # fmt: skip
+                        lower, claimant, claimed_t = safe, None, safe
                 else:
                     # No better than `best` at a t below it: the margins of the load rows put
                     # such a point outside every tolerance, so the answer is wrong.
@@ -293,6 +308,24 @@ class GroupSolver(SolverSession):
                 "optimality not proven",
                 plan, best, safe,
             )  # fmt: skip
+
+    def polished(self, plan: Plan, best: float) -> tuple[Plan, float]:
+        """The plan polished (polish.py) when that gives a smaller maximum coefficient and the
+        polished plan satisfies every row of the model, else the plan as it was."""
+        if self.levelled or not self.polishing:
+            return plan, best
+        if self._assigned is None:
+            self._assigned = AssignedServices(self.data)
+        candidate = polish(self.data, plan, self._assigned)
+        if candidate is None:
+            return plan, best
+        self.set_threshold(self.data.upper_bound_t())  # the rows as loose as any plan needs
+        point = point_of_plan(self.group_model, candidate)
+        if point_violation(self.group_model.model, point) > 1e-9:
+            self.notes.append("a polished plan broke a rule of the model; it was not used")
+            return plan, best
+        value = self.value_of(candidate)
+        return (candidate, value) if value < best else (plan, best)
 
     def _note_proof_without_solvers(self, best: float, safe: float) -> None:
         """Say so when the scheduling bound proves the plan's maximum with no solver asked (not

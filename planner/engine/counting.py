@@ -45,6 +45,7 @@ why a flow is needed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from planner.domain import Objective
 from planner.engine.group import GroupData
-from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
+from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load, shares_matrix
 
 # The moves stage allows cells this far above t* (relative), as the MILP path does (session.py's
 # RELATIVE_TOLERANCE; repeated here because the engine's layers put this module below session).
@@ -82,11 +83,17 @@ class StaffOnlyOptimum:
 
 def staff_only_shape(data: GroupData) -> bool:
     """Whether the group's minmax problem is of the shape this module solves exactly."""
-    settings = data.settings
-    if settings.objective != Objective.MINMAX:
+    if data.settings.objective != Objective.MINMAX:
         return False
     if data.services and bool(data.movable.any()):
         return False
+    return staff_counted(data)
+
+
+def staff_counted(data: GroupData) -> bool:
+    """Whether, once every service has a unit, the best headcounts are found by counting: the
+    rules on staff are the pool's (no decisions, distances or Max moves of 1 or more)."""
+    settings = data.settings
     # Decisions (pinned or forbidden transfers, fixed headcounts) and distances (who may send to
     # whom, then the least total distance) are rules on pairs of units that counts per cell do
     # not carry: those groups keep the MILP.
@@ -537,6 +544,98 @@ def _candidates(
     return np.unique(np.concatenate(values)) if values else np.empty(0), count
 
 
+def _least_threshold(pool: _Pool, network: _Network, tally: _Tally) -> float | None:
+    """t*: the smallest candidate coefficient at which the pool has a plan (module docstring,
+    "Why t* is exact"), or None when it has none at all."""
+    loaded = pool.load > 0
+    if not loaded.any():
+        return 0.0
+    # The loosest threshold: every loaded cell may go down to one employee (its keep bound).
+    high = float(pool.coefficient(np.where(pool.fixed, pool.start, 1))[loaded].max())
+    if not math.isfinite(high) or _feasible(pool, network, high, tally) is None:
+        return None
+    low = 0.0  # every candidate is > 0: nothing at or below `low` is feasible
+    for narrowing in range(200):
+        values, count = _candidates(pool, low, high, limit=None if narrowing == 199 else MAX_WINDOW)
+        if count <= MAX_WINDOW or narrowing == 199:
+            break
+        middle = low + (high - low) / 2 if low > 0 else high / 2
+        if _feasible(pool, network, middle, tally) is not None:
+            high = middle
+        else:
+            low = middle
+    # values: every candidate in (low, high]; the smallest feasible one is t*. high itself is
+    # feasible but may not be a candidate (narrowing): the largest candidate <= high then is.
+    if len(values) == 0:
+        return None  # cannot happen (a plan feasible at high has its value in the window)
+    # First the candidates no sum of the rules refutes (cheap, monotone in t like
+    # feasibility), then the full test from the smallest of them up.
+    first, last = 0, len(values) - 1
+    while first < last:
+        middle = (first + last) // 2
+        bounds = pool.bounds_at(float(values[middle]))
+        if bounds is None or _refuted(pool, *bounds):
+            tally.refuted += 1
+            first = middle + 1
+        else:
+            last = middle
+    last = len(values) - 1
+    if _feasible(pool, network, float(values[first]), tally) is not None:
+        last = first
+    else:
+        first += 1
+    while first < last:
+        middle = (first + last) // 2
+        if _feasible(pool, network, float(values[middle]), tally) is not None:
+            last = middle
+        else:
+            first = middle + 1
+    return float(values[first])
+
+
+class AssignedServices:
+    """Headcounts by counting for assignments of whole services chosen elsewhere (polish.py): the
+    group's staff rules as a pool (the group must be `staff_counted`), its loads those of the
+    assignment asked about. Exact, by the same counting as solve_staff_only."""
+
+    def __init__(self, data: GroupData) -> None:
+        self.data = data
+        self.base = staff_pool(data)
+
+    def _pool(self, unit_of_service: np.ndarray) -> _Pool | None:
+        if self.base is None:
+            return None
+        load = self.data.load_of(unit_of_service)
+        if ((load > 0) & ~self.base.fixed & (self.base.capacity[:, None] <= 0)).any():
+            return None  # load where no employee can serve it
+        return dataclasses.replace(self.base, load=load)
+
+    def reaches(self, unit_of_service: np.ndarray, t: float) -> bool:
+        """Whether some headcount plan keeps every coefficient at or below t with service s at
+        unit unit_of_service[s]."""
+        pool = self._pool(unit_of_service)
+        return pool is not None and _feasible(pool, _Network(pool), t, _Tally()) is not None
+
+    def best(self, unit_of_service: np.ndarray) -> Plan | None:
+        """The plan with the smallest maximum coefficient for this assignment (None: no headcount
+        plan keeps the rules with these loads)."""
+        pool = self._pool(unit_of_service)
+        if pool is None:
+            return None
+        network, tally = _Network(pool), _Tally()
+        t_star = _least_threshold(pool, network, tally)
+        if t_star is None:
+            return None
+        headcount = _feasible(pool, network, t_star, tally) if t_star > 0 else pool.start
+        if headcount is None:
+            return None
+        count = len(self.data.services)
+        assignment = shares_matrix(
+            np.arange(count), unit_of_service, np.ones(count), (count, len(self.data.units))
+        )
+        return Plan(np.asarray(headcount, dtype=np.int64), assignment)
+
+
 def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
     """The exact optimum of a group of the staff-only shape (module docstring), or None when the
     shape does not apply or the group has no plan (the MILP path then answers and explains)."""
@@ -548,53 +647,9 @@ def solve_staff_only(data: GroupData) -> StaffOnlyOptimum | None:
         return None
     network = _Network(pool)
     tally = _Tally()
-    loaded = pool.load > 0
-    if not loaded.any():
-        t_star = 0.0
-    else:
-        # The loosest threshold: every loaded cell may go down to one employee (its keep bound).
-        high = float(pool.coefficient(np.where(pool.fixed, pool.start, 1))[loaded].max())
-        if not math.isfinite(high) or _feasible(pool, network, high, tally) is None:
-            return None
-        low = 0.0  # every candidate is > 0: nothing at or below `low` is feasible
-        for narrowing in range(200):
-            values, count = _candidates(
-                pool, low, high, limit=None if narrowing == 199 else MAX_WINDOW
-            )
-            if count <= MAX_WINDOW or narrowing == 199:
-                break
-            middle = low + (high - low) / 2 if low > 0 else high / 2
-            if _feasible(pool, network, middle, tally) is not None:
-                high = middle
-            else:
-                low = middle
-        # values: every candidate in (low, high]; the smallest feasible one is t*. high itself is
-        # feasible but may not be a candidate (narrowing): the largest candidate <= high then is.
-        if len(values) == 0:
-            return None  # cannot happen (a plan feasible at high has its value in the window)
-        # First the candidates no sum of the rules refutes (cheap, monotone in t like
-        # feasibility), then the full test from the smallest of them up.
-        first, last = 0, len(values) - 1
-        while first < last:
-            middle = (first + last) // 2
-            bounds = pool.bounds_at(float(values[middle]))
-            if bounds is None or _refuted(pool, *bounds):
-                tally.refuted += 1
-                first = middle + 1
-            else:
-                last = middle
-        last = len(values) - 1
-        if _feasible(pool, network, float(values[first]), tally) is not None:
-            last = first
-        else:
-            first += 1
-        while first < last:
-            middle = (first + last) // 2
-            if _feasible(pool, network, float(values[middle]), tally) is not None:
-                last = middle
-            else:
-                first = middle + 1
-        t_star = float(values[first])
+    t_star = _least_threshold(pool, network, tally)
+    if t_star is None:
+        return None
     bounds = pool.bounds_at(t_star * (1 + MOVES_SLACK) if t_star > 0 else math.inf)
     if bounds is None:
         return None

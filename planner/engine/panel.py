@@ -112,7 +112,10 @@ class SolverPanel:
         integral_objective: bool = False,
         start: np.ndarray | None = None,
         confirming: bool = False,
+        heuristics: bool = True,
     ) -> SolverRun:
+        """One run; heuristics=False for a run expected to prove that no point exists (the HiGHS
+        configurations then skip their primal heuristics; the others ignore it)."""
         if self.keeper is None:
             raise RuntimeError("the panel has no model loaded")
         if config in (Config.HIGHS, Config.HIGHS_NO_PRESOLVE):
@@ -122,6 +125,7 @@ class SolverPanel:
                 integral_objective=integral_objective,
                 start=start,
                 presolve=config is Config.HIGHS,
+                heuristics=heuristics,
             )
         else:
             backend: Backend = PulpBackend(self.keeper.model, solver=config.solver)

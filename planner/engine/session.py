@@ -265,6 +265,7 @@ class SolverSession:
         start: np.ndarray | None = None,
         integral_objective: bool = False,
         confirming: bool = False,
+        heuristics: bool = True,
     ) -> SolverRun | None:
         """One run of one configuration; None when it gave no usable answer (and was dropped)."""
         try:
@@ -275,6 +276,7 @@ class SolverSession:
                 integral_objective=integral_objective,
                 start=start,
                 confirming=confirming,
+                heuristics=heuristics,
             )
         except ConfigUnavailable as error:
             self.notes.append(f"{config} could not be used: {error}")
@@ -356,12 +358,18 @@ class SolverSession:
         self.backend.set_col_bounds(cols, np.minimum(np.maximum(lower, needed), upper), upper)
         return bool(np.all(needed <= upper))
 
-    def probe(self, t: float, config: Config, *, confirming: bool = False) -> Probe:
-        """Ask one configuration for a plan whose every cell coefficient is at most t."""
+    def probe(
+        self, t: float, config: Config, *, confirming: bool = False, expect_none: bool = False
+    ) -> Probe:
+        """Ask one configuration for a plan whose every cell coefficient is at most t.
+
+        expect_none: the question is likely to end in "no plan" (a confirmation, or the test just
+        under the best plan): the solver is run without primal heuristics (HighsBackend.solve),
+        which changes how fast it answers, not what an answer means."""
         if not self.set_threshold(t):
             return Probe(Answer.EXACT_INFEASIBLE, config)
         self.backend.set_objective(np.zeros(self.group_model.model.num_cols))
-        run = self.ask(config, confirming=confirming)
+        run = self.ask(config, confirming=confirming, heuristics=not expect_none)
         if run is None:
             return Probe(Answer.NONE, config)
         if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
@@ -425,7 +433,7 @@ class SolverSession:
         for config in self.panel.others(claimant):
             if config not in self.panel.trusted:
                 continue
-            probe = self.probe(t, config, confirming=True)
+            probe = self.probe(t, config, confirming=True, expect_none=True)
             if probe.answer is Answer.INFEASIBLE:
                 return True, improved, config
             if probe.answer is Answer.EXACT_INFEASIBLE:
