@@ -21,7 +21,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import CoefficientMode, Objective, SolverName
-from planner.i18n import N_, NP_, _, ngettext, pgettext
+from planner.i18n import N_, NP_, _, ngettext, pgettext, pinned
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -126,6 +126,7 @@ def write_result(
     return save_workbook(result_workbook(result, uncertainty), path, inputs=protected)
 
 
+@pinned
 def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> Workbook:
     """The result workbook in memory (see the module docstring for its sheets), in the current
     language (planner.i18n): sheet names, headers and words; the figures are numbers."""
@@ -142,7 +143,7 @@ def result_workbook(result: Result, uncertainty: Uncertainty | None = None) -> W
     _charts_sheet(sheets["Charts"], result)
     transfers_sheet(sheets["Transfers"], result)
     reassignments_sheet(sheets["Reassignments"], result)
-    skills_sheet(sheets["Skills"], result)
+    skills_sheet(sheets["Skills"], result, figures.skill_rows)
     sensitivity_sheet(sheets["Sensitivity"], result)
     checks_sheet(sheets["Checks"], result)
     inputs_sheet(sheets["Inputs"], result)
