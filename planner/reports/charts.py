@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -212,6 +213,7 @@ def _write_rows(
     )  # made at a column's first number
     width = len(number_formats)
     new_cell = Cell.__new__
+    value: Any  # any cell value; its type is tested below
     for r, row in enumerate(rows, start=top):
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} values for {width} columns")

@@ -8,8 +8,8 @@ planner.domain (the ones the independent check uses); nothing here rebuilds or r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from planner.domain import Scenario, coefficient, unit_capacity

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from math import isfinite
 from collections.abc import Iterator
+from math import isfinite
 from typing import IO, Any
 
 import xlsxwriter
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 from openpyxl import Workbook
 from openpyxl.chart.bar_chart import BarChart
 from openpyxl.chart.line_chart import LineChart
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.ooxml import column_number
 
@@ -204,7 +204,7 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
             self._write_row(r, None, info)
             default_format = info is not None and info.row_format is not None
             number = str(r + 1)
-            parts = []
+            parts: list[str] = []
             for c in sorted(cells):
                 cell = cells[c]
                 cell_format = cell.format
