@@ -25,10 +25,11 @@ import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -46,12 +47,15 @@ __all__ = [
     "ngettext",
     "npgettext",
     "pgettext",
+    "pinned",
     "resolve_language",
     "set_language",
     "translations",
     "using",
 ]
 
+P = ParamSpec("P")
+R = TypeVar("R")
 DOMAIN = "planner"
 LOCALE_DIR = Path(__file__).with_name("locale")
 DEFAULT_LANGUAGE = "en"
@@ -134,6 +138,19 @@ def using(code: str | None) -> Iterator[str]:
     finally:
         if token is not None:
             _current.reset(token)
+
+
+def pinned(build: Callable[P, R]) -> Callable[P, R]:
+    """`build` speaking the current language throughout, looked up once: a workbook asks for
+    30,000 words, and reading the environment's locale for each one cost a national result
+    0.2 s."""
+
+    @functools.wraps(build)
+    def speaking(*args: P.args, **kwargs: P.kwargs) -> R:
+        with using(language()):
+            return build(*args, **kwargs)
+
+    return speaking
 
 
 @functools.cache

@@ -15,12 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.pagebreak import Break
@@ -33,6 +35,7 @@ from planner.xlsx.writing import (
     COEFFICIENT_CHANGE,
     COEFFICIENT_FINE,
     COUNT,
+    FORMULA_STARTS,
     FRACTION_COUNT,
     HEADER_FILL,
     HEADER_FONT,
@@ -177,9 +180,7 @@ def add_table(
         put(cell, column.header)
         header_cells.append(cell)
     style_header(header_cells, [c.comment for c in columns])
-    for r, row in enumerate(rows, start=top + 1):
-        for offset, (column, value) in enumerate(zip(columns, row, strict=True)):
-            write(ws.cell(row=r, column=left + offset), value, column.number_format)
+    _write_rows(ws, top + 1, left, [c.number_format for c in columns], rows)
     last = top + max(len(rows), 1)
     if freeze:
         ws.freeze_panes = freeze
@@ -191,6 +192,72 @@ def add_table(
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
     return top + 1, last
+
+
+def _write_rows(
+    ws: Worksheet,
+    top: int,
+    left: int,
+    number_formats: Sequence[str | None],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """The cells of `rows` from (top, left), exactly as `write` stores each of them, but made
+    directly: a national result has 190,000 table cells, and openpyxl's `ws.cell` and value
+    setter cost about 10 us a cell where this costs about 1. Plain text, numbers and blanks take
+    the direct way; anything else (text that needs a quote prefix, dates, enums...) goes
+    through `write`."""
+    cells = ws._cells  # openpyxl's cell dictionary (as filled_cells reads it)
+    no_staff = _(NO_STAFF)
+    styles: list[StyleArray | None] = [None] * len(
+        number_formats
+    )  # made at a column's first number
+    width = len(number_formats)
+    new_cell = Cell.__new__
+    value: Any  # any cell value; its type is tested below
+    for r, row in enumerate(rows, start=top):
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} values for {width} columns")
+        for offset, value in enumerate(row):
+            if (r, left + offset) in cells:  # a cell already made keeps its style, as in `write`
+                write(ws.cell(row=r, column=left + offset), value, number_formats[offset])
+                continue
+            kind = type(value)
+            if kind is float and not math.isfinite(value):
+                value, kind = (no_staff, str) if value > 0 else (None, type(None))
+            if kind is str:
+                if (
+                    len(value) > MAX_CELL_TEXT
+                    or value.startswith(FORMULA_STARTS)
+                    or not value.isprintable()
+                ):
+                    write(ws.cell(row=r, column=left + offset), value)
+                    continue
+                data_type, style = "s", None
+            elif kind is int or kind is float:
+                data_type = "n"
+                number_format = number_formats[offset]
+                style = styles[offset]
+                if number_format and style is None:
+                    template = Cell(ws)
+                    template.number_format = number_format
+                    style = styles[offset] = template._style
+            elif value is None:
+                data_type, style = "n", None
+            else:
+                write(ws.cell(row=r, column=left + offset), value, number_formats[offset])
+                continue
+            cell = new_cell(Cell)
+            cell.parent = ws
+            cell._style = StyleArray(style) if style is not None else None
+            cell.row = r
+            cell.column = left + offset
+            cell._value = value
+            cell.data_type = data_type
+            cell._hyperlink = None
+            cell._comment = None
+            cells[(r, left + offset)] = cell
+    if rows:  # as openpyxl's own _add_cell keeps it (append writes below this row)
+        ws._current_row = max(ws._current_row, top + len(rows) - 1)
 
 
 def total_row(ws: Worksheet, row: int, left: int, values: Sequence[object], formats) -> None:

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
-from planner.i18n import N_, NP_, _, pgettext
+from planner.i18n import N_, NP_, _, pgettext, pinned
 from planner.reports import charts
 from planner.reports.charts import (
     SHARE,
@@ -516,6 +516,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     fit_columns(ws, header_rows=())
 
 
+@pinned
 def comparison_workbook(comparison: Comparison) -> Workbook:
     """The comparison as an openpyxl Workbook (not saved), in the current language (sheet names,
     headers, words; the figures are numbers)."""

@@ -8,11 +8,12 @@ planner.domain (the ones the independent check uses); nothing here rebuilds or r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from planner.domain import Scenario, coefficient, unit_capacity
-from planner.result import Result
+from planner.result import Result, SkillRow
 
 __all__ = ["Cell", "Figures", "GroupFigures", "Rollup", "cell_coefficients", "finite"]
 
@@ -69,6 +70,8 @@ class Figures:
     rollups: tuple[Rollup, ...]
     # (unit, skill) -> (coefficient before, after); after None where the group has no plan
     cells: dict[tuple[str, str], tuple[float, float | None]] = field(default_factory=dict)
+    # Result.skill_rows, made once for the cells above and the Skills sheet.
+    skill_rows: tuple[SkillRow, ...] = ()
     # unit -> its cells' (before, after): unit_highest is asked once per unit, and a scan of
     # every cell each time made the national Units sheet quadratic (7 s).
     _by_unit: dict[str, list[tuple[float, float | None]]] = field(
@@ -82,8 +85,9 @@ class Figures:
     @classmethod
     def of(cls, result: Result) -> Figures:
         """Compute the figures of `result`."""
-        cells = cell_coefficients(result)
-        return cls(_group_figures(result, cells), _rollups(result), cells)
+        skill_rows = result.skill_rows()
+        cells = cell_coefficients(result, skill_rows)
+        return cls(_group_figures(result, cells), _rollups(result), cells, skill_rows)
 
     def unit_highest(self, unit_id: str) -> tuple[float | None, float | None]:
         """A unit's highest skill coefficient before and after (None: no cell, or no plan)."""
@@ -207,11 +211,16 @@ def finite(value: float | None) -> TypeGuard[float]:
     return value is not None and value not in (float("inf"), float("-inf")) and value == value
 
 
-def cell_coefficients(result: Result) -> dict[tuple[str, str], tuple[float, float | None]]:
+def cell_coefficients(
+    result: Result, skill_rows: Sequence[SkillRow] | None = None
+) -> dict[tuple[str, str], tuple[float, float | None]]:
     """Coefficient of every (unit, skill) cell with staff or load, before and after the plan
     (after None where the group has no plan): the cells the headline maximum is taken over.
     Result.skill_rows is their one definition (also the Skills sheet and `table("skills")`)."""
     return {
         (row.unit_id, row.skill): (row.coefficient_before, row.coefficient_after)
-        for row in sorted(result.skill_rows(), key=lambda row: (row.unit_id, row.skill))
+        for row in sorted(
+            result.skill_rows() if skill_rows is None else skill_rows,
+            key=lambda row: (row.unit_id, row.skill),
+        )
     }

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.i18n import N_, _, pgettext
+from planner.i18n import N_, _, pgettext, pinned
 from planner.reports.charts import (
     Col,
     add_table,
@@ -113,6 +113,7 @@ FRONTIER_COLUMNS: tuple[Col, ...] = (
 MOVES_WIDTH = 90.0
 
 
+@pinned
 def frontier_workbook(frontier: Frontier) -> Workbook:
     """The frontier as an openpyxl Workbook (not saved), in the current language."""
     workbook = FastWorkbook()

@@ -5,6 +5,8 @@ Summary, Units and Charts and calls these).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,7 +27,7 @@ from planner.reports.charts import (
     title,
 )
 from planner.reports.narrative import unit_label
-from planner.result import NEW_HIRES, Result
+from planner.result import NEW_HIRES, Result, SkillRow
 from planner.workbook.layout import SETTINGS_LIST
 
 __all__ = [
@@ -134,7 +136,11 @@ def reassignments_sheet(ws: Worksheet, result: Result) -> None:
     fit_columns(ws)
 
 
-def skills_sheet(ws: Worksheet, result: Result) -> None:
+def skills_sheet(
+    ws: Worksheet, result: Result, skill_rows: Sequence[SkillRow] | None = None
+) -> None:
+    """The Skills sheet: every unit-skill cell before and after (`skill_rows`: the Result's,
+    when the caller has them already)."""
     load = load_word(result)
     columns = [
         Col(_("Unit ID")), Col(_("Unit")), Col(_("Group")), Col(_("Skill")),
@@ -149,7 +155,7 @@ def skills_sheet(ws: Worksheet, result: Result) -> None:
         [r.unit_id, r.name, r.group, r.skill, r.employees_before, r.employees_after,
          r.employees_after - r.employees_before, r.hired, r.load_before, r.load_after,
          r.coefficient_before, r.coefficient_after]
-        for r in result.skill_rows()
+        for r in (result.skill_rows() if skill_rows is None else skill_rows)
     ]  # fmt: skip
     add_table(ws, "SkillsTable", columns, rows, freeze="C2")
     fit_columns(ws)

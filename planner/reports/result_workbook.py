@@ -23,7 +23,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import CoefficientMode, Objective, SolverName
-from planner.i18n import N_, NP_, _, ngettext, pgettext
+from planner.i18n import N_, NP_, _, ngettext, pgettext, pinned
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -132,6 +132,7 @@ def write_result(
     return save_workbook(result_workbook(result, uncertainty, hires), path, inputs=protected)
 
 
+@pinned
 def result_workbook(
     result: Result, uncertainty: Uncertainty | None = None, hires: HiresPlan | None = None
 ) -> Workbook:
@@ -151,7 +152,7 @@ def result_workbook(
     _charts_sheet(sheets["Charts"], result)
     transfers_sheet(sheets["Transfers"], result)
     reassignments_sheet(sheets["Reassignments"], result)
-    skills_sheet(sheets["Skills"], result)
+    skills_sheet(sheets["Skills"], result, figures.skill_rows)
     sensitivity_sheet(sheets["Sensitivity"], result)
     checks_sheet(sheets["Checks"], result)
     inputs_sheet(sheets["Inputs"], result)

@@ -23,6 +23,7 @@ __all__ = [
     "COEFFICIENT_CHANGE",
     "COEFFICIENT_FINE",
     "COUNT",
+    "FORMULA_STARTS",
     "FRACTION_COUNT",
     "NumberFormats",
     "HEADER_FILL",
@@ -57,7 +58,7 @@ MIN_COLUMN_WIDTH = 8
 HEADER_LINE_HEIGHT = 15.0  # points per wrapped header line
 MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row height
 # Text starting with one of these is read as a formula (or DDE call) by some spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Number formats: the header names the unit (people, services, hours), the format the precision.
 PEOPLE = "#,##0"
@@ -98,7 +99,7 @@ def put(cell: Cell, value: object) -> None:
         cell.value = text
         # openpyxl turns "=..." into a formula and "#N/A" into an error cell: force text.
         cell.data_type = "s"
-        if text.startswith(_FORMULA_STARTS):
+        if text.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
     else:
         cell.value = value
