@@ -57,9 +57,7 @@ SUMMARY_COLUMNS = (
     Col(N_("High 95%"), "#,##0.000"),
     Col(N_("Backtest origins"), "0", N_("Rolling-origin forecasts the backtest made")),
     Col(N_("Backtest MAE"), "#,##0.000", N_("Mean absolute error of those forecasts")),
-    Col(
-        N_("Backtest MAPE %"), "0.0", N_("Mean absolute percentage error of those forecasts")
-    ),
+    Col(N_("Backtest MAPE %"), "0.0", N_("Mean absolute percentage error of those forecasts")),
     Col(N_("Note")),
 )
 PATH_HEADERS = (N_("History"), N_("Forecast"), N_("Low 80%"), N_("High 80%"), N_("Low 95%"),

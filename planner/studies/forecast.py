@@ -366,9 +366,9 @@ def forecast(scenario: Scenario, year: int) -> Forecast:
     if year <= last:
         raise _year_problem(
             year,
-            _("the forecast year must come after the last year of the {sheet} sheet, {last}").format(
-                sheet=_history_sheet(), last=last
-            ),
+            _(
+                "the forecast year must come after the last year of the {sheet} sheet, {last}"
+            ).format(sheet=_history_sheet(), last=last),
         )
     if year > last + 50:
         raise _year_problem(

@@ -303,8 +303,14 @@ def scenario_workbook(
     if staff_sheet:
         staff_rows = [[c.unit_id, c.skill, c.employees] for c in scenario.staff]
         write_table(workbook.create_sheet(pgettext("sheet", STAFF.name)), STAFF.columns, staff_rows)
-    write_table(workbook.create_sheet(pgettext("sheet", SERVICES.name)), SERVICES.columns, _services_rows(scenario))
-    write_settings_sheet(workbook.create_sheet(pgettext("sheet", SETTINGS.name)), settings_rows(scenario.settings))
+    write_table(
+        workbook.create_sheet(pgettext("sheet", SERVICES.name)),
+        SERVICES.columns,
+        _services_rows(scenario),
+    )
+    write_settings_sheet(
+        workbook.create_sheet(pgettext("sheet", SETTINGS.name)), settings_rows(scenario.settings)
+    )
     if scenario.variants:
         scenario_columns = _scenario_columns(scenario.variants)
         write_table(
@@ -314,7 +320,9 @@ def scenario_workbook(
         )
     if scenario.history:
         write_table(
-            workbook.create_sheet(pgettext("sheet", HISTORY.name)), HISTORY.columns, history_rows(scenario.history)
+            workbook.create_sheet(pgettext("sheet", HISTORY.name)),
+            HISTORY.columns,
+            history_rows(scenario.history),
         )
     if scenario.distances:  # the Distances sheet, in its measure's column (issue 13)
         columns = [c for c in DISTANCES.columns if c.key in ("fromunit", "tounit",

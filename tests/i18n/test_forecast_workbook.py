@@ -96,7 +96,10 @@ def test_forecast_terminal_output_in_russian_and_kazakh(tmp_path, capsys):
                      "--out", str(out)]) == 0  # fmt: skip
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0] == "* объём 2025: 4\u00a0399\u00a0477 (80%: от 3\u00a0533\u00a0361 до 5\u00a0265\u00a0592; дрейф)"
+    assert (
+        lines[0]
+        == "* объём 2025: 4\u00a0399\u00a0477 (80%: от 3\u00a0533\u00a0361 до 5\u00a0265\u00a0592; дрейф)"
+    )
     assert lines[1] == "* доля цифровых 2025: 0,6053 (80%: от 0,3748 до 0,8357; дрейф)"
     assert lines[2].startswith("книга сценария с прогнозом: ")
     assert lines[4] == "* цифрлық үлес 2025: 0,6053 (80%: 0,3748 – 0,8357; дрейф)"
