@@ -52,8 +52,10 @@ __all__ = [
 
 def _column_comment(column: Column) -> str:
     if column.required:
-        return f"{column.meaning}.\n" + _("Required: cannot be blank.")
-    return f"{column.meaning}.\n" + _("Default: {default}.").format(default=column.default)
+        return f"{column.meaning_text}.\n" + _("Required: cannot be blank.")
+    return f"{column.meaning_text}.\n" + _("Default: {default}.").format(
+        default=column.default_text
+    )
 
 
 def _header(column: Column) -> str:
@@ -271,7 +273,8 @@ def write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> Non
         if choices:
             _add_choice_validation(ws, choices, f"B{row_index}")
         ws.cell(row=row_index, column=1).comment = comment(
-            f"{setting.meaning}.\n" + _("Default: {default}.").format(default=setting.default)
+            f"{setting.meaning_text}.\n"
+            + _("Default: {default}.").format(default=setting.default_text)
         )
 
 
