@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -612,7 +613,7 @@ def cmd_frontier(args: argparse.Namespace, term: Terminal) -> int:
 
 def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
     from planner.reports.forecast_workbook import forecast_workbook
-    from planner.studies.forecast import forecast
+    from planner.studies.forecast import forecast, method_text, quantity_text
     from planner.xlsx.files import save_workbook
 
     source = scenario_source(args.scenario)
@@ -625,13 +626,16 @@ def cmd_forecast(args: argparse.Namespace, term: Terminal) -> int:
                                            overwrite=args.force))  # fmt: skip
 
     def shown(value: float) -> str:
-        return integer(round(value)) if abs(value) >= 1000 else f"{value:.4g}"
+        # four significant figures below 1000 (0.4523, 12.35), whole numbers above
+        if abs(value) >= 1000 or value == 0:
+            return integer(round(value))
+        return decimal(value, max(0, 3 - math.floor(math.log10(abs(value)))))
 
     for s in result.series:
         low, high = s.interval80
         print(_("{target} {quantity} {year}: {point} (80%: {low} to {high}; {method})").format(
-            target=s.target, quantity=s.quantity, year=s.year, point=shown(s.point), low=shown(low),
-            high=shown(high), method=s.method))  # fmt: skip
+            target=s.target, quantity=quantity_text(s.quantity), year=s.year, point=shown(s.point),
+            low=shown(low), high=shown(high), method=method_text(s.method)))  # fmt: skip
     for warning in result.warnings:
         print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
     print(_("forecast scenario workbook: {path}").format(path=written))

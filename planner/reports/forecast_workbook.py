@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n import N_, NP_, _, pgettext
 from planner.reports.charts import (
     Col,
     add_table,
@@ -23,37 +24,54 @@ from planner.reports.charts import (
     size_prose_rows,
     title,
 )
-from planner.studies.forecast import Forecast, Quantity, forecast_scenario
+from planner.studies.forecast import (
+    Forecast,
+    Quantity,
+    forecast_scenario,
+    method_text,
+    quantity_text,
+)
 from planner.workbook.writer import scenario_workbook
 from planner.xlsx.files import save_workbook
 
 __all__ = ["forecast_workbook", "write_forecast"]
 
+SHEET = NP_("sheet", "Forecast")  # the sheet's English name, translated where written
+# Headers and comments are marked N_ and translated where written (`_translated`).
 SUMMARY_COLUMNS = (
-    Col("Target"),
-    Col("Quantity"),
-    Col("Years", "0"),
-    Col("Model", comment="ETS(A,A,N): additive trend; ETS(A,Ad,N): damped trend; drift: fallback"),
-    Col("AICc", comment="Each candidate's AICc; the smaller is chosen"),
-    Col("Last year", "0"),
-    Col("Last value", "#,##0.000"),
-    Col("Year", "0"),
-    Col("Forecast", "#,##0.000"),
-    Col("Low 80%", "#,##0.000"),
-    Col("High 80%", "#,##0.000"),
-    Col("Low 95%", "#,##0.000"),
-    Col("High 95%", "#,##0.000"),
-    Col("Backtest origins", "0", "Rolling-origin forecasts the backtest made"),
-    Col("Backtest MAE", "#,##0.000", "Mean absolute error of those forecasts"),
-    Col("Backtest MAPE %", "0.0", "Mean absolute percentage error of those forecasts"),
-    Col("Note"),
+    Col(N_("Target")),
+    Col(N_("Quantity")),
+    Col(N_("Years"), "0"),
+    Col(
+        N_("Model"),
+        comment=N_("ETS(A,A,N): additive trend; ETS(A,Ad,N): damped trend; drift: fallback"),
+    ),
+    Col(N_("AICc"), comment=N_("Each candidate's AICc; the smaller is chosen")),
+    Col(N_("Last year"), "0"),
+    Col(N_("Last value"), "#,##0.000"),
+    Col(N_("Year"), "0"),
+    Col(N_("Forecast"), "#,##0.000"),
+    Col(N_("Low 80%"), "#,##0.000"),
+    Col(N_("High 80%"), "#,##0.000"),
+    Col(N_("Low 95%"), "#,##0.000"),
+    Col(N_("High 95%"), "#,##0.000"),
+    Col(N_("Backtest origins"), "0", N_("Rolling-origin forecasts the backtest made")),
+    Col(N_("Backtest MAE"), "#,##0.000", N_("Mean absolute error of those forecasts")),
+    Col(N_("Backtest MAPE %"), "0.0", N_("Mean absolute percentage error of those forecasts")),
+    Col(N_("Note")),
 )
+PATH_HEADERS = (N_("History"), N_("Forecast"), N_("Low 80%"), N_("High 80%"), N_("Low 95%"),
+                N_("High 95%"))  # fmt: skip
 VOLUME_FORMAT, SHARE_FORMAT = "#,##0", "0.0%"
 
 
-def _path_columns(number_format: str) -> tuple[Col, ...]:
-    names = ("History", "Forecast", "Low 80%", "High 80%", "Low 95%", "High 95%")
-    return (Col("Year", "0"), *(Col(name, number_format) for name in names))
+def _translated(columns: Sequence[Col]) -> list[Col]:
+    """The columns with their headers and comments in the current language."""
+    return [Col(_(c.header), c.number_format, _(c.comment) if c.comment else "") for c in columns]
+
+
+def _path_columns(number_format: str) -> list[Col]:
+    return _translated([Col(N_("Year"), "0"), *(Col(h, number_format) for h in PATH_HEADERS)])
 
 
 def _format(quantity: Quantity) -> str:
@@ -66,9 +84,9 @@ def _summary_rows(result: Forecast) -> list[list[object]]:
         rows.append(
             [
                 s.target,
-                str(s.quantity),
+                quantity_text(s.quantity),
                 len(s.years),
-                s.method,
+                method_text(s.method),
                 "; ".join(f"{m} {a:.2f}" for m, a in s.aicc),
                 s.years[-1],
                 s.last,
@@ -86,25 +104,35 @@ def _summary_rows(result: Forecast) -> list[list[object]]:
 
 
 def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
-    title(ws, 1, f"Forecast for {result.year} from the History sheet", span=10)
+    history = pgettext("sheet", "History")
+    title(
+        ws,
+        1,
+        _("Forecast for {year} from the {sheet} sheet").format(year=result.year, sheet=history),
+        span=10,
+    )
     row = note(
         ws,
         2,
-        "Each series is continued with exponential smoothing (ETS with additive or damped "
-        "trend, chosen by AICc) or, with fewer than 7 years, the drift method. The volumes and "
-        "digital shares of this workbook are the forecasts: each service moved by the most "
-        "specific series that counts it; Volume low / high are the 80% interval (P10 / P90).",
+        _(
+            "Each series is continued with exponential smoothing (ETS with additive or damped "
+            "trend, chosen by AICc) or, with fewer than 7 years, the drift method. The volumes "
+            "and digital shares of this workbook are the forecasts: each service moved by the "
+            "most specific series that counts it; {low} / {high} are the 80% interval "
+            "(P10 / P90)."
+        ).format(low=pgettext("header", "Volume low"), high=pgettext("header", "Volume high")),
         span=10,
     )
     first, last = add_table(
-        ws, "ForecastSeries", SUMMARY_COLUMNS, _summary_rows(result), top=row + 1
+        ws, "ForecastSeries", _translated(SUMMARY_COLUMNS), _summary_rows(result), top=row + 1
     )
     for offset, s in enumerate(result.series):
         for column in (7, 9, 10, 11, 12, 13, 15):  # values in the series' own unit
             ws.cell(row=first + offset, column=column).number_format = _format(s.quantity)
     row = last + 2
     for index, s in enumerate(result.series, start=1):
-        title(ws, row, f"{s.target}: {s.quantity}", size="section", span=7)
+        quantity = quantity_text(s.quantity)
+        title(ws, row, f"{s.target}: {quantity}", size="section", span=7)
         rows: list[list[object]] = [
             [y, v, None, None, None, None, None] for y, v in zip(s.years, s.values, strict=True)
         ]
@@ -114,9 +142,11 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
         columns = _path_columns(_format(s.quantity))
         first, last = add_table(ws, f"ForecastPath{index}", columns, rows, top=row + 1)
         chart = LineChart()
-        chart.title = f"{s.target} {s.quantity}: history and forecast ({s.method})"
-        chart.y_axis.title = "share" if s.quantity is Quantity.DIGITAL_SHARE else "volume"
-        chart.x_axis.title = "year"
+        chart.title = _("{target} {quantity}: history and forecast ({method})").format(
+            target=s.target, quantity=quantity, method=method_text(s.method)
+        )
+        chart.y_axis.title = _("share") if s.quantity is Quantity.DIGITAL_SHARE else _("volume")
+        chart.x_axis.title = _("year")
         chart.y_axis.number_format = _format(s.quantity)
         chart.height, chart.width = 7.5, 16
         data = Reference(ws, min_col=2, max_col=7, min_row=first - 1, max_row=last)
@@ -146,7 +176,7 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
 def forecast_workbook(result: Forecast) -> Workbook:
     """The forecast year's scenario workbook with its Forecast sheet."""
     workbook = scenario_workbook(forecast_scenario(result))
-    _write_forecast_sheet(workbook.create_sheet("Forecast"), result)
+    _write_forecast_sheet(workbook.create_sheet(pgettext("sheet", SHEET)), result)
     return workbook
 
 

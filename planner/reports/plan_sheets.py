@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.domain import CoefficientMode
-from planner.i18n import _
+from planner.i18n import _, pgettext
 from planner.reports import charts
 from planner.reports.charts import (
     ALERT_FILL,
@@ -209,7 +209,11 @@ def inputs_sheet(ws: Worksheet, result: Result) -> None:
     settings = scenario.settings
     columns = [Col(_("Setting")), Col(_("Value")), Col(_("Meaning"))]
     rows = [
-        [s.name, _setting_value(getattr(settings, s.field), s.default), s.meaning]
+        [
+            pgettext("setting", s.name),
+            _setting_value(getattr(settings, s.field), s.default_text),
+            s.meaning_text,
+        ]
         for s in SETTINGS_LIST
     ]
     _first, last = add_table(ws, "SettingsTable", columns, rows, freeze="A2")

@@ -41,6 +41,7 @@ import numpy as np
 
 from planner.domain import HistoryPoint, Scenario, Service
 from planner.errors import InputError, Problem, ProblemCode
+from planner.i18n import N_, _, ngettext, pgettext
 
 __all__ = [
     "DRIFT",
@@ -52,6 +53,8 @@ __all__ = [
     "forecast",
     "forecast_scenario",
     "forecast_series",
+    "method_text",
+    "quantity_text",
     "series_target",
 ]
 
@@ -65,8 +68,24 @@ LEVELS = (0.80, 0.95)
 
 
 class Quantity(StrEnum):
+    """What a series counts; the value is the stable English key of `table()` and --json."""
+
     VOLUME = "volume"
     DIGITAL_SHARE = "digital share"
+
+
+_QUANTITY_WORDS = {Quantity.VOLUME: N_("volume"), Quantity.DIGITAL_SHARE: N_("digital share")}
+_METHOD_WORDS = {DRIFT: N_("drift")}  # the ETS names are the same in every language
+
+
+def quantity_text(quantity: Quantity) -> str:
+    """The quantity in the current language, as a person reads it."""
+    return _(_QUANTITY_WORDS[quantity])
+
+
+def method_text(method: str) -> str:
+    """The model's name in the current language (`drift` is a word; ETS(A,A,N) is notation)."""
+    return _(_METHOD_WORDS[method]) if method in _METHOD_WORDS else method
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,26 @@ class SeriesForecast:
     backtest_mae: float | None
     backtest_mape: float | None  # percent; None when a value is 0 or there is no origin
     backtest_origins: int
-    warning: str = ""
+
+    @property
+    def warning(self) -> str:
+        """Why the fallback was used, in the current language (rendered when read, so that a
+        forecast made in one language is shown in another); "" for an ETS model."""
+        if self.method != DRIFT:
+            return ""
+        years = len(self.values)
+        return ngettext(
+            "{target} ({quantity}): {years} year is too few for exponential smoothing "
+            "(ETS(A,A,N) needs {needed}); the drift method was used",
+            "{target} ({quantity}): {years} years are too few for exponential smoothing "
+            "(ETS(A,A,N) needs {needed}); the drift method was used",
+            years,
+        ).format(
+            target=self.target or _("series"),
+            quantity=quantity_text(self.quantity),
+            years=years,
+            needed=MIN_YEARS_FOR[ETS_ADDITIVE],
+        )
 
     @property
     def last(self) -> float:
@@ -204,13 +242,6 @@ def forecast_series(
     method, aicc, path = _choose(y, horizon)
     path = _clip(path, quantity)
     mae, mape, origins = _backtest(y, horizon, quantity)
-    warning = ""
-    if method == DRIFT:
-        warning = (
-            f"{target or 'series'} ({quantity}): {len(y)} years are too few for exponential "
-            f"smoothing (ETS(A,A,N) needs {MIN_YEARS_FOR[ETS_ADDITIVE]}); the drift method was "
-            "used"
-        )
     return SeriesForecast(
         target=target,
         quantity=quantity,
@@ -224,7 +255,6 @@ def forecast_series(
         backtest_mae=mae,
         backtest_mape=mape,
         backtest_origins=origins,
-        warning=warning,
     )
 
 
@@ -310,6 +340,10 @@ def _year_problem(year: int, expected: str) -> InputError:
     return InputError([Problem("--year", "", year, expected, ProblemCode.BAD_SYNTAX)])
 
 
+def _history_sheet() -> str:
+    return pgettext("sheet", "History")
+
+
 def forecast(scenario: Scenario, year: int) -> Forecast:
     """Every History series of `scenario` (volumes, and digital shares where given) continued to
     `year`. Raises InputError when there is no History or `year` is not after its last year."""
@@ -318,27 +352,38 @@ def forecast(scenario: Scenario, year: int) -> Forecast:
         raise InputError(
             [
                 Problem(
-                    "History",
+                    _history_sheet(),
                     "",
                     None,
-                    "the workbook has no History sheet to forecast from",
+                    _("the workbook has no {sheet} sheet to forecast from").format(
+                        sheet=_history_sheet()
+                    ),
                     ProblemCode.MISSING_SHEET,
                 )
             ]
         )
     last = max(points[-1].year for points in series.values())
     if year <= last:
-        raise _year_problem(year, f"the forecast year must come after the last History year {last}")
+        raise _year_problem(
+            year,
+            _(
+                "the forecast year must come after the last year of the {sheet} sheet, {last}"
+            ).format(sheet=_history_sheet(), last=last),
+        )
     if year > last + 50:
-        raise _year_problem(year, f"the forecast year is more than 50 years after {last}")
+        raise _year_problem(
+            year, _("the forecast year is more than 50 years after {last}").format(last=last)
+        )
     results = []
     for target, points in series.items():
         years = [p.year for p in points]
         if len(years) < MIN_YEARS or years != list(range(years[0], years[0] + len(years))):
             # a Scenario built in code is not checked by the History sheet's reader
             raise InputError(
-                [Problem("History", "", target, f"the series {target} needs at least "
-                         f"{MIN_YEARS} consecutive years, each once (found {years})",
+                [Problem(_history_sheet(), "", target, _(
+                    "the series {target} needs at least {needed} consecutive years, each once "
+                    "(found {years})").format(target=target, needed=MIN_YEARS,
+                                              years=", ".join(str(y) for y in years)),
                          ProblemCode.HISTORY_GAP)]
             )  # fmt: skip
         results.append(forecast_series(years, [p.volume for p in points], year, target=target))

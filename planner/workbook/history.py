@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from planner.domain import HistoryPoint, Service
 from planner.errors import ProblemCode
-from planner.i18n import NP_, _
+from planner.i18n import N_, NP_, _
 from planner.workbook.cells import clean_text
 from planner.workbook.layout import Column, Kind, SheetFormat, translated_format
 from planner.workbook.tables import (
@@ -38,37 +38,41 @@ HISTORY = SheetFormat(
     name=NP_("sheet", "History"),
     required=False,
     purpose=(
-        "Optional. Past yearly volumes for 'planner forecast': one row per target and year. Target: a Service ID, a Unit ID, skill:<skill> or * (every service)."
+        N_(
+            "Optional. Past yearly volumes for 'planner forecast': one row per target and year. Target: a Service ID, a Unit ID, skill:<skill> or * (every service)."
+        )
     ),
     columns=(
         Column(
             NP_("header", "Target"),
             Kind.ID,
-            "What the volume counts: a Service ID, a Unit ID, skill:<skill> or *",
-            "required",
+            N_("What the volume counts: a Service ID, a Unit ID, skill:<skill> or *"),
+            NP_("default", "required"),
             required=True,
             width=16,
         ),
         Column(
             NP_("header", "Year"),
             Kind.WHOLE,
-            "Calendar year, a whole number",
-            "required",
+            N_("Calendar year, a whole number"),
+            NP_("default", "required"),
             required=True,
         ),
         Column(
             NP_("header", "Volume"),
             Kind.NUMBER,
-            "Transactions in that year",
-            "required",
+            N_("Transactions in that year"),
+            NP_("default", "required"),
             required=True,
             width=16,
         ),
         Column(
             NP_("header", "Digital share"),
             Kind.SHARE,
-            "Share (0-1) handled with no staff time that year (every year of a target, or none)",
-            "blank (no digital-share history)",
+            N_(
+                "Share (0-1) handled with no staff time that year (every year of a target, or none)"
+            ),
+            NP_("default", "blank (no digital-share history)"),
         ),
     ),
 )

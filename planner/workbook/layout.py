@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from planner.domain import CoefficientMode, Objective, SolverName
-from planner.i18n import LANGUAGES, NP_, pgettext, translations
+from planner.i18n import LANGUAGES, N_, NP_, _, pgettext, translations
 
 
 def normalise_header(text: object) -> str:
@@ -81,6 +81,17 @@ def _aliases() -> dict[str, str]:
     return aliases
 
 
+def _shown(text: str) -> str:
+    """A meaning or purpose of the format (marked N_) in the current language."""
+    return _(text) if text else ""
+
+
+def _default_shown(text: str) -> str:
+    """A default in words (marked NP_("default", ...)) in the current language; a default that
+    is a value as typed ("0", "general", "hours") is not marked and stays as it is."""
+    return pgettext("default", text) if text else ""
+
+
 class Kind(StrEnum):
     """What a cell of a column holds; decides how it is parsed and what the message says."""
 
@@ -94,6 +105,25 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one of a fixed list of words
     LIST = "list"  # a `;`-separated list or mini-language, parsed by the sheet's reader
 
+    @property
+    def text(self) -> str:
+        """What the cells hold, in the current language (the template's Values column)."""
+        if self is Kind.YES_NO:
+            return f"{_('yes')}/{_('no')}"
+        return _(_KIND_WORDS[self])
+
+
+_KIND_WORDS = {
+    Kind.ID: N_("a code"),
+    Kind.TEXT: N_("text"),
+    Kind.WHOLE: N_("a whole number of 0 or more"),
+    Kind.NUMBER: N_("a number of 0 or more"),
+    Kind.POSITIVE: N_("a number above 0"),
+    Kind.SHARE: N_("a share from 0 to 1"),
+    Kind.CHOICE: N_("one of the listed words"),
+    Kind.LIST: N_("a list separated by ;"),
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -101,8 +131,8 @@ class Column:
 
     header: str
     kind: Kind
-    meaning: str
-    default: str  # in plain words, for comments and the Instructions sheet
+    meaning: str  # in English, marked N_; `meaning_text` is what a person reads
+    default: str  # in words, for comments and the Instructions sheet (NP_ "default")
     required: bool = False  # a blank cell is an error
     width: int = 14
     field: str = ""  # the domain field it fills, when different from the normalised header
@@ -111,6 +141,16 @@ class Column:
     def label(self) -> str:
         """The header in the current language, as messages name the column."""
         return pgettext("header", self.header)
+
+    @property
+    def meaning_text(self) -> str:
+        """What the column means, in the current language."""
+        return _shown(self.meaning)
+
+    @property
+    def default_text(self) -> str:
+        """What a blank cell means, in the current language."""
+        return _default_shown(self.default)
 
     @functools.cached_property
     def key(self) -> str:
@@ -125,11 +165,16 @@ class SheetFormat:
     name: str
     columns: tuple[Column, ...]
     required: bool
-    purpose: str
+    purpose: str  # in English, marked N_
 
     @property
     def key(self) -> str:
         return _normalise_text(self.name)  # the English key
+
+    @property
+    def purpose_text(self) -> str:
+        """What the sheet is for, in the current language."""
+        return _shown(self.purpose)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -138,70 +183,95 @@ class SheetFormat:
 UNITS = SheetFormat(
     name=NP_("sheet", "Units"),
     required=True,
-    purpose="One row per organisational unit (department, district): its limits and headcount.",
+    purpose=N_("One row per organisational unit (department, district): its limits and headcount."),
     columns=(
         Column(
-            NP_("header", "Unit ID"), Kind.ID, "Unique code of the unit", "required", required=True
+            NP_("header", "Unit ID"),
+            Kind.ID,
+            N_("Unique code of the unit"),
+            NP_("default", "required"),
+            required=True,
         ),
-        Column(NP_("header", "Name"), Kind.TEXT, "Display name", "the Unit ID", width=36),
+        Column(
+            NP_("header", "Name"),
+            Kind.TEXT,
+            N_("Display name"),
+            NP_("default", "the Unit ID"),
+            width=36,
+        ),
         Column(
             NP_("header", "Name (kk)"),
             Kind.TEXT,
-            "Name in Kazakh, shown when the language is kk",
-            "the Name",
+            N_("Name in Kazakh, shown when the language is kk"),
+            NP_("default", "the Name"),
             width=36,
         ),
         Column(
             NP_("header", "Name (ru)"),
             Kind.TEXT,
-            "Name in Russian, shown when the language is ru",
-            "the Name",
+            N_("Name in Russian, shown when the language is ru"),
+            NP_("default", "the Name"),
             width=36,
         ),
         Column(
-            NP_("header", "Level"), Kind.TEXT, "Kind of unit, e.g. district or department", "blank"
+            NP_("header", "Level"),
+            Kind.TEXT,
+            N_("Kind of unit, e.g. district or department"),
+            NP_("default", "blank"),
         ),
         Column(
             NP_("header", "Parent"),
             Kind.ID,
-            "Unit ID of the unit this one sits inside",
-            "blank (none)",
+            N_("Unit ID of the unit this one sits inside"),
+            NP_("default", "blank (none)"),
         ),
         Column(
-            NP_("header", "Group"), Kind.ID, "Pool inside which staff and services may move", "all"
+            NP_("header", "Group"),
+            Kind.ID,
+            N_("Pool inside which staff and services may move"),
+            NP_("default", "all"),
         ),
         Column(
             NP_("header", "Employees"),
             Kind.WHOLE,
-            "Current headcount, whole number of 0 or more (ignored when a Staff sheet exists)",
-            "required when there is no Staff sheet",
+            N_("Current headcount, whole number of 0 or more (ignored when a Staff sheet exists)"),
+            NP_("default", "required when there is no Staff sheet"),
         ),
         Column(
-            NP_("header", "Min employees"), Kind.WHOLE, "Fewest employees the unit may keep", "0"
+            NP_("header", "Min employees"),
+            Kind.WHOLE,
+            N_("Fewest employees the unit may keep"),
+            "0",
         ),
         Column(
-            NP_("header", "Max employees"), Kind.WHOLE, "Most employees the unit may have", "no cap"
+            NP_("header", "Max employees"),
+            Kind.WHOLE,
+            N_("Most employees the unit may have"),
+            NP_("default", "no cap"),
         ),
         Column(
             NP_("header", "Max moves"),
             Kind.WHOLE,
-            "Most employees that may leave or join the unit",
-            "no cap",
+            N_("Most employees that may leave or join the unit"),
+            NP_("default", "no cap"),
         ),
         Column(
-            NP_("header", "Locked"), Kind.YES_NO, "yes: no staff moves in or out of this unit", "no"
+            NP_("header", "Locked"),
+            Kind.YES_NO,
+            N_("yes: no staff moves in or out of this unit"),
+            NP_("default", "no"),
         ),
         Column(
             NP_("header", "Service share"),
             Kind.SHARE,
-            "Share (0-1) of staff time that goes to citizen services",
+            N_("Share (0-1) of staff time that goes to citizen services"),
             "1",
         ),
         Column(
             NP_("header", "Hours per FTE"),
             Kind.POSITIVE,
-            "Available working hours per employee per year (hours mode)",
-            "the Settings value 'hours per fte'",
+            N_("Available working hours per employee per year (hours mode)"),
+            NP_("default", "the Settings value 'hours per fte'"),
         ),
     ),
 )
@@ -209,21 +279,23 @@ UNITS = SheetFormat(
 STAFF = SheetFormat(
     name=NP_("sheet", "Staff"),
     required=False,
-    purpose="Optional. Current headcount by skill; without it every employee has skill 'general'.",
+    purpose=N_(
+        "Optional. Current headcount by skill; without it every employee has skill 'general'."
+    ),
     columns=(
         Column(
             NP_("header", "Unit ID"),
             Kind.ID,
-            "Unit ID of a row of the Units sheet",
-            "required",
+            N_("Unit ID of a row of the Units sheet"),
+            NP_("default", "required"),
             required=True,
         ),
-        Column(NP_("header", "Skill"), Kind.ID, "Skill of these employees", "general"),
+        Column(NP_("header", "Skill"), Kind.ID, N_("Skill of these employees"), "general"),
         Column(
             NP_("header", "Employees"),
             Kind.WHOLE,
-            "Headcount of this skill in this unit",
-            "required",
+            N_("Headcount of this skill in this unit"),
+            NP_("default", "required"),
             required=True,
         ),
     ),
@@ -232,82 +304,96 @@ STAFF = SheetFormat(
 SERVICES = SheetFormat(
     name=NP_("sheet", "Services"),
     required=True,
-    purpose="One row per public service and the unit that delivers it now.",
+    purpose=N_("One row per public service and the unit that delivers it now."),
     columns=(
         Column(
             NP_("header", "Service ID"),
             Kind.ID,
-            "Unique code of the service",
-            "required",
+            N_("Unique code of the service"),
+            NP_("default", "required"),
             required=True,
         ),
-        Column(NP_("header", "Name"), Kind.TEXT, "Display name", "blank", width=36),
+        Column(
+            NP_("header", "Name"), Kind.TEXT, N_("Display name"), NP_("default", "blank"), width=36
+        ),
         Column(
             NP_("header", "Unit ID"),
             Kind.ID,
-            "Unit that delivers the service now",
-            "required",
+            N_("Unit that delivers the service now"),
+            NP_("default", "required"),
             required=True,
         ),
-        Column(NP_("header", "Skill"), Kind.ID, "Skill needed to deliver the service", "general"),
-        Column(NP_("header", "Volume"), Kind.NUMBER, "Transactions per year", "1"),
+        Column(
+            NP_("header", "Skill"),
+            Kind.ID,
+            N_("Skill needed to deliver the service"),
+            "general",
+        ),
+        Column(NP_("header", "Volume"), Kind.NUMBER, N_("Transactions per year"), "1"),
         Column(
             NP_("header", "Minutes"),
             Kind.NUMBER,
-            "Staff minutes per transaction",
-            "required in hours mode",
+            N_("Staff minutes per transaction"),
+            NP_("default", "required in hours mode"),
         ),
         Column(
             NP_("header", "Digital share"),
             Kind.SHARE,
-            "Share (0-1) handled with no staff time",
+            N_("Share (0-1) handled with no staff time"),
             "0",
         ),
         Column(
-            NP_("header", "Movable"), Kind.YES_NO, "yes: the service may move to another unit", "no"
+            NP_("header", "Movable"),
+            Kind.YES_NO,
+            N_("yes: the service may move to another unit"),
+            NP_("default", "no"),
         ),
         Column(
             NP_("header", "Eligible units"),
             Kind.LIST,
-            "Unit IDs that may deliver it, separated by ;",
-            "any unit of the same group",
+            N_("Unit IDs that may deliver it, separated by ;"),
+            NP_("default", "any unit of the same group"),
             width=24,
         ),
         Column(
             NP_("header", "Volume low"),
             Kind.NUMBER,
-            "P10 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 below it",
-            "blank (the volume is certain)",
+            N_(
+                "P10 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 below it"
+            ),
+            NP_("default", "blank (the volume is certain)"),
         ),
         Column(
             NP_("header", "Volume high"),
             Kind.NUMBER,
-            "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it",
-            "blank (the volume is certain)",
+            N_(
+                "P90 of the yearly volume, for Monte Carlo (solve --samples): 1 year in 10 above it"
+            ),
+            NP_("default", "blank (the volume is certain)"),
         ),
         Column(
             NP_("header", "Minutes low"),
             Kind.NUMBER,
-            "P10 of Minutes, for Monte Carlo",
-            "blank (certain)",
+            N_("P10 of Minutes, for Monte Carlo"),
+            NP_("default", "blank (certain)"),
         ),
         Column(
             NP_("header", "Minutes high"),
             Kind.NUMBER,
-            "P90 of Minutes, for Monte Carlo",
-            "blank (certain)",
+            N_("P90 of Minutes, for Monte Carlo"),
+            NP_("default", "blank (certain)"),
         ),
         Column(
             NP_("header", "Digital share low"),
             Kind.SHARE,
-            "P10 of Digital share, for Monte Carlo",
-            "blank (certain)",
+            N_("P10 of Digital share, for Monte Carlo"),
+            NP_("default", "blank (certain)"),
         ),
         Column(
             NP_("header", "Digital share high"),
             Kind.SHARE,
-            "P90 of Digital share, for Monte Carlo",
-            "blank (certain)",
+            N_("P90 of Digital share, for Monte Carlo"),
+            NP_("default", "blank (certain)"),
         ),
     ),
 )
@@ -335,13 +421,23 @@ class SettingFormat:
         """The column header used for this setting in the Scenarios sheet."""
         return self.name[0].upper() + self.name[1:]
 
+    @property
+    def meaning_text(self) -> str:
+        """What the setting means, in the current language."""
+        return _shown(self.meaning)
+
+    @property
+    def default_text(self) -> str:
+        """Its default in words, in the current language."""
+        return _default_shown(self.default)
+
 
 SETTINGS_LIST: tuple[SettingFormat, ...] = (
     SettingFormat(
         NP_("setting", "coefficient"),
         "coefficient",
         Kind.CHOICE,
-        "count: services per employee; hours: staff hours needed / hours available",
+        N_("count: services per employee; hours: staff hours needed / hours available"),
         "count",
         tuple(m.value for m in CoefficientMode),
         value_type=CoefficientMode,
@@ -350,8 +446,10 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "objective"),
         "objective",
         Kind.CHOICE,
-        "minmax: lowest highest coefficient; leximax: that, then the next highest, level by "
-        "level; balance: smallest total deviation from the mean",
+        N_(
+            "minmax: lowest highest coefficient; leximax: that, then the next highest, level by "
+            "level; balance: smallest total deviation from the mean"
+        ),
         "minmax",
         tuple(o.value for o in Objective),
         value_type=Objective,
@@ -360,38 +458,38 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "allow staff moves"),
         "allow_staff_moves",
         Kind.YES_NO,
-        "Staff may move",
-        "yes",
+        N_("Staff may move"),
+        NP_("default", "yes"),
     ),
     SettingFormat(
         NP_("setting", "allow service moves"),
         "allow_service_moves",
         Kind.YES_NO,
-        "Services may move",
-        "yes",
+        N_("Services may move"),
+        NP_("default", "yes"),
     ),
     SettingFormat(
         NP_("setting", "max staff moves"),
         "max_staff_moves",
         Kind.WHOLE,
-        "Most staff moves per group",
-        "no cap",
+        N_("Most staff moves per group"),
+        NP_("default", "no cap"),
         optional=True,
     ),
     SettingFormat(
         NP_("setting", "max service moves"),
         "max_service_moves",
         Kind.WHOLE,
-        "Most service moves per group",
-        "no cap",
+        N_("Most service moves per group"),
+        NP_("default", "no cap"),
         optional=True,
     ),
     SettingFormat(
         NP_("setting", "time limit"),
         "time_limit",
         Kind.POSITIVE,
-        "Seconds for each group's whole search (all its solver calls together)",
-        "none",
+        N_("Seconds for each group's whole search (all its solver calls together)"),
+        NP_("default", "none"),
         optional=True,
         value_type=float,
     ),
@@ -399,8 +497,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "mip gap"),
         "mip_gap",
         Kind.SHARE,
-        "Relative gap (0-1) at which the solver may stop",
-        "0 (prove the plan optimal)",
+        N_("Relative gap (0-1) at which the solver may stop"),
+        NP_("default", "0 (prove the plan optimal)"),
         optional=True,
         value_type=float,
     ),
@@ -408,14 +506,14 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "split services"),
         "split_services",
         Kind.YES_NO,
-        "yes: a service's volume may be shared between units",
-        "no",
+        N_("yes: a service's volume may be shared between units"),
+        NP_("default", "no"),
     ),
     SettingFormat(
         NP_("setting", "solver"),
         "solver",
         Kind.CHOICE,
-        "Solver to use",
+        N_("Solver to use"),
         "highs",
         tuple(s.value for s in SolverName),
         value_type=SolverName,
@@ -424,8 +522,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "hours per fte"),
         "hours_per_fte",
         Kind.POSITIVE,
-        "Default Hours per FTE for units that leave it blank",
-        "none",
+        N_("Default Hours per FTE for units that leave it blank"),
+        NP_("default", "none"),
         optional=True,
         value_type=float,
     ),
@@ -433,7 +531,7 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "overload margin"),
         "overload_margin",
         Kind.NUMBER,
-        "Flag units above group mean x (1 + margin)",
+        N_("Flag units above group mean x (1 + margin)"),
         "0.10",
         value_type=float,
     ),
@@ -441,8 +539,10 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "keep staff share"),
         "keep_staff_share",
         Kind.SHARE,
-        "Least share (0-1) of each unit's staff a plan keeps, with one employee of each skill "
-        "its services need; 0 allows a plan to empty a unit",
+        N_(
+            "Least share (0-1) of each unit's staff a plan keeps, with one employee of each skill "
+            "its services need; 0 allows a plan to empty a unit"
+        ),
         "0.25",
         value_type=float,
     ),
@@ -450,8 +550,8 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "samples"),
         "samples",
         Kind.WHOLE,
-        "Monte Carlo samples of the volumes for 'planner solve' (Uncertainty sheet)",
-        "none",
+        N_("Monte Carlo samples of the volumes for 'planner solve' (Uncertainty sheet)"),
+        NP_("default", "none"),
         optional=True,
         value_type=int,
     ),
@@ -459,9 +559,11 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "longest transfer"),
         "longest_transfer",
         Kind.POSITIVE,
-        "Longest transfer allowed, in the measure of the Distances sheet (km or minutes); with "
-        "a Distances sheet a transfer between units with no distance is not allowed",
-        "no limit",
+        N_(
+            "Longest transfer allowed, in the measure of the Distances sheet (km or minutes); with "
+            "a Distances sheet a transfer between units with no distance is not allowed"
+        ),
+        NP_("default", "no limit"),
         optional=True,
         value_type=float,
     ),
@@ -469,9 +571,11 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "wisn target"),
         "wisn_target",
         Kind.POSITIVE,
-        "Coefficient wisn: the smallest WISN ratio every cell should reach (1 = staffing matches "
-        "the workload); 'planner solve' then also finds the fewest new hires that reach it",
-        "none",
+        N_(
+            "Coefficient wisn: the smallest WISN ratio every cell should reach (1 = staffing matches "
+            "the workload); 'planner solve' then also finds the fewest new hires that reach it"
+        ),
+        NP_("default", "none"),
         optional=True,
         value_type=float,
     ),
@@ -479,9 +583,11 @@ SETTINGS_LIST: tuple[SettingFormat, ...] = (
         NP_("setting", "language"),
         "language",
         Kind.CHOICE,
-        "Language of messages and results: kk (Қазақша), ru (Русский) or en (English); the "
-        "command's --lang wins",
-        "the computer's language",
+        N_(
+            "Language of messages and results: kk (Қазақша), ru (Русский) or en (English); the "
+            "command's --lang wins"
+        ),
+        NP_("default", "the computer's language"),
         LANGUAGES,
         optional=True,
     ),
@@ -501,18 +607,22 @@ NONE_WORDS = frozenset({"none", "no cap", "nocap", "no limit", "unlimited", "н�
 SETTINGS = SheetFormat(
     name=NP_("sheet", "Settings"),
     required=False,
-    purpose="Optional. Two columns: Setting and Value. Leave a value blank for its default.",
+    purpose=N_("Optional. Two columns: Setting and Value. Leave a value blank for its default."),
     columns=(
         Column(
             NP_("header", "Setting"),
             Kind.TEXT,
-            "Name of the setting",
-            "required",
+            N_("Name of the setting"),
+            NP_("default", "required"),
             required=True,
             width=22,
         ),
         Column(
-            NP_("header", "Value"), Kind.TEXT, "Its value", "the default of the setting", width=16
+            NP_("header", "Value"),
+            Kind.TEXT,
+            N_("Its value"),
+            NP_("default", "the default of the setting"),
+            width=16,
         ),
     ),
 )
@@ -521,52 +631,58 @@ SCENARIOS = SheetFormat(
     name=NP_("sheet", "Scenarios"),
     required=False,
     purpose=(
-        "Optional. Named variants compared by 'planner compare', one per row: a blank cell "
-        "inherits the Settings value."
+        N_(
+            "Optional. Named variants compared by 'planner compare', one per row: a blank cell "
+            "inherits the Settings value."
+        )
     ),
     columns=(
         Column(
             NP_("header", "Name"),
             Kind.TEXT,
-            "Unique name of the variant ('baseline' is reserved)",
-            "required",
+            N_("Unique name of the variant ('baseline' is reserved)"),
+            NP_("default", "required"),
             required=True,
             width=18,
         ),
         Column(
-            NP_("header", "Description"), Kind.TEXT, "What the variant tries", "blank", width=30
+            NP_("header", "Description"),
+            Kind.TEXT,
+            N_("What the variant tries"),
+            NP_("default", "blank"),
+            width=30,
         ),
         *(
-            Column(s.header, s.kind, s.meaning, "inherits Settings", field=s.field)
+            Column(s.header, s.kind, s.meaning, NP_("default", "inherits Settings"), field=s.field)
             for s in SETTINGS_LIST
             if s.field not in WORKBOOK_ONLY_SETTINGS
         ),
         Column(
             NP_("header", "New hires"),
             Kind.LIST,
-            "Headcount added from outside: unit[:skill]=count; ... e.g. D05=10; D07:legal=2",
-            "none",
+            N_("Headcount added from outside: unit[:skill]=count; ... e.g. D05=10; D07:legal=2"),
+            NP_("default", "none"),
             width=22,
         ),
         Column(
             NP_("header", "Volume scale"),
             Kind.LIST,
-            "Multiply Volume: target=factor; ... target is a Service ID, skill:<skill> or *",
-            "none",
+            N_("Multiply Volume: target=factor; ... target is a Service ID, skill:<skill> or *"),
+            NP_("default", "none"),
             width=22,
         ),
         Column(
             NP_("header", "Digital share"),
             Kind.LIST,
-            "Set Digital share: target=share; ... target as for Volume scale",
-            "none",
+            N_("Set Digital share: target=share; ... target as for Volume scale"),
+            NP_("default", "none"),
             width=22,
         ),
         Column(
             NP_("header", "Lock units"),
             Kind.LIST,
-            "Unit IDs to lock, separated by ;",
-            "none",
+            N_("Unit IDs to lock, separated by ;"),
+            NP_("default", "none"),
             width=18,
         ),
     ),

@@ -127,8 +127,8 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
         row += 1
         for column in columns:
             put(ws.cell(row=row, column=1), column.label)
-            put(ws.cell(row=row, column=2), column.meaning)
-            put(ws.cell(row=row, column=3), column.default)
+            put(ws.cell(row=row, column=2), column.meaning_text)
+            put(ws.cell(row=row, column=3), column.default_text)
             put(ws.cell(row=row, column=4), _("yes") if column.required else "")
             row += 1
     row += 1
@@ -147,9 +147,10 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
         cell.font = Font(bold=True)
     row += 1
     for setting in SETTINGS_LIST:
-        values = ", ".join(setting.choices) or str(setting.kind)
+        values = ", ".join(setting.choices) or setting.kind.text
         for index, value in enumerate(
-            (pgettext("setting", setting.name), setting.meaning, setting.default, values), start=1
+            (pgettext("setting", setting.name), setting.meaning_text, setting.default_text, values),
+            start=1,
         ):
             put(ws.cell(row=row, column=index), value)
         row += 1
@@ -167,7 +168,7 @@ def template_workbook() -> Workbook:
     _write_instructions(
         instructions,
         [
-            (sheet.name, sheet.purpose, sheet.columns)
+            (sheet.name, sheet.purpose_text, sheet.columns)
             # Decisions and Distances are described but not written: an example row would change
             # the template's plan (a decision, or transfers limited to the pairs listed).
             for sheet in (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain import DEFAULT_SKILL, CoefficientMode, Scenario, Settings
 from planner.errors import ProblemCode
-from planner.i18n import NP_
+from planner.i18n import N_, NP_, _, pgettext
 from planner.wisn import (
     CategoryAllowance,
     IndividualAllowance,
@@ -53,42 +53,50 @@ __all__ = [
     "write_wisn_template",
 ]
 
-_EVERY_UNIT = "blank: every unit"
+_EVERY_UNIT = NP_("default", "blank: every unit")
 
 WORKING_TIME = SheetFormat(
     name=NP_("sheet", "Working time"),
     required=False,
-    purpose="WISN (coefficient wisn): available working time per skill, or per unit and skill: "
-    "working time less public holidays, annual, sick and other leave.",
+    purpose=N_(
+        "WISN (coefficient wisn): available working time per skill, or per unit and skill: "
+        "working time less public holidays, annual, sick and other leave."
+    ),
     columns=(
-        Column(NP_("header", "Unit ID"), Kind.ID, "Unit this row is for", _EVERY_UNIT),
+        Column(NP_("header", "Unit ID"), Kind.ID, N_("Unit this row is for"), _EVERY_UNIT),
         Column(
-            NP_("header", "Skill"), Kind.ID, "Staff category (skill) this row is for", "general"
+            NP_("header", "Skill"),
+            Kind.ID,
+            N_("Staff category (skill) this row is for"),
+            "general",
         ),
         Column(
             NP_("header", "Time unit"),
             Kind.TEXT,
-            "days or hours: the unit of the next five columns",
+            N_("days or hours: the unit of the next five columns"),
             "days",
         ),
         Column(
             NP_("header", "Working time"),
             Kind.POSITIVE,
-            "Possible working days (or hours) in a year",
-            "required",
+            N_("Possible working days (or hours) in a year"),
+            NP_("default", "required"),
             required=True,
         ),
-        Column(NP_("header", "Public holidays"), Kind.NUMBER, "Public holidays in a year", "0"),
-        Column(NP_("header", "Annual leave"), Kind.NUMBER, "Annual leave in a year", "0"),
-        Column(NP_("header", "Sick leave"), Kind.NUMBER, "Sick leave in a year", "0"),
+        Column(NP_("header", "Public holidays"), Kind.NUMBER, N_("Public holidays in a year"), "0"),
+        Column(NP_("header", "Annual leave"), Kind.NUMBER, N_("Annual leave in a year"), "0"),
+        Column(NP_("header", "Sick leave"), Kind.NUMBER, N_("Sick leave in a year"), "0"),
         Column(
-            NP_("header", "Other leave"), Kind.NUMBER, "Other leave (training, ...) in a year", "0"
+            NP_("header", "Other leave"),
+            Kind.NUMBER,
+            N_("Other leave (training, ...) in a year"),
+            "0",
         ),
         Column(
             NP_("header", "Hours per day"),
             Kind.POSITIVE,
-            "Working hours per day: converts days to hours",
-            "required",
+            N_("Working hours per day: converts days to hours"),
+            NP_("default", "required"),
             required=True,
         ),
     ),
@@ -98,40 +106,51 @@ translated_format(WORKING_TIME)  # its name and headers read in kk and ru too
 ALLOWANCES = SheetFormat(
     name=NP_("sheet", "Allowances"),
     required=False,
-    purpose="WISN: category allowances (support activities of every member of a category) and "
-    "individual allowances (additional activities of some members).",
+    purpose=N_(
+        "WISN: category allowances (support activities of every member of a category) and "
+        "individual allowances (additional activities of some members)."
+    ),
     columns=(
-        Column(NP_("header", "Unit ID"), Kind.ID, "Unit this allowance is for", _EVERY_UNIT),
-        Column(NP_("header", "Skill"), Kind.ID, "Staff category (skill) it is for", "general"),
+        Column(NP_("header", "Unit ID"), Kind.ID, N_("Unit this allowance is for"), _EVERY_UNIT),
+        Column(NP_("header", "Skill"), Kind.ID, N_("Staff category (skill) it is for"), "general"),
         Column(
             NP_("header", "Kind"),
             Kind.TEXT,
-            "category (CAS, all staff of the category) or individual (IAS, some staff)",
-            "required",
+            N_("category (CAS, all staff of the category) or individual (IAS, some staff)"),
+            NP_("default", "required"),
             required=True,
         ),
         Column(
-            NP_("header", "Activity"), Kind.TEXT, "What the time is spent on", "blank", width=28
+            NP_("header", "Activity"),
+            Kind.TEXT,
+            N_("What the time is spent on"),
+            NP_("default", "blank"),
+            width=28,
         ),
         Column(
             NP_("header", "Percent"),
             Kind.NUMBER,
-            "Category allowance as % of working time",
-            "blank",
+            N_("Category allowance as % of working time"),
+            NP_("default", "blank"),
         ),
         Column(
             NP_("header", "Time per year"),
             Kind.NUMBER,
-            "Time per year (per staff member doing it)",
-            "blank",
+            N_("Time per year (per staff member doing it)"),
+            NP_("default", "blank"),
         ),
         Column(
             NP_("header", "Time unit"),
             Kind.TEXT,
-            "hours or days: the unit of Time per year",
+            N_("hours or days: the unit of Time per year"),
             "hours",
         ),
-        Column(NP_("header", "Staff"), Kind.NUMBER, "Individual allowance: staff who do it", "1"),
+        Column(
+            NP_("header", "Staff"),
+            Kind.NUMBER,
+            N_("Individual allowance: staff who do it"),
+            "1",
+        ),
     ),
 )
 translated_format(ALLOWANCES)  # its name and headers read in kk and ru too
@@ -470,29 +489,34 @@ def wisn_template_workbook() -> Workbook:
     from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
     from planner.xlsx.writing import SECTION_FONT, put
 
-    workbook = template_workbook()
-    del workbook[SETTINGS.name]
+    workbook = template_workbook()  # in the current language, as every sheet written here
+    del workbook[pgettext("sheet", SETTINGS.name)]
     write_settings_sheet(
-        workbook.create_sheet(SETTINGS.name, index=len(workbook.sheetnames) - 1),
+        workbook.create_sheet(pgettext("sheet", SETTINGS.name), index=len(workbook.sheetnames) - 1),
         settings_rows(Settings(coefficient=CoefficientMode.WISN)),
     )
-    instructions = workbook["Instructions"]
+    instructions = workbook[pgettext("sheet", "Instructions")]
     row = instructions.max_row + 2
-    put(instructions.cell(row=row, column=1), "WISN (coefficient wisn, docs/wisn.md)")
+    put(instructions.cell(row=row, column=1), _("WISN (coefficient wisn, docs/wisn.md)"))
     instructions.cell(row=row, column=1).font = SECTION_FONT
     for sheet in (WORKING_TIME, ALLOWANCES):
         row += 1
-        put(instructions.cell(row=row, column=1), f"Sheet {sheet.name}")
-        put(instructions.cell(row=row, column=2), sheet.purpose)
+        put(
+            instructions.cell(row=row, column=1),
+            _("Sheet {name}").format(name=pgettext("sheet", sheet.name)),
+        )
+        put(instructions.cell(row=row, column=2), sheet.purpose_text)
         for column in sheet.columns:
             row += 1
-            for index, text in enumerate((column.header, column.meaning, column.default), 1):
+            for index, text in enumerate(
+                (column.label, column.meaning_text, column.default_text), 1
+            ):
                 put(instructions.cell(row=row, column=index), text)
     for sheet, examples in (
         (WORKING_TIME, (_EXAMPLE_TIME,)),
         (ALLOWANCES, _EXAMPLE_ALLOWANCES),
     ):
-        ws = workbook.create_sheet(sheet.name)
+        ws = workbook.create_sheet(pgettext("sheet", sheet.name))
         write_table(ws, sheet.columns, [[e[c.key] for c in sheet.columns] for e in examples])
     return workbook
 

@@ -52,8 +52,10 @@ __all__ = [
 
 def _column_comment(column: Column) -> str:
     if column.required:
-        return f"{column.meaning}.\n" + _("Required: cannot be blank.")
-    return f"{column.meaning}.\n" + _("Default: {default}.").format(default=column.default)
+        return f"{column.meaning_text}.\n" + _("Required: cannot be blank.")
+    return f"{column.meaning_text}.\n" + _("Default: {default}.").format(
+        default=column.default_text
+    )
 
 
 def _header(column: Column) -> str:
@@ -271,7 +273,8 @@ def write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> Non
         if choices:
             _add_choice_validation(ws, choices, f"B{row_index}")
         ws.cell(row=row_index, column=1).comment = comment(
-            f"{setting.meaning}.\n" + _("Default: {default}.").format(default=setting.default)
+            f"{setting.meaning_text}.\n"
+            + _("Default: {default}.").format(default=setting.default_text)
         )
 
 
@@ -297,24 +300,32 @@ def scenario_workbook(
     workbook = FastWorkbook()
     staff_sheet = _uses_staff_sheet(scenario)
     units_ws = workbook.active
-    units_ws.title = UNITS.name
+    units_ws.title = pgettext("sheet", UNITS.name)
     columns, rows = _units_rows(scenario, with_employees=not staff_sheet)
     write_table(units_ws, columns, rows)
     if staff_sheet:
         staff_rows = [[c.unit_id, c.skill, c.employees] for c in scenario.staff]
-        write_table(workbook.create_sheet(STAFF.name), STAFF.columns, staff_rows)
-    write_table(workbook.create_sheet(SERVICES.name), SERVICES.columns, _services_rows(scenario))
-    write_settings_sheet(workbook.create_sheet(SETTINGS.name), settings_rows(scenario.settings))
+        write_table(workbook.create_sheet(pgettext("sheet", STAFF.name)), STAFF.columns, staff_rows)
+    write_table(
+        workbook.create_sheet(pgettext("sheet", SERVICES.name)),
+        SERVICES.columns,
+        _services_rows(scenario),
+    )
+    write_settings_sheet(
+        workbook.create_sheet(pgettext("sheet", SETTINGS.name)), settings_rows(scenario.settings)
+    )
     if scenario.variants:
         scenario_columns = _scenario_columns(scenario.variants)
         write_table(
-            workbook.create_sheet(SCENARIOS.name),
+            workbook.create_sheet(pgettext("sheet", SCENARIOS.name)),
             scenario_columns,
             [_variant_row(v, scenario_columns) for v in scenario.variants],
         )
     if scenario.history:
         write_table(
-            workbook.create_sheet(HISTORY.name), HISTORY.columns, history_rows(scenario.history)
+            workbook.create_sheet(pgettext("sheet", HISTORY.name)),
+            HISTORY.columns,
+            history_rows(scenario.history),
         )
     if scenario.distances:  # the Distances sheet, in its measure's column (issue 13)
         columns = [c for c in DISTANCES.columns if c.key in ("fromunit", "tounit",

@@ -57,6 +57,11 @@ def test_russian_sheet_names_headers_summary_and_memo(results):
         "Сотрудников до",
     ]  # fmt: skip
     assert workbook["Проверки"]["C2"].value == "пройдена"
+    inputs = workbook["Исходные данные"]
+    assert [c.value for c in inputs[6]][:3] == [
+        "максимум перемещений сотрудников", "без ограничения",
+        "Наибольшее число перемещений сотрудников в группе",
+    ]  # fmt: skip
 
 
 def test_kazakh_sheet_names_headers_summary_and_memo(results):

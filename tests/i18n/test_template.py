@@ -65,7 +65,79 @@ def test_the_russian_template_has_russian_headers_and_yes_no():
     assert units["L1"].value == "Закреплено" and units["L2"].value == "нет"
     assert workbook["Настройки"]["A2"].value == "коэффициент"
     assert workbook["Инструкция"]["A1"].value == "Как заполнить эту книгу"
-    assert units["L1"].comment.text.endswith("По умолчанию: no.")
+    assert units["L1"].comment.text == (
+        "да: сотрудники не перемещаются ни в это подразделение, ни из него.\nПо умолчанию: нет."
+    )
+
+
+def _instructions_rows(workbook, sheet_name: str) -> dict[str, tuple]:
+    """The Instructions sheet's rows by their first cell."""
+    return {row[0]: row for row in workbook[sheet_name].iter_rows(values_only=True) if row[0]}
+
+
+def test_the_instructions_explain_columns_and_settings_in_russian_and_kazakh():
+    """The Instructions sheet's purposes, meanings, defaults and value kinds, the header comments
+    and the setting comments are the catalogue's (planner.workbook.layout's N_ texts)."""
+    from planner.workbook.template import template_workbook
+
+    with using("ru"):
+        ru = template_workbook()
+    rows = _instructions_rows(ru, "Инструкция")
+    assert rows["Лист «Подразделения»"][1] == (
+        "По строке на подразделение (управление, район): его ограничения и численность."
+    )
+    assert rows["Максимум сотрудников"][1:3] == (
+        "Наибольшее число сотрудников, которое может быть у подразделения",
+        "без ограничения",
+    )
+    assert rows["допуск mip"][1:4] == (
+        "Относительный разрыв (0-1), при котором решатель может остановиться",
+        "0 (доказать оптимальность плана)", "доля от 0 до 1",
+    )  # fmt: skip
+    assert (
+        rows["Объект"][1]
+        == "Что учитывает объём: код услуги, код подразделения, skill:<специализация> или *"
+    )
+    assert ru["Услуги"]["E1"].comment.text == "Обращений в год.\nПо умолчанию: 1."
+    assert ru["Настройки"]["A4"].comment.text == "Сотрудников можно перемещать.\nПо умолчанию: да."
+    with using("kk"):
+        kk = template_workbook()
+    rows = _instructions_rows(kk, "Нұсқаулық")
+    assert rows["Ең көп қызметкер"][1:3] == (
+        "Бөлімшеде болуы мүмкін ең көп қызметкер саны",
+        "шексіз",
+    )
+    assert rows["қызметкер ауыстыру шегі"][1:4] == (
+        "Бір топтағы қызметкер ауыстыруларының ең көп саны",
+        "шексіз",
+        "0 немесе одан үлкен бүтін сан",
+    )
+    assert (
+        kk["Бөлімшелер"]["A1"].comment.text == "Бөлімшенің бірегей коды.\nМіндетті: бос болмайды."
+    )
+    assert kk["Баптаулар"]["A2"].comment.text == (
+        "count: бір қызметкерге келетін қызметтер; hours: қажет сағаттар / қолжетімді сағаттар.\n"
+        "Әдепкі: count."
+    )
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_wisn_template_is_written_in_russian_and_kazakh(tmp_path, lang):
+    """`planner template --wisn --lang ru|kk` writes (it looked its sheets up by their English
+    names), with Working time and Allowances explained in the language; a value as typed (the
+    Time unit's default `hours`) stays as the reader reads it."""
+    path = tmp_path / "wisn.xlsx"
+    assert main(["template", "--wisn", "--lang", lang, "-f", str(path)]) == 0
+    workbook = load_workbook(path)
+    expected = {
+        "ru": (["Рабочее время", "Надбавки"], "Единица времени",
+               "hours или days: единица столбца «Время в год»"),
+        "kk": (["Жұмыс уақыты", "Үстемелер"], "Уақыт бірлігі",
+               "hours немесе days: Жылына уақыт бағанының бірлігі"),
+    }[lang]  # fmt: skip
+    assert workbook.sheetnames[-2:] == expected[0]
+    last = list(workbook.worksheets[0].iter_rows(values_only=True))[-2]
+    assert last[:3] == (expected[1], expected[2], "hours")
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
