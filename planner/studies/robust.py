@@ -2,8 +2,8 @@
 plan made for the point forecast, both judged out of sample.
 
 1. `samples` training samples of the volumes (stream 1 of the seed) give each group's robust plan
-   (planner.engine.robust: the smallest highest coefficient over all of them, proven, then the
-   fewest moves), starting from the nominal plan.
+   (planner.engine.robust: the smallest highest coefficient over all of them, proven as t* is,
+   then the fewest moves), starting from the nominal plan.
 2. `evaluate` fresh samples (stream 2, never seen by the robust plan) are drawn and the current
    allocation, the nominal plan and the robust plan are evaluated on them (planner.studies.
    uncertainty).
@@ -62,16 +62,11 @@ class RobustComparison:
         """The robust plans as a checked Result of the nominal scenario (figures at its point
         volumes): every plan verified like solve()'s, each group `feasible` with the stop reason
         "plan chosen for other volumes" (it is proven for the training samples, not optimal for
-        the point volumes); a group with no robust plan (no nominal plan) is `unknown`."""
+        the point volumes), its notes saying whether the robust t is proven and any solver
+        fault caught, its report the robust search's effort; a group with no robust plan (no
+        nominal plan) is `unknown`."""
         scenario = self.nominal.scenario
-        notes = {
-            group: (
-                f"robust plan: the smallest highest coefficient over {self.samples} training "
-                f"samples of the volumes ({plan.t:.3f}, {'proven' if plan.proven else 'not proven'}"
-                "), then the fewest moves; not optimised for the point volumes",
-            )
-            for group, plan in self.robust.items()
-        }
+        notes = {group: plan_notes(plan, self.samples) for group, plan in self.robust.items()}
         for group in scenario.groups:
             notes.setdefault(group, ("no robust plan: the nominal plan has none for this group",))
         return result_for_plans(
@@ -79,6 +74,7 @@ class RobustComparison:
             {group: plan.plan for group, plan in self.robust.items()},
             reason=StopReason.CHOSEN_ELSEWHERE,
             notes=notes,
+            reports={group: plan.report for group, plan in self.robust.items()},
         )
 
     def table(self):
@@ -124,12 +120,32 @@ class RobustComparison:
                     f"the nominal plan holds up better by {robust - nominal:.3f} "
                     f"({(robust - nominal) / robust:.1%})"
                 )
+            plan = self.robust[row.group]
+            unproven = (
+                "" if plan.proven else f" (its t over the training samples not proven: {plan.stop})"
+            )
             lines.append(
                 f"{row.group}: P90 of the highest coefficient on "
                 f"{self.evaluation.samples:,} fresh samples: nominal {nominal:.3f}, robust "
-                f"{robust:.3f}: {verdict}"
+                f"{robust:.3f}{unproven}: {verdict}"
             )
         return lines
+
+
+def plan_notes(plan: RobustPlan, samples: int) -> tuple[str, ...]:
+    """What a robust plan's Result says of it: its t over the training samples and whether that
+    is proven (a second solver configuration confirmed the bound, as for t*) or why not, then how
+    the search went (solver faults caught included)."""
+    if plan.proven:
+        proof = "proven" if plan.moves_proven else "proven; fewest moves not proven"
+    else:
+        proof = f"not proven: {plan.stop}"
+    return (
+        f"robust plan: the smallest highest coefficient over {samples} training samples of the "
+        f"volumes ({plan.t:.3f}, {proof}), then the fewest moves; not optimised for the point "
+        "volumes",
+        *plan.notes,
+    )
 
 
 def training_weights(scenario: Scenario, data: GroupData, samples: int, seed: int) -> np.ndarray:
@@ -203,7 +219,8 @@ def robust_study(
     )
     notes = (
         f"Robust plan: each group's staff chosen once for {samples} training samples (the "
-        "smallest highest coefficient over all of them, proven, then the fewest moves), judged "
+        "smallest highest coefficient over all of them, proven when a second solver "
+        "configuration confirms the bound, as for t*, then the fewest moves), judged "
         "with the nominal plan on these fresh samples.",
         *comparison.lines(),
     )
