@@ -25,6 +25,7 @@ from planner.domain import Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan
 from planner.engine.robust import RobustPlan, robust_plan
+from planner.i18n import _, decimal, integer, ngettext
 from planner.result import Result, StopReason
 from planner.solve import result_for_plans, solve
 from planner.studies.sweep import connected, run_chunks
@@ -101,33 +102,49 @@ class RobustComparison:
         return pd.DataFrame(rows)
 
     def lines(self) -> list[str]:
-        """Which plan holds up better in each group, and by how much, in plain words."""
+        """Which plan holds up better in each group, and by how much, in plain words (in the
+        current language: they are shown in the Uncertainty sheet and the terminal)."""
         lines = []
         for row in self.table().itertuples(index=False):
             if row[5] is None or np.isnan(row[5]):
-                lines.append(f"{row.group}: no nominal plan; robust P90 {row[6]:.3f}")
+                lines.append(
+                    _("{group}: no nominal plan; robust P90 {robust}").format(
+                        group=row.group, robust=decimal(row[6], 3)
+                    )
+                )
                 continue
             nominal, robust = row[5], row[6]
             if abs(nominal - robust) <= 1e-9 * max(1.0, nominal):
-                verdict = "both hold up the same"
+                verdict = _("both hold up the same")
             elif robust < nominal:
-                verdict = (
-                    f"the robust plan holds up better by {nominal - robust:.3f} "
-                    f"({(nominal - robust) / nominal:.1%})"
+                verdict = _("the robust plan holds up better by {amount} ({share:.1%})").format(
+                    amount=decimal(nominal - robust, 3),
+                    share=(nominal - robust) / nominal,
                 )
             else:
-                verdict = (
-                    f"the nominal plan holds up better by {robust - nominal:.3f} "
-                    f"({(robust - nominal) / robust:.1%})"
+                verdict = _("the nominal plan holds up better by {amount} ({share:.1%})").format(
+                    amount=decimal(robust - nominal, 3), share=(robust - nominal) / robust
                 )
             plan = self.robust[row.group]
             unproven = (
-                "" if plan.proven else f" (its t over the training samples not proven: {plan.stop})"
+                ""
+                if plan.proven
+                else _(" (its t over the training samples not proven: {reason})").format(
+                    reason=plan.stop
+                )
             )
             lines.append(
-                f"{row.group}: P90 of the highest coefficient on "
-                f"{self.evaluation.samples:,} fresh samples: nominal {nominal:.3f}, robust "
-                f"{robust:.3f}{unproven}: {verdict}"
+                _(
+                    "{group}: P90 of the highest coefficient on {samples} fresh samples: nominal "
+                    "{nominal}, robust {robust}{unproven}: {verdict}"
+                ).format(
+                    group=row.group,
+                    samples=integer(self.evaluation.samples),
+                    nominal=decimal(nominal, 3),
+                    robust=decimal(robust, 3),
+                    unproven=unproven,
+                    verdict=verdict,
+                )
             )
         return lines
 
@@ -218,10 +235,17 @@ def robust_study(
         seed=seed,
     )
     notes = (
-        f"Robust plan: each group's staff chosen once for {samples} training samples (the "
-        "smallest highest coefficient over all of them, proven when a second solver "
-        "configuration confirms the bound, as for t*, then the fewest moves), judged "
-        "with the nominal plan on these fresh samples.",
+        ngettext(
+            "Robust plan: each group's staff chosen once for {samples} training sample (the "
+            "smallest highest coefficient over all of them, proven when a second solver "
+            "configuration confirms the bound, as for t*, then the fewest moves), judged with the "
+            "nominal plan on these fresh samples.",
+            "Robust plan: each group's staff chosen once for {samples} training samples (the "
+            "smallest highest coefficient over all of them, proven when a second solver "
+            "configuration confirms the bound, as for t*, then the fewest moves), judged with the "
+            "nominal plan on these fresh samples.",
+            samples,
+        ).format(samples=integer(samples)),
         *comparison.lines(),
     )
     return dataclasses.replace(comparison, evaluation=dataclasses.replace(evaluation, notes=notes))

@@ -69,6 +69,17 @@ def test_robust_plan_beats_the_point_forecast_plan_out_of_sample():
     assert study.p90(ROBUST, "all") == pytest.approx(robust_p90, rel=0.02)
     (line,) = study.lines()
     assert "the robust plan holds up better by" in line
+    # In Russian (the Uncertainty sheet of a Russian workbook): the same figures, decimal commas.
+    from planner.i18n import decimal, using
+
+    with using("ru"):
+        (russian,) = study.lines()
+        nominal_p90 = decimal(study.p90(PLAN, "all"), 3)
+    assert russian.startswith(
+        f"all: P90 наибольшего коэффициента на 4\u00a0000 новых выборках: номинальный план "
+        f"{nominal_p90}, устойчивый "
+    )
+    assert ": устойчивый план держится лучше на 0," in russian
 
 
 def test_robust_plan_without_a_start_keeps_the_rules():
