@@ -554,6 +554,7 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     from planner.reports import comparison_workbook
     from planner.reports.terminal import comparison_lines, comparison_markdown
     from planner.studies.compare import compare
+    from planner.studies.sweep import cluster_address
     from planner.xlsx.files import save_text, save_workbook
 
     paths = [scenario_source(p) for p in args.scenarios] or [DEFAULT_SCENARIO]
@@ -564,7 +565,8 @@ def cmd_compare(args: argparse.Namespace, term: Terminal) -> int:
     scenarios = [_read(term, path) for path in paths]
     with term.phase(_("solving the options"), counted=True, counter_starts=True) as step:
         comparison = compare(scenarios, processes=args.processes or 1, progress=step,
-                             robust=args.robust, evaluate=args.samples, seed=args.seed)  # fmt: skip
+                             robust=args.robust, evaluate=args.samples, seed=args.seed,
+                             cluster=cluster_address(args.cluster))  # fmt: skip
     markdown = comparison_markdown(comparison)
     with term.phase(_("writing {file}").format(file=out.name)):
         if out.suffix.lower() == ".md":
@@ -849,6 +851,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("fresh samples that judge the options with --robust (default %(default)s)"))  # fmt: skip
     p.add_argument("--seed", type=_count(0, "--seed"), default=0, metavar="S",
                    help=_("seed of the samples (default %(default)s)"))  # fmt: skip
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help=_("Dask scheduler, e.g. tcp://HOST:8786 (default: $PLANNER_CLUSTER)"))  # fmt: skip
     common(p, _(".xlsx workbook, or .md for the Markdown table"),
            _("<first scenario>-comparison.xlsx beside it"))  # fmt: skip
 

@@ -213,13 +213,16 @@ def result_for_plans(
     *,
     reason: StopReason,
     notes: Mapping[str, tuple[str, ...]] | None = None,
+    reports: Mapping[str, GroupReport] | None = None,
 ) -> Result:
     """The checked Result of plans found another way than `solve` (a robust plan): each group's
     plan is verified independently and its figures computed exactly as for solve(). A group with
     a plan is `feasible` with `reason` (the plan is not claimed optimal for the scenario's own
-    volumes); a group without one is `unknown`, with its note as the explanation."""
+    volumes); a group without one is `unknown`, with its note as the explanation. reports: the
+    solver effort and faults of the search that found each group's plan."""
     started = time.perf_counter()
     notes = notes or {}
+    reports = reports or {}
     datas = [group_data(scenario, g) for g in scenario.groups]
     outcomes = []
     for data in datas:
@@ -234,7 +237,7 @@ def result_for_plans(
             lower_bound=None,
             gap=None,
             stop_reason=reason,
-            report=GroupReport(),
+            report=reports.get(data.group, GroupReport()),
             notes=said,
         )
         outcomes.append(_GroupOutcome(search, () if plan is not None else said, ()))

@@ -7,7 +7,10 @@ workbook and the comparison of its options to a temporary folder, converts each 
 LibreOffice headless and turns one page into a PNG with poppler's `pdftoppm`, trimmed to its content:
 - `docs/summary.png`: the first page of the result workbook's Summary sheet;
 - `docs/comparison.png`: the comparison chart (the comparison Summary, printed from the chart only);
-- `docs/forecast.png`: the Forecast sheet of `planner forecast` on the bundled hours scenario (2026).
+- `docs/forecast.png`: the Forecast sheet of `planner forecast` on the bundled hours scenario (2026);
+- `docs/uncertainty.png`: the first page of the Uncertainty sheet of `planner solve --samples 1000
+  --seed 1 --robust 30` on that forecast (the groups' P50/P90/P95, robust against nominal, and the
+  first group's histogram chart).
 
 Needs `soffice` (LibreOffice) and `pdftoppm`/`pdftotext` (Debian: libreoffice-calc-nogui,
 poppler-utils; .ci/run installs both). The pictures differ between runs only by the solve time stamp.
@@ -187,24 +190,66 @@ def forecast_png(png: Path, work: Path, dpi: int) -> Path:
     return page_png(pdf, 1, png, dpi)
 
 
+UNCERTAINTY_SAMPLES, UNCERTAINTY_ROBUST, UNCERTAINTY_SEED = 1000, 30, 1
+
+
+def uncertainty_png(png: Path, work: Path, dpi: int) -> Path:
+    """The first page of the Uncertainty sheet of the bundled hours scenario forecast to 2026,
+    solved with a Monte Carlo of the volumes and robust plans (as README's figures)."""
+    from planner.reports.charts import print_sheet
+    from planner.reports.result_workbook import result_workbook
+    from planner.studies.forecast import forecast, forecast_scenario
+    from planner.studies.robust import robust_study
+
+    scenario = forecast_scenario(forecast(read_scenario(HOURS_SCENARIO), FORECAST_YEAR))
+    result = solve(scenario, sensitivity=False)
+    study = robust_study(
+        scenario, UNCERTAINTY_ROBUST, UNCERTAINTY_SAMPLES, UNCERTAINTY_SEED, nominal=result
+    )
+    book = result_workbook(result, study.evaluation)
+    sheet = book.worksheets[-1]
+    if not sheet._charts:
+        raise ScreenshotError("the Uncertainty sheet has no histogram chart")
+    for name in book.sheetnames:
+        if book[name] is not sheet:
+            del book[name]
+    # One page from the title to the first group's histogram and its chart (the sheet prints the
+    # chart on a page of its own otherwise).
+    print_sheet(sheet, portrait=True, one_page=True)
+    _, _, last_column, _ = range_boundaries(sheet.print_area.split("!")[-1].replace("$", ""))
+    _, _, _, last_row = range_boundaries(sheet.tables["UncertaintyHistogram1"].ref)
+    sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    sheet.oddFooter.right.text = None  # "Page 1 of 1": nothing to say in a picture
+    path = save_workbook(book, work / "uncertainty.xlsx")
+    pdf = to_pdf(path, work)
+    return page_png(pdf, 1, png, dpi)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--dpi", type=int, default=110, help="resolution of the Summary picture")
+    parser.add_argument("--only", choices=("summary", "comparison", "forecast", "uncertainty"),
+                        help="render this picture alone")  # fmt: skip
     args = parser.parse_args(argv)
     out = args.out.resolve()
     scenario = args.scenario if args.scenario == DEFAULT_SCENARIO else args.scenario.resolve()
     os.chdir(REPO)  # the default scenario path is relative to the repository, as the page shows it
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        for made in (
-            summary_png(scenario, out / "summary.png", work, args.dpi),
+        pictures = {
+            "summary": lambda: summary_png(scenario, out / "summary.png", work, args.dpi),
             # The chart alone is smaller on its page than the Summary: draw it finer.
-            comparison_png(scenario, out / "comparison.png", work, round(args.dpi * 1.5)),
-            forecast_png(out / "forecast.png", work, args.dpi),
-        ):
-            print(f"written {made}")
+            "comparison": lambda: comparison_png(
+                scenario, out / "comparison.png", work, round(args.dpi * 1.5)
+            ),
+            "forecast": lambda: forecast_png(out / "forecast.png", work, args.dpi),
+            "uncertainty": lambda: uncertainty_png(out / "uncertainty.png", work, args.dpi),
+        }
+        for name, render in pictures.items():
+            if args.only in (None, name):
+                print(f"written {render()}")
     return 0
 
 

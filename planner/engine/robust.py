@@ -6,18 +6,24 @@ The scenario-based minimax MILP: for every sample m and cell (u, k),
 with the same headcount n and service placement x for every sample. Built from the engine's own
 pieces: `build_group_model` gives the columns and every rule of the group (conservation, Min/Max,
 locks, move limits, eligibility, assignment); its single load rows are switched off and one load
-row per sample and cell is added. As for t*, t is found by bisection, each step a feasibility
-MILP; the exact robust maximum of every plan found (recomputed from its headcounts and assignments
-over all the samples) closes the bracket from above, and a claim that no plan reaches
-t (1 - 1e-6) closes it from below. Every "infeasible" is confirmed by HiGHS without presolve (a
-second configuration) before it counts. Then, at the robust optimum (1 + 1e-6), the fewest staff
-plus services moved.
+row per sample and cell is added, scaled like the point model's (capacity x a reference t, rebuilt
+around the best value as it falls: session.py's RESCALE_ABOVE), so that a plan at the optimum misses
+the certifying threshold by several times the solver's tolerance.
+
+Its claims rest on the same evidence as t* (bracket.py): the model is loaded into a SolverSession
+(session.py) whose panel of configurations (panel.py) answers every question. t is found by
+bisection, each step a feasibility MILP (`SolverSession.plan_at`); the exact robust maximum of every
+plan found (recomputed from its headcounts and assignments over all the samples, never read from the
+solver) closes the bracket from above, and a claim that no plan reaches t closes it from below only
+once a second configuration confirms it. A claim another configuration refutes with a checked plan
+is a fault: recorded, the configuration dropped, the search goes on. The plan is `proven` only when
+the last claim, that no plan reaches t (1 - 1e-6), is confirmed; then the fewest staff plus services
+moved at the robust optimum (1 + 1e-6), proven fewest only when two configurations agree
+(`SolverSession.least`). Anything less (a claim nobody could confirm, the time limit) leaves the plan
+unproven, with the reason.
 
 Services that the engine would treat as interchangeable (same skill, unit, eligible units and
 point load) stay in one class only when their loads agree in every sample.
-
-What this module does not use: the session / bracket / search / panel of the point-forecast
-search (being refactored); a hook there would let robust plans share its confirmations and faults.
 """
 
 from __future__ import annotations
@@ -28,23 +34,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.domain import SolverName
+from planner.engine.bracket import MAX_BISECTION_STEPS, certifying_threshold
 from planner.engine.group import GroupData
 from planner.engine.model import GroupModel, build_group_model
 from planner.engine.plan import Plan, current_plan
-from planner.engine.solvers import RunStatus, make_backend
+from planner.engine.session import (
+    RELATIVE_TOLERANCE,
+    SolverSession,
+    plan_from_values,
+    point_of_plan,
+)
+from planner.engine.solvers import HighsBackend, point_violation
+from planner.result import GroupReport, StopReason
 
-__all__ = ["CERTIFICATE_RTOL", "RobustPlan", "robust_maximum", "robust_plan"]
+__all__ = ["CERTIFICATE_RTOL", "RobustPlan", "RobustSession", "robust_maximum", "robust_plan"]
 
-CERTIFICATE_RTOL = 1e-6  # as t*: no plan is better by more than one part in a million
-BISECTION_RTOL = 1e-4  # the bisection stops here; the certificate step closes the rest
+CERTIFICATE_RTOL = RELATIVE_TOLERANCE  # as t*: no plan is better by more than one part in a million
 MOVES_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
 class RobustPlan:
     """A group's robust plan: its exact highest coefficient over the samples (`t`), the proven
-    lower bound (None when not proven), staff and services moved, and the solver effort."""
+    lower bound (None when not proven, and `stop` says why), staff and services moved (proven
+    fewest when `moves_proven`), and the solver effort with the faults caught (`report`)."""
 
     group: str
     plan: Plan
@@ -55,6 +68,10 @@ class RobustPlan:
     services_moved: float  # whole unless services are split (then shares of volume)
     solves: int
     seconds: float
+    stop: StopReason | None = None  # why t is not proven (None when it is)
+    moves_proven: bool = False
+    report: GroupReport = GroupReport()
+    notes: tuple[str, ...] = ()  # how the search went, in words (faults included)
 
 
 def _loads(data: GroupData, plan: Plan, weights: np.ndarray) -> np.ndarray:
@@ -129,7 +146,7 @@ class _RobustModel:
         self.rows = np.asarray(rows, dtype=np.int64)
         self.n_cols = np.asarray(n_cols, dtype=np.int64)
         self.n_scale = np.asarray(n_scale, dtype=float)
-        self.backend = make_backend(model, SolverName.HIGHS)
+        self.backend = HighsBackend(model)
         self.t: float | None = None
 
     def at(self, t: float) -> None:
@@ -137,9 +154,60 @@ class _RobustModel:
             self.backend.set_coefficients(self.rows, self.n_cols, -t * self.n_scale)
             self.t = t
 
-    def plan(self, values: np.ndarray) -> Plan:
-        gm = self.group_model
-        return Plan(gm.headcount(values), gm.assignment(values))
+
+class RobustSession(SolverSession):
+    """A SolverSession whose threshold model is the robust one: the same panel, confirmations,
+    fault handling and tally as t*'s search, with t bounding every cell in every sample and a
+    plan's value its exact highest coefficient over the samples.
+
+    time_limit: seconds for the whole robust search of the group (None: no limit)."""
+
+    def __init__(
+        self, data: GroupData, weights: np.ndarray, *, time_limit: float | None = None
+    ) -> None:
+        self.weights = weights
+        super().__init__(data)
+        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+
+    def _first_reference_t(self) -> float:
+        value = robust_maximum(self.data, current_plan(self.data), self.weights)
+        if np.isfinite(value) and value > 0:
+            return value
+        return self.data.upper_bound_t() * max(1.0, float(self.weights.max(initial=1.0)))
+
+    def _load_threshold_model(self) -> None:
+        started = time.perf_counter()
+        self.robust = _RobustModel(self.data, self.weights, self.reference_t)
+        self.build_seconds += time.perf_counter() - started
+        self.use(self.robust.group_model, self.robust.backend)
+
+    def set_threshold(self, t: float) -> bool:
+        self.robust.at(t)
+        return True  # the arithmetic bound (robust_lower_bound) keeps t above the obvious
+
+    def value_of(self, plan: Plan) -> float:
+        return robust_maximum(self.data, plan, self.weights)
+
+
+def robust_lower_bound(data: GroupData, weights: np.ndarray) -> float:
+    """A coefficient no plan can go below, by exact arithmetic: per sample and skill, the total
+    load over the most capacity the skill's staff can have."""
+    totals = data.start.sum(axis=0)
+    cap = float(data.capacity_per_employee.max(initial=0.0))
+    low = 0.0
+    for k in range(len(data.skills)):
+        load_k = weights[:, data.service_skill == k].sum(axis=1)
+        if totals[k] > 0 and cap > 0:
+            low = max(low, float(load_k.max(initial=0.0)) / (cap * totals[k]))
+    return low
+
+
+def _loosest(data: GroupData, weights: np.ndarray) -> float:
+    """A threshold above any coefficient a plan that keeps staff where load is can reach."""
+    positive = data.capacity_per_employee[data.capacity_per_employee > 0]
+    if not positive.size or not weights.size:
+        return 1.0
+    return float(weights.sum(axis=1).max() / positive.min()) * 2.0 + 1.0
 
 
 def _moves(data: GroupData, plan: Plan) -> tuple[int, float]:
@@ -151,16 +219,98 @@ def _moves(data: GroupData, plan: Plan) -> tuple[int, float]:
     return staff, moved if data.settings.split_services else float(np.rint(moved))
 
 
-def feasible_at_loosest(robust: _RobustModel, t: float) -> np.ndarray | None:
-    """A point of the model at threshold t (no time limit), or None when HiGHS with and without
-    presolve both find none."""
-    robust.at(t)
-    robust.backend.set_objective(np.zeros(robust.backend.model.num_cols))
-    for presolve in (True, False):
-        run = robust.backend.solve(presolve=presolve)
-        if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
-            return run.point
-    return None
+def _first_plan(session: RobustSession, start: Plan | None) -> Plan:
+    """The better of the start plan and the current allocation among those the model accepts
+    (the current allocation may break the group's rules, a unit outside Min/Max), else a plan
+    a solver finds at the loosest threshold."""
+    data = session.data
+    loosest = _loosest(data, session.weights)
+    candidates = [p for p in (start, current_plan(data)) if p is not None]
+    values = [session.value_of(plan) for plan in candidates]
+    session.set_threshold(max([loosest, *(v for v in values if np.isfinite(v))]))
+    usable = [
+        (value, plan)
+        for value, plan in zip(values, candidates, strict=True)
+        if np.isfinite(value)
+        and point_violation(session.group_model.model, point_of_plan(session.group_model, plan))
+        <= 1e-9
+    ]
+    if usable:
+        return min(usable, key=lambda pair: pair[0])[1]
+    answer = session.plan_at(session.robust.t or loosest, take_unsettled=True)
+    if answer.plan is not None:
+        return answer.plan
+    if answer.none_proven:
+        raise ValueError(f"group {data.group}: no plan satisfies the group's rules")
+    raise ValueError(f"group {data.group}: no plan was found ({answer.stop})")
+
+
+def _bisect(session: RobustSession, best: Plan) -> tuple[Plan, float, float, StopReason | None]:
+    """The smallest robust maximum: (plan, its value, the proven lower bound, None) when the
+    bracket closes to CERTIFICATE_RTOL, else the stop reason with the bound proven so far.
+
+    As bracket.py: odd steps try just below the best plan (when it is optimal, one step proves
+    it), even steps halve the bracket; every "no plan at t" is confirmed by a second
+    configuration (plan_at) before it raises the bound."""
+    high = session.value_of(best)
+    proven_by_arithmetic = robust_lower_bound(session.data, session.weights)
+    lower = proven_by_arithmetic
+    steps = 0
+    while high > 0 and (high - lower) / high > CERTIFICATE_RTOL:
+        steps += 1
+        if steps > MAX_BISECTION_STEPS:
+            return best, high, lower, StopReason.NOT_CONVERGED
+        session.rescale(high)
+        t = certifying_threshold(high) if steps % 2 == 1 else (lower + high) / 2
+
+        def objection(plan: Plan, t: float = t, high: float = high) -> str | None:
+            # The rows' scaling puts a plan no better than the best outside every tolerance at a
+            # t below it: such an answer is wrong (bracket.py treats it alike).
+            value = session.value_of(plan)
+            if value < high:
+                return None
+            return (
+                f"a plan with every coefficient over the samples at or below {t:.9g} "
+                f"(its plan's maximum is {value:.9g})"
+            )
+
+        answer = session.plan_at(t, objection=objection, take_unsettled=True)
+        if answer.plan is not None:
+            value = session.value_of(answer.plan)
+            if value >= high:  # an unsettled claim's only plan is no better: nothing proven
+                return best, high, lower, StopReason.SOLVER_FAULT
+            if value < lower:
+                # Below a bound two configurations agreed on: both were wrong. Back to what
+                # arithmetic proves.
+                session.notes.append(
+                    f"a plan of {value:.9g} was found below the confirmed bound {lower:.9g}; the "
+                    "bound was not used"
+                )
+                lower = proven_by_arithmetic
+            best, high = answer.plan, value
+        elif answer.none_proven:
+            lower = t
+        else:
+            return best, high, lower, answer.stop
+        session.progress(f"group {session.data.group}: robust t in [{lower:.6g}, {high:.6g}]")
+    return best, high, lower, None
+
+
+def _fewest_moves(session: RobustSession, best: Plan, high: float) -> tuple[Plan, bool]:
+    """Among plans within MOVES_SLACK of the robust optimum, the fewest staff plus services
+    moved, from `best`; proven fewest when two configurations agree (SolverSession.least)."""
+    data = session.data
+    session.set_threshold(high * (1 + MOVES_SLACK))
+    session.backend.set_objective(session.group_model.moves_objective())
+    # Whole moves only when services are not split: with split shares the count of moves is
+    # fractional, and an absolute gap of almost 1 would accept a plan that moves up to one
+    # service more than the fewest.
+    least = session.least(best, integral=not data.settings.split_services, what="fewest moves")
+    plan = plan_from_values(session.group_model, least.point)
+    if session.value_of(plan) > high * (1 + 2 * MOVES_SLACK):
+        session.notes.append("the fewest-moves stage returned a worse plan; kept the bisection's")
+        return best, False
+    return plan, least.proven
 
 
 def robust_plan(
@@ -176,112 +326,25 @@ def robust_plan(
     start: a plan to begin from (e.g. the point-forecast plan); it gives the first upper bound.
     """
     started = time.perf_counter()
-    best = start if start is not None else current_plan(data)
-    high = robust_maximum(data, best, weights)
-    solves = 0
-    best_values: np.ndarray | None = None
-    if not np.isfinite(high):
-        high = data.upper_bound_t() * max(1.0, float(weights.max(initial=1.0)))
-    # arithmetic lower bound: per sample and skill, total load over the most capacity it can have
-    totals = data.start.sum(axis=0)
-    cap = float(data.capacity_per_employee.max(initial=0.0))
-    low = 0.0
-    for k in range(len(data.skills)):
-        load_k = weights[:, data.service_skill == k].sum(axis=1)
-        if totals[k] > 0 and cap > 0:
-            low = max(low, float(load_k.max(initial=0.0)) / (cap * totals[k]))
-    model = _RobustModel(data, weights, reference=high if high > 0 else 1.0)
-    if start is None:
-        # The current allocation may break the group's rules (a unit outside Min/Max): start from
-        # a plan the model accepts, at the loosest threshold.
-        positive = data.capacity_per_employee[data.capacity_per_employee > 0]
-        loosest = 1.0
-        if positive.size and weights.size:
-            loosest = float(weights.sum(axis=1).max() / positive.min()) * 2.0 + 1.0
-        first = feasible_at_loosest(model, max(high, loosest) if np.isfinite(high) else loosest)
-        if first is None:
-            raise ValueError(f"group {data.group}: no plan satisfies the group's rules")
-        best, best_values = model.plan(first), first
-        high = robust_maximum(data, best, weights)
-        solves += 2
-
-    def remaining() -> float | None:
-        if time_limit is None:
-            return None
-        return max(0.1, time_limit - (time.perf_counter() - started))
-
-    def feasible_at(t: float, robust: _RobustModel) -> np.ndarray | None:
-        """A point at t, or None when two configurations agree there is none."""
-        nonlocal solves
-        robust.at(t)
-        robust.backend.set_objective(np.zeros(robust.backend.model.num_cols))
-        for presolve in (True, False):
-            run = robust.backend.solve(time_limit=remaining(), presolve=presolve)
-            solves += 1
-            if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
-                return run.point
-            if run.status is not RunStatus.INFEASIBLE:
-                raise TimeoutError(run.detail)
-        return None
-
-    proven = False
-    try:
-        while True:
-            while high > low * (1 + BISECTION_RTOL) and high > 0:
-                middle = (low + high) / 2
-                point = feasible_at(middle, model)
-                if point is None:
-                    low = middle
-                    continue
-                plan = model.plan(point)
-                value = robust_maximum(data, plan, weights)
-                if value >= high:  # no better than the best plan: let the certificate decide
-                    break
-                best, high, best_values = plan, value, point
-            if high <= 0:
-                proven = True
-                break
-            # the certificate, on a model scaled at the final t
-            check = _RobustModel(data, weights, reference=high)
-            point = feasible_at(high * (1 - CERTIFICATE_RTOL), check)
-            if point is None:
-                proven, low, model = True, high * (1 - CERTIFICATE_RTOL), check
-                break
-            plan = check.plan(point)
-            value = robust_maximum(data, plan, weights)
-            if value >= high:  # cannot happen with a correct solver: stop unproven
-                model = check
-                break
-            best, high, best_values, model = plan, value, point, check
-    except TimeoutError:
-        pass
-
-    # fewest moves at the robust optimum
-    if proven and high > 0:
-        model.at(high * (1 + MOVES_SLACK))
-        model.backend.set_objective(model.group_model.moves_objective())
-        run = model.backend.solve(
-            # Whole moves only when services are not split: with split shares the count of
-            # moves is fractional, and an absolute gap of almost 1 would accept a plan that
-            # moves up to one service more than the fewest.
-            time_limit=remaining(),
-            integral_objective=not data.settings.split_services,
-            start=best_values,
-        )
-        solves += 1
-        if run.status in (RunStatus.OPTIMAL, RunStatus.FEASIBLE):
-            plan = model.plan(run.point)
-            if robust_maximum(data, plan, weights) <= high * (1 + 2 * MOVES_SLACK):
-                best = plan
+    session = RobustSession(data, weights, time_limit=time_limit)
+    best, high, lower, stop = _bisect(session, _first_plan(session, start))
+    moves_proven = False
+    if stop is None:
+        best, moves_proven = _fewest_moves(session, best, high)
     staff, services = _moves(data, best)
+    report = session.report()
     return RobustPlan(
         group=data.group,
         plan=best,
-        t=robust_maximum(data, best, weights),
-        lower_bound=low if proven else None,
-        proven=proven,
+        t=session.value_of(best),
+        lower_bound=lower if stop is None else None,
+        proven=stop is None,
         staff_moved=staff,
         services_moved=services,
-        solves=solves,
+        solves=report.solver_runs,
         seconds=time.perf_counter() - started,
+        stop=stop,
+        moves_proven=moves_proven,
+        report=report,
+        notes=(*session.notes, *report.solver_faults),
     )

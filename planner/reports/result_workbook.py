@@ -167,8 +167,10 @@ def result_workbook(
     for ws in workbook.worksheets:
         name = english.get(id(ws), "")
         if name != "Memo":  # the Memo sets up its own page
-            size_prose_rows(ws)
+            # Prose rows are sized at the widths they print at: after the numeric columns are
+            # narrowed (sized before, a line of the Uncertainty sheet's notes was cut off).
             charts.compact_numeric_columns(ws)
+            size_prose_rows(ws)
             charts.size_wrapped_rows(ws)
             print_sheet(ws, **PRINT.get(name, {"title_rows": 1}))
     workbook.properties.creator = "planner"

@@ -18,6 +18,7 @@ from planner.reports.charts import (
     note,
     show_axes,
     size_prose_rows,
+    small_labels,
     title,
 )
 from planner.studies.uncertainty import QUANTILES, Uncertainty
@@ -112,8 +113,13 @@ def uncertainty_sheet(
             group=group, samples=f"{result.samples:,}"
         )
         chart.x_axis.title = _("highest coefficient (bin start)")
+        # The bin starts as the table shows them: LibreOffice labels the axis with every digit
+        # of the value otherwise, which leaves the bars a strip.
+        chart.x_axis.number_format = "0.00"  # not linked to the cells' format
+        small_labels(chart.x_axis, slanted=True)
         chart.y_axis.title = _("samples")
-        chart.height, chart.width = 7.5, 16
+        chart.height, chart.width = 9, 18
+        chart.legend.position = "b"
         data = Reference(ws, min_col=3, max_col=2 + len(plans), min_row=first - 1, max_row=last)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from planner.domain import Scenario, coefficient, unit_capacity
 from planner.errors import Problem
@@ -21,6 +22,7 @@ from planner.i18n import N_, _, decimal
 from planner.options import BASELINE, options
 from planner.result import Result
 from planner.solve import solve
+from planner.studies.sweep import connected, run_chunks
 
 __all__ = [
     "RANKING_RULE",
@@ -387,6 +389,7 @@ def compare(
     robust: int | None = None,
     evaluate: int = 1000,
     seed: int = 0,
+    cluster: Any = None,
 ) -> Comparison:
     """Solve every option of every scenario in one run: each one's `baseline` and its variants.
 
@@ -394,6 +397,10 @@ def compare(
     (planner.studies.robust), as an option of its own labelled "<label> (robust)", and every
     option is judged on the same `evaluate` fresh samples (seed `seed`): its `p90`, by which
     the ranking then goes first (RANKING_RULE).
+
+    cluster: a Dask scheduler address or distributed.Client (planner.studies.sweep): every
+    option is solved as a task of its own on the cluster, and the robust plans and their
+    samples go there too; None: the options one after another here, each with `processes`.
 
     Every variant is applied before anything is solved, so an InputError (a variant naming a unit
     or service the scenario does not have) comes at once. Sensitivity re-solves are skipped (a
@@ -418,23 +425,32 @@ def compare(
     solved: list[Option] = []
     interrupted = False
     total = len(planned)
-    try:
-        for number, ((index, name, description, scenario), label) in enumerate(
-            zip(planned, labels, strict=True), start=1
-        ):
-            heading = f"option {number}/{total}: {label}"
-            progress(heading)
-            result = _solve_option(scenario, processes, heading, progress)
-            option = Option(name, sources[index], description, result, label, index)
-            if robust is None:
-                solved.append(option)
-                continue
-            progress(f"{heading} (robust plan for {robust} samples)")
-            solved.extend(_with_robust(option, robust, evaluate, seed, processes))
-    except KeyboardInterrupt:
-        if not solved:
-            raise
-        interrupted = True
+    with connected(cluster) as client:
+        results: list[Result] | None = None
+        if client is not None:
+            progress(f"{total} options on the cluster")
+            results = run_chunks(_solve_quietly, [s for _, _, _, s in planned], cluster=client)
+        try:
+            for number, ((index, name, description, scenario), label) in enumerate(
+                zip(planned, labels, strict=True), start=1
+            ):
+                heading = f"option {number}/{total}: {label}"
+                progress(heading)
+                result = (
+                    results[number - 1]
+                    if results is not None
+                    else _solve_option(scenario, processes, heading, progress)
+                )
+                option = Option(name, sources[index], description, result, label, index)
+                if robust is None:
+                    solved.append(option)
+                    continue
+                progress(f"{heading} (robust plan for {robust} samples)")
+                solved.extend(_with_robust(option, robust, evaluate, seed, processes, client))
+        except KeyboardInterrupt:
+            if not solved:
+                raise
+            interrupted = True
     return Comparison(
         options=tuple(solved),
         sources=tuple(sources),
@@ -447,7 +463,7 @@ def compare(
 
 
 def _with_robust(
-    option: Option, samples: int, evaluate: int, seed: int, processes: int
+    option: Option, samples: int, evaluate: int, seed: int, processes: int, cluster: Any = None
 ) -> tuple[Option, Option]:
     """The option with its P90 over the fresh samples, and its robust plan as an option beside
     it (judged on the same samples: the evaluation draws them from the seed alone)."""
@@ -456,7 +472,7 @@ def _with_robust(
 
     study = robust_study(
         option.result.scenario, samples, evaluate, seed, nominal=option.result,
-        processes=processes,
+        processes=processes, cluster=cluster,
     )  # fmt: skip
     evaluation = study.evaluation
     robust = dataclasses.replace(
@@ -474,6 +490,11 @@ def _with_robust(
     )
     nominal = dataclasses.replace(option, p90=evaluation.scenario_quantile(PLAN, 0.9))
     return nominal, robust
+
+
+def _solve_quietly(scenario: Scenario) -> Result:
+    """One option solved on a cluster worker (a module-level function: it travels by name)."""
+    return solve(scenario, sensitivity=False)
 
 
 def _solve_option(scenario: Scenario, processes: int, heading: str, progress: Progress) -> Result:

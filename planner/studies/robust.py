@@ -2,8 +2,8 @@
 plan made for the point forecast, both judged out of sample.
 
 1. `samples` training samples of the volumes (stream 1 of the seed) give each group's robust plan
-   (planner.engine.robust: the smallest highest coefficient over all of them, proven, then the
-   fewest moves), starting from the nominal plan.
+   (planner.engine.robust: the smallest highest coefficient over all of them, proven as t* is,
+   then the fewest moves), starting from the nominal plan.
 2. `evaluate` fresh samples (stream 2, never seen by the robust plan) are drawn and the current
    allocation, the nominal plan and the robust plan are evaluated on them (planner.studies.
    uncertainty).
@@ -25,6 +25,7 @@ from planner.domain import Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan
 from planner.engine.robust import RobustPlan, robust_plan
+from planner.i18n import _, decimal, integer, ngettext
 from planner.result import Result, StopReason
 from planner.solve import result_for_plans, solve
 from planner.studies.sweep import connected, run_chunks
@@ -62,16 +63,11 @@ class RobustComparison:
         """The robust plans as a checked Result of the nominal scenario (figures at its point
         volumes): every plan verified like solve()'s, each group `feasible` with the stop reason
         "plan chosen for other volumes" (it is proven for the training samples, not optimal for
-        the point volumes); a group with no robust plan (no nominal plan) is `unknown`."""
+        the point volumes), its notes saying whether the robust t is proven and any solver
+        fault caught, its report the robust search's effort; a group with no robust plan (no
+        nominal plan) is `unknown`."""
         scenario = self.nominal.scenario
-        notes = {
-            group: (
-                f"robust plan: the smallest highest coefficient over {self.samples} training "
-                f"samples of the volumes ({plan.t:.3f}, {'proven' if plan.proven else 'not proven'}"
-                "), then the fewest moves; not optimised for the point volumes",
-            )
-            for group, plan in self.robust.items()
-        }
+        notes = {group: plan_notes(plan, self.samples) for group, plan in self.robust.items()}
         for group in scenario.groups:
             notes.setdefault(group, ("no robust plan: the nominal plan has none for this group",))
         return result_for_plans(
@@ -79,6 +75,7 @@ class RobustComparison:
             {group: plan.plan for group, plan in self.robust.items()},
             reason=StopReason.CHOSEN_ELSEWHERE,
             notes=notes,
+            reports={group: plan.report for group, plan in self.robust.items()},
         )
 
     def table(self):
@@ -105,31 +102,67 @@ class RobustComparison:
         return pd.DataFrame(rows)
 
     def lines(self) -> list[str]:
-        """Which plan holds up better in each group, and by how much, in plain words."""
+        """Which plan holds up better in each group, and by how much, in plain words (in the
+        current language: they are shown in the Uncertainty sheet and the terminal)."""
         lines = []
         for row in self.table().itertuples(index=False):
             if row[5] is None or np.isnan(row[5]):
-                lines.append(f"{row.group}: no nominal plan; robust P90 {row[6]:.3f}")
+                lines.append(
+                    _("{group}: no nominal plan; robust P90 {robust}").format(
+                        group=row.group, robust=decimal(row[6], 3)
+                    )
+                )
                 continue
             nominal, robust = row[5], row[6]
             if abs(nominal - robust) <= 1e-9 * max(1.0, nominal):
-                verdict = "both hold up the same"
+                verdict = _("both hold up the same")
             elif robust < nominal:
-                verdict = (
-                    f"the robust plan holds up better by {nominal - robust:.3f} "
-                    f"({(nominal - robust) / nominal:.1%})"
+                verdict = _("the robust plan holds up better by {amount} ({share:.1%})").format(
+                    amount=decimal(nominal - robust, 3),
+                    share=(nominal - robust) / nominal,
                 )
             else:
-                verdict = (
-                    f"the nominal plan holds up better by {robust - nominal:.3f} "
-                    f"({(robust - nominal) / robust:.1%})"
+                verdict = _("the nominal plan holds up better by {amount} ({share:.1%})").format(
+                    amount=decimal(robust - nominal, 3), share=(robust - nominal) / robust
                 )
+            plan = self.robust[row.group]
+            unproven = (
+                ""
+                if plan.proven
+                else _(" (its t over the training samples not proven: {reason})").format(
+                    reason=plan.stop
+                )
+            )
             lines.append(
-                f"{row.group}: P90 of the highest coefficient on "
-                f"{self.evaluation.samples:,} fresh samples: nominal {nominal:.3f}, robust "
-                f"{robust:.3f}: {verdict}"
+                _(
+                    "{group}: P90 of the highest coefficient on {samples} fresh samples: nominal "
+                    "{nominal}, robust {robust}{unproven}: {verdict}"
+                ).format(
+                    group=row.group,
+                    samples=integer(self.evaluation.samples),
+                    nominal=decimal(nominal, 3),
+                    robust=decimal(robust, 3),
+                    unproven=unproven,
+                    verdict=verdict,
+                )
             )
         return lines
+
+
+def plan_notes(plan: RobustPlan, samples: int) -> tuple[str, ...]:
+    """What a robust plan's Result says of it: its t over the training samples and whether that
+    is proven (a second solver configuration confirmed the bound, as for t*) or why not, then how
+    the search went (solver faults caught included)."""
+    if plan.proven:
+        proof = "proven" if plan.moves_proven else "proven; fewest moves not proven"
+    else:
+        proof = f"not proven: {plan.stop}"
+    return (
+        f"robust plan: the smallest highest coefficient over {samples} training samples of the "
+        f"volumes ({plan.t:.3f}, {proof}), then the fewest moves; not optimised for the point "
+        "volumes",
+        *plan.notes,
+    )
 
 
 def training_weights(scenario: Scenario, data: GroupData, samples: int, seed: int) -> np.ndarray:
@@ -202,9 +235,17 @@ def robust_study(
         seed=seed,
     )
     notes = (
-        f"Robust plan: each group's staff chosen once for {samples} training samples (the "
-        "smallest highest coefficient over all of them, proven, then the fewest moves), judged "
-        "with the nominal plan on these fresh samples.",
+        ngettext(
+            "Robust plan: each group's staff chosen once for {samples} training sample (the "
+            "smallest highest coefficient over all of them, proven when a second solver "
+            "configuration confirms the bound, as for t*, then the fewest moves), judged with the "
+            "nominal plan on these fresh samples.",
+            "Robust plan: each group's staff chosen once for {samples} training samples (the "
+            "smallest highest coefficient over all of them, proven when a second solver "
+            "configuration confirms the bound, as for t*, then the fewest moves), judged with the "
+            "nominal plan on these fresh samples.",
+            samples,
+        ).format(samples=integer(samples)),
         *comparison.lines(),
     )
     return dataclasses.replace(comparison, evaluation=dataclasses.replace(evaluation, notes=notes))

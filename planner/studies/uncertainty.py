@@ -32,7 +32,7 @@ import numpy as np
 
 from planner.domain import CoefficientMode, Scenario
 from planner.engine.group import GroupData, group_data
-from planner.engine.plan import Plan, current_plan, max_coefficient
+from planner.engine.plan import Plan, current_plan, max_coefficient, shares_matrix
 from planner.result import Result, Status
 from planner.studies.forecast import series_target
 from planner.studies.sweep import chunk_ranges, connected, run_chunks, workers_of
@@ -367,10 +367,21 @@ def result_plans(result: Result) -> dict[str, dict[str, Plan]]:
         for u, unit in enumerate(data.units):
             for k, skill in enumerate(data.skills):
                 headcount[u, k] = after.get((unit.unit_id, skill), 0)
-        assignment = np.zeros((len(data.services), len(data.units)))
-        for s, service in enumerate(data.services):
-            for unit_id, share in shares.get(service.service_id, ()):
-                assignment[s, unit_index[unit_id]] = share
+        # The shares straight into the sparse (S, U) matrix a Plan holds, never densely.
+        triplets = np.array(
+            [
+                (s, unit_index[unit_id], share)
+                for s, service in enumerate(data.services)
+                for unit_id, share in shares.get(service.service_id, ())
+            ],
+            dtype=float,
+        ).reshape(-1, 3)
+        assignment = shares_matrix(
+            triplets[:, 0].astype(np.int64),
+            triplets[:, 1].astype(np.int64),
+            triplets[:, 2],
+            (len(data.services), len(data.units)),
+        )
         plans[PLAN][g.group] = Plan(headcount, assignment)
     return plans
 

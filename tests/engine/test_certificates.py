@@ -169,3 +169,119 @@ def test_two_honest_configurations_confirm_without_a_fault():
     assert group.services_moved == 4.0
     assert group.report.solver_faults == ()
     assert group.report.confirmation_runs == 1
+
+
+# -- robust plans: the same panel, the same evidence ---------------------------------------------
+
+
+def three_machines_samples() -> np.ndarray:
+    """Four sampled loads of three_machines' six services (one employee per unit, count mode:
+    a unit's coefficient is the sum of its services' loads)."""
+    return np.array(
+        [
+            [1.3, 0.6, 1.1, 0.9, 1.4, 0.7],
+            [0.8, 1.2, 1.0, 1.5, 0.6, 1.1],
+            [1.1, 0.9, 1.4, 0.7, 1.0, 1.3],
+            [0.9, 1.4, 0.6, 1.2, 1.1, 0.8],
+        ]
+    )
+
+
+def least_robust_maximum(weights: np.ndarray) -> tuple[float, int]:
+    """The true robust optimum of three_machines under `weights` and the fewest services moved
+    off A that reach it, by enumerating all 3^6 placements of the six services on the three
+    single-employee units."""
+    import itertools
+
+    placements = []
+    for units in itertools.product(range(3), repeat=weights.shape[1]):
+        placed = np.zeros((weights.shape[0], 3))
+        for service, unit in enumerate(units):
+            placed[:, unit] += weights[:, service]
+        placements.append((float(placed.max()), sum(u != 0 for u in units)))
+    best = min(value for value, _ in placements)
+    return best, min(moved for value, moved in placements if value <= best * (1 + 1e-9))
+
+
+def test_a_robust_false_infeasible_is_caught_and_the_robust_optimum_proven(monkeypatch):
+    """The robust search asks the same panel as t*'s: HiGHS with presolve says 'infeasible' to
+    every threshold, HiGHS without presolve refutes its first claim with a checked plan, the fault
+    is recorded in the robust plan's report, and the honest configurations go on to the true
+    robust optimum (enumerated), proven, with the fewest moves proven by two of them."""
+    from planner.engine.group import group_data
+    from planner.engine.robust import robust_maximum, robust_plan
+
+    weights = three_machines_samples()
+    truth, fewest = least_robust_maximum(weights)
+    assert (truth, fewest) == (pytest.approx(2.3), 4)
+    told = lie(monkeypatch, {Config.HIGHS: RunStatus.INFEASIBLE})
+    data = group_data(three_machines(), "all")
+    plan = robust_plan(data, weights)
+    assert told, "the lying configuration was asked"
+    assert plan.proven and plan.stop is None and plan.moves_proven
+    assert plan.t == pytest.approx(truth, rel=1e-6)
+    assert plan.t == pytest.approx(robust_maximum(data, plan.plan, weights), rel=1e-12)
+    assert plan.lower_bound is not None and plan.lower_bound >= truth * (1 - 2e-6)
+    assert plan.services_moved == fewest and plan.staff_moved == 0
+    (fault,) = plan.report.solver_faults
+    assert fault.startswith("solver fault handled: HiGHS with presolve (HiGHS ")
+    assert "called a feasible model infeasible: no plan has every coefficient at or below" in fault
+    assert fault.endswith(
+        "(HiGHS without presolve found a plan that disproves it); the answer was not used"
+    )
+    assert fault in plan.notes
+    assert plan.report.confirmation_runs >= 2  # the refutation, then the new claim's confirmation
+
+
+def test_an_unconfirmed_robust_claim_is_never_reported_proven(monkeypatch):
+    """HiGHS with presolve says 'infeasible' below the current plan and the two configurations
+    that could confirm it both fail: the robust plan stays the start (all six services on A,
+    t = the largest sample total, 6.4), `proven` False with stop reason 'solver fault', no lower
+    bound, no fewest-moves claim, and the notes say why."""
+    from planner.engine.group import group_data
+    from planner.engine.robust import robust_plan
+    from planner.result import StopReason
+
+    lie(
+        monkeypatch,
+        {
+            Config.HIGHS: RunStatus.INFEASIBLE,
+            Config.HIGHS_NO_PRESOLVE: RunStatus.ERROR,
+            Config.CBC: RunStatus.ERROR,
+        },
+    )
+    weights = three_machines_samples()
+    plan = robust_plan(group_data(three_machines(), "all"), weights)
+    assert not plan.proven and not plan.moves_proven
+    assert plan.stop is StopReason.SOLVER_FAULT
+    assert plan.lower_bound is None
+    assert plan.t == pytest.approx(6.4)
+    assert plan.services_moved == 0.0
+    assert plan.notes == (
+        "HiGHS without presolve failed (a lie (test)); not used further",
+        "CBC failed (a lie (test)); not used further",
+    )
+
+
+def test_robust_plan_of_the_false_infeasible_reproducer_at_its_point_volumes():
+    """One training sample equal to the point volumes makes the robust plan t*'s problem: on the
+    reproducer whose feasibility MILP HiGHS 1.15.1's presolve calls infeasible, the robust plan
+    is the true optimum 73/300 with 3 moves, proven. (highspy 1.13.1's presolve calls the robust
+    model infeasible at 0.48666618, just below the start plan: the fault is caught and recorded;
+    any fault recorded here is one of HiGHS with presolve, refuted by a checked plan.)"""
+    from planner.engine.group import group_data
+    from planner.engine.robust import robust_plan
+
+    scenario = read_scenario(REPRODUCERS / "repro-minmax-false-infeasible.xlsx")
+    settings = dataclasses.replace(scenario.settings, keep_staff_share=0.0)
+    scenario = dataclasses.replace(scenario, settings=settings)
+    (group,) = scenario.groups
+    data = group_data(scenario, group)
+    plan = robust_plan(data, data.weight[None, :])
+    assert plan.proven and plan.moves_proven
+    assert plan.t == pytest.approx(float(Fraction(73, 300)), rel=1e-6)
+    assert plan.lower_bound is not None and plan.lower_bound <= float(Fraction(73, 300))
+    assert plan.staff_moved + plan.services_moved == 3
+    for fault in plan.report.solver_faults:
+        assert fault.startswith("solver fault handled: HiGHS with presolve (HiGHS ")
+        assert "called a feasible model infeasible" in fault

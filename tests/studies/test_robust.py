@@ -13,6 +13,7 @@ from planner.engine.plan import Plan
 from planner.engine.robust import robust_maximum
 from planner.studies.robust import ROBUST, robust_study, training_weights
 from planner.studies.uncertainty import PLAN, Z90
+from tests.engine.test_certificates import lie
 
 
 def _case() -> Scenario:
@@ -68,6 +69,17 @@ def test_robust_plan_beats_the_point_forecast_plan_out_of_sample():
     assert study.p90(ROBUST, "all") == pytest.approx(robust_p90, rel=0.02)
     (line,) = study.lines()
     assert "the robust plan holds up better by" in line
+    # In Russian (the Uncertainty sheet of a Russian workbook): the same figures, decimal commas.
+    from planner.i18n import decimal, using
+
+    with using("ru"):
+        (russian,) = study.lines()
+        nominal_p90 = decimal(study.p90(PLAN, "all"), 3)
+    assert russian.startswith(
+        f"all: P90 наибольшего коэффициента на 4\u00a0000 новых выборках: номинальный план "
+        f"{nominal_p90}, устойчивый "
+    )
+    assert ": устойчивый план держится лучше на 0," in russian
 
 
 def test_robust_plan_without_a_start_keeps_the_rules():
@@ -220,3 +232,38 @@ def test_the_comparison_workbook_shows_each_options_p90(tmp_path):
     }
     plain = write_comparison(compare([_case()]), tmp_path / "plain-comparison.xlsx")
     assert openpyxl.load_workbook(plain)["Summary"].cell(2, column).value is None
+
+
+def test_robust_study_says_an_unconfirmed_robust_plan_is_not_proven(monkeypatch):
+    """Through the study, on the case above: the nominal plan is solved honestly, then HiGHS
+    with presolve says 'infeasible' to every threshold and the configurations that could
+    confirm it fail (tests/engine/test_certificates.py) while the robust plan is searched. It
+    stays the nominal 2 + 2; the robust Result's note and the comparison's line say 'not proven:
+    solver fault', and nothing calls the robust t proven."""
+    from planner.engine.panel import Config
+    from planner.engine.solvers import RunStatus
+    from planner.solve import solve
+
+    scenario = _case()
+    nominal = solve(scenario, sensitivity=False)
+    lie(
+        monkeypatch,
+        {
+            Config.HIGHS: RunStatus.INFEASIBLE,
+            Config.HIGHS_NO_PRESOLVE: RunStatus.ERROR,
+            Config.CBC: RunStatus.ERROR,
+        },
+    )
+    study = robust_study(scenario, samples=20, evaluate=200, seed=3, nominal=nominal)
+    robust = study.robust["all"]
+    assert not robust.proven and robust.lower_bound is None
+    assert robust.plan.headcount.ravel().tolist() == [2, 2]
+    (group,) = study.robust_result().groups
+    assert group.notes[0] == (
+        f"robust plan: the smallest highest coefficient over 20 training samples of the volumes "
+        f"({robust.t:.3f}, not proven: solver fault), then the fewest moves; not optimised for "
+        "the point volumes"
+    )
+    assert study.table()["proven"].tolist() == [False]
+    (line,) = study.lines()
+    assert "(its t over the training samples not proven: solver fault)" in line

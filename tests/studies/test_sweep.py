@@ -35,10 +35,18 @@ def test_cluster_address_from_the_environment(monkeypatch):
 def test_local_cluster_of_two_workers_gives_the_serial_results():
     """A LocalCluster of 2 worker processes on 127.0.0.1, started and stopped here: the Monte
     Carlo of 300 samples (seed 11) is bit-identical to the serial run, by Client and by address;
-    run_chunks keeps chunk order."""
+    run_chunks keeps chunk order. The robust study (the robust plan solved on a worker, with its
+    proof and report, and the evaluation) and the comparison of two workbooks with robust plans
+    (each option solved as a task of its own) equal their serial runs too."""
     distributed = pytest.importorskip("distributed")
+    from planner.studies.compare import compare
+    from planner.studies.robust import ROBUST, robust_study
+    from tests.studies.test_robust import _case
+
     result = planner.solve(_two_units(), sensitivity=False)
     serial = uncertainty(result, 300, seed=11)
+    serial_study = robust_study(_case(), samples=20, evaluate=300, seed=5)
+    serial_comparison = compare([_case(), _two_units()], robust=20, evaluate=300, seed=5)
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -54,8 +62,25 @@ def test_local_cluster_of_two_workers_gives_the_serial_results():
         on_cluster = uncertainty(result, 300, seed=11, cluster=client)
         by_address = uncertainty(result, 300, seed=11, cluster=cluster.scheduler_address)
         squares = run_chunks(_square, list(range(10)), cluster=client)
+        study = robust_study(_case(), samples=20, evaluate=300, seed=5, cluster=client)
+        comparison = compare([_case(), _two_units()], robust=20, evaluate=300, seed=5,
+                             cluster=cluster.scheduler_address)  # fmt: skip
     assert squares == [x * x for x in range(10)]
     for plan in (CURRENT, PLAN):
         assert np.array_equal(serial.maxima[plan], on_cluster.maxima[plan])
         assert np.array_equal(serial.maxima[plan], by_address.maxima[plan])
         assert np.array_equal(serial.above_mean[plan], on_cluster.above_mean[plan])
+    robust, alone = study.robust["all"], serial_study.robust["all"]
+    assert robust.proven and (robust.t, robust.lower_bound) == (alone.t, alone.lower_bound)
+    assert np.array_equal(robust.plan.headcount, alone.plan.headcount)
+    assert robust.report.solver_runs == alone.report.solver_runs
+    assert np.array_equal(study.evaluation.maxima[ROBUST], serial_study.evaluation.maxima[ROBUST])
+    assert [o.label for o in comparison.options] == [
+        "robust: baseline", "robust: baseline (robust)", "two: baseline", "two: baseline (robust)"
+    ]  # fmt: skip
+    assert [o.label for o in serial_comparison.options] == [o.label for o in comparison.options]
+    for on, off in zip(comparison.options, serial_comparison.options, strict=True):
+        assert (on.p90, on.result.max_coefficient_after, on.result.staff_moved) == (
+            off.p90, off.result.max_coefficient_after, off.result.staff_moved
+        )  # fmt: skip
+        assert on.result.status is off.result.status

@@ -101,6 +101,33 @@ def test_cli_solve_samples_writes_the_uncertainty_sheet(tmp_path, capsys):
     assert len(sheet._charts) == 1
     assert {t for t in sheet.tables} == {"UncertaintyGroups", "UncertaintyHistogram1",
                                          "UncertaintyUnits"}  # fmt: skip
+    # The histogram's bins labelled with two decimals (LibreOffice draws every digit otherwise).
+    (chart,) = sheet._charts
+    assert (chart.x_axis.numFmt.formatCode, chart.x_axis.numFmt.sourceLinked) == ("0.00", False)
+
+
+def test_uncertainty_prose_rows_are_tall_enough_at_their_printed_widths(tmp_path):
+    """The notes of the Uncertainty sheet (with --robust, the long robust-versus-nominal lines)
+    get the height of the lines their text wraps to at the column widths the workbook is saved
+    with, after the numeric columns are narrowed (sized before, a line was cut off)."""
+    from planner.xlsx.writing import HEADER_LINE_HEIGHT, column_width, wrapped_lines
+
+    path = write_scenario(_two_units(), tmp_path / "two.xlsx")
+    out = tmp_path / "r.xlsx"
+    assert main(["solve", str(path), "--samples", "200", "--seed", "1", "--robust", "10",
+                 "--out", str(out), "--no-sensitivity", "-q"]) == 0  # fmt: skip
+    sheet = load_workbook(out)["Uncertainty"]
+    checked = 0
+    for merged in sheet.merged_cells.ranges:
+        cell = sheet.cell(merged.min_row, merged.min_col)
+        if not cell.alignment.wrap_text:  # the titles
+            continue
+        text = str(cell.value)
+        width = sum(column_width(sheet, c) for c in range(merged.min_col, merged.max_col + 1))
+        lines = wrapped_lines(text, width * 1.15)
+        assert sheet.row_dimensions[merged.min_row].height >= HEADER_LINE_HEIGHT * lines, text
+        checked += 1
+    assert checked >= 3  # the explanation, the robust plan's note and a line per group
 
 
 def test_minutes_and_digital_share_ranges_in_closed_form():
