@@ -218,6 +218,23 @@ def text_to_number(text: str, *, whole: bool, percent_allowed: bool, label: str)
     return result
 
 
+def _number_rule(label: str, *, whole: bool, share: bool, positive: bool) -> str:
+    """The rule a number cell breaks, e.g. "Employees must be a whole number of 0 or more";
+    built only when a cell breaks it (a catalogue look-up per cell would cost seconds)."""
+    if whole:
+        rule = _("{label} must be a whole number of 0 or more")
+    elif share:
+        rule = _("{label} must be a share between 0 and 1 (for example {share} or {percent}%)")
+    elif positive:
+        rule = _("{label} must be a number above 0")
+    else:
+        rule = _("{label} must be a number of 0 or more")
+    comma = _decimal_comma()
+    return rule.format(
+        label=label, share="0,626" if comma else "0.626", percent="62,6" if comma else "62.6"
+    )
+
+
 def parse_number(
     value: object,
     label: str,
@@ -230,18 +247,26 @@ def parse_number(
 
     `expected` messages read like "Employees must be a whole number of 0 or more".
     """
-    if whole:
-        rule = _("{label} must be a whole number of 0 or more")
-    elif share:
-        rule = _("{label} must be a share between 0 and 1 (for example {share} or {percent}%)")
-    elif positive:
-        rule = _("{label} must be a number above 0")
-    else:
-        rule = _("{label} must be a number of 0 or more")
-    comma = _decimal_comma()
-    rule = rule.format(
-        label=label, share="0,626" if comma else "0.626", percent="62,6" if comma else "62.6"
-    )
+    kind = type(value)
+    if kind is int or kind is float:
+        # The common clean cell (a number the sheet stores as one, within its range) returns
+        # here; every other value, and every number that breaks a rule, takes the full path.
+        number = float(value)  # type: ignore[arg-type]
+        if (
+            0 <= number < math.inf
+            and not (share and number > 1)
+            and not (positive and number == 0)
+            and not (whole and not number.is_integer())
+        ):
+            return int(number) if whole else number
+    return _parse_number(value, label, whole=whole, share=share, positive=positive)
+
+
+def _parse_number(
+    value: object, label: str, *, whole: bool, share: bool, positive: bool
+) -> float | int:
+    """parse_number's full path: text, other types, and every number that breaks a rule."""
+    rule = _number_rule(label, whole=whole, share=share, positive=positive)
 
     if isinstance(value, bool):
         raise CellError(

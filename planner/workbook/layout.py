@@ -30,8 +30,21 @@ def normalise_header(text: object) -> str:
     return _aliases().get(key, key)
 
 
-@functools.lru_cache(maxsize=4096)
+# ASCII characters a name drops: whitespace (as str.isspace has it, \x1c-\x1f included) and "_".
+_ASCII_DROPPED = {code: None for code in range(128) if chr(code).isspace() or chr(code) == "_"}
+
+
 def _normalise_text(text: str) -> str:
+    # ASCII text, nearly every cell, in C: NFKC leaves it as it is and casefold is lower there.
+    # The reader meets every text cell of a table here (looking for a second header row), tens
+    # of thousands of distinct ones on a national sheet, too many for the cache below.
+    if text.isascii():
+        return text.lower().translate(_ASCII_DROPPED)
+    return _normalise_unicode(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_unicode(text: str) -> str:
     # Cached: the reader compares the same few dozen header names millions of times. NFKC first,
     # as for ids: a full-width or compatibility spelling of a header is the same header.
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -129,16 +129,17 @@ def read_units(
     skip = ("employees",) if staff_sheet else ()
     records = []
     required = () if staff_sheet else ("employees",)
+    unit_label = _("Unit ID")  # looked up once, not once per row
     for record in read_records(table, UNITS, problems, skip=skip, required=required):
         unit_id = record.get("unitid")
         if not unit_id:
             continue
         cell = record.cells["unitid"]
         if not check_id_characters(
-            problems, table.sheet, cell, unit_id, _("Unit ID"), FORBIDDEN_IN_UNIT_ID
+            problems, table.sheet, cell, unit_id, unit_label, FORBIDDEN_IN_UNIT_ID
         ):
             continue
-        if not units.add(problems, table.sheet, cell, unit_id, _("Unit ID")):
+        if not units.add(problems, table.sheet, cell, unit_id, unit_label):
             continue
         if record.get("group"):
             groups.check(problems, table.sheet, record.cells["group"], record.get("group"))
@@ -151,6 +152,7 @@ def read_staff(
 ) -> list[StaffCell]:
     staff: list[StaffCell] = []
     pairs = IdIndex(NP_("noun", "unit and skill"))
+    pair_label = _("Unit and skill")  # looked up once, not once per row
     for record in read_records(table, STAFF, problems):
         unit_id, skill = record.get("unitid"), record.get("skill") or DEFAULT_SKILL
         if not unit_id:
@@ -175,7 +177,7 @@ def read_staff(
             table.sheet,
             record.cells["unitid"],
             f"{unit_id} / {skill}",
-            _("Unit and skill"),
+            pair_label,
         ):
             continue
         skills.check(problems, table.sheet, skill_cell, skill)
@@ -195,13 +197,16 @@ def read_services(
     records_by_id: dict[str, Record] = {}
     service_ids = IdIndex(NP_("noun", "service"))
     sheet = table.sheet
+    # Labels looked up once, not once per row (a national sheet has 57,000 rows).
+    id_label, share_label = _("Service ID"), _("Digital share")
+    eligible_labels = _("Eligible units:"), _("Eligible unit")
     for record in read_records(table, SERVICES, problems):
         service_id = record.get("serviceid")
         if not service_id:
             continue
         id_cell = record.cells["serviceid"]
         if not check_id_characters(
-            problems, sheet, id_cell, service_id, _("Service ID"), FORBIDDEN_IN_ID
+            problems, sheet, id_cell, service_id, id_label, FORBIDDEN_IN_ID
         ):
             continue
         if service_id.casefold().startswith("skill:") or service_id == "*":
@@ -213,7 +218,7 @@ def read_services(
                 ProblemCode.ID_CHARACTER,
             )
             continue
-        if not service_ids.add(problems, sheet, id_cell, service_id, _("Service ID")):
+        if not service_ids.add(problems, sheet, id_cell, service_id, id_label):
             continue
         unit_id = record.get("unitid")
         if unit_id and unit_id not in units:
@@ -228,13 +233,13 @@ def read_services(
         skill_cell = record.cells.get("skill", id_cell)
         if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
             skills.check(problems, sheet, skill_cell, skill)
-        eligible = _read_eligible(record, units, unit_groups, sheet, problems)
+        eligible = _read_eligible(record, units, unit_groups, sheet, problems, eligible_labels)
         volume_low, volume_high = volume_range(record, sheet, problems)
         minutes_low, minutes_high = volume_range(
             record, sheet, problems, "minutes", "Minutes", None
         )
         share_low, share_high = volume_range(
-            record, sheet, problems, "digitalshare", _("Digital share"), 0.0
+            record, sheet, problems, "digitalshare", share_label, 0.0
         )
         records_by_id[service_id] = record
         services.append(
@@ -261,11 +266,19 @@ def read_services(
 
 
 def _read_eligible(
-    record: Record, units: IdIndex, unit_groups: dict[str, str], sheet: str, problems: Problems
+    record: Record,
+    units: IdIndex,
+    unit_groups: dict[str, str],
+    sheet: str,
+    problems: Problems,
+    labels: tuple[str, str],
 ) -> tuple[str, ...]:
+    """The Eligible units cell's ids; `labels` are "Eligible units:" and "Eligible unit" in the
+    current language."""
     text = record.get("eligibleunits")
     if not text:
         return ()
+    list_label, unit_label = labels
     cell = record.cells["eligibleunits"]
     own_group = unit_groups.get(record.get("unitid"))
     eligible: list[str] = []
@@ -275,11 +288,11 @@ def _read_eligible(
         if not typed:
             continue
         try:
-            unit_id = id_text(typed, _("Eligible units:"))
+            unit_id = id_text(typed, list_label)
         except CellError as error:
             problems.error(sheet, cell, text, error.expected, error.code)
             continue
-        problems.note_spelling("unit", sheet, cell, typed, unit_id, _("Eligible unit"))
+        problems.note_spelling("unit", sheet, cell, typed, unit_id, unit_label)
         if unit_id in seen:
             continue
         seen.add(unit_id)

@@ -9,7 +9,7 @@ case. Problems are collected, never raised, so that one pass reports everything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,8 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        # (kind of name, name as read) -> (first spelling as typed, its location)
-        self._spellings: dict[tuple[str, str], tuple[str, str]] = {}
+        # (kind of name, name as read) -> (first spelling as typed, its sheet and cell)
+        self._spellings: dict[tuple[str, str], tuple[str, str, str]] = {}
         self._spellings_warned: set[tuple[str, str]] = set()
 
     def error(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
@@ -65,8 +65,11 @@ class Problems:
     ) -> None:
         """Remember how a name (`name`, normalised) was typed; warn, naming both cells, the first
         time another spelling that normalises to the same name is met."""
-        first, location = self._spellings.setdefault((kind, name), (typed, f"{sheet}!{cell}"))
+        first, first_sheet, first_cell = self._spellings.setdefault(
+            (kind, name), (typed, sheet, cell)
+        )
         if first != typed and (kind, typed) not in self._spellings_warned:
+            location = f"{first_sheet}!{first_cell}"
             self._spellings_warned.add((kind, typed))
             self.warn(
                 sheet,
@@ -580,14 +583,54 @@ def read_cell(
         return INVALID
 
 
+class RowCells(Mapping[str, str]):
+    """The coordinate of each column's cell in one row ("C17"), built only when a message or a
+    check asks for it: a national Services sheet has nearly a million cells, few of them named."""
+
+    __slots__ = ("_letters", "_row")
+
+    def __init__(self, letters: dict[str, str], row: int) -> None:
+        self._letters = letters  # column key -> column letters, shared by the table's rows
+        self._row = row
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self._letters[key]}{self._row}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+
+class RowRaw(Mapping[str, object]):
+    """Each column's value as read from the sheet (None when blank), looked up on demand."""
+
+    __slots__ = ("_columns", "_cells")
+
+    def __init__(self, columns: dict[str, int], cells: dict[int, tuple[object, str]]) -> None:
+        self._columns = columns  # column key -> column number, shared by the table's rows
+        self._cells = cells
+
+    def __getitem__(self, key: str) -> object:
+        entry = self._cells.get(self._columns[key])
+        return None if entry is None else entry[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
 @dataclass
 class Record:
     """One data row: parsed values by column key, and the coordinate of each column's cell."""
 
     row: int
     values: dict[str, Any]
-    cells: dict[str, str]
-    raw: dict[str, object] = field(default_factory=dict)
+    cells: Mapping[str, str]
+    raw: Mapping[str, object] = field(default_factory=dict)
 
     def ok(self, key: str) -> bool:
         return self.values.get(key) is not INVALID
@@ -609,7 +652,8 @@ def read_records(
     `required` columns are required on top of those the format requires."""
     skipped = set(skip)
     also_required = set(required)
-    # Everything that depends on the column only is worked out once, not once per cell.
+    # Everything that depends on the column only is worked out once, not once per cell: the
+    # label (a catalogue look-up), the parser, the column letters.
     present = [
         (
             column,
@@ -617,48 +661,47 @@ def read_records(
             table.columns[column.key],
             None if column.key in skipped else parser_for(column.kind, column.label),
             column.required or column.key in also_required,
+            column.label,
+            NAME_KINDS.get(column.key, column.key) if column.kind is Kind.ID else None,
         )
         for column in sheet.columns
         if column.key in table.columns
     ]
+    letters = {key: get_column_letter(index) for _, key, index, *_ in present}
+    columns = {key: index for _, key, index, *_ in present}
+    name = table.sheet
     records = []
     for row_number, cells in table.rows:
-        record = Record(row_number, {}, {})
-        for column, key, index, parse, is_required in present:
-            coordinate = table.coordinate(key, row_number)
-            entry = cells.get(index)
-            record.cells[key] = coordinate
-            record.raw[key] = None if entry is None else entry[0]
+        values: dict[str, Any] = {}
+        record = Record(row_number, values, RowCells(letters, row_number), RowRaw(columns, cells))
+        for column, key, index, parse, is_required, label, name_kind in present:
             if parse is None:
                 continue
-            value = record.values[key] = read_cell(
+            entry = cells.get(index)
+            value = values[key] = read_cell(
                 problems,
-                table.sheet,
-                coordinate,
+                name,
+                f"{letters[key]}{row_number}",
                 entry,
                 parse,
-                label=column.label,
+                label=label,
                 required=is_required,
             )
             if isinstance(value, int | float) and not isinstance(value, bool):
-                reason = range_problem(key, column.label, value)
+                reason = range_problem(key, label, value)
                 if reason is not None:
                     problems.error(
-                        table.sheet, coordinate, entry[0] if entry else None, reason,
+                        name, f"{letters[key]}{row_number}", entry[0] if entry else None, reason,
                         ProblemCode.OUT_OF_RANGE,
                     )  # fmt: skip
-                    record.values[key] = INVALID
-            elif column.kind is Kind.ID and isinstance(value, str) and entry is not None:
+                    values[key] = INVALID
+            elif name_kind is not None and isinstance(value, str) and entry is not None:
                 typed = entry[0]
                 if isinstance(typed, str):
                     problems.note_spelling(
-                        NAME_KINDS.get(key, key),
-                        table.sheet,
-                        coordinate,
-                        clean_text(typed),
-                        value,
-                        column.label,
-                    )
+                        name_kind, name, f"{letters[key]}{row_number}", clean_text(typed), value,
+                        label,
+                    )  # fmt: skip
         records.append(record)
     return records
 
