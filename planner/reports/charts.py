@@ -129,6 +129,12 @@ class Col:
     comment: str = ""
 
 
+def translated(columns: Sequence[Col]) -> list[Col]:
+    """The columns with their headers and comments (marked N_ where defined) in the current
+    language, as the tables write them."""
+    return [Col(_(c.header), c.number_format, _(c.comment) if c.comment else "") for c in columns]
+
+
 def plain(value: float | None) -> float | None:
     """The number itself, or None for no value, infinity and NaN: what a chart can draw."""
     return value if value is not None and math.isfinite(value) else None

@@ -41,6 +41,7 @@ from planner.reports.charts import (
     prose,
     show_axes,
     size_prose_rows,
+    translated,
     wrapped_lines,
 )
 from planner.reports.terminal import status_text
@@ -123,10 +124,6 @@ def compact_header(ws: Worksheet, widths: dict[int, float], height: float = 45.0
 SHEETS = (NP_("sheet", "Summary"), NP_("sheet", "Groups"), NP_("sheet", "Units"),
           NP_("sheet", "Inputs"))  # fmt: skip
 
-
-def _translated(columns: Sequence[Col]) -> list[Col]:
-    """The columns with their headers and comments in the current language (marked N_)."""
-    return [Col(_(c.header), c.number_format, _(c.comment) if c.comment else "") for c in columns]
 
 
 SUMMARY_COLUMNS: tuple[Col, ...] = (
@@ -302,7 +299,7 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
         for option, sheet in zip(comparison.options, sheets, strict=True)
     ]
     # Frozen at B2: the option name stays in view while scrolling right.
-    add_table(ws, "SummaryTable", _translated(SUMMARY_COLUMNS), rows, freeze="B2", empty=_(NONE))
+    add_table(ws, "SummaryTable", translated(SUMMARY_COLUMNS), rows, freeze="B2", empty=_(NONE))
     columns = len(SUMMARY_COLUMNS)
     fit_columns(ws, header_rows=(), minimum={1: 16})
     compact_header(ws, {c: 10.0 for c in range(5, columns)} | {2: 6.0, 3: 13.0, 8: 13.0} | WRAPPED)
@@ -407,7 +404,7 @@ def _groups_by_option(ws: Worksheet, comparison: Comparison) -> None:
                 option.label, g.group, status_text(g.status), plain(g.max_coefficient_before),
                 plain(g.max_coefficient_after), difference, g.staff_moved, g.services_moved,
             ])  # fmt: skip
-    add_table(ws, "GroupsByOption", _translated(GROUP_COLUMNS), rows, freeze="C2", empty=_(NONE))
+    add_table(ws, "GroupsByOption", translated(GROUP_COLUMNS), rows, freeze="C2", empty=_(NONE))
     fit_columns(ws, header_rows=(), minimum={1: 16})
     compact_header(ws, {c: 12.0 for c in range(3, len(GROUP_COLUMNS) + 1)})
 
@@ -493,7 +490,7 @@ def _option_sheet(ws: Worksheet, number: int, result: Result) -> None:
     )
     column = 1
     for name, columns, rows in blocks:
-        add_table(ws, name, _translated(columns), rows, left=column, freeze="A2", empty=_(NONE))
+        add_table(ws, name, translated(columns), rows, left=column, freeze="A2", empty=_(NONE))
         column += len(columns) + 1  # one empty column between tables
     fit_columns(ws, header_rows=())
 
@@ -512,7 +509,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     ):
         solved = [o for o in comparison.options if o.workbook == index]
         rows.append([index + 1, source, fingerprint or "", len(solved)])
-    add_table(ws, "InputsTable", _translated(columns), rows, freeze="A2", empty=_(NONE))
+    add_table(ws, "InputsTable", translated(columns), rows, freeze="A2", empty=_(NONE))
     fit_columns(ws, header_rows=())
 
 

@@ -23,6 +23,7 @@ from planner.reports.charts import (
     show_axes,
     size_prose_rows,
     title,
+    translated,
 )
 from planner.studies.forecast import (
     Forecast,
@@ -37,7 +38,7 @@ from planner.xlsx.files import save_workbook
 __all__ = ["forecast_workbook", "write_forecast"]
 
 SHEET = NP_("sheet", "Forecast")  # the sheet's English name, translated where written
-# Headers and comments are marked N_ and translated where written (`_translated`).
+# Headers and comments are marked N_ and translated where written (`charts.translated`).
 SUMMARY_COLUMNS = (
     Col(N_("Target")),
     Col(N_("Quantity")),
@@ -65,13 +66,9 @@ PATH_HEADERS = (N_("History"), N_("Forecast"), N_("Low 80%"), N_("High 80%"), N_
 VOLUME_FORMAT, SHARE_FORMAT = "#,##0", "0.0%"
 
 
-def _translated(columns: Sequence[Col]) -> list[Col]:
-    """The columns with their headers and comments in the current language."""
-    return [Col(_(c.header), c.number_format, _(c.comment) if c.comment else "") for c in columns]
-
 
 def _path_columns(number_format: str) -> list[Col]:
-    return _translated([Col(N_("Year"), "0"), *(Col(h, number_format) for h in PATH_HEADERS)])
+    return translated([Col(N_("Year"), "0"), *(Col(h, number_format) for h in PATH_HEADERS)])
 
 
 def _format(quantity: Quantity) -> str:
@@ -124,7 +121,7 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
         span=10,
     )
     first, last = add_table(
-        ws, "ForecastSeries", _translated(SUMMARY_COLUMNS), _summary_rows(result), top=row + 1
+        ws, "ForecastSeries", translated(SUMMARY_COLUMNS), _summary_rows(result), top=row + 1
     )
     for offset, s in enumerate(result.series):
         for column in (7, 9, 10, 11, 12, 13, 15):  # values in the series' own unit

@@ -32,6 +32,7 @@ from planner.reports.charts import (
     show_axes,
     size_prose_rows,
     size_wrapped_rows,
+    translated,
 )
 from planner.reports.comparison_workbook import (
     COEFFICIENT,
@@ -119,10 +120,7 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     workbook = FastWorkbook()
     ws = workbook.active
     ws.title = pgettext("sheet", "Frontier")
-    columns = [
-        Col(_(c.header), c.number_format, _(c.comment) if c.comment else "")
-        for c in FRONTIER_COLUMNS
-    ]
+    columns = translated(FRONTIER_COLUMNS)
     columns[1] = dataclasses.replace(
         columns[1], header=_("Budget ({kind})").format(kind=frontier.moves_kind)
     )
