@@ -105,6 +105,23 @@ def _default_shown(text: str) -> str:
     return pgettext("default", text) if text else ""
 
 
+class _Described:
+    """A column or setting of the format, with its meaning and default in English (marked)."""
+
+    meaning: str
+    default: str
+
+    @property
+    def meaning_text(self) -> str:
+        """What the column or setting means, in the current language."""
+        return _shown(self.meaning)
+
+    @property
+    def default_text(self) -> str:
+        """What a blank cell (or no setting) means, in words, in the current language."""
+        return _default_shown(self.default)
+
+
 class Kind(StrEnum):
     """What a cell of a column holds; decides how it is parsed and what the message says."""
 
@@ -139,7 +156,7 @@ _KIND_WORDS = {
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(_Described):
     """One column of a sheet: its header as written, what it means, and how its cells are read."""
 
     header: str
@@ -154,16 +171,6 @@ class Column:
     def label(self) -> str:
         """The header in the current language, as messages name the column."""
         return pgettext("header", self.header)
-
-    @property
-    def meaning_text(self) -> str:
-        """What the column means, in the current language."""
-        return _shown(self.meaning)
-
-    @property
-    def default_text(self) -> str:
-        """What a blank cell means, in the current language."""
-        return _default_shown(self.default)
 
     @functools.cached_property
     def key(self) -> str:
@@ -413,7 +420,7 @@ SERVICES = SheetFormat(
 
 
 @dataclass(frozen=True)
-class SettingFormat:
+class SettingFormat(_Described):
     """One setting of the Settings sheet (and a column of the Scenarios sheet)."""
 
     name: str  # as written in the Settings sheet
@@ -433,16 +440,6 @@ class SettingFormat:
     def header(self) -> str:
         """The column header used for this setting in the Scenarios sheet."""
         return self.name[0].upper() + self.name[1:]
-
-    @property
-    def meaning_text(self) -> str:
-        """What the setting means, in the current language."""
-        return _shown(self.meaning)
-
-    @property
-    def default_text(self) -> str:
-        """Its default in words, in the current language."""
-        return _default_shown(self.default)
 
 
 SETTINGS_LIST: tuple[SettingFormat, ...] = (
