@@ -124,8 +124,9 @@ def _greedy_pairs(senders, receivers) -> list[tuple[str, str, int]]:
             pairs.append((s, waiting.popleft(), amount))
         elif amount > 0:
             out_left.append((-amount, _Descending(s)))
-    in_left = [(-amount, _Descending(r)) for amount, rs in waiting_by_amount.items() for r in rs]
-    in_left = [entry for entry in in_left if entry[0] < 0]
+    in_left = [
+        (-amount, _Descending(r)) for amount, rs in waiting_by_amount.items() if amount > 0 for r in rs
+    ]
     heapq.heapify(out_left)
     heapq.heapify(in_left)
     while out_left:

@@ -7,7 +7,6 @@ tests/studies/test_wisn_hires.py: at target 1.00 one clinician at the Central cl
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,24 +14,16 @@ import openpyxl
 import pytest
 
 from planner.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import wisn_district_workbook
 
 
 def _district(tmp_path: Path, *settings: tuple[str, object]) -> Path:
-    spec = importlib.util.spec_from_file_location(
-        "wisn_example", REPO / "scripts" / "wisn_example.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    book = module.district_workbook()
-    sheet = book["Settings"]
+    """The district study saved to a file; a `coefficient` setting replaces the study's own
+    (Settings!B2), others are appended."""
+    book = wisn_district_workbook(*(s for s in settings if s[0] != "coefficient"))
     for name, value in settings:
         if name == "coefficient":
-            sheet["B2"] = value
-        else:
-            sheet.append([name, value])
+            book["Settings"]["B2"] = value
     path = tmp_path / "district.xlsx"
     book.save(path)
     return path
