@@ -51,8 +51,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 from planner.domain import Objective
 from planner.engine.group import GroupData
@@ -236,6 +234,9 @@ class _Network:
                 demand += int(excess[node])
             elif excess[node] < 0:
                 arc(node, self.super_sink, 0, int(-excess[node]))
+        from scipy.sparse import csr_matrix  # not at start-up: see engine/plan.py
+        from scipy.sparse.csgraph import maximum_flow
+
         graph = csr_matrix(
             (np.asarray(capacities, dtype=np.int32), (tails, heads)),
             shape=(self.nodes, self.nodes),
@@ -479,6 +480,9 @@ def _built(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> np.ndarray | No
         )
         keep = capacities > 0
         nodes = 2 + num_skills + num_units
+        from scipy.sparse import csr_matrix  # not at start-up: see engine/plan.py
+        from scipy.sparse.csgraph import maximum_flow
+
         graph = csr_matrix(
             (capacities[keep].astype(np.int32), (tails[keep], heads[keep])), shape=(nodes, nodes)
         )

@@ -28,14 +28,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from planner.domain import DecisionKind
 from planner.engine.group import GroupData
 from planner.engine.plan import shares_matrix
 from planner.engine.transfers import pair_transfers
+
+if TYPE_CHECKING:  # imported by plan.shares_matrix when a plan is built (not at start-up)
+    from scipy.sparse import csr_array
 
 
 class ModelForm(StrEnum):

@@ -9,11 +9,17 @@ units (a dense array of one 50,000-unit group was 18.6 GiB).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_array, issparse
 
 from planner.engine.group import GroupData
+
+# scipy.sparse is imported where it is used, not at start-up: its import costs ~0.3 s (its
+# array-API shim walks dir(numpy), importing numpy.f2py and numpy.testing), and validate,
+# template and --help never need it.
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 
 def shares_matrix(
@@ -21,6 +27,8 @@ def shares_matrix(
 ) -> csr_array:
     """(S, U) sparse shares from (service, unit, share) triplets; duplicates summed, zeros
     dropped, indices sorted (one canonical form, so two equal plans compare equal)."""
+    from scipy.sparse import csr_array
+
     matrix = csr_array(
         (np.asarray(values, dtype=float), (np.asarray(services), np.asarray(units))), shape=shape
     )
@@ -39,6 +47,8 @@ class Plan:
     assignment: csr_array
 
     def __post_init__(self) -> None:
+        from scipy.sparse import issparse
+
         assignment = self.assignment
         if not (issparse(assignment) and assignment.format == "csr"):
             dense = np.asarray(assignment.toarray() if issparse(assignment) else assignment)
