@@ -145,7 +145,9 @@ def read_decisions(table: Table | None, problems: Problems) -> list[ReadDecision
         kind = _kind(str(text))
         if kind is None:
             words = [kind_word(k) for k in DecisionKind]
-            near = near_miss(str(text), words)
+            # A misspelling of the English word is helped too: the format's words are read in
+            # every language.
+            near = near_miss(str(text), dict.fromkeys(words + [k.value for k in DecisionKind]))
             hint = _(" (did you mean {near!r}?)").format(near=near) if near else ""
             problems.error(sheet, record.cells["decision"], text, _("{column} must be one of "
                            "{choices}{hint}").format(column=DECISIONS.columns[0].label,
