@@ -149,9 +149,10 @@ class App:
             count = len(upload.report["problems"])
             raise HTTPException(
                 409,
+                # English keeps its one wording for any count; ru and kk have their plurals.
                 ngettext(
-                    "the workbook has {count} problem: fix it first",
-                    "the workbook has {count} problems: fix them first",
+                    "the workbook has {count} problem(s): fix them first",
+                    "the workbook has {count} problem(s): fix them first",
                     count,
                 ).format(count=integer(count)),
             )
