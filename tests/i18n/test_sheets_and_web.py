@@ -192,7 +192,7 @@ def _screenshots_script():
 
 def test_the_kazakh_summary_of_the_screenshot_has_every_kazakh_letter(tmp_path):
     """The workbook docs/screenshots/result-summary-kk.png is drawn from: its Summary sheet's text
-    has each of ә ғ қ ң ө ұ ү һ і (һ in «жаһандық оптимумы» of the proven status)."""
+    has each of ә ғ қ ң ө ұ ү һ і (һ in «жаһандық оңтайлылықты дәлелдеу», the MIP gap of 0)."""
     script = _screenshots_script()
     path = script.summary_workbook(REPO / "scenarios/west-kazakhstan-2024.xlsx", tmp_path, "kk")
     summary = load_workbook(path).worksheets[0]
@@ -201,4 +201,4 @@ def test_the_kazakh_summary_of_the_screenshot_has_every_kazakh_letter(tmp_path):
         c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)
     ).casefold()
     assert [letter for letter in "әғқңөұүһі" if letter not in text] == []
-    assert summary["B6"].value.startswith("оңтайлы: жаһандық оптимумы дәлелденген")
+    assert summary["B12"].value.endswith("MIP алшақтығы 0 (жаһандық оңтайлылықты дәлелдеу)")
