@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from planner.domain import CoefficientMode, Scenario, Service
-from planner.i18n import _
+from planner.i18n import N_, _, pgettext
 
 # WISN studies publish staff, factors and ratios to two decimals (e.g. "17.46 staff").
 PUBLISHED_DECIMALS = 2
@@ -55,6 +55,16 @@ class Pressure(StrEnum):
             Pressure.BALANCED: _("staffing in balance with the workload"),
             Pressure.SURPLUS: _("staff surplus: low workload pressure"),
         }[self]
+
+
+# The components of working time, as messages name them.
+_TIME_NAMES = {
+    "working": N_("working"),
+    "public_holidays": N_("public holidays"),
+    "annual_leave": N_("annual leave"),
+    "sick_leave": N_("sick leave"),
+    "other_leave": N_("other leave"),
+}
 
 
 class WisnError(ValueError):
@@ -94,13 +104,15 @@ def available_working_time(time: WorkingTime) -> AvailableTime:
     given, and converted with the working hours per day (AWT in hours = AWT in days x hours)."""
     for name in ("working", "public_holidays", "annual_leave", "sick_leave", "other_leave"):
         if getattr(time, name) < 0:
-            raise WisnError(f"{name.replace('_', ' ')} may not be negative")
+            raise WisnError(_("{name} may not be negative").format(name=_(_TIME_NAMES[name])))
     if time.hours_per_day is not None and time.hours_per_day <= 0:
-        raise WisnError("working hours per day must be above 0")
+        raise WisnError(_("working hours per day must be above 0"))
     available = time.working - time.absences
     if available <= 0:
         raise WisnError(
-            f"leave and holidays ({time.absences:g}) leave no working time of {time.working:g}"
+            _("leave and holidays ({absences}) leave no working time of {working}").format(
+                absences=f"{time.absences:g}", working=f"{time.working:g}"
+            )
         )
     per_day = time.hours_per_day
     if time.unit is TimeUnit.DAYS:
@@ -162,7 +174,9 @@ def cas_percent(allowance: CategoryAllowance, awt: float) -> float:
     AWT in the same unit)."""
     if (allowance.percent is None) == (allowance.time_per_year is None):
         raise WisnError(
-            f"category allowance {allowance.activity!r}: give a percentage or a time, not both"
+            _("category allowance {activity!r}: give a percentage or a time, not both").format(
+                activity=allowance.activity
+            )
         )
     if allowance.percent is not None:
         value = allowance.percent
@@ -170,7 +184,11 @@ def cas_percent(allowance: CategoryAllowance, awt: float) -> float:
         assert allowance.time_per_year is not None
         value = allowance.time_per_year / awt * 100.0
     if value < 0:
-        raise WisnError(f"category allowance {allowance.activity!r} may not be negative")
+        raise WisnError(
+            _("category allowance {activity!r} may not be negative").format(
+                activity=allowance.activity
+            )
+        )
     return value
 
 
@@ -178,7 +196,13 @@ def category_allowance_factor(allowances: Iterable[CategoryAllowance], awt: floa
     """CAF = 1 / (1 - total CAS / 100) (Step 6), the CAS as percentages of working time."""
     total = sum(cas_percent(a, awt) for a in allowances)
     if total >= 100.0:
-        raise WisnError(f"category allowances add up to {total:g}% of working time: 100% or more")
+        raise WisnError(
+            # The percent signs are the argument's: a msgid with "% o" would read as a
+            # %-format to gettext's tools.
+            _("category allowances add up to {total} of working time: {limit} or more").format(
+                total=f"{total:g}%", limit="100%"
+            )
+        )
     return 1.0 / (1.0 - total / 100.0)
 
 
@@ -188,7 +212,11 @@ def individual_allowance_factor(allowances: Iterable[IndividualAllowance], awt: 
     total = 0.0
     for allowance in allowances:
         if allowance.time_per_year < 0 or allowance.staff < 0:
-            raise WisnError(f"individual allowance {allowance.activity!r} may not be negative")
+            raise WisnError(
+                _("individual allowance {activity!r} may not be negative").format(
+                    activity=allowance.activity
+                )
+            )
         total += allowance.total
     return total / awt
 
@@ -287,8 +315,10 @@ def _in_unit(awt: AvailableTime, unit: TimeUnit, category: str) -> float:
     value = awt.hours if unit is TimeUnit.HOURS else awt.days
     if value is None:
         raise WisnError(
-            f"{category}: standards are in {unit.value} but the available working time has no "
-            "working hours per day to convert it"
+            _(
+                "{category}: standards are in {unit} but the available working time has no "
+                "working hours per day to convert it"
+            ).format(category=category, unit=pgettext("value", unit.value))
         )
     return value
 
@@ -364,7 +394,7 @@ def cell_factors(cell: WisnCell) -> CellFactors:
     """AWT (hours), CAF and IAF of one cell (Steps 2 and 6)."""
     awt = available_working_time(cell.working_time)
     if awt.hours is None:
-        raise WisnError("the working time needs its working hours per day")
+        raise WisnError(_("the working time needs its working hours per day"))
     awt_in_allowance_unit = _in_unit(awt, cell.allowance_unit, cell.skill)
     caf = category_allowance_factor(cell.category_allowances, awt_in_allowance_unit)
     iaf = individual_allowance_factor(cell.individual_allowances, awt_in_allowance_unit)
@@ -396,6 +426,7 @@ class WisnGap:
     message: str
     service: Service | None = None
     cell: WisnCell | None = None
+    column: str = "unitid"  # the Services column at fault (normalised header), with a service
 
 
 def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
@@ -415,13 +446,21 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
     group_units = {g: [u.unit_id for u in r.units] for g, r in scenario.by_group.items()}
     for service in scenario.services:
         if service.minutes is None:
-            gaps.append(WisnGap("Minutes (the service standard) is required in wisn mode", service))
+            gaps.append(
+                WisnGap(
+                    _("Minutes (the service standard) is required in wisn mode"),
+                    service,
+                    column="minutes",
+                )
+            )
         found = cell_for(cells, service.unit_id, service.skill)
         if found is None:
             gaps.append(
                 WisnGap(
-                    f"no working time for skill {service.skill!r} in unit {service.unit_id!r}: "
-                    "add a Working time row for it (or one with a blank Unit ID)",
+                    _(
+                        "no working time for skill {skill!r} in unit {unit!r}: add a Working "
+                        "time row for it (or one with a blank Unit ID)"
+                    ).format(skill=service.skill, unit=service.unit_id),
                     service,
                 )
             )
@@ -435,17 +474,21 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
             if other is None or other not in factors:
                 gaps.append(
                     WisnGap(
-                        f"movable service: no working time for skill {service.skill!r} in "
-                        f"eligible unit {unit_id!r}",
+                        _(
+                            "movable service: no working time for skill {skill!r} in eligible "
+                            "unit {unit!r}"
+                        ).format(skill=service.skill, unit=unit_id),
                         service,
                     )
                 )
             elif not math.isclose(factors[other].staff_per_hour, own, rel_tol=1e-12):
                 gaps.append(
                     WisnGap(
-                        f"movable service: unit {unit_id!r} has another AWT or CAF for skill "
-                        f"{service.skill!r} than {service.unit_id!r}, so the staff it needs "
-                        "would change with the unit; make them equal or the service not movable",
+                        _(
+                            "movable service: unit {unit!r} has another AWT or CAF for skill "
+                            "{skill!r} than {home!r}, so the staff it needs would change with "
+                            "the unit; make them equal or the service not movable"
+                        ).format(unit=unit_id, skill=service.skill, home=service.unit_id),
                         service,
                     )
                 )
@@ -456,8 +499,10 @@ def wisn_gaps(scenario: Scenario, cells: Iterable[WisnCell]) -> list[WisnGap]:
                 if individual_allowance_id(unit.unit_id, skill).casefold() in ids:
                     gaps.append(
                         WisnGap(
-                            f"service id {individual_allowance_id(unit.unit_id, skill)!r} is "
-                            "reserved for the individual allowances of that cell",
+                            _(
+                                "service id {service!r} is reserved for the individual "
+                                "allowances of that cell"
+                            ).format(service=individual_allowance_id(unit.unit_id, skill)),
                             cell=row,
                         )
                     )

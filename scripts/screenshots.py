@@ -6,6 +6,8 @@ Solves the bundled scenario (default `scenarios/west-kazakhstan-2024.xlsx`), wri
 workbook and the comparison of its options to a temporary folder, converts each to PDF with
 LibreOffice headless and turns one page into a PNG with poppler's `pdftoppm`, trimmed to its content:
 - `docs/summary.png`: the first page of the result workbook's Summary sheet;
+- `docs/screenshots/result-summary-kk.png`, `-ru.png`: the same Summary solved and written in Kazakh
+  and in Russian (the Kazakh one shows every Kazakh letter, ә ғ қ ң ө ұ ү һ і);
 - `docs/comparison.png`: the comparison chart (the comparison Summary, printed from the chart only);
 - `docs/forecast.png`: the Forecast sheet of `planner forecast` on the bundled hours scenario (2026);
 - `docs/uncertainty.png`: the first page of the Uncertainty sheet of `planner solve --samples 1000
@@ -19,6 +21,7 @@ poppler-utils; .ci/run installs both). The pictures differ between runs only by 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import shutil
@@ -36,6 +39,7 @@ if str(REPO) not in sys.path:
 
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
+from planner.i18n import _, using  # noqa: E402
 from planner.reports import comparison_workbook, write_result  # noqa: E402
 from planner.solve import solve  # noqa: E402
 from planner.studies.compare import compare  # noqa: E402
@@ -46,6 +50,7 @@ DEFAULT_SCENARIO = Path("scenarios") / "west-kazakhstan-2024.xlsx"  # relative: 
 DEFAULT_OUT = REPO / "docs"
 WHITE = 245  # grey level above which a pixel counts as background when trimming
 MARGIN = 12  # pixels of background kept around the content
+LANGUAGE_DPI = 200  # the Kazakh and Russian Summaries: fine enough to read every letter
 CM_PER_WIDTH_UNIT = 0.2  # a column width unit (the digit '0' of the default font) in cm
 CM_PER_ROW = 0.53  # a default row (15 pt)
 
@@ -131,12 +136,19 @@ def page_png(pdf: Path, page: int, png: Path, dpi: int) -> Path:
     return png
 
 
-def summary_png(scenario_path: Path, png: Path, work: Path, dpi: int) -> Path:
-    """The first page of the Summary sheet of the scenario's result workbook."""
-    result = solve(read_scenario(scenario_path))
-    workbook = write_result(result, work / "result.xlsx", inputs=(scenario_path,))
-    pdf = to_pdf(workbook, work)
-    return page_png(pdf, page_with(pdf, "Workload plan:"), png, dpi)
+def summary_workbook(scenario_path: Path, work: Path, code: str = "en") -> Path:
+    """The scenario's result workbook, solved and written in the language `code`."""
+    with using(code):
+        result = solve(read_scenario(scenario_path))
+        return write_result(result, work / f"result-{code}.xlsx", inputs=(scenario_path,))
+
+
+def summary_png(scenario_path: Path, png: Path, work: Path, dpi: int, code: str = "en") -> Path:
+    """The first page of the Summary sheet of the scenario's result workbook in `code`."""
+    pdf = to_pdf(summary_workbook(scenario_path, work, code), work)
+    with using(code):
+        marker = _("Workload plan: {name}").format(name="").strip()
+    return page_png(pdf, page_with(pdf, marker), png, dpi)
 
 
 def _chart_print_area(ws) -> str:
@@ -230,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--dpi", type=int, default=110, help="resolution of the Summary picture")
-    parser.add_argument("--only", choices=("summary", "comparison", "forecast", "uncertainty"),
+    parser.add_argument("--only", choices=("summary", "summary-kk", "summary-ru", "comparison",
+                                           "forecast", "uncertainty"),
                         help="render this picture alone")  # fmt: skip
     args = parser.parse_args(argv)
     out = args.out.resolve()
@@ -240,6 +253,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(scratch)
         pictures = {
             "summary": lambda: summary_png(scenario, out / "summary.png", work, args.dpi),
+            # The Summary in Kazakh and Russian (every Kazakh letter shows in the kk one).
+            **{
+                f"summary-{code}": functools.partial(
+                    summary_png, scenario, out / "screenshots" / f"result-summary-{code}.png",
+                    work, LANGUAGE_DPI, code,
+                )
+                for code in ("kk", "ru")
+            },
             # The chart alone is smaller on its page than the Summary: draw it finer.
             "comparison": lambda: comparison_png(
                 scenario, out / "comparison.png", work, round(args.dpi * 1.5)

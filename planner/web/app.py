@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 import planner
+from planner.i18n import _, integer
 from planner.web import pages
 from planner.web.jobs import JobManager
 from planner.web.language import LanguageMiddleware, add_language_route
@@ -96,7 +97,11 @@ def create_app(
     @app.exception_handler(TooLarge)
     async def too_large(request: Request, error: TooLarge) -> Response:
         return JSONResponse(
-            {"detail": f"the file is larger than the {current().max_upload:,} bytes accepted"},
+            {
+                "detail": _("the file is larger than the {limit} bytes accepted").format(
+                    limit=integer(current().max_upload)
+                )
+            },
             status_code=413,
             headers={"Connection": "close"},
         )
@@ -196,7 +201,7 @@ def create_app(
         form = await request.form(max_files=0, max_fields=5)
         given = str(form.get("token", ""))
         if token is None or not given or not Guard(token, False).token_matches(given):
-            context = {"error": "wrong access token", "needed": token is not None}
+            context = {"error": _("wrong access token"), "needed": token is not None}
             return pages.render(request, "login.html", context, status_code=401)
         redirect = RedirectResponse("/", status_code=303)
         redirect.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")

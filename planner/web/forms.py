@@ -11,17 +11,21 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from planner.i18n import N_, _, decimal, integer
+
 __all__ = ["EDITABLE", "SettingsError", "form_settings", "parse_settings"]
 
-# setting -> what a page calls it
+# setting -> what a page calls it (in English, marked; messages show it translated)
 EDITABLE: dict[str, str] = {
-    "objective": "objective",
-    "allow_staff_moves": "allow staff moves",
-    "allow_service_moves": "allow service moves",
-    "max_staff_moves": "max staff moves",
-    "max_service_moves": "max service moves",
-    "time_limit": "time limit",
+    "objective": N_("objective"),
+    "allow_staff_moves": N_("allow staff moves"),
+    "allow_service_moves": N_("allow service moves"),
+    "max_staff_moves": N_("max staff moves"),
+    "max_service_moves": N_("max service moves"),
+    "time_limit": N_("time limit"),
 }
+_WHOLE = N_("must be a whole number of 0 or more, or blank for no cap")
+_SECONDS = N_("must be a number of seconds, or blank for none")
 MAX_TIME_LIMIT = 86_400.0  # seconds (one day)
 MAX_MOVES = 10_000_000
 _YES = {"yes", "y", "true", "1", "on"}
@@ -33,7 +37,12 @@ class SettingsError(ValueError):
 
 
 def _fail(name: str, value: object, expected: str) -> SettingsError:
-    return SettingsError(f"{EDITABLE.get(name, name)}: {expected} (found {value!r})")
+    shown = _(EDITABLE[name]) if name in EDITABLE else name
+    return SettingsError(
+        _("{setting}: {expected} (found {value!r})").format(
+            setting=shown, expected=expected, value=value
+        )
+    )
 
 
 def _flag(name: str, value: object) -> bool:
@@ -41,7 +50,7 @@ def _flag(name: str, value: object) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _YES | _NO:
         return value.strip().lower() in _YES
-    raise _fail(name, value, "must be yes or no")
+    raise _fail(name, value, _("must be yes or no"))
 
 
 def _moves(name: str, value: object) -> int | None:
@@ -50,15 +59,15 @@ def _moves(name: str, value: object) -> int | None:
     ):
         return None
     if isinstance(value, bool):
-        raise _fail(name, value, "must be a whole number of 0 or more, or blank for no cap")
+        raise _fail(name, value, _(_WHOLE))
     try:
         number = int(value) if isinstance(value, int) else int(str(value).strip())
     except ValueError:
-        raise _fail(
-            name, value, "must be a whole number of 0 or more, or blank for no cap"
-        ) from None
+        raise _fail(name, value, _(_WHOLE)) from None
     if not 0 <= number <= MAX_MOVES:
-        raise _fail(name, value, f"must be between 0 and {MAX_MOVES:,}")
+        raise _fail(
+            name, value, _("must be between 0 and {most}").format(most=integer(MAX_MOVES))
+        )
     return number
 
 
@@ -66,13 +75,19 @@ def _seconds(name: str, value: object) -> float | None:
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
         return None
     if isinstance(value, bool):
-        raise _fail(name, value, "must be a number of seconds, or blank for none")
+        raise _fail(name, value, _(_SECONDS))
     try:
         number = float(value) if isinstance(value, int | float) else float(str(value).strip())
     except ValueError:
-        raise _fail(name, value, "must be a number of seconds, or blank for none") from None
+        raise _fail(name, value, _(_SECONDS)) from None
     if not math.isfinite(number) or not 0 < number <= MAX_TIME_LIMIT:
-        raise _fail(name, value, f"must be more than 0 and at most {MAX_TIME_LIMIT:,.0f} seconds")
+        raise _fail(
+            name,
+            value,
+            _("must be more than 0 and at most {most} seconds").format(
+                most=decimal(MAX_TIME_LIMIT, 0)
+            ),
+        )
     return number
 
 
@@ -82,12 +97,13 @@ def parse_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name not in EDITABLE:
             raise SettingsError(
-                f"{name!r} is not a setting the workspace can change "
-                f"(choose from {', '.join(EDITABLE)})"
+                _("{name!r} is not a setting the workspace can change (choose from {names})").format(
+                    name=name, names=", ".join(EDITABLE)
+                )
             )
         if name == "objective":
             if value not in ("minmax", "balance"):
-                raise _fail(name, value, "must be minmax or balance")
+                raise _fail(name, value, _("must be minmax or balance"))
             overrides[name] = value
         elif name.startswith("allow_"):
             overrides[name] = _flag(name, value)

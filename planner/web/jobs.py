@@ -19,16 +19,49 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from planner.i18n import language
+from planner.i18n import N_, NP_, _, language, pgettext
 from planner.web.workspace import UnknownId, Workspace, now, read_json, write_json
 from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 
-__all__ = ["FINAL", "JobManager", "JobState"]
+__all__ = ["FINAL", "JobManager", "JobState", "status_word"]
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-CANCELLED, TIMED_OUT, INTERRUPTED = "cancelled", "timed out", "interrupted"
+# A job's status: these English words in job.json and the API, pgettext("job", ...) on a page.
+QUEUED, RUNNING, DONE, FAILED = (
+    NP_("job", "queued"), NP_("job", "running"), NP_("job", "done"), NP_("job", "failed")
+)  # fmt: skip
+CANCELLED, TIMED_OUT, INTERRUPTED = NP_("job", "cancelled"), NP_("job", "timed out"), NP_(
+    "job", "interrupted"
+)  # fmt: skip
 FINAL = frozenset({DONE, FAILED, CANCELLED, TIMED_OUT, INTERRUPTED})
 KILL_GRACE = 2.0  # seconds between terminate and kill
+# Why the server ended a job, kept in job.json as the English message and its arguments
+# ("error_message"), so that each viewer reads it in their own language.
+STOPPED_RUNNING = N_("the server stopped before this job finished; rerun it")
+STOPPED_QUEUED = N_("the server stopped before this job started; rerun it")
+TIMED_OUT_AFTER = N_("stopped after its time limit of {seconds} s")
+WORKER_DIED = N_("the worker process stopped unexpectedly (exit code {code})")
+CANCELLED_WORDS = N_("cancelled")
+
+
+def status_word(state: JobState) -> str:
+    """The job's status in the current language (queued, running, done, ...)."""
+    return pgettext("job", state.status)
+
+
+def _error(message: str, **arguments: Any) -> dict[str, Any]:
+    """The job.json fields of an error the server gives: the English text (the API's `error`
+    of old) and the message with its arguments, translated when it is shown."""
+    return {"error": message.format(**arguments),
+            "error_message": {"id": message, "arguments": arguments}}  # fmt: skip
+
+
+def _error_text(job: dict[str, Any]) -> str | None:
+    """A job's error in the current language: the server's own messages translated, a worker's
+    (already in the job's language) as written."""
+    message = job.get("error_message")
+    if isinstance(message, dict) and isinstance(message.get("id"), str):
+        return _(message["id"]).format(**message.get("arguments", {}))
+    return job["error"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +145,7 @@ class JobManager:
                                  error=outcome.get("error"), problems=outcome.get("problems", []))  # fmt: skip
                 else:
                     self._update(job_id, status=INTERRUPTED, finished=now(),
-                                 error="the server stopped before this job finished; rerun it")  # fmt: skip
+                                 **_error(STOPPED_RUNNING))  # fmt: skip
 
     def _outcome(self, job_id: str) -> dict[str, Any] | None:
         path = self.workspace.job_folder(job_id) / "outcome.json"
@@ -152,7 +185,7 @@ class JobManager:
             position = self._queue.index(job_id) + 1 if job_id in self._queue else None
         return JobState(
             job_id, job["kind"], job["params"], job["status"], job["created"], job["started"],
-            job["finished"], job["error"], tuple(job.get("problems", [])), progress, position,
+            job["finished"], _error_text(job), tuple(job.get("problems", [])), progress, position,
             job.get("label", job["kind"]), job.get("pid"),
         )  # fmt: skip
 
@@ -173,10 +206,10 @@ class JobManager:
         with self._lock:
             if job_id in self._queue:
                 self._queue.remove(job_id)
-                self._update(job_id, status=CANCELLED, finished=now(), error="cancelled")
+                self._update(job_id, status=CANCELLED, finished=now(), **_error(CANCELLED_WORDS))
             elif job_id in self._running:
-                process, _ = self._running.pop(job_id)
-                self._update(job_id, status=CANCELLED, finished=now(), error="cancelled")
+                process, _deadline = self._running.pop(job_id)
+                self._update(job_id, status=CANCELLED, finished=now(), **_error(CANCELLED_WORDS))
         if process is not None:
             _stop(process)
         return self.state(job_id)
@@ -195,13 +228,11 @@ class JobManager:
             queued = list(self._queue)
             self._queue.clear()
             self._lock.notify_all()
-        for job_id, (process, _) in running:
+        for job_id, (process, _deadline) in running:
             _stop(process)
-            self._update(job_id, status=INTERRUPTED, finished=now(),
-                         error="the server stopped before this job finished; rerun it")  # fmt: skip
+            self._update(job_id, status=INTERRUPTED, finished=now(), **_error(STOPPED_RUNNING))
         for job_id in queued:
-            self._update(job_id, status=INTERRUPTED, finished=now(),
-                         error="the server stopped before this job started; rerun it")  # fmt: skip
+            self._update(job_id, status=INTERRUPTED, finished=now(), **_error(STOPPED_QUEUED))
         self._thread.join(timeout=5)
 
     @property
@@ -254,17 +285,18 @@ class JobManager:
                     del self._running[job_id]
                     _stop(process)
                     self._update(job_id, status=TIMED_OUT, finished=now(),
-                                 error=f"stopped after its time limit of {self.job_timeout:g} s")  # fmt: skip
+                                 **_error(TIMED_OUT_AFTER, seconds=f"{self.job_timeout:g}"))  # fmt: skip
                 continue
             del self._running[job_id]
             process.join()
             outcome = self._outcome(job_id)
             if outcome is None:
                 self._update(job_id, status=FAILED, finished=now(),
-                             error=f"the worker process stopped unexpectedly (exit code {process.exitcode})")  # fmt: skip
+                             **_error(WORKER_DIED, code=process.exitcode))  # fmt: skip
             else:
                 self._update(job_id, status=outcome["status"], finished=now(),
-                             error=outcome.get("error"), problems=outcome.get("problems", []))  # fmt: skip
+                             error=outcome.get("error"), error_message=None,
+                             problems=outcome.get("problems", []))  # fmt: skip
 
 
 def _ready() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from planner.i18n import LANGUAGES, environment_language, language_from_word, using
+from planner.i18n import LANGUAGES, _, environment_language, language_from_word, using
 
 __all__ = ["COOKIE", "LanguageMiddleware", "add_language_route", "request_language"]
 
@@ -77,7 +77,12 @@ def add_language_route(app: FastAPI) -> None:
     @app.get("/lang/{code}", include_in_schema=False)
     def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002 - the query's name
         if code not in LANGUAGES:
-            raise HTTPException(404, f"no language {code!r}: one of {', '.join(LANGUAGES)}")
+            raise HTTPException(
+                404,
+                _("no language {code!r}: one of {languages}").format(
+                    code=code, languages=", ".join(LANGUAGES)
+                ),
+            )
         response = RedirectResponse(_safe_next(next), status_code=303)
         response.set_cookie(COOKIE, code, max_age=YEAR, samesite="lax", httponly=True)
         return response

@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import planner
+import planner.result
 from planner.i18n import LANGUAGE_NAMES, _, decimal, integer, language, ngettext, pgettext
 from planner.web.forms import EDITABLE, SettingsError, form_settings
 from planner.web.state import (
@@ -89,7 +90,17 @@ def line_points(points: list[dict[str, Any]], width: float, height: float) -> li
     return placed
 
 
+def check_name(check: dict[str, Any]) -> str:
+    """A check's name in the viewer's language, by its stable code (planner.result.CheckCode);
+    a check without a known code (a job of an older version) as the solve wrote it."""
+    codes = getattr(planner.result, "CheckCode", None)
+    if codes is not None and check.get("code") in {str(c) for c in codes}:
+        return str(codes(check["code"]).text)
+    return str(check["name"])
+
+
 TEMPLATES.env.filters["fmt"] = fmt
+TEMPLATES.env.filters["check_name"] = check_name
 TEMPLATES.env.filters["number"] = number
 TEMPLATES.env.globals["line_points"] = line_points
 TEMPLATES.env.globals["EDITABLE"] = EDITABLE
@@ -173,7 +184,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
     @app.post("/examples/{key}")
     async def example(key: str) -> Response:
         if key not in EXAMPLES or not (BUNDLED / EXAMPLES[key][0]).is_file():
-            raise HTTPException(404, "no such example")
+            raise HTTPException(404, _("no such example"))
         file = EXAMPLES[key][0]
         return await after_upload((BUNDLED / file).read_bytes(), file)
 
@@ -236,7 +247,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         form = await request.form(max_files=0, max_fields=500)
         uploads = [str(v) for v in form.getlist("upload")]
         if not uploads:
-            raise HTTPException(422, "choose at least one workbook to compare")
+            raise HTTPException(422, _("choose at least one workbook to compare"))
         options: dict[str, list[str]] = {}
         for upload_id in uploads:
             options[upload_id] = [str(v) for v in form.getlist(f"option-{upload_id}")]
@@ -281,7 +292,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         services kept at their unit."""
         state = current().job(job_id)
         if state.kind != "solve":
-            raise HTTPException(422, "only a solve can be re-solved with decisions")
+            raise HTTPException(422, _("only a solve can be re-solved with decisions"))
         form = await request.form(max_files=0, max_fields=10_000)
         params = state.params
         body = SolveRequest(

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from planner.i18n import _
+
 __all__ = [
     "CSP",
     "CSRF_COOKIE",
@@ -78,15 +80,15 @@ class Guard:
         self.loopback_only = loopback_only
 
     def _has_token(self, request: Request) -> str | None:
-        """None when the request carries the right token, else why not ("missing"/"wrong")."""
+        """None when the request carries the right token, else why not (in words)."""
         assert self.token is not None
         given = request.cookies.get(TOKEN_COOKIE) or request.headers.get("x-planner-token")
         authorization = request.headers.get("authorization", "")
         if not given and authorization.lower().startswith("bearer "):
             given = authorization[7:].strip()
         if not given:
-            return "missing"
-        return None if self.token_matches(given) else "wrong"
+            return _("missing access token")
+        return None if self.token_matches(given) else _("wrong access token")
 
     def token_matches(self, given: str) -> bool:
         """Whether `given` is the access token (compared in constant time)."""
@@ -104,23 +106,25 @@ class Guard:
         path = request.url.path
         host = request.headers.get("host", "")
         if self.loopback_only and not is_loopback(_host_name(host)):
-            return PlainTextResponse("unknown host", status_code=400)
+            return PlainTextResponse(_("unknown host"), status_code=400)
         if self.token is not None and not path.startswith(OPEN_PATHS):
             why = self._has_token(request)
             if why is not None:
-                return self._refuse(request, 401, f"{why} access token")
+                return self._refuse(request, 401, why)
         if request.method in UNSAFE:
             if not self._same_origin(request, host):
-                return self._refuse(request, 403, "cross-origin request refused")
+                return self._refuse(request, 403, _("cross-origin request refused"))
             if path.startswith("/api/"):
                 if not request.headers.get(CLIENT_HEADER) and not self._csrf_ok(request):
                     return self._refuse(
                         request,
                         403,
-                        "API requests that change something need an X-Planner-Client header",
+                        _("API requests that change something need an X-Planner-Client header"),
                     )
             elif path != "/login" and not self._csrf_ok(request):
-                return self._refuse(request, 403, "missing or wrong CSRF token: reload the page")
+                return self._refuse(
+                    request, 403, _("missing or wrong CSRF token: reload the page")
+                )
         return None
 
     @staticmethod

@@ -16,8 +16,9 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
 import planner
+from planner.i18n import _, integer, ngettext
 from planner.web.forms import SettingsError, parse_settings
-from planner.web.jobs import JobManager, JobState
+from planner.web.jobs import JobManager, JobState, status_word
 from planner.web.views import report_view
 from planner.web.workspace import UnknownId, Upload, Workspace, display_name
 
@@ -116,7 +117,7 @@ class App:
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 raise HTTPException(
-                    422, "no file in the form: send the workbook as the field `file`"
+                    422, _("no file in the form: send the workbook as the field `file`")
                 )
             data = await file.read()
             name = file.filename or "workbook.xlsx"
@@ -127,7 +128,7 @@ class App:
         if len(data) > self.max_upload:
             raise TooLarge
         if not data:
-            raise HTTPException(422, "the upload is empty: choose an .xlsx workbook")
+            raise HTTPException(422, _("the upload is empty: choose an .xlsx workbook"))
         return data, display_name(name)
 
     def add(self, data: bytes, name: str) -> Upload:
@@ -140,13 +141,20 @@ class App:
         try:
             return self.workspace.upload(upload_id)
         except UnknownId:
-            raise HTTPException(404, "no such workbook in the workspace") from None
+            raise HTTPException(404, _("no such workbook in the workspace")) from None
 
     def valid_upload(self, upload_id: str) -> Upload:
         upload = self.upload(upload_id)
         if not upload.valid:
+            count = len(upload.report["problems"])
             raise HTTPException(
-                409, f"the workbook has {len(upload.report['problems'])} problem(s): fix them first"
+                409,
+                # English keeps its one wording for any count; ru and kk have their plurals.
+                ngettext(
+                    "the workbook has {count} problem(s): fix them first",
+                    "the workbook has {count} problem(s): fix them first",
+                    count,
+                ).format(count=integer(count)),
             )
         return upload
 
@@ -156,7 +164,7 @@ class App:
         try:
             return self.jobs.state(job_id)
         except UnknownId:
-            raise HTTPException(404, "no such job") from None
+            raise HTTPException(404, _("no such job")) from None
 
     def submit(self, request: SolveRequest | CompareRequest | FrontierRequest) -> str:
         """Check a job's parameters against the workbooks and queue it."""
@@ -164,7 +172,7 @@ class App:
             upload = self.valid_upload(request.upload)
             scenario = upload.report["scenario"]
             if request.option not in scenario["options"]:
-                raise HTTPException(422, f"no option {request.option!r} in {upload.name}")
+                raise HTTPException(422, _no_option(request.option, upload.name))
             try:
                 settings = parse_settings(request.settings)
             except SettingsError as error:
@@ -180,22 +188,26 @@ class App:
             uploads = [self.valid_upload(u) for u in request.uploads]
             for upload_id, names in request.options.items():
                 if upload_id not in request.uploads:
-                    raise HTTPException(422, "options given for a workbook that is not compared")
+                    raise HTTPException(
+                        422, _("options given for a workbook that is not compared")
+                    )
                 known = self.upload(upload_id).report["scenario"]["options"]
                 unknown = [n for n in names if n not in known]
                 if unknown:
-                    raise HTTPException(
-                        422, f"no option {unknown[0]!r} in {self.upload(upload_id).name}"
-                    )
+                    raise HTTPException(422, _no_option(unknown[0], self.upload(upload_id).name))
             params = {"uploads": [u.upload_id for u in uploads], "options": request.options}
             return self.jobs.submit(
                 "compare", params, "compare " + ", ".join(u.name for u in uploads)
             )
         upload = self.valid_upload(request.upload)
         if request.group is not None and request.group not in upload.report["scenario"]["groups"]:
-            raise HTTPException(422, f"no group {request.group!r} in {upload.name}")
+            raise HTTPException(
+                422, _("no group {group!r} in {workbook}").format(
+                    group=request.group, workbook=upload.name
+                )
+            )  # fmt: skip
         if request.budgets is not None and any(b < 0 for b in request.budgets):
-            raise HTTPException(422, "budgets must be 0 or more")
+            raise HTTPException(422, _("budgets must be 0 or more"))
         params = {"upload": upload.upload_id, "group": request.group,
                   "service_moves": request.service_moves, "budgets": request.budgets}  # fmt: skip
         return self.jobs.submit("frontier", params, f"frontier {upload.name}")
@@ -204,11 +216,17 @@ class App:
         """A finished job's output file (`result.json`, `view.json`, `workbook.xlsx`)."""
         state = self.job(job_id)
         if state.status != "done":
-            raise HTTPException(409, f"the job is {state.status}, it has no result")
+            raise HTTPException(
+                409, _("the job is {status}, it has no result").format(status=status_word(state))
+            )
         path = self.workspace.job_folder(job_id) / name
         if not path.is_file():
-            raise HTTPException(404, "this job has no such output")
+            raise HTTPException(404, _("this job has no such output"))
         return path
+
+
+def _no_option(option: str, workbook: str) -> str:
+    return _("no option {option!r} in {workbook}").format(option=option, workbook=workbook)
 
 
 def download_name(state: JobState, workspace: Workspace) -> str:

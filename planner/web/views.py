@@ -18,6 +18,7 @@ from typing import Any
 from planner import Comparison, Frontier, HiresPlan, Problem, Result, Scenario, validate_workbook
 from planner.domain import CoefficientMode, coefficient, service_load, unit_capacity
 from planner.options import options
+from planner.result import Check
 from planner.reports.figures import Figures
 from planner.reports.hires_sheet import hires_rows
 from planner.reports.narrative import group_account
@@ -26,6 +27,7 @@ from planner.reports.wisn_sheet import WisnRow, pressure_text, pressure_word, wi
 from planner.xlsx.reading import open_workbook
 
 __all__ = [
+    "check_view",
     "comparison_view",
     "finite",
     "frontier_view",
@@ -333,12 +335,22 @@ def result_view(result: Result, hires: HiresPlan | None = None) -> dict[str, Any
             }
             for r in result.reassignments
         ],
-        "checks": [
-            {"group": c.group, "name": c.name, "passed": c.passed, "detail": c.detail}
-            for c in result.checks
-        ],
+        "checks": [check_view(c) for c in result.checks],
         "wisn": wisn_view(result) if result.coefficient is CoefficientMode.WISN else None,
         "hires": None if hires is None else hires_view(hires, result),
+    }
+
+
+def check_view(check: Check) -> dict[str, Any]:
+    """One independent check for the result page: its name and detail as the solve wrote them
+    (in the job's language), and its stable code, by which the page names it in the viewer's."""
+    code = getattr(check, "code", None)
+    return {
+        "group": check.group,
+        "code": None if code is None else str(code),
+        "name": check.name,
+        "passed": check.passed,
+        "detail": check.detail,
     }
 
 

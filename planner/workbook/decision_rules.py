@@ -16,9 +16,55 @@ from dataclasses import dataclass, replace
 
 from planner.domain import Decision, DecisionKind, Scenario
 from planner.errors import Problem, ProblemCode
+from planner.i18n import NP_, _, pgettext
 from planner.workbook.nearmiss import near_miss
 
-__all__ = ["DecisionFinding", "decision_findings", "decision_problems", "resolve_skills"]
+__all__ = [
+    "KIND_WORDS",
+    "DecisionFinding",
+    "decision_findings",
+    "decision_label",
+    "decision_problems",
+    "decision_source",
+    "kind_word",
+    "not_a_unit",
+    "other_group",
+    "resolve_skills",
+]
+
+# The Decision column's words (context "decision"), as the Decisions sheet is read and written in
+# each language; the English ones are DecisionKind's values.
+KIND_WORDS = {
+    DecisionKind.PIN_TRANSFER: NP_("decision", "pin transfer"),
+    DecisionKind.FORBID_TRANSFER: NP_("decision", "forbid transfer"),
+    DecisionKind.PIN_SERVICE: NP_("decision", "pin service"),
+    DecisionKind.FORBID_SERVICE: NP_("decision", "forbid service"),
+    DecisionKind.FIX_HEADCOUNT: NP_("decision", "fix headcount"),
+}
+
+
+def kind_word(kind: DecisionKind) -> str:
+    """The Decision column's word for `kind` in the current language."""
+    return pgettext("decision", KIND_WORDS[kind])
+
+
+def decision_label(decision: Decision) -> str:
+    """The decision in words, in the current language: 'pin transfer A -> B, 2 nurse'."""
+    kind = kind_word(decision.kind)
+    skill = f" {decision.skill}" if decision.skill else ""
+    if decision.kind.is_transfer:
+        amount = f", {decision.employees}" if decision.employees is not None else ""
+        return f"{kind} {decision.unit_id} -> {decision.to_unit}{amount}{skill}"
+    if decision.kind.is_service:
+        return _("{decision} {service} at {unit}").format(
+            decision=kind, service=decision.service_id, unit=decision.unit_id
+        )
+    return f"{kind} {decision.unit_id} = {decision.employees}{skill}"
+
+
+def decision_source(decision: Decision) -> str:
+    """Where the decision came from, for messages: its cell, or the decision itself."""
+    return decision.where or _("decision {label!r}").format(label=decision_label(decision))
 
 
 @dataclass(frozen=True)
@@ -36,7 +82,21 @@ class DecisionFinding:
 
 def _hint(value: str, candidates: Iterable[str]) -> str:
     near = near_miss(value, candidates)
-    return f" (did you mean {near!r}?)" if near else ""
+    return _(" (did you mean {near!r}?)").format(near=near) if near else ""
+
+
+def not_a_unit(unit_id: str, units: Iterable[str]) -> str:
+    """`unit_id` is not a unit, with a did-you-mean from `units` (decisions and distances)."""
+    return _("{unit!r} is not a unit of the scenario{hint}").format(
+        unit=unit_id, hint=_hint(unit_id, units)
+    )
+
+
+def other_group(unit_id: str, group: str, other_id: str, other_group: str) -> str:
+    """Why two units of different groups cannot exchange staff (decisions and distances)."""
+    return _("{unit!r} is in group {group!r} and {other!r} in {other_group!r}: staff move only "
+             "within a group").format(unit=unit_id, group=group, other=other_id,
+                                      other_group=other_group)  # fmt: skip
 
 
 def _skills_of_group(scenario: Scenario, group: str) -> set[str]:
@@ -80,54 +140,54 @@ def decision_findings(scenario: Scenario) -> list[DecisionFinding]:
 
         unit = units.get(decision.unit_id)
         if unit is None:
-            bad("unit", decision.unit_id, f"{decision.unit_id!r} is not a unit of the scenario"
-                f"{_hint(decision.unit_id, units)}", ProblemCode.UNKNOWN_UNIT)  # fmt: skip
+            bad("unit", decision.unit_id, not_a_unit(decision.unit_id, units),
+                ProblemCode.UNKNOWN_UNIT)  # fmt: skip
             continue
         group_skills = _skills_of_group(scenario, unit.group)
         if decision.skill is not None and decision.skill not in group_skills:
-            bad("skill", decision.skill, f"no employee or service of group {unit.group!r} has "
-                f"skill {decision.skill!r}{_hint(decision.skill, group_skills)}",
-                ProblemCode.UNKNOWN_SKILL)  # fmt: skip
+            bad("skill", decision.skill, _("no employee or service of group {group!r} has "
+                "skill {skill!r}{hint}").format(group=unit.group, skill=decision.skill,
+                hint=_hint(decision.skill, group_skills)), ProblemCode.UNKNOWN_SKILL)  # fmt: skip
         if decision.kind.is_transfer:
             to_unit = units.get(decision.to_unit or "")
             if decision.to_unit is None:
-                bad("to_unit", None, f"a {decision.kind} needs the unit the staff go to (To unit)",
-                    ProblemCode.BLANK_REQUIRED)  # fmt: skip
+                bad("to_unit", None, _("a {decision} needs the unit the staff go to (To unit)")
+                    .format(decision=kind_word(decision.kind)), ProblemCode.BLANK_REQUIRED)  # fmt: skip
             elif to_unit is None:
-                bad("to_unit", decision.to_unit, f"{decision.to_unit!r} is not a unit of the "
-                    f"scenario{_hint(decision.to_unit, units)}", ProblemCode.UNKNOWN_UNIT)  # fmt: skip
+                bad("to_unit", decision.to_unit, not_a_unit(decision.to_unit, units),
+                    ProblemCode.UNKNOWN_UNIT)  # fmt: skip
             elif to_unit.unit_id == unit.unit_id:
-                bad("to_unit", decision.to_unit, "a transfer goes from one unit to another: "
-                    "Unit and To unit are the same", ProblemCode.INVALID_DECISION)  # fmt: skip
+                bad("to_unit", decision.to_unit, _("a transfer goes from one unit to another: "
+                    "Unit and To unit are the same"), ProblemCode.INVALID_DECISION)  # fmt: skip
             elif to_unit.group != unit.group:
-                bad("to_unit", decision.to_unit, f"{to_unit.unit_id!r} is in group "
-                    f"{to_unit.group!r} and {unit.unit_id!r} in {unit.group!r}: staff move only "
-                    "within a group", ProblemCode.INVALID_DECISION)  # fmt: skip
+                bad("to_unit", decision.to_unit, other_group(to_unit.unit_id, to_unit.group,
+                    unit.unit_id, unit.group), ProblemCode.INVALID_DECISION)  # fmt: skip
         if decision.kind is DecisionKind.PIN_TRANSFER:
             if decision.skill is None:
-                bad("skill", None, f"group {unit.group!r} has several skills "
-                    f"({', '.join(sorted(group_skills))}): say which skill the transfer moves",
-                    ProblemCode.BLANK_REQUIRED)  # fmt: skip
+                bad("skill", None, _("group {group!r} has several skills ({skills}): say which "
+                    "skill the transfer moves").format(group=unit.group,
+                    skills=", ".join(sorted(group_skills))), ProblemCode.BLANK_REQUIRED)  # fmt: skip
             if decision.employees is None or decision.employees < 1:
-                bad("employees", decision.employees, "a pinned transfer moves 1 or more "
-                    "employees (Employees)", ProblemCode.INVALID_DECISION)  # fmt: skip
+                bad("employees", decision.employees, _("a pinned transfer moves 1 or more "
+                    "employees (Employees)"), ProblemCode.INVALID_DECISION)  # fmt: skip
             elif not settings.allow_staff_moves:
-                bad("kind", decision.kind.value, "Settings, allow staff moves = no: no transfer "
-                    "can be pinned", ProblemCode.INVALID_DECISION)  # fmt: skip
+                bad("kind", kind_word(decision.kind), _("Settings, allow staff moves = no: no "
+                    "transfer can be pinned"), ProblemCode.INVALID_DECISION)  # fmt: skip
         if decision.kind is DecisionKind.FIX_HEADCOUNT and (
             decision.employees is None or decision.employees < 0
         ):
-            bad("employees", decision.employees, "fix headcount needs the headcount the unit "
-                "ends with (Employees, 0 or more)", ProblemCode.INVALID_DECISION)  # fmt: skip
+            bad("employees", decision.employees, _("fix headcount needs the headcount the unit "
+                "ends with (Employees, 0 or more)"),
+                ProblemCode.INVALID_DECISION)  # fmt: skip
         if decision.kind.is_service:
             service = services.get(decision.service_id or "")
             if decision.service_id is None:
-                bad("service", None, f"a {decision.kind} needs a Service ID",
-                    ProblemCode.BLANK_REQUIRED)  # fmt: skip
+                bad("service", None, _("a {decision} needs a Service ID").format(
+                    decision=kind_word(decision.kind)), ProblemCode.BLANK_REQUIRED)  # fmt: skip
             elif service is None:
-                bad("service", decision.service_id, f"{decision.service_id!r} is not a service "
-                    f"of the scenario{_hint(decision.service_id, services)}",
-                    ProblemCode.UNKNOWN_SERVICE)  # fmt: skip
+                bad("service", decision.service_id, _("{service!r} is not a service of the "
+                    "scenario{hint}").format(service=decision.service_id,
+                    hint=_hint(decision.service_id, services)), ProblemCode.UNKNOWN_SERVICE)  # fmt: skip
             else:
                 movable = service.movable and settings.allow_service_moves
                 allowed = {service.unit_id}
@@ -136,21 +196,22 @@ def decision_findings(scenario: Scenario) -> list[DecisionFinding]:
                     allowed |= set(service.eligible_units) or {u.unit_id for u in members}
                 at_home = decision.unit_id == service.unit_id
                 why_fixed = (
-                    "Settings, allow service moves = no"
+                    _("Settings, allow service moves = no")
                     if service.movable
-                    else f"service {service.service_id} is not Movable"
+                    else _("service {service} is not Movable").format(service=service.service_id)
                 )
                 if decision.kind is DecisionKind.PIN_SERVICE and decision.unit_id not in allowed:
                     reason = (
-                        f"{why_fixed}: it stays at {service.unit_id}"
+                        _("{why}: it stays at {unit}").format(why=why_fixed, unit=service.unit_id)
                         if not movable
-                        else f"{decision.unit_id!r} is not among the units service "
-                        f"{service.service_id} may go to (Eligible units)"
-                    )
+                        else _("{unit!r} is not among the units service {service} may go to "
+                               "(Eligible units)").format(unit=decision.unit_id,
+                                                          service=service.service_id)
+                    )  # fmt: skip
                     bad("unit", decision.unit_id, reason, ProblemCode.INVALID_DECISION)
                 if decision.kind is DecisionKind.FORBID_SERVICE and at_home and not movable:
-                    bad("unit", decision.unit_id, f"{why_fixed}: it cannot leave "
-                        f"{service.unit_id}", ProblemCode.INVALID_DECISION)  # fmt: skip
+                    bad("unit", decision.unit_id, _("{why}: it cannot leave {unit}").format(
+                        why=why_fixed, unit=service.unit_id), ProblemCode.INVALID_DECISION)  # fmt: skip
         if len(found) == before:
             sound.append(decision)
     found.extend(_contradictions(scenario, sound))
@@ -162,8 +223,9 @@ def _contradictions(scenario: Scenario, decisions: list[Decision]) -> list[Decis
     found: list[DecisionFinding] = []
 
     def clash(decision: Decision, other: Decision, column: str, value: object, why: str) -> None:
-        found.append(DecisionFinding(decision, column, value, f"{why}: it contradicts "
-                                     f"{other.source} ({other.label})",
+        reason = _("{why}: it contradicts {other} ({label})").format(
+            why=why, other=decision_source(other), label=decision_label(other))
+        found.append(DecisionFinding(decision, column, value, reason,
                                      ProblemCode.CONTRADICTORY_DECISIONS, other))  # fmt: skip
 
     service_pins: dict[str, Decision] = {}
@@ -178,51 +240,53 @@ def _contradictions(scenario: Scenario, decisions: list[Decision]) -> list[Decis
             assert d.service_id is not None
             first = service_pins.setdefault(d.service_id, d)
             if first is not d:
-                clash(d, first, "service", d.service_id, f"service {d.service_id} is pinned "
-                      f"twice ({first.unit_id} and {d.unit_id})")  # fmt: skip
+                clash(d, first, "service", d.service_id, _("service {service} is pinned twice "
+                      "({first} and {second})").format(service=d.service_id, first=first.unit_id,
+                      second=d.unit_id))  # fmt: skip
             forbid = service_forbids.get((d.service_id, d.unit_id))
             if forbid is not None:
-                clash(d, forbid, "unit", d.unit_id, f"service {d.service_id} is pinned at "
-                      f"{d.unit_id} and forbidden there")  # fmt: skip
+                clash(d, forbid, "unit", d.unit_id, _("service {service} is pinned at {unit} "
+                      "and forbidden there").format(service=d.service_id, unit=d.unit_id))  # fmt: skip
         elif d.kind is DecisionKind.FORBID_SERVICE:
             assert d.service_id is not None
             pin = service_pins.get(d.service_id)
             if pin is not None and pin.unit_id == d.unit_id:
-                clash(d, pin, "unit", d.unit_id, f"service {d.service_id} is forbidden at "
-                      f"{d.unit_id} and pinned there")  # fmt: skip
+                clash(d, pin, "unit", d.unit_id, _("service {service} is forbidden at {unit} "
+                      "and pinned there").format(service=d.service_id, unit=d.unit_id))  # fmt: skip
             first = service_forbids.setdefault((d.service_id, d.unit_id), d)
             if first is not d:
-                clash(d, first, "unit", d.unit_id, "the same service is forbidden twice")
+                clash(d, first, "unit", d.unit_id, _("the same service is forbidden twice"))
         elif d.kind is DecisionKind.PIN_TRANSFER:
             assert d.skill is not None and d.to_unit is not None
             key = (d.unit_id, d.to_unit, d.skill)
             first = transfer_pins.setdefault(key, d)
             if first is not d:
-                clash(d, first, "unit", d.unit_id, "the same transfer is pinned twice")
+                clash(d, first, "unit", d.unit_id, _("the same transfer is pinned twice"))
             for forbid in transfer_forbids:
                 if (forbid.unit_id, forbid.to_unit) == key[:2] and forbid.skill in (None, d.skill):
-                    clash(d, forbid, "unit", d.unit_id, "this transfer is pinned and forbidden")
+                    clash(d, forbid, "unit", d.unit_id, _("this transfer is pinned and forbidden"))
             # Transfers are of net headcount: a unit cannot both send and receive one skill.
             receiving = receivers.get((d.unit_id, d.skill))
             if receiving is not None:
-                clash(d, receiving, "unit", d.unit_id, f"{d.unit_id} would both send and "
-                      f"receive {d.skill}")  # fmt: skip
+                clash(d, receiving, "unit", d.unit_id, _("{unit} would both send and receive "
+                      "{skill}").format(unit=d.unit_id, skill=d.skill))  # fmt: skip
             sending = senders.get((d.to_unit, d.skill))
             if sending is not None:
-                clash(d, sending, "to_unit", d.to_unit, f"{d.to_unit} would both receive and "
-                      f"send {d.skill}")  # fmt: skip
+                clash(d, sending, "to_unit", d.to_unit, _("{unit} would both receive and send "
+                      "{skill}").format(unit=d.to_unit, skill=d.skill))  # fmt: skip
             senders.setdefault((d.unit_id, d.skill), d)
             receivers.setdefault((d.to_unit, d.skill), d)
         elif d.kind is DecisionKind.FORBID_TRANSFER:
             for key, pin in transfer_pins.items():
                 if (d.unit_id, d.to_unit) == key[:2] and d.skill in (None, key[2]):
-                    clash(d, pin, "unit", d.unit_id, "this transfer is forbidden and pinned")
+                    clash(d, pin, "unit", d.unit_id, _("this transfer is forbidden and pinned"))
             transfer_forbids.append(d)
         elif d.kind is DecisionKind.FIX_HEADCOUNT:
             first = headcounts.setdefault((d.unit_id, d.skill), d)
             if first is not d and first.employees != d.employees:
-                clash(d, first, "employees", d.employees, f"{d.unit_id}'s headcount is fixed "
-                      f"at {first.employees} and at {d.employees}")  # fmt: skip
+                clash(d, first, "employees", d.employees, _("{unit}'s headcount is fixed at "
+                      "{first} and at {second}").format(unit=d.unit_id, first=first.employees,
+                      second=d.employees))  # fmt: skip
     # A unit fixed in total and per skill: the skills' headcounts must be able to add up.
     per_skill: dict[str, list[Decision]] = defaultdict(list)
     for (unit_id, skill), d in headcounts.items():
@@ -235,8 +299,9 @@ def _contradictions(scenario: Scenario, decisions: list[Decision]) -> list[Decis
             given = sum(f.employees or 0 for f in fixed)
             complete = {f.skill for f in fixed} >= skills
             if given > (d.employees or 0) or (complete and given != d.employees):
-                clash(d, fixed[0], "employees", d.employees, f"{unit_id}'s headcount is fixed "
-                      f"at {d.employees} in total and at {given} over its skills")  # fmt: skip
+                clash(d, fixed[0], "employees", d.employees, _("{unit}'s headcount is fixed "
+                      "at {total} in total and at {given} over its skills").format(
+                      unit=unit_id, total=d.employees, given=given))  # fmt: skip
     return found
 
 
@@ -252,7 +317,9 @@ def decision_problems(scenario: Scenario) -> list[Problem]:
                 sheet,
                 cell,
                 finding.value,
-                f"{finding.decision.source}: {finding.reason}" if not where else finding.reason,
+                f"{decision_source(finding.decision)}: {finding.reason}"
+                if not where
+                else finding.reason,
                 finding.code,
             )
         )

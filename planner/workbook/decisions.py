@@ -14,57 +14,82 @@ refused naming both cells.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 from planner.domain import Decision, DecisionKind, Scenario
 from planner.errors import ProblemCode
+from planner.i18n import LANGUAGES, N_, NP_, _, translations
 from planner.workbook.cells import clean_text
-from planner.workbook.decision_rules import decision_findings
-from planner.workbook.layout import Column, Kind, SheetFormat
+from planner.workbook.decision_rules import KIND_WORDS, decision_findings, kind_word
+from planner.workbook.layout import Column, Kind, SheetFormat, translated_format
 from planner.workbook.nearmiss import near_miss
 from planner.workbook.tables import Problems, Table, read_records, require_columns
 
 __all__ = ["DECISIONS", "ReadDecision", "check_decisions", "decision_rows", "read_decisions"]
 
-KIND_WORDS = ", ".join(kind.value for kind in DecisionKind)
-
 DECISIONS = SheetFormat(
-    name="Decisions",
+    name=NP_("sheet", "Decisions"),
     required=False,
-    purpose=(
+    purpose=N_(
         "Optional. What the planner decided; every plan keeps it and the rest is re-optimised. "
-        f"Decision: {KIND_WORDS}."
+        "Decision: pin transfer, forbid transfer, pin service, forbid service, fix headcount."
     ),
     columns=(
         Column(
-            "Decision", Kind.TEXT, f"One of: {KIND_WORDS}", "required", required=True, width=18
-        ),  # fmt: skip
-        Column(
-            "Unit",
-            Kind.ID,
-            "The unit (a transfer: the unit the staff leave)",
-            "required",
+            NP_("header", "Decision"),
+            Kind.TEXT,
+            N_("One of: pin transfer, forbid transfer, pin service, forbid service, fix headcount"),
+            NP_("default", "required"),
             required=True,
-        ),  # fmt: skip
-        Column("To unit", Kind.ID, "Transfers: the unit the staff go to", "blank (not a transfer)"),
+            width=18,
+        ),
         Column(
-            "Skill",
+            NP_("header", "Unit"),
             Kind.ID,
-            "Transfers and headcounts: the skill",
-            "blank: the group's "
-            "only skill (pin transfer), every skill (forbid transfer, fix headcount)",
-        ),  # fmt: skip
-        Column("Service ID", Kind.ID, "Pin / forbid service: the service", "blank (not a service)"),
+            N_("The unit (a transfer: the unit the staff leave)"),
+            NP_("default", "required"),
+            required=True,
+        ),
         Column(
-            "Employees",
+            NP_("header", "To unit"),
+            Kind.ID,
+            N_("Transfers: the unit the staff go to"),
+            NP_("default", "blank (not a transfer)"),
+        ),
+        Column(
+            NP_("header", "Skill"),
+            Kind.ID,
+            N_("Transfers and headcounts: the skill"),
+            NP_(
+                "default",
+                "blank: the group's only skill (pin transfer), every skill (forbid transfer, fix "
+                "headcount)",
+            ),
+        ),
+        Column(
+            NP_("header", "Service ID"),
+            Kind.ID,
+            N_("Pin / forbid service: the service"),
+            NP_("default", "blank (not a service)"),
+        ),
+        Column(
+            NP_("header", "Employees"),
             Kind.WHOLE,
-            "Pin transfer: how many move (1 or more); fix headcount: "
-            "the headcount the unit ends with",
-            "blank",
+            N_("Pin transfer: how many move (1 or more); fix headcount: the headcount the unit "
+               "ends with"),
+            NP_("default", "blank"),
         ),  # fmt: skip
-        Column("Note", Kind.TEXT, "Why (for the people who read the plan)", "blank", width=30),
+        Column(
+            NP_("header", "Note"),
+            Kind.TEXT,
+            N_("Why (for the people who read the plan)"),
+            NP_("default", "blank"),
+            width=30,
+        ),
     ),
 )
+translated_format(DECISIONS)  # its name and headers read in kk and ru too
 
 # The Decisions columns each field of a Decision is read from (for a problem's cell).
 _COLUMN_OF_FIELD = {
@@ -85,12 +110,22 @@ class ReadDecision:
     cells: dict[str, str]
 
 
+def _words(text: str) -> str:
+    return " ".join(clean_text(text).casefold().replace("_", " ").replace("-", " ").split())
+
+
+@functools.cache
+def _kinds() -> dict[str, DecisionKind]:
+    """Each language's Decision words (the catalogues', as the sheet is written) -> the kind."""
+    found = {kind.value: kind for kind in DecisionKind}
+    for code in LANGUAGES:
+        for kind, word in KIND_WORDS.items():
+            found.setdefault(_words(translations(code).pgettext("decision", word)), kind)
+    return found
+
+
 def _kind(text: str) -> DecisionKind | None:
-    words = " ".join(clean_text(text).casefold().replace("_", " ").replace("-", " ").split())
-    for kind in DecisionKind:
-        if kind.value == words:
-            return kind
-    return None
+    return _kinds().get(_words(text))
 
 
 def read_decisions(table: Table | None, problems: Problems) -> list[ReadDecision]:
@@ -109,10 +144,14 @@ def read_decisions(table: Table | None, problems: Problems) -> list[ReadDecision
             continue
         kind = _kind(str(text))
         if kind is None:
-            near = near_miss(str(text), [k.value for k in DecisionKind])
-            hint = f" (did you mean {near!r}?)" if near else ""
-            problems.error(sheet, record.cells["decision"], text, f"Decision must be one of "
-                           f"{KIND_WORDS}{hint}", ProblemCode.BAD_CHOICE)  # fmt: skip
+            words = [kind_word(k) for k in DecisionKind]
+            # A misspelling of the English word is helped too: the format's words are read in
+            # every language.
+            near = near_miss(str(text), dict.fromkeys(words + [k.value for k in DecisionKind]))
+            hint = _(" (did you mean {near!r}?)").format(near=near) if near else ""
+            problems.error(sheet, record.cells["decision"], text, _("{column} must be one of "
+                           "{choices}{hint}").format(column=DECISIONS.columns[0].label,
+                           choices=", ".join(words), hint=hint), ProblemCode.BAD_CHOICE)  # fmt: skip
             continue
         employees = record.get("employees")
 
@@ -153,8 +192,8 @@ def check_decisions(scenario: Scenario, read: list[ReadDecision], problems: Prob
 
 
 def decision_rows(scenario: Scenario) -> list[list[object]]:
-    """The Decisions sheet's rows as written (planner apply, write_scenario)."""
+    """The Decisions sheet's rows as written (write_scenario), in the current language."""
     return [
-        [d.kind.value, d.unit_id, d.to_unit, d.skill, d.service_id, d.employees, None]
+        [kind_word(d.kind), d.unit_id, d.to_unit, d.skill, d.service_id, d.employees, None]
         for d in scenario.decisions
     ]

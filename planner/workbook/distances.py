@@ -12,26 +12,51 @@ from __future__ import annotations
 
 from planner.domain import Distance, DistanceMeasure, Scenario
 from planner.errors import ProblemCode
-from planner.workbook.layout import Column, Kind, SheetFormat
+from planner.i18n import N_, NP_, _
+from planner.workbook.decision_rules import other_group
+from planner.workbook.layout import Column, Kind, SheetFormat, translated_format
 from planner.workbook.tables import IdIndex, Problems, Table, read_records, require_columns
 
 __all__ = ["DISTANCES", "distance_rows", "read_distances"]
 
 DISTANCES = SheetFormat(
-    name="Distances",
+    name=NP_("sheet", "Distances"),
     required=False,
-    purpose=(
+    purpose=N_(
         "Optional. How far staff travel between two units: a Km or a Minutes column (one of "
         "them). A distance holds both ways unless the other direction has its own row. With this "
         "sheet a transfer between units with no distance is not allowed."
     ),
     columns=(
-        Column("From unit", Kind.ID, "A Unit ID", "required", required=True),
-        Column("To unit", Kind.ID, "Another unit of the same group", "required", required=True),
-        Column("Km", Kind.NUMBER, "Road distance in km (or use a Minutes column)", "required"),
-        Column("Minutes", Kind.NUMBER, "Travel time in minutes (instead of Km)", "required"),
+        Column(
+            NP_("header", "From unit"),
+            Kind.ID,
+            N_("A Unit ID"),
+            NP_("default", "required"),
+            required=True,
+        ),
+        Column(
+            NP_("header", "To unit"),
+            Kind.ID,
+            N_("Another unit of the same group"),
+            NP_("default", "required"),
+            required=True,
+        ),
+        Column(
+            NP_("header", "Km"),
+            Kind.NUMBER,
+            N_("Road distance in km (or use a Minutes column)"),
+            NP_("default", "required"),
+        ),
+        Column(
+            NP_("header", "Minutes"),
+            Kind.NUMBER,
+            N_("Travel time in minutes (instead of Km)"),
+            NP_("default", "required"),
+        ),
     ),
 )
+translated_format(DISTANCES)  # its name and headers read in kk and ru too
 
 
 def read_distances(
@@ -43,9 +68,16 @@ def read_distances(
     sheet = table.sheet
     given = [m for m in DistanceMeasure if table.has(m.value)]
     if len(given) != 1:
-        why = "has both a Km and a Minutes column" if given else "has no Km or Minutes column"
-        problems.error(sheet, "", None, f"the Distances sheet {why}: give one of them (every "
-                       "distance in one measure)", ProblemCode.MISSING_COLUMN)  # fmt: skip
+        km, minutes = (DISTANCES.column(m.value).label for m in DistanceMeasure)
+        why = (
+            _("the {sheet} sheet has both a {km} and a {minutes} column: give one of them (every "
+              "distance in one measure)")
+            if given
+            else _("the {sheet} sheet has no {km} or {minutes} column: give one of them (every "
+                   "distance in one measure)")
+        )  # fmt: skip
+        problems.error(sheet, "", None, why.format(sheet=sheet, km=km, minutes=minutes),
+                       ProblemCode.MISSING_COLUMN)  # fmt: skip
         return (), DistanceMeasure.KM
     measure = given[0]
     if not require_columns(table, ("fromunit", "tounit", measure.value), DISTANCES, problems):
@@ -69,17 +101,18 @@ def read_distances(
             continue
         cell = record.cells["fromunit"]
         if a == b:
-            problems.error(sheet, record.cells["tounit"], b, "a distance is between two "
-                           "different units", ProblemCode.INVALID_DECISION)  # fmt: skip
+            problems.error(sheet, record.cells["tounit"], b, _("a distance is between two "
+                           "different units"), ProblemCode.INVALID_DECISION)  # fmt: skip
             continue
         if unit_groups.get(a) != unit_groups.get(b):
-            problems.error(sheet, record.cells["tounit"], b, f"{b!r} is in group "
-                           f"{unit_groups.get(b)!r} and {a!r} in {unit_groups.get(a)!r}: staff "
-                           "move only within a group", ProblemCode.ELIGIBLE_OTHER_GROUP)  # fmt: skip
+            problems.error(sheet, record.cells["tounit"], b, other_group(
+                           b, unit_groups.get(b, ""), a, unit_groups.get(a, "")),
+                           ProblemCode.ELIGIBLE_OTHER_GROUP)  # fmt: skip
             continue
         if (a, b) in seen:
-            problems.error(sheet, cell, a, f"the distance from {a} to {b} is given twice: "
-                           f"{seen[(a, b)]} and {sheet}!{cell}", ProblemCode.DUPLICATE_ID)  # fmt: skip
+            problems.error(sheet, cell, a, _("the distance from {a} to {b} is given twice: "
+                           "{first} and {second}").format(a=a, b=b, first=seen[(a, b)],
+                           second=f"{sheet}!{cell}"), ProblemCode.DUPLICATE_ID)  # fmt: skip
             continue
         seen[(a, b)] = f"{sheet}!{cell}"
         distances.append(Distance(a, b, float(value), row=record.row))

@@ -12,6 +12,7 @@ unit) with the allowances of every unit plus its own. `read_wisn` turns the chec
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain import DEFAULT_SKILL, CoefficientMode, Scenario, Settings
 from planner.errors import ProblemCode
-from planner.i18n import N_, NP_, _, pgettext
+from planner.i18n import LANGUAGES, N_, NP_, _, pgettext, translations
 from planner.wisn import (
     CategoryAllowance,
     IndividualAllowance,
@@ -156,6 +157,29 @@ ALLOWANCES = SheetFormat(
 translated_format(ALLOWANCES)  # its name and headers read in kk and ru too
 
 _KINDS = ("category", "individual", "cas", "ias")
+# The words of the Time unit and Kind columns (context "value"), read in each language: a
+# template written in Russian holds «дни», «категориальная», and reads back as days, category.
+_VALUE_WORDS = (
+    NP_("value", "days"),
+    NP_("value", "hours"),
+    NP_("value", "category"),
+    NP_("value", "individual"),
+)
+
+
+@functools.cache
+def _value_words() -> dict[str, str]:
+    """Each language's word (folded) -> the English word of the Time unit and Kind columns."""
+    found: dict[str, str] = {}
+    for code in LANGUAGES:
+        for word in _VALUE_WORDS:
+            found.setdefault(translations(code).pgettext("value", word).casefold(), word)
+    return found
+
+
+def _value_word(word: str) -> str:
+    """An English choice word in the current language (CAS and IAS stay as they are)."""
+    return pgettext("value", word) if word in _VALUE_WORDS else word.upper()
 
 
 def _find(book: OpenedWorkbook, sheet: SheetFormat) -> str | None:
@@ -182,7 +206,7 @@ def _unit_ok(
             sheet,
             record.cells["unitid"],
             unit_id,
-            "Unit ID of a row of the Units sheet, or blank for every unit",
+            _("Unit ID of a row of the Units sheet, or blank for every unit"),
             ProblemCode.UNKNOWN_UNIT,
         )
         return False, None
@@ -195,13 +219,14 @@ def _read_choice(
     value = record.get(key)
     if value is None:
         return choices[0]
-    text = str(value).strip().casefold()
+    text = " ".join(str(value).split()).casefold()
+    text = _value_words().get(text, text)
     if text not in choices:
         problems.error(
             sheet,
             record.cells[key],
             value,
-            f"one of {', '.join(choices)}",
+            _("one of {choices}").format(choices=", ".join(_value_word(c) for c in choices)),
             ProblemCode.BAD_CHOICE,
         )
         return None
@@ -222,7 +247,7 @@ def _working_times(table: Table, scenario: Scenario, problems: Problems) -> list
                 table.sheet,
                 record.cells.get("skill", record.cells["workingtime"]),
                 skill,
-                "a skill no Staff or Services row has: this row is not used",
+                _("a skill no Staff or Services row has: this row is not used"),
                 ProblemCode.UNKNOWN_SKILL,
             )
         first = record.cells.get("unitid", record.cells["workingtime"])
@@ -230,8 +255,10 @@ def _working_times(table: Table, scenario: Scenario, problems: Problems) -> list
             problems.error(
                 table.sheet,
                 first,
-                f"{unit_id or '(every unit)'} / {skill}",
-                f"one Working time row per unit and skill: {seen[(unit_id, skill)]} has it already",
+                f"{unit_id or _('(every unit)')} / {skill}",
+                _("one {sheet} row per unit and skill: {cell} has it already").format(
+                    sheet=table.sheet, cell=seen[(unit_id, skill)]
+                ),
                 ProblemCode.DUPLICATE_ID,
             )
             continue
@@ -281,12 +308,15 @@ def _allowances(
                 sheet,
                 record.cells.get("skill", where),
                 skill,
-                f"a Working time row for skill {skill!r}"
-                + (f" (unit {unit_id} or every unit)" if unit_id else " with a blank Unit ID"),
+                (
+                    _("a Working time row for skill {skill!r} (unit {unit} or every unit)")
+                    if unit_id
+                    else _("a Working time row for skill {skill!r} with a blank Unit ID")
+                ).format(skill=skill, unit=unit_id),
                 ProblemCode.MISSING_FOR_WISN,
             )
             continue
-        activity = record.get("activity") or f"row {record.row}"
+        activity = record.get("activity") or _("row {row}").format(row=record.row)
         percent, time = record.get("percent"), record.get("timeperyear")
         if time is not None and unit == "days":
             time *= time_row.time.hours_per_day or 0.0
@@ -297,7 +327,7 @@ def _allowances(
                     sheet,
                     record.cells.get("percent", record.cells.get("timeperyear", where)),
                     percent if percent is not None else time,
-                    "a category allowance needs a Percent or a Time per year (one of them)",
+                    _("a category allowance needs a Percent or a Time per year (one of them)"),
                     ProblemCode.MISSING_FOR_WISN,
                 )
                 continue
@@ -306,8 +336,10 @@ def _allowances(
                     sheet,
                     record.cells["staff"],
                     record.get("staff"),
-                    "Staff is for individual allowances: a category allowance applies to every "
-                    "member of the category, so it is ignored",
+                    _(
+                        "Staff is for individual allowances: a category allowance applies to "
+                        "every member of the category, so it is ignored"
+                    ),
                     ProblemCode.MISSING_FOR_WISN,
                 )
             bucket.category.append(CategoryAllowance(activity, percent, time))
@@ -317,7 +349,7 @@ def _allowances(
                     sheet,
                     record.cells.get("timeperyear", record.cells.get("percent", where)),
                     percent,
-                    "an individual allowance needs a Time per year (and no Percent)",
+                    _("an individual allowance needs a Time per year (and no Percent)"),
                     ProblemCode.MISSING_FOR_WISN,
                 )
                 continue
@@ -383,8 +415,10 @@ def read_wisn(
                 "Scenarios",
                 "",
                 variant.name,
-                "a variant may not switch the coefficient to or from wisn (the WISN sheets "
-                "turn services into required staff): set coefficient in Settings",
+                _(
+                    "a variant may not switch the coefficient to or from wisn (the WISN sheets "
+                    "turn services into required staff): set coefficient in Settings"
+                ),
                 ProblemCode.MISSING_FOR_WISN,
             )
     if not wisn_mode:
@@ -395,7 +429,9 @@ def read_wisn(
                     title,
                     "",
                     None,
-                    f"the {title} sheet is used with coefficient wisn only: ignored",
+                    _("the {sheet} sheet is used with coefficient wisn only: ignored").format(
+                        sheet=title
+                    ),
                     ProblemCode.MISSING_FOR_WISN,
                 )
         return None if problems.errors else scenario
@@ -407,11 +443,13 @@ def read_wisn(
     time_table = tables[WORKING_TIME.key]
     if time_table is None:
         problems.error(
-            WORKING_TIME.name,
+            pgettext("sheet", WORKING_TIME.name),
             "",
             None,
-            "coefficient wisn needs a Working time sheet with a row per skill (see "
-            "'planner template --wisn')",
+            _(
+                "coefficient wisn needs a {sheet} sheet with a row per skill (see "
+                "'planner template --wisn')"
+            ).format(sheet=pgettext("sheet", WORKING_TIME.name)),
             ProblemCode.MISSING_FOR_WISN,
         )
         return None
@@ -427,7 +465,7 @@ def read_wisn(
             problems.error(
                 time_table.sheet,
                 row.record.cells["workingtime"],
-                f"{cell.unit_id or '(every unit)'} / {cell.skill}",
+                f"{cell.unit_id or _('(every unit)')} / {cell.skill}",
                 str(error),
                 ProblemCode.MISSING_FOR_WISN,
             )
@@ -436,8 +474,7 @@ def read_wisn(
     services_sheet = services_table.sheet if services_table is not None else "Services"
     for gap in wisn_gaps(scenario, cells):
         if gap.service is not None:
-            key = "minutes" if "Minutes" in gap.message else "unitid"
-            where = (services_sheet, _service_cell(services_table, key, gap.service.row))
+            where = (services_sheet, _service_cell(services_table, gap.column, gap.service.row))
         else:
             where = (time_table.sheet, "")
         problems.error(*where, None, gap.message, ProblemCode.MISSING_FOR_WISN)
@@ -483,6 +520,13 @@ _EXAMPLE_ALLOWANCES = (
 )
 
 
+def _example_value(key: str, value: object) -> object:
+    """An example cell as the template writes it: the choice words in the current language."""
+    if key in ("timeunit", "kind") and isinstance(value, str):
+        return _value_word(value)
+    return value
+
+
 def wisn_template_workbook() -> Workbook:
     """The scenario template with coefficient wisn and example Working time and Allowances."""
     from planner.workbook.template import template_workbook
@@ -517,7 +561,8 @@ def wisn_template_workbook() -> Workbook:
         (ALLOWANCES, _EXAMPLE_ALLOWANCES),
     ):
         ws = workbook.create_sheet(pgettext("sheet", sheet.name))
-        write_table(ws, sheet.columns, [[e[c.key] for c in sheet.columns] for e in examples])
+        rows = [[_example_value(c.key, e[c.key]) for c in sheet.columns] for e in examples]
+        write_table(ws, sheet.columns, rows)
     return workbook
 
 

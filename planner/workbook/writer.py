@@ -18,8 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.domain import DEFAULT_SKILL, Scenario, ServiceAdjustment, Settings, Variant
+from planner.domain import DEFAULT_SKILL, DecisionKind, Scenario, ServiceAdjustment, Settings, Variant
 from planner.i18n import _, pgettext
+from planner.workbook.decision_rules import kind_word
+from planner.workbook.decisions import DECISIONS, decision_rows
 from planner.workbook.distances import DISTANCES, distance_rows
 from planner.workbook.history import HISTORY, history_rows
 from planner.workbook.layout import (
@@ -330,7 +332,17 @@ def scenario_workbook(
     if scenario.distances:  # the Distances sheet, in its measure's column (issue 13)
         columns = [c for c in DISTANCES.columns if c.key in ("fromunit", "tounit",
                                                               scenario.distance_measure.value)]  # fmt: skip
-        write_table(workbook.create_sheet(DISTANCES.name), columns, distance_rows(scenario))
+        write_table(
+            workbook.create_sheet(pgettext("sheet", DISTANCES.name)),
+            columns,
+            distance_rows(scenario),
+        )
+    if scenario.decisions:
+        decisions_ws = workbook.create_sheet(pgettext("sheet", DECISIONS.name))
+        write_table(decisions_ws, DECISIONS.columns, decision_rows(scenario))
+        _add_choice_validation(
+            decisions_ws, [kind_word(k) for k in DecisionKind], "A2:A1048576"
+        )
     if assumptions:
         _write_assumptions(workbook.create_sheet("Assumptions"), assumptions)
     return workbook
