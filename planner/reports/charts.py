@@ -21,7 +21,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.text import RichText, RichTextProperties
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -37,6 +37,7 @@ from planner.xlsx.writing import (
     COUNT,
     FORMULA_STARTS,
     FRACTION_COUNT,
+    HEADER_ALIGNMENT,
     HEADER_FILL,
     HEADER_FONT,
     HEADER_LINE_HEIGHT,
@@ -49,11 +50,13 @@ from planner.xlsx.writing import (
     SECTION_FONT,
     SHARE,
     TITLE_FONT,
+    WRAP_TOP,
     NumberFormats,
     column_width,
     comment,
     filled_cells,
     fit_columns,
+    merge,
     put,
     wrapped_lines,
 )
@@ -159,7 +162,7 @@ def style_header(cells: Sequence[Cell], comments: Sequence[str] = ()) -> None:
     for index, cell in enumerate(cells):
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.alignment = HEADER_ALIGNMENT
         if index < len(comments) and comments[index]:
             cell.comment = comment(comments[index])
 
@@ -281,17 +284,15 @@ def title(ws: Worksheet, row: int, text: str, *, size: str = "title", span: int 
     put(cell, text)
     cell.font = TITLE_FONT if size == "title" else SECTION_FONT
     # Merged, so that a long heading never widens column A (fit_columns skips merged cells).
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+    merge(ws, row, 1, span)
 
 
 def prose(ws: Worksheet, row: int, text: str, *, column: int = 1, span: int = 8) -> Cell:
     """A sentence merged over `span` columns and wrapped; `size_prose_rows` sets its height."""
     cell = write(ws.cell(row=row, column=column), text)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = WRAP_TOP
     if span > 1:
-        ws.merge_cells(
-            start_row=row, start_column=column, end_row=row, end_column=column + span - 1
-        )
+        merge(ws, row, column, column + span - 1)
     return cell
 
 

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.chart.bar_chart import BarChart
 from openpyxl.chart.line_chart import LineChart
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
@@ -63,9 +64,33 @@ def _colour(colour: Any) -> str | None:
     return "#" + rgb[-6:]
 
 
+class _IdentityIndexedList(IndexedList):
+    """openpyxl's list of a workbook's fonts (fills, borders...), which finds an object it has
+    already seen by its identity before hashing it: a style object's hash walks all its fields
+    (about 40 us for a Font), and a national result assigns the same few objects 20,000 times.
+    The objects are kept, so an identity is never reused while the list lives."""
+
+    def __init__(self, iterable: Any = None) -> None:
+        super().__init__(iterable)
+        self._seen: dict[int, tuple[object, int]] = {}
+
+    def add(self, value: Any) -> int:
+        known = self._seen.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        index = super().add(value)
+        self._seen[id(value)] = (value, index)
+        return index
+
+
 class FastWorkbook(Workbook):
     """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
     there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
+
+    def _setup_styles(self) -> None:
+        super()._setup_styles()
+        for name in ("_fonts", "_alignments", "_borders", "_fills", "_protections"):
+            setattr(self, name, _IdentityIndexedList(getattr(self, name)))
 
     def save(self, filename: Any) -> None:
         if unsupported(self):
