@@ -51,12 +51,13 @@ from planner.xlsx.writing import (
     SHARE,
     TITLE_FONT,
     WRAP_TOP,
+    Extremes,
     NumberFormats,
     column_width,
     comment,
-    filled_cells,
     fit_columns,
     merge,
+    merged_cells,
     put,
     wrapped_lines,
 )
@@ -471,32 +472,38 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     """Narrow every column that holds only numbers under its header to what the numbers need
     (the header wraps over more lines instead), and give the header rows the height their wrapped
     text then takes: wide headers over short numbers make a printout needlessly small."""
-    merged = {
-        (r, c)
-        for span in ws.merged_cells.ranges
-        for r in range(span.min_row, span.max_row + 1)
-        for c in range(span.min_col, span.max_col + 1)
-    }
-    numbers: dict[int, float] = {}
+    merged = merged_cells(ws)
+    numbers = Extremes()  # _shown_number's text grows with the magnitude under every format
+    needs: dict[int, float] = {}  # column -> width its numbers need
     other: set[int] = set()
     headers: list[Cell] = []
     header_fills: dict[int, bool] = {}  # fill id -> the header's fill (looked up once per fill)
     formats = NumberFormats()
-    for cell in filled_cells(ws):
-        if merged and (cell.row, cell.column) in merged:
+    for (row, column), cell in ws._cells.items():
+        value = cell._value
+        if value is None or (merged and (row, column) in merged):
             continue
-        fill_id = cell._style.fillId if cell.has_style else 0
+        style = cell._style
+        fill_id = style.fillId if style else 0
         header = header_fills.get(fill_id)
         if header is None:
             header = header_fills[fill_id] = _is_header(cell)
         if header:
             headers.append(cell)
-        elif isinstance(cell._value, int | float) and not isinstance(cell._value, bool):
-            text = _shown_number(cell._value, formats.of(cell))
-            numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
+            continue
+        kind = type(value)
+        if kind is float or kind is int:
+            if -math.inf < value < math.inf:
+                numbers.add(column, formats.of(cell), value)
+            else:  # NaN or infinite: its own text
+                need = len(_shown_number(value, formats.of(cell))) + 2.0
+                needs[column] = max(needs.get(column, 0.0), need)
         else:
-            other.add(cell.column)
-    for column, need in numbers.items():
+            other.add(column)
+    for (column, number_format), extremes in numbers.by_key.items():
+        need = max(len(_shown_number(value, number_format)) for value in extremes) + 2.0
+        needs[column] = max(needs.get(column, 0.0), need)
+    for column, need in needs.items():
         if column in other:
             continue
         longest_word = max(
@@ -530,18 +537,15 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
     """Give every row with wrapped text (not merged) the height its longest cell needs, never
     lowering a height already set: LibreOffice does not grow such rows itself, and the lines of a
     wrapped cell would otherwise overlap the next row when printed."""
-    merged = {
-        (r, c)
-        for span in ws.merged_cells.ranges
-        for r in range(span.min_row, span.max_row + 1)
-        for c in range(span.min_col, span.max_col + 1)
-    }
+    merged = merged_cells(ws)
     needed: dict[int, int] = {}
     wraps: dict[int, bool] = {}  # alignment id -> wraps text (looked up once per alignment)
-    for cell in filled_cells(ws):
-        if not isinstance(cell.value, str) or cell.row in skip or (cell.row, cell.column) in merged:
+    skipped = set(skip)
+    for (row, column), cell in ws._cells.items():
+        if not isinstance(cell._value, str) or row in skipped or (row, column) in merged:
             continue
-        alignment_id = cell._style.alignmentId if cell.has_style else 0
+        style = cell._style
+        alignment_id = style.alignmentId if style else 0
         wrapped = wraps.get(alignment_id)
         if wrapped is None:
             wrapped = wraps[alignment_id] = bool(cell.alignment and cell.alignment.wrap_text)

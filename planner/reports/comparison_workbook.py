@@ -55,7 +55,7 @@ from planner.studies.compare import (
 )
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import TOP, WRAP_TOP, column_width
+from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused, column_width
 
 COEFFICIENT = COEFFICIENT_FORMAT  # the one display rule (planner.display)
 DIFFERENCE = COEFFICIENT_CHANGE_FORMAT
@@ -513,6 +513,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     fit_columns(ws, header_rows=())
 
 
+@collection_paused()
 @pinned
 def comparison_workbook(comparison: Comparison) -> Workbook:
     """The comparison as an openpyxl Workbook (not saved), in the current language (sheet names,

@@ -44,7 +44,7 @@ from planner.reports.comparison_workbook import (
 from planner.studies.frontier import Frontier, FrontierPoint
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import TOP, WRAP_TOP
+from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused
 
 __all__ = ["frontier_workbook", "write_frontier"]
 
@@ -114,6 +114,7 @@ FRONTIER_COLUMNS: tuple[Col, ...] = (
 MOVES_WIDTH = 90.0
 
 
+@collection_paused()
 @pinned
 def frontier_workbook(frontier: Frontier) -> Workbook:
     """The frontier as an openpyxl Workbook (not saved), in the current language."""

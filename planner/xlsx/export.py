@@ -32,6 +32,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.ooxml import column_number
+from planner.xlsx.writing import collection_paused
 
 __all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
 
@@ -92,6 +93,7 @@ class FastWorkbook(Workbook):
         for name in ("_fonts", "_alignments", "_borders", "_fills", "_protections"):
             setattr(self, name, _IdentityIndexedList(getattr(self, name)))
 
+    @collection_paused()
     def save(self, filename: Any) -> None:
         if unsupported(self):
             super().save(filename)
