@@ -171,7 +171,6 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 group.points,
                 f"{chart_column}{2 + index * CHART_ROWS}",
             )
-    size_prose_rows(ws)
 
     groups = workbook.create_sheet(pgettext("sheet", "Groups"))
     group_columns = [
@@ -210,6 +209,9 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     fit_columns(inputs, header_rows=())
     for sheet in workbook.worksheets:
         compact_numeric_columns(sheet)
+        # The notes' rows are sized at the widths they print at: after the numeric columns are
+        # narrowed (sized before, a long note was cut to the lines of the wider columns).
+        size_prose_rows(sheet)
         size_wrapped_rows(sheet)
         print_sheet(sheet, title_rows=1)
     return workbook

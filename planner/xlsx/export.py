@@ -98,7 +98,7 @@ class FastWorkbook(Workbook):
         if unsupported(self):
             super().save(filename)
         else:
-            write_xlsx(self, filename)
+            _write_book(self, filename)  # checked just now: unsupported walks every cell
 
 
 # --- what this writer cannot express ----------------------------------------------------------
@@ -160,6 +160,11 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
     problems = unsupported(workbook)
     if problems:
         raise ValueError("XlsxWriter cannot write: " + "; ".join(problems))
+    _write_book(workbook, stream)
+
+
+def _write_book(workbook: Workbook, stream: IO[bytes]) -> None:
+    """write_xlsx for a workbook that `unsupported` has found nothing in."""
     book = xlsxwriter.Workbook(
         stream,
         {
@@ -170,6 +175,7 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
             "nan_inf_to_errors": False,
         },
     )
+    book.set_properties(_properties(workbook))
     formats = _Formats(book, workbook)
     sheets = {ws.title: book.add_worksheet(ws.title, _Sheet) for ws in workbook.worksheets}
     for ws in workbook.worksheets:
@@ -178,6 +184,21 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
     if isinstance(active, Worksheet) and active.title in sheets:
         sheets[active.title].activate()
     book.close()
+
+
+def _properties(workbook: Workbook) -> dict[str, object]:
+    """The document properties (docProps/core.xml) openpyxl's writer would write, in
+    XlsxWriter's names: creator, title and the others a workbook sets."""
+    properties = workbook.properties
+    names = {
+        "author": properties.creator, "title": properties.title,
+        "subject": properties.subject, "comments": properties.description,
+        "keywords": properties.keywords, "category": properties.category,
+    }  # fmt: skip
+    found: dict[str, object] = {name: value for name, value in names.items() if value}
+    if isinstance(properties.created, dt.datetime):
+        found["created"] = properties.created
+    return found
 
 
 class _Sheet(xlsxwriter.worksheet.Worksheet):
