@@ -13,6 +13,7 @@ The number formats and `fit_columns` come from planner.xlsx.writing and are part
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.i18n import N_, _
 from planner.xlsx.writing import (
+    ALIGNMENT_ID,
     COEFFICIENT,
     COEFFICIENT_CHANGE,
     COEFFICIENT_FINE,
     COUNT,
+    FILL_ID,
     FORMULA_STARTS,
     FRACTION_COUNT,
     HEADER_ALIGNMENT,
@@ -43,6 +46,7 @@ from planner.xlsx.writing import (
     HEADER_LINE_HEIGHT,
     HOURS,
     MAX_ROW_HEIGHT,
+    NUMBER_FORMAT_ID,
     PEOPLE,
     PEOPLE_CHANGE,
     PERCENT,
@@ -51,7 +55,6 @@ from planner.xlsx.writing import (
     SHARE,
     TITLE_FONT,
     WRAP_TOP,
-    Extremes,
     NumberFormats,
     column_width,
     comment,
@@ -59,6 +62,7 @@ from planner.xlsx.writing import (
     merge,
     merged_cells,
     put,
+    widest_number,
     wrapped_lines,
 )
 
@@ -473,7 +477,9 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     (the header wraps over more lines instead), and give the header rows the height their wrapped
     text then takes: wide headers over short numbers make a printout needlessly small."""
     merged = merged_cells(ws)
-    numbers = Extremes()  # _shown_number's text grows with the magnitude under every format
+    # (column, number format id) -> its numbers, whose widest text is the lowest's or the
+    # highest's under every format _shown_number knows
+    numbers: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
     needs: dict[int, float] = {}  # column -> width its numbers need
     other: set[int] = set()
     headers: list[Cell] = []
@@ -484,7 +490,7 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
         if value is None or (merged and (row, column) in merged):
             continue
         style = cell._style
-        fill_id = style.fillId if style else 0
+        fill_id = style[FILL_ID] if style else 0
         header = header_fills.get(fill_id)
         if header is None:
             header = header_fills[fill_id] = _is_header(cell)
@@ -494,14 +500,17 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
         kind = type(value)
         if kind is float or kind is int:
             if -math.inf < value < math.inf:
-                numbers.add(column, formats.of(cell), value)
+                format_id = style[NUMBER_FORMAT_ID] if style else 0
+                if format_id not in formats:
+                    formats.of(cell)
+                numbers[column, format_id].append(value)
             else:  # NaN or infinite: its own text
                 need = len(_shown_number(value, formats.of(cell))) + 2.0
                 needs[column] = max(needs.get(column, 0.0), need)
         else:
             other.add(column)
-    for (column, number_format), extremes in numbers.by_key.items():
-        need = max(len(_shown_number(value, number_format)) for value in extremes) + 2.0
+    for (column, format_id), values in numbers.items():
+        need = widest_number(values, formats.code(format_id), _shown_number) + 2.0
         needs[column] = max(needs.get(column, 0.0), need)
     for column, need in needs.items():
         if column in other:
@@ -545,7 +554,7 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
         if not isinstance(cell._value, str) or row in skipped or (row, column) in merged:
             continue
         style = cell._style
-        alignment_id = style.alignmentId if style else 0
+        alignment_id = style[ALIGNMENT_ID] if style else 0
         wrapped = wraps.get(alignment_id)
         if wrapped is None:
             wrapped = wraps[alignment_id] = bool(cell.alignment and cell.alignment.wrap_text)

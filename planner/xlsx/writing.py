@@ -8,13 +8,15 @@ writer (planner.workbook) and the output workbooks (planner.reports) both build 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,11 +28,14 @@ __all__ = [
     "COEFFICIENT_CHANGE",
     "COEFFICIENT_FINE",
     "COUNT",
-    "Extremes",
     "FORMULA_STARTS",
+    "ALIGNMENT_ID",
+    "FILL_ID",
     "FIXED_FORMATS",
     "FRACTION_COUNT",
+    "NUMBER_FORMAT_ID",
     "NumberFormats",
+    "ShownNumber",
     "HEADER_ALIGNMENT",
     "HEADER_FILL",
     "HEADER_FONT",
@@ -57,6 +62,7 @@ __all__ = [
     "merge",
     "put",
     "storable",
+    "widest_number",
     "wrapped_lines",
 ]
 
@@ -199,6 +205,13 @@ class NumberFormats:
     def __init__(self) -> None:
         self._by_id: dict[int, str] = {}
 
+    def __contains__(self, format_id: int) -> bool:
+        return format_id in self._by_id
+
+    def code(self, format_id: int) -> str:
+        """The format of an id that `of` has already looked up."""
+        return self._by_id[format_id] if format_id else "General"
+
     def of(self, cell: Cell) -> str:
         style = cell._style
         if not style:
@@ -239,6 +252,12 @@ FIXED_FORMATS = frozenset({
     PEOPLE_CHANGE, COUNT, HOURS, SECONDS,
 })  # fmt: skip
 _INFINITY = float("inf")
+# Positions in openpyxl's StyleArray, read from its named descriptors: indexing the array is
+# done in C, a descriptor is a Python call, and the width passes ask once per cell.
+FILL_ID: int = StyleArray.__dict__["fillId"].key
+NUMBER_FORMAT_ID: int = StyleArray.__dict__["numFmtId"].key
+ALIGNMENT_ID: int = StyleArray.__dict__["alignmentId"].key
+ShownNumber = Callable[[float, str], str]
 
 
 def merged_cells(ws: Worksheet) -> set[tuple[int, int]]:
@@ -251,21 +270,10 @@ def merged_cells(ws: Worksheet) -> set[tuple[int, int]]:
     }
 
 
-class Extremes:
-    """The lowest and highest number seen per (column, number format): what the widest shown
-    number of a column under a fixed-decimals format needs, without formatting every number."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[tuple[int, str], list[float]] = {}
-
-    def add(self, column: int, number_format: str, value: float) -> None:
-        extremes = self.by_key.get((column, number_format))
-        if extremes is None:
-            self.by_key[column, number_format] = [value, value]
-        elif value < extremes[0]:
-            extremes[0] = value
-        elif value > extremes[1]:
-            extremes[1] = value
+def widest_number(values: Sequence[float], number_format: str, shown: ShownNumber) -> int:
+    """The length of the widest of `values` as `shown` under a fixed-decimals format: that of
+    the lowest or of the highest (a longer text has a larger magnitude)."""
+    return max(len(shown(min(values), number_format)), len(shown(max(values), number_format)))
 
 
 def fit_columns(
@@ -293,7 +301,9 @@ def fit_columns(
     header_set = set(header_rows)
     long_text: list[Cell] = []
     formats = NumberFormats()
-    numbers = Extremes()
+    # (column, number format id) -> the numbers under a fixed-decimals format
+    numbers: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
+    fixed: dict[int, bool] = {}  # number format id -> a fixed-decimals format
     for (row, column), cell in ws._cells.items():
         value = cell._value
         if value is None or (merged and (row, column) in merged):
@@ -308,19 +318,23 @@ def fit_columns(
             if kind is str:
                 text = value
             elif (kind is float or kind is int) and -_INFINITY < value < _INFINITY:
-                number_format = formats.of(cell)
-                if number_format in FIXED_FORMATS:
-                    numbers.add(column, number_format, value)
+                style = cell._style
+                format_id = style[NUMBER_FORMAT_ID] if style else 0
+                is_fixed = fixed.get(format_id)
+                if is_fixed is None:
+                    is_fixed = fixed[format_id] = formats.of(cell) in FIXED_FORMATS
+                if is_fixed:
+                    numbers[column, format_id].append(value)
                     continue
-                text = _shown(value, number_format)
+                text = _shown(value, formats.of(cell))
             else:
                 text = _shown(value, formats.of(cell))
             need = max(len(line) for line in text.split("\n")) if "\n" in text else len(text)
             if need + 2 > MAX_COLUMN_WIDTH:
                 long_text.append(cell)
         widen(column, need + 2)
-    for (column, number_format), extremes in numbers.by_key.items():
-        widen(column, max(len(_shown(value, number_format)) for value in extremes) + 2)
+    for (column, format_id), values in numbers.items():
+        widen(column, widest_number(values, formats.code(format_id), _shown) + 2)
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
     for cell in long_text:  # wider than the widest column: wrap rather than cut it off
