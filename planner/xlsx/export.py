@@ -32,7 +32,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.ooxml import column_number
-from planner.xlsx.writing import collection_paused
+from planner.xlsx.writing import collection_paused, storable
 
 __all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
 
@@ -195,7 +195,10 @@ def _properties(workbook: Workbook) -> dict[str, object]:
         "subject": properties.subject, "comments": properties.description,
         "keywords": properties.keywords, "category": properties.category,
     }  # fmt: skip
-    found: dict[str, object] = {name: value for name, value in names.items() if value}
+    # A title made of a file name that is not UTF-8 holds lone surrogates: stored as cells are.
+    found: dict[str, object] = {
+        name: storable(value) for name, value in names.items() if isinstance(value, str) and value
+    }
     if isinstance(properties.created, dt.datetime):
         found["created"] = properties.created
     return found

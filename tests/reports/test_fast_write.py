@@ -137,3 +137,13 @@ def test_frontier_note_rows_sized_at_their_printed_widths():
     stream = io.BytesIO()
     frontier_workbook(result).save(stream)  # by openpyxl: its chart marks points
     assert openpyxl.load_workbook(stream).active.row_dimensions[9].height == pytest.approx(47.0)
+
+
+def test_a_title_with_lone_surrogates_is_stored_with_replacement_characters():
+    """A scenario named after a file name that is not UTF-8 (os.fsdecode of b'\\xff'): the
+    document title keeps U+FFFD where the byte was, as its cells do, instead of failing."""
+    workbook = FastWorkbook()
+    workbook.properties.title = "Workload plan: \udcff"
+    stream = io.BytesIO()
+    write_xlsx(workbook, stream)
+    assert openpyxl.load_workbook(stream).properties.title == "Workload plan: \ufffd"
