@@ -13,6 +13,7 @@ The number formats and `fit_columns` come from planner.xlsx.writing and are part
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.text import RichText, RichTextProperties
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -31,17 +32,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.i18n import N_, _
 from planner.xlsx.writing import (
+    ALIGNMENT_ID,
     COEFFICIENT,
     COEFFICIENT_CHANGE,
     COEFFICIENT_FINE,
     COUNT,
+    FILL_ID,
     FORMULA_STARTS,
     FRACTION_COUNT,
+    HEADER_ALIGNMENT,
     HEADER_FILL,
     HEADER_FONT,
     HEADER_LINE_HEIGHT,
     HOURS,
     MAX_ROW_HEIGHT,
+    NUMBER_FORMAT_ID,
     PEOPLE,
     PEOPLE_CHANGE,
     PERCENT,
@@ -49,12 +54,15 @@ from planner.xlsx.writing import (
     SECTION_FONT,
     SHARE,
     TITLE_FONT,
+    WRAP_TOP,
     NumberFormats,
     column_width,
     comment,
-    filled_cells,
     fit_columns,
+    merge,
+    merged_cells,
     put,
+    widest_number,
     wrapped_lines,
 )
 
@@ -159,7 +167,7 @@ def style_header(cells: Sequence[Cell], comments: Sequence[str] = ()) -> None:
     for index, cell in enumerate(cells):
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.alignment = HEADER_ALIGNMENT
         if index < len(comments) and comments[index]:
             cell.comment = comment(comments[index])
 
@@ -281,17 +289,15 @@ def title(ws: Worksheet, row: int, text: str, *, size: str = "title", span: int 
     put(cell, text)
     cell.font = TITLE_FONT if size == "title" else SECTION_FONT
     # Merged, so that a long heading never widens column A (fit_columns skips merged cells).
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+    merge(ws, row, 1, span)
 
 
 def prose(ws: Worksheet, row: int, text: str, *, column: int = 1, span: int = 8) -> Cell:
     """A sentence merged over `span` columns and wrapped; `size_prose_rows` sets its height."""
     cell = write(ws.cell(row=row, column=column), text)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = WRAP_TOP
     if span > 1:
-        ws.merge_cells(
-            start_row=row, start_column=column, end_row=row, end_column=column + span - 1
-        )
+        merge(ws, row, column, column + span - 1)
     return cell
 
 
@@ -470,32 +476,43 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     """Narrow every column that holds only numbers under its header to what the numbers need
     (the header wraps over more lines instead), and give the header rows the height their wrapped
     text then takes: wide headers over short numbers make a printout needlessly small."""
-    merged = {
-        (r, c)
-        for span in ws.merged_cells.ranges
-        for r in range(span.min_row, span.max_row + 1)
-        for c in range(span.min_col, span.max_col + 1)
-    }
-    numbers: dict[int, float] = {}
+    merged = merged_cells(ws)
+    # (column, number format id) -> its numbers, whose widest text is the lowest's or the
+    # highest's under every format _shown_number knows
+    numbers: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
+    needs: dict[int, float] = {}  # column -> width its numbers need
     other: set[int] = set()
     headers: list[Cell] = []
     header_fills: dict[int, bool] = {}  # fill id -> the header's fill (looked up once per fill)
     formats = NumberFormats()
-    for cell in filled_cells(ws):
-        if merged and (cell.row, cell.column) in merged:
+    for (row, column), cell in ws._cells.items():
+        value = cell._value
+        if value is None or (merged and (row, column) in merged):
             continue
-        fill_id = cell._style.fillId if cell.has_style else 0
+        style = cell._style
+        fill_id = style[FILL_ID] if style else 0
         header = header_fills.get(fill_id)
         if header is None:
             header = header_fills[fill_id] = _is_header(cell)
         if header:
             headers.append(cell)
-        elif isinstance(cell._value, int | float) and not isinstance(cell._value, bool):
-            text = _shown_number(cell._value, formats.of(cell))
-            numbers[cell.column] = max(numbers.get(cell.column, 0.0), len(text) + 2.0)
+            continue
+        kind = type(value)
+        if kind is float or kind is int:
+            if -math.inf < value < math.inf:
+                format_id = style[NUMBER_FORMAT_ID] if style else 0
+                if format_id not in formats:
+                    formats.of(cell)
+                numbers[column, format_id].append(value)
+            else:  # NaN or infinite: its own text
+                need = len(_shown_number(value, formats.of(cell))) + 2.0
+                needs[column] = max(needs.get(column, 0.0), need)
         else:
-            other.add(cell.column)
-    for column, need in numbers.items():
+            other.add(column)
+    for (column, format_id), values in numbers.items():
+        need = widest_number(values, formats.code(format_id), _shown_number) + 2.0
+        needs[column] = max(needs.get(column, 0.0), need)
+    for column, need in needs.items():
         if column in other:
             continue
         longest_word = max(
@@ -529,18 +546,15 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
     """Give every row with wrapped text (not merged) the height its longest cell needs, never
     lowering a height already set: LibreOffice does not grow such rows itself, and the lines of a
     wrapped cell would otherwise overlap the next row when printed."""
-    merged = {
-        (r, c)
-        for span in ws.merged_cells.ranges
-        for r in range(span.min_row, span.max_row + 1)
-        for c in range(span.min_col, span.max_col + 1)
-    }
+    merged = merged_cells(ws)
     needed: dict[int, int] = {}
     wraps: dict[int, bool] = {}  # alignment id -> wraps text (looked up once per alignment)
-    for cell in filled_cells(ws):
-        if not isinstance(cell.value, str) or cell.row in skip or (cell.row, cell.column) in merged:
+    skipped = set(skip)
+    for (row, column), cell in ws._cells.items():
+        if not isinstance(cell._value, str) or row in skipped or (row, column) in merged:
             continue
-        alignment_id = cell._style.alignmentId if cell.has_style else 0
+        style = cell._style
+        alignment_id = style[ALIGNMENT_ID] if style else 0
         wrapped = wraps.get(alignment_id)
         if wrapped is None:
             wrapped = wraps[alignment_id] = bool(cell.alignment and cell.alignment.wrap_text)

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -55,7 +55,7 @@ from planner.studies.compare import (
 )
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import column_width
+from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused, column_width
 
 COEFFICIENT = COEFFICIENT_FORMAT  # the one display rule (planner.display)
 DIFFERENCE = COEFFICIENT_CHANGE_FORMAT
@@ -307,11 +307,11 @@ def _write_summary(ws: Worksheet, comparison: Comparison, sheets: Sequence[str])
         lines = 1
         for column, width in WRAPPED.items():
             cell = ws.cell(row=r, column=column)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
             lines = max(lines, wrapped_lines(str(cell.value or ""), width * 1.1 - 1))
         for column in range(1, columns + 1):
             if column not in WRAPPED:
-                ws.cell(row=r, column=column).alignment = Alignment(vertical="top")
+                ws.cell(row=r, column=column).alignment = TOP
         if ws.cell(row=r, column=3).value == _("yes"):
             for column in range(1, PRINTED_COLUMNS + 1):
                 ws.cell(row=r, column=column).fill = MARK_FILL
@@ -513,6 +513,7 @@ def _inputs_sheet(ws: Worksheet, comparison: Comparison) -> None:
     fit_columns(ws, header_rows=())
 
 
+@collection_paused()
 @pinned
 def comparison_workbook(comparison: Comparison) -> Workbook:
     """The comparison as an openpyxl Workbook (not saved), in the current language (sheet names,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from planner.domain import Scenario, coefficient, unit_capacity
-from planner.result import Result, SkillRow
+from planner.result import Result, SkillRow, Transfer, UnitRow
 
 __all__ = ["Cell", "Figures", "GroupFigures", "Rollup", "cell_coefficients", "finite"]
 
@@ -46,6 +46,10 @@ class GroupFigures:
     overloaded_after: frozenset[str]
     highest_before: Cell | None = None  # the cell whose coefficient is the group's maximum
     highest_after: Cell | None = None
+    # The group's unit rows by id and the transfers into its units (new hires included), for
+    # the group's account in words: found once here, not by a scan of the Result per group.
+    rows: dict[str, UnitRow] = field(default_factory=dict, compare=False, repr=False)
+    transfers_in: tuple[Transfer, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,12 @@ def _group_figures(result: Result, cells: dict) -> dict[str, GroupFigures]:
     cells_of: dict[str, list] = {}
     for key, value in cells.items():
         cells_of.setdefault(key[0], []).append((key, value))
+    group_of = {unit.unit_id: unit.group for unit in result.units}
+    transfers_into: dict[str, list[Transfer]] = {}
+    for transfer in result.transfers:
+        group = group_of.get(transfer.target)
+        if group is not None:
+            transfers_into.setdefault(group, []).append(transfer)
     for g in result.groups:
         rows = units_of.get(g.group, [])
         group_cells = [cell for u in rows for cell in cells_of.get(u.unit_id, ())]
@@ -156,6 +166,8 @@ def _group_figures(result: Result, cells: dict) -> dict[str, GroupFigures]:
             ),
             highest_before=_highest(group_cells, 0),
             highest_after=_highest(group_cells, 1) if has_plan else None,
+            rows={u.unit_id: u for u in rows},
+            transfers_in=tuple(transfers_into.get(g.group, ())),
         )
     return figures
 

@@ -34,6 +34,7 @@ from planner.studies.forecast import (
 )
 from planner.workbook.writer import scenario_workbook
 from planner.xlsx.files import save_workbook
+from planner.xlsx.writing import collection_paused
 
 __all__ = ["forecast_workbook", "write_forecast"]
 
@@ -170,6 +171,7 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
     size_prose_rows(ws)
 
 
+@collection_paused()
 def forecast_workbook(result: Forecast) -> Workbook:
     """The forecast year's scenario workbook with its Forecast sheet."""
     workbook = scenario_workbook(forecast_scenario(result))

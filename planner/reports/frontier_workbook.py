@@ -16,7 +16,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.marker import DataPoint, Marker
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,6 +44,7 @@ from planner.reports.comparison_workbook import (
 from planner.studies.frontier import Frontier, FrontierPoint
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
+from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused
 
 __all__ = ["frontier_workbook", "write_frontier"]
 
@@ -114,6 +114,7 @@ FRONTIER_COLUMNS: tuple[Col, ...] = (
 MOVES_WIDTH = 90.0
 
 
+@collection_paused()
 @pinned
 def frontier_workbook(frontier: Frontier) -> Workbook:
     """The frontier as an openpyxl Workbook (not saved), in the current language."""
@@ -149,8 +150,8 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     for r in range(2, len(rows) + 2):
         # Top-aligned, so that a budget's figures stand beside the first line of its moves.
         for c in range(1, len(columns)):
-            ws.cell(row=r, column=c).alignment = Alignment(vertical="top")
-        ws.cell(row=r, column=len(columns)).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row=r, column=c).alignment = TOP
+        ws.cell(row=r, column=len(columns)).alignment = WRAP_TOP
     note_row = len(rows) + 3
     for text in frontier.notes:
         note_row = note(ws, note_row, _("Note: {text}").format(text=text))
@@ -170,7 +171,6 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
                 group.points,
                 f"{chart_column}{2 + index * CHART_ROWS}",
             )
-    size_prose_rows(ws)
 
     groups = workbook.create_sheet(pgettext("sheet", "Groups"))
     group_columns = [
@@ -209,6 +209,9 @@ def frontier_workbook(frontier: Frontier) -> Workbook:
     fit_columns(inputs, header_rows=())
     for sheet in workbook.worksheets:
         compact_numeric_columns(sheet)
+        # The notes' rows are sized at the widths they print at: after the numeric columns are
+        # narrowed (sized before, a long note was cut to the lines of the wider columns).
+        size_prose_rows(sheet)
         size_wrapped_rows(sheet)
         print_sheet(sheet, title_rows=1)
     return workbook

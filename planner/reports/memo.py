@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.i18n import NP_, _, decimal, integer, ngettext, npgettext, pgettext
@@ -33,6 +32,7 @@ from planner.reports.charts import (
 from planner.reports.figures import Figures, finite
 from planner.reports.narrative import group_account, join_names, unit_label
 from planner.result import NEW_HIRES, Result, Status
+from planner.xlsx.writing import WRAP_TOP
 
 __all__ = ["MEMO_SHEET", "memo_sheet", "recommendation", "to_decide"]
 
@@ -311,7 +311,7 @@ def memo_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
             cell = ws.cell(row=offset, column=column)
             if isinstance(cell.value, int | float):
                 cell.number_format = number_format
-        ws.cell(row=offset, column=4).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=offset, column=4).alignment = WRAP_TOP
     row = last + 2
 
     groups = result.groups

@@ -149,7 +149,10 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     if g.max_coefficient_after is None:
         return [_("No plan satisfies the limits of this group, so nothing is moved. Why:"),
                 *g.explanation]  # fmt: skip
-    rows = {u.unit_id: u for u in result.units if u.group == group}
+    rows = figures.rows or {u.unit_id: u for u in result.units if u.group == group}
+    transfers = (
+        figures.transfers_in if figures.rows else [t for t in result.transfers if t.target in rows]
+    )
 
     def label(unit_id: str) -> str:
         return unit_label(scenario, unit_id)
@@ -162,7 +165,7 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
             value1=_trend(row.coefficient_before, row.coefficient_after)
         )
 
-    hires = sum(t.employees for t in result.transfers if t.source == NEW_HIRES and t.target in rows)
+    hires = sum(t.employees for t in transfers if t.source == NEW_HIRES)
     moves = []
     if g.staff_moved:
         moves.append(_("moving {people}").format(people=_people(g.staff_moved)))
@@ -197,12 +200,11 @@ def group_account(result: Result, group: str, figures: GroupFigures, limit: int 
     received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     skills_in: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     sent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for t in result.transfers:
-        if t.target in rows:
-            received[t.target][t.source] += t.employees
-            skills_in[t.target][t.skill] += t.employees
-            if t.source != NEW_HIRES:
-                sent[t.source][t.target] += t.employees
+    for t in transfers:
+        received[t.target][t.source] += t.employees
+        skills_in[t.target][t.skill] += t.employees
+        if t.source != NEW_HIRES:
+            sent[t.source][t.target] += t.employees
 
     def ranked(table: dict[str, dict[str, int]]) -> list[str]:
         return sorted(table, key=lambda u: (-sum(table[u].values()), u))

@@ -67,6 +67,7 @@ from planner.studies.uncertainty import Uncertainty
 from planner.studies.wisn_hires import HiresPlan
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
+from planner.xlsx.writing import collection_paused
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
 
@@ -132,6 +133,7 @@ def write_result(
     return save_workbook(result_workbook(result, uncertainty, hires), path, inputs=protected)
 
 
+@collection_paused()
 @pinned
 def result_workbook(
     result: Result, uncertainty: Uncertainty | None = None, hires: HiresPlan | None = None

@@ -26,11 +26,13 @@ from openpyxl import Workbook
 from openpyxl.chart.bar_chart import BarChart
 from openpyxl.chart.line_chart import LineChart
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.ooxml import column_number
+from planner.xlsx.writing import collection_paused, storable
 
 __all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
 
@@ -63,15 +65,40 @@ def _colour(colour: Any) -> str | None:
     return "#" + rgb[-6:]
 
 
+class _IdentityIndexedList(IndexedList):
+    """openpyxl's list of a workbook's fonts (fills, borders...), which finds an object it has
+    already seen by its identity before hashing it: a style object's hash walks all its fields
+    (about 40 us for a Font), and a national result assigns the same few objects 20,000 times.
+    The objects are kept, so an identity is never reused while the list lives."""
+
+    def __init__(self, iterable: Any = None) -> None:
+        super().__init__(iterable)
+        self._seen: dict[int, tuple[object, int]] = {}
+
+    def add(self, value: Any) -> int:
+        known = self._seen.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        index = super().add(value)
+        self._seen[id(value)] = (value, index)
+        return index
+
+
 class FastWorkbook(Workbook):
     """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
     there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
 
+    def _setup_styles(self) -> None:
+        super()._setup_styles()
+        for name in ("_fonts", "_alignments", "_borders", "_fills", "_protections"):
+            setattr(self, name, _IdentityIndexedList(getattr(self, name)))
+
+    @collection_paused()
     def save(self, filename: Any) -> None:
         if unsupported(self):
             super().save(filename)
         else:
-            write_xlsx(self, filename)
+            _write_book(self, filename)  # checked just now: unsupported walks every cell
 
 
 # --- what this writer cannot express ----------------------------------------------------------
@@ -133,6 +160,11 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
     problems = unsupported(workbook)
     if problems:
         raise ValueError("XlsxWriter cannot write: " + "; ".join(problems))
+    _write_book(workbook, stream)
+
+
+def _write_book(workbook: Workbook, stream: IO[bytes]) -> None:
+    """write_xlsx for a workbook that `unsupported` has found nothing in."""
     book = xlsxwriter.Workbook(
         stream,
         {
@@ -143,6 +175,7 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
             "nan_inf_to_errors": False,
         },
     )
+    book.set_properties(_properties(workbook))
     formats = _Formats(book, workbook)
     sheets = {ws.title: book.add_worksheet(ws.title, _Sheet) for ws in workbook.worksheets}
     for ws in workbook.worksheets:
@@ -151,6 +184,24 @@ def write_xlsx(workbook: Workbook, stream: IO[bytes]) -> None:
     if isinstance(active, Worksheet) and active.title in sheets:
         sheets[active.title].activate()
     book.close()
+
+
+def _properties(workbook: Workbook) -> dict[str, object]:
+    """The document properties (docProps/core.xml) openpyxl's writer would write, in
+    XlsxWriter's names: creator, title and the others a workbook sets."""
+    properties = workbook.properties
+    names = {
+        "author": properties.creator, "title": properties.title,
+        "subject": properties.subject, "comments": properties.description,
+        "keywords": properties.keywords, "category": properties.category,
+    }  # fmt: skip
+    # A title made of a file name that is not UTF-8 holds lone surrogates: stored as cells are.
+    found: dict[str, object] = {
+        name: storable(value) for name, value in names.items() if isinstance(value, str) and value
+    }
+    if isinstance(properties.created, dt.datetime):
+        found["created"] = properties.created
+    return found
 
 
 class _Sheet(xlsxwriter.worksheet.Worksheet):
