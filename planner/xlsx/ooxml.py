@@ -800,9 +800,18 @@ class _PlainRows:
         columns = reader._columns
         style_numbers = reader._style_numbers
         invisible = reader._styles.invisible
-        for letters, digits, style_text, kind, text, empty, row, attributes, closed, row_end in (
-            _PLAIN_ITEM.findall(body)
-        ):
+        for (
+            letters,
+            digits,
+            style_text,
+            kind,
+            text,
+            empty,
+            row,
+            attributes,
+            closed,
+            row_end,
+        ) in _PLAIN_ITEM.findall(body):
             if letters:
                 if not in_row:
                     return False
