@@ -569,21 +569,30 @@ class _SheetReader:
         reference, kind, style = self._cell
         self._cell = None
         text = None if self._value is None else "".join(self._value)
+        entry = self._entry(reference, kind, text, style)
+        if entry is not None:
+            self._store(reference, entry, style)
+
+    def _entry(
+        self, reference: str, kind: str, text: str | None, style: int
+    ) -> tuple[object, str] | None:
+        """The cell's (value, type), or None for a blank cell without a formula."""
         try:
             entry = self._typed(kind, text, style)
         except _BadValue as bad:
             self.out.bad_cells.append((reference, bad.reason))
-            entry = (None, "x")  # kept, so that the cell is not taken for a blank one
+            return (None, "x")  # kept, so that the cell is not taken for a blank one
         value = None if entry is None else entry[0]
         if entry is None or (
-            entry[1] != "x"
-            and (value is None or (isinstance(value, str) and clean_text(value) == ""))
+            value is None or (isinstance(value, str) and clean_text(value) == "")
         ):  # is_blank, inline: half a million calls on a national workbook
             if self._has_formula:
                 self.out.formulas_without_value.add(reference)
-                entry = (None, "f")
-            else:
-                return
+                return (None, "f")
+            return None
+        return entry
+
+    def _store(self, reference: str, entry: tuple[object, str], style: int) -> None:
         if self._column in self._cells:
             self.out.bad_cells.append((reference, f"cell {reference} is written twice in the file"))
             return
@@ -678,5 +687,179 @@ def read_sheet_cells(
     """The non-blank rows of one worksheet part, with what its XML says about merges, formulas
     without a saved result, hidden rows and columns, and cells that break the format."""
     reader = _SheetReader(strings, styles, date1904, max_rows, max_blank_run)
+    if _read_plain_sheet(archive, member, reader):
+        return reader.finish()
+    reader = _SheetReader(strings, styles, date1904, max_rows, max_blank_run)
     _parse(archive, member, _parser(reader.start, reader.end, reader.text))
     return reader.finish()
+
+
+# --- the fast path: sheet data in the plain form spreadsheet programs write ------------------
+#
+# Expat calls Python handlers six times per cell; on a national workbook (half a million cells)
+# that is most of the reading. Most sheets are written in one plain form (rows with an r, cells
+# <c r="B2" s="1" t="s"><v>17</v></c>), which one compiled pattern reads with a Python step per
+# cell instead. The pattern accepts only that form, and only where the whole sheetData is made of
+# it; anything else (formulas, inline strings, entities, comments, attributes in another order or
+# quoted otherwise, cells without r) sends the whole sheet to expat. Each cell's value then goes
+# through the same _SheetReader code as expat's (_entry, _store, _start_row, _end_row), so the
+# two paths agree by construction; tests/xlsx/test_plain_sheet.py holds them equal on generated
+# sheets.
+
+_XML_DECLARATION = re.compile(
+    rb'<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\s*\?>'
+)
+# Groups: column letters, row digits, s, t, <v> text, "/>" or "></c>"; row number, other row
+# attributes, "/" of an empty row; "</row>".
+_PLAIN_ITEM = re.compile(
+    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
+    r"(?:><v>([^<>&\r]*)</v></c>|(/>|></c>))"
+    r'|<row r="([0-9]{1,7})"((?: [A-Za-z][\w:.-]*="[^"<>&\t\n\r]*")*)(/?)>'
+    r"|(</row>)"
+)
+_ROW_ATTRIBUTE = re.compile(r' ([A-Za-z][\w:.-]*)="([^"]*)"')
+# Characters XML forbids (expat refuses them), so that the fast path never accepts them: the
+# control characters but tab and line ends, and U+FFFE and U+FFFF as UTF-8 writes them.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
+_NOT_XML_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+# A tag the sheet reader acts on, outside sheetData (then the order of events would matter).
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:c|row|v|f|is|t|rPh)[\s/>]")
+_UNSEEN: tuple[object, str] = (None, "")  # a value not met yet (compared by identity)
+
+
+def _read_plain_sheet(archive: zipfile.ZipFile, member: str, reader: _SheetReader) -> bool:
+    """Read the sheet into `reader` if its sheetData is all in the plain form; False (and the
+    reader left to be thrown away) otherwise."""
+    with archive.open(member) as stream:
+        data = stream.read()  # bounded: the zip directory's sizes were checked on opening
+    declaration = _XML_DECLARATION.match(data)
+    body_start = data.find(b"<sheetData>")
+    body_end = data.find(b"</sheetData>")
+    if (
+        declaration is None
+        or body_start < 0
+        or body_end < body_start
+        or data.find(b"<sheetData>", body_start + 1) >= 0
+        or data.find(b"</sheetData>", body_end + 1) >= 0
+        or data.find(b"<!") >= 0  # comments, CDATA, DOCTYPE
+        or data.find(b"<?", 1) >= 0  # processing instructions
+        or data.find(b"&", body_start, body_end) >= 0
+        or len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        or any(data.find(character) >= 0 for character in _NOT_XML_CHARACTERS)
+    ):
+        return False
+    body_start += len(b"<sheetData>")
+    outside = data[:body_start] + data[body_end:]
+    if _CELL_TAG.search(outside):
+        return False
+    # The rest of the part (columns, merged cells) through expat: it checks that it is
+    # well-formed, and a sheet that is not is read again by expat for its own message.
+    try:
+        _parser(reader.start, reader.end, reader.text).Parse(outside, True)
+    except expat.ExpatError:
+        return False
+    scan = _PlainRows(reader)
+    start = body_start
+    while start < body_end:
+        # In pieces of about a megabyte cut after a </row> (never inside a character: no byte of
+        # a multi-byte UTF-8 character is <), so that a large sheet is never held twice.
+        cut = data.find(b"</row>", start + _PIECE, body_end)
+        end = body_end if cut < 0 else cut + len(b"</row>")
+        try:
+            piece = data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if not scan.read(piece):
+            return False
+        start = end
+    return not scan.in_row
+
+
+_PIECE = 1 << 20
+
+
+class _PlainRows:
+    """Rows in the plain form read into a _SheetReader, piece by piece."""
+
+    def __init__(self, reader: _SheetReader) -> None:
+        self.reader = reader
+        self.in_row = False
+        self.row_text = ""
+        # (t, s, <v> text) -> the cell's (value, type), None when blank: values repeat (a
+        # national Services sheet has 460,000 cells and far fewer distinct ones).
+        self.memo: dict[tuple[str, str, str], tuple[object, str] | None] = {}
+
+    def read(self, body: str) -> bool:
+        """False when the piece is not all in the plain form."""
+        reader = self.reader
+        tags = 0  # < (and >) in the items read: equal to the piece's when nothing was skipped
+        in_row = self.in_row
+        row_text = self.row_text
+        memo = self.memo
+        cells = reader._cells
+        columns = reader._columns
+        style_numbers = reader._style_numbers
+        invisible = reader._styles.invisible
+        for (
+            letters,
+            digits,
+            style_text,
+            kind,
+            text,
+            empty,
+            row,
+            attributes,
+            closed,
+            row_end,
+        ) in _PLAIN_ITEM.findall(body):
+            if letters:
+                if not in_row:
+                    return False
+                tags += 1 if empty == "/>" else 2 if empty else 4
+                column = columns.get(letters, 0) if digits == row_text else 0
+                if not column or empty or not text:
+                    # An unusual reference, or an empty cell: the reader's own steps, in full.
+                    reader._start_cell(
+                        {"r": letters + digits, "s": style_text or "0", "t": kind or "n"}
+                    )
+                    reader._value = [text] if not empty else None
+                    reader._end_cell()
+                    continue
+                key = (kind, style_text, text)
+                entry = memo.get(key, _UNSEEN)
+                if entry is _UNSEEN:
+                    style_text = style_text or "0"
+                    style = style_numbers.get(style_text)
+                    if style is None:
+                        style = style_numbers[style_text] = int(style_text)
+                    entry = reader._entry(letters + digits, kind or "n", text, style)
+                    if entry is None or entry[1] != "x":
+                        memo[key] = entry  # a bad value is reported at each cell, never memoised
+                if entry is None:
+                    continue
+                if column in cells or invisible:
+                    reader._column = column
+                    reader._store(letters + digits, entry, int(style_text or "0"))
+                else:
+                    cells[column] = entry
+            elif row:
+                if in_row:
+                    return False
+                tags += 1
+                found = _ROW_ATTRIBUTE.findall(attributes)
+                row_attributes = dict(found, r=row)
+                if len(row_attributes) != len(found) + 1:  # an attribute written twice
+                    return False
+                reader._start_row(row_attributes)
+                cells = reader._cells
+                row_text = reader._row_text or ""
+                in_row = not closed
+            elif row_end:
+                if not in_row:
+                    return False
+                tags += 1
+                in_row = False
+                reader._end_row()
+                cells = reader._cells
+        self.in_row, self.row_text = in_row, row_text
+        return body.count("<") == tags and body.count(">") == tags
