@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from scipy.sparse import csr_array
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import connected_components
 
 from planner.domain import DecisionKind
 from planner.engine.group import GroupData
@@ -625,6 +626,101 @@ def _add_balance_rows(
                 family=RowFamily.DEVIATION, unit=u, skill=k,
             )  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)
+
+
+def balance_blocks(group_model: GroupModel) -> list[np.ndarray]:
+    """The blocks of a balance model (column_blocks by skill), or [] when there is one block or a
+    column of no one skill: the balance is then solved as one model."""
+    labels = column_skills(group_model)
+    if labels is None:
+        return []
+    blocks = column_blocks(group_model.model, labels)
+    return blocks if len(blocks) > 1 else []
+
+
+def column_skills(group_model: GroupModel) -> np.ndarray | None:
+    """(columns,) the skill index each column of a group's model belongs to, or None when a
+    column belongs to no one skill (the ratio or direct forms' single t column)."""
+    data, model = group_model.data, group_model.model
+    labels = np.full(model.num_cols, -1, dtype=np.int64)
+    skills = np.broadcast_to(np.arange(len(data.skills)), group_model.n_col.shape)
+    for cols in (group_model.n_col, group_model.p_col, group_model.m_col):
+        labels[cols[cols >= 0]] = skills[cols >= 0]
+    for members, cols in zip(group_model.classes, group_model.x_cols, strict=True):
+        labels[cols] = data.service_skill[members[0]]
+    if group_model.deviation_cols is not None:
+        # Built units outer, skills inner, (over, under) per cell.
+        labels[group_model.deviation_cols] = np.repeat(np.tile(np.arange(len(data.skills)),
+                                                               len(data.units)), 2)  # fmt: skip
+    for (_, _, k), col in group_model.flows.cols.items():
+        labels[col] = k
+    for (_, k), col in group_model.flows.gains.items():
+        labels[col] = k
+    return None if (labels < 0).any() else labels
+
+
+def column_blocks(model: LinearModel, labels: np.ndarray) -> list[np.ndarray]:
+    """The columns in blocks that no row joins, once the rows spanning more than one label are
+    set aside: connected components of the rows within one label (scipy's csgraph), each block
+    sorted. The rows set aside (a unit's Min/Max employees across skills, its Max moves, a group
+    budget) are the only ones a block's model lacks: each block's model is a relaxation."""
+    rows = np.asarray(model.entry_row, dtype=np.int64)
+    cols = np.asarray(model.entry_col, dtype=np.int64)
+    inner = _rows_within(model.num_rows, rows, labels[cols])[rows]
+    rows, cols = rows[inner], cols[inner]
+    # Rows and columns as the nodes of one graph: row i is node num_cols + i.
+    size = model.num_cols + model.num_rows
+    graph = coo_array((np.ones(rows.size), (cols, model.num_cols + rows)), shape=(size, size))
+    _, component = connected_components(graph, directed=False)
+    component = component[: model.num_cols]
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    return [np.sort(block) for block in np.split(order, bounds)]
+
+
+def _rows_within(num_rows: int, rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(rows,) whether every entry of a row has the same label (an empty row: True)."""
+    low = np.full(num_rows, np.iinfo(np.int64).max)
+    high = np.full(num_rows, np.iinfo(np.int64).min)
+    np.minimum.at(low, rows, labels)
+    np.maximum.at(high, rows, labels)
+    return (low == high) | (low > high)
+
+
+def submodel(model: LinearModel, block: np.ndarray) -> LinearModel:
+    """The columns `block` (sorted) of a model with the rows that lie wholly inside them, columns
+    renumbered in block order: a relaxation of the model restricted to the block."""
+    rows = np.asarray(model.entry_row, dtype=np.int64)
+    cols = np.asarray(model.entry_col, dtype=np.int64)
+    values = np.asarray(model.entry_value, dtype=float)
+    inside = np.zeros(model.num_cols, dtype=bool)
+    inside[block] = True
+    kept = _rows_within(model.num_rows, rows, inside[cols].astype(np.int64))
+    present = np.zeros(model.num_rows, dtype=bool)
+    present[rows[inside[cols]]] = True  # rows with an entry in the block
+    kept &= present
+    new_index = np.full(model.num_cols, -1, dtype=np.int64)
+    new_index[block] = np.arange(block.size)
+    row_index = np.full(model.num_rows, -1, dtype=np.int64)
+    row_index[kept] = np.arange(int(kept.sum()))
+    entries = kept[rows]
+    take = block.tolist()
+    row_list = np.flatnonzero(kept).tolist()
+    return LinearModel(
+        col_names=[model.col_names[c] for c in take],
+        col_lower=[model.col_lower[c] for c in take],
+        col_upper=[model.col_upper[c] for c in take],
+        col_integer=[model.col_integer[c] for c in take],
+        row_names=[model.row_names[r] for r in row_list],
+        row_family=[model.row_family[r] for r in row_list],
+        row_unit=[model.row_unit[r] for r in row_list],
+        row_skill=[model.row_skill[r] for r in row_list],
+        row_lower=[model.row_lower[r] for r in row_list],
+        row_upper=[model.row_upper[r] for r in row_list],
+        entry_row=row_index[rows[entries]].tolist(),
+        entry_col=new_index[cols[entries]].tolist(),
+        entry_value=values[entries].tolist(),
+    )
 
 
 def add_decision_rows(
