@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from scipy.sparse import coo_array, csr_array
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_array
 
 from planner.domain import DecisionKind
 from planner.engine.group import GroupData
@@ -65,6 +64,7 @@ class RowFamily(StrEnum):
     STAFF_BUDGET = "group_staff_moves"  # max staff moves of the group
     SERVICE_BUDGET = "group_service_moves"  # max service moves of the group
     DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
+    DEVIATION_HULL = "deviation_hull"  # balance: a fixed-load cell's deviation at whole headcounts
     DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
     DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
     DISTANCE = "distance"  # no transfer beyond the longest or without a distance: row_pairs
@@ -603,7 +603,9 @@ def _add_balance_rows(
     x_cols: list[np.ndarray],
     means: np.ndarray,
 ) -> np.ndarray:
-    """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group."""
+    """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group;
+    d+ and d- bounded by the most a cell can deviate, and for a cell whose load cannot change and
+    whose headcount can, the hull row of its deviation at whole headcounts (_add_secant_row)."""
     scale = balance_scale(data)
     fixed_load = data.fixed_load()
     scales = np.full((len(data.units), len(data.skills)), scale)
@@ -613,8 +615,21 @@ def _add_balance_rows(
         capacity = data.capacity_per_employee[u] / scale
         for k, skill in enumerate(data.skills):
             cols, values = terms.get((u, k), ([], []))
-            above = model.add_col(f"over[{unit.unit_id},{skill}]", 0.0, np.inf)
-            below = model.add_col(f"under[{unit.unit_id},{skill}]", 0.0, np.inf)
+            n = int(n_col[u, k])
+            # The most a cell can be above or below its mean: its most load on its fewest staff,
+            # its most staff on its least load (bounds every plan's deviation keeps; with a
+            # margin so that rounding never cuts one).
+            per_employee = means[k] * capacity
+            least_load = fixed_load[u, k] / scale
+            most_load = least_load + sum(
+                v * model.col_upper[c] for c, v in zip(cols, values, strict=True)
+            )
+            most_over = max(most_load - per_employee * model.col_lower[n], 0.0)
+            most_under = max(per_employee * model.col_upper[n] - least_load, 0.0)
+            above = model.add_col(f"over[{unit.unit_id},{skill}]", 0.0,
+                                  most_over * (1 + 1e-9) + 1e-9)  # fmt: skip
+            below = model.add_col(f"under[{unit.unit_id},{skill}]", 0.0,
+                                  most_under * (1 + 1e-9) + 1e-9)  # fmt: skip
             deviation.extend([above, below])
             rhs = -fixed_load[u, k] / scale
             model.add_row(
@@ -625,102 +640,35 @@ def _add_balance_rows(
                 rhs,
                 family=RowFamily.DEVIATION, unit=u, skill=k,
             )  # fmt: skip
+            if not cols and model.col_integer[n]:
+                _add_secant_row(model, n, above, below, fixed_load[u, k] / scale,
+                                means[k] * capacity, f"deviation_hull[{unit.unit_id},{skill}]",
+                                u, k)  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)
 
 
-def balance_blocks(group_model: GroupModel) -> list[np.ndarray]:
-    """The blocks of a balance model (column_blocks by skill), or [] when there is one block or a
-    column of no one skill: the balance is then solved as one model."""
-    labels = column_skills(group_model)
-    if labels is None:
-        return []
-    blocks = column_blocks(group_model.model, labels)
-    return blocks if len(blocks) > 1 else []
-
-
-def column_skills(group_model: GroupModel) -> np.ndarray | None:
-    """(columns,) the skill index each column of a group's model belongs to, or None when a
-    column belongs to no one skill (the ratio or direct forms' single t column)."""
-    data, model = group_model.data, group_model.model
-    labels = np.full(model.num_cols, -1, dtype=np.int64)
-    skills = np.broadcast_to(np.arange(len(data.skills)), group_model.n_col.shape)
-    for cols in (group_model.n_col, group_model.p_col, group_model.m_col):
-        labels[cols[cols >= 0]] = skills[cols >= 0]
-    for members, cols in zip(group_model.classes, group_model.x_cols, strict=True):
-        labels[cols] = data.service_skill[members[0]]
-    if group_model.deviation_cols is not None:
-        # Built units outer, skills inner, (over, under) per cell.
-        labels[group_model.deviation_cols] = np.repeat(np.tile(np.arange(len(data.skills)),
-                                                               len(data.units)), 2)  # fmt: skip
-    for (_, _, k), col in group_model.flows.cols.items():
-        labels[col] = k
-    for (_, k), col in group_model.flows.gains.items():
-        labels[col] = k
-    return None if (labels < 0).any() else labels
-
-
-def column_blocks(model: LinearModel, labels: np.ndarray) -> list[np.ndarray]:
-    """The columns in blocks that no row joins, once the rows spanning more than one label are
-    set aside: connected components of the rows within one label (scipy's csgraph), each block
-    sorted. The rows set aside (a unit's Min/Max employees across skills, its Max moves, a group
-    budget) are the only ones a block's model lacks: each block's model is a relaxation."""
-    rows = np.asarray(model.entry_row, dtype=np.int64)
-    cols = np.asarray(model.entry_col, dtype=np.int64)
-    inner = _rows_within(model.num_rows, rows, labels[cols])[rows]
-    rows, cols = rows[inner], cols[inner]
-    # Rows and columns as the nodes of one graph: row i is node num_cols + i.
-    size = model.num_cols + model.num_rows
-    graph = coo_array((np.ones(rows.size), (cols, model.num_cols + rows)), shape=(size, size))
-    _, component = connected_components(graph, directed=False)
-    component = component[: model.num_cols]
-    order = np.argsort(component, kind="stable")
-    bounds = np.flatnonzero(np.diff(component[order])) + 1
-    return [np.sort(block) for block in np.split(order, bounds)]
-
-
-def _rows_within(num_rows: int, rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """(rows,) whether every entry of a row has the same label (an empty row: True)."""
-    low = np.full(num_rows, np.iinfo(np.int64).max)
-    high = np.full(num_rows, np.iinfo(np.int64).min)
-    np.minimum.at(low, rows, labels)
-    np.maximum.at(high, rows, labels)
-    return (low == high) | (low > high)
-
-
-def submodel(model: LinearModel, block: np.ndarray) -> LinearModel:
-    """The columns `block` (sorted) of a model with the rows that lie wholly inside them, columns
-    renumbered in block order: a relaxation of the model restricted to the block."""
-    rows = np.asarray(model.entry_row, dtype=np.int64)
-    cols = np.asarray(model.entry_col, dtype=np.int64)
-    values = np.asarray(model.entry_value, dtype=float)
-    inside = np.zeros(model.num_cols, dtype=bool)
-    inside[block] = True
-    kept = _rows_within(model.num_rows, rows, inside[cols].astype(np.int64))
-    present = np.zeros(model.num_rows, dtype=bool)
-    present[rows[inside[cols]]] = True  # rows with an entry in the block
-    kept &= present
-    new_index = np.full(model.num_cols, -1, dtype=np.int64)
-    new_index[block] = np.arange(block.size)
-    row_index = np.full(model.num_rows, -1, dtype=np.int64)
-    row_index[kept] = np.arange(int(kept.sum()))
-    entries = kept[rows]
-    take = block.tolist()
-    row_list = np.flatnonzero(kept).tolist()
-    return LinearModel(
-        col_names=[model.col_names[c] for c in take],
-        col_lower=[model.col_lower[c] for c in take],
-        col_upper=[model.col_upper[c] for c in take],
-        col_integer=[model.col_integer[c] for c in take],
-        row_names=[model.row_names[r] for r in row_list],
-        row_family=[model.row_family[r] for r in row_list],
-        row_unit=[model.row_unit[r] for r in row_list],
-        row_skill=[model.row_skill[r] for r in row_list],
-        row_lower=[model.row_lower[r] for r in row_list],
-        row_upper=[model.row_upper[r] for r in row_list],
-        entry_row=row_index[rows[entries]].tolist(),
-        entry_col=new_index[cols[entries]].tolist(),
-        entry_value=values[entries].tolist(),
-    )
+def _add_secant_row(
+    model: LinearModel, n: int, above: int, below: int, load: float, per_employee: float,
+    name: str, unit: int, skill: int,
+) -> None:  # fmt: skip
+    """The convex hull of a cell whose load cannot change: its deviation |load - a n| at whole
+    headcounts n is the V of |.| except between the two whole numbers around load / a, where the
+    hull is the chord through them. The row `over + under >= chord(n)` is implied for whole n
+    (the chord lies under the V there) and cuts off the fractional headcounts with which the
+    relaxation reaches a deviation no plan has, so the relaxation's bound is the cell's own."""
+    if per_employee <= 0 or load <= 0:
+        return  # the deviation is linear in n: nothing to cut
+    low = float(np.floor(load / per_employee))
+    at_low = load - per_employee * low  # >= 0
+    at_high = per_employee * (low + 1) - load  # > 0
+    if at_low <= 0:
+        return  # load / a is whole: the V has its point at a whole number
+    slope = at_high - at_low
+    chord_at_zero = at_low - slope * low
+    # A margin of 1e-9 relative, so that rounding never cuts the plan at either whole number.
+    model.add_row(name, [above, below, n], [1.0, 1.0, -slope],
+                  chord_at_zero - 1e-9 * max(1.0, abs(chord_at_zero)), np.inf,
+                  family=RowFamily.DEVIATION_HULL, unit=unit, skill=skill)  # fmt: skip
 
 
 def add_decision_rows(

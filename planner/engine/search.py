@@ -20,7 +20,7 @@ from planner.domain import Objective
 from planner.engine.bracket import Bracket, GroupSolver
 from planner.engine.counting import StaffOnlyOptimum, solve_staff_only
 from planner.engine.group import GroupData
-from planner.engine.model import RowFamily, balance_blocks, balance_scale
+from planner.engine.model import RowFamily, balance_scale
 from planner.engine.panel import FaultKind, SolverFault
 from planner.engine.plan import Plan, max_coefficient, plan_load, skill_means, total_deviation
 from planner.engine.session import (
@@ -397,15 +397,7 @@ def solve_balance(solver: GroupSolver) -> GroupSearch:
     costs = np.zeros(group_model.model.num_cols)
     costs[group_model.deviation_cols] = 1.0
     solver.backend.set_objective(costs)
-    blocks = balance_blocks(group_model)
-    least = None
-    if blocks:
-        least = solver.least_in_blocks(
-            blocks, point_of_plan(group_model, start), integral=False, what="least total deviation"
-        )
-    if least is None:
-        blocks = []  # a row across skills binds: the whole model, both stages
-        least = solver.least(start, integral=False, what="least total deviation")
+    least = solver.least(start, integral=False, what="least total deviation")
     first = plan_from_values(group_model, least.point)
     deviation = total_deviation(data, first, means)
     if least.proven:
@@ -416,16 +408,14 @@ def solve_balance(solver: GroupSolver) -> GroupSearch:
         bound = 0.0
     cols = group_model.deviation_cols.tolist()
     scaled = deviation / balance_scale(data)  # the model measures deviation in this unit
-    cap = scaled * (1 + RELATIVE_TOLERANCE) + 1e-9
     solver.backend.add_row(
-        "deviation_at_optimum", cols, [1.0] * len(cols), -np.inf, cap,
-        family=RowFamily.DEVIATION_AT_OPTIMUM,
+        "deviation_at_optimum", cols, [1.0] * len(cols), -np.inf,
+        scaled * (1 + RELATIVE_TOLERANCE) + 1e-9, family=RowFamily.DEVIATION_AT_OPTIMUM,
     )  # fmt: skip
     stop, gap = least.stop, least.gap
     moved_plan, moves_proven = first, False
     if stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
-        moved = _fewest_moves_in_blocks(solver, blocks, least.point, costs, cap)
-        moved_plan, moves_proven, moves_stop, moves_gap = moved or _fewest_moves(solver, first)
+        moved_plan, moves_proven, moves_stop, moves_gap = _fewest_moves(solver, first)
         stop = stop or moves_stop
         gap = gap if gap is not None else moves_gap
     value = total_deviation(data, moved_plan, means)
@@ -441,29 +431,6 @@ def solve_balance(solver: GroupSolver) -> GroupSearch:
         moved_plan, value, lower, gap,
         stop_reason=None if proven else (stop or StopReason.SOLVER_FAULT),
     )  # fmt: skip
-
-
-def _fewest_moves_in_blocks(
-    solver: GroupSolver, blocks: list[np.ndarray], point: np.ndarray, deviation: np.ndarray,
-    cap: float,
-) -> tuple[Plan, bool, StopReason | None, float | None] | None:  # fmt: skip
-    """The balance's fewest moves block by block (SolverSession.least_in_blocks), from the point
-    of the blocks' proven least deviations; None when that does not apply (no blocks, a
-    distance stage to follow) or a row across blocks breaks (the whole model then)."""
-    if not blocks or solver.data.distance is not None:
-        return None
-    # What the whole cap allows above the least deviation, allowed in every block (a margin of
-    # 1e-9 so that rounding never makes a block's model tighter than the whole one).
-    slack = max(cap - float(deviation @ point), 0.0) + 1e-9 * max(1.0, cap)
-    group_model = solver.group_model
-    solver.backend.set_objective(group_model.moves_objective())
-    least = solver.least_in_blocks(
-        blocks, point, integral=not solver.settings.split_services, what="fewest moves",
-        cap=(deviation, slack),
-    )  # fmt: skip
-    if least is None:
-        return None
-    return plan_from_values(group_model, least.point), least.proven, least.stop, least.gap
 
 
 def search_group(data: GroupData, progress: Progress | None = None) -> GroupSearch:

@@ -27,17 +27,10 @@ from planner.engine.model import (
     add_level_count,
     balance_scale,
     build_group_model,
-    submodel,
 )
 from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverPanel
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
-from planner.engine.solvers import (
-    FEASIBILITY_TOLERANCE,
-    HighsBackend,
-    RunStatus,
-    SolverRun,
-    point_violation,
-)
+from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
 from planner.result import GroupReport, StopReason
 
 RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
@@ -465,18 +458,14 @@ class SolverSession:
         return None, improved, None
 
     def least(
-        self, start: Plan | None, *, integral: bool, what: str, point: np.ndarray | None = None
+        self, start: Plan, *, integral: bool, what: str, point: np.ndarray | None = None
     ) -> Least:
         """Minimise the objective set on the model from a plan that satisfies it (point: its
         solution vector, when the model has columns a plan does not give). The minimum is
         proven only when two configurations call the same value optimal and no checked point
         beats it; a configuration that calls a worse value optimal is a fault."""
         costs = self.backend.costs
-        if point is None:
-            if start is None:
-                raise ValueError("least needs a plan or a point to start from")
-            point = point_of_plan(self.group_model, start)
-        best_point = point
+        best_point = point_of_plan(self.group_model, start) if point is None else point
         best_value = float(costs @ best_point)
 
         def tolerance(value: float) -> float:
@@ -515,67 +504,6 @@ class SolverSession:
             if len(affirmed) >= 2:
                 return Least(best_point, True)
         return Least(best_point, False, StopReason.SOLVER_FAULT)
-
-    def least_in_blocks(
-        self,
-        blocks: list[np.ndarray],
-        point: np.ndarray,
-        *,
-        integral: bool,
-        what: str,
-        cap: tuple[np.ndarray, float] | None = None,
-    ) -> Least | None:
-        """Minimise the objective set on the loaded model block by block (model.column_blocks:
-        no row joins two blocks once the rows spanning skills are set aside), from `point`, a
-        point of the model. Each block's model lacks only those rows, so it is a relaxation: the
-        blocks' minima add up to a bound on the whole model's, and the blocks' points together
-        reach it. The combined point is then checked against the whole model; None when it
-        breaks a row set aside (the caller solves the whole model instead).
-
-        cap: (weights, slack): each block keeps weights x its columns at most what `point` has
-        there plus slack (the deviation stage's optimum, shared out: with every block at its
-        proven least deviation, a plan within the whole cap is within slack in every block).
-        A block whose every column but `settled_free` is fixed needs no solver (its point is
-        its only plan up to those columns, set to their least by point_of_plan)."""
-        joint, joint_keeper = self.backend, self.panel.keeper
-        costs = joint.costs
-        combined = point.copy()
-        proven, stop, bound = True, None, 0.0
-        fixed = np.asarray(joint.model.col_lower) == np.asarray(joint.model.col_upper)
-        settled_free = np.zeros(joint.model.num_cols, dtype=bool)
-        if self.group_model.deviation_cols is not None:
-            settled_free[self.group_model.deviation_cols] = True
-        try:
-            for block in blocks:
-                if np.all(fixed[block] | settled_free[block]):
-                    bound += float(costs[block] @ point[block])
-                    continue
-                model = submodel(joint.model, block)
-                if cap is not None:
-                    weights, slack = cap[0][block], cap[1]
-                    used = np.flatnonzero(weights)
-                    model.add_row("deviation_at_optimum", used.tolist(), weights[used].tolist(),
-                                  -np.inf, float(weights @ point[block]) + slack,
-                                  family=RowFamily.DEVIATION_AT_OPTIMUM)  # fmt: skip
-                backend = HighsBackend(model)
-                backend.set_objective(costs[block])
-                self.backend, self.panel.keeper = backend, backend
-                least = self.least(None, integral=integral, what=what, point=point[block])
-                combined[block] = least.point
-                value = float(costs[block] @ least.point)
-                if least.proven:
-                    bound += value
-                else:
-                    proven = False
-                    stop = stop or least.stop
-                    bound += min(value, least.bound) if least.bound is not None else 0.0
-        finally:
-            self.backend, self.panel.keeper = joint, joint_keeper
-        if point_violation(joint.model, combined) > FEASIBILITY_TOLERANCE * 10:
-            return None
-        value = float(costs @ combined)
-        gap = None if proven else (value - bound) / value if value > 0 else 0.0
-        return Least(combined, proven, stop, gap, None if proven else bound)
 
     # -- leximax ------------------------------------------------------------------------------
     def least_at_levels(
