@@ -67,6 +67,7 @@ class RowFamily(StrEnum):
     STAFF_BUDGET = "group_staff_moves"  # max staff moves of the group
     SERVICE_BUDGET = "group_service_moves"  # max service moves of the group
     DEVIATION = "deviation"  # load - mean x capacity = over - under (balance)
+    DEVIATION_HULL = "deviation_hull"  # balance: a fixed-load cell's deviation at whole headcounts
     DEVIATION_AT_OPTIMUM = "deviation_at_optimum"  # balance stage 2 keeps stage 1's deviation
     DECISION = "decision"  # a planner's decision (Scenario.decisions): LinearModel.row_decisions
     DISTANCE = "distance"  # no transfer beyond the longest or without a distance: row_pairs
@@ -605,7 +606,9 @@ def _add_balance_rows(
     x_cols: list[np.ndarray],
     means: np.ndarray,
 ) -> np.ndarray:
-    """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group."""
+    """Deviation rows: load - mean_k * capacity = d+ - d-, in one unit of measure for the group;
+    d+ and d- bounded by the most a cell can deviate, and for a cell whose load cannot change and
+    whose headcount can, the hull row of its deviation at whole headcounts (_add_secant_row)."""
     scale = balance_scale(data)
     fixed_load = data.fixed_load()
     scales = np.full((len(data.units), len(data.skills)), scale)
@@ -615,8 +618,21 @@ def _add_balance_rows(
         capacity = data.capacity_per_employee[u] / scale
         for k, skill in enumerate(data.skills):
             cols, values = terms.get((u, k), ([], []))
-            above = model.add_col(f"over[{unit.unit_id},{skill}]", 0.0, np.inf)
-            below = model.add_col(f"under[{unit.unit_id},{skill}]", 0.0, np.inf)
+            n = int(n_col[u, k])
+            # The most a cell can be above or below its mean: its most load on its fewest staff,
+            # its most staff on its least load (bounds every plan's deviation keeps; with a
+            # margin so that rounding never cuts one).
+            per_employee = means[k] * capacity
+            least_load = fixed_load[u, k] / scale
+            most_load = least_load + sum(
+                v * model.col_upper[c] for c, v in zip(cols, values, strict=True)
+            )
+            most_over = max(most_load - per_employee * model.col_lower[n], 0.0)
+            most_under = max(per_employee * model.col_upper[n] - least_load, 0.0)
+            above = model.add_col(f"over[{unit.unit_id},{skill}]", 0.0,
+                                  most_over * (1 + 1e-9) + 1e-9)  # fmt: skip
+            below = model.add_col(f"under[{unit.unit_id},{skill}]", 0.0,
+                                  most_under * (1 + 1e-9) + 1e-9)  # fmt: skip
             deviation.extend([above, below])
             rhs = -fixed_load[u, k] / scale
             model.add_row(
@@ -627,7 +643,35 @@ def _add_balance_rows(
                 rhs,
                 family=RowFamily.DEVIATION, unit=u, skill=k,
             )  # fmt: skip
+            if not cols and model.col_integer[n]:
+                _add_secant_row(model, n, above, below, fixed_load[u, k] / scale,
+                                means[k] * capacity, f"deviation_hull[{unit.unit_id},{skill}]",
+                                u, k)  # fmt: skip
     return np.asarray(deviation, dtype=np.int64)
+
+
+def _add_secant_row(
+    model: LinearModel, n: int, above: int, below: int, load: float, per_employee: float,
+    name: str, unit: int, skill: int,
+) -> None:  # fmt: skip
+    """The convex hull of a cell whose load cannot change: its deviation |load - a n| at whole
+    headcounts n is the V of |.| except between the two whole numbers around load / a, where the
+    hull is the chord through them. The row `over + under >= chord(n)` is implied for whole n
+    (the chord lies under the V there) and cuts off the fractional headcounts with which the
+    relaxation reaches a deviation no plan has, so the relaxation's bound is the cell's own."""
+    if per_employee <= 0 or load <= 0:
+        return  # the deviation is linear in n: nothing to cut
+    low = float(np.floor(load / per_employee))
+    at_low = load - per_employee * low  # >= 0
+    at_high = per_employee * (low + 1) - load  # > 0
+    if at_low <= 0:
+        return  # load / a is whole: the V has its point at a whole number
+    slope = at_high - at_low
+    chord_at_zero = at_low - slope * low
+    # A margin of 1e-9 relative, so that rounding never cuts the plan at either whole number.
+    model.add_row(name, [above, below, n], [1.0, 1.0, -slope],
+                  chord_at_zero - 1e-9 * max(1.0, abs(chord_at_zero)), np.inf,
+                  family=RowFamily.DEVIATION_HULL, unit=unit, skill=skill)  # fmt: skip
 
 
 def add_decision_rows(
