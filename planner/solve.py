@@ -29,11 +29,12 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
-from planner.i18n import language, ngettext, using
+from planner.i18n import _, language, ngettext, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
     Check,
+    CheckCode,
     GroupReport,
     GroupResult,
     Proposal,
@@ -341,14 +342,19 @@ def assemble_result(
             failed = [c for c in group_checks if not c.passed]
             if failed:
                 raise VerificationError(
-                    f"group {data.group}: the plan failed the independent check "
-                    f"(a bug in planner, please report it): "
-                    + "; ".join(f"{c.name}: {c.detail}" for c in failed)
+                    _(
+                        "group {group}: the plan failed the independent check (a bug in planner, "
+                        "please report it): {failed}"
+                    ).format(
+                        group=data.group, failed="; ".join(f"{c.name}: {c.detail}" for c in failed)
+                    )
                 )
             checks.extend(group_checks)
         else:
             check_seconds = 0.0
-            checks.append(Check(data.group, "a plan exists", False, "; ".join(outcome.explanation)))
+            checks.append(
+                Check.of(data.group, CheckCode.PLAN_EXISTS, False, "; ".join(outcome.explanation))
+            )
         group_results.append(
             GroupResult(
                 group=data.group,
