@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from planner.display import significant
 from planner.domain import (
     DecisionKind,
     Scenario,
@@ -22,7 +23,7 @@ from planner.domain import (
     staff_to_keep,
     unit_capacity,
 )
-from planner.i18n import _, decimal, integer, ngettext
+from planner.i18n import _, integer, ngettext
 from planner.result import Check, CheckCode
 
 TOLERANCE = 1e-9
@@ -186,7 +187,7 @@ def verify_group(
         if abs(sum(shares.values()) - 1.0) > 1e-6:
             placement.append(
                 _("{service}: shares add up to {total}").format(
-                    service=service.service_id, total=_figure(sum(shares.values()))
+                    service=service.service_id, total=significant(sum(shares.values()))
                 )
             )
         if not settings.split_services and any(abs(v - 1.0) > 1e-6 for v in shares.values()):
@@ -222,7 +223,7 @@ def verify_group(
         [f"{services_moved:g} > {limit}"]
         if limit is not None and services_moved > limit + 1e-6
         else [],
-        _moved(_figure(services_moved), limit),
+        _moved(significant(services_moved), limit),
     )
 
     coefficients = {}
@@ -233,7 +234,7 @@ def verify_group(
         if cell_load > TOLERANCE and capacity <= 0:
             stranded.append(
                 _("{cell}: load {load} with no staff").format(
-                    cell=f"{unit_id}/{skill}", load=_figure(cell_load)
+                    cell=f"{unit_id}/{skill}", load=significant(cell_load)
                 )
             )
     check(CheckCode.LOAD_STAFFED, stranded, _("every loaded cell staffed"))
@@ -255,14 +256,15 @@ def verify_group(
     if abs(services_moved - reported.services_moved) > 1e-6:
         figures.append(
             _("services moved {recomputed} recomputed, {reported} reported").format(
-                recomputed=_figure(services_moved), reported=_figure(reported.services_moved)
+                recomputed=significant(services_moved),
+                reported=significant(reported.services_moved),
             )
         )
     check(
         CheckCode.FIGURES_MATCH,
         figures,
         _("max coefficient {worst}, {staff} staff and {services} services moved").format(
-            worst=_figure(worst), staff=integer(moved_in), services=_figure(services_moved)
+            worst=significant(worst), staff=integer(moved_in), services=significant(services_moved)
         ),
     )
     if transfers is not None:
@@ -294,11 +296,13 @@ def verify_group(
             if distance is None:
                 far.append(_("{move}: no distance given").format(move=move))
             elif longest is not None and distance > longest:
-                far.append(f"{move}: {_figure(distance)} > {_figure(longest)}")
+                far.append(f"{move}: {significant(distance)} > {significant(longest)}")
         check(
             CheckCode.TRANSFER_DISTANCES,
             far,
-            _("every transfer has a distance of at most {longest}").format(longest=_figure(longest))
+            _("every transfer has a distance of at most {longest}").format(
+                longest=significant(longest)
+            )
             if longest
             else _("every transfer has a distance"),
         )
@@ -333,7 +337,10 @@ def _broken_decisions(decisions, after, assignment, transfers) -> list[str]:
             if (pinned and abs(share - 1.0) > 1e-6) or (not pinned and share > TOLERANCE):
                 broken.append(
                     _("{source}: {service} has {share} of it at {unit}").format(
-                        source=d.source, service=d.service_id, share=_figure(share), unit=d.unit_id
+                        source=d.source,
+                        service=d.service_id,
+                        share=significant(share),
+                        unit=d.unit_id,
                     )
                 )
         elif transfers is not None:
@@ -355,18 +362,6 @@ def _count(singular: str, plural: str, count: int) -> str:
     """`count` things in the current language's plural form, the number in its notation. The
     English forms are both the plural, as the details always read ("1 decisions")."""
     return ngettext(singular, plural, count).format(count=integer(count))
-
-
-def _figure(value: float) -> str:
-    """A figure of a detail as `:g` shows it (six significant digits), in the current language's
-    notation."""
-    text = f"{value:g}"
-    if not math.isfinite(value) or "e" in text:
-        return text
-    if "e" in text:
-        return text
-    decimals = len(text.partition(".")[2])
-    return decimal(float(text), decimals, group=False)
 
 
 def _percent(share: float) -> str:
