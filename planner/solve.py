@@ -165,14 +165,22 @@ def _solve_checked(
                 }
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
-                    progress(f"groups solved: {len(outcomes)}/{len(datas)}")
+                    progress(
+                        _("groups solved: {done}/{count}").format(
+                            done=len(outcomes), count=len(datas)
+                        )
+                    )
             finally:
                 # On Ctrl-C the workers got the signal too: do not wait for the groups queued.
                 pool.shutdown(wait=len(outcomes) == len(datas), cancel_futures=True)
         else:
             for i, data in enumerate(datas):
                 outcomes[i] = _solve_group(data, sensitivity)
-                progress(f"groups solved: {i + 1}/{len(datas)} ({data.group})")
+                progress(
+                    _("groups solved: {done}/{count} ({group})").format(
+                        done=i + 1, count=len(datas), group=data.group
+                    )
+                )
     except KeyboardInterrupt:
         if not outcomes:
             raise
