@@ -53,14 +53,18 @@ ALLOWED = (
     "hours", "wisn", "general", "legal", "seed", "P50", "P90", "P95", "Monte Carlo",
 )  # fmt: skip
 _WORD_RUN = re.compile(r"[A-Za-z][A-Za-z'*]*(?:[ ,;:()/'-]+[A-Za-z][A-Za-z'*]*)+")
-_NOISE = re.compile(r"--?[a-z][a-z-]*|\S+\.(?:xlsx|json|md|log)\b|[A-Z]{1,3}\d+(?:-S\d+)?|t\*")
+# Options, file names, unit and service codes, t*, and the forecast's model names (ETS(A,A,N)).
+_NOISE = re.compile(
+    r"--?[a-z][a-z-]*|\S+\.(?:xlsx|json|md|log)\b|[A-Z]{1,3}\d+(?:-S\d+)?|t\*|ETS\([A-Z,]+\)"
+)
 
 
 def english_phrases(text: str, data: frozenset[str]) -> list[str]:
     """The runs of English words in `text` once the data names and allowed tokens are removed."""
-    # A removed name ends a run: the words on either side are not one phrase.
-    text = _words_pattern(data | frozenset(ALLOWED)).sub(" | ", text)
+    # A removed name ends a run: the words on either side are not one phrase. File names and
+    # options first, so that "result.xlsx" goes whole.
     text = _NOISE.sub(" | ", text)
+    text = _words_pattern(data | frozenset(ALLOWED)).sub(" | ", text)
     found = []
     for run in _WORD_RUN.findall(text):
         words = re.findall(r"[A-Za-z']+", run)
