@@ -68,10 +68,14 @@ def verify_group(
         detail = success if passed else "; ".join(failures[:10])
         checks.append(Check.of(group, code, passed, detail))
 
+    # A count's English forms are both the plural, as the details have always read ("1
+    # decisions"); ngettext gives the other languages their forms.
     check(
         CheckCode.WHOLE_HEADCOUNTS,
         [f"{u}/{k}: {v}" for (u, k), v in after.items() if v < 0 or v != int(v)],
-        _count("{count} unit-skill cells", "{count} unit-skill cells", len(after)),
+        ngettext("{count} unit-skill cells", "{count} unit-skill cells", len(after)).format(
+            count=integer(len(after))
+        ),
     )
     unknown = [f"{u}/{k}" for (u, k) in after if u not in units]
     check(CheckCode.HEADCOUNTS_IN_GROUP, unknown, _("all cells in the group"))
@@ -107,7 +111,9 @@ def verify_group(
     check(
         CheckCode.STAFF_CONSERVED,
         conservation,
-        _count("{count} skills", "{count} skills", len(skills)),
+        ngettext("{count} skills", "{count} skills", len(skills)).format(
+            count=integer(len(skills))
+        ),
     )
 
     bounds, locks, unit_moves = [], [], []
@@ -137,11 +143,17 @@ def verify_group(
         if (unit.locked or not settings.allow_staff_moves) and changes:
             locks.append(
                 f"{unit_id}: "
-                + _count("{count} employees moved", "{count} employees moved", changes)
+                + ngettext("{count} employees moved", "{count} employees moved", changes).format(
+                    count=integer(changes)
+                )
             )
         if unit.max_moves is not None and changes > unit.max_moves:
             unit_moves.append(f"{unit_id}: {changes} > {unit.max_moves}")
-    check(CheckCode.EMPLOYEE_BOUNDS, bounds, _count("{count} units", "{count} units", len(units)))
+    check(
+        CheckCode.EMPLOYEE_BOUNDS,
+        bounds,
+        ngettext("{count} units", "{count} units", len(units)).format(count=integer(len(units))),
+    )
 
     share = settings.keep_staff_share
     emptied = []
@@ -214,7 +226,9 @@ def verify_group(
     check(
         CheckCode.SERVICES_DELIVERED,
         placement,
-        _count("{count} services", "{count} services", len(services)),
+        ngettext("{count} services", "{count} services", len(services)).format(
+            count=integer(len(services))
+        ),
     )
     check(CheckCode.ELIGIBLE_UNITS, eligibility, _("all eligible"))
     limit = settings.max_service_moves
@@ -284,7 +298,9 @@ def verify_group(
                 for k in skills
                 if net.get((u, k), 0) != after.get((u, k), 0) - start.get((u, k), 0)
             ],
-            _count("{count} transfers", "{count} transfers", len(transfers)),
+            ngettext("{count} transfers", "{count} transfers", len(transfers)).format(
+                count=integer(len(transfers))
+            ),
         )
     if transfers is not None and scenario.distances:
         table = distance_table(scenario.distances)
@@ -311,7 +327,9 @@ def verify_group(
         check(
             CheckCode.DECISIONS_KEPT,
             _broken_decisions(decisions, after, assignment, transfers),
-            _count("{count} decisions", "{count} decisions", len(decisions)),
+            ngettext("{count} decisions", "{count} decisions", len(decisions)).format(
+                count=integer(len(decisions))
+            ),
         )
     return checks
 
@@ -356,12 +374,6 @@ def _broken_decisions(decisions, after, assignment, transfers) -> list[str]:
                     )
                 )
     return broken
-
-
-def _count(singular: str, plural: str, count: int) -> str:
-    """`count` things in the current language's plural form, the number in its notation. The
-    English forms are both the plural, as the details always read ("1 decisions")."""
-    return ngettext(singular, plural, count).format(count=integer(count))
 
 
 def _percent(share: float) -> str:

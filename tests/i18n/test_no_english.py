@@ -55,7 +55,7 @@ ALLOWED = (
 _WORD_RUN = re.compile(r"[A-Za-z][A-Za-z'*]*(?:[ ,;:()/'-]+[A-Za-z][A-Za-z'*]*)+")
 # Options, file names, unit and service codes, t*, and the forecast's model names (ETS(A,A,N)).
 _NOISE = re.compile(
-    r"--?[a-z][a-z-]*|\S+\.(?:xlsx|json|md|log)\b|[A-Z]{1,3}\d+(?:-S\d+)?|t\*|ETS\([A-Z,]+\)"
+    r"(?<![\w-])--?[a-z][a-z-]*|\S+\.(?:xlsx|json|md|log)\b|[A-Z]{1,3}\d+(?:-S\d+)?|t\*|ETS\([A-Z,]+\)"
 )
 
 
@@ -252,3 +252,53 @@ def test_the_detector_finds_english_and_passes_names():
     assert (
         english_phrases("D01-S12 (Department of Agriculture) -> D02: --force, minmax", data) == []
     )
+
+
+# What the guarded runs must say, exactly (one line or cell per command of this branch's words).
+EXPECTED = {
+    "ru": {
+        "checks": ("Districts", "численность целая и неотрицательная", "пройдена",
+                   "13 ячеек «подразделение — специализация»"),
+        "note": "Districts: t* найден точно подсчётом (перемещаются только сотрудники, без MILP): "
+        "порогов, опровергнутых суммами правил: 7; показанных напрямую построенным планом: 2; "
+        "решённых максимальным потоком: 0",
+        "apply": ": план из result.xlsx применён к west-kazakhstan-2024.xlsx; подразделений: 34, "
+        "сотрудников: 1\u00a0838, услуг: 730",
+        "plan exists": "план существует",
+        "frontier": "    лимит 2: 0,125  <- оптимум достигнут",
+    },
+    "kk": {
+        "checks": ("Districts", "штат саны бүтін және теріс емес", "өтті",
+                   "«бөлімше — мамандық» 13 ұяшығы"),
+        "note": "Districts: t* санау арқылы дәл табылды (тек қызметкерлер ауыстырылады, MILP-сыз): "
+        "ережелер қосындысымен жоққа шығарылған табалдырықтар: 7; тікелей құрылған жоспармен "
+        "көрсетілгендері: 2; ең үлкен ағынмен шешілгендері: 0",
+        "apply": ": result.xlsx жоспары west-kazakhstan-2024.xlsx кітабына қолданылды; бөлімшелер: "
+        "34, қызметкерлер: 1\u00a0838, қызметтер: 730",
+        "plan exists": "жоспар бар",
+        "frontier": "    шек 2: 0,125  <- оңтайлы мәнге жетті",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_guarded_runs_say_these_words(runs, lang):
+    """The first check of the Checks sheet, the Summary's note on how Districts was solved (the
+    English sentence the guard first failed on), apply's summary, the infeasible group's check
+    in --json (its code unchanged) and a frontier point."""
+    expected = EXPECTED[lang]
+    workbook = load_workbook(runs[lang].result)
+    with using(lang):
+        checks, summary = (
+            workbook[pgettext("sheet", "Checks")],
+            workbook[pgettext("sheet", "Summary")],
+        )
+    assert tuple(c.value for c in checks[2]) == expected["checks"]
+    notes = [c.value for c in summary["A"] if isinstance(c.value, str) and "t*" in c.value]
+    assert notes == [expected["note"]]
+    assert runs[lang].printed["apply"][0].strip().endswith(expected["apply"])
+    document = json.loads(runs[lang].printed["explain --json"][0])
+    assert [(c["code"], c["name"], c["passed"]) for c in document["checks"]] == [
+        ("plan-exists", expected["plan exists"], False)
+    ]
+    assert expected["frontier"] in runs[lang].printed["frontier"][0].splitlines()
