@@ -438,10 +438,10 @@ def frontier(
             _("the frontier is of the maximum coefficient (minmax), not the balance objective")
         )
     if getattr(settings, field) is not None:
-        own = pgettext("setting", field.replace("_", " "))
+        setting = pgettext("setting", field.replace("_", " "))
         notes.append(
             _("the scenario's own {setting} ({value}) is replaced by each budget").format(
-                setting=own, value=getattr(settings, field)
+                setting=setting, value=getattr(settings, field)
             )
         )
     lifted: dict[str, Any] = {field: None}
