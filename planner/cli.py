@@ -71,7 +71,9 @@ def version() -> str:
 # --- the terminal --------------------------------------------------------------------------------
 
 _COUNTER = re.compile(r"(\d+)/(\d+)")
-_COUNTER_PHRASE = re.compile(r"(?:groups solved:|option|point)?\s*\d+/\d+:?")
+# The words before the counter ("groups solved:", "option", "point", or their translations):
+# at most two words, so that "frontier D: point 3/16" keeps "frontier D".
+_COUNTER_PHRASE = re.compile(r"(?:[^\W\d]+(?: [^\W\d]+)?:?\s*)?\d+/\d+:?")
 
 
 def progress_detail(message: str) -> str:
@@ -454,7 +456,7 @@ def _uncertainty(args: argparse.Namespace, result):
     if not samples:
         return None
     if samples < 0:
-        raise InputError([Problem("--samples", "", samples, "a whole number of 1 or more",
+        raise InputError([Problem("--samples", "", samples, _("a whole number of 1 or more"),
                                   ProblemCode.NEGATIVE)])  # fmt: skip
     cluster = cluster_address(args.cluster)
     if args.robust:
@@ -684,17 +686,25 @@ def cmd_apply(args: argparse.Namespace, term: Terminal) -> int:
     default = result_path.with_name(f"{result_path.stem}-applied.xlsx")
     out = Path(args.out).expanduser() if args.out else default
     out = check_output(out, suffixes=(".xlsx",), inputs=(result_path,), force=args.force)
-    with term.phase(f"reading {result_path.name} and its input"):
+    with term.phase(_("reading {file} and its input").format(file=result_path.name)):
         accepted = accepted_scenario(result_path)
     check_output(out, suffixes=(".xlsx",), inputs=(result_path, accepted.source_path),
                  force=args.force)  # fmt: skip
-    with term.phase(f"writing {out.name}"):
+    with term.phase(_("writing {file}").format(file=out.name)):
         path = write_scenario(accepted.scenario, out, assumptions=accepted.assumptions)
     scenario = accepted.scenario
     print(
-        f"applied scenario written to {path}: the plan of {result_path.name} on "
-        f"{accepted.source_path.name}, {len(scenario.units):,} units, "
-        f"{scenario.total_employees:,} employees, {len(scenario.services):,} services"
+        _(
+            "applied scenario written to {path}: the plan of {result} on {source}, {units} units, "
+            "{employees} employees, {services} services"
+        ).format(
+            path=path,
+            result=result_path.name,
+            source=accepted.source_path.name,
+            units=integer(len(scenario.units)),
+            employees=integer(scenario.total_employees),
+            services=integer(len(scenario.services)),
+        )
     )
     return EXIT_OK
 
@@ -943,7 +953,9 @@ def main(argv: Sequence[str] | None = None, *, console: Any = None) -> int:
             streams.flush()
             lost = streams.stdout_lost
             if lost is not None:
-                reason = lost.strerror if isinstance(lost, OSError) and lost.strerror else "closed"
+                reason = (
+                    lost.strerror if isinstance(lost, OSError) and lost.strerror else _("closed")
+                )
                 print(_("planner: the standard output could not be written ({reason})").format(
                       reason=reason), file=sys.stderr)  # fmt: skip
                 for path in term.written:

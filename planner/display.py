@@ -24,6 +24,7 @@ __all__ = [
     "coefficient_change_text",
     "coefficient_table",
     "coefficient_text",
+    "significant",
 ]
 
 TEXT_DECIMALS = 3
@@ -71,3 +72,13 @@ def _signed(value: float | None, decimals: int, missing: str) -> str:
     if value is None or text in (missing, _shown(0.0, decimals, missing)) or text.startswith("-"):
         return text
     return "+" + text
+
+
+def significant(value: float, digits: int = 6) -> str:
+    """A figure in text with `digits` significant digits as `:g` gives it (`0.395161`, `1e-07`,
+    `inf`), in the current language's notation (`0,395161`): the solver's notes and the checks'
+    details."""
+    text = f"{value:.{digits}g}"
+    if not math.isfinite(value) or "e" in text:
+        return text
+    return decimal(float(text), len(text.partition(".")[2]), group=False)

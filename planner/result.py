@@ -24,6 +24,7 @@ from planner.domain import (
     service_load,
     unit_capacity,
 )
+from planner.i18n import N_, _
 from planner.wisn import wisn_difference, wisn_ratio, workload_pressure
 
 
@@ -107,14 +108,72 @@ class SolveReport:
         return sum(len(g.solver_faults) for g in self.groups)
 
 
+class CheckCode(StrEnum):
+    """Which independent check (verify.py) a Check is: the same in every language, so that
+    `planner solve --json` readers match on `code` while `name` is shown in the reader's language.
+    """
+
+    WHOLE_HEADCOUNTS = "whole-headcounts"
+    HEADCOUNTS_IN_GROUP = "headcounts-in-group"
+    STAFF_CONSERVED = "staff-conserved"
+    EMPLOYEE_BOUNDS = "employee-bounds"
+    STAFF_SHARE_KEPT = "staff-share-kept"
+    LOCKS = "locks"
+    UNIT_MOVE_LIMIT = "unit-move-limit"
+    GROUP_STAFF_MOVE_LIMIT = "group-staff-move-limit"
+    SERVICES_DELIVERED = "services-delivered"
+    ELIGIBLE_UNITS = "eligible-units"
+    GROUP_SERVICE_MOVE_LIMIT = "group-service-move-limit"
+    LOAD_STAFFED = "load-staffed"
+    FIGURES_MATCH = "figures-match"
+    TRANSFERS_ADD_UP = "transfers-add-up"
+    TRANSFER_DISTANCES = "transfer-distances"
+    DECISIONS_KEPT = "decisions-kept"
+    PLAN_EXISTS = "plan-exists"
+
+    @property
+    def text(self) -> str:
+        """The check's name in the current language."""
+        return _(_CHECK_NAMES[self])
+
+
+# Each check's name as a person reads it (the catalogue's message ids).
+_CHECK_NAMES = {
+    CheckCode.WHOLE_HEADCOUNTS: N_("headcounts are whole and not negative"),
+    CheckCode.HEADCOUNTS_IN_GROUP: N_("headcounts only in units of the group"),
+    CheckCode.STAFF_CONSERVED: N_("staff of each skill conserved"),
+    CheckCode.EMPLOYEE_BOUNDS: N_("Min and Max employees respected"),
+    CheckCode.STAFF_SHARE_KEPT: N_("units keep their share of staff"),
+    CheckCode.LOCKS: N_("locked units and 'allow staff moves' respected"),
+    CheckCode.UNIT_MOVE_LIMIT: N_("Max moves per unit respected"),
+    CheckCode.GROUP_STAFF_MOVE_LIMIT: N_("group limit on staff moves respected"),
+    CheckCode.SERVICES_DELIVERED: N_("every service delivered exactly once"),
+    CheckCode.ELIGIBLE_UNITS: N_("services only at eligible units"),
+    CheckCode.GROUP_SERVICE_MOVE_LIMIT: N_("group limit on service moves respected"),
+    CheckCode.LOAD_STAFFED: N_("no load without staff of its skill"),
+    CheckCode.FIGURES_MATCH: N_("reported figures match the plan"),
+    CheckCode.TRANSFERS_ADD_UP: N_("transfers add up to the headcount changes"),
+    CheckCode.TRANSFER_DISTANCES: N_("transfers within the distances allowed"),
+    CheckCode.DECISIONS_KEPT: N_("the planner's decisions kept"),
+    CheckCode.PLAN_EXISTS: N_("a plan exists"),
+}
+
+
 @dataclass(frozen=True)
 class Check:
-    """One independent check of a plan (verify.py)."""
+    """One independent check of a plan (verify.py): `name` and `detail` in the language of the
+    solve, `code` the same in every language."""
 
     group: str
     name: str
     passed: bool
     detail: str
+    code: CheckCode
+
+    @classmethod
+    def of(cls, group: str, code: CheckCode, passed: bool, detail: str) -> Check:
+        """The check `code` of `group`, named in the current language."""
+        return cls(group, code.text, passed, detail, code)
 
 
 @dataclass(frozen=True)

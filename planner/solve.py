@@ -29,11 +29,12 @@ from planner.engine.sensitivity import group_sensitivity
 from planner.engine.transfers import pair_transfers
 from planner.engine.verify import PlanFigures, verify_group
 from planner.errors import InputError, VerificationError
-from planner.i18n import language, ngettext, using
+from planner.i18n import _, language, ngettext, using
 from planner.result import (
     NEW_HIRES,
     Assignment,
     Check,
+    CheckCode,
     GroupReport,
     GroupResult,
     Proposal,
@@ -164,14 +165,22 @@ def _solve_checked(
                 }
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
-                    progress(f"groups solved: {len(outcomes)}/{len(datas)}")
+                    progress(
+                        _("groups solved: {done}/{count}").format(
+                            done=len(outcomes), count=len(datas)
+                        )
+                    )
             finally:
                 # On Ctrl-C the workers got the signal too: do not wait for the groups queued.
                 pool.shutdown(wait=len(outcomes) == len(datas), cancel_futures=True)
         else:
             for i, data in enumerate(datas):
                 outcomes[i] = _solve_group(data, sensitivity)
-                progress(f"groups solved: {i + 1}/{len(datas)} ({data.group})")
+                progress(
+                    _("groups solved: {done}/{count} ({group})").format(
+                        done=i + 1, count=len(datas), group=data.group
+                    )
+                )
     except KeyboardInterrupt:
         if not outcomes:
             raise
@@ -341,14 +350,19 @@ def assemble_result(
             failed = [c for c in group_checks if not c.passed]
             if failed:
                 raise VerificationError(
-                    f"group {data.group}: the plan failed the independent check "
-                    f"(a bug in planner, please report it): "
-                    + "; ".join(f"{c.name}: {c.detail}" for c in failed)
+                    _(
+                        "group {group}: the plan failed the independent check (a bug in planner, "
+                        "please report it): {failed}"
+                    ).format(
+                        group=data.group, failed="; ".join(f"{c.name}: {c.detail}" for c in failed)
+                    )
                 )
             checks.extend(group_checks)
         else:
             check_seconds = 0.0
-            checks.append(Check(data.group, "a plan exists", False, "; ".join(outcome.explanation)))
+            checks.append(
+                Check.of(data.group, CheckCode.PLAN_EXISTS, False, "; ".join(outcome.explanation))
+            )
         group_results.append(
             GroupResult(
                 group=data.group,

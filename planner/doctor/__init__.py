@@ -29,10 +29,13 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from planner.display import significant
+
 # The MPS reader is part of the doctor's interface (tests and bench read models with it).
 from planner.doctor.mps import MpsModel as MpsModel
 from planner.doctor.mps import read_mps as read_mps
 from planner.doctor.mps import to_pulp
+from planner.i18n import N_, NP_, _, ngettext, pgettext
 
 REPRODUCERS = Path(__file__).resolve().parent.parent / "reproducers"
 TIME_LIMIT = 60.0  # seconds per solve; every shipped model takes well under one
@@ -49,9 +52,11 @@ PLANNER_HIGHS_OPTIONS: dict[str, float | int] = {
     "mip_abs_gap": 1e-9,
 }
 
+# The checks' fields are data (JSON, the web), kept in these words; the table and the summary
+# show them in the current language.
 HIGHS, CBC = "HiGHS", "CBC"
-PRESOLVE_ON, PRESOLVE_OFF = "presolve on", "presolve off"
-RIGHT, WRONG, ERROR = "right", "wrong", "error"
+PRESOLVE_ON, PRESOLVE_OFF = N_("presolve on"), N_("presolve off")
+RIGHT, WRONG, ERROR = NP_("verdict", "right"), NP_("verdict", "wrong"), NP_("verdict", "error")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,11 @@ class Check:
     @property
     def label(self) -> str:
         return f"{self.solver} {self.configuration}" if self.solver == HIGHS else self.solver
+
+    @property
+    def shown_label(self) -> str:
+        """`label` in the current language."""
+        return f"{self.solver} {_(self.configuration)}" if self.solver == HIGHS else self.solver
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -246,7 +256,7 @@ def _cbc_class(pulp):
 def _new_cbc(pulp, **options):
     cls = _cbc_class(pulp)
     if cls is None:
-        raise RuntimeError("CBC is not installed (pip install pulp[cbc])")
+        raise RuntimeError(_("CBC is not installed (pip install pulp[cbc])"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # PuLP 3.3 on its bundled CBC
         return cls(**options)
@@ -357,43 +367,101 @@ def summary(checks: list[Check]) -> list[str]:
         name = f"HiGHS {highs[0].version}"
         if off:
             lines.append(
-                f"{name}: wrong on {off} of {n} models with presolve off (and {on} with presolve "
-                "on). The planner confirms its certificates with presolve off, so its results "
-                "cannot be trusted with this highspy: install the version the planner pins."
+                ngettext(
+                    "{name}: wrong on {wrong} of {count} model with presolve off (and {on} with "
+                    "presolve on). The planner confirms its certificates with presolve off, so "
+                    "its results cannot be trusted with this highspy: install the version the "
+                    "planner pins.",
+                    "{name}: wrong on {wrong} of {count} models with presolve off (and {on} with "
+                    "presolve on). The planner confirms its certificates with presolve off, so "
+                    "its results cannot be trusted with this highspy: install the version the "
+                    "planner pins.",
+                    n,
+                ).format(name=name, wrong=off, count=n, on=on)
             )
         elif on:
             lines.append(
-                f"{name}: wrong on {on} of {n} models with presolve on; right with presolve off. "
-                "The planner confirms every certificate with presolve off and CBC, so its results "
-                "stay correct, but report this."
+                ngettext(
+                    "{name}: wrong on {wrong} of {count} model with presolve on; right with "
+                    "presolve off. The planner confirms every certificate with presolve off and "
+                    "CBC, so its results stay correct, but report this.",
+                    "{name}: wrong on {wrong} of {count} models with presolve on; right with "
+                    "presolve off. The planner confirms every certificate with presolve off and "
+                    "CBC, so its results stay correct, but report this.",
+                    n,
+                ).format(name=name, wrong=on, count=n)
             )
         else:
-            lines.append(f"{name}: right on all {n} models with presolve on and off.")
+            lines.append(
+                ngettext(
+                    "{name}: right on the {count} model with presolve on and off.",
+                    "{name}: right on all {count} models with presolve on and off.",
+                    n,
+                ).format(name=name, count=n)
+            )
     cbc = [c for c in checks if c.solver == CBC]
     if cbc:
         n, wrong = len(cbc), sum(c.verdict != RIGHT for c in cbc)
         name = f"CBC {cbc[0].version} ({cbc[0].configuration})"
         if wrong:
             lines.append(
-                f"{name}: wrong on {wrong} of {n} models. The planner confirms its certificates "
-                "with CBC, so its results cannot be trusted until CBC is fixed or reinstalled."
+                ngettext(
+                    "{name}: wrong on {wrong} of {count} model. The planner confirms its "
+                    "certificates with CBC, so its results cannot be trusted until CBC is fixed "
+                    "or reinstalled.",
+                    "{name}: wrong on {wrong} of {count} models. The planner confirms its "
+                    "certificates with CBC, so its results cannot be trusted until CBC is fixed "
+                    "or reinstalled.",
+                    n,
+                ).format(name=name, wrong=wrong, count=n)
             )
         else:
-            lines.append(f"{name}: right on all {n} models.")
+            lines.append(
+                ngettext(
+                    "{name}: right on the {count} model.", "{name}: right on all {count} models.", n
+                ).format(name=name, count=n)
+            )
     return lines
+
+
+def answer_text(answer: str) -> str:
+    """An answer of a check ("optimal 32", "infeasible", "error: ...", with "(point violates the
+    model by ...)") in the current language; a solver's own words stay as it gave them."""
+    if answer.startswith("error: "):
+        return _("error: {error}").format(error=answer.removeprefix("error: "))
+    answer, violates, violation = answer.partition(" (point violates the model by ")
+    status, _space, objective = answer.partition(" ")
+    if status in ("optimal", "infeasible"):
+        answer = pgettext("status", status) + (
+            f" {_objective_text(objective)}" if objective else ""
+        )
+    if violates:
+        answer += " " + _("(point violates the model by {violation})").format(
+            violation=violation.removesuffix(")")
+        )
+    return answer
+
+
+def _objective_text(text: str) -> str:
+    try:
+        return significant(float(text), 10)
+    except ValueError:
+        return text
 
 
 def table(checks: list[Check]) -> list[str]:
     """The checks as an aligned text table."""
-    head = ("solver", "version", "model", "expected", "got", "verdict")
+    head = (_("solver"), _("version"), _("model"), _("expected"), _("got"), _("verdict"))
     rows = [
         (
-            c.label,
+            c.shown_label,
             c.version,
             c.model,
-            c.expected,
-            c.got,
-            c.verdict.upper() if c.verdict != RIGHT else c.verdict,
+            answer_text(c.expected),
+            answer_text(c.got),
+            pgettext("verdict", c.verdict).upper()
+            if c.verdict != RIGHT
+            else pgettext("verdict", c.verdict),
         )
         for c in checks
     ]

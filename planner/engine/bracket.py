@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.display import significant
 from planner.engine.bounds import coefficient_step, scheduling_lower_bound
 from planner.engine.counting import AssignedServices
 from planner.engine.greedy import services_largest_first
 from planner.engine.model import ModelForm
-from planner.engine.panel import Config, FaultKind
+from planner.engine.panel import Config, FaultKind, no_plan_claim, plan_claim
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.engine.polish import polish
 from planner.engine.session import (
@@ -43,6 +44,7 @@ from planner.engine.session import (
     point_of_plan,
 )
 from planner.engine.solvers import RunStatus, point_violation
+from planner.i18n import _
 from planner.result import StopReason
 
 MAX_BISECTION_STEPS = 200
@@ -116,12 +118,12 @@ class GroupSolver(SolverSession):
         answer = self.plan_at(upper, take_unsettled=True)
         if answer.stop is StopReason.TIME_LIMIT:
             raise SearchStopped(
-                StopReason.TIME_LIMIT, "the time limit ran out before any plan was found"
+                StopReason.TIME_LIMIT, _("the time limit ran out before any plan was found")
             )
         if answer.stop is not None:
             raise SearchStopped(
                 StopReason.SOLVER_FAULT,
-                "no second solver configuration could confirm that the group has no plan",
+                _("no second solver configuration could confirm that the group has no plan"),
             )
         return answer.plan
 
@@ -163,15 +165,17 @@ class GroupSolver(SolverSession):
         bound = self.lower_bound(best)
         if bound > best * (1 + 1e-9):
             self.notes.append(
-                f"internal error caught: the exact lower bound {bound:.9g} is above a checked "
-                f"plan of {best:.9g}; the bound was not used (please report this)"
-            )
+                _("internal error caught: the exact lower bound {bound} is above a checked plan "
+                  "of {best}; the bound was not used (please report this)").format(
+                    bound=significant(bound, 9), best=significant(best, 9))
+            )  # fmt: skip
             bound = 0.0
         if known_lower > best * (1 + 1e-9):
             self.notes.append(
-                f"a lower bound of {known_lower:.9g} from an earlier solve is above a checked "
-                f"plan of {best:.9g}; it was not used"
-            )
+                _("a lower bound of {bound} from an earlier solve is above a checked plan of "
+                  "{best}; it was not used").format(
+                    bound=significant(known_lower, 9), best=significant(best, 9))
+            )  # fmt: skip
             known_lower = 0.0
         return max(bound, known_lower)
 
@@ -232,7 +236,8 @@ class GroupSolver(SolverSession):
                 steps += 1
                 if steps > MAX_BISECTION_STEPS:
                     raise SearchStopped(StopReason.NOT_CONVERGED,
-                                f"the bisection did not converge in {MAX_BISECTION_STEPS} steps",
+                                _("the bisection did not converge in {steps} steps").format(
+                                    steps=MAX_BISECTION_STEPS),
                                 plan, best, safe)  # fmt: skip
                 self.still_trusted(plan, best, safe)
                 self.rescale(best)
@@ -256,7 +261,7 @@ class GroupSolver(SolverSession):
                 elif probe.answer is Answer.INFEASIBLE:
                     lower, claimant, claimed_t = proven_above, probe.config, t
                 elif probe.answer is Answer.TIME:
-                    raise SearchStopped(StopReason.TIME_LIMIT, "the time limit ran out during the search",
+                    raise SearchStopped(StopReason.TIME_LIMIT, _("the time limit ran out during the search"),
                                 plan, best, safe)  # fmt: skip
                 elif probe.answer is Answer.NONE:
                     continue  # the configuration was dropped; the next one asks again
@@ -265,7 +270,7 @@ class GroupSolver(SolverSession):
                         # A plan below a t called infeasible: the bisection is not monotone.
                         self.panel.fault(
                             FaultKind.FALSE_INFEASIBLE, claimant,
-                            f"no plan has every coefficient at or below {claimed_t:.9g}",
+                            no_plan_claim(claimed_t),
                             witness=probe.config,
                         )  # fmt: skip
                         lower, claimant, claimed_t = safe, None, safe
@@ -275,7 +280,7 @@ class GroupSolver(SolverSession):
                         # same refutation, by a plan checked against the model.
                         self.panel.fault(
                             FaultKind.FALSE_INFEASIBLE, claimant,
-                            f"no plan has every coefficient at or below {claimed_t:.9g}",
+                            no_plan_claim(claimed_t),
                         )  # fmt: skip
                         lower, claimant, claimed_t = safe, None, safe
                 else:
@@ -283,10 +288,10 @@ class GroupSolver(SolverSession):
                     # such a point outside every tolerance, so the answer is wrong.
                     self.panel.fault(
                         FaultKind.POINT_OUTSIDE_MODEL, probe.config,
-                        f"a plan with every coefficient at or below {t:.9g} "
-                        f"(its plan's maximum is {probe.value:.9g})",
+                        plan_claim(t, probe.value),
                     )  # fmt: skip
-                self.progress(f"group {data.group}: t in [{lower:.6g}, {best:.6g}]")
+                self.progress(_("group {group}: t in [{lower}, {best}]").format(
+                    group=data.group, lower=significant(lower), best=significant(best)))  # fmt: skip
             if claimant is None:
                 self._note_proof_without_solvers(best, safe)
                 return Bracket(plan, best, lower, proven_without_solvers=safe)
@@ -301,11 +306,11 @@ class GroupSolver(SolverSession):
                 continue
             if found is not None and found.answer is Answer.TIME:
                 raise SearchStopped(StopReason.TIME_LIMIT,
-                            "the time limit ran out while confirming the proof", plan, best, safe)  # fmt: skip
+                            _("the time limit ran out while confirming the proof"), plan, best, safe)  # fmt: skip
             raise SearchStopped(
                 StopReason.SOLVER_FAULT,
-                f"no second solver configuration confirmed that no plan reaches {claimed_t:.9g}; "
-                "optimality not proven",
+                _("no second solver configuration confirmed that no plan reaches {t}; optimality "
+                  "not proven").format(t=significant(claimed_t, 9)),
                 plan, best, safe,
             )  # fmt: skip
 
@@ -322,7 +327,7 @@ class GroupSolver(SolverSession):
         self.set_threshold(self.data.upper_bound_t())  # the rows as loose as any plan needs
         point = point_of_plan(self.group_model, candidate)
         if point_violation(self.group_model.model, point) > 1e-9:
-            self.notes.append("a polished plan broke a rule of the model; it was not used")
+            self.notes.append(_("a polished plan broke a rule of the model; it was not used"))
             return plan, best
         value = self.value_of(candidate)
         return (candidate, value) if value < best else (plan, best)
@@ -337,8 +342,10 @@ class GroupSolver(SolverSession):
             and best * (1 - RELATIVE_TOLERANCE) <= self.scheduling_bound(best)
         ):
             self.notes.append(
-                f"the maximum coefficient {best:.6g} meets a lower bound proven by arithmetic "
-                "(scheduling bounds, bounds.py): t* proven without a MILP"
+                _(
+                    "the maximum coefficient {best} meets a lower bound proven by arithmetic "
+                    "(scheduling bounds, bounds.py): t* proven without a MILP"
+                ).format(best=significant(best))  # fmt: skip
             )
 
     def _single_solve(self) -> Plan | None:

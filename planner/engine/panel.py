@@ -24,9 +24,11 @@ from enum import StrEnum
 
 import numpy as np
 
+from planner.display import significant
 from planner.domain import SolverName
 from planner.engine.solvers import Backend, HighsBackend, PulpBackend, SolverRun, solver_version
 from planner.errors import SolverError
+from planner.i18n import N_, _
 
 log = logging.getLogger("planner.engine")
 
@@ -34,10 +36,15 @@ log = logging.getLogger("planner.engine")
 class Config(StrEnum):
     """One way of running a solver on the group's model."""
 
-    HIGHS = "HiGHS with presolve"
-    HIGHS_NO_PRESOLVE = "HiGHS without presolve"
-    PULP_HIGHS = "HiGHS through PuLP"
+    HIGHS = N_("HiGHS with presolve")
+    HIGHS_NO_PRESOLVE = N_("HiGHS without presolve")
+    PULP_HIGHS = N_("HiGHS through PuLP")
     CBC = "CBC"
+
+    @property
+    def text(self) -> str:
+        """The configuration in the current language (the value is the log's and the key)."""
+        return _(self.value)
 
     @property
     def solver(self) -> SolverName:
@@ -57,10 +64,10 @@ PANELS: dict[SolverName, tuple[Config, ...]] = {
 class FaultKind(StrEnum):
     """How a solver was caught out."""
 
-    FALSE_INFEASIBLE = "called a feasible model infeasible"
-    FALSE_OPTIMUM = "called a value optimal that another plan beats"
-    POINT_OUTSIDE_MODEL = "returned a point that the model's rows exclude beyond any tolerance"
-    BOUND_ABOVE_PLAN = "gave a lower bound above a plan already seen"
+    FALSE_INFEASIBLE = N_("called a feasible model infeasible")
+    FALSE_OPTIMUM = N_("called a value optimal that another plan beats")
+    POINT_OUTSIDE_MODEL = N_("returned a point that the model's rows exclude beyond any tolerance")
+    BOUND_ABOVE_PLAN = N_("gave a lower bound above a plan already seen")
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,29 @@ class SolverFault:
     version: str  # "HiGHS 1.15.1"
 
     def sentence(self) -> str:
-        shown = f" ({self.witness} found a plan that disproves it)" if self.witness else ""
-        return (
-            f"solver fault handled: {self.config} ({self.version}) {self.kind.value}: "
-            f"{self.claim}{shown}; the answer was not used"
-        )
+        """The fault in the current language (the claim was put in words when it was made)."""
+        if self.witness:
+            claim = _("{claim} ({witness} found a plan that disproves it)").format(
+                claim=self.claim, witness=self.witness.text
+            )
+        else:
+            claim = self.claim
+        return _(
+            "solver fault handled: {config} ({version}) {fault}: {claim}; the answer was not used"
+        ).format(config=self.config.text, version=self.version, fault=_(self.kind.value),
+                 claim=claim)  # fmt: skip
+
+
+def no_plan_claim(t: float) -> str:
+    """A solver's claim that the group has no plan at `t`, in words."""
+    return _("no plan has every coefficient at or below {t}").format(t=significant(t, 9))
+
+
+def plan_claim(t: float, value: float) -> str:
+    """A solver's claim of a plan at `t` whose maximum, recomputed, is `value`."""
+    return _(
+        "a plan with every coefficient at or below {t} (its plan's maximum is {value})"
+    ).format(t=significant(t, 9), value=significant(value, 9))
 
 
 class SolverPanel:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.display import significant
 from planner.engine.bracket import MAX_BISECTION_STEPS, certifying_threshold
 from planner.engine.group import GroupData
 from planner.engine.model import GroupModel, build_group_model
@@ -45,6 +46,7 @@ from planner.engine.session import (
     point_of_plan,
 )
 from planner.engine.solvers import HighsBackend, point_violation
+from planner.i18n import _
 from planner.result import GroupReport, StopReason
 
 __all__ = ["CERTIFICATE_RTOL", "RobustPlan", "RobustSession", "robust_maximum", "robust_plan"]
@@ -269,10 +271,10 @@ def _bisect(session: RobustSession, best: Plan) -> tuple[Plan, float, float, Sto
             value = session.value_of(plan)
             if value < high:
                 return None
-            return (
-                f"a plan with every coefficient over the samples at or below {t:.9g} "
-                f"(its plan's maximum is {value:.9g})"
-            )
+            return _(
+                "a plan with every coefficient over the samples at or below {t} (its plan's "
+                "maximum is {value})"
+            ).format(t=significant(t, 9), value=significant(value, 9))
 
         answer = session.plan_at(t, objection=objection, take_unsettled=True)
         if answer.plan is not None:
@@ -283,8 +285,10 @@ def _bisect(session: RobustSession, best: Plan) -> tuple[Plan, float, float, Sto
                 # Below a bound two configurations agreed on: both were wrong. Back to what
                 # arithmetic proves.
                 session.notes.append(
-                    f"a plan of {value:.9g} was found below the confirmed bound {lower:.9g}; the "
-                    "bound was not used"
+                    _(
+                        "a plan of {value} was found below the confirmed bound {lower}; the bound "
+                        "was not used"
+                    ).format(value=significant(value, 9), lower=significant(lower, 9))
                 )
                 lower = proven_by_arithmetic
             best, high = answer.plan, value
@@ -292,7 +296,11 @@ def _bisect(session: RobustSession, best: Plan) -> tuple[Plan, float, float, Sto
             lower = t
         else:
             return best, high, lower, answer.stop
-        session.progress(f"group {session.data.group}: robust t in [{lower:.6g}, {high:.6g}]")
+        session.progress(
+            _("group {group}: robust t in [{lower}, {high}]").format(
+                group=session.data.group, lower=significant(lower), high=significant(high)
+            )
+        )
     return best, high, lower, None
 
 
@@ -305,10 +313,12 @@ def _fewest_moves(session: RobustSession, best: Plan, high: float) -> tuple[Plan
     # Whole moves only when services are not split: with split shares the count of moves is
     # fractional, and an absolute gap of almost 1 would accept a plan that moves up to one
     # service more than the fewest.
-    least = session.least(best, integral=not data.settings.split_services, what="fewest moves")
+    least = session.least(best, integral=not data.settings.split_services, what=_("fewest moves"))
     plan = plan_from_values(session.group_model, least.point)
     if session.value_of(plan) > high * (1 + 2 * MOVES_SLACK):
-        session.notes.append("the fewest-moves stage returned a worse plan; kept the bisection's")
+        session.notes.append(
+            _("the fewest-moves stage returned a worse plan; kept the bisection's")
+        )
         return best, False
     return plan, least.proven
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.display import significant
 from planner.domain import Objective
 from planner.engine.bracket import Bracket, GroupSolver
 from planner.engine.counting import StaffOnlyOptimum, solve_staff_only
 from planner.engine.group import GroupData
 from planner.engine.model import RowFamily, balance_scale
-from planner.engine.panel import FaultKind, SolverFault
+from planner.engine.panel import FaultKind, SolverFault, no_plan_claim
 from planner.engine.plan import Plan, max_coefficient, plan_load, skill_means, total_deviation
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
@@ -31,6 +32,7 @@ from planner.engine.session import (
     plan_from_values,
     point_of_plan,
 )
+from planner.i18n import _, ngettext
 from planner.result import GroupReport, Status, StopReason
 
 
@@ -72,7 +74,9 @@ def _fewest_moves(
     """Among plans satisfying the model as it stands, one with the fewest moves, starting from
     `fallback` (a plan that satisfies it)."""
     solver.backend.set_objective(solver.group_model.moves_objective())
-    least = solver.least(fallback, integral=not solver.settings.split_services, what="fewest moves")
+    least = solver.least(
+        fallback, integral=not solver.settings.split_services, what=_("fewest moves")
+    )
     plan = plan_from_values(solver.group_model, least.point)
     if solver.group_model.flows.cols and solver.data.distance is not None:
         return _least_distance(solver, plan, least.proven, least.stop, least.gap)
@@ -92,16 +96,17 @@ def _least_distance(
     fewest = float(moves @ point_of_plan(group_model, plan))
     if not cols or fewest == 0:
         return plan, proven, stop, gap
-    solver.progress(f"group {solver.data.group}: {fewest:g} moves, least total distance")
+    solver.progress(_("group {group}: {moves} moves, least total distance").format(
+        group=solver.data.group, moves=significant(fewest)))  # fmt: skip
     # Whole moves: the cap sits half a move above, so that tolerance cannot change the count.
     cap = solver.backend.add_row("fewest_moves_kept", cols, [1.0] * len(cols), -np.inf,
                                  fewest + 0.5)  # fmt: skip
     solver.backend.set_objective(group_model.distance_objective())
-    least = solver.least(plan, integral=False, what="least total distance")
+    least = solver.least(plan, integral=False, what=_("least total distance"))
     solver.backend.set_row_bounds(cap, -np.inf, np.inf)
     nearest = plan_from_values(group_model, least.point)
     if float(moves @ point_of_plan(group_model, nearest)) > fewest + 0.5:
-        solver.notes.append("the distance stage returned more moves; kept the fewest-moves plan")
+        solver.notes.append(_("the distance stage returned more moves; kept the fewest-moves plan"))
         return plan, False, stop or StopReason.SOLVER_FAULT, gap
     return nearest, proven and least.proven, stop or least.stop, gap
 
@@ -116,7 +121,7 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
         return _outcome(solver, Status.INFEASIBLE)
     if bracket.plan is None:
         solver.notes.append(bracket.reason)
-        solver.notes.append("no plan was found within the time limit; infeasibility not proven")
+        solver.notes.append(_("no plan was found within the time limit; infeasibility not proven"))
         return _outcome(solver, Status.UNKNOWN, stop_reason=bracket.stop)
     plan, best, lower = bracket.plan, float(bracket.value or 0.0), float(bracket.lower)
     status_proven, stop, gap = bracket.certified, bracket.stop, None
@@ -130,7 +135,8 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
     elif stop is not StopReason.TIME_LIMIT and solver.panel.trusted:
         # Also when the proof stopped on a solver fault: the best plan still gets its fewest
         # moves, only the status says what is not proven.
-        solver.progress(f"group {solver.data.group}: t* = {best:.6g}, minimising moves")
+        solver.progress(_("group {group}: t* = {value}, minimising moves").format(
+            group=solver.data.group, value=significant(best)))  # fmt: skip
         solver.rescale(level)
         threshold = level * (1 + _slack(solver))
         if not leximax:
@@ -150,7 +156,7 @@ def solve_minmax(solver: GroupSolver, *, leximax: bool = False) -> GroupSearch:
             or moved_level > level * (1 + RELATIVE_TOLERANCE) + 1e-12
         ):
             solver.notes.append(
-                "the fewest-moves stage returned a worse plan; kept the stage-1 plan"
+                _("the fewest-moves stage returned a worse plan; kept the stage-1 plan")
             )
             moves_proven = False
         else:
@@ -212,7 +218,8 @@ def _levels(
         for u, k in held:
             solver.caps[u, k] = level * (1 + _slack(solver))
         found.append((level, len(held)))
-        solver.progress(f"group {solver.data.group}: leximax level {len(found)} = {level:.6g}")
+        solver.progress(_("group {group}: leximax level {level} = {value}").format(
+            group=solver.data.group, level=len(found), value=significant(level)))  # fmt: skip
         bracket = solver.minimise_max_coefficient(start_plan=plan)
         if not bracket.certified or bracket.plan is None or bracket.value is None:
             uncertified = bracket.stop or StopReason.SOLVER_FAULT
@@ -261,7 +268,7 @@ def _levels_by_count(
         return np.sort(coefficients[~np.isfinite(solver.caps)])[::-1]
 
     value = level
-    for _ in range(MAX_COUNT_STEPS):
+    for _step in range(MAX_COUNT_STEPS):
         if len(found) >= MAX_LEVELS:
             return Counted(plan, StopReason.LEVEL_LIMIT, None)
         below = value * (1 - RELATIVE_TOLERANCE)
@@ -277,14 +284,17 @@ def _levels_by_count(
         coefficients = free_coefficients(counted)
         if int((coefficients > below).sum()) != count or coefficients[:1].max(initial=0) > top:
             solver.notes.append(
-                f"the count step claimed {count} cells above {below:.9g}; its plan disagrees"
+                _("the count step claimed {count} cells above {value}; its plan disagrees").format(
+                    count=count, value=significant(below, 9)
+                )
             )
             return Counted(plan, StopReason.SOLVER_FAULT, None)
         plan = counted
         if count > kept:  # no plan keeps only `kept` cells above v: v is a level
             bounds.extend([*capped, (below, count)])
             found.append((value, count - kept))
-            solver.progress(f"group {data.group}: leximax level {len(found)} = {value:.6g}")
+            solver.progress(_("group {group}: leximax level {level} = {value}").format(
+                group=data.group, level=len(found), value=significant(value)))  # fmt: skip
             kept = count
         if kept >= coefficients.size or coefficients[kept] <= 0:
             break
@@ -292,13 +302,14 @@ def _levels_by_count(
     else:
         return Counted(plan, StopReason.LEVEL_LIMIT, None)
     bounds.append((0.0, kept))  # the cells below the last level carry no load
-    solver.progress(f"group {data.group}: leximax levels counted, minimising moves")
-    least, moved, _ = solver.least_at_levels(top, bounds, plan)
+    solver.progress(_("group {group}: leximax levels counted, minimising moves").format(
+        group=data.group))  # fmt: skip
+    least, moved, _count = solver.least_at_levels(top, bounds, plan)
     coefficients = free_coefficients(moved)
     if coefficients[:1].max(initial=0) > top or any(
         int((coefficients > value * (1 + 1e-9)).sum()) > most for value, most in bounds
     ):
-        solver.notes.append("the fewest-moves stage returned a worse plan; kept the level plan")
+        solver.notes.append(_("the fewest-moves stage returned a worse plan; kept the level plan"))
         return Counted(plan, StopReason.SOLVER_FAULT, None)
     return Counted(
         moved, None if least.proven else least.stop or StopReason.SOLVER_FAULT, least.gap
@@ -307,9 +318,10 @@ def _levels_by_count(
 
 def _describe_levels(solver: GroupSolver, found: list[tuple[float, int]]) -> None:
     text = "; ".join(
-        f"{value:.6g} ({count} cell{'s' if count != 1 else ''})" for value, count in found
-    )
-    solver.notes.append(f"leximax levels, worst first: {text}")
+        ngettext("{value} ({count} cell)", "{value} ({count} cells)", count).format(
+            value=significant(value), count=count) for value, count in found
+    )  # fmt: skip
+    solver.notes.append(_("leximax levels, worst first: {levels}").format(levels=text))
 
 
 def _held_cells(
@@ -358,10 +370,9 @@ def _lower_one(
         value = data.coefficients(plan.headcount, plan_load(data, plan))[cell]
         if value < below * (1 + RELATIVE_TOLERANCE / 2):
             return None
-        return (
-            f"a plan with cell {data.units[cell[0]].unit_id}/{data.skills[cell[1]]} at or "
-            f"below {below:.9g} (it is at {value:.9g})"
-        )
+        return _("a plan with cell {cell} at or below {below} (it is at {value})").format(
+            cell=f"{data.units[cell[0]].unit_id}/{data.skills[cell[1]]}",
+            below=significant(below, 9), value=significant(value, 9))  # fmt: skip
 
     answer = solver.plan_at(t, objection=objection)
     return answer.plan if answer.plan is not None else answer.stop
@@ -374,8 +385,8 @@ def _refuted_bound(solver: GroupSolver, bracket: Bracket, value: float) -> float
     for config in bracket.claimed_by:
         solver.panel.fault(
             FaultKind.FALSE_INFEASIBLE, config,
-            f"no plan has every coefficient at or below {bracket.lower:.9g} (the fewest-moves "
-            f"stage found one at {value:.9g})",
+            _("{claim} (the fewest-moves stage found one at {value})").format(
+              claim=no_plan_claim(bracket.lower), value=significant(value, 9)),
         )  # fmt: skip
     return bracket.proven_without_solvers
 
@@ -397,7 +408,7 @@ def solve_balance(solver: GroupSolver) -> GroupSearch:
     costs = np.zeros(group_model.model.num_cols)
     costs[group_model.deviation_cols] = 1.0
     solver.backend.set_objective(costs)
-    least = solver.least(start, integral=False, what="least total deviation")
+    least = solver.least(start, integral=False, what=_("least total deviation"))
     first = plan_from_values(group_model, least.point)
     deviation = total_deviation(data, first, means)
     if least.proven:
@@ -448,11 +459,11 @@ def search_group(data: GroupData, progress: Progress | None = None) -> GroupSear
 def _counted(exact: StaffOnlyOptimum) -> GroupSearch:
     """counting.py's answer as a search outcome: optimal, its bound proven by exact arithmetic."""
     gap = (exact.value - exact.t_star) / exact.value if exact.value > 0 else 0.0
-    note = (
-        f"t* found exactly by counting (only staff move, no MILP): {exact.refuted} thresholds "
-        f"refuted by sums of the rules, {exact.built} shown by a plan built directly, "
-        f"{exact.flows} settled by a max flow"
-    )
+    note = _(
+        "t* found exactly by counting (only staff move, no MILP): {refuted} thresholds refuted "
+        "by sums of the rules, {built} shown by a plan built directly, {flows} settled by a max "
+        "flow"
+    ).format(refuted=exact.refuted, built=exact.built, flows=exact.flows)
     return GroupSearch(
         Status.OPTIMAL, exact.plan, exact.value, exact.t_star, max(gap, 0.0), None,
         GroupReport(), (note,),

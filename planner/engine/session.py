@@ -19,6 +19,7 @@ from enum import Enum, StrEnum
 
 import numpy as np
 
+from planner.display import significant
 from planner.engine.group import GroupData
 from planner.engine.model import (
     GroupModel,
@@ -28,9 +29,17 @@ from planner.engine.model import (
     balance_scale,
     build_group_model,
 )
-from planner.engine.panel import Config, ConfigUnavailable, FaultKind, SolverPanel
+from planner.engine.panel import (
+    Config,
+    ConfigUnavailable,
+    FaultKind,
+    SolverPanel,
+    no_plan_claim,
+    plan_claim,
+)
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
 from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
+from planner.i18n import _
 from planner.result import GroupReport, StopReason
 
 RELATIVE_TOLERANCE = 1e-6  # t* is certified to this relative precision
@@ -279,11 +288,17 @@ class SolverSession:
                 heuristics=heuristics,
             )
         except ConfigUnavailable as error:
-            self.notes.append(f"{config} could not be used: {error}")
+            self.notes.append(
+                _("{config} could not be used: {error}").format(config=config.text, error=error)
+            )
             return None
         self.record(run)
         if run.status is RunStatus.ERROR:
-            self.notes.append(f"{config} failed ({run.detail}); not used further")
+            self.notes.append(
+                _("{config} failed ({detail}); not used further").format(
+                    config=config.text, detail=run.detail
+                )
+            )
             if config in self.panel.trusted:
                 self.panel.trusted.remove(config)
             return None
@@ -296,7 +311,7 @@ class SolverSession:
         if not self.panel.trusted:
             raise SearchStopped(
                 StopReason.SOLVER_FAULT,
-                "every solver configuration was caught in an error; optimality not proven",
+                _("every solver configuration was caught in an error; optimality not proven"),
                 plan, best, lower,
             )  # fmt: skip
 
@@ -444,16 +459,14 @@ class SolverSession:
                 continue
             if probe.value <= t:
                 self.panel.fault(FaultKind.FALSE_INFEASIBLE, claimant,
-                                 f"no plan has every coefficient at or below {t:.9g}",
-                                 witness=config)  # fmt: skip
+                                 no_plan_claim(t), witness=config)  # fmt: skip
                 return False, probe, None
             if probe.value < best:
                 improved = probe  # within its tolerance above t: a better plan, not a refutation
             else:
                 self.panel.fault(
                     FaultKind.POINT_OUTSIDE_MODEL, config,
-                    f"a plan with every coefficient at or below {t:.9g} "
-                    f"(its plan's maximum is {probe.value:.9g})",
+                    plan_claim(t, probe.value),
                 )  # fmt: skip
         return None, improved, None
 
@@ -482,7 +495,8 @@ class SolverSession:
                 continue
             if run.status is RunStatus.INFEASIBLE:
                 self.panel.fault(FaultKind.FALSE_INFEASIBLE, config,
-                                 f"no plan satisfies the {what} model, though one was given to it")  # fmt: skip
+                                 _("no plan satisfies the {what} model, though one was given to "
+                                   "it").format(what=what))  # fmt: skip
                 continue
             if run.status is RunStatus.NO_SOLUTION:
                 return Least(best_point, False, StopReason.TIME_LIMIT)
@@ -490,15 +504,18 @@ class SolverSession:
             if value < best_value - tolerance(best_value):
                 for earlier, claimed in affirmed:
                     self.panel.fault(FaultKind.FALSE_OPTIMUM, earlier,
-                                     f"{what}: {claimed:.10g} is the least", witness=config)  # fmt: skip
+                                     _("{what}: {value} is the least").format(
+                                         what=what, value=significant(claimed, 10)),
+                                     witness=config)  # fmt: skip
                 affirmed = []
                 best_point, best_value = run.point, value
             if run.status is RunStatus.FEASIBLE:
                 return Least(best_point, False, StopReason.TIME_LIMIT, run.gap, run.bound)
             if value > best_value + tolerance(best_value):
                 self.panel.fault(FaultKind.FALSE_OPTIMUM, config,
-                                 f"{what}: {value:.10g} is the least (a plan with "
-                                 f"{best_value:.10g} is known)")  # fmt: skip
+                                 _("{what}: {value} is the least (a plan with {known} is "
+                                   "known)").format(what=what, value=significant(value, 10),
+                                                    known=significant(best_value, 10)))  # fmt: skip
                 continue
             affirmed.append((config, value))
             if len(affirmed) >= 2:
@@ -554,7 +571,7 @@ class SolverSession:
             for value, binaries in families:
                 point[binaries] = at_cells > value  # the row's own test: at most value
             integral = counted is not None or not self.settings.split_services
-            what = "fewest cells at the level" if counted is not None else "fewest moves"
+            what = _("fewest cells at the level") if counted is not None else _("fewest moves")
             least = self.least(start, integral=integral, what=what, point=point)
             objective = round(float(costs @ least.point))
             return least, plan_from_values(group_model, least.point), objective

@@ -9,6 +9,7 @@ from pathlib import Path
 from planner.display import (
     coefficient_table,
     coefficient_text,
+    significant,
 )
 from planner.i18n import NP_, _, decimal, integer, ngettext, pgettext
 from planner.result import GroupResult, Result, Status
@@ -151,11 +152,14 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
 
     # With robust plans (compare --robust) every option has its P90 over the fresh samples.
     judged = any(o.p90 is not None for o in comparison.options)
+    headers = [
+        _("Workbook"), _("Option"), _("Status"), _("Max coefficient before"), _("after"),
+        _("vs baseline"), _("Mean after"), _("Spread after"), _("Overloaded after"),
+        _("Staff moved"), _("New hires"), _("Services moved"),
+        *([_("P90 over samples")] if judged else []), _("Rank"),
+    ]  # fmt: skip
     lines = [
-        "| Workbook | Option | Status | Max coefficient before | after | vs baseline "
-        "| Mean after | Spread after | Overloaded after | Staff moved | New hires | Services moved "
-        + ("| P90 over samples " if judged else "")
-        + "| Rank |",
+        "| " + " | ".join(headers) + " |",
         "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
         + ("---:|" if judged else "")
         + "---|",
@@ -166,13 +170,13 @@ def comparison_markdown(comparison: Comparison) -> list[str]:
         versus = "" if option.is_baseline else comparison.versus_baseline(option)
         rank = "" if standing.rank is None else str(standing.rank)
         if standing.recommended:
-            rank += " (recommended)"
+            rank += " " + _("(recommended)")
         overloaded = "" if standing.overloaded_after is None else standing.overloaded_after
         lines.append(
-            f"| {cell(Path(option.source).name)} | {cell(option.name)} | {result.status.value} "
+            f"| {cell(Path(option.source).name)} | {cell(option.name)} | {status_text(result.status)} "
             f"| {coefficient_table(result.max_coefficient_before)} | {coefficient_table(result.max_coefficient_after)} "
             f"| {versus} | {coefficient_table(standing.mean)} | {coefficient_table(standing.spread)} | {overloaded} "
-            f"| {result.staff_moved} | {option.new_hires} | {result.services_moved:g} "
+            f"| {result.staff_moved} | {option.new_hires} | {significant(result.services_moved)} "
             + (f"| {coefficient_table(option.p90)} " if judged else "")
             + f"| {rank} |"
         )
@@ -185,9 +189,11 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     coefficients, the overloaded units, and the option's rank (the recommended one with why)."""
     workbooks = len(comparison.sources)
     lines = [
-        _(
-            "{value1} option(s) from {workbooks} workbook(s), solved in {comparison.seconds:.1f} s:"
-        ).format(value1=len(comparison.options), workbooks=workbooks, comparison=comparison)
+        _("{value1} option(s) from {workbooks} workbook(s), solved in {seconds} s:").format(
+            value1=len(comparison.options),
+            workbooks=workbooks,
+            seconds=decimal(comparison.seconds, 1),
+        )
     ]
     width = max((len(o.label) for o in comparison.options), default=0)
     for option in comparison.options:
@@ -223,7 +229,9 @@ def comparison_lines(comparison: Comparison) -> list[str]:
                 standing=standing,
             )
         if option.p90 is not None:
-            figures += f", P90 {coefficient_text(option.p90)} over the fresh samples"
+            figures += _(", P90 {value} over the fresh samples").format(
+                value=coefficient_text(option.p90)
+            )
         if standing.recommended:
             rank = "; " + _("rank 1, {reason}").format(reason=standing.reason)
         elif standing.rank is not None:
@@ -258,11 +266,11 @@ def frontier_lines(frontier: Frontier) -> list[str]:
     points = sum(len(g.points) for g in frontier.groups)
     lines = [
         _(
-            "{frontier.scenario}: best maximum coefficient per budget of {frontier.moves_kind} (per group; {frontier.coefficient} coefficient), {points} point(s) in {frontier.seconds:.1f} s"
-        ).format(frontier=frontier, points=points)
+            "{frontier.scenario}: best maximum coefficient per budget of {frontier.moves_kind} (per group; {frontier.coefficient} coefficient), {points} point(s) in {seconds} s"
+        ).format(frontier=frontier, points=points, seconds=decimal(frontier.seconds, 1))
     ]
     for note in frontier.notes:
-        lines.append(f"  note: {note}")
+        lines.append("  " + _("note: {note}").format(note=note))
     for g in frontier.groups:
         width = len(str(max((p.budget for p in g.points), default=0)))
         lines.append(
@@ -280,18 +288,24 @@ def frontier_lines(frontier: Frontier) -> list[str]:
             mark = f"  <- {p.mark}" if p.mark else ""
             proof = "" if p.proven or p.max_coefficient is None else _(" (not proven: time limit)")
             value = coefficient_text(p.max_coefficient, missing=_("no plan"))
-            lines.append(f"    budget {p.budget:>{width}}: {value}{proof}{mark}")
+            budget = _("budget {budget}: {value}").format(
+                budget=f"{p.budget:>{width}}", value=value
+            )
+            lines.append(f"    {budget}{proof}{mark}")
     return lines
 
 
 def uncertainty_lines(result) -> list[str]:
     """The Monte Carlo in a few lines: P50 / P90 / P95 of each group's highest coefficient."""
     lines = [
-        _("Monte Carlo: {result.samples:,} samples (seed {result.seed})").format(result=result)
+        _("Monte Carlo: {samples} samples (seed {result.seed})").format(
+            samples=integer(result.samples), result=result
+        )
     ]
     for row in result.table("groups").itertuples(index=False):
         lines.append(
-            f"  {row.group} ({row.plan}): P50 {row.P50:.3f}, P90 {row.P90:.3f}, P95 {row.P95:.3f}"
+            f"  {row.group} ({row.plan}): P50 {coefficient_text(row.P50)}, "
+            f"P90 {coefficient_text(row.P90)}, P95 {coefficient_text(row.P95)}"
         )
     lines.extend(f"  {note}" for note in result.notes[1:])
     return lines

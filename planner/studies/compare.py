@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.domain import Scenario, coefficient, unit_capacity
 from planner.errors import Problem
-from planner.i18n import N_, _, decimal
+from planner.i18n import N_, _, decimal, ngettext
 from planner.options import BASELINE, options
 from planner.result import Result
 from planner.solve import solve
@@ -428,13 +428,18 @@ def compare(
     with connected(cluster) as client:
         results: list[Result] | None = None
         if client is not None:
-            progress(f"{total} options on the cluster")
+            progress(
+                ngettext("{count} option on the cluster", "{count} options on the cluster", total)
+                .format(count=total)
+            )  # fmt: skip
             results = run_chunks(_solve_quietly, [s for _, _, _, s in planned], cluster=client)
         try:
             for number, ((index, name, description, scenario), label) in enumerate(
                 zip(planned, labels, strict=True), start=1
             ):
-                heading = f"option {number}/{total}: {label}"
+                heading = _("option {number}/{count}: {label}").format(
+                    number=number, count=total, label=label
+                )
                 progress(heading)
                 result = (
                     results[number - 1]
@@ -445,7 +450,13 @@ def compare(
                 if robust is None:
                     solved.append(option)
                     continue
-                progress(f"{heading} (robust plan for {robust} samples)")
+                progress(
+                    ngettext(
+                        "{heading} (robust plan for {count} sample)",
+                        "{heading} (robust plan for {count} samples)",
+                        robust,
+                    ).format(heading=heading, count=robust)
+                )
                 solved.extend(_with_robust(option, robust, evaluate, seed, processes, client))
         except KeyboardInterrupt:
             if not solved:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from planner.checks import MAX_FRONTIER_BUDGETS
+from planner.display import significant
 from planner.domain import Objective, Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient
@@ -34,6 +35,7 @@ from planner.engine.search import (
 from planner.engine.session import RELATIVE_TOLERANCE
 from planner.engine.transfers import pair_transfers
 from planner.errors import InputError, Problem, ProblemCode
+from planner.i18n import _, integer, pgettext
 from planner.result import GroupReport, Status
 
 Progress = Callable[[str], None]
@@ -66,13 +68,21 @@ def unknown_group(scenario: Scenario, group: str, where: str = "group") -> Probl
         where,
         "",
         group,
-        f"is not a group of {scenario.name} (groups: {', '.join(scenario.groups)})",
+        _("is not a group of {scenario} (groups: {groups})").format(
+            scenario=scenario.name, groups=", ".join(scenario.groups)
+        ),
         ProblemCode.UNKNOWN_GROUP,
     )
 
 
 def _budget_problem(value: object, expected: str) -> Problem:
-    return Problem("", "", value, f"budgets: {expected}", ProblemCode.BAD_BUDGET_RANGE)
+    return Problem(
+        "",
+        "",
+        value,
+        _("budgets: {expected}").format(expected=expected),
+        ProblemCode.BAD_BUDGET_RANGE,
+    )
 
 
 def _distinct_budgets(budgets: Iterable[int]) -> set[int]:
@@ -83,7 +93,7 @@ def _distinct_budgets(budgets: Iterable[int]) -> set[int]:
         distinct.add(int(budget))
         if len(distinct) > MAX_FRONTIER_BUDGETS:
             raise InputError([_budget_problem(
-                "", f"more than {MAX_FRONTIER_BUDGETS} budgets; at most {MAX_FRONTIER_BUDGETS}"
+                "", _("more than {most} budgets; at most {most}").format(most=MAX_FRONTIER_BUDGETS)
             )])  # fmt: skip
     return distinct
 
@@ -114,10 +124,14 @@ class Move:
     def words(self) -> str:
         """'2 legal: Akzhar -> Uralsk' or 'service S01 (Permits): Akzhar -> Uralsk'."""
         if self.kind == "staff":
-            return f"{self.amount:g} {self.item}: {self.source_name} -> {self.target_name}"
-        share = "" if self.amount >= 1 - 1e-9 else f" ({self.amount:.0%})"
+            return (
+                f"{significant(self.amount)} {self.item}: {self.source_name} -> {self.target_name}"
+            )
+        share = "" if self.amount >= 1 - 1e-9 else f" ({integer(round(self.amount * 100))}%)"
         name = f" ({self.item_name})" if self.item_name and self.item_name != self.item else ""
-        return f"service {self.item}{name}{share}: {self.source_name} -> {self.target_name}"
+        return _("service {service}: {source} -> {target}").format(
+            service=f"{self.item}{name}{share}", source=self.source_name, target=self.target_name
+        )
 
 
 @dataclass(frozen=True)
@@ -151,9 +165,9 @@ class FrontierPoint:
     @property
     def mark(self) -> str:
         if self.reaches_optimum:
-            return "optimum reached"
+            return _("optimum reached")
         if self.flat_to_next:
-            return "no gain from the next budget"
+            return _("no gain from the next budget")
         return ""
 
 
@@ -190,7 +204,7 @@ class Frontier:
 
     @property
     def moves_kind(self) -> str:
-        return "service moves" if self.service_moves else "staff moves"
+        return _("service moves") if self.service_moves else _("staff moves")
 
     def group(self, name: str) -> GroupFrontier:
         for g in self.groups:
@@ -290,7 +304,7 @@ def _group_frontier(
     """
     field = "max_service_moves" if service_moves else "max_staff_moves"
     budget_kind = BudgetKind.SERVICES if service_moves else BudgetKind.STAFF
-    kind = "service moves" if service_moves else "staff moves"
+    kind = _("service moves") if service_moves else _("staff moves")
     before = max_coefficient(data, current_plan(data))
     free_plan = unconstrained.plan
     best_free = unconstrained.objective_value if free_plan is not None else None
@@ -298,9 +312,9 @@ def _group_frontier(
     moves_free = _moves(data, free_plan, service_moves) if free_plan is not None else 0
     note = ""
     if free_plan is None:
-        note = "no plan even with no move limit"
+        note = _("no plan even with no move limit")
     elif moves_free == 0:
-        note = f"the optimum needs no {kind}: the curve is flat"
+        note = _("the optimum needs no {kind}: the curve is flat").format(kind=kind)
 
     solved: dict[int, _Solved] = {}
     for i, budget in enumerate(budgets):
@@ -350,9 +364,11 @@ def _group_frontier(
             solved[i] = point
         solved[i].seconds = time.perf_counter() - started
         progress(
-            f"frontier {data.group}: point {number}/{len(pending)}, budget {budgets[i]}: "
-            f"{_fmt(solved[i].value, 6)}"
-        )
+            _("frontier {group}: point {number}/{count}, budget {budget}: {value}").format(
+                group=data.group, number=number, count=len(pending), budget=budgets[i],
+                value=_fmt(solved[i].value, 6),
+            )
+        )  # fmt: skip
 
     marked: list[FrontierPoint] = []
     previous_moves: tuple[Move, ...] = ()  # the first budget is compared with no move at all
@@ -419,12 +435,14 @@ def frontier(
     settings = scenario.settings
     if settings.objective is not Objective.MINMAX:
         notes.append(
-            "the frontier is of the maximum coefficient (minmax), not the balance objective"
+            _("the frontier is of the maximum coefficient (minmax), not the balance objective")
         )
     if getattr(settings, field) is not None:
+        setting = pgettext("setting", field.replace("_", " "))
         notes.append(
-            f"the scenario's own {field.replace('_', ' ')} ({getattr(settings, field)}) is replaced "
-            "by each budget"
+            _("the scenario's own {setting} ({value}) is replaced by each budget").format(
+                setting=setting, value=getattr(settings, field)
+            )
         )
     lifted: dict[str, Any] = {field: None}
     free_settings = dataclasses.replace(settings, objective=Objective.MINMAX, **lifted)
@@ -438,12 +456,12 @@ def frontier(
     if budgets is not None:  # checked before anything is solved
         chosen = sorted(_distinct_budgets(budgets))
         if not chosen:
-            raise InputError([_budget_problem("", "give at least one budget")])
+            raise InputError([_budget_problem("", _("give at least one budget"))])
         if chosen[0] < 0:
-            raise InputError([_budget_problem(chosen[0], "budgets must be 0 or more")])
+            raise InputError([_budget_problem(chosen[0], _("budgets must be 0 or more"))])
     searches: list[GroupSearch] = []
     for data in datas:
-        progress(f"frontier {data.group}: solving with no move limit")
+        progress(_("frontier {group}: solving with no move limit").format(group=data.group))
         searches.append(search_group(data))
 
     results = []

@@ -366,7 +366,7 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
             ProblemCode.NOT_XLSX,
         )
     except DefusedXmlException:
-        problems.error("", "", None, f"{name}: {XML_REFUSED}", ProblemCode.UNSAFE_XML)
+        problems.error("", "", None, f"{name}: {_(XML_REFUSED)}", ProblemCode.UNSAFE_XML)
     except (zlib.error, zipfile.BadZipFile, EOFError) as error:
         # A part of the zip cannot be unpacked: damaged in transfer or cut short.
         problems.error(

@@ -35,6 +35,7 @@ from xml.parsers.expat import ExpatError
 from defusedxml.common import DefusedXmlException
 
 from planner.errors import Problem, ProblemCode, Severity
+from planner.i18n import N_, _, integer
 from planner.xlsx import ooxml
 from planner.xlsx.ooxml import PartError, clean_text, is_blank
 
@@ -61,7 +62,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _ENTITY_MARKERS = (b"<!doctype", b"<!entity")
 
-XML_REFUSED = (
+XML_REFUSED = N_(
     "contains XML entity declarations (a DOCTYPE), which Excel never writes; refused for safety"
 )
 
@@ -118,23 +119,28 @@ def _sniff(name: str, data: bytes) -> None:
         return
     if not data:
         raise _refuse(
-            name, "the file is empty (0 bytes), not an Excel workbook", ProblemCode.NOT_XLSX
+            name, _("the file is empty (0 bytes), not an Excel workbook"), ProblemCode.NOT_XLSX
         )
     if data.startswith(_OLE_MAGIC):
         raise _refuse(
             name,
-            "this is an old-format Excel file (.xls) or a password-protected workbook; open it "
-            "in Excel or LibreOffice, remove any password and save it as Excel Workbook (.xlsx)",
+            _(
+                "this is an old-format Excel file (.xls) or a password-protected workbook; open "
+                "it in Excel or LibreOffice, remove any password and save it as Excel Workbook "
+                "(.xlsx)"
+            ),
             ProblemCode.NOT_XLSX,
         )
     if _looks_like_text(data[:4096]):
         raise _refuse(
             name,
-            "this is a text file (CSV or similar), not an Excel workbook; open it in Excel or "
-            "LibreOffice and save it as Excel Workbook (.xlsx)",
+            _(
+                "this is a text file (CSV or similar), not an Excel workbook; open it in Excel or "
+                "LibreOffice and save it as Excel Workbook (.xlsx)"
+            ),
             ProblemCode.NOT_XLSX,
         )
-    raise _refuse(name, "this is not an Excel workbook (.xlsx)", ProblemCode.NOT_XLSX)
+    raise _refuse(name, _("this is not an Excel workbook (.xlsx)"), ProblemCode.NOT_XLSX)
 
 
 def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
@@ -151,23 +157,33 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
             seen.add(member.filename)
         raise _refuse(
             name,
-            f"the file holds the part {twice} twice; which copy a program reads is not defined, "
-            "so it is refused (open and save it in Excel or LibreOffice)",
+            _(
+                "the file holds the part {part} twice; which copy a program reads is not "
+                "defined, so it is refused (open and save it in Excel or LibreOffice)"
+            ).format(part=twice),
             ProblemCode.UNSAFE_ZIP,
         )
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
             raise _refuse(
-                name, "the workbook is encrypted; save it without a password", ProblemCode.NOT_XLSX
+                name,
+                _("the workbook is encrypted; save it without a password"),
+                ProblemCode.NOT_XLSX,
             )
         if member.compress_type not in _READABLE_COMPRESSION:
-            method = "Deflate64" if member.compress_type == 9 else f"method {member.compress_type}"
+            method = (
+                "Deflate64"
+                if member.compress_type == 9
+                else _("method {number}").format(number=member.compress_type)
+            )
             raise _refuse(
                 name,
-                f"a part of the file ({member.filename}) is compressed with {method}, which "
-                "Excel does not write (a zip tool re-packed the file?); open and save it in Excel "
-                "or LibreOffice as Excel Workbook (.xlsx)",
+                _(
+                    "a part of the file ({part}) is compressed with {method}, which Excel does "
+                    "not write (a zip tool re-packed the file?); open and save it in Excel or "
+                    "LibreOffice as Excel Workbook (.xlsx)"
+                ).format(part=member.filename, method=method),
                 ProblemCode.NOT_XLSX,
             )
         total += member.file_size
@@ -176,15 +192,24 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
         ):
             raise _refuse(
                 name,
-                f"a part of the file ({member.filename}) would inflate {member.file_size:,} bytes "
-                f"from {member.compress_size:,} (over {MAX_RATIO}:1): refused as a possible zip bomb",
+                _(
+                    "a part of the file ({part}) would inflate {size} bytes from {compressed} "
+                    "(over {ratio}:1): refused as a possible zip bomb"
+                ).format(
+                    part=member.filename,
+                    size=integer(member.file_size),
+                    compressed=integer(member.compress_size),
+                    ratio=MAX_RATIO,
+                ),
                 ProblemCode.UNSAFE_ZIP,
             )
     if total > MAX_TOTAL_BYTES:
         raise _refuse(
             name,
-            f"the file would inflate to {total:,} bytes (more than {MAX_TOTAL_BYTES:,}): "
-            "refused as too large or a possible zip bomb",
+            _(
+                "the file would inflate to {size} bytes (more than {most}): refused as too large "
+                "or a possible zip bomb"
+            ).format(size=integer(total), most=integer(MAX_TOTAL_BYTES)),
             ProblemCode.UNSAFE_ZIP,
         )
     if "mimetype" in names and "[Content_Types].xml" not in names:
@@ -192,30 +217,36 @@ def _check_zip(name: str, archive: zipfile.ZipFile) -> bool:
         if b"opendocument.spreadsheet" in mimetype:
             raise _refuse(
                 name,
-                "this is an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx)",
+                _("this is an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx)"),
                 ProblemCode.NOT_XLSX,
             )
     if "[Content_Types].xml" not in names:
-        raise _refuse(name, "this is a zip archive but not an Excel workbook", ProblemCode.NOT_XLSX)
+        raise _refuse(
+            name, _("this is a zip archive but not an Excel workbook"), ProblemCode.NOT_XLSX
+        )
     for member in members:
         if member.filename.endswith((".xml", ".rels", ".vml")):
             with archive.open(member) as stream:
                 head = stream.read(4096).lower()
             if any(marker in head for marker in _ENTITY_MARKERS):
-                raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML)
+                raise _refuse(name, _(XML_REFUSED), ProblemCode.UNSAFE_XML)
     content_types = archive.open("[Content_Types].xml").read(1 << 20)
     if b"sheet.binary" in content_types or "xl/workbook.bin" in names:
         raise _refuse(
             name,
-            "this is an Excel Binary Workbook (.xlsb), not an .xlsx; open it in Excel and save "
-            "it as Excel Workbook (.xlsx)",
+            _(
+                "this is an Excel Binary Workbook (.xlsb), not an .xlsx; open it in Excel and "
+                "save it as Excel Workbook (.xlsx)"
+            ),
             ProblemCode.NOT_XLSX,
         )
     if b"spreadsheetml" not in content_types and b"ms-excel" not in content_types:
-        kind = "a Word document" if b"wordprocessingml" in content_types else "not a workbook"
-        raise _refuse(
-            name, f"this is an Office file but {kind}, not an Excel workbook", ProblemCode.NOT_XLSX
+        reason = (
+            _("this is an Office file but a Word document, not an Excel workbook")
+            if b"wordprocessingml" in content_types
+            else _("this is an Office file but not a workbook, not an Excel workbook")
         )
+        raise _refuse(name, reason, ProblemCode.NOT_XLSX)
     return b"macroEnabled" in content_types or any(n.endswith("vbaProject.bin") for n in names)
 
 
@@ -311,7 +342,9 @@ def _read_bounded(path: Path, name: str) -> bytes:
             if total > MAX_FILE_BYTES:
                 raise _refuse(
                     name,
-                    f"the file is more than the {MAX_FILE_BYTES:,} bytes accepted",
+                    _("the file is more than the {most} bytes accepted").format(
+                        most=integer(MAX_FILE_BYTES)
+                    ),
                     ProblemCode.FILE_TOO_LARGE,
                 )
             chunks.append(chunk)
@@ -325,25 +358,33 @@ def open_workbook(path: str | os.PathLike[str]) -> OpenedWorkbook:
     try:
         status = file_path.stat()
     except FileNotFoundError:
-        raise _refuse(str(file_path), "no such file", ProblemCode.FILE_NOT_FOUND) from None
+        raise _refuse(str(file_path), _("no such file"), ProblemCode.FILE_NOT_FOUND) from None
     except OSError as error:
         raise _refuse(
-            str(file_path), f"cannot be opened: {error.strerror}", ProblemCode.UNREADABLE
+            str(file_path),
+            _("cannot be opened: {reason}").format(reason=error.strerror),
+            ProblemCode.UNREADABLE,
         ) from None
     if not stat.S_ISREG(status.st_mode):
         raise _refuse(
-            str(file_path), "this is not a file (a folder or a device?)", ProblemCode.NOT_XLSX
+            str(file_path), _("this is not a file (a folder or a device?)"), ProblemCode.NOT_XLSX
         )
     if status.st_size > MAX_FILE_BYTES:
         raise _refuse(
             name,
-            f"the file is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} accepted",
+            _("the file is {size} bytes, more than the {most} accepted").format(
+                size=integer(status.st_size), most=integer(MAX_FILE_BYTES)
+            ),
             ProblemCode.FILE_TOO_LARGE,
         )
     try:
         data = _read_bounded(file_path, name)
     except OSError as error:
-        raise _refuse(name, f"cannot be read: {error.strerror}", ProblemCode.UNREADABLE) from None
+        raise _refuse(
+            name,
+            _("cannot be read: {reason}").format(reason=error.strerror),
+            ProblemCode.UNREADABLE,
+        ) from None
     _sniff(name, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -351,23 +392,26 @@ def open_workbook(path: str | os.PathLike[str]) -> OpenedWorkbook:
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError):
         raise _refuse(
             name,
-            "the file is damaged or truncated: it is not a complete .xlsx",
+            _("the file is damaged or truncated: it is not a complete .xlsx"),
             ProblemCode.NOT_XLSX,
         ) from None
     try:
         return OpenedWorkbook(file_path, data, macros)
     except DefusedXmlException:
-        raise _refuse(name, XML_REFUSED, ProblemCode.UNSAFE_XML) from None
+        raise _refuse(name, _(XML_REFUSED), ProblemCode.UNSAFE_XML) from None
     except PartError as error:
         raise part_refused(name, error) from None
     except ExpatError as error:
         raise _refuse(
-            name, f"the file is damaged: a part of it is not well-formed XML ({error})",
+            name, _("the file is damaged: a part of it is not well-formed XML ({error})").format(
+                error=error),
             ProblemCode.NOT_XLSX,
         ) from None  # fmt: skip
     except (zipfile.BadZipFile, EOFError, KeyError) as error:
         raise _refuse(
-            name, f"the file is damaged or not a complete workbook ({error})", ProblemCode.NOT_XLSX
+            name,
+            _("the file is damaged or not a complete workbook ({error})").format(error=error),
+            ProblemCode.NOT_XLSX,
         ) from None
 
 
@@ -379,13 +423,23 @@ def part_refused(name: str, error: PartError) -> Refused:
 
 def macro_sheet_warning(name: str, auto_open: bool) -> Problem:
     """The warning shown when a workbook holds Excel 4 macro sheets (never run, never read)."""
-    runs = " and an Auto_Open name that would run one on opening in Excel" if auto_open else ""
+    message = (
+        _(
+            "{name} contains Excel 4 macro sheets and an Auto_Open name that would run one on "
+            "opening in Excel; they are ignored: only the cell values of worksheets are read, no "
+            "macro is run"
+        )
+        if auto_open
+        else _(
+            "{name} contains Excel 4 macro sheets; they are ignored: only the cell values of "
+            "worksheets are read, no macro is run"
+        )
+    )
     return Problem(
         "",
         "",
         None,
-        f"{name} contains Excel 4 macro sheets{runs}; they are ignored: only the cell values "
-        "of worksheets are read, no macro is run",
+        message.format(name=name),
         ProblemCode.MACROS_IGNORED,
         Severity.WARNING,
     )
@@ -397,7 +451,9 @@ def macro_warning(name: str) -> Problem:
         "",
         "",
         None,
-        f"{name} contains macros; only its cell values are read, the macros are ignored",
+        _("{name} contains macros; only its cell values are read, the macros are ignored").format(
+            name=name
+        ),
         ProblemCode.MACROS_IGNORED,
         Severity.WARNING,
     )

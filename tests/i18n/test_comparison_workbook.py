@@ -73,9 +73,9 @@ def test_the_kazakh_frontier_workbook(tmp_path):
     kazakh = books["kk"]
     assert kazakh.sheetnames == ["Шекара", "Топтар", "Бастапқы деректер"]
     ws = kazakh["Шекара"]
-    # The kind of move is planner.studies.frontier's word, not yet translated.
+    # The kind of move is planner.studies.frontier's word, translated since branch i18ncore.
     assert [c.value for c in ws[1]][:3] == [
-        "Топ", "Шек (staff moves)", "Ең жақсы ең жоғары коэффициент"
+        "Топ", "Шек (қызметкер ауыстырулары)", "Ең жақсы ең жоғары коэффициент"
     ]  # fmt: skip
     assert ws["E2"].value == "жоқ"  # budget 0 does not stop helping
     english = [[c.value for c in row][:4] for row in books["en"]["Frontier"].iter_rows(min_row=2)]
