@@ -241,10 +241,14 @@ def runs(tmp_path_factory, small, scenarios) -> dict[str, Run]:
                 "--out", str(out / "decided-applied.xlsx"))  # fmt: skip
         command("template", "template", str(out / "template.xlsx"))
         command("template --wisn", "template", "--wisn", str(out / "template-wisn.xlsx"))
+        with using(lang):  # the decided scenario written back: its Decisions and Distances
+            planner.write_scenario(
+                planner.read_scenario(scenarios["decided"]), out / "decided-written.xlsx"
+            )
         run.workbooks = [run.result] + [
             out / f"{stem}.xlsx"
             for stem in ("frontier", "forecast", "wisn-result", "decided-result",
-                         "decided-applied", "template", "template-wisn")
+                         "decided-applied", "decided-written", "template", "template-wisn")
         ]  # fmt: skip
         outcome[lang] = run
     return outcome
@@ -296,8 +300,8 @@ def test_the_json_summary_has_no_english_in_its_words(runs, data_names, lang):
 def test_the_workbooks_have_no_english_text(runs, data_names, lang):
     """Every text cell and comment of every sheet of each workbook written: the results of the
     bundled, the WISN and the decided scenario, the frontier, the forecast, the applied plan
-    (with its Distances sheet) and both templates (with their Decisions, Working time and
-    Allowances sheets)."""
+    (with its Distances sheet), the decided scenario written back (Decisions and Distances) and
+    both templates (the WISN one with its Working time and Allowances sheets)."""
     english = []
     for path in runs[lang].workbooks:
         workbook = load_workbook(path)
@@ -317,12 +321,13 @@ def test_the_workbooks_have_no_english_text(runs, data_names, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_workbooks_have_the_sheets_guarded(runs, lang):
     """The sheets once left out of this guard are in what it searched: WISN in the WISN result,
-    Distances in the applied plan, Decisions and the WISN sheets in the templates."""
+    Distances in the applied plan, Decisions in the decided scenario written back, the WISN
+    sheets in the WISN template."""
     with using(lang):
         expected = {
             "wisn-result.xlsx": pgettext("sheet", "WISN"),
             "decided-applied.xlsx": pgettext("sheet", "Distances"),
-            "template.xlsx": pgettext("sheet", "Decisions"),
+            "decided-written.xlsx": pgettext("sheet", "Decisions"),
             "template-wisn.xlsx": pgettext("sheet", "Allowances"),
         }
     sheets = {p.name: load_workbook(p, read_only=True).sheetnames for p in runs[lang].workbooks}

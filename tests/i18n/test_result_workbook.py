@@ -105,3 +105,21 @@ def test_a_russian_result_applies_as_the_english_one(results):
     russian = accepted_scenario(results["ru"]).scenario
     assert russian.staff == english.staff
     assert [s.unit_id for s in russian.services] == [s.unit_id for s in english.services]
+
+
+@pytest.mark.parametrize(
+    ("code", "footer"),
+    [("en", "Page &P of &N"), ("ru", "Страница &P из &N"), ("kk", "&N беттің &P-беті")],
+)  # fmt: skip
+def test_the_printed_page_footer_is_in_the_language(code, footer):
+    """The footer of every printed page (and PDF) numbers its pages in the language, with Excel's
+    codes for the page and the page count."""
+    from openpyxl import Workbook
+
+    from planner.i18n import using
+    from planner.reports.charts import print_sheet
+
+    ws = Workbook().active
+    with using(code):
+        print_sheet(ws)
+    assert ws.oddFooter.right.text == footer
