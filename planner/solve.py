@@ -55,21 +55,21 @@ Progress = Callable[[str], None]
 
 
 class Step(str):
-    """A progress message that carries its counter: `done` of `count` (groups solved, options
+    """A progress message that carries its counter: `done` of `total` (groups solved, options
     started). A reader of progress that needs the numbers (the web workspace's bar) takes them
     from here, never from the words, which are in the reader's language; being a str, the
     message shows as before wherever text is shown."""
 
     done: int
-    count: int
+    total: int
 
-    def __new__(cls, text: str, done: int, count: int) -> Step:
+    def __new__(cls, text: str, done: int, total: int) -> Step:
         step = super().__new__(cls, text)
-        step.done, step.count = done, count
+        step.done, step.total = done, total
         return step
 
     def __reduce__(self) -> tuple[type[Step], tuple[str, int, int]]:
-        return (Step, (str(self), self.done, self.count))
+        return (Step, (str(self), self.done, self.total))
 
 
 @dataclass

@@ -532,6 +532,6 @@ def _solve_option(scenario: Scenario, processes: int, heading: Step, progress: P
         sensitivity=False,
         processes=processes,
         progress=lambda message: progress(
-            Step(f"{heading} ({message})", heading.done, heading.count)
+            Step(f"{heading} ({message})", heading.done, heading.total)
         ),
     )

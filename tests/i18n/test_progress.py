@@ -85,4 +85,4 @@ def test_a_step_is_its_text_and_travels_whole():
     step = Step("шешілген топтар: 1/2", 1, 2)
     assert step == "шешілген топтар: 1/2" and f"{step}!" == "шешілген топтар: 1/2!"
     again = pickle.loads(pickle.dumps(step))
-    assert (again, again.done, again.count, type(again)) == (step, 1, 2, Step)
+    assert (again, again.done, again.total, type(again)) == (step, 1, 2, Step)
