@@ -86,3 +86,18 @@ def test_a_step_is_its_text_and_travels_whole():
     assert step == "шешілген топтар: 1/2" and f"{step}!" == "шешілген топтар: 1/2!"
     again = pickle.loads(pickle.dumps(step))
     assert (again, again.done, again.total, type(again)) == (step, 1, 2, Step)
+
+
+def test_a_kazakh_frontier_counts_the_groups_drawn(monkeypatch, tmp_path, scenario):
+    """A frontier job's progress in Kazakh counts the groups whose curve is drawn: districts
+    (drawn first, flat: no point to solve) is done while regional's two points are solved, each
+    with its value in the language's notation."""
+    seen = _written(monkeypatch, tmp_path)
+    with using("kk"):
+        progress = worker._Progress(tmp_path, len(scenario.groups))
+        planner.frontier(scenario, progress=progress)
+    points = [(message, done, total) for message, done, total in seen if "нүкте" in message]
+    assert points == [
+        ("шекара regional: нүкте 1/2, шек 0: 0,15625", 1, 2),
+        ("шекара regional: нүкте 2/2, шек 1: 0,138889", 1, 2),
+    ]
