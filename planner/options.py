@@ -14,10 +14,12 @@ from typing import Any
 
 from planner.domain import SETTING_FIELDS, Scenario, Service, Variant
 from planner.errors import InputError, Problem, ProblemCode
+from planner.i18n import N_
 
-__all__ = ["BASELINE", "apply_variant", "options"]
+__all__ = ["BASELINE", "BASELINE_DESCRIPTION", "apply_variant", "options"]
 
 BASELINE = "baseline"
+BASELINE_DESCRIPTION = N_("the base settings of the workbook")  # translated where it is shown
 SCENARIOS = "Scenarios"  # the sheet variants come from (their problems point at it)
 
 

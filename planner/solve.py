@@ -54,6 +54,24 @@ from planner.workbook.distance_rules import distance_problems
 Progress = Callable[[str], None]
 
 
+class Step(str):
+    """A progress message that carries its counter: `done` of `total` (groups solved, options
+    started). A reader of progress that needs the numbers (the web workspace's bar) takes them
+    from here, never from the words, which are in the reader's language; being a str, the
+    message shows as before wherever text is shown."""
+
+    done: int
+    total: int
+
+    def __new__(cls, text: str, done: int, total: int) -> Step:
+        step = super().__new__(cls, text)
+        step.done, step.total = done, total
+        return step
+
+    def __reduce__(self) -> tuple[type[Step], tuple[str, int, int]]:
+        return (Step, (str(self), self.done, self.total))
+
+
 @dataclass
 class _GroupOutcome:
     search: GroupSearch
@@ -166,8 +184,12 @@ def _solve_checked(
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
                     progress(
-                        _("groups solved: {done}/{count}").format(
-                            done=len(outcomes), count=len(datas)
+                        Step(
+                            _("groups solved: {done}/{count}").format(
+                                done=len(outcomes), count=len(datas)
+                            ),
+                            len(outcomes),
+                            len(datas),
                         )
                     )
             finally:
@@ -177,8 +199,12 @@ def _solve_checked(
             for i, data in enumerate(datas):
                 outcomes[i] = _solve_group(data, sensitivity)
                 progress(
-                    _("groups solved: {done}/{count} ({group})").format(
-                        done=i + 1, count=len(datas), group=data.group
+                    Step(
+                        _("groups solved: {done}/{count} ({group})").format(
+                            done=i + 1, count=len(datas), group=data.group
+                        ),
+                        i + 1,
+                        len(datas),
                     )
                 )
     except KeyboardInterrupt:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from planner.domain import Scenario, Service, StaffCell
 from planner.errors import InputError, Problem, ProblemCode
-from planner.i18n import LANGUAGES, translations
+from planner.i18n import LANGUAGES, _, pgettext, translations
 from planner.workbook import read_scenario
 from planner.workbook.layout import normalise_header
 from planner.xlsx.ooxml import column_letters
@@ -56,10 +56,14 @@ class Accepted:
     def assumptions(self) -> list[tuple[str, str, str]]:
         """The rows of the new workbook's Assumptions sheet: its provenance."""
         return [
-            ("Source result", self.result_path.name, "planner apply: the plan of this result"),
-            ("SHA-256 of the source result", self.result_sha256, "of the result workbook"),
-            ("Source scenario", str(self.source_path), "the scenario that result solved"),
-            ("SHA-256 of the source scenario", self.source_sha256, "checked before applying"),
+            (
+                _("Source result"),
+                self.result_path.name,
+                _("planner apply: the plan of this result"),
+            ),
+            (_("SHA-256 of the source result"), self.result_sha256, _("of the result workbook")),
+            (_("Source scenario"), str(self.source_path), _("the scenario that result solved")),
+            (_("SHA-256 of the source scenario"), self.source_sha256, _("checked before applying")),
         ]
 
 
@@ -71,9 +75,11 @@ def _table(sheet: RawSheet, needed: Sequence[str]) -> list[dict[str, tuple[objec
     """The rows of a result sheet's first table as {header: (value, cell)}; a missing header is
     refused (the file is not a planner result workbook)."""
     if not sheet.rows:
-        raise _refused(sheet.title, "", None, f"the {sheet.title} sheet is empty")
+        raise _refused(
+            sheet.title, "", None, _("the {sheet} sheet is empty").format(sheet=sheet.title)
+        )
     header_row, header = sheet.rows[0]
-    found = {normalise_header(value): column for column, (value, _) in header.items()}
+    found = {normalise_header(value): column for column, (value, _cell) in header.items()}
     columns = {}  # the English header -> its column, whatever the language written
     for name in needed:
         for spelling in _spellings(name):
@@ -81,8 +87,9 @@ def _table(sheet: RawSheet, needed: Sequence[str]) -> list[dict[str, tuple[objec
                 columns[normalise_header(name)] = found[normalise_header(spelling)]
     missing = [name for name in needed if normalise_header(name) not in columns]
     if missing:
-        raise _refused(sheet.title, "", None, f"the {sheet.title} sheet has no column "
-                       f"{missing[0]!r}: this is not a result workbook of planner")  # fmt: skip
+        raise _refused(sheet.title, "", None, _("the {sheet} sheet has no column {column!r}: this "
+                       "is not a result workbook of planner").format(
+                           sheet=sheet.title, column=_(missing[0])))  # fmt: skip
     rows: list[dict[str, tuple[object, str]]] = []
     for number, cells in sheet.rows[1:]:
         if number != header_row + len(rows) + 1:
@@ -110,18 +117,19 @@ def _facts(sheet: RawSheet) -> dict[str, tuple[object, str]]:
 
 
 def _read_plan(book: OpenedWorkbook):
-    titles = {title for title, _ in book.sheets}
+    titles = {title for title, _kind in book.sheets}
     named = {}  # the English sheet name -> its title in the workbook, whatever the language
     for needed in ("Inputs", "Skills", "Reassignments"):
         written = sorted(titles & _spellings(needed, "sheet"))
         if not written:
-            raise _refused(needed, "", None, f"{book.path.name} has no {needed} sheet: this is "
-                           "not a result workbook of planner")  # fmt: skip
+            sheet = pgettext("sheet", needed)
+            raise _refused(sheet, "", None, _("{name} has no {sheet} sheet: this is not a result "
+                           "workbook of planner").format(name=book.path.name, sheet=sheet))  # fmt: skip
         named[needed] = written[0]
     facts = _facts(book.read_sheet(named["Inputs"]))
     skills = _table(book.read_sheet(named["Skills"]), ("Unit ID", "Skill", "Employees after"))
     moves = _table(book.read_sheet(named["Reassignments"]), ("Service ID", "To unit ID", "Share"))
-    return facts, skills, moves
+    return facts, skills, moves, named
 
 
 def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
@@ -132,35 +140,38 @@ def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
     try:
         with open_workbook(path) as book:
             sha256 = book.sha256
-            facts, skills, moves = _read_plan(book)
+            facts, skills, moves, named = _read_plan(book)
     except Refused as refused:
         raise InputError([refused.problem]) from None
+    inputs = named["Inputs"]  # the sheets as the result names them, in its language
     source_value, source_cell = facts.get(INPUT_FILE, (None, ""))
     recorded_sha, sha_cell = facts.get(INPUT_SHA256, (None, ""))
     if not isinstance(source_value, str) or not isinstance(recorded_sha, str):
-        raise _refused("Inputs", source_cell, source_value, f"the Inputs sheet has no "
-                       f"{INPUT_FILE!r} and {INPUT_SHA256!r}: this is not a result workbook of "
-                       "planner")  # fmt: skip
+        raise _refused(inputs, source_cell, source_value, _("the {sheet} sheet has no {file!r} "
+                       "and {sha!r}: this is not a result workbook of planner").format(
+                           sheet=inputs, file=_(INPUT_FILE), sha=_(INPUT_SHA256)))  # fmt: skip
     if any(source_value.startswith(spelling) for spelling in _spellings(BUILT_IN_CODE)):
-        raise _refused("Inputs", source_cell, source_value, "the result was solved from a "
-                       "scenario built in code: apply needs a result solved from a workbook")  # fmt: skip
+        raise _refused(inputs, source_cell, source_value, _("the result was solved from a "
+                       "scenario built in code: apply needs a result solved from a workbook"))  # fmt: skip
     source = Path(source_value)
     if not source.is_absolute() and not source.exists():
         source = path.parent / source  # a relative name: beside the result
     if not source.exists() and (path.parent / source.name).exists():
         source = path.parent / source.name  # moved together with its result
     if not source.exists():
-        raise _refused("Inputs", source_cell, source_value, f"the input file {source_value} "
-                       "is not there: put it beside the result, or where it was solved")  # fmt: skip
+        raise _refused(inputs, source_cell, source_value, _("the input file {path} is not "
+                       "there: put it beside the result, or where it was solved").format(
+                           path=source_value))  # fmt: skip
     scenario = read_scenario(source)
     if scenario.source_sha256 != recorded_sha:
-        raise InputError([Problem("Inputs", sha_cell, recorded_sha, f"{source} has changed "
-                                  "since the result was made (its SHA-256 differs): apply the "
-                                  "plan to the file it was solved from", ProblemCode.NOT_XLSX)])  # fmt: skip
+        raise InputError([Problem(inputs, sha_cell, recorded_sha, _("{path} has changed since "
+                                  "the result was made (its SHA-256 differs): apply the plan to "
+                                  "the file it was solved from").format(path=source),
+                                  ProblemCode.NOT_XLSX)])  # fmt: skip
     units = {u.unit_id for u in scenario.units}
     staff: list[StaffCell] = []
     for row in skills:
-        (unit_id, cell), (skill, _), (after, after_cell) = (
+        (unit_id, cell), (skill, _skill_cell), (after, after_cell) = (
             row["Unit ID"],
             row["Skill"],
             row["Employees after"],
@@ -168,9 +179,11 @@ def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
         if unit_id is None:
             continue
         if str(unit_id) not in units:
-            raise _refused("Skills", cell, unit_id, f"unit {unit_id!r} is not in {source.name}")
+            raise _refused(named["Skills"], cell, unit_id, _("unit {unit!r} is not in {name}")
+                           .format(unit=unit_id, name=source.name))  # fmt: skip
         if not isinstance(after, int | float) or after < 0 or after != int(after):
-            raise _refused("Skills", after_cell, after, "Employees after must be a whole number")
+            raise _refused(named["Skills"], after_cell, after, _("{column} must be a whole number")
+                           .format(column=_("Employees after")))  # fmt: skip
         if after:
             staff.append(StaffCell(str(unit_id), str(skill), int(after)))
     services = {s.service_id: s for s in scenario.services}
@@ -184,14 +197,16 @@ def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
         if service_id is None:
             continue
         if str(service_id) not in services:
-            raise _refused("Reassignments", cell, service_id,
-                           f"service {service_id!r} is not in {source.name}")  # fmt: skip
+            raise _refused(named["Reassignments"], cell, service_id,
+                           _("service {service!r} is not in {name}").format(
+                               service=service_id, name=source.name))  # fmt: skip
         if str(target) not in units:
-            raise _refused("Reassignments", target_cell, target,
-                           f"unit {target!r} is not in {source.name}")  # fmt: skip
+            raise _refused(named["Reassignments"], target_cell, target,
+                           _("unit {unit!r} is not in {name}").format(unit=target, name=source.name))  # fmt: skip
         if share != 1:
-            raise _refused("Reassignments", share_cell, share, "a split service (share below "
-                           "1) cannot be applied: a scenario places each service at one unit")  # fmt: skip
+            raise _refused(named["Reassignments"], share_cell, share, _("a split service (share "
+                           "below 1) cannot be applied: a scenario places each service at one "
+                           "unit"))  # fmt: skip
         moved[str(service_id)] = dataclasses.replace(
             services[str(service_id)], unit_id=str(target), row=None
         )

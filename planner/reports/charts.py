@@ -396,7 +396,8 @@ def print_sheet(
     margins.header = margins.footer = 0.8 / 2.54
     ws.oddHeader.center.text = "&A"  # the sheet's name
     ws.oddHeader.center.size = 9
-    ws.oddFooter.right.text = "Page &P of &N"
+    # &P and &N are Excel's codes for the page number and the page count.
+    ws.oddFooter.right.text = _("Page {page} of {pages}").format(page="&P", pages="&N")
     ws.oddFooter.right.size = 9
     if title_rows:
         ws.print_title_rows = f"1:{title_rows}"

@@ -116,7 +116,7 @@ def _write_forecast_sheet(ws: Worksheet, result: Forecast) -> None:
             "Each series is continued with exponential smoothing (ETS with additive or damped "
             "trend, chosen by AICc) or, with fewer than 7 years, the drift method. The volumes "
             "and digital shares of this workbook are the forecasts: each service moved by the "
-            "most specific series that counts it; {low} / {high} are the 80% interval "
+            "most specific series that counts it; {low} / {high} are the 80 per cent interval "
             "(P10 / P90)."
         ).format(low=pgettext("header", "Volume low"), high=pgettext("header", "Volume high")),
         span=10,

@@ -61,14 +61,20 @@ class WisnRow:
         return wisn_ratio(self.staff_after, self.required_after)
 
 
+def _percent(ratio: float) -> str:
+    """The share of the required staff missing, in whole per cent with its sign ("32%"). The sign
+    is outside the message ids, where Babel would take "% s" for a printf placeholder."""
+    return decimal(pressure_percent(ratio), 0) + "%"
+
+
 def pressure_text(ratio: float | None) -> str:
     """The manual's reading of a ratio, with the shortage as a share of the required staff."""
     if ratio is None:
         return _(NO_WORKLOAD)
     pressure = workload_pressure(ratio)
     if pressure is Pressure.SHORTAGE:
-        return _("{reading} ({percent}% short)").format(
-            reading=pressure.reading, percent=decimal(pressure_percent(ratio), 0)
+        return _("{reading} ({percent} short)").format(
+            reading=pressure.reading, percent=_percent(ratio)
         )
     return pressure.reading
 
@@ -80,7 +86,7 @@ def pressure_word(ratio: float | None) -> str:
         return _(NO_WORKLOAD)
     pressure = workload_pressure(ratio)
     if pressure is Pressure.SHORTAGE:
-        return _("shortage ({percent}% short)").format(percent=decimal(pressure_percent(ratio), 0))
+        return _("shortage ({percent} short)").format(percent=_percent(ratio))
     return _("balanced") if pressure is Pressure.BALANCED else _("surplus")
 
 

@@ -19,9 +19,9 @@ from typing import Any
 from planner.domain import Scenario, coefficient, unit_capacity
 from planner.errors import Problem
 from planner.i18n import N_, _, decimal, ngettext
-from planner.options import BASELINE, options
+from planner.options import BASELINE, BASELINE_DESCRIPTION, options
 from planner.result import Result
-from planner.solve import solve
+from planner.solve import Step, solve
 from planner.studies.sweep import connected, run_chunks
 
 __all__ = [
@@ -417,7 +417,7 @@ def compare(
     for index, scenario in enumerate(scenarios):
         warnings.extend(scenario.warnings)
         descriptions = {v.name: v.description for v in scenario.variants}
-        descriptions[BASELINE] = "the base settings of the workbook"
+        descriptions[BASELINE] = _(BASELINE_DESCRIPTION)
         for name, option_scenario in options(scenario):
             planned.append((index, name, descriptions.get(name, ""), option_scenario))
     labels = _labels([(i, name) for i, name, _, _ in planned], len(sources) > 1, stems)
@@ -437,8 +437,13 @@ def compare(
             for number, ((index, name, description, scenario), label) in enumerate(
                 zip(planned, labels, strict=True), start=1
             ):
-                heading = _("option {number}/{count}: {label}").format(
-                    number=number, count=total, label=label
+                # Option `number` is being started: `number - 1` are done.
+                heading = Step(
+                    _("option {number}/{count}: {label}").format(
+                        number=number, count=total, label=label
+                    ),
+                    number - 1,
+                    total,
                 )
                 progress(heading)
                 result = (
@@ -451,11 +456,15 @@ def compare(
                     solved.append(option)
                     continue
                 progress(
-                    ngettext(
-                        "{heading} (robust plan for {count} sample)",
-                        "{heading} (robust plan for {count} samples)",
-                        robust,
-                    ).format(heading=heading, count=robust)
+                    Step(
+                        ngettext(
+                            "{heading} (robust plan for {count} sample)",
+                            "{heading} (robust plan for {count} samples)",
+                            robust,
+                        ).format(heading=heading, count=robust),
+                        heading.done,
+                        total,
+                    )
                 )
                 solved.extend(_with_robust(option, robust, evaluate, seed, processes, client))
         except KeyboardInterrupt:
@@ -490,12 +499,20 @@ def _with_robust(
         option,
         name=f"{option.name} (robust)",
         description=(
-            f"{option.description}; robust plan for {samples} sampled volumes"
+            ngettext(
+                "{description}; robust plan for {count} sampled volumes",
+                "{description}; robust plan for {count} sampled volumes",
+                samples,
+            ).format(description=option.description, count=samples)
             if option.description
-            else f"robust plan for {samples} sampled volumes"
+            else ngettext(
+                "robust plan for {count} sampled volumes",
+                "robust plan for {count} sampled volumes",
+                samples,
+            ).format(count=samples)
         ),
         result=study.robust_result(),
-        label=f"{option.label} (robust)",
+        label=_("{label} (robust)").format(label=option.label),
         p90=evaluation.scenario_quantile(ROBUST, 0.9),
         robust=True,
     )
@@ -508,10 +525,13 @@ def _solve_quietly(scenario: Scenario) -> Result:
     return solve(scenario, sensitivity=False)
 
 
-def _solve_option(scenario: Scenario, processes: int, heading: str, progress: Progress) -> Result:
+def _solve_option(scenario: Scenario, processes: int, heading: Step, progress: Progress) -> Result:
+    """The option solved, its groups' progress shown under its heading (and counted as it)."""
     return solve(
         scenario,
         sensitivity=False,
         processes=processes,
-        progress=lambda message: progress(f"{heading} ({message})"),
+        progress=lambda message: progress(
+            Step(f"{heading} ({message})", heading.done, heading.total)
+        ),
     )

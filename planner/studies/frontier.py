@@ -12,6 +12,7 @@ terminal text by planner.reports.terminal.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +38,7 @@ from planner.engine.transfers import pair_transfers
 from planner.errors import InputError, Problem, ProblemCode
 from planner.i18n import _, integer, pgettext
 from planner.result import GroupReport, Status
+from planner.solve import Step
 
 Progress = Callable[[str], None]
 
@@ -44,6 +46,10 @@ Progress = Callable[[str], None]
 # RELATIVE_TOLERANCE, so two certified values of one optimum may differ by twice that.
 SAME_VALUE = 2 * RELATIVE_TOLERANCE + 1e-12
 DEFAULT_POINTS = 15  # about this many budgets (plus the ends) when the range is not given
+
+
+def _counted(progress: Progress, done: int, total: int, message: str) -> None:
+    progress(Step(message, done, total))
 
 
 def _quiet(message: str) -> None:
@@ -55,7 +61,7 @@ def _fmt(value: float | None, digits: int = 4) -> str:
         return "-"
     if math.isinf(value):
         return "inf"
-    return f"{value:.{digits}g}"
+    return significant(value, digits)  # in the language's notation: 0,15625 in kk and ru
 
 
 # --- the frontier: balance against disruption ---------------------------------------------------
@@ -465,13 +471,16 @@ def frontier(
         searches.append(search_group(data))
 
     results = []
-    for data, search in zip(datas, searches, strict=True):
+    for done, (data, search) in enumerate(zip(datas, searches, strict=True)):
+        # Each message of this group's points counts the groups already drawn (the web
+        # workspace's bar reads the count, never the words).
+        counted = functools.partial(_counted, progress, done, len(datas))
         # By default each group gets its own range: groups differ by orders of magnitude in the
         # moves their optimum needs, and one shared range would give the small ones two points.
         own = chosen
         if own is None:
             own = default_budgets(_moves(data, search.plan, service_moves) if search.plan else 0)
-        results.append(_group_frontier(data, search, own, service_moves, progress))
+        results.append(_group_frontier(data, search, own, service_moves, counted))
     return Frontier(
         scenario=scenario.name,
         source_path=scenario.source_path,

@@ -160,7 +160,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
     def start(request: Request) -> Response:
         """Upload a workbook, open an example, download the template; the workspace."""
         examples = [
-            {"key": key, "file": file, "description": text}
+            {"key": key, "file": file, "description": _(text)}
             for key, (file, text) in EXAMPLES.items()
             if (BUNDLED / file).is_file()
         ]

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
 import planner
-from planner.i18n import _, integer, ngettext
+from planner.i18n import N_, _, integer, ngettext
 from planner.web.forms import SettingsError, parse_settings
 from planner.web.jobs import JobManager, JobState, status_word
 from planner.web.views import report_view
@@ -42,11 +42,11 @@ BUNDLED = planner.bundled_scenario().parent  # package data: works from a wheel 
 EXAMPLES: dict[str, tuple[str, str]] = {
     "west-kazakhstan-2024": (
         "west-kazakhstan-2024.xlsx",
-        "West Kazakhstan 2024, count mode: the published tables as three groups",
+        N_("West Kazakhstan 2024, count mode: the published tables as three groups"),
     ),
     "west-kazakhstan-2024-hours": (
         "west-kazakhstan-2024-hours.xlsx",
-        "West Kazakhstan 2024, hours mode: four skills, minutes per transaction",
+        N_("West Kazakhstan 2024, hours mode: four skills, minutes per transaction"),
     ),
 }
 

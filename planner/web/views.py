@@ -17,7 +17,8 @@ from typing import Any
 
 from planner import Comparison, Frontier, HiresPlan, Problem, Result, Scenario, validate_workbook
 from planner.domain import CoefficientMode, coefficient, service_load, unit_capacity
-from planner.options import options
+from planner.i18n import _
+from planner.options import BASELINE_DESCRIPTION, options
 from planner.result import Check
 from planner.reports.figures import Figures
 from planner.reports.hires_sheet import hires_rows
@@ -196,7 +197,7 @@ def scenario_view(scenario: Scenario) -> dict[str, Any]:
             "time_limit": settings.time_limit,
         },
         "options": [
-            {"name": "baseline", "description": "the base settings of the workbook"},
+            {"name": "baseline", "description": _(BASELINE_DESCRIPTION)},
             *({"name": v.name, "description": v.description} for v in scenario.variants),
         ],
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import threading
 import time
 import traceback
@@ -20,7 +19,8 @@ from typing import Any
 
 import planner
 from planner import InputError, Objective, Scenario
-from planner.i18n import using
+from planner.i18n import pgettext, using
+from planner.solve import Step
 from planner.web.views import (
     choose_option,
     comparison_view,
@@ -31,9 +31,6 @@ from planner.web.workspace import Workspace, read_json, write_json
 from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
 
 __all__ = ["apply_settings", "keep_services", "load_scenario", "lock_units", "run"]
-
-_GROUPS = re.compile(r"groups solved: (\d+)/(\d+)")
-_OPTION = re.compile(r"option (\d+)/(\d+)")
 
 
 def load_scenario(workspace: Workspace, upload_id: str) -> Scenario:
@@ -68,14 +65,16 @@ def keep_services(scenario: Scenario, service_ids: list[str]) -> Scenario:
 
 
 class _Progress:
-    """The library's progress messages, written to progress.json at most five times a second."""
+    """The library's progress messages, written to progress.json at most five times a second,
+    with the count of steps done that a message carries (planner.solve.Step: groups solved,
+    options started), whatever language its words are in."""
 
     def __init__(self, folder: Path, total: int) -> None:
         self.folder = folder
         self.started = time.monotonic()
         self.total = total
         self.last = 0.0
-        self.write("starting", 0)
+        self.write(pgettext("progress", "starting"), 0)
 
     def write(self, message: str, done: int) -> None:
         elapsed = time.monotonic() - self.started
@@ -90,11 +89,7 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         now = time.monotonic()
-        done = 0
-        if option := _OPTION.search(message):  # compare: "option k/N: ..." starts option k
-            done = int(option[1]) - 1
-        elif groups := _GROUPS.search(message):  # solve: "groups solved: i/n ..."
-            done = int(groups[1])
+        done = message.done if isinstance(message, Step) else 0
         if now - self.last < 0.2 and done < self.total:
             return
         self.last = now
@@ -119,7 +114,7 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
     write_json(folder / "result.json", summary)
     write_json(folder / "view.json", result_view(result, hires))
-    progress.write("done", len(scenario.groups))
+    progress.write(pgettext("progress", "done"), len(scenario.groups))
 
 
 def _compare(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
@@ -151,7 +146,7 @@ def _compare(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None
         },
     )  # fmt: skip
     write_json(folder / "view.json", view)
-    progress.write("done", total)
+    progress.write(pgettext("progress", "done"), total)
 
 
 def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
@@ -168,7 +163,7 @@ def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> Non
     view = frontier_view(curve)
     write_json(folder / "result.json", view)
     write_json(folder / "view.json", view)
-    progress.write("done", total)
+    progress.write(pgettext("progress", "done"), total)
 
 
 KINDS = {"solve": _solve, "compare": _compare, "frontier": _frontier}

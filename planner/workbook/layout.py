@@ -698,7 +698,7 @@ SCENARIOS = SheetFormat(
     ),
 )
 
-ASSUMPTIONS_HEADERS = ("Assumption", "Value", "Basis")
+ASSUMPTIONS_HEADERS = (NP_("header", "Assumption"), NP_("header", "Value"), NP_("header", "Basis"))
 
 # The languages of the Units sheet's optional name columns `Name (kk)` and `Name (ru)`.
 UNIT_NAME_LANGUAGES = ("kk", "ru")

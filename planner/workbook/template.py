@@ -26,7 +26,12 @@ from planner.workbook.layout import (
     UNITS,
     Column,
 )
-from planner.workbook.writer import settings_rows, write_settings_sheet, write_table
+from planner.workbook.writer import (
+    column_header,
+    settings_rows,
+    write_settings_sheet,
+    write_table,
+)
 from planner.xlsx.export import FastWorkbook
 from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import SECTION_FONT, TITLE_FONT, put
@@ -126,7 +131,7 @@ def _write_instructions(ws: Worksheet, sheets: Sequence[tuple[str, str, Sequence
             cell.font = Font(bold=True)
         row += 1
         for column in columns:
-            put(ws.cell(row=row, column=1), column.label)
+            put(ws.cell(row=row, column=1), column_header(column))  # as the sheet names it
             put(ws.cell(row=row, column=2), column.meaning_text)
             put(ws.cell(row=row, column=3), column.default_text)
             put(ws.cell(row=row, column=4), _("yes") if column.required else "")

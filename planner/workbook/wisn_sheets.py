@@ -131,7 +131,7 @@ ALLOWANCES = SheetFormat(
         Column(
             NP_("header", "Percent"),
             Kind.NUMBER,
-            N_("Category allowance as % of working time"),
+            N_("Category allowance as a percentage of working time"),
             NP_("default", "blank"),
         ),
         Column(

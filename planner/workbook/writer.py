@@ -41,6 +41,7 @@ from planner.xlsx.files import save_workbook
 from planner.xlsx.writing import HEADER_FILL, HEADER_FONT, comment, fit_columns, put
 
 __all__ = [
+    "column_header",
     "scenario_workbook",
     "settings_rows",
     "write_scenario",
@@ -60,7 +61,7 @@ def _column_comment(column: Column) -> str:
     )
 
 
-def _header(column: Column) -> str:
+def column_header(column: Column) -> str:
     """The column's header in the current language. A Scenarios column that overrides a setting
     is named by the setting (pgettext "setting"), which the reader accepts as its header too."""
     setting = SETTINGS_BY_FIELD.get(column.field) if column.field else None
@@ -102,7 +103,7 @@ def write_table(
 ) -> None:
     """Header, data rows and drop-downs of one sheet in the scenario format, in the current
     language: headers (pgettext "header", the names the reader accepts back) and yes/no words."""
-    _write_header(ws, [_header(c) for c in columns], [_column_comment(c) for c in columns])
+    _write_header(ws, [column_header(c) for c in columns], [_column_comment(c) for c in columns])
     yes_no = {i for i, c in enumerate(columns) if c.kind is Kind.YES_NO}
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
@@ -120,7 +121,7 @@ def write_table(
             if choices:
                 _add_choice_validation(ws, choices, cells)
     # Headers here stay on one line: header_rows=() measures them in full.
-    minimum = {i: max(c.width, len(_header(c)) + 4) for i, c in enumerate(columns, start=1)}
+    minimum = {i: max(c.width, len(column_header(c)) + 4) for i, c in enumerate(columns, start=1)}
     fit_columns(ws, header_rows=(), minimum=minimum)
 
 
@@ -283,11 +284,11 @@ def write_settings_sheet(ws: Worksheet, rows: Sequence[Sequence[object]]) -> Non
 def _write_assumptions(ws: Worksheet, assumptions: Sequence[tuple[str, str, str]]) -> None:
     _write_header(
         ws,
-        ASSUMPTIONS_HEADERS,
+        [pgettext("header", h) for h in ASSUMPTIONS_HEADERS],
         (
-            "What is assumed",
-            "The value used in this workbook",
-            "Where it comes from; 'illustrative' when it is not a published figure",
+            _("What is assumed"),
+            _("The value used in this workbook"),
+            _("Where it comes from; 'illustrative' when it is not a published figure"),
         ),
     )
     for row_index, assumption in enumerate(assumptions, start=2):
@@ -344,7 +345,7 @@ def scenario_workbook(
             decisions_ws, [kind_word(k) for k in DecisionKind], "A2:A1048576"
         )
     if assumptions:
-        _write_assumptions(workbook.create_sheet("Assumptions"), assumptions)
+        _write_assumptions(workbook.create_sheet(pgettext("sheet", "Assumptions")), assumptions)
     return workbook
 
 

@@ -26,6 +26,7 @@ from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
 
+from planner.i18n import _, integer
 from planner.xlsx.numfmt import (
     BUILTIN_FORMATS,
     MAC_EPOCH,
@@ -231,7 +232,7 @@ def read_workbook(archive: zipfile.ZipFile) -> WorkbookParts:
     root = _relationships(archive, "")
     workbook_part = next((m for k, m in root.values() if k == "officeDocument"), "xl/workbook.xml")
     if workbook_part not in archive.NameToInfo:
-        raise PartError(f"the workbook part {workbook_part} is missing")
+        raise PartError(_("the workbook part {part} is missing").format(part=workbook_part))
     sheets: list[tuple[str, str, str]] = []  # title, state, relationship id
     state = {"date1904": False, "auto_open": False, "strict": False, "in_name": False}
 
@@ -252,8 +253,10 @@ def read_workbook(archive: zipfile.ZipFile) -> WorkbookParts:
     _parse(archive, workbook_part, _parser(start))
     if state["strict"]:
         raise PartError(
-            "the workbook is saved as Strict Open XML, which planner does not read: save it as "
-            "Excel Workbook (.xlsx)"
+            _(
+                "the workbook is saved as Strict Open XML, which planner does not read: save it "
+                "as Excel Workbook (.xlsx)"
+            )
         )
     rels = _relationships(archive, workbook_part)
     entries = []
@@ -308,8 +311,10 @@ def read_shared_strings(archive: zipfile.ZipFile, member: str, limit: int) -> li
         _parse(archive, member, _parser(start, end, text))
     except _Stop:
         raise PartError(
-            f"the workbook holds more than {limit:,} shared strings; a scenario needs far fewer "
-            "(save a copy with only the scenario's sheets)",
+            _(
+                "the workbook holds more than {most} shared strings; a scenario needs far fewer "
+                "(save a copy with only the scenario's sheets)"
+            ).format(most=integer(limit)),
             too_large=True,
         ) from None
     return strings
@@ -355,7 +360,9 @@ def read_styles(archive: zipfile.ZipFile, member: str, limit: int) -> Styles:
         _parse(archive, member, _parser(start, end))
     except _Stop:
         raise PartError(
-            f"the workbook defines more than {limit:,} cell formats, more than Excel allows",
+            _("the workbook defines more than {most} cell formats, more than Excel allows").format(
+                most=integer(limit)
+            ),
             too_large=True,
         ) from None
     dates, durations, invisible = set(), set(), set()

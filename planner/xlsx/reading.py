@@ -304,7 +304,11 @@ class OpenedWorkbook:
         """The non-blank rows of a sheet, read within the row bounds (every column is read)."""
         entry = self._by_title[title]
         if entry.part not in self._archive.NameToInfo:
-            raise PartError(f"the part of the sheet {title!r} ({entry.part or 'none'}) is missing")
+            raise PartError(
+                _("the part of the sheet {title!r} ({part}) is missing").format(
+                    title=title, part=entry.part or _("none")
+                )
+            )
         cells = ooxml.read_sheet_cells(
             self._archive,
             entry.part,

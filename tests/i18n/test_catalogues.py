@@ -103,3 +103,23 @@ def test_each_catalogue_compiles(code):
     else:
         assert forms == ["{count} қызметкер"] * 4
     assert compiled.pgettext("sheet", "Units") == {"ru": "Подразделения", "kk": "Бөлімшелер"}[code]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_babel_finds_no_error_in_the_catalogue(code):
+    """`scripts/i18n.py compile` (pybabel compile) reports no error: Babel's own checks of each
+    entry (the printf placeholders it finds in an id such as "32% short", taken for "% s", and
+    the plural forms) pass, so compiling prints no "placeholders are incompatible"."""
+    errors = [(m.lineno, m.id, [str(e) for e in found]) for m, found in catalogue(code).check()]
+    assert errors == []
+
+
+def test_a_per_cent_sign_in_an_id_is_what_babel_takes_for_a_placeholder():
+    """The check above can fail: an id with "% s" and a translation without it is an error."""
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="ru")
+    catalog.add("{percent}% short", "недостаёт {percent}")
+    assert [str(e) for _, found in catalog.check() for e in found] == [
+        "placeholders are incompatible"
+    ]

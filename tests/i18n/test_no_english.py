@@ -1,15 +1,15 @@
 """No English sentence reaches a person who asked for Kazakh or Russian: the command line run with
 `--lang ru` and `--lang kk` (solve of the bundled scenario, as text and as --json, an infeasible
-scenario's explanation, validate of a broken workbook, apply, doctor, frontier, forecast), and every
-text cell of the result workbook it writes, are searched for runs of English words.
+scenario's explanation, validate of a broken workbook, apply, doctor, frontier, forecast; solve of
+a WISN scenario and of one with Decisions and Distances sheets, validate of broken ones, the
+templates), every text cell of the workbooks it writes (every sheet), and the web workspace's
+pages (start, scenario, validation, compare, and the result pages of solve, compare and frontier
+jobs, rendered through TestClient with the language switch set) are searched for runs of English
+words.
 
 What is English by design is removed first: the scenario's own data (unit, service and group names,
 codes, skills, file names), the names of solvers and formats (HiGHS, PuLP, CBC, MILP, xlsx), the
 setting values the workbook format keeps as written (minmax, count, ...), option names (--force).
-
-Not yet guarded (another branch, i18nweb, translates them; the lead widens this test after the
-merge): the Decisions, Distances and WISN sheets, the WISN sheet reader's messages and the web
-pages. `EXCLUDED_SHEETS` names the sheets left out.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,9 @@ import planner
 from planner.cli import main
 from planner.i18n import pgettext, using
 from tests.corpus.base import base_workbook
-from tests.support import COUNT_PATH, HOURS_PATH
+from tests.support import COUNT_PATH, HOURS_PATH, wisn_district_workbook
 
 LANGUAGES = ("ru", "kk")
-EXCLUDED_SHEETS = ("Decisions", "Distances", "WISN")  # i18nweb's (see the module docstring)
 
 # Common English words (function words and the planner's own vocabulary): a run of three ASCII
 # words with two of these in it is an English phrase, not a code or a name.
@@ -89,6 +89,10 @@ def _data_names(*paths: Path) -> frozenset[str]:
             names.update([unit.unit_id, unit.name, unit.group, *(n for _, n in unit.names)])
         for service in scenario.services:
             names.update([service.service_id, service.name])
+        for variant in scenario.variants:  # the Scenarios sheet's names and descriptions
+            # (a description naming codes, "Land Relations (R07)", in the pieces between them,
+            # as english_phrases sees it once the codes are gone)
+            names.update([variant.name, *(p.strip() for p in _NOISE.split(variant.description))])
         names.update(scenario.groups)
         names.add(scenario.name)
     names.update(path.name for path in paths)
@@ -114,6 +118,48 @@ def _broken(folder: Path) -> Path:
     return path
 
 
+DECISIONS = (
+    ("fix headcount", "D02", None, None, None, 8, "agreed with the head"),
+    ("pin service", "D01", None, None, "S01"),
+    ("forbid transfer", "D04", "D03"),
+)
+DISTANCES = (("D01", "D02", 10), ("D03", "D04", 40))
+
+
+def _decided(folder: Path, broken: bool = False) -> Path:
+    """The base scenario with a Decisions sheet (a fixed headcount, a pinned service, a forbidden
+    transfer) and a Distances sheet in km; broken: a misspelt decision, an unknown unit, a
+    negative distance and a distance from a unit to itself."""
+    workbook = base_workbook(scenarios=False)
+    decisions = workbook.create_sheet("Decisions")
+    decisions.append(["Decision", "Unit", "To unit", "Skill", "Service ID", "Employees", "Note"])
+    for row in DECISIONS:
+        decisions.append(list(row))
+    distances = workbook.create_sheet("Distances")
+    distances.append(["From unit", "To unit", "Km"])
+    for row in DISTANCES:
+        distances.append(list(row))
+    if broken:
+        decisions["A3"], decisions["B4"] = "pin servic", "D09"
+        distances["C2"] = -4
+        distances.append(["D01", "D01", 3])
+    path = folder / ("decided-broken.xlsx" if broken else "decided.xlsx")
+    workbook.save(path)
+    return path
+
+
+def _wisn(folder: Path, broken: bool = False) -> Path:
+    """The README's WISN district study; broken: an unknown allowance Kind and an individual
+    allowance with a Percent."""
+    workbook = wisn_district_workbook()
+    if broken:
+        workbook["Allowances"]["C2"] = "weekly"
+        workbook["Allowances"]["E3"] = 5
+    path = folder / ("wisn-broken.xlsx" if broken else "wisn.xlsx")
+    workbook.save(path)
+    return path
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
@@ -122,11 +168,12 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 @dataclass
 class Run:
-    """What one language's commands printed, (stdout, stderr) by command, and the result
-    workbook of the bundled scenario."""
+    """What one language's commands printed, (stdout, stderr) by command, the result workbook
+    of the bundled scenario and every workbook the commands wrote."""
 
     result: Path
     printed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    workbooks: list[Path] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -137,12 +184,26 @@ def small(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def data_names(small) -> frozenset[str]:
-    return _data_names(COUNT_PATH, HOURS_PATH, small)
+def scenarios(tmp_path_factory) -> dict[str, Path]:
+    """The WISN and the decided scenario, and their broken twins."""
+    folder = tmp_path_factory.mktemp("scenarios")
+    return {
+        "wisn": _wisn(folder), "wisn broken": _wisn(folder, broken=True),
+        "decided": _decided(folder), "decided broken": _decided(folder, broken=True),
+    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, small) -> dict[str, Run]:
+def data_names(small, scenarios) -> frozenset[str]:
+    """The data's names, and the WISN study's activity names and the Decisions' note (data)."""
+    names = _data_names(COUNT_PATH, HOURS_PATH, small, scenarios["wisn"], scenarios["decided"])
+    allowances = load_workbook(scenarios["wisn"])["Allowances"]
+    activities = {row[1] for row in allowances.iter_rows(min_row=2, values_only=True) if row[1]}
+    return names | activities | {DECISIONS[0][-1]} | {p.name for p in scenarios.values()}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, small, scenarios) -> dict[str, Run]:
     """Each command once per language (the bundled scenario solved once, with sensitivity)."""
     folder = tmp_path_factory.mktemp("no-english")
     infeasible, broken = _infeasible(folder), _broken(folder)
@@ -171,6 +232,24 @@ def runs(tmp_path_factory, small) -> dict[str, Run]:
         command("frontier", "frontier", str(small), "--out", str(out / "frontier.xlsx"))
         command("forecast", "forecast", str(HOURS_PATH), "--year", "2025",
                 "--out", str(out / "forecast.xlsx"))  # fmt: skip
+        for name in ("wisn", "decided"):
+            command(f"solve {name}", "solve", str(scenarios[name]), "-v",
+                    "--out", str(out / f"{name}-result.xlsx"))  # fmt: skip
+            command(f"validate {name} broken", "validate", str(scenarios[f"{name} broken"]),
+                    expect=2)  # fmt: skip
+        command("apply decided", "apply", str(out / "decided-result.xlsx"),
+                "--out", str(out / "decided-applied.xlsx"))  # fmt: skip
+        command("template", "template", str(out / "template.xlsx"))
+        command("template --wisn", "template", "--wisn", str(out / "template-wisn.xlsx"))
+        with using(lang):  # the decided scenario written back: its Decisions and Distances
+            planner.write_scenario(
+                planner.read_scenario(scenarios["decided"]), out / "decided-written.xlsx"
+            )
+        run.workbooks = [run.result] + [
+            out / f"{stem}.xlsx"
+            for stem in ("frontier", "forecast", "wisn-result", "decided-result",
+                         "decided-applied", "decided-written", "template", "template-wisn")
+        ]  # fmt: skip
         outcome[lang] = run
     return outcome
 
@@ -218,25 +297,41 @@ def test_the_json_summary_has_no_english_in_its_words(runs, data_names, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_result_workbook_has_no_english_text(runs, data_names, lang):
-    """Every text cell and comment of the result workbook (but the sheets another branch owns)."""
-    with using(lang):
-        excluded = {pgettext("sheet", name) for name in EXCLUDED_SHEETS}
-    workbook = load_workbook(runs[lang].result)
+def test_the_workbooks_have_no_english_text(runs, data_names, lang):
+    """Every text cell and comment of every sheet of each workbook written: the results of the
+    bundled, the WISN and the decided scenario, the frontier, the forecast, the applied plan
+    (with its Distances sheet), the decided scenario written back (Decisions and Distances) and
+    both templates (the WISN one with its Working time and Allowances sheets)."""
     english = []
-    for sheet in workbook.worksheets:
-        if sheet.title in excluded:
-            continue
-        for row in sheet.iter_rows():
-            for cell in row:
-                texts = [cell.value] if isinstance(cell.value, str) else []
-                texts += [cell.comment.text] if cell.comment is not None else []
-                english += [
-                    (sheet.title, cell.coordinate, p)
-                    for text in texts
-                    for p in english_phrases(text, data_names)
-                ]
+    for path in runs[lang].workbooks:
+        workbook = load_workbook(path)
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    texts = [cell.value] if isinstance(cell.value, str) else []
+                    texts += [cell.comment.text] if cell.comment is not None else []
+                    english += [
+                        (path.name, sheet.title, cell.coordinate, p)
+                        for text in texts
+                        for p in english_phrases(text, data_names)
+                    ]
     assert english == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_workbooks_have_the_sheets_guarded(runs, lang):
+    """The sheets once left out of this guard are in what it searched: WISN in the WISN result,
+    Distances in the applied plan, Decisions in the decided scenario written back, the WISN
+    sheets in the WISN template."""
+    with using(lang):
+        expected = {
+            "wisn-result.xlsx": pgettext("sheet", "WISN"),
+            "decided-applied.xlsx": pgettext("sheet", "Distances"),
+            "decided-written.xlsx": pgettext("sheet", "Decisions"),
+            "template-wisn.xlsx": pgettext("sheet", "Allowances"),
+        }
+    sheets = {p.name: load_workbook(p, read_only=True).sheetnames for p in runs[lang].workbooks}
+    assert [name for name, sheet in expected.items() if sheet not in sheets[name]] == []
 
 
 def test_the_detector_finds_english_and_passes_names():
@@ -302,3 +397,102 @@ def test_the_guarded_runs_say_these_words(runs, lang):
         ("plan-exists", expected["plan exists"], False)
     ]
     assert expected["frontier"] in runs[lang].printed["frontier"][0].splitlines()
+
+
+# --- the web workspace ---------------------------------------------------------------------------
+
+
+class _PageText(HTMLParser):
+    """The text a person reads on a page: its words and the titles, labels and placeholders of
+    its elements (not scripts and styles)."""
+
+    SHOWN = ("title", "aria-label", "placeholder", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+        self.texts += [value for key, value in attrs if key in self.SHOWN and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.texts.append(data.strip())
+
+
+def page_texts(html: str) -> list[str]:
+    parser = _PageText()
+    parser.feed(html)
+    return parser.texts
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, small, scenarios) -> dict[str, dict[str, str]]:
+    """The main pages of the web workspace with the switch on each language, by name: start,
+    compare, the scenario pages of the small, WISN and decided workbooks, the validation page of
+    a broken one, and the job pages of their solves, a frontier and a comparison once done."""
+    from tests.web.conftest import client_for, upload, wait, workbook_bytes
+    from tests.web.test_pages import _post
+
+    broken = base_workbook()
+    broken["Units"]["J3"] = "perhaps"
+    broken["Services"]["E2"] = "many"
+    found: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        shown: dict[str, str] = {}
+        with client_for(tmp_path_factory.mktemp(f"web-{lang}")) as client:
+            client.get(f"/lang/{lang}?next=/")
+            ids = {
+                name: upload(client, path.read_bytes(), path.name)["id"]
+                for name, path in (("small", small), ("wisn", scenarios["wisn"]),
+                                   ("decided", scenarios["decided"]))
+            }  # fmt: skip
+            invalid = upload(client, workbook_bytes(broken), "broken.xlsx")["id"]
+            jobs = {
+                f"solve {name}": _post(client, f"/workbooks/{upload_id}/solve",
+                                       data={"option": "baseline", "sensitivity": "1"})
+                for name, upload_id in ids.items()
+            }  # fmt: skip
+            jobs["frontier"] = _post(client, f"/workbooks/{ids['small']}/frontier", data={})
+            jobs["compare"] = _post(client, "/compare", data={"upload": ids["small"]})
+            for name, response in jobs.items():
+                assert response.status_code == 303, (name, response.text)
+                job_url = response.headers["location"]
+                assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+                shown[name] = client.get(job_url).text
+            shown["start"] = client.get("/").text
+            shown["compare form"] = client.get("/compare").text
+            shown["validation"] = client.get(f"/workbooks/{invalid}/validation").text
+            for name, upload_id in ids.items():
+                shown[f"scenario {name}"] = client.get(f"/workbooks/{upload_id}").text
+        found[lang] = shown
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_web_pages_have_no_english(pages, data_names, lang):
+    """Every page's text, titles and labels (the WISN table, the decisions kept, the frontier's
+    chart, the comparison) has no English phrase."""
+    english = {
+        name: found
+        for name, html in pages[lang].items()
+        if (found := [p for text in page_texts(html) for p in english_phrases(text, data_names)])
+    }
+    assert english == {}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("ru", ("<html lang=\"ru\">", "Граница: small", "Сравнение", "перелом при 1")),
+     ("kk", ("<html lang=\"kk\">", "Шекара: small", "Салыстыру", "сыну нүктесі 1"))],
+)  # fmt: skip
+def test_the_web_pages_guarded_are_in_the_language(pages, lang, words):
+    """The pages searched are the language's (not an English page the guard would pass for want
+    of a switch): the frontier's title and knee, the comparison's title."""
+    joined = pages[lang]["frontier"] + pages[lang]["compare"]
+    assert [w for w in words if w not in joined] == []

@@ -170,3 +170,54 @@ def test_a_workbook_without_translated_names_keeps_its_name(tmp_path: Path):
     base_workbook().save(path)
     with using("kk"):
         assert read_scenario(path).unit("D01").label == "Department of Agriculture"
+
+
+STRICT_REFUSED = {
+    "en": "strict.xlsx: the workbook is saved as Strict Open XML, which planner does not read: "
+    "save it as Excel Workbook (.xlsx)",
+    "ru": "strict.xlsx: книга сохранена в формате Strict Open XML, который planner не читает: "
+    "сохраните её как «Книга Excel (.xlsx)»",
+    "kk": "strict.xlsx: кітап Strict Open XML пішімінде сақталған, planner оны оқымайды: оны "
+    "«Excel кітабы (.xlsx)» ретінде сақтаңыз",
+}
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "kk"])
+def test_a_part_the_reader_cannot_read_is_refused_in_the_language(tmp_path: Path, code):
+    """A refusal of planner.xlsx.ooxml (PartError): the base workbook with its workbook part
+    rewritten into the Strict Open XML namespace is refused, as a whole file, in the language."""
+    from tests.corpus.base import rewrite_member
+
+    path = tmp_path / "strict.xlsx"
+    base_workbook().save(path)
+    rewrite_member(
+        path,
+        "xl/workbook.xml",
+        lambda xml: xml.replace(
+            "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            "http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+    )
+    with using(code):
+        report = validate_workbook(path)
+    (problem,) = report.problems
+    assert (problem.sheet, problem.cell, problem.code.value) == ("", "", "not-xlsx")
+    assert problem.expected == STRICT_REFUSED[code]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("ru", "в книге задано больше 0 форматов ячеек — больше, чем допускает Excel"),
+     ("kk", "кітапта 0 ұяшық пішімінен көп анықталған — Excel рұқсат ететіннен көп")],
+)  # fmt: skip
+def test_a_bound_of_the_reader_is_named_in_the_language(tmp_path: Path, code, message):
+    """A PartError with a number (the bound on cell formats, here 0) renders in the language."""
+    import zipfile
+
+    from planner.xlsx import ooxml
+
+    path = tmp_path / "styled.xlsx"
+    base_workbook().save(path)
+    with zipfile.ZipFile(path) as archive, using(code), pytest.raises(ooxml.PartError) as raised:
+        ooxml.read_styles(archive, "xl/styles.xml", 0)
+    assert (raised.value.reason, raised.value.too_large) == (message, True)

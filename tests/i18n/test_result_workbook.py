@@ -105,3 +105,49 @@ def test_a_russian_result_applies_as_the_english_one(results):
     russian = accepted_scenario(results["ru"]).scenario
     assert russian.staff == english.staff
     assert [s.unit_id for s in russian.services] == [s.unit_id for s in english.services]
+
+
+@pytest.mark.parametrize(
+    ("code", "footer"),
+    [("en", "Page &P of &N"), ("ru", "Страница &P из &N"), ("kk", "&N беттің &P-беті")],
+)  # fmt: skip
+def test_the_printed_page_footer_is_in_the_language(code, footer):
+    """The footer of every printed page (and PDF) numbers its pages in the language, with Excel's
+    codes for the page and the page count."""
+    from openpyxl import Workbook
+
+    from planner.i18n import using
+    from planner.reports.charts import print_sheet
+
+    ws = Workbook().active
+    with using(code):
+        print_sheet(ws)
+    assert ws.oddFooter.right.text == footer
+
+
+@pytest.mark.parametrize(
+    ("code", "sheet", "message"),
+    [("ru", "Исходные данные", "изменился после получения результата (его SHA-256 другой): "
+      "применяйте план к тому файлу, по которому он решён"),
+     ("kk", "Бастапқы деректер", "нәтиже алынғаннан кейін өзгерді (оның SHA-256 басқа): "
+      "жоспарды ол шешілген файлға қолданыңыз")],
+)  # fmt: skip
+def test_apply_refuses_a_changed_input_in_the_language(tmp_path, code, sheet, message):
+    """`planner apply` of a result whose input was edited since: refused on the result's own
+    Inputs sheet (its title in the language) and the SHA-256 cell, in the language."""
+    from planner.errors import InputError
+    from planner.i18n import using
+    from tests.corpus.base import base_workbook
+
+    scenario, result = tmp_path / "small.xlsx", tmp_path / "result.xlsx"
+    base_workbook(scenarios=False).save(scenario)
+    assert main(["solve", str(scenario), "--lang", code, "--no-sensitivity", "-q",
+                 "--out", str(result)]) == 0  # fmt: skip
+    edited = base_workbook(scenarios=False)
+    edited["Units"]["F2"] = 11
+    edited.save(scenario)
+    with using(code), pytest.raises(InputError) as raised:
+        accepted_scenario(result)
+    (problem,) = raised.value.problems
+    assert (problem.sheet, problem.cell[0]) == (sheet, "B")
+    assert problem.expected == f"{scenario} {message}"
