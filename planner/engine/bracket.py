@@ -228,6 +228,7 @@ class GroupSolver(SolverSession):
         # claimant: the configuration whose "infeasible" at claimed_t set lower (lower is claimed_t
         # itself, or with whole steps the next whole number over c above it).
         lower, claimant, claimed_t = safe, None, safe
+        clustered: float | None = None  # the threshold the clusters' arithmetic last refuted
         steps = 0
         while True:
             # The gap as the result reports it, in the same doubles: `best x (1 - 1e-6) > lower`
@@ -258,6 +259,7 @@ class GroupSolver(SolverSession):
                     # t > lower: an exact proof supersedes any claim below it
                     lower = safe = claimed_t = proven_above
                     claimant = None
+                    clustered = t if probe.by_clusters else None
                 elif probe.answer is Answer.INFEASIBLE:
                     lower, claimant, claimed_t = proven_above, probe.config, t
                 elif probe.answer is Answer.TIME:
@@ -294,6 +296,12 @@ class GroupSolver(SolverSession):
                     group=data.group, lower=significant(lower), best=significant(best)))  # fmt: skip
             if claimant is None:
                 self._note_proof_without_solvers(best, safe)
+                if clustered is not None and lower == safe:
+                    self.notes.append(
+                        _("no plan reaches {t}: proven by arithmetic on the clusters of units "
+                          "that movable services link (clusters.py), without a solver").format(
+                            t=significant(clustered, 9))
+                    )  # fmt: skip
                 return Bracket(plan, best, lower, proven_without_solvers=safe)
             settled, found, confirmer = self.confirm_no_plan(claimed_t, claimant, best)
             if found is not None and found.value < best:
