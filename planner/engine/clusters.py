@@ -40,6 +40,7 @@ from planner.engine.group import GroupData
 
 MAX_ENUMERATED = 20  # services of one unit enumerated at once (2^20 subset sums)
 MAX_SUBSETS = 200_000  # subsets followed in one cluster's search, at most
+MAX_CACHED = 64  # enumerations kept for the next threshold (each at most 2^20 sums and masks)
 LOAD_MARGIN = 1e-12  # loads are taken this much smaller (relative): a refutation never rests on rounding
 
 
@@ -62,6 +63,8 @@ class ClusterBound:
         self.pool = staff_pool(data) if applies(data) else None
         self.clusters: tuple[_Cluster, ...] = ()
         self._placed: dict[int, int] = {}  # service -> unit, of the last refutes() per cluster
+        # Subset sums by (skill, units left, services left): they do not depend on t.
+        self._subsets: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         if self.pool is None:
             return
         self.fixed_load = data.fixed_load()
@@ -224,21 +227,35 @@ class ClusterBound:
                 )
             if mine.size > MAX_ENUMERATED:
                 raise _TooLarge
-            sums, masks = np.zeros(1), np.zeros(1, dtype=np.int64)
-            for j, w in enumerate(weights[mine].tolist()):
-                sums = np.concatenate([sums, sums + w])
-                masks = np.concatenate([masks, masks | (1 << j)])
-            # Services no other unit may take must stay here.
-            forced = 0
-            for j, i in enumerate(mine.tolist()):
-                if not any(v in eligible[i] for v in others):
-                    forced |= 1 << j
-            keep = (masks & forced) == forced
-            sums, masks = sums[keep], masks[keep]
+            key = (cluster.skill, units, tuple(items.tolist()))
+            if key not in self._subsets:  # the same at every t: enumerated once per group
+                sums, masks = np.zeros(1), np.zeros(1, dtype=np.int64)
+                for j, w in enumerate(weights[mine].tolist()):
+                    sums = np.concatenate([sums, sums + w])
+                    masks = np.concatenate([masks, masks | (1 << j)])
+                # Services no other unit may take must stay here.
+                forced = 0
+                for j, i in enumerate(mine.tolist()):
+                    if not any(v in eligible[i] for v in others):
+                        forced |= 1 << j
+                keep = (masks & forced) == forced
+                if len(self._subsets) >= MAX_CACHED:
+                    self._subsets.clear()
+                self._subsets[key] = (sums[keep], masks[keep])
+            sums, masks = self._subsets[key]
             total = self.fixed_load[u, k] + weights[items].sum()
-            here = self._staff(u, k, self.fixed_load[u, k] + sums, t)
             others_fixed = sum(self.fixed_load[v, k] for v in others)
-            bound = here + rest_bound(others, others_fixed + (total - self.fixed_load[u, k] - sums))
+            rest = rest_bound(others, others_fixed + (total - self.fixed_load[u, k] - sums))
+            if not self.pool.fixed[u, k] and capacity[u] > 0:  # type: ignore[union-attr]
+                # A free cell needs at least ceil(load / (t x capacity)) employees, here with
+                # the load taken 1e-9 smaller (far beyond any rounding of the division): the
+                # exact count is only worked out for the subsets this leaves (at 2^20 subsets it
+                # is most of the time of a threshold).
+                rough = np.ceil((self.fixed_load[u, k] + sums) * (1 - 1e-9) / (t * capacity[u]))
+                near = np.flatnonzero(rough + rest <= budget)
+                sums, masks, rest = sums[near], masks[near], rest[near]
+            here = self._staff(u, k, self.fixed_load[u, k] + sums, t)
+            bound = here + rest
             candidates = np.flatnonzero(bound <= budget)
             followed[0] += candidates.size
             if followed[0] > MAX_SUBSETS:

@@ -20,8 +20,6 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from planner.display import significant
-from planner.engine.clusters import ClusterBound
-from planner.engine.counting import AssignedServices
 from planner.engine.group import GroupData
 from planner.engine.model import (
     GroupModel,
@@ -40,7 +38,7 @@ from planner.engine.panel import (
     plan_claim,
 )
 from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load
-from planner.engine.solvers import HighsBackend, RunStatus, SolverRun, point_violation
+from planner.engine.solvers import HighsBackend, RunStatus, SolverRun
 from planner.i18n import _
 from planner.result import GroupReport, StopReason
 
@@ -175,9 +173,6 @@ class SolverSession:
         self.budget: tuple[BudgetKind, int] | None = None
         self._ratio: tuple[GroupModel, HighsBackend] | None = None  # built on first need
         self._free_n: tuple | None = None  # per model: free headcount columns and their bounds
-        self._clusters: ClusterBound | None = None  # clusters.py, built on first need
-        self._counter: AssignedServices | None = None  # staffing a partition, on first need
-        self.cluster_refutations = 0  # thresholds refuted by the clusters' arithmetic
         # Leximax levels: a cap per (unit, skill) cell fixed at an earlier level (inf: free). The
         # threshold t bounds the free cells only, and a plan's value is theirs (value_of).
         self.caps = np.full((len(data.units), len(data.skills)), np.inf)
@@ -389,12 +384,6 @@ class SolverSession:
         which changes how fast it answers, not what an answer means."""
         if not self.set_threshold(t):
             return Probe(Answer.EXACT_INFEASIBLE, config)
-        known = self.clusters_answer(t)
-        if known is not None:
-            if known is True:
-                return Probe(Answer.EXACT_INFEASIBLE, config, by_clusters=True)
-            if isinstance(known, Plan):
-                return Probe(Answer.PLAN, config, known, self.value_of(known))
         self.backend.set_objective(np.zeros(self.group_model.model.num_cols))
         run = self.ask(config, confirming=confirming, heuristics=not expect_none)
         if run is None:
@@ -405,38 +394,6 @@ class SolverSession:
         if run.status is RunStatus.INFEASIBLE:
             return Probe(Answer.INFEASIBLE, config)
         return Probe(Answer.TIME, config)
-
-    def clusters_answer(self, t: float) -> bool | Plan | None:
-        """What arithmetic on the clusters of movable services says about "a plan at t?"
-        (clusters.py): True when it proves that no
-        plan reaches t; a plan at t when the relaxation's partition of least staff can be staffed
-        by counting (counting.AssignedServices) and satisfies every row of the model; else None,
-        and the solver is asked. Not with leximax levels, which bound only some cells.
-
-        Asked before every probe: near t* the solver's answers either way are the slow part of
-        a search (national R05 D08: 100-150 s to prove one "no plan", 1-22 s per plan found with
-        the heuristics off), and a cluster's enumeration costs milliseconds."""
-        if self.levelled:
-            return None
-        if self._clusters is None:
-            self._clusters = ClusterBound(self.data)
-        verdict = self._clusters.refutes(t)
-        if verdict is True:
-            self.cluster_refutations += 1
-            return True
-        if verdict is None:
-            return None
-        unit_of = self._clusters.partition(t)
-        if unit_of is None:
-            return None
-        if self._counter is None:
-            self._counter = AssignedServices(self.data)
-        plan = self._counter.best(unit_of)
-        if plan is None or self.value_of(plan) > t:
-            return None
-        if point_violation(self.group_model.model, point_of_plan(self.group_model, plan)) > 1e-9:
-            return None  # set_threshold(t) holds the rows at t: a plan at t satisfies them
-        return plan
 
     def plan_at(
         self,
