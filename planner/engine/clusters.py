@@ -41,7 +41,9 @@ from planner.engine.group import GroupData
 MAX_ENUMERATED = 20  # services of one unit enumerated at once (2^20 subset sums)
 MAX_SUBSETS = 200_000  # subsets followed in one cluster's search, at most
 MAX_CACHED = 64  # enumerations kept for the next threshold (each at most 2^20 sums and masks)
-LOAD_MARGIN = 1e-12  # loads are taken this much smaller (relative): a refutation never rests on rounding
+LOAD_MARGIN = (
+    1e-12  # loads are taken this much smaller (relative): a refutation never rests on rounding
+)
 
 
 class _TooLarge(Exception):
@@ -86,12 +88,14 @@ class ClusterBound:
                     parent[max(a, b)] = min(a, b)
         members: dict[tuple[int, int], list[int]] = {}
         for s in movable.tolist():
-            members.setdefault(root((int(data.service_skill[s]), data.eligible[s][0])), []).append(s)
+            members.setdefault(root((int(data.service_skill[s]), data.eligible[s][0])), []).append(
+                s
+            )
         clusters = []
         for (k, _), services in sorted(members.items()):
-            units = sorted({u for s in services for u in data.eligible[s]})
+            linked = sorted({u for s in services for u in data.eligible[s]})
             order = sorted(services, key=lambda s: (-float(data.weight[s]), s))
-            clusters.append(_Cluster(k, tuple(units), np.asarray(order, dtype=np.int64)))
+            clusters.append(_Cluster(k, tuple(linked), np.asarray(order, dtype=np.int64)))
         self.clusters = tuple(clusters)
         in_cluster = np.zeros(data.start.shape, dtype=bool)
         for cluster in self.clusters:
@@ -194,21 +198,23 @@ class ClusterBound:
         eligible = [self.eligible[int(s)] for s in cluster.services]
         followed = [0]
         capacity = self.capacity
+        pool = self.pool
+        assert pool is not None
 
         def rest_bound(units: tuple[int, ...], load: np.ndarray) -> np.ndarray:
             """Lower bound on the staff of `units` carrying `load` in all (vectorised)."""
             fixed = sum(float(self._staff(u, k, np.array([self.fixed_load[u, k]]), t)[0])
                         for u in units)  # fmt: skip
-            free = [u for u in units if not self.pool.fixed[u, k]]  # type: ignore[union-attr]
+            free = [u for u in units if not pool.fixed[u, k]]
             top = max((capacity[u] for u in free), default=0.0)
             if top <= 0:
                 return np.full(load.shape, fixed)
             # Fixed cells carry at most start x capacity x t; the free ones the rest.
-            carried = sum(float(self.pool.start[u, k]) * capacity[u] * t  # type: ignore[union-attr]
-                          for u in units if self.pool.fixed[u, k])  # type: ignore[union-attr]
+            carried = sum(
+                float(pool.start[u, k]) * capacity[u] * t for u in units if pool.fixed[u, k]
+            )
             spread = np.ceil(np.maximum(load * (1 - LOAD_MARGIN) - carried, 0) / (t * top) - 1e-9)
-            held = sum(float(self.pool.start[u, k]) for u in units  # type: ignore[union-attr]
-                       if self.pool.fixed[u, k])  # type: ignore[union-attr]
+            held = sum(float(pool.start[u, k]) for u in units if pool.fixed[u, k])
             return np.maximum(fixed, spread + held)
 
         def search(
@@ -246,7 +252,7 @@ class ClusterBound:
             total = self.fixed_load[u, k] + weights[items].sum()
             others_fixed = sum(self.fixed_load[v, k] for v in others)
             rest = rest_bound(others, others_fixed + (total - self.fixed_load[u, k] - sums))
-            if not self.pool.fixed[u, k] and capacity[u] > 0:  # type: ignore[union-attr]
+            if not pool.fixed[u, k] and capacity[u] > 0:
                 # A free cell needs at least ceil(load / (t x capacity)) employees, here with
                 # the load taken 1e-9 smaller (far beyond any rounding of the division): the
                 # exact count is only worked out for the subsets this leaves (at 2^20 subsets it
@@ -266,9 +272,9 @@ class ClusterBound:
                     break
                 taken = {int(mine[j]) for j in range(mine.size) if masks[c] >> j & 1}
                 left = np.array([i for i in items.tolist() if i not in taken], dtype=np.int64)
-                rest, placed = search(others, left, min(budget, best - 1) - here[c])
-                if here[c] + rest < best:
-                    best, where = here[c] + rest, {**dict.fromkeys(taken, u), **placed}
+                beyond, placed = search(others, left, min(budget, best - 1) - here[c])
+                if here[c] + beyond < best:
+                    best, where = here[c] + beyond, {**dict.fromkeys(taken, u), **placed}
             return (best, where) if best <= budget else (max(best, budget + 1), {})
 
         # Units with the fewest eligible services first: their enumerations are the smallest.
@@ -282,8 +288,4 @@ class ClusterBound:
 def applies(data: GroupData) -> bool:
     """Whether the clusters' arithmetic speaks for the group: whole services that move, and staff
     rules of the pool's kind (counting.staff_counted)."""
-    return (
-        not data.settings.split_services
-        and bool(data.movable.any())
-        and staff_counted(data)
-    )
+    return not data.settings.split_services and bool(data.movable.any()) and staff_counted(data)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from hypothesis import HealthCheck, given, note, settings
 
 from planner.domain import CoefficientMode, Scenario, Service, Settings, StaffCell, Unit
