@@ -29,6 +29,7 @@ import numpy as np
 
 from planner.display import significant
 from planner.engine.bounds import coefficient_step, scheduling_lower_bound
+from planner.engine.clusters import ClusterBound
 from planner.engine.counting import AssignedServices
 from planner.engine.greedy import services_largest_first
 from planner.engine.model import ModelForm
@@ -38,6 +39,7 @@ from planner.engine.polish import polish
 from planner.engine.session import (
     RELATIVE_TOLERANCE,
     Answer,
+    Probe,
     SearchStopped,
     SolverSession,
     plan_from_values,
@@ -97,6 +99,55 @@ class GroupSolver(SolverSession):
 
     polishing = True  # polish plans found on the way (polish.py); off: the plain bisection
     _assigned: AssignedServices | None = None  # the counting of polish.py, built on first need
+    _clusters: ClusterBound | None = None  # clusters.py, built on first need
+    cluster_refutations = 0  # thresholds refuted by the clusters' arithmetic
+
+    def probe(
+        self, t: float, config: Config, *, confirming: bool = False, expect_none: bool = False
+    ) -> Probe:
+        """SolverSession.probe, answered by the clusters' arithmetic where it settles the
+        question (clusters_answer), else by the configuration."""
+        if not self.set_threshold(t):
+            return Probe(Answer.EXACT_INFEASIBLE, config)
+        known = self.clusters_answer(t)
+        if known is True:
+            return Probe(Answer.EXACT_INFEASIBLE, config, by_clusters=True)
+        if isinstance(known, Plan):
+            return Probe(Answer.PLAN, config, known, self.value_of(known))
+        return super().probe(t, config, confirming=confirming, expect_none=expect_none)
+
+    def clusters_answer(self, t: float) -> bool | Plan | None:
+        """What arithmetic on the clusters of movable services says about "a plan at t?"
+        (clusters.py): True when it proves that no
+        plan reaches t; a plan at t when the relaxation's partition of least staff can be staffed
+        by counting (counting.AssignedServices) and satisfies every row of the model; else None,
+        and the solver is asked. Not with leximax levels, which bound only some cells, nor
+        without polishing (the plain bisection, which asks the solver every question).
+
+        Asked before every probe: near t* the solver's answers either way are the slow part of
+        a search (national R05 D08: 100-150 s to prove one "no plan", 1-22 s per plan found with
+        the heuristics off), and a cluster's enumeration costs milliseconds."""
+        if self.levelled or not self.polishing:
+            return None
+        if self._clusters is None:
+            self._clusters = ClusterBound(self.data)
+        verdict = self._clusters.refutes(t)
+        if verdict is True:
+            self.cluster_refutations += 1
+            return True
+        if verdict is None:
+            return None
+        unit_of = self._clusters.partition(t)
+        if unit_of is None:
+            return None
+        if self._assigned is None:
+            self._assigned = AssignedServices(self.data)
+        plan = self._assigned.best(unit_of)
+        if plan is None or self.value_of(plan) > t:
+            return None
+        if point_violation(self.group_model.model, point_of_plan(self.group_model, plan)) > 1e-9:
+            return None  # set_threshold(t) holds the rows at t: a plan at t satisfies them
+        return plan
 
     def starting_plan(self, start_plan: Plan | None = None) -> Plan | None:
         """The best of a given plan, the current allocation and the largest-first placement of the
@@ -228,6 +279,7 @@ class GroupSolver(SolverSession):
         # claimant: the configuration whose "infeasible" at claimed_t set lower (lower is claimed_t
         # itself, or with whole steps the next whole number over c above it).
         lower, claimant, claimed_t = safe, None, safe
+        clustered: float | None = None  # the threshold the clusters' arithmetic last refuted
         steps = 0
         while True:
             # The gap as the result reports it, in the same doubles: `best x (1 - 1e-6) > lower`
@@ -258,6 +310,7 @@ class GroupSolver(SolverSession):
                     # t > lower: an exact proof supersedes any claim below it
                     lower = safe = claimed_t = proven_above
                     claimant = None
+                    clustered = t if probe.by_clusters else None
                 elif probe.answer is Answer.INFEASIBLE:
                     lower, claimant, claimed_t = proven_above, probe.config, t
                 elif probe.answer is Answer.TIME:
@@ -294,6 +347,12 @@ class GroupSolver(SolverSession):
                     group=data.group, lower=significant(lower), best=significant(best)))  # fmt: skip
             if claimant is None:
                 self._note_proof_without_solvers(best, safe)
+                if clustered is not None and lower == safe:
+                    self.notes.append(
+                        _("no plan reaches {t}: proven by arithmetic on the clusters of units "
+                          "that movable services link (clusters.py), without a solver").format(
+                            t=significant(clustered, 9))
+                    )  # fmt: skip
                 return Bracket(plan, best, lower, proven_without_solvers=safe)
             settled, found, confirmer = self.confirm_no_plan(claimed_t, claimant, best)
             if found is not None and found.value < best:

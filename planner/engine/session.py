@@ -108,6 +108,7 @@ class Probe:
     config: Config
     plan: Plan | None = None
     value: float = math.inf
+    by_clusters: bool = False  # EXACT_INFEASIBLE by the clusters' arithmetic (clusters.py)
 
 
 @dataclass(frozen=True)
