@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
+from planner.xlsx.blocks import BlockSheet, blocks_of, make_cell, raw_cells
 from planner.xlsx.ooxml import column_number
 from planner.xlsx.writing import collection_paused, storable
 
@@ -88,6 +89,16 @@ class FastWorkbook(Workbook):
     """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
     there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._sheets = []  # the first sheet again, as a BlockSheet (planner.xlsx.blocks)
+        self._sheets.append(BlockSheet(self))
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        sheet = BlockSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
     def _setup_styles(self) -> None:
         super()._setup_styles()
         for name in ("_fonts", "_alignments", "_borders", "_fills", "_protections"):
@@ -96,6 +107,9 @@ class FastWorkbook(Workbook):
     @collection_paused()
     def save(self, filename: Any) -> None:
         if unsupported(self):
+            for ws in self.worksheets:
+                if isinstance(ws, BlockSheet):
+                    ws.materialise()
             super().save(filename)
         else:
             _write_book(self, filename)  # checked just now: unsupported walks every cell
@@ -118,7 +132,7 @@ def unsupported(workbook: Workbook) -> list[str]:
             found.append(f"{where}: an auto filter outside a table")
         if ws.col_breaks.brk:
             found.append(f"{where}: column breaks")
-        for cell in ws._cells.values():
+        for cell in raw_cells(ws).values():  # deferred rows (blocks) hold plain values only
             if cell.data_type == "f":
                 found.append(f"{where}!{cell.coordinate}: a formula")
             elif cell.hyperlink is not None:
@@ -436,7 +450,7 @@ def _write_cells(
     first_row = first_column = _MAX_INDEX
     last_row = last_column = -1
     # In the order openpyxl made them: XlsxWriter sorts rows and cells itself when it saves.
-    for (row, column), cell in ws._cells.items():
+    for (row, column), cell in raw_cells(ws).items():
         if merged and (row, column) in merged:
             continue
         value = cell._value
@@ -469,6 +483,41 @@ def _write_cells(
             last_column = c
         if cell._comment is not None:
             _comment(sheet, r, c, cell._comment)
+    for block in blocks_of(ws):  # deferred rows: plain text, finite numbers and blanks
+        column_formats = [
+            None if style is None else style_of(make_cell(ws, 1, 1, 0, style))
+            for style in block.styles
+        ]
+        left = block.left - 1
+        for r, values in enumerate(block.rows, start=block.top - 1):
+            if values is None:
+                continue
+            row_table = table[r]
+            written = False
+            for offset, value in enumerate(values):
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        continue  # "" is an empty cell, as openpyxl writes it
+                    if len(value) < _SHORT_TEXT:
+                        row_table[left + offset] = CellStringTuple(shared(value), None)
+                    else:
+                        sheet.write_string(r, left + offset, value)
+                elif kind is float or kind is int:
+                    row_table[left + offset] = CellNumberTuple(value, column_formats[offset])
+                else:  # None or HOLE (a cell of the sheet, written above)
+                    continue
+                if not written:
+                    written = True
+                    if offset + left < first_column:
+                        first_column = offset + left
+                if offset + left > last_column:
+                    last_column = offset + left
+            if written:
+                if r < first_row:
+                    first_row = r
+                if r > last_row:
+                    last_row = r
     if last_row >= 0:
         for r, c in ((first_row, first_column), (last_row, last_column)):
             if sheet._check_dimensions(r, c):
