@@ -238,19 +238,20 @@ def _write_rows(
         return style
 
     block = None
+    taken: set[int] = set()  # rows of the table where a cell is made already
     if isinstance(ws, BlockSheet):
         for offset in range(width):
             number_style(offset)
         block = CellBlock(top, left, list(number_formats), styles)
+        bottom, right = top + len(rows), left + width
+        taken = {r for r, c in cells if top <= r < bottom and left <= c < right}
     value: Any  # any cell value; its type is tested below
     for r, row in enumerate(rows, start=top):
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} values for {width} columns")
         if block is not None:
             plain_row = _plain_row(row, no_staff)
-            if plain_row is not None and not any(
-                (r, left + offset) in cells for offset in range(width)
-            ):
+            if plain_row is not None and r not in taken:
                 block.rows.append(plain_row)
                 continue
             block.rows.append(None)
@@ -291,17 +292,22 @@ def _plain_row(row: Sequence[object], no_staff: str) -> list[object] | None:
     """The row's values as `write` stores them (inf as 'no staff', NaN and -inf blank), or None
     when one of them is not plain text, a finite number or a blank."""
     values: list[object] = []
+    append, isfinite = values.append, math.isfinite
     for value in row:
         kind = type(value)
         if kind is float:
-            if not math.isfinite(value):
-                value = no_staff if value > 0 else None
-        elif kind is str:
-            if not _plain_text(value):  # type: ignore[arg-type]
+            if not isfinite(value):  # type: ignore[arg-type]
+                value = no_staff if value > 0 else None  # type: ignore[operator]
+        elif kind is str:  # _plain_text, inline (a national result asks 85,000 times)
+            if (
+                len(value) > MAX_CELL_TEXT  # type: ignore[arg-type]
+                or value.startswith(FORMULA_STARTS)  # type: ignore[attr-defined]
+                or not value.isprintable()  # type: ignore[attr-defined]
+            ):
                 return None
         elif kind is not int and value is not None:
             return None
-        values.append(value)
+        append(value)
     return values
 
 

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
-from planner.xlsx.blocks import BlockSheet, blocks_of, make_cell, raw_cells
+from planner.xlsx.blocks import HOLE, BlockSheet, blocks_of, make_cell, raw_cells
 from planner.xlsx.ooxml import column_number
 from planner.xlsx.writing import collection_paused, storable
 
@@ -249,61 +249,145 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         its own loop visits every column of the sheet's bounds in every row and builds each
         element from a list of attributes (a third of a national result's saving time). Rows
         without cells (a height, a comment) and cells other than text, numbers and styled
-        blanks still go through XlsxWriter's own methods."""
+        blanks still go through XlsxWriter's own methods. A row of deferred values
+        (planner.xlsx.blocks) is written from its values, the cells at its holes in their
+        places; a row with other cells among them is first made of cells."""
         table, row_info, comments = self.table, self.row_info, self.comments
+        deferred: dict[int, list[_Deferred]] = getattr(self, "deferred_rows", {})
         low, high = self.dim_rowmin, self.dim_rowmax
         rows = sorted(
-            r for r in {*table, *row_info, *comments} if low <= r <= high and (
-                table.get(r) or r in row_info or r in comments)
+            r for r in {*table, *row_info, *comments, *deferred} if low <= r <= high and (
+                table.get(r) or r in row_info or r in comments or r in deferred)
         )  # fmt: skip
         letters = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
         column_formats = {c for c, info in self.col_info.items() if info.column_format}
         xf: dict[int, int] = {}
+        shared = getattr(self, "string_index", {}).__getitem__  # strings counted already
         write = self.fh.write
+        parts: list[str] = []
+
+        def emit(r: int, c: int, cell: Any, number: str, default_format: bool) -> None:
+            """One cell's <c> element into `parts`, or through XlsxWriter's _write_cell."""
+            cell_format = cell.format
+            kind = type(cell)
+            if cell_format is None:
+                if default_format or c in column_formats or kind is CellBlankTuple:
+                    if parts:
+                        write("".join(parts))
+                        parts.clear()
+                    self._write_cell(r, c, cell)  # the row's or column's format applies
+                    return
+                style = ""
+            else:
+                index = xf.get(id(cell_format))
+                if index is None:
+                    index = xf[id(cell_format)] = cell_format._get_xf_index()
+                style = f' s="{index}"'
+            if kind is CellStringTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style} t="s"><v>{cell.string}</v></c>')
+            elif kind is CellNumberTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style}><v>{cell.number:.16G}</v></c>')
+            elif kind is CellBlankTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style}/>')
+            else:
+                if parts:
+                    write("".join(parts))
+                    parts.clear()
+                self._write_cell(r, c, cell)
+
         for r in rows:
             cells = table.get(r)
             info = row_info.get(r)
-            if not cells:
+            default_format = info is not None and info.row_format is not None
+            segments = deferred.get(r)
+            segment = None
+            if segments is not None:
+                segment = segments[0]
+                if (
+                    len(segments) > 1 or default_format or column_formats
+                    or (cells and not segment.holes_hold(cells))
+                ):  # among other cells: made cells, as they are  # fmt: skip
+                    for each in segments:
+                        each.cells(table[r], shared)
+                    cells, segment = table[r], None
+            if not cells and segment is None:
                 self._write_empty_row(r, None, info)
                 continue
             self._write_row(r, None, info)
-            default_format = info is not None and info.row_format is not None
             number = str(r + 1)
-            parts: list[str] = []
-            for c in sorted(cells):
-                cell = cells[c]
-                cell_format = cell.format
-                kind = type(cell)
-                if cell_format is None:
-                    if default_format or c in column_formats or kind is CellBlankTuple:
-                        if parts:
-                            write("".join(parts))
-                            parts = []
-                        self._write_cell(r, c, cell)  # the row's or column's format applies
-                        continue
-                    style = ""
-                else:
-                    index = xf.get(id(cell_format))
-                    if index is None:
-                        index = xf[id(cell_format)] = cell_format._get_xf_index()
-                    style = f' s="{index}"'
-                if kind is CellStringTuple:
-                    parts.append(
-                        f'<c r="{letters[c]}{number}"{style} t="s"><v>{cell.string}</v></c>'
-                    )
-                elif kind is CellNumberTuple:
-                    parts.append(
-                        f'<c r="{letters[c]}{number}"{style}><v>{cell.number:.16G}</v></c>'
-                    )
-                elif kind is CellBlankTuple:
-                    parts.append(f'<c r="{letters[c]}{number}"{style}/>')
-                else:
-                    if parts:
-                        write("".join(parts))
-                        parts = []
-                    self._write_cell(r, c, cell)
+            if segment is None:
+                for c in sorted(cells):
+                    emit(r, c, cells[c], number, default_format)
+            else:
+                start, stop = segment.left, segment.left + len(segment.values)
+                for c in sorted(c for c in cells or () if c < start):
+                    emit(r, c, cells[c], number, default_format)
+                segment.xml(parts, number, letters, shared, xf, cells,
+                            lambda c, cell, r=r, number=number: emit(r, c, cell, number, False))  # fmt: skip
+                for c in sorted(c for c in cells or () if c >= stop):
+                    emit(r, c, cells[c], number, default_format)
             parts.append("</row>")
             write("".join(parts))
+            parts.clear()
+
+
+class _Deferred:
+    """One row's deferred values (planner.xlsx.blocks) from column `left` (0-based): plain
+    text shorter than _SHORT_TEXT, finite numbers under their column's format, blanks, and
+    HOLE where the value became a cell of its own."""
+
+    __slots__ = ("formats", "left", "values")
+
+    def __init__(self, left: int, values: list[Any], formats: list[Any]) -> None:
+        self.left, self.values, self.formats = left, values, formats
+
+    def holes_hold(self, cells: dict[int, Any]) -> bool:
+        """Whether every cell of the row inside this segment stands at one of its holes."""
+        left, values = self.left, self.values
+        return all(values[c - left] is HOLE for c in cells if left <= c < left + len(values))
+
+    def cells(self, row: dict[int, Any], shared: Any) -> None:
+        """The values as XlsxWriter's cells, into the row's dictionary of cells (a cell there
+        already stays)."""
+        formats = self.formats
+        for offset, value in enumerate(self.values, start=self.left):
+            kind = type(value)
+            if offset in row:
+                continue
+            if kind is str:
+                if value:
+                    row[offset] = CellStringTuple(shared(value), None)
+            elif kind is float or kind is int:
+                row[offset] = CellNumberTuple(value, formats[offset - self.left])
+
+    def xml(
+        self, parts: list[str], number: str, letters: list[str], shared: Any,
+        xf: dict[int, int], cells: dict[int, Any] | None, emit: Any,
+    ) -> None:  # fmt: skip
+        """The row's <c> elements into `parts`; a hole's cell (in `cells`) through `emit`."""
+        append = parts.append
+        formats = self.formats
+        styles = []
+        for cell_format in formats:
+            if cell_format is None:
+                styles.append("")
+                continue
+            index = xf.get(id(cell_format))
+            if index is None:
+                index = xf[id(cell_format)] = cell_format._get_xf_index()
+            styles.append(f' s="{index}"')
+        for offset, value in enumerate(self.values, start=self.left):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    append(f'<c r="{letters[offset]}{number}" t="s"><v>{shared(value)}</v></c>')
+            elif kind is float or kind is int:
+                append(
+                    f'<c r="{letters[offset]}{number}"{styles[offset - self.left]}>'
+                    f"<v>{value:.16G}</v></c>"
+                )
+            elif value is HOLE and cells and offset in cells:
+                emit(offset, cells[offset])
 
 
 class _Formats:
@@ -483,45 +567,58 @@ def _write_cells(
             last_column = c
         if cell._comment is not None:
             _comment(sheet, r, c, cell._comment)
+    deferred: dict[int, list[_Deferred]] = {}
     for block in blocks_of(ws):  # deferred rows: plain text, finite numbers and blanks
         column_formats = [
             None if style is None else style_of(make_cell(ws, 1, 1, 0, style))
             for style in block.styles
         ]
         left = block.left - 1
-        for r, values in enumerate(block.rows, start=block.top - 1):
-            if values is None:
+        found = [
+            (r, values)
+            for r, values in enumerate(block.rows, start=block.top - 1)
+            if values is not None
+            and len(values) > values.count(None) + values.count("") + values.count(HOLE)
+        ]
+        if not found:
+            continue
+        first_row = min(first_row, found[0][0])
+        last_row = max(last_row, found[-1][0])
+        # The first and the last column written (found rows each write one at least).
+        first_written = next(
+            o for o in range(block.width) if any(_written(v[o]) for _r, v in found)
+        )
+        last_written = next(
+            o for o in reversed(range(block.width)) if any(_written(v[o]) for _r, v in found)
+        )
+        first_column = min(first_column, left + first_written)
+        last_column = max(last_column, left + last_written)
+        for r, values in found:
+            if any(type(v) is str and len(v) >= _SHORT_TEXT for v in values):
+                # Text too long for the short way: XlsxWriter's own checks, on this row's cells.
+                row_table = table[r]
+                for offset, value in enumerate(values, start=left):
+                    if type(value) is str and value:
+                        sheet.write_string(r, offset, value)
+                    elif type(value) is float or type(value) is int:
+                        row_table[offset] = CellNumberTuple(value, column_formats[offset - left])
                 continue
-            row_table = table[r]
-            written = False
-            for offset, value in enumerate(values):
-                kind = type(value)
-                if kind is str:
-                    if not value:
-                        continue  # "" is an empty cell, as openpyxl writes it
-                    if len(value) < _SHORT_TEXT:
-                        row_table[left + offset] = CellStringTuple(shared(value), None)
-                    else:
-                        sheet.write_string(r, left + offset, value)
-                elif kind is float or kind is int:
-                    row_table[left + offset] = CellNumberTuple(value, column_formats[offset])
-                else:  # None or HOLE (a cell of the sheet, written above)
-                    continue
-                if not written:
-                    written = True
-                    if offset + left < first_column:
-                        first_column = offset + left
-                if offset + left > last_column:
-                    last_column = offset + left
-            if written:
-                if r < first_row:
-                    first_row = r
-                if r > last_row:
-                    last_row = r
+            for value in values:  # each text counted now: the strings are sorted before saving
+                if type(value) is str and value:
+                    shared(value)
+            deferred.setdefault(r, []).append(_Deferred(left, values, column_formats))
+    sheet.deferred_rows = deferred
+    # The shared strings' indexes, kept: XlsxWriter replaces this dictionary when it sorts them.
+    sheet.string_index = sheet.str_table.string_table
     if last_row >= 0:
         for r, c in ((first_row, first_column), (last_row, last_column)):
             if sheet._check_dimensions(r, c):
                 raise ValueError(f"{ws.title}: a cell beyond the sheet's last row or column")
+
+
+def _written(value: object) -> bool:
+    """Whether a deferred value is written as a cell (not a blank, "" or a HOLE)."""
+    return value is not None and value is not HOLE and value != ""
 
 
 def _comment(sheet: Any, r: int, c: int, note: Any) -> None:
