@@ -28,7 +28,8 @@ from openpyxl.chart.line_chart import LineChart
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.blocks import HOLE, BlockSheet, blocks_of, make_cell, raw_cells
@@ -244,6 +245,72 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         finally:
             del self._xml_empty_tag
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.table_boxes: list[tuple[int, int, int, int]] = []
+        self.merge_boxes: list[tuple[int, int, int, int]] = []
+
+    def add_table(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                  options: dict[str, Any] | None = None) -> Any:  # fmt: skip
+        """XlsxWriter's add_table without its mark on every cell of the table (its check that
+        tables and merged ranges do not overlap: 190,000 cells on a national result). The
+        ranges are compared as rectangles; the table is added over its header and first row,
+        and then given its whole range. Tables with a total row or data go the whole way."""
+        options = options or {}
+        if (
+            last_row <= first_row + 1 or first_row > last_row or first_col > last_col
+            or options.get("total_row") or not options.get("header_row", True)
+            or "data" in options
+        ):  # fmt: skip
+            return super().add_table(first_row, first_col, last_row, last_col, options)
+        box = (first_row, first_col, last_row, last_col)
+        for kind, others in (("table", self.table_boxes), ("merge", self.merge_boxes)):
+            for other in others:
+                if _overlap(box, other):
+                    raise OverlappingRange(
+                        f"Table range '{xl_range(*box)}' overlaps previous {kind} range "
+                        f"'{xl_range(*other)}'."
+                    )
+        if self._check_dimensions(last_row, last_col, True, True):
+            return -1
+        count = len(self.tables)
+        outcome = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        if len(self.tables) == count:  # refused (a warning said why)
+            return outcome
+        table = self.tables[-1]
+        table["range"] = table["a_range"] = xl_range(*box)
+        if table.get("autofilter"):
+            table["autofilter"] = table["a_range"]
+        self.table_boxes.append(box)
+        return outcome
+
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                    *args: Any, **kwargs: Any) -> Any:  # fmt: skip
+        """XlsxWriter's merge_range, checked against the whole range of every table."""
+        box = (min(first_row, last_row), min(first_col, last_col),
+               max(first_row, last_row), max(first_col, last_col))  # fmt: skip
+        for other in self.table_boxes:
+            if _overlap(box, other):
+                raise OverlappingRange(
+                    f"Merge range '{xl_range(*box)}' overlaps previous table range "
+                    f"'{xl_range(*other)}'."
+                )
+        outcome = super().merge_range(first_row, first_col, last_row, last_col, *args, **kwargs)
+        self.merge_boxes.append(box)
+        return outcome
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> Any:
+        """The cells a chart draws, for the values it caches: deferred rows among them are
+        made XlsxWriter's cells first (and written as cells)."""
+        deferred: dict[int, list[_Deferred]] = getattr(self, "deferred_rows", {})
+        if deferred:
+            shared = self.string_index.__getitem__
+            for r in range(row_start, row_end + 1):
+                segments = deferred.pop(r, None)
+                for segment in segments or ():
+                    segment.cells(self.table[r], shared)
+        return super()._get_range_data(row_start, col_start, row_end, col_end)
+
     def _write_rows(self) -> None:
         """XlsxWriter's <row> and <c> elements, the same XML made with less work per cell:
         its own loop visits every column of the sheet's bounds in every row and builds each
@@ -295,7 +362,35 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
                     parts.clear()
                 self._write_cell(r, c, cell)
 
+        # Rows of one block with nothing else in them (no holes, no other cells, no row
+        # settings) are made a block's column at a time, when the first of them is reached.
+        plain_start = (
+            self.default_row_height == self.original_row_height and self.excel_version != 2010
+        )
+        runs: dict[int, tuple[_Deferred, list[int]]] = {}  # first row -> a segment, the rows
+        run_of: dict[tuple[int, int], int] = {}  # (block's formats, left) -> its first row
+        if plain_start and not column_formats:
+            for r in rows:
+                segments = deferred.get(r)
+                if (
+                    segments is None or len(segments) > 1 or segments[0].holes
+                    or r in row_info or table.get(r)
+                ):  # fmt: skip
+                    continue
+                segment = segments[0]
+                key = (id(segment.formats), segment.left)
+                first = run_of.setdefault(key, r)
+                runs.setdefault(first, (segment, []))[1].append(r)
+        made: dict[int, str] = {}
+
         for r in rows:
+            run = runs.get(r)
+            if run is not None:
+                made.update(self._rows_xml(run[0], run[1], deferred, letters, shared, xf))
+            xml = made.pop(r, None)
+            if xml is not None:
+                write(xml)
+                continue
             cells = table.get(r)
             info = row_info.get(r)
             default_format = info is not None and info.row_format is not None
@@ -330,16 +425,56 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
             write("".join(parts))
             parts.clear()
 
+    @staticmethod
+    def _rows_xml(
+        segment: _Deferred, rows: list[int], deferred: dict[int, list[_Deferred]],
+        letters: list[str], shared: Any, xf: dict[int, int],
+    ) -> dict[int, str]:  # fmt: skip
+        """The whole <row> elements of deferred rows of one block (no holes, no other cells,
+        no row settings), made a column at a time."""
+        left = segment.left
+        styles = _styles(segment.formats, xf)
+        numbers = [str(r + 1) for r in rows]
+        values = [deferred[r][0].values for r in rows]
+        columns = []
+        for offset, style in enumerate(styles):
+            letter = letters[left + offset]
+            columns.append([
+                (f'<c r="{letter}{n}" t="s"><v>{shared(v)}</v></c>' if v else "")
+                if type(v) is str
+                else "" if v is None
+                else f'<c r="{letter}{n}"{style}><v>{v:.16G}</v></c>'
+                for n, v in zip(numbers, [row[offset] for row in values], strict=True)
+            ])  # fmt: skip
+        return {
+            r: "".join((f'<row r="{n}">', *parts, "</row>"))
+            for r, n, *parts in zip(rows, numbers, *columns, strict=True)
+        }
+
+
+def _styles(formats: list[Any], xf: dict[int, int]) -> list[str]:
+    """The s="..." attribute of each format (empty for none)."""
+    styles = []
+    for cell_format in formats:
+        if cell_format is None:
+            styles.append("")
+            continue
+        index = xf.get(id(cell_format))
+        if index is None:
+            index = xf[id(cell_format)] = cell_format._get_xf_index()
+        styles.append(f' s="{index}"')
+    return styles
+
 
 class _Deferred:
     """One row's deferred values (planner.xlsx.blocks) from column `left` (0-based): plain
     text shorter than _SHORT_TEXT, finite numbers under their column's format, blanks, and
     HOLE where the value became a cell of its own."""
 
-    __slots__ = ("formats", "left", "values")
+    __slots__ = ("formats", "holes", "left", "values")
 
-    def __init__(self, left: int, values: list[Any], formats: list[Any]) -> None:
-        self.left, self.values, self.formats = left, values, formats
+    def __init__(self, left: int, values: list[Any], formats: list[Any], holes: bool) -> None:
+        self.left, self.values, self.formats, self.holes = left, values, formats, holes
 
     def holes_hold(self, cells: dict[int, Any]) -> bool:
         """Whether every cell of the row inside this segment stands at one of its holes."""
@@ -366,16 +501,7 @@ class _Deferred:
     ) -> None:  # fmt: skip
         """The row's <c> elements into `parts`; a hole's cell (in `cells`) through `emit`."""
         append = parts.append
-        formats = self.formats
-        styles = []
-        for cell_format in formats:
-            if cell_format is None:
-                styles.append("")
-                continue
-            index = xf.get(id(cell_format))
-            if index is None:
-                index = xf[id(cell_format)] = cell_format._get_xf_index()
-            styles.append(f' s="{index}"')
+        styles = _styles(self.formats, xf)
         for offset, value in enumerate(self.values, start=self.left):
             kind = type(value)
             if kind is str:
@@ -593,8 +719,13 @@ def _write_cells(
         )
         first_column = min(first_column, left + first_written)
         last_column = max(last_column, left + last_written)
+        texts = [v for _r, values in found for v in values if type(v) is str and v]
+        long = any(len(text) >= _SHORT_TEXT for text in texts)
+        if not long:
+            # Each text counted now, row by row: XlsxWriter sorts the strings before saving.
+            list(map(shared, texts))
         for r, values in found:
-            if any(type(v) is str and len(v) >= _SHORT_TEXT for v in values):
+            if long and any(type(v) is str and len(v) >= _SHORT_TEXT for v in values):
                 # Text too long for the short way: XlsxWriter's own checks, on this row's cells.
                 row_table = table[r]
                 for offset, value in enumerate(values, start=left):
@@ -603,10 +734,13 @@ def _write_cells(
                     elif type(value) is float or type(value) is int:
                         row_table[offset] = CellNumberTuple(value, column_formats[offset - left])
                 continue
-            for value in values:  # each text counted now: the strings are sorted before saving
-                if type(value) is str and value:
-                    shared(value)
-            deferred.setdefault(r, []).append(_Deferred(left, values, column_formats))
+            if long:
+                for value in values:
+                    if type(value) is str and value:
+                        shared(value)
+            deferred.setdefault(r, []).append(
+                _Deferred(left, values, column_formats, HOLE in values)
+            )
     sheet.deferred_rows = deferred
     # The shared strings' indexes, kept: XlsxWriter replaces this dictionary when it sorts them.
     sheet.string_index = sheet.str_table.string_table
@@ -614,6 +748,11 @@ def _write_cells(
         for r, c in ((first_row, first_column), (last_row, last_column)):
             if sheet._check_dimensions(r, c):
                 raise ValueError(f"{ws.title}: a cell beyond the sheet's last row or column")
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two ranges (first row, first column, last row, last column) share a cell."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _written(value: object) -> bool:
