@@ -255,15 +255,11 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         """XlsxWriter's add_table without its mark on every cell of the table (its check that
         tables and merged ranges do not overlap: 190,000 cells on a national result). The
         ranges are compared as rectangles; the table is added over its header and first row,
-        and then given its whole range. Tables with a total row or data go the whole way."""
+        and then given its whole range. Tables of one data row, or with a total row or data,
+        go XlsxWriter's whole way (after the same comparison of ranges)."""
         options = options or {}
-        if (
-            last_row <= first_row + 1 or first_row > last_row or first_col > last_col
-            or options.get("total_row") or not options.get("header_row", True)
-            or "data" in options
-        ):  # fmt: skip
-            return super().add_table(first_row, first_col, last_row, last_col, options)
-        box = (first_row, first_col, last_row, last_col)
+        box = (min(first_row, last_row), min(first_col, last_col),
+               max(first_row, last_row), max(first_col, last_col))  # fmt: skip
         for kind, others in (("table", self.table_boxes), ("merge", self.merge_boxes)):
             for other in others:
                 if _overlap(box, other):
@@ -271,9 +267,18 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
                         f"Table range '{xl_range(*box)}' overlaps previous {kind} range "
                         f"'{xl_range(*other)}'."
                     )
+        count = len(self.tables)
+        if (
+            last_row <= first_row + 1 or first_row > last_row or first_col > last_col
+            or options.get("total_row") or not options.get("header_row", True)
+            or "data" in options
+        ):  # fmt: skip
+            outcome = super().add_table(first_row, first_col, last_row, last_col, options)
+            if len(self.tables) > count:
+                self.table_boxes.append(box)
+            return outcome
         if self._check_dimensions(last_row, last_col, True, True):
             return -1
-        count = len(self.tables)
         outcome = super().add_table(first_row, first_col, first_row + 1, last_col, options)
         if len(self.tables) == count:  # refused (a warning said why)
             return outcome
@@ -296,7 +301,8 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
                     f"'{xl_range(*other)}'."
                 )
         outcome = super().merge_range(first_row, first_col, last_row, last_col, *args, **kwargs)
-        self.merge_boxes.append(box)
+        if outcome != -1:  # -1: refused (one cell, or out of bounds)
+            self.merge_boxes.append(box)
         return outcome
 
     def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> Any:
