@@ -102,7 +102,7 @@ class BlockSheet(Worksheet):
         super().__init__(parent, title)
 
     # openpyxl reads and writes self._cells everywhere: every deferred cell is made first.
-    @property  # type: ignore[override]
+    @property
     def _cells(self) -> dict[tuple[int, int], Any]:
         if self._blocks:
             self.materialise()
@@ -165,7 +165,7 @@ class BlockSheet(Worksheet):
         return cell
 
     def _add_cell(self, cell: Cell) -> None:
-        self._current_row = max(cell.row, self._current_row)
+        self._current_row: int = max(cell.row, self._current_row)
         self._raw[cell.row, cell.col_idx] = cell
 
     @property

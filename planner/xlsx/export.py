@@ -383,10 +383,9 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
                     or r in row_info or table.get(r)
                 ):  # fmt: skip
                     continue
-                segment = segments[0]
-                key = (id(segment.formats), segment.left)
-                first = run_of.setdefault(key, r)
-                runs.setdefault(first, (segment, []))[1].append(r)
+                head = segments[0]
+                first = run_of.setdefault((id(head.formats), head.left), r)
+                runs.setdefault(first, (head, []))[1].append(r)
         made: dict[int, str] = {}
 
         for r in rows:
@@ -401,7 +400,7 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
             info = row_info.get(r)
             default_format = info is not None and info.row_format is not None
             segments = deferred.get(r)
-            segment = None
+            segment: _Deferred | None = None
             if segments is not None:
                 segment = segments[0]
                 if (

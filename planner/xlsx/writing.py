@@ -372,9 +372,9 @@ def fit_columns(
     for block in blocks_of(ws):  # deferred rows, a column at a time (as the cells above)
         for offset, number_format in enumerate(block.formats):
             column, code = block.left + offset, number_format or "General"
-            values = block.column(offset)
-            texts = [len(v) for v in values if type(v) is str]
-            found = [v for v in values if type(v) is not str and v is not None]
+            kept = block.column(offset)
+            texts = [len(v) for v in kept if type(v) is str]
+            found = [v for v in kept if type(v) is not str and v is not None]
             if texts:
                 widen(column, max(texts) + 2)
                 if max(texts) + 2 > MAX_COLUMN_WIDTH:
