@@ -378,12 +378,14 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         if plain_start and not column_formats:
             for r in rows:
                 segments = deferred.get(r)
-                if (
-                    segments is None or len(segments) > 1 or segments[0].holes
-                    or r in row_info or table.get(r)
+                if segments is None or len(segments) > 1 or r in row_info:
+                    continue
+                head, cells = segments[0], table.get(r)
+                if cells and not (
+                    head.holes and head.holes_hold(cells)
+                    and all(_inline(cell) for cell in cells.values())
                 ):  # fmt: skip
                     continue
-                head = segments[0]
                 first = run_of.setdefault((id(head.formats), head.left), r)
                 runs.setdefault(first, (head, []))[1].append(r)
         made: dict[int, str] = {}
@@ -391,7 +393,7 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         for r in rows:
             run = runs.get(r)
             if run is not None:
-                made.update(self._rows_xml(run[0], run[1], deferred, letters, shared, xf))
+                made.update(self._rows_xml(run[0], run[1], deferred, letters, shared, xf, table))
             xml = made.pop(r, None)
             if xml is not None:
                 write(xml)
@@ -433,28 +435,59 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
     @staticmethod
     def _rows_xml(
         segment: _Deferred, rows: list[int], deferred: dict[int, list[_Deferred]],
-        letters: list[str], shared: Any, xf: dict[int, int],
+        letters: list[str], shared: Any, xf: dict[int, int], table: dict[int, dict[int, Any]],
     ) -> dict[int, str]:  # fmt: skip
-        """The whole <row> elements of deferred rows of one block (no holes, no other cells,
-        no row settings), made a column at a time."""
+        """The whole <row> elements of deferred rows of one block (no other cells than at
+        its holes, each of them text, a number or a styled blank; no row settings), made a
+        column at a time."""
         left = segment.left
         styles = _styles(segment.formats, xf)
         numbers = [str(r + 1) for r in rows]
         values = [deferred[r][0].values for r in rows]
+
+        def hole(r: int, c: int, n: str) -> str:
+            cell = table[r].get(c) if r in table else None
+            return "" if cell is None else _cell_xml(cell, f"{letters[c]}{n}", xf)
+
         columns = []
         for offset, style in enumerate(styles):
-            letter = letters[left + offset]
+            c = left + offset
+            letter = letters[c]
             columns.append([
                 (f'<c r="{letter}{n}" t="s"><v>{shared(v)}</v></c>' if v else "")
-                if type(v) is str
-                else "" if v is None
+                if (kind := type(v)) is str
                 else f'<c r="{letter}{n}"{style}><v>{v:.16G}</v></c>'
-                for n, v in zip(numbers, [row[offset] for row in values], strict=True)
+                if kind is float or kind is int
+                else "" if v is None
+                else hole(r, c, n)
+                for r, n, v in zip(rows, numbers, [row[offset] for row in values], strict=True)
             ])  # fmt: skip
         return {
             r: "".join((f'<row r="{n}">', *parts, "</row>"))
             for r, n, *parts in zip(rows, numbers, *columns, strict=True)
         }
+
+
+def _inline(cell: Any) -> bool:
+    """Whether an XlsxWriter cell can be written among deferred values (`_cell_xml`): text, a
+    number, or a blank with a format."""
+    kind = type(cell)
+    return (
+        kind is CellStringTuple
+        or kind is CellNumberTuple
+        or (kind is CellBlankTuple and cell.format is not None)
+    )
+
+
+def _cell_xml(cell: Any, reference: str, xf: dict[int, int]) -> str:
+    """The <c> element of a cell that `_inline` accepts."""
+    style = _styles([cell.format], xf)[0]
+    kind = type(cell)
+    if kind is CellStringTuple:
+        return f'<c r="{reference}"{style} t="s"><v>{cell.string}</v></c>'
+    if kind is CellNumberTuple:
+        return f'<c r="{reference}"{style}><v>{cell.number:.16G}</v></c>'
+    return f'<c r="{reference}"{style}/>'
 
 
 def _styles(formats: list[Any], xf: dict[int, int]) -> list[str]:
