@@ -402,12 +402,14 @@ class Result:
         skill (the Skills sheet and `table("skills")`)."""
         scenario, settings = self.scenario, self.scenario.settings
         # Each service's load and skill, found once (a national plan has 57,000 services).
-        loads = {s.service_id: (service_load(s, settings), s.skill) for s in scenario.services}
+        loads: dict[str, tuple[float, str]] = {}
         load_before: dict[tuple[str, str], float] = {}
         load_after: dict[tuple[str, str], float] = {}
         for s in scenario.services:
+            load = service_load(s, settings)
+            loads[s.service_id] = (load, s.skill)
             key = (s.unit_id, s.skill)
-            load_before[key] = load_before.get(key, 0.0) + loads[s.service_id][0]
+            load_before[key] = load_before.get(key, 0.0) + load
         for a in self.assignments:
             load, skill = loads[a.service_id]
             key = (a.unit_id, skill)

@@ -579,8 +579,11 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
     row += 1
     groups = [g for g in result.groups if g.max_coefficient_after is not None]
     columns = [Col(_("Unit")), Col(_("Before"), COEFFICIENT), Col(_("After"), COEFFICIENT)]
+    units_of: dict[str, list] = {}  # grouped once, not a scan of every unit per chart
+    for u in result.units:
+        units_of.setdefault(u.group, []).append(u)
     for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
-        units = [u for u in result.units if u.group == g.group]
+        units = units_of.get(g.group, [])
         if len(units) > MAX_CHART_UNITS:
             # The most loaded first; a unit with load and no staff (infinite) leads.
             units = sorted(units, key=lambda u: -max(u.coefficient_before,

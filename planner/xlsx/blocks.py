@@ -50,6 +50,8 @@ class CellBlock:
     formats: list[str | None]
     styles: list[StyleArray | None]
     rows: list[list[Any] | None] = field(default_factory=list)
+    # offset -> `column(offset)`, kept while no value becomes a cell (the width passes ask twice)
+    _columns: dict[int, list[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def width(self) -> int:
@@ -72,9 +74,12 @@ class CellBlock:
 
     def column(self, offset: int) -> list[Any]:
         """The deferred values of one column (0-based offset), blanks included."""
-        return [
-            value for row in self.rows if row is not None and (value := row[offset]) is not HOLE
-        ]
+        found = self._columns.get(offset)
+        if found is None:
+            found = self._columns[offset] = [
+                value for row in self.rows if row is not None and (value := row[offset]) is not HOLE
+            ]
+        return found
 
 
 def make_cell(ws: Worksheet, row: int, column: int, value: Any, style: StyleArray | None) -> Cell:
@@ -142,6 +147,7 @@ class BlockSheet(Worksheet):
                 if value is HOLE:
                     return
                 values[offset] = HOLE
+                block._columns.clear()
                 style = (
                     block.styles[offset] if type(value) is not str and value is not None else None
                 )
