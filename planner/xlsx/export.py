@@ -10,6 +10,10 @@ is written by openpyxl whole (files.save_workbook decides), never half by each w
 
 Text stays text: strings go through `write_string` and the workbook is opened with
 strings_to_formulas, strings_to_urls and strings_to_numbers off.
+
+The plain rows of a table are kept as rows, not cells (planner.xlsx.blocks): they are written
+here straight from their values, a block's column at a time, and never become openpyxl cells
+unless something asks for those cells (openpyxl's own writer among them).
 """
 
 from __future__ import annotations
