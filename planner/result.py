@@ -401,16 +401,19 @@ class Result:
         """Every unit-skill cell with staff or load, before and after, by group then unit and
         skill (the Skills sheet and `table("skills")`)."""
         scenario, settings = self.scenario, self.scenario.settings
-        services = {s.service_id: s for s in scenario.services}
+        # Each service's load and skill, found once (a national plan has 57,000 services).
+        loads: dict[str, tuple[float, str]] = {}
         load_before: dict[tuple[str, str], float] = {}
         load_after: dict[tuple[str, str], float] = {}
         for s in scenario.services:
+            load = service_load(s, settings)
+            loads[s.service_id] = (load, s.skill)
             key = (s.unit_id, s.skill)
-            load_before[key] = load_before.get(key, 0.0) + service_load(s, settings)
+            load_before[key] = load_before.get(key, 0.0) + load
         for a in self.assignments:
-            service = services[a.service_id]
-            key = (a.unit_id, service.skill)
-            load_after[key] = load_after.get(key, 0.0) + service_load(service, settings) * a.share
+            load, skill = loads[a.service_id]
+            key = (a.unit_id, skill)
+            load_after[key] = load_after.get(key, 0.0) + load * a.share
         staff = {(s.unit_id, s.skill): s for s in self.staff}
         planned = {g.group for g in self.groups if g.max_coefficient_after is not None}
         solved = {g.group for g in self.groups}

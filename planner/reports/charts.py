@@ -31,6 +31,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.i18n import N_, _
+from planner.xlsx.blocks import BlockSheet, CellBlock, blocks_of, make_cell, raw_cells
 from planner.xlsx.writing import (
     ALIGNMENT_ID,
     COEFFICIENT,
@@ -220,18 +221,40 @@ def _write_rows(
     directly: a national result has 190,000 table cells, and openpyxl's `ws.cell` and value
     setter cost about 10 us a cell where this costs about 1. Plain text, numbers and blanks take
     the direct way; anything else (text that needs a quote prefix, dates, enums...) goes
-    through `write`."""
-    cells = ws._cells  # openpyxl's cell dictionary (as filled_cells reads it)
+    through `write`. On a BlockSheet (planner.xlsx.blocks) the rows of plain values are kept as
+    rows, not cells; a row with any other value is made of cells."""
+    cells = raw_cells(ws)
     no_staff = _(NO_STAFF)
-    styles: list[StyleArray | None] = [None] * len(
-        number_formats
-    )  # made at a column's first number
     width = len(number_formats)
-    new_cell = Cell.__new__
+    styles: list[StyleArray | None] = [None] * width  # made at a column's first number
+
+    def number_style(offset: int) -> StyleArray | None:
+        number_format = number_formats[offset]
+        style = styles[offset]
+        if number_format and style is None:
+            template = Cell(ws)
+            template.number_format = number_format
+            style = styles[offset] = template._style
+        return style
+
+    block = None
+    taken: set[int] = set()  # rows of the table where a cell is made already
+    if isinstance(ws, BlockSheet):
+        for offset in range(width):
+            number_style(offset)
+        block = CellBlock(top, left, list(number_formats), styles)
+        bottom, right = top + len(rows), left + width
+        taken = {r for r, c in cells if top <= r < bottom and left <= c < right}
     value: Any  # any cell value; its type is tested below
     for r, row in enumerate(rows, start=top):
         if len(row) != width:
             raise ValueError(f"a row of {len(row)} values for {width} columns")
+        if block is not None:
+            plain_row = _plain_row(row, no_staff)
+            if plain_row is not None and r not in taken:
+                block.rows.append(plain_row)
+                continue
+            block.rows.append(None)
         for offset, value in enumerate(row):
             if (r, left + offset) in cells:  # a cell already made keeps its style, as in `write`
                 write(ws.cell(row=r, column=left + offset), value, number_formats[offset])
@@ -240,39 +263,53 @@ def _write_rows(
             if kind is float and not math.isfinite(value):
                 value, kind = (no_staff, str) if value > 0 else (None, type(None))
             if kind is str:
-                if (
-                    len(value) > MAX_CELL_TEXT
-                    or value.startswith(FORMULA_STARTS)
-                    or not value.isprintable()
-                ):
+                if not _plain_text(value):
                     write(ws.cell(row=r, column=left + offset), value)
                     continue
-                data_type, style = "s", None
+                style = None
             elif kind is int or kind is float:
-                data_type = "n"
-                number_format = number_formats[offset]
-                style = styles[offset]
-                if number_format and style is None:
-                    template = Cell(ws)
-                    template.number_format = number_format
-                    style = styles[offset] = template._style
+                style = number_style(offset)
             elif value is None:
-                data_type, style = "n", None
+                style = None
             else:
                 write(ws.cell(row=r, column=left + offset), value, number_formats[offset])
                 continue
-            cell = new_cell(Cell)
-            cell.parent = ws
-            cell._style = StyleArray(style) if style is not None else None
-            cell.row = r
-            cell.column = left + offset
-            cell._value = value
-            cell.data_type = data_type
-            cell._hyperlink = None
-            cell._comment = None
-            cells[(r, left + offset)] = cell
+            cells[(r, left + offset)] = make_cell(ws, r, left + offset, value, style)
+    if block is not None and any(row is not None for row in block.rows):
+        ws.defer(block)
     if rows:  # as openpyxl's own _add_cell keeps it (append writes below this row)
         ws._current_row = max(ws._current_row, top + len(rows) - 1)
+
+
+def _plain_text(value: str) -> bool:
+    """Text stored as it is (no quote prefix, no cut, no character to clean)."""
+    return (
+        len(value) <= MAX_CELL_TEXT and not value.startswith(FORMULA_STARTS) and value.isprintable()
+    )
+
+
+_PLAIN_KINDS = frozenset({str, int, float, type(None)})
+
+
+def _plain_row(row: Sequence[object], no_staff: str) -> list[object] | None:
+    """The row's values as `write` stores them (inf as 'no staff', NaN and -inf blank), or None
+    when one of them is not plain text, a finite number or a blank. Checked a kind at a time
+    (a national result asks of 18,000 rows): the texts together, the numbers by their sum."""
+    if not _PLAIN_KINDS.issuperset(map(type, row)):
+        return None
+    texts = [v for v in row if type(v) is str]
+    if texts and (
+        max(map(len, texts)) > MAX_CELL_TEXT
+        or not "".join(texts).isprintable()
+        or [t for t in texts if t.startswith(FORMULA_STARTS)]
+    ):
+        return None
+    values = list(row)
+    if not math.isfinite(sum([v for v in row if type(v) is float])):
+        for index, value in enumerate(values):  # inf, -inf or NaN among them (or a sum that is)
+            if type(value) is float and not math.isfinite(value):
+                values[index] = no_staff if value > 0 else None
+    return values
 
 
 def total_row(ws: Worksheet, row: int, left: int, values: Sequence[object], formats) -> None:
@@ -486,7 +523,7 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     headers: list[Cell] = []
     header_fills: dict[int, bool] = {}  # fill id -> the header's fill (looked up once per fill)
     formats = NumberFormats()
-    for (row, column), cell in ws._cells.items():
+    for (row, column), cell in raw_cells(ws).items():
         value = cell._value
         if value is None or (merged and (row, column) in merged):
             continue
@@ -513,6 +550,16 @@ def compact_numeric_columns(ws: Worksheet, *, minimum: float = 8.0) -> None:
     for (column, format_id), values in numbers.items():
         need = widest_number(values, formats.code(format_id), _shown_number) + 2.0
         needs[column] = max(needs.get(column, 0.0), need)
+    for block in blocks_of(ws):  # deferred rows: plain text, finite numbers, blanks
+        for offset, number_format in enumerate(block.formats):
+            column = block.left + offset
+            values = block.column(offset)
+            if any(type(v) is str for v in values):
+                other.add(column)
+            found = [v for v in values if type(v) is not str and v is not None]
+            if found:
+                need = widest_number(found, number_format or "General", _shown_number) + 2.0
+                needs[column] = max(needs.get(column, 0.0), need)
     for column, need in needs.items():
         if column in other:
             continue
@@ -551,7 +598,8 @@ def size_wrapped_rows(ws: Worksheet, *, skip: Sequence[int] = ()) -> None:
     needed: dict[int, int] = {}
     wraps: dict[int, bool] = {}  # alignment id -> wraps text (looked up once per alignment)
     skipped = set(skip)
-    for (row, column), cell in ws._cells.items():
+    # Deferred rows (planner.xlsx.blocks) are never wrapped: a wrapped cell is a cell.
+    for (row, column), cell in raw_cells(ws).items():
         if not isinstance(cell._value, str) or row in skipped or (row, column) in merged:
             continue
         style = cell._style

@@ -113,6 +113,7 @@ SOLVER_NAMES: dict[str, str] = {
 }
 
 
+@collection_paused()  # over building and saving: resumed once the workbook's cells are freed
 def write_result(
     result: Result,
     path: str | os.PathLike[str],
@@ -472,9 +473,10 @@ def _units_sheet(ws: Worksheet, result: Result, figures: Figures) -> None:
             *figures.unit_highest(u.unit_id),
         ])  # fmt: skip
     first, last = add_table(ws, "UnitsTable", columns, rows, freeze="C2")
-    for r in range(first, last + 1):
+    yes = yes_no(True)
+    for r, values in enumerate(rows, start=first):  # the cells that say yes, and only those
         for column in (14, 15):
-            if ws.cell(row=r, column=column).value == yes_no(True):
+            if values[column - 1] == yes:
                 ws.cell(row=r, column=column).fill = ALERT_FILL
     _colour_scales(ws, result, first)
 
@@ -577,8 +579,11 @@ def _charts_sheet(ws: Worksheet, result: Result) -> None:
     row += 1
     groups = [g for g in result.groups if g.max_coefficient_after is not None]
     columns = [Col(_("Unit")), Col(_("Before"), COEFFICIENT), Col(_("After"), COEFFICIENT)]
+    units_of: dict[str, list] = {}  # grouped once, not a scan of every unit per chart
+    for u in result.units:
+        units_of.setdefault(u.group, []).append(u)
     for index, g in enumerate(groups[:MAX_CHART_GROUPS], start=1):
-        units = [u for u in result.units if u.group == g.group]
+        units = units_of.get(g.group, [])
         if len(units) > MAX_CHART_UNITS:
             # The most loaded first; a unit with load and no staff (infinite) leads.
             units = sorted(units, key=lambda u: -max(u.coefficient_before,

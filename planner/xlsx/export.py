@@ -10,6 +10,10 @@ is written by openpyxl whole (files.save_workbook decides), never half by each w
 
 Text stays text: strings go through `write_string` and the workbook is opened with
 strings_to_formulas, strings_to_urls and strings_to_numbers off.
+
+The plain rows of a table are kept as rows, not cells (planner.xlsx.blocks): they are written
+here straight from their values, a block's column at a time, and never become openpyxl cells
+unless something asks for those cells (openpyxl's own writer among them).
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from openpyxl.chart.line_chart import LineChart
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
+from planner.xlsx.blocks import HOLE, BlockSheet, blocks_of, make_cell, raw_cells
 from planner.xlsx.ooxml import column_number
 from planner.xlsx.writing import collection_paused, storable
 
@@ -88,6 +94,16 @@ class FastWorkbook(Workbook):
     """An openpyxl Workbook that saves through XlsxWriter when every part can be expressed
     there, and through openpyxl otherwise (the whole workbook by one writer, never half)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._sheets = []  # the first sheet again, as a BlockSheet (planner.xlsx.blocks)
+        self._sheets.append(BlockSheet(self))
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        sheet = BlockSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
     def _setup_styles(self) -> None:
         super()._setup_styles()
         for name in ("_fonts", "_alignments", "_borders", "_fills", "_protections"):
@@ -96,6 +112,9 @@ class FastWorkbook(Workbook):
     @collection_paused()
     def save(self, filename: Any) -> None:
         if unsupported(self):
+            for ws in self.worksheets:
+                if isinstance(ws, BlockSheet):
+                    ws.materialise()
             super().save(filename)
         else:
             _write_book(self, filename)  # checked just now: unsupported walks every cell
@@ -118,7 +137,7 @@ def unsupported(workbook: Workbook) -> list[str]:
             found.append(f"{where}: an auto filter outside a table")
         if ws.col_breaks.brk:
             found.append(f"{where}: column breaks")
-        for cell in ws._cells.values():
+        for cell in raw_cells(ws).values():  # deferred rows (blocks) hold plain values only
             if cell.data_type == "f":
                 found.append(f"{where}!{cell.coordinate}: a formula")
             elif cell.hyperlink is not None:
@@ -230,66 +249,313 @@ class _Sheet(xlsxwriter.worksheet.Worksheet):
         finally:
             del self._xml_empty_tag
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.table_boxes: list[tuple[int, int, int, int]] = []
+        self.merge_boxes: list[tuple[int, int, int, int]] = []
+
+    def add_table(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                  options: dict[str, Any] | None = None) -> Any:  # fmt: skip
+        """XlsxWriter's add_table without its mark on every cell of the table (its check that
+        tables and merged ranges do not overlap: 190,000 cells on a national result). The
+        ranges are compared as rectangles; the table is added over its header and first row,
+        and then given its whole range. Tables of one data row, or with a total row or data,
+        go XlsxWriter's whole way (after the same comparison of ranges)."""
+        options = options or {}
+        box = (min(first_row, last_row), min(first_col, last_col),
+               max(first_row, last_row), max(first_col, last_col))  # fmt: skip
+        for kind, others in (("table", self.table_boxes), ("merge", self.merge_boxes)):
+            for other in others:
+                if _overlap(box, other):
+                    raise OverlappingRange(
+                        f"Table range '{xl_range(*box)}' overlaps previous {kind} range "
+                        f"'{xl_range(*other)}'."
+                    )
+        count = len(self.tables)
+        if (
+            last_row <= first_row + 1 or first_row > last_row or first_col > last_col
+            or options.get("total_row") or not options.get("header_row", True)
+            or "data" in options
+        ):  # fmt: skip
+            outcome = super().add_table(first_row, first_col, last_row, last_col, options)
+            if len(self.tables) > count:
+                self.table_boxes.append(box)
+            return outcome
+        if self._check_dimensions(last_row, last_col, True, True):
+            return -1
+        outcome = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        if len(self.tables) == count:  # refused (a warning said why)
+            return outcome
+        table = self.tables[-1]
+        table["range"] = table["a_range"] = xl_range(*box)
+        if table.get("autofilter"):
+            table["autofilter"] = table["a_range"]
+        self.table_boxes.append(box)
+        return outcome
+
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                    *args: Any, **kwargs: Any) -> Any:  # fmt: skip
+        """XlsxWriter's merge_range, checked against the whole range of every table."""
+        box = (min(first_row, last_row), min(first_col, last_col),
+               max(first_row, last_row), max(first_col, last_col))  # fmt: skip
+        for other in self.table_boxes:
+            if _overlap(box, other):
+                raise OverlappingRange(
+                    f"Merge range '{xl_range(*box)}' overlaps previous table range "
+                    f"'{xl_range(*other)}'."
+                )
+        outcome = super().merge_range(first_row, first_col, last_row, last_col, *args, **kwargs)
+        if outcome != -1:  # -1: refused (one cell, or out of bounds)
+            self.merge_boxes.append(box)
+        return outcome
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> Any:
+        """The cells a chart draws, for the values it caches: deferred rows among them are
+        made XlsxWriter's cells first (and written as cells)."""
+        deferred: dict[int, list[_Deferred]] = getattr(self, "deferred_rows", {})
+        if deferred:
+            shared = self.string_index.__getitem__
+            for r in range(row_start, row_end + 1):
+                segments = deferred.pop(r, None)
+                for segment in segments or ():
+                    segment.cells(self.table[r], shared)
+        return super()._get_range_data(row_start, col_start, row_end, col_end)
+
     def _write_rows(self) -> None:
         """XlsxWriter's <row> and <c> elements, the same XML made with less work per cell:
         its own loop visits every column of the sheet's bounds in every row and builds each
         element from a list of attributes (a third of a national result's saving time). Rows
         without cells (a height, a comment) and cells other than text, numbers and styled
-        blanks still go through XlsxWriter's own methods."""
+        blanks still go through XlsxWriter's own methods. A row of deferred values
+        (planner.xlsx.blocks) is written from its values, the cells at its holes in their
+        places; a row with other cells among them is first made of cells."""
         table, row_info, comments = self.table, self.row_info, self.comments
+        deferred: dict[int, list[_Deferred]] = getattr(self, "deferred_rows", {})
         low, high = self.dim_rowmin, self.dim_rowmax
         rows = sorted(
-            r for r in {*table, *row_info, *comments} if low <= r <= high and (
-                table.get(r) or r in row_info or r in comments)
+            r for r in {*table, *row_info, *comments, *deferred} if low <= r <= high and (
+                table.get(r) or r in row_info or r in comments or r in deferred)
         )  # fmt: skip
         letters = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
         column_formats = {c for c, info in self.col_info.items() if info.column_format}
         xf: dict[int, int] = {}
+        shared = getattr(self, "string_index", {}).__getitem__  # strings counted already
         write = self.fh.write
+        parts: list[str] = []
+
+        def emit(r: int, c: int, cell: Any, number: str, default_format: bool) -> None:
+            """One cell's <c> element into `parts`, or through XlsxWriter's _write_cell."""
+            cell_format = cell.format
+            kind = type(cell)
+            if cell_format is None:
+                if default_format or c in column_formats or kind is CellBlankTuple:
+                    if parts:
+                        write("".join(parts))
+                        parts.clear()
+                    self._write_cell(r, c, cell)  # the row's or column's format applies
+                    return
+                style = ""
+            else:
+                index = xf.get(id(cell_format))
+                if index is None:
+                    index = xf[id(cell_format)] = cell_format._get_xf_index()
+                style = f' s="{index}"'
+            if kind is CellStringTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style} t="s"><v>{cell.string}</v></c>')
+            elif kind is CellNumberTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style}><v>{cell.number:.16G}</v></c>')
+            elif kind is CellBlankTuple:
+                parts.append(f'<c r="{letters[c]}{number}"{style}/>')
+            else:
+                if parts:
+                    write("".join(parts))
+                    parts.clear()
+                self._write_cell(r, c, cell)
+
+        # Rows of one block with nothing else in them (no holes, no other cells, no row
+        # settings) are made a block's column at a time, when the first of them is reached.
+        plain_start = (
+            self.default_row_height == self.original_row_height and self.excel_version != 2010
+        )
+        runs: dict[int, tuple[_Deferred, list[int]]] = {}  # first row -> a segment, the rows
+        run_of: dict[tuple[int, int], int] = {}  # (block's formats, left) -> its first row
+        if plain_start and not column_formats:
+            for r in rows:
+                segments = deferred.get(r)
+                if segments is None or len(segments) > 1 or r in row_info:
+                    continue
+                head, cells = segments[0], table.get(r)
+                if cells and not (
+                    head.holes and head.holes_hold(cells)
+                    and all(_inline(cell) for cell in cells.values())
+                ):  # fmt: skip
+                    continue
+                first = run_of.setdefault((id(head.formats), head.left), r)
+                runs.setdefault(first, (head, []))[1].append(r)
+        made: dict[int, str] = {}
+
         for r in rows:
+            run = runs.get(r)
+            if run is not None:
+                made.update(self._rows_xml(run[0], run[1], deferred, letters, shared, xf, table))
+            xml = made.pop(r, None)
+            if xml is not None:
+                write(xml)
+                continue
             cells = table.get(r)
             info = row_info.get(r)
-            if not cells:
+            default_format = info is not None and info.row_format is not None
+            segments = deferred.get(r)
+            segment: _Deferred | None = None
+            if segments is not None:
+                segment = segments[0]
+                if (
+                    len(segments) > 1 or default_format or column_formats
+                    or (cells and not segment.holes_hold(cells))
+                ):  # among other cells: made cells, as they are  # fmt: skip
+                    for each in segments:
+                        each.cells(table[r], shared)
+                    cells, segment = table[r], None
+            if not cells and segment is None:
                 self._write_empty_row(r, None, info)
                 continue
             self._write_row(r, None, info)
-            default_format = info is not None and info.row_format is not None
             number = str(r + 1)
-            parts: list[str] = []
-            for c in sorted(cells):
-                cell = cells[c]
-                cell_format = cell.format
-                kind = type(cell)
-                if cell_format is None:
-                    if default_format or c in column_formats or kind is CellBlankTuple:
-                        if parts:
-                            write("".join(parts))
-                            parts = []
-                        self._write_cell(r, c, cell)  # the row's or column's format applies
-                        continue
-                    style = ""
-                else:
-                    index = xf.get(id(cell_format))
-                    if index is None:
-                        index = xf[id(cell_format)] = cell_format._get_xf_index()
-                    style = f' s="{index}"'
-                if kind is CellStringTuple:
-                    parts.append(
-                        f'<c r="{letters[c]}{number}"{style} t="s"><v>{cell.string}</v></c>'
-                    )
-                elif kind is CellNumberTuple:
-                    parts.append(
-                        f'<c r="{letters[c]}{number}"{style}><v>{cell.number:.16G}</v></c>'
-                    )
-                elif kind is CellBlankTuple:
-                    parts.append(f'<c r="{letters[c]}{number}"{style}/>')
-                else:
-                    if parts:
-                        write("".join(parts))
-                        parts = []
-                    self._write_cell(r, c, cell)
+            if segment is None:
+                for c in sorted(cells):
+                    emit(r, c, cells[c], number, default_format)
+            else:
+                start, stop = segment.left, segment.left + len(segment.values)
+                for c in sorted(c for c in cells or () if c < start):
+                    emit(r, c, cells[c], number, default_format)
+                segment.xml(parts, number, letters, shared, xf, cells,
+                            lambda c, cell, r=r, number=number: emit(r, c, cell, number, False))  # fmt: skip
+                for c in sorted(c for c in cells or () if c >= stop):
+                    emit(r, c, cells[c], number, default_format)
             parts.append("</row>")
             write("".join(parts))
+            parts.clear()
+
+    @staticmethod
+    def _rows_xml(
+        segment: _Deferred, rows: list[int], deferred: dict[int, list[_Deferred]],
+        letters: list[str], shared: Any, xf: dict[int, int], table: dict[int, dict[int, Any]],
+    ) -> dict[int, str]:  # fmt: skip
+        """The whole <row> elements of deferred rows of one block (no other cells than at
+        its holes, each of them text, a number or a styled blank; no row settings), made a
+        column at a time."""
+        left = segment.left
+        styles = _styles(segment.formats, xf)
+        numbers = [str(r + 1) for r in rows]
+        values = [deferred[r][0].values for r in rows]
+
+        def hole(r: int, c: int, n: str) -> str:
+            cell = table[r].get(c) if r in table else None
+            return "" if cell is None else _cell_xml(cell, f"{letters[c]}{n}", xf)
+
+        columns = []
+        for offset, style in enumerate(styles):
+            c = left + offset
+            letter = letters[c]
+            columns.append([
+                (f'<c r="{letter}{n}" t="s"><v>{shared(v)}</v></c>' if v else "")
+                if (kind := type(v)) is str
+                else f'<c r="{letter}{n}"{style}><v>{v:.16G}</v></c>'
+                if kind is float or kind is int
+                else "" if v is None
+                else hole(r, c, n)
+                for r, n, v in zip(rows, numbers, [row[offset] for row in values], strict=True)
+            ])  # fmt: skip
+        return {
+            r: "".join((f'<row r="{n}">', *parts, "</row>"))
+            for r, n, *parts in zip(rows, numbers, *columns, strict=True)
+        }
+
+
+def _inline(cell: Any) -> bool:
+    """Whether an XlsxWriter cell can be written among deferred values (`_cell_xml`): text, a
+    number, or a blank with a format."""
+    kind = type(cell)
+    return (
+        kind is CellStringTuple
+        or kind is CellNumberTuple
+        or (kind is CellBlankTuple and cell.format is not None)
+    )
+
+
+def _cell_xml(cell: Any, reference: str, xf: dict[int, int]) -> str:
+    """The <c> element of a cell that `_inline` accepts."""
+    style = _styles([cell.format], xf)[0]
+    kind = type(cell)
+    if kind is CellStringTuple:
+        return f'<c r="{reference}"{style} t="s"><v>{cell.string}</v></c>'
+    if kind is CellNumberTuple:
+        return f'<c r="{reference}"{style}><v>{cell.number:.16G}</v></c>'
+    return f'<c r="{reference}"{style}/>'
+
+
+def _styles(formats: list[Any], xf: dict[int, int]) -> list[str]:
+    """The s="..." attribute of each format (empty for none)."""
+    styles = []
+    for cell_format in formats:
+        if cell_format is None:
+            styles.append("")
+            continue
+        index = xf.get(id(cell_format))
+        if index is None:
+            index = xf[id(cell_format)] = cell_format._get_xf_index()
+        styles.append(f' s="{index}"')
+    return styles
+
+
+class _Deferred:
+    """One row's deferred values (planner.xlsx.blocks) from column `left` (0-based): plain
+    text shorter than _SHORT_TEXT, finite numbers under their column's format, blanks, and
+    HOLE where the value became a cell of its own."""
+
+    __slots__ = ("formats", "holes", "left", "values")
+
+    def __init__(self, left: int, values: list[Any], formats: list[Any], holes: bool) -> None:
+        self.left, self.values, self.formats, self.holes = left, values, formats, holes
+
+    def holes_hold(self, cells: dict[int, Any]) -> bool:
+        """Whether every cell of the row inside this segment stands at one of its holes."""
+        left, values = self.left, self.values
+        return all(values[c - left] is HOLE for c in cells if left <= c < left + len(values))
+
+    def cells(self, row: dict[int, Any], shared: Any) -> None:
+        """The values as XlsxWriter's cells, into the row's dictionary of cells (a cell there
+        already stays)."""
+        formats = self.formats
+        for offset, value in enumerate(self.values, start=self.left):
+            kind = type(value)
+            if offset in row:
+                continue
+            if kind is str:
+                if value:
+                    row[offset] = CellStringTuple(shared(value), None)
+            elif kind is float or kind is int:
+                row[offset] = CellNumberTuple(value, formats[offset - self.left])
+
+    def xml(
+        self, parts: list[str], number: str, letters: list[str], shared: Any,
+        xf: dict[int, int], cells: dict[int, Any] | None, emit: Any,
+    ) -> None:  # fmt: skip
+        """The row's <c> elements into `parts`; a hole's cell (in `cells`) through `emit`."""
+        append = parts.append
+        styles = _styles(self.formats, xf)
+        for offset, value in enumerate(self.values, start=self.left):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    append(f'<c r="{letters[offset]}{number}" t="s"><v>{shared(value)}</v></c>')
+            elif kind is float or kind is int:
+                append(
+                    f'<c r="{letters[offset]}{number}"{styles[offset - self.left]}>'
+                    f"<v>{value:.16G}</v></c>"
+                )
+            elif value is HOLE and cells and offset in cells:
+                emit(offset, cells[offset])
 
 
 class _Formats:
@@ -436,7 +702,7 @@ def _write_cells(
     first_row = first_column = _MAX_INDEX
     last_row = last_column = -1
     # In the order openpyxl made them: XlsxWriter sorts rows and cells itself when it saves.
-    for (row, column), cell in ws._cells.items():
+    for (row, column), cell in raw_cells(ws).items():
         if merged and (row, column) in merged:
             continue
         value = cell._value
@@ -469,10 +735,71 @@ def _write_cells(
             last_column = c
         if cell._comment is not None:
             _comment(sheet, r, c, cell._comment)
+    deferred: dict[int, list[_Deferred]] = {}
+    for block in blocks_of(ws):  # deferred rows: plain text, finite numbers and blanks
+        column_formats = [
+            None if style is None else style_of(make_cell(ws, 1, 1, 0, style))
+            for style in block.styles
+        ]
+        left = block.left - 1
+        found = [
+            (r, values)
+            for r, values in enumerate(block.rows, start=block.top - 1)
+            if values is not None
+            and len(values) > values.count(None) + values.count("") + values.count(HOLE)
+        ]
+        if not found:
+            continue
+        first_row = min(first_row, found[0][0])
+        last_row = max(last_row, found[-1][0])
+        # The first and the last column written (found rows each write one at least).
+        first_written = next(
+            o for o in range(block.width) if any(_written(v[o]) for _r, v in found)
+        )
+        last_written = next(
+            o for o in reversed(range(block.width)) if any(_written(v[o]) for _r, v in found)
+        )
+        first_column = min(first_column, left + first_written)
+        last_column = max(last_column, left + last_written)
+        texts = [v for _r, values in found for v in values if type(v) is str and v]
+        long = any(len(text) >= _SHORT_TEXT for text in texts)
+        if not long:
+            # Each text counted now, row by row: XlsxWriter sorts the strings before saving.
+            list(map(shared, texts))
+        for r, values in found:
+            if long and any(type(v) is str and len(v) >= _SHORT_TEXT for v in values):
+                # Text too long for the short way: XlsxWriter's own checks, on this row's cells.
+                row_table = table[r]
+                for offset, value in enumerate(values, start=left):
+                    if type(value) is str and value:
+                        sheet.write_string(r, offset, value)
+                    elif type(value) is float or type(value) is int:
+                        row_table[offset] = CellNumberTuple(value, column_formats[offset - left])
+                continue
+            if long:
+                for value in values:
+                    if type(value) is str and value:
+                        shared(value)
+            deferred.setdefault(r, []).append(
+                _Deferred(left, values, column_formats, HOLE in values)
+            )
+    sheet.deferred_rows = deferred
+    # The shared strings' indexes, kept: XlsxWriter replaces this dictionary when it sorts them.
+    sheet.string_index = sheet.str_table.string_table
     if last_row >= 0:
         for r, c in ((first_row, first_column), (last_row, last_column)):
             if sheet._check_dimensions(r, c):
                 raise ValueError(f"{ws.title}: a cell beyond the sheet's last row or column")
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two ranges (first row, first column, last row, last column) share a cell."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _written(value: object) -> bool:
+    """Whether a deferred value is written as a cell (not a blank, "" or a HOLE)."""
+    return value is not None and value is not HOLE and value != ""
 
 
 def _comment(sheet: Any, r: int, c: int, note: Any) -> None:

@@ -22,6 +22,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.display import COEFFICIENT_CHANGE_FORMAT, COEFFICIENT_FORMAT
+from planner.xlsx.blocks import BlockSheet, CellBlock, blocks_of, raw_cells
 
 __all__ = [
     "COEFFICIENT",
@@ -157,9 +158,15 @@ def merge(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
     """Merge columns first..last (1-based) of one row, as ws.merge_cells does, without its
     check of the new range against every range already merged (a scan of them all: merging
     a national result's 900 prose rows one by one cost 0.7 s)."""
+    if isinstance(ws, BlockSheet):  # the merged cells become ordinary cells first
+        for column in range(first_column, last_column + 1):
+            ws.promote(row, column)
+    # MergedCellRange reads the sheet's cell dictionary: the one without the deferred rows.
     span = MergedCellRange(
-        ws, f"{get_column_letter(first_column)}{row}:{get_column_letter(last_column)}{row}"
+        _CellsOf(ws),
+        f"{get_column_letter(first_column)}{row}:{get_column_letter(last_column)}{row}",
     )
+    span.ws = ws
     ranges = ws.merged_cells.ranges
     if span in ranges:
         return
@@ -168,9 +175,17 @@ def merge(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
     if start is not None and (start.borderId or start.protectionId):
         ws._clean_merge_range(span)  # openpyxl copies the borders and protection outwards
         return
-    cells = ws._cells
+    cells = raw_cells(ws)
     for column in range(first_column + 1, last_column + 1):  # hidden: MergedCells, as openpyxl's
         cells[row, column] = MergedCell(ws, row, column)
+
+
+class _CellsOf:
+    """What MergedCellRange reads of a sheet: its cells made so far, and `cell`."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self._cells = raw_cells(ws)
+        self.cell = ws.cell
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -270,6 +285,23 @@ def merged_cells(ws: Worksheet) -> set[tuple[int, int]]:
     }
 
 
+def _in_rows(block: CellBlock, rows: set[int]) -> bool:
+    """Whether one of `rows` has deferred cells of `block`."""
+    return any(block.holds(row, block.left) for row in rows)
+
+
+def _long_texts(ws: Worksheet, block: CellBlock, offset: int) -> list[Cell]:
+    """The deferred texts of a column of `block` too wide for a column, made cells."""
+    found = []
+    column = block.left + offset
+    for index, values in enumerate(block.rows):
+        if values is not None and type(value := values[offset]) is str:
+            if len(value) + 2 > MAX_COLUMN_WIDTH:
+                ws.promote(block.top + index, column)
+                found.append(raw_cells(ws)[block.top + index, column])
+    return found
+
+
 def widest_number(values: Sequence[float], number_format: str, shown: ShownNumber) -> int:
     """The length of the widest of `values` as `shown` under a fixed-decimals format: that of
     the lowest or of the highest (a longer text has a larger magnitude)."""
@@ -288,6 +320,9 @@ def fit_columns(
     do not count at all. Header rows get a height that shows their wrapped lines.
     """
     widths: dict[int, float] = dict(minimum or {})
+    header_set = set(header_rows)
+    if any(_in_rows(block, header_set) for block in blocks_of(ws)):
+        ws.materialise()  # a header row among deferred rows: read every cell as a cell
 
     def widen(column: int, width: float) -> None:
         current = widths.get(column)
@@ -298,13 +333,12 @@ def fit_columns(
 
     headers: dict[int, list[Cell]] = {}
     merged = merged_cells(ws)
-    header_set = set(header_rows)
     long_text: list[Cell] = []
     formats = NumberFormats()
     # (column, number format id) -> the numbers under a fixed-decimals format
     numbers: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
     fixed: dict[int, bool] = {}  # number format id -> a fixed-decimals format
-    for (row, column), cell in ws._cells.items():
+    for (row, column), cell in raw_cells(ws).items():
         value = cell._value
         if value is None or (merged and (row, column) in merged):
             continue
@@ -335,6 +369,22 @@ def fit_columns(
         widen(column, need + 2)
     for (column, format_id), values in numbers.items():
         widen(column, widest_number(values, formats.code(format_id), _shown) + 2)
+    for block in blocks_of(ws):  # deferred rows, a column at a time (as the cells above)
+        for offset, number_format in enumerate(block.formats):
+            column, code = block.left + offset, number_format or "General"
+            kept = block.column(offset)
+            texts = [len(v) for v in kept if type(v) is str]
+            found = [v for v in kept if type(v) is not str and v is not None]
+            if texts:
+                widen(column, max(texts) + 2)
+                if max(texts) + 2 > MAX_COLUMN_WIDTH:
+                    long_text += _long_texts(ws, block, offset)
+            if not found:
+                continue
+            if code in FIXED_FORMATS:
+                widen(column, widest_number(found, code, _shown) + 2)
+            else:
+                widen(column, max(len(_shown(v, code)) for v in found) + 2)
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH)
     for cell in long_text:  # wider than the widest column: wrap rather than cut it off
