@@ -487,6 +487,7 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     from planner.result import Status
     from planner.solve import SolveInterrupted, solve
     from planner.xlsx.files import save_text, save_workbook
+    from planner.xlsx.writing import collection_paused
 
     source = scenario_source(args.scenario)
     out = _output(args, source, "result", (".xlsx", ".json"))
@@ -510,7 +511,8 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     monte_carlo = None if interrupted else _uncertainty(args, result)
     hires = None if interrupted else _fewest_hires(term, scenario)
     summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
-    with term.phase(_("writing {file}").format(file=out.name)):
+    # The collector paused over building and saving, as write_result does (see collection_paused).
+    with term.phase(_("writing {file}").format(file=out.name)), collection_paused():
         if out.suffix.lower() == ".json":
             text = json.dumps(summary, indent=2, ensure_ascii=False)
             written = save_text(text, out, inputs=(source,), overwrite=args.force)
