@@ -9,11 +9,12 @@ case. Problems are collected, never raised, so that one pass reports everything.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.checks import range_problem
+from planner.checks import RANGES, range_problem
 from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
 from planner.i18n import _, pgettext
@@ -59,6 +60,17 @@ class Problems:
 
     def warn(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
+
+    def note_spelling_at(
+        self, kind: str, sheet: str, letters: str, row: int, typed: str, label: str
+    ) -> None:
+        """note_spelling of a name typed as it is read (typed == name), the cell named by its
+        column letters and row, built only when it is needed."""
+        first = self._spellings.get((kind, typed))
+        if first is None:
+            self._spellings[(kind, typed)] = (typed, sheet, f"{letters}{row}")
+        elif first[0] != typed:
+            self.note_spelling(kind, sheet, f"{letters}{row}", typed, typed, label)
 
     def note_spelling(
         self, kind: str, sheet: str, cell: str, typed: str, name: str, label: str
@@ -455,6 +467,17 @@ def _rows_before_a_second_table(
     """The data rows above a second table below the first, which is refused: a row holding two
     or more of this sheet's column names, or, after a blank row, one repeated in its own column,
     starts a second table."""
+    # A row can start a second table only if one of its text cells names a column of this sheet.
+    # Each distinct text is normalised once (a national Services sheet has 400,000 text cells,
+    # far fewer distinct ones); when none names a column, no row can, and the rows stand.
+    texts_met = {
+        value
+        for _, cells in data_rows
+        for value, kind in cells.values()
+        if kind == "s" and isinstance(value, str)
+    }
+    if not any(normalise_header(text) in known for text in texts_met):
+        return data_rows
     header_keys = {
         c: normalise_header(str(v)) for c, (v, kind) in header_cells.items() if kind != "x"
     }
@@ -526,6 +549,63 @@ def parser_for(kind: Kind, label: str, choices: tuple[str, ...] = ()) -> Callabl
             return lambda value: parse_choice(value, label, choices)
         case _:
             return parse_text
+
+
+_UNREAD: Any = object()  # what a quick reader returns for a cell it leaves to read_cell
+
+
+def quick_reader(kind: Kind, key: str) -> Callable[[tuple[object, str] | None], Any] | None:
+    """For the cells of a column of this kind, the common clean cell read without read_cell: a
+    number the sheet stores as one, within the kind's rule and the key's range, or (ids) plain
+    ASCII text with nothing to trim or collapse. It returns exactly what read_cell and the range
+    check would give such a cell, and _UNREAD for every other cell (which then takes the full
+    path, with its problem recorded). None when the kind has no quick reader."""
+    if kind is Kind.ID:
+
+        def read_id(entry: tuple[object, str] | None) -> Any:
+            if entry is None or entry[1] != "s":
+                return _UNREAD
+            text = entry[0]
+            if (
+                type(text) is str
+                and text.isascii()
+                and text.isprintable()
+                and "  " not in text
+                and text.strip() == text
+                and text
+            ):
+                return text  # parse_id: clean_text, no invisible mark, normalise_name, one script
+            return _UNREAD
+
+        return read_id
+    if kind not in (Kind.WHOLE, Kind.NUMBER, Kind.POSITIVE, Kind.SHARE):
+        return None
+    whole, share, positive = kind is Kind.WHOLE, kind is Kind.SHARE, kind is Kind.POSITIVE
+    limit = RANGES.get(key)
+    most = limit.most if limit is not None and limit.most is not None else math.inf
+    least = limit.least if limit is not None and limit.least is not None else 0.0
+
+    def read_number(entry: tuple[object, str] | None) -> Any:
+        if entry is None:
+            return _UNREAD
+        value = entry[0]
+        kind_of = type(value)
+        if kind_of is not int and kind_of is not float:
+            return _UNREAD
+        number = float(value)  # type: ignore[arg-type]
+        # parse_number's clean case, then range_problem's two limits (most, and least above 0)
+        if (
+            0 <= number < math.inf
+            and not (share and number > 1)
+            and not (positive and number == 0)
+            and not (whole and not number.is_integer())
+            and number <= most
+            and not (0 < number < least)
+        ):
+            return int(number) if whole else number
+        return _UNREAD
+
+    return read_number
 
 
 def read_cell(
@@ -670,14 +750,35 @@ def read_records(
     letters = {key: get_column_letter(index) for _, key, index, *_ in present}
     columns = {key: index for _, key, index, *_ in present}
     name = table.sheet
+    # Each column's cells met so far that read cleanly: the cell as stored -> the value read.
+    # Values repeat (a national Services sheet has nearly a million cells, far fewer distinct
+    # ones), and a cell that reads cleanly has no effect but its value: no problem recorded, and
+    # its name's spelling noted already (noting the same typed name again changes nothing). A
+    # cell with a problem is never remembered: each one is reported at its own coordinate.
+    parsed = [
+        (key, index, parse, is_required, label, name_kind, {}, quick_reader(column.kind, key))
+        for column, key, index, parse, is_required, label, name_kind in present
+        if parse is not None
+    ]
     records = []
     for row_number, cells in table.rows:
         values: dict[str, Any] = {}
         record = Record(row_number, values, RowCells(letters, row_number), RowRaw(columns, cells))
-        for column, key, index, parse, is_required, label, name_kind in present:
-            if parse is None:
-                continue
+        for key, index, parse, is_required, label, name_kind, clean, quick in parsed:
             entry = cells.get(index)
+            value = clean.get(entry, INVALID)
+            if value is not INVALID:
+                values[key] = value
+                continue
+            if quick is not None:
+                value = quick(entry)
+                if value is not _UNREAD:
+                    values[key] = value
+                    if name_kind is not None:  # an id: its spelling noted, as read_cell's path
+                        problems.note_spelling_at(
+                            name_kind, name, letters[key], row_number, value, label
+                        )
+                    continue
             value = values[key] = read_cell(
                 problems,
                 name,
@@ -694,7 +795,7 @@ def read_records(
                         name, f"{letters[key]}{row_number}", entry[0] if entry else None, reason,
                         ProblemCode.OUT_OF_RANGE,
                     )  # fmt: skip
-                    values[key] = INVALID
+                    values[key] = value = INVALID
             elif name_kind is not None and isinstance(value, str) and entry is not None:
                 typed = entry[0]
                 if isinstance(typed, str):
@@ -702,8 +803,19 @@ def read_records(
                         name_kind, name, f"{letters[key]}{row_number}", clean_text(typed), value,
                         label,
                     )  # fmt: skip
+            if value is not INVALID and _rereadable(entry):
+                clean[entry] = value
         records.append(record)
     return records
+
+
+def _rereadable(entry: tuple[object, str] | None) -> bool:
+    """Whether a cell equal to this one reads the same (a value equal to another of another type,
+    such as 1 and 1.0 or a date and a datetime, is not taken for it)."""
+    if entry is None:
+        return True
+    kind = type(entry[0])
+    return kind is str or kind is int or kind is float
 
 
 # --- ids --------------------------------------------------------------------------------------
@@ -716,19 +828,21 @@ def check_id_characters(
     problems: Problems, sheet: str, cell: str, value: str, label: str, forbidden: tuple[str, ...]
 ) -> bool:
     """Ids may not hold the separators of the Eligible units and Scenarios mini-languages."""
-    bad = [ch for ch in forbidden if ch in value]
-    if bad:
-        problems.error(
-            sheet,
-            cell,
-            value,
-            _("{label} may not contain {value1} (they separate ids in lists)").format(
-                label=label, value1=" or ".join(repr(ch) for ch in forbidden)
-            ),
-            ProblemCode.ID_CHARACTER,
-        )
-        return False
-    return True
+    for ch in forbidden:  # a loop, not any(...): 100,000 ids on a national workbook
+        if ch in value:
+            break
+    else:
+        return True
+    problems.error(
+        sheet,
+        cell,
+        value,
+        _("{label} may not contain {value1} (they separate ids in lists)").format(
+            label=label, value1=" or ".join(repr(ch) for ch in forbidden)
+        ),
+        ProblemCode.ID_CHARACTER,
+    )
+    return False
 
 
 class IdIndex:
@@ -840,10 +954,14 @@ class Spelling:
     def __init__(self, what: str) -> None:
         self.what = what
         self.first: dict[str, tuple[str, str]] = {}  # skeleton -> (spelling, location)
+        self._clean: set[str] = set()  # names met that are their skeleton's first spelling
 
     def check(self, problems: Problems, sheet: str, cell: str, value: str) -> None:
+        if value in self._clean:  # met before and written as its first spelling: nothing to say
+            return
         spelling, location = self.first.setdefault(skeleton(value), (value, f"{sheet}!{cell}"))
         if spelling == value:
+            self._clean.add(value)
             return
         if spelling.casefold() == value.casefold():
             problems.error(
