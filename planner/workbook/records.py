@@ -204,7 +204,9 @@ def read_services(
     for record in read_records(table, SERVICES, problems):
         # Each value as record.get gives it (None for a blank or unreadable cell), looked up
         # from one dict: 57,000 rows of a dozen look-ups.
-        got = {key: None if value is INVALID else value for key, value in record.values.items()}
+        got = record.values
+        if INVALID in got.values():
+            got = {key: None if value is INVALID else value for key, value in got.items()}
         service_id = got.get("serviceid")
         if not service_id:
             continue

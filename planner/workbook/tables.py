@@ -62,15 +62,15 @@ class Problems:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
 
     def note_spelling_at(
-        self, kind: str, sheet: str, letters: str, row: int, typed: str, label: str
+        self, kind: str, sheet: str, letters: str, row: int, typed: str, name: str, label: str
     ) -> None:
-        """note_spelling of a name typed as it is read (typed == name), the cell named by its
-        column letters and row, built only when it is needed."""
-        first = self._spellings.get((kind, typed))
+        """note_spelling with the cell named by its column letters and row, the text built only
+        when it is needed."""
+        first = self._spellings.get((kind, name))
         if first is None:
-            self._spellings[(kind, typed)] = (typed, sheet, f"{letters}{row}")
+            self._spellings[(kind, name)] = (typed, sheet, f"{letters}{row}")
         elif first[0] != typed:
-            self.note_spelling(kind, sheet, f"{letters}{row}", typed, typed, label)
+            self.note_spelling(kind, sheet, f"{letters}{row}", typed, name, label)
 
     def note_spelling(
         self, kind: str, sheet: str, cell: str, typed: str, name: str, label: str
@@ -750,63 +750,108 @@ def read_records(
     letters = {key: get_column_letter(index) for _, key, index, *_ in present}
     columns = {key: index for _, key, index, *_ in present}
     name = table.sheet
-    # Each column's cells met so far that read cleanly: the cell as stored -> the value read.
-    # Values repeat (a national Services sheet has nearly a million cells, far fewer distinct
-    # ones), and a cell that reads cleanly has no effect but its value: no problem recorded, and
-    # its name's spelling noted already (noting the same typed name again changes nothing). A
-    # cell with a problem is never remembered: each one is reported at its own coordinate.
+    rows = table.rows
     parsed = [
-        (key, index, parse, is_required, label, name_kind, {}, quick_reader(column.kind, key))
+        (key, index, parse, is_required, label, name_kind, quick_reader(column.kind, key))
         for column, key, index, parse, is_required, label, name_kind in present
         if parse is not None
     ]
-    records = []
-    for row_number, cells in table.rows:
-        values: dict[str, Any] = {}
-        record = Record(row_number, values, RowCells(letters, row_number), RowRaw(columns, cells))
-        for key, index, parse, is_required, label, name_kind, clean, quick in parsed:
-            entry = cells.get(index)
-            value = clean.get(entry, INVALID)
-            if value is not INVALID:
-                values[key] = value
-                continue
-            if quick is not None:
-                value = quick(entry)
-                if value is not _UNREAD:
-                    values[key] = value
-                    if name_kind is not None:  # an id: its spelling noted, as read_cell's path
+    # Column by column, the cells that read cleanly: no problem recorded, and (ids) only their
+    # spelling to note, which is done below in the rows' order. A cell is clean when a quick
+    # reader takes it, or when its stored value, read once on a scratch list of problems, gives
+    # none: values repeat (a national Services sheet has nearly a million cells, far fewer
+    # distinct ones). Every other cell is read in full below, in the rows' order, each problem
+    # recorded at its own coordinate.
+    column_entries: list[list[tuple[object, str] | None]] = []
+    column_values: list[list[Any]] = []
+    scratch = Problems()  # where a cell read on trial records its problems (then dropped)
+    for key, index, parse, is_required, label, _kind, quick in parsed:
+        entries = [cells.get(index) for _, cells in rows]
+        values = (
+            [_UNREAD if entry is None else quick(entry) for entry in entries]
+            if quick is not None
+            else [_UNREAD] * len(entries)
+        )  # a blank cell is read once, below (its default, or an error where it is required)
+        unread = {entry for entry, value in zip(entries, values) if value is _UNREAD}
+        clean: dict[tuple[object, str] | None, Any] = {}
+        for entry in unread:
+            if _rereadable(entry):
+                value = _read_one(scratch, name, "", entry, parse, label, is_required, key)
+                if not scratch.errors and value is not INVALID:
+                    clean[entry] = value
+                scratch.errors.clear()
+        if clean:
+            values = [
+                clean.get(entry, _UNREAD) if value is _UNREAD else value
+                for entry, value in zip(entries, values)
+            ]
+        column_entries.append(entries)
+        column_values.append(values)
+    keys = [key for key, *_ in parsed]
+    row_values = list(zip(*column_values)) if parsed else [()] * len(rows)
+    # The cells left, read in full in the rows' order (their problems in that order).
+    for position, values_of_row in enumerate(row_values):
+        if _UNREAD not in values_of_row:
+            continue
+        row_number = rows[position][0]
+        fixed = list(values_of_row)
+        for at, (key, _index, parse, is_required, label, _kind, _quick) in enumerate(parsed):
+            if fixed[at] is _UNREAD:
+                fixed[at] = _read_one(
+                    problems, name, f"{letters[key]}{row_number}", column_entries[at][position],
+                    parse, label, is_required, key,
+                )  # fmt: skip
+        row_values[position] = tuple(fixed)
+    # The spelling of each id read, in the rows' order (a warning names the first spelling).
+    ids = [
+        (at, key, name_kind, label)
+        for at, (key, _i, _p, _r, label, name_kind, _q) in enumerate(parsed)
+        if name_kind is not None
+    ]
+    if ids:
+        for position, values_of_row in enumerate(row_values):
+            for at, key, name_kind, label in ids:
+                value = values_of_row[at]
+                if isinstance(value, str):
+                    entry = column_entries[at][position]
+                    if entry is not None and isinstance(entry[0], str):
+                        typed = entry[0]
                         problems.note_spelling_at(
-                            name_kind, name, letters[key], row_number, value, label
-                        )
-                    continue
-            value = values[key] = read_cell(
-                problems,
-                name,
-                f"{letters[key]}{row_number}",
-                entry,
-                parse,
-                label=label,
-                required=is_required,
+                            name_kind, name, letters[key], rows[position][0],
+                            typed if typed is value else clean_text(typed), value, label,
+                        )  # fmt: skip
+    return [
+        Record(
+            row_number,
+            dict(zip(keys, values_of_row)),
+            RowCells(letters, row_number),
+            RowRaw(columns, cells),
+        )
+        for (row_number, cells), values_of_row in zip(rows, row_values)
+    ]
+
+
+def _read_one(
+    problems: Problems,
+    sheet: str,
+    coordinate: str,
+    entry: tuple[object, str] | None,
+    parse: Callable[[object], Any],
+    label: str,
+    required: bool,
+    key: str,
+) -> Any:
+    """One cell read by read_cell and checked against its key's range (INVALID, the problem
+    recorded, when it breaks either)."""
+    value = read_cell(problems, sheet, coordinate, entry, parse, label=label, required=required)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        reason = range_problem(key, label, value)
+        if reason is not None:
+            problems.error(
+                sheet, coordinate, entry[0] if entry else None, reason, ProblemCode.OUT_OF_RANGE
             )
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                reason = range_problem(key, label, value)
-                if reason is not None:
-                    problems.error(
-                        name, f"{letters[key]}{row_number}", entry[0] if entry else None, reason,
-                        ProblemCode.OUT_OF_RANGE,
-                    )  # fmt: skip
-                    values[key] = value = INVALID
-            elif name_kind is not None and isinstance(value, str) and entry is not None:
-                typed = entry[0]
-                if isinstance(typed, str):
-                    problems.note_spelling(
-                        name_kind, name, f"{letters[key]}{row_number}", clean_text(typed), value,
-                        label,
-                    )  # fmt: skip
-            if value is not INVALID and _rereadable(entry):
-                clean[entry] = value
-        records.append(record)
-    return records
+            return INVALID
+    return value
 
 
 def _rereadable(entry: tuple[object, str] | None) -> bool:
