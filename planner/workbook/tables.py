@@ -781,8 +781,11 @@ def read_records(
                     clean[entry] = value
                 scratch.errors.clear()
         if clean:
+            # A yes/no value equals 0 or 1 (and hashes alike) but reads otherwise: never looked up.
             values = [
-                clean.get(entry, _UNREAD) if value is _UNREAD else value
+                clean.get(entry, _UNREAD)
+                if value is _UNREAD and (entry is None or type(entry[0]) is not bool)
+                else value
                 for entry, value in zip(entries, values)
             ]
         column_entries.append(entries)
