@@ -211,9 +211,7 @@ def read_services(
         if not service_id:
             continue
         id_cell = record.cells["serviceid"]
-        if not check_id_characters(
-            problems, sheet, id_cell, service_id, id_label, FORBIDDEN_IN_ID
-        ):
+        if not check_id_characters(problems, sheet, id_cell, service_id, id_label, FORBIDDEN_IN_ID):
             continue
         if service_id == "*" or service_id.casefold().startswith("skill:"):
             problems.error(

@@ -772,7 +772,7 @@ def read_records(
             if quick is not None
             else [_UNREAD] * len(entries)
         )  # a blank cell is read once, below (its default, or an error where it is required)
-        unread = {entry for entry, value in zip(entries, values) if value is _UNREAD}
+        unread = {entry for entry, value in zip(entries, values, strict=True) if value is _UNREAD}
         clean: dict[tuple[object, str] | None, Any] = {}
         for entry in unread:
             if _rereadable(entry):
@@ -786,12 +786,12 @@ def read_records(
                 clean.get(entry, _UNREAD)
                 if value is _UNREAD and (entry is None or type(entry[0]) is not bool)
                 else value
-                for entry, value in zip(entries, values)
+                for entry, value in zip(entries, values, strict=True)
             ]
         column_entries.append(entries)
         column_values.append(values)
     keys = [key for key, *_ in parsed]
-    row_values = list(zip(*column_values)) if parsed else [()] * len(rows)
+    row_values = list(zip(*column_values, strict=True)) if parsed else [()] * len(rows)
     # The cells left, read in full in the rows' order (their problems in that order).
     for position, values_of_row in enumerate(row_values):
         if _UNREAD not in values_of_row:
@@ -826,11 +826,11 @@ def read_records(
     return [
         Record(
             row_number,
-            dict(zip(keys, values_of_row)),
+            dict(zip(keys, values_of_row, strict=True)),
             RowCells(letters, row_number),
             RowRaw(columns, cells),
         )
-        for (row_number, cells), values_of_row in zip(rows, row_values)
+        for (row_number, cells), values_of_row in zip(rows, row_values, strict=True)
     ]
 
 

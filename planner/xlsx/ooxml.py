@@ -844,8 +844,11 @@ class _PlainRows:
         if empty or text is None:
             # An empty cell: the reader's _entry with no <v> (blank for every type).
             entry = reader._entry(reference, kind or "n", None, style)
-        elif text.isdigit() and text.isascii() and len(text) <= 10 and (
-            kind == "s" or (not kind and style not in reader._styles.dates)
+        elif (
+            text.isdigit()
+            and text.isascii()
+            and len(text) <= 10
+            and (kind == "s" or (not kind and style not in reader._styles.dates))
         ):
             # The two usual cells, as _typed and _entry read them: a shared string by its
             # index (blank when the string is), a whole number in a style that is not a date.
