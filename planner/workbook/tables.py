@@ -766,25 +766,42 @@ def read_records(
     column_values: list[list[Any]] = []
     scratch = Problems()  # where a cell read on trial records its problems (then dropped)
     for key, index, parse, is_required, label, _kind, quick in parsed:
+
+        def trial(entry: tuple[object, str] | None) -> Any:
+            """The value of a cell read on trial; _UNREAD when it has a problem."""
+            value = _read_one(scratch, name, "", entry, parse, label, is_required, key)  # noqa: B023
+            found = scratch.errors
+            scratch.errors = []
+            return _UNREAD if found or value is INVALID else value
+
         entries = [cells.get(index) for _, cells in rows]
-        values = (
-            [_UNREAD if entry is None else quick(entry) for entry in entries]
-            if quick is not None
-            else [_UNREAD] * len(entries)
-        )  # a blank cell is read once, below (its default, or an error where it is required)
-        unread = {entry for entry, value in zip(entries, values, strict=True) if value is _UNREAD}
+        values: list[Any] | None = None
+        if quick is not None:
+            blank = trial(None)  # a blank cell: its default, or an error where it is required
+            values = [blank if entry is None else quick(entry) for entry in entries]
+            unread = (
+                {e for e, v in zip(entries, values, strict=True) if v is _UNREAD}
+                if _UNREAD in values
+                else set()
+            )
+            unread.discard(None)  # tried above
+        else:
+            unread = set(entries)
         clean: dict[tuple[object, str] | None, Any] = {}
         for entry in unread:
             if _rereadable(entry):
-                value = _read_one(scratch, name, "", entry, parse, label, is_required, key)
-                if not scratch.errors and value is not INVALID:
+                value = trial(entry)
+                if value is not _UNREAD:
                     clean[entry] = value
-                scratch.errors.clear()
-        if clean:
-            # A yes/no value equals 0 or 1 (and hashes alike) but reads otherwise: never looked up.
+        if values is None or clean:
+            # A yes/no value equals 0 or 1 (and hashes alike) but reads otherwise: never looked
+            # up (a reader's cells are typed b, so only hand-built tables hold one typed n).
+            guard = any(entry is not None and type(entry[0]) is bool for entry in unread)
+            if values is None:
+                values = [_UNREAD] * len(entries)
             values = [
                 clean.get(entry, _UNREAD)
-                if value is _UNREAD and (entry is None or type(entry[0]) is not bool)
+                if value is _UNREAD and not (guard and entry is not None and type(entry[0]) is bool)
                 else value
                 for entry, value in zip(entries, values, strict=True)
             ]
