@@ -795,13 +795,12 @@ def read_records(
                     clean[entry] = value
         if values is None or clean:
             # A yes/no value equals 0 or 1 (and hashes alike) but reads otherwise: never looked
-            # up (a reader's cells are typed b, so only hand-built tables hold one typed n).
-            guard = any(entry is not None and type(entry[0]) is bool for entry in unread)
+            # up (a set of a column's cells may have kept the 0 or 1 for it).
             if values is None:
                 values = [_UNREAD] * len(entries)
             values = [
                 clean.get(entry, _UNREAD)
-                if value is _UNREAD and not (guard and entry is not None and type(entry[0]) is bool)
+                if value is _UNREAD and (entry is None or type(entry[0]) is not bool)
                 else value
                 for entry, value in zip(entries, values, strict=True)
             ]
