@@ -35,6 +35,7 @@ from planner.workbook.layout import (
     SettingFormat,
     SheetFormat,
     normalise_header,
+    normalised_headers,
 )
 from planner.workbook.nearmiss import near_miss
 from planner.xlsx import reading as xlsx_reading
@@ -476,7 +477,7 @@ def _rows_before_a_second_table(
         for value, kind in cells.values()
         if kind == "s" and isinstance(value, str)
     }
-    if not any(normalise_header(text) in known for text in texts_met):
+    if known.isdisjoint(normalised_headers(texts_met)):
         return data_rows
     header_keys = {
         c: normalise_header(str(v)) for c, (v, kind) in header_cells.items() if kind != "x"
@@ -703,7 +704,7 @@ class RowRaw(Mapping[str, object]):
         return len(self._columns)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One data row: parsed values by column key, and the coordinate of each column's cell."""
 
