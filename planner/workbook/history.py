@@ -253,6 +253,9 @@ def volume_range(
     """A Services row's `<label> low` and `<label> high` (its P10 and P90): both or neither, and
     low <= value <= high. (None, None) when blank or wrong (the problem recorded)."""
     low_key, high_key = f"{key}low", f"{key}high"
+    values = record.values
+    if values.get(low_key) is None and values.get(high_key) is None:
+        return None, None  # both blank or absent (nearly every row): record.get's None, cheaper
     low, high = record.get(low_key), record.get(high_key)
     if low is None and high is None:
         return None, None

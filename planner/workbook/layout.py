@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,6 +28,18 @@ def normalise_header(text: object) -> str:
         return ""
     key = _normalise_text(str(text))
     return _aliases().get(key, key)
+
+
+def normalised_headers(texts: Iterable[str]) -> set[str]:
+    """normalise_header of each text (the reader looks for column names among every text cell of
+    a table: tens of thousands on a national sheet, so the steps are taken here in one loop)."""
+    aliases = _aliases()
+    dropped = _ASCII_DROPPED
+    keys = set()
+    for text in texts:
+        key = text.lower().translate(dropped) if text.isascii() else _normalise_unicode(text)
+        keys.add(aliases.get(key, key))
+    return keys
 
 
 # ASCII characters a name drops: whitespace (as str.isspace has it, \x1c-\x1f included) and "_".

@@ -200,16 +200,20 @@ def read_services(
     # Labels looked up once, not once per row (a national sheet has 57,000 rows).
     id_label, share_label = _("Service ID"), _("Digital share")
     eligible_labels = _("Eligible units:"), _("Eligible unit")
+    has_skill = table.has("skill")
     for record in read_records(table, SERVICES, problems):
-        service_id = record.get("serviceid")
+        # Each value as record.get gives it (None for a blank or unreadable cell), looked up
+        # from one dict: 57,000 rows of a dozen look-ups.
+        got = record.values
+        if INVALID in got.values():
+            got = {key: None if value is INVALID else value for key, value in got.items()}
+        service_id = got.get("serviceid")
         if not service_id:
             continue
         id_cell = record.cells["serviceid"]
-        if not check_id_characters(
-            problems, sheet, id_cell, service_id, id_label, FORBIDDEN_IN_ID
-        ):
+        if not check_id_characters(problems, sheet, id_cell, service_id, id_label, FORBIDDEN_IN_ID):
             continue
-        if service_id.casefold().startswith("skill:") or service_id == "*":
+        if service_id == "*" or service_id.casefold().startswith("skill:"):
             problems.error(
                 sheet,
                 id_cell,
@@ -220,7 +224,7 @@ def read_services(
             continue
         if not service_ids.add(problems, sheet, id_cell, service_id, id_label):
             continue
-        unit_id = record.get("unitid")
+        unit_id = got.get("unitid")
         if unit_id and unit_id not in units:
             problems.error(
                 sheet,
@@ -229,11 +233,15 @@ def read_services(
                 _("Unit ID {value1}").format(value1=units.unknown(unit_id)),
                 ProblemCode.UNKNOWN_UNIT,
             )
-        skill = record.get("skill") or DEFAULT_SKILL
-        skill_cell = record.cells.get("skill", id_cell)
+        skill = got.get("skill") or DEFAULT_SKILL
+        skill_cell = record.cells["skill"] if has_skill else id_cell
         if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
             skills.check(problems, sheet, skill_cell, skill)
-        eligible = _read_eligible(record, units, unit_groups, sheet, problems, eligible_labels)
+        eligible = (
+            _read_eligible(record, units, unit_groups, sheet, problems, eligible_labels)
+            if got.get("eligibleunits")
+            else ()
+        )
         volume_low, volume_high = volume_range(record, sheet, problems)
         minutes_low, minutes_high = volume_range(
             record, sheet, problems, "minutes", "Minutes", None
@@ -242,16 +250,17 @@ def read_services(
             record, sheet, problems, "digitalshare", share_label, 0.0
         )
         records_by_id[service_id] = record
+        volume, minutes = got.get("volume"), got.get("minutes")
         services.append(
             Service(
                 service_id=service_id,
                 unit_id=unit_id or "",
-                name=record.get("name") or "",
+                name=got.get("name") or "",
                 skill=skill,
-                volume=float(_or(record.get("volume"), 1.0)),
-                minutes=None if record.get("minutes") is None else float(record.get("minutes")),
-                digital_share=float(record.get("digitalshare") or 0.0),
-                movable=bool(record.get("movable") or False),
+                volume=float(1.0 if volume is None else volume),
+                minutes=None if minutes is None else float(minutes),
+                digital_share=float(got.get("digitalshare") or 0.0),
+                movable=bool(got.get("movable") or False),
                 eligible_units=eligible,
                 row=record.row,
                 volume_low=volume_low,

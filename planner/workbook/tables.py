@@ -9,11 +9,12 @@ case. Problems are collected, never raised, so that one pass reports everything.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.checks import range_problem
+from planner.checks import RANGES, range_problem
 from planner.domain import char_name, shown, skeleton
 from planner.errors import Problem, ProblemCode, Severity
 from planner.i18n import _, pgettext
@@ -34,6 +35,7 @@ from planner.workbook.layout import (
     SettingFormat,
     SheetFormat,
     normalise_header,
+    normalised_headers,
 )
 from planner.workbook.nearmiss import near_miss
 from planner.xlsx import reading as xlsx_reading
@@ -59,6 +61,17 @@ class Problems:
 
     def warn(self, sheet: str, cell: str, value: object, expected: str, code: ProblemCode) -> None:
         self.warnings.append(Problem(sheet, cell, _shown(value), expected, code, Severity.WARNING))
+
+    def note_spelling_at(
+        self, kind: str, sheet: str, letters: str, row: int, typed: str, name: str, label: str
+    ) -> None:
+        """note_spelling with the cell named by its column letters and row, the text built only
+        when it is needed."""
+        first = self._spellings.get((kind, name))
+        if first is None:
+            self._spellings[(kind, name)] = (typed, sheet, f"{letters}{row}")
+        elif first[0] != typed:
+            self.note_spelling(kind, sheet, f"{letters}{row}", typed, name, label)
 
     def note_spelling(
         self, kind: str, sheet: str, cell: str, typed: str, name: str, label: str
@@ -455,6 +468,17 @@ def _rows_before_a_second_table(
     """The data rows above a second table below the first, which is refused: a row holding two
     or more of this sheet's column names, or, after a blank row, one repeated in its own column,
     starts a second table."""
+    # A row can start a second table only if one of its text cells names a column of this sheet.
+    # Each distinct text is normalised once (a national Services sheet has 400,000 text cells,
+    # far fewer distinct ones); when none names a column, no row can, and the rows stand.
+    texts_met = {
+        value
+        for _, cells in data_rows
+        for value, kind in cells.values()
+        if kind == "s" and isinstance(value, str)
+    }
+    if known.isdisjoint(normalised_headers(texts_met)):
+        return data_rows
     header_keys = {
         c: normalise_header(str(v)) for c, (v, kind) in header_cells.items() if kind != "x"
     }
@@ -526,6 +550,63 @@ def parser_for(kind: Kind, label: str, choices: tuple[str, ...] = ()) -> Callabl
             return lambda value: parse_choice(value, label, choices)
         case _:
             return parse_text
+
+
+_UNREAD: Any = object()  # what a quick reader returns for a cell it leaves to read_cell
+
+
+def quick_reader(kind: Kind, key: str) -> Callable[[tuple[object, str] | None], Any] | None:
+    """For the cells of a column of this kind, the common clean cell read without read_cell: a
+    number the sheet stores as one, within the kind's rule and the key's range, or (ids) plain
+    ASCII text with nothing to trim or collapse. It returns exactly what read_cell and the range
+    check would give such a cell, and _UNREAD for every other cell (which then takes the full
+    path, with its problem recorded). None when the kind has no quick reader."""
+    if kind is Kind.ID:
+
+        def read_id(entry: tuple[object, str] | None) -> Any:
+            if entry is None or entry[1] != "s":
+                return _UNREAD
+            text = entry[0]
+            if (
+                type(text) is str
+                and text.isascii()
+                and text.isprintable()
+                and "  " not in text
+                and text.strip() == text
+                and text
+            ):
+                return text  # parse_id: clean_text, no invisible mark, normalise_name, one script
+            return _UNREAD
+
+        return read_id
+    if kind not in (Kind.WHOLE, Kind.NUMBER, Kind.POSITIVE, Kind.SHARE):
+        return None
+    whole, share, positive = kind is Kind.WHOLE, kind is Kind.SHARE, kind is Kind.POSITIVE
+    limit = RANGES.get(key)
+    most = limit.most if limit is not None and limit.most is not None else math.inf
+    least = limit.least if limit is not None and limit.least is not None else 0.0
+
+    def read_number(entry: tuple[object, str] | None) -> Any:
+        if entry is None:
+            return _UNREAD
+        value = entry[0]
+        kind_of = type(value)
+        if kind_of is not int and kind_of is not float:
+            return _UNREAD
+        number = float(value)  # type: ignore[arg-type]
+        # parse_number's clean case, then range_problem's two limits (most, and least above 0)
+        if (
+            0 <= number < math.inf
+            and not (share and number > 1)
+            and not (positive and number == 0)
+            and not (whole and not number.is_integer())
+            and number <= most
+            and not (0 < number < least)
+        ):
+            return int(number) if whole else number
+        return _UNREAD
+
+    return read_number
 
 
 def read_cell(
@@ -623,7 +704,7 @@ class RowRaw(Mapping[str, object]):
         return len(self._columns)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One data row: parsed values by column key, and the coordinate of each column's cell."""
 
@@ -670,40 +751,136 @@ def read_records(
     letters = {key: get_column_letter(index) for _, key, index, *_ in present}
     columns = {key: index for _, key, index, *_ in present}
     name = table.sheet
-    records = []
-    for row_number, cells in table.rows:
-        values: dict[str, Any] = {}
-        record = Record(row_number, values, RowCells(letters, row_number), RowRaw(columns, cells))
-        for column, key, index, parse, is_required, label, name_kind in present:
-            if parse is None:
-                continue
-            entry = cells.get(index)
-            value = values[key] = read_cell(
-                problems,
-                name,
-                f"{letters[key]}{row_number}",
-                entry,
-                parse,
-                label=label,
-                required=is_required,
+    rows = table.rows
+    parsed = [
+        (key, index, parse, is_required, label, name_kind, quick_reader(column.kind, key))
+        for column, key, index, parse, is_required, label, name_kind in present
+        if parse is not None
+    ]
+    # Column by column, the cells that read cleanly: no problem recorded, and (ids) only their
+    # spelling to note, which is done below in the rows' order. A cell is clean when a quick
+    # reader takes it, or when its stored value, read once on a scratch list of problems, gives
+    # none: values repeat (a national Services sheet has nearly a million cells, far fewer
+    # distinct ones). Every other cell is read in full below, in the rows' order, each problem
+    # recorded at its own coordinate.
+    column_entries: list[list[tuple[object, str] | None]] = []
+    column_values: list[list[Any]] = []
+    scratch = Problems()  # where a cell read on trial records its problems (then dropped)
+    for key, index, parse, is_required, label, _kind, quick in parsed:
+
+        def trial(entry: tuple[object, str] | None) -> Any:
+            """The value of a cell read on trial; _UNREAD when it has a problem."""
+            value = _read_one(scratch, name, "", entry, parse, label, is_required, key)  # noqa: B023
+            found = scratch.errors
+            scratch.errors = []
+            return _UNREAD if found or value is INVALID else value
+
+        entries = [cells.get(index) for _, cells in rows]
+        values: list[Any] | None = None
+        if quick is not None:
+            blank = trial(None)  # a blank cell: its default, or an error where it is required
+            values = [blank if entry is None else quick(entry) for entry in entries]
+            unread = (
+                {e for e, v in zip(entries, values, strict=True) if v is _UNREAD}
+                if _UNREAD in values
+                else set()
             )
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                reason = range_problem(key, label, value)
-                if reason is not None:
-                    problems.error(
-                        name, f"{letters[key]}{row_number}", entry[0] if entry else None, reason,
-                        ProblemCode.OUT_OF_RANGE,
-                    )  # fmt: skip
-                    values[key] = INVALID
-            elif name_kind is not None and isinstance(value, str) and entry is not None:
-                typed = entry[0]
-                if isinstance(typed, str):
-                    problems.note_spelling(
-                        name_kind, name, f"{letters[key]}{row_number}", clean_text(typed), value,
-                        label,
-                    )  # fmt: skip
-        records.append(record)
-    return records
+            unread.discard(None)  # tried above
+        else:
+            unread = set(entries)
+        clean: dict[tuple[object, str] | None, Any] = {}
+        for entry in unread:
+            if _rereadable(entry):
+                value = trial(entry)
+                if value is not _UNREAD:
+                    clean[entry] = value
+        if values is None or clean:
+            # A yes/no value equals 0 or 1 (and hashes alike) but reads otherwise: never looked
+            # up (a set of a column's cells may have kept the 0 or 1 for it).
+            if values is None:
+                values = [_UNREAD] * len(entries)
+            values = [
+                clean.get(entry, _UNREAD)
+                if value is _UNREAD and (entry is None or type(entry[0]) is not bool)
+                else value
+                for entry, value in zip(entries, values, strict=True)
+            ]
+        column_entries.append(entries)
+        column_values.append(values)
+    keys = [key for key, *_ in parsed]
+    row_values = list(zip(*column_values, strict=True)) if parsed else [()] * len(rows)
+    # The cells left, read in full in the rows' order (their problems in that order).
+    for position, values_of_row in enumerate(row_values):
+        if _UNREAD not in values_of_row:
+            continue
+        row_number = rows[position][0]
+        fixed = list(values_of_row)
+        for at, (key, _index, parse, is_required, label, _kind, _quick) in enumerate(parsed):
+            if fixed[at] is _UNREAD:
+                fixed[at] = _read_one(
+                    problems, name, f"{letters[key]}{row_number}", column_entries[at][position],
+                    parse, label, is_required, key,
+                )  # fmt: skip
+        row_values[position] = tuple(fixed)
+    # The spelling of each id read, in the rows' order (a warning names the first spelling).
+    ids = [
+        (at, key, name_kind, label)
+        for at, (key, _i, _p, _r, label, name_kind, _q) in enumerate(parsed)
+        if name_kind is not None
+    ]
+    if ids:
+        for position, values_of_row in enumerate(row_values):
+            for at, key, name_kind, label in ids:
+                value = values_of_row[at]
+                if isinstance(value, str):
+                    entry = column_entries[at][position]
+                    if entry is not None and isinstance(entry[0], str):
+                        typed = entry[0]
+                        problems.note_spelling_at(
+                            name_kind, name, letters[key], rows[position][0],
+                            typed if typed is value else clean_text(typed), value, label,
+                        )  # fmt: skip
+    return [
+        Record(
+            row_number,
+            dict(zip(keys, values_of_row, strict=True)),
+            RowCells(letters, row_number),
+            RowRaw(columns, cells),
+        )
+        for (row_number, cells), values_of_row in zip(rows, row_values, strict=True)
+    ]
+
+
+def _read_one(
+    problems: Problems,
+    sheet: str,
+    coordinate: str,
+    entry: tuple[object, str] | None,
+    parse: Callable[[object], Any],
+    label: str,
+    required: bool,
+    key: str,
+) -> Any:
+    """One cell read by read_cell and checked against its key's range (INVALID, the problem
+    recorded, when it breaks either)."""
+    value = read_cell(problems, sheet, coordinate, entry, parse, label=label, required=required)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        reason = range_problem(key, label, value)
+        if reason is not None:
+            problems.error(
+                sheet, coordinate, entry[0] if entry else None, reason, ProblemCode.OUT_OF_RANGE
+            )
+            return INVALID
+    return value
+
+
+def _rereadable(entry: tuple[object, str] | None) -> bool:
+    """Whether a cell equal to this one reads the same (a value equal to another of another type,
+    such as 1 and 1.0 or a date and a datetime, is not taken for it)."""
+    if entry is None:
+        return True
+    kind = type(entry[0])
+    return kind is str or kind is int or kind is float
 
 
 # --- ids --------------------------------------------------------------------------------------
@@ -716,19 +893,21 @@ def check_id_characters(
     problems: Problems, sheet: str, cell: str, value: str, label: str, forbidden: tuple[str, ...]
 ) -> bool:
     """Ids may not hold the separators of the Eligible units and Scenarios mini-languages."""
-    bad = [ch for ch in forbidden if ch in value]
-    if bad:
-        problems.error(
-            sheet,
-            cell,
-            value,
-            _("{label} may not contain {value1} (they separate ids in lists)").format(
-                label=label, value1=" or ".join(repr(ch) for ch in forbidden)
-            ),
-            ProblemCode.ID_CHARACTER,
-        )
-        return False
-    return True
+    for ch in forbidden:  # a loop, not any(...): 100,000 ids on a national workbook
+        if ch in value:
+            break
+    else:
+        return True
+    problems.error(
+        sheet,
+        cell,
+        value,
+        _("{label} may not contain {value1} (they separate ids in lists)").format(
+            label=label, value1=" or ".join(repr(ch) for ch in forbidden)
+        ),
+        ProblemCode.ID_CHARACTER,
+    )
+    return False
 
 
 class IdIndex:
@@ -840,10 +1019,14 @@ class Spelling:
     def __init__(self, what: str) -> None:
         self.what = what
         self.first: dict[str, tuple[str, str]] = {}  # skeleton -> (spelling, location)
+        self._clean: set[str] = set()  # names met that are their skeleton's first spelling
 
     def check(self, problems: Problems, sheet: str, cell: str, value: str) -> None:
+        if value in self._clean:  # met before and written as its first spelling: nothing to say
+            return
         spelling, location = self.first.setdefault(skeleton(value), (value, f"{sheet}!{cell}"))
         if spelling == value:
+            self._clean.add(value)
             return
         if spelling.casefold() == value.casefold():
             problems.error(

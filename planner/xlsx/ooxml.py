@@ -716,13 +716,28 @@ def read_sheet_cells(
 _XML_DECLARATION = re.compile(
     rb'<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\s*\?>'
 )
-# Groups: column letters, row digits, s, t, <v> text, "/>" or "></c>"; row number, other row
-# attributes, "/" of an empty row; "</row>".
-_PLAIN_ITEM = re.compile(
-    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
-    r"(?:><v>([^<>&\r]*)</v></c>|(/>|></c>))"
-    r'|<row r="([0-9]{1,7})"((?: [A-Za-z][\w:.-]*="[^"<>&\t\n\r]*")*)(/?)>'
-    r"|(</row>)"
+# One plain cell: <c r="B2" s="1" t="s"><v>17</v></c>, or empty (/> or ></c>).
+_PLAIN_CELL_FORM = (
+    r'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?'
+    r"(?:><v>[^<>&\r]*</v></c>|/>|></c>)"
+)
+# One row in the plain form, text outside tags (which the reader ignores) before it. Groups: the
+# row number, its other attributes, its cells (None for <row .../>). The pattern matches only a
+# row made of plain cells, so rows matched one after another with nothing between them prove the
+# whole piece plain.
+_PLAIN_ROW = re.compile(
+    r'[^<>]*<row r="([0-9]{1,7})"((?: [A-Za-z][\w:.-]*="[^"<>&\t\n\r]*")*)'
+    r"(?:/>|>((?:" + _PLAIN_CELL_FORM + r")*)</row>)"
+)
+# The cells of a row that _PLAIN_ROW matched. Groups: column letters, row digits, and the rest
+# (s, t and the <v> or the empty ending): a cell's value depends on that rest only.
+_PLAIN_CELL = re.compile(
+    r'<c r="([A-Z]{1,3})([0-9]{1,7})"'
+    r'((?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?(?:><v>[^<>&\r]*</v></c>|/>|></c>))'
+)
+# That rest taken apart. Groups: s, t, <v> text, "/>" or "></c>" of an empty cell.
+_PLAIN_REST = re.compile(
+    r'(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?:><v>([^<>&\r]*)</v></c>|(/>|></c>))'
 )
 _ROW_ATTRIBUTE = re.compile(r' ([A-Za-z][\w:.-]*)="([^"]*)"')
 # Characters XML forbids (expat refuses them), so that the fast path never accepts them: the
@@ -790,83 +805,119 @@ class _PlainRows:
 
     def __init__(self, reader: _SheetReader) -> None:
         self.reader = reader
-        self.in_row = False
-        self.row_text = ""
-        # (t, s, <v> text) -> the cell's (value, type), None when blank: values repeat (a
+        self.in_row = False  # never left open: a piece ends after a </row>
+        # A cell's rest (s, t, <v>) -> its (value, type), None when blank: values repeat (a
         # national Services sheet has 460,000 cells and far fewer distinct ones).
-        self.memo: dict[tuple[str, str, str], tuple[object, str] | None] = {}
+        self.memo: dict[str, tuple[object, str] | None] = {}
+        self.styles: dict[str, int] = {}  # a cell's rest -> its style index
+
+    def _style(self, rest: str) -> int:
+        style = self.styles.get(rest)
+        if style is None:
+            style_text = _PLAIN_REST.fullmatch(rest)[1] or "0"  # type: ignore[index]
+            numbers = self.reader._style_numbers
+            style = numbers.get(style_text)
+            if style is None:
+                style = numbers[style_text] = int(style_text)
+            style = self.styles[rest] = style
+        return style
+
+    def _cell_in_full(self, reference: str, rest: str) -> None:
+        """A cell with an unusual reference through the reader's own steps, in full."""
+        style_text, kind, text, empty = _PLAIN_REST.fullmatch(rest).groups()  # type: ignore[union-attr]
+        reader = self.reader
+        reader._start_cell({"r": reference, "s": style_text or "0", "t": kind or "n"})
+        reader._value = [text] if not empty else None
+        reader._end_cell()
+
+    def _entry(self, reference: str, rest: str) -> tuple[object, str] | None:
+        """The value of a cell not met before, memoised unless it breaks the format (a bad
+        value is reported at each cell)."""
+        if rest.endswith("</v></c>"):  # the usual cells without a pattern: no s, t="s" or none
+            head, _, text = rest[:-8].partition("><v>")
+            kind, style_text, empty = (
+                ("s", None, None) if head == ' t="s"' else ("", None, None) if not head else
+                _PLAIN_REST.fullmatch(rest).group(2, 1, 4)  # type: ignore[union-attr]
+            )  # fmt: skip
+        else:
+            style_text, kind, text, empty = _PLAIN_REST.fullmatch(rest).groups()  # type: ignore[union-attr]
+        reader = self.reader
+        style_text = style_text or "0"
+        style = reader._style_numbers.get(style_text)
+        if style is None:
+            style = reader._style_numbers[style_text] = int(style_text)
+        self.styles[rest] = style
+        entry: tuple[object, str] | None
+        if empty or text is None:
+            # An empty cell: the reader's _entry with no <v> (blank for every type).
+            entry = reader._entry(reference, kind or "n", None, style)
+        elif (
+            text.isdigit()
+            and text.isascii()
+            and len(text) <= 10
+            and (kind == "s" or (not kind and style not in reader._styles.dates))
+        ):
+            # The two usual cells, as _typed and _entry read them: a shared string by its
+            # index (blank when the string is), a whole number in a style that is not a date.
+            if kind:
+                strings = reader._strings()
+                index = int(text)
+                if index >= len(strings):
+                    return reader._entry(reference, kind, text, style)  # reported, not memoised
+                value = strings[index]
+                entry = (value, "s") if value and clean_text(value) != "" else None
+            else:
+                entry = (int(text), "n")
+        else:
+            entry = reader._entry(reference, kind or "n", text, style)
+        if entry is None or entry[1] != "x":
+            self.memo[rest] = entry
+        return entry
 
     def read(self, body: str) -> bool:
         """False when the piece is not all in the plain form."""
         reader = self.reader
-        tags = 0  # < (and >) in the items read: equal to the piece's when nothing was skipped
-        in_row = self.in_row
-        row_text = self.row_text
         memo = self.memo
-        cells = reader._cells
         columns = reader._columns
-        style_numbers = reader._style_numbers
         invisible = reader._styles.invisible
-        for (
-            letters,
-            digits,
-            style_text,
-            kind,
-            text,
-            empty,
-            row,
-            attributes,
-            closed,
-            row_end,
-        ) in _PLAIN_ITEM.findall(body):
-            if letters:
-                if not in_row:
+        position = 0
+        for row in _PLAIN_ROW.finditer(body):
+            if row.start() != position:
+                return False
+            position = row.end()
+            number, attributes, content = row.groups()
+            if not attributes and number[0] != "0" and int(number) <= MAX_ROW:
+                # The usual row, r="17" and nothing else: _start_row's steps for it (the row
+                # before was ended at its </row>, or held no cells).
+                reader._row = int(number)
+                reader._column = 0
+                reader._row_text = number
+                reader._row_hidden = False
+            else:
+                found = _ROW_ATTRIBUTE.findall(attributes)
+                row_attributes = dict(found, r=number)
+                if len(row_attributes) != len(found) + 1:  # an attribute written twice
                     return False
-                tags += 1 if empty == "/>" else 2 if empty else 4
+                reader._start_row(row_attributes)
+            if content is None:  # <row .../>: no cells, and the row stays open as in expat
+                continue
+            row_text = reader._row_text
+            cells = reader._cells
+            for letters, digits, rest in _PLAIN_CELL.findall(content):
                 column = columns.get(letters, 0) if digits == row_text else 0
-                if not column or empty or not text:
-                    # An unusual reference, or an empty cell: the reader's own steps, in full.
-                    reader._start_cell(
-                        {"r": letters + digits, "s": style_text or "0", "t": kind or "n"}
-                    )
-                    reader._value = [text] if not empty else None
-                    reader._end_cell()
+                if not column:
+                    self._cell_in_full(letters + digits, rest)
                     continue
-                key = (kind, style_text, text)
-                entry = memo.get(key, _UNSEEN)
+                entry = memo.get(rest, _UNSEEN)
                 if entry is _UNSEEN:
-                    style_text = style_text or "0"
-                    style = style_numbers.get(style_text)
-                    if style is None:
-                        style = style_numbers[style_text] = int(style_text)
-                    entry = reader._entry(letters + digits, kind or "n", text, style)
-                    if entry is None or entry[1] != "x":
-                        memo[key] = entry  # a bad value is reported at each cell, never memoised
+                    entry = self._entry(letters + digits, rest)
                 if entry is None:
                     continue
                 if column in cells or invisible:
                     reader._column = column
-                    reader._store(letters + digits, entry, int(style_text or "0"))
+                    reader._store(letters + digits, entry, self._style(rest))
                 else:
                     cells[column] = entry
-            elif row:
-                if in_row:
-                    return False
-                tags += 1
-                found = _ROW_ATTRIBUTE.findall(attributes)
-                row_attributes = dict(found, r=row)
-                if len(row_attributes) != len(found) + 1:  # an attribute written twice
-                    return False
-                reader._start_row(row_attributes)
-                cells = reader._cells
-                row_text = reader._row_text or ""
-                in_row = not closed
-            elif row_end:
-                if not in_row:
-                    return False
-                tags += 1
-                in_row = False
-                reader._end_row()
-                cells = reader._cells
-        self.in_row, self.row_text = in_row, row_text
-        return body.count("<") == tags and body.count(">") == tags
+            reader._end_row()
+        tail = body[position:]
+        return "<" not in tail and ">" not in tail
