@@ -19,12 +19,12 @@ from planner import Comparison, Frontier, HiresPlan, Problem, Result, Scenario, 
 from planner.domain import CoefficientMode, coefficient, service_load, unit_capacity
 from planner.i18n import _
 from planner.options import BASELINE_DESCRIPTION, options
-from planner.result import Check
 from planner.reports.figures import Figures
 from planner.reports.hires_sheet import hires_rows
 from planner.reports.narrative import group_account
 from planner.reports.terminal import proof_text
 from planner.reports.wisn_sheet import WisnRow, pressure_text, pressure_word, wisn_rows
+from planner.result import Check
 from planner.xlsx.reading import open_workbook
 
 __all__ = [

@@ -18,7 +18,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.domain import DEFAULT_SKILL, DecisionKind, Scenario, ServiceAdjustment, Settings, Variant
+from planner.domain import (
+    DEFAULT_SKILL,
+    DecisionKind,
+    Scenario,
+    ServiceAdjustment,
+    Settings,
+    Variant,
+)
 from planner.i18n import _, pgettext
 from planner.workbook.decision_rules import kind_word
 from planner.workbook.decisions import DECISIONS, decision_rows
