@@ -125,7 +125,10 @@ def _greedy_pairs(senders, receivers) -> list[tuple[str, str, int]]:
         elif amount > 0:
             out_left.append((-amount, _Descending(s)))
     in_left = [
-        (-amount, _Descending(r)) for amount, rs in waiting_by_amount.items() if amount > 0 for r in rs
+        (-amount, _Descending(r))
+        for amount, rs in waiting_by_amount.items()
+        if amount > 0
+        for r in rs
     ]
     heapq.heapify(out_left)
     heapq.heapify(in_left)
@@ -248,8 +251,10 @@ def _cheapest_pairs(
                 if here in best and best[here] + price < best.get(there, math.inf) - 1e-12:
                     best[there], parent[there] = best[here] + price, here
                     changed = True
-                if flow[(a, b)] > 0 and there in best and (
-                    best[there] - price < best.get(here, math.inf) - 1e-12
+                if (
+                    flow[(a, b)] > 0
+                    and there in best
+                    and (best[there] - price < best.get(here, math.inf) - 1e-12)
                 ):
                     best[here], parent[here] = best[there] - price, there
                     changed = True

@@ -125,7 +125,6 @@ SHEETS = (NP_("sheet", "Summary"), NP_("sheet", "Groups"), NP_("sheet", "Units")
           NP_("sheet", "Inputs"))  # fmt: skip
 
 
-
 SUMMARY_COLUMNS: tuple[Col, ...] = (
     Col(
         N_("Option"),

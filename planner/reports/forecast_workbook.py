@@ -67,7 +67,6 @@ PATH_HEADERS = (N_("History"), N_("Forecast"), N_("Low 80%"), N_("High 80%"), N_
 VOLUME_FORMAT, SHARE_FORMAT = "#,##0", "0.0%"
 
 
-
 def _path_columns(number_format: str) -> list[Col]:
     return translated([Col(N_("Year"), "0"), *(Col(h, number_format) for h in PATH_HEADERS)])
 

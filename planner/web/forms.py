@@ -65,9 +65,7 @@ def _moves(name: str, value: object) -> int | None:
     except ValueError:
         raise _fail(name, value, _(_WHOLE)) from None
     if not 0 <= number <= MAX_MOVES:
-        raise _fail(
-            name, value, _("must be between 0 and {most}").format(most=integer(MAX_MOVES))
-        )
+        raise _fail(name, value, _("must be between 0 and {most}").format(most=integer(MAX_MOVES)))
     return number
 
 
@@ -97,9 +95,9 @@ def parse_settings(values: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if name not in EDITABLE:
             raise SettingsError(
-                _("{name!r} is not a setting the workspace can change (choose from {names})").format(
-                    name=name, names=", ".join(EDITABLE)
-                )
+                _(
+                    "{name!r} is not a setting the workspace can change (choose from {names})"
+                ).format(name=name, names=", ".join(EDITABLE))
             )
         if name == "objective":
             if value not in ("minmax", "balance"):

@@ -122,9 +122,7 @@ class Guard:
                         _("API requests that change something need an X-Planner-Client header"),
                     )
             elif path != "/login" and not self._csrf_ok(request):
-                return self._refuse(
-                    request, 403, _("missing or wrong CSRF token: reload the page")
-                )
+                return self._refuse(request, 403, _("missing or wrong CSRF token: reload the page"))
         return None
 
     @staticmethod

@@ -188,9 +188,7 @@ class App:
             uploads = [self.valid_upload(u) for u in request.uploads]
             for upload_id, names in request.options.items():
                 if upload_id not in request.uploads:
-                    raise HTTPException(
-                        422, _("options given for a workbook that is not compared")
-                    )
+                    raise HTTPException(422, _("options given for a workbook that is not compared"))
                 known = self.upload(upload_id).report["scenario"]["options"]
                 unknown = [n for n in names if n not in known]
                 if unknown:

@@ -199,7 +199,9 @@ def _exit_with_the_server(server_pid: int) -> None:
     threading.Thread(target=watch, name="planner-job-server-watch", daemon=True).start()
 
 
-def run(root: str, job_id: str, server_pid: int | None = None, hold_write: str | None = None) -> None:
+def run(
+    root: str, job_id: str, server_pid: int | None = None, hold_write: str | None = None
+) -> None:
     """Run one job of the workspace at `root` (the target of the worker process); end with the
     server whose pid is `server_pid`. `hold_write`: the server's PLANNER_TEST_HOLD_WRITE (the
     test hook that pauses a write mid-file), or None."""

@@ -224,7 +224,8 @@ def _contradictions(scenario: Scenario, decisions: list[Decision]) -> list[Decis
 
     def clash(decision: Decision, other: Decision, column: str, value: object, why: str) -> None:
         reason = _("{why}: it contradicts {other} ({label})").format(
-            why=why, other=decision_source(other), label=decision_label(other))
+            why=why, other=decision_source(other), label=decision_label(other)
+        )
         found.append(DecisionFinding(decision, column, value, reason,
                                      ProblemCode.CONTRADICTORY_DECISIONS, other))  # fmt: skip
 

@@ -76,8 +76,10 @@ DECISIONS = SheetFormat(
         Column(
             NP_("header", "Employees"),
             Kind.WHOLE,
-            N_("Pin transfer: how many move (1 or more); fix headcount: the headcount the unit "
-               "ends with"),
+            N_(
+                "Pin transfer: how many move (1 or more); fix headcount: the headcount the unit "
+                "ends with"
+            ),
             NP_("default", "blank"),
         ),  # fmt: skip
         Column(

@@ -115,7 +115,10 @@ class Report:
 def _find_sheets(book: OpenedWorkbook, problems: Problems) -> dict[str, str]:
     """Known sheet key -> sheet title; hidden sheets are left out with a warning."""
     found: dict[str, str] = {}
-    known = {s.key: s.name for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES)}
+    known = {
+        s.key: s.name
+        for s in (UNITS, STAFF, SERVICES, SETTINGS, SCENARIOS, HISTORY, DECISIONS, DISTANCES)
+    }
     for title, hidden in book.sheets:
         key = normalise_header(title)
         if hidden:

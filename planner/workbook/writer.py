@@ -348,9 +348,7 @@ def scenario_workbook(
     if scenario.decisions:
         decisions_ws = workbook.create_sheet(pgettext("sheet", DECISIONS.name))
         write_table(decisions_ws, DECISIONS.columns, decision_rows(scenario))
-        _add_choice_validation(
-            decisions_ws, [kind_word(k) for k in DecisionKind], "A2:A1048576"
-        )
+        _add_choice_validation(decisions_ws, [kind_word(k) for k in DecisionKind], "A2:A1048576")
     if assumptions:
         _write_assumptions(workbook.create_sheet(pgettext("sheet", "Assumptions")), assumptions)
     return workbook

@@ -212,8 +212,9 @@ def staff_decisions_broken(g: GroupInput, headcount: Mapping[tuple[str, str], in
         gain = {u: c for u, c in change.items() if c > 0}
         only_skill = len(g.skills) == 1
         for d in decisions:
-            if d.kind is DecisionKind.PIN_TRANSFER and (d.skill == k or
-                                                       (d.skill is None and only_skill)):
+            if d.kind is DecisionKind.PIN_TRANSFER and (
+                d.skill == k or (d.skill is None and only_skill)
+            ):
                 loss[d.unit_id] = loss.get(d.unit_id, 0) - (d.employees or 0)
                 gain[d.to_unit] = gain.get(d.to_unit, 0) - (d.employees or 0)
         if any(v < 0 for v in (*loss.values(), *gain.values())):

@@ -31,9 +31,7 @@ def case(*distances: Distance, longest: float | None = None, decisions=()) -> Sc
     units = (Unit("A", name="Alpha"), Unit("B", name="Beta"), Unit("C", name="Gamma"))
     staff = (StaffCell("A", "general", 1), StaffCell("B", "general", 4),
              StaffCell("C", "general", 4))  # fmt: skip
-    services = tuple(
-        Service(f"S{i}", "A" if i < 3 else "B" if i < 5 else "C") for i in range(7)
-    )
+    services = tuple(Service(f"S{i}", "A" if i < 3 else "B" if i < 5 else "C") for i in range(7))
     return Scenario("geo", units, staff, services, Settings(longest_transfer=longest),
                     decisions=tuple(decisions), distances=distances)  # fmt: skip
 

@@ -747,7 +747,9 @@ def test_no_more_worker_processes_than_groups(monkeypatch):
     units = (*base.units, Unit("C", group="other"), Unit("D", group="other"))
     staff = (*base.staff, StaffCell("C", GENERAL, 2), StaffCell("D", GENERAL, 2))
     services = (*base.services, Service("C1", "C"), Service("D1", "D"))
-    result = solve(Scenario("two groups", units, staff, services), sensitivity=False, processes=1000)
+    result = solve(
+        Scenario("two groups", units, staff, services), sensitivity=False, processes=1000
+    )
     assert started == [2]
     assert result.status == "optimal"
     assert [g.group for g in result.groups] == ["all", "other"]

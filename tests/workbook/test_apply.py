@@ -37,7 +37,10 @@ def solved(tmp_path):
     scenario = planner.read_scenario(source)
     result = planner.solve(scenario, sensitivity=False)
     assert (result.max_coefficient_after, result.staff_moved, result.services_moved) == (
-        pytest.approx(1.5, rel=1e-6), 2, 2)
+        pytest.approx(1.5, rel=1e-6),
+        2,
+        2,
+    )
     return source, result, planner.write_result(result, tmp_path / "clinic-result.xlsx")
 
 
@@ -67,9 +70,10 @@ def test_apply_writes_the_plan_as_the_new_baseline(solved, tmp_path, capsys):
     import hashlib
 
     assert facts["Source result"] == "clinic-result.xlsx"
-    assert facts["SHA-256 of the source result"] == hashlib.sha256(
-        result_path.read_bytes()
-    ).hexdigest()
+    assert (
+        facts["SHA-256 of the source result"]
+        == hashlib.sha256(result_path.read_bytes()).hexdigest()
+    )
     assert facts["SHA-256 of the source scenario"] == result.scenario.source_sha256
 
 
