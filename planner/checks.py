@@ -27,7 +27,7 @@ from planner.domain import (
     skeleton,
 )
 from planner.errors import Problem, ProblemCode
-from planner.i18n import N_, _, pgettext
+from planner.i18n import N_, _, pgettext, pinned
 
 __all__ = ["MAX_FRONTIER_BUDGETS", "RANGES", "Range", "range_problem", "validate_scenario"]
 
@@ -303,26 +303,30 @@ def _check_units(found: _Found, scenario: Scenario) -> None:
     )
     unit_ids = {u.unit_id for u in scenario.units}
     groups: dict[str, str] = {}
+    # The labels translated once, not once per unit (a national scenario has thousands).
+    min_label, max_label = pgettext("header", "Min employees"), pgettext("header", "Max employees")
+    moves_label, share_label = pgettext("header", "Max moves"), pgettext("header", "Service share")
+    hours_label = pgettext("header", "Hours per FTE")
     for unit in scenario.units:
         what = _describe("unit {}", unit.unit_id, row=unit.row)
         _check_count(
             found,
             UNITS,
             what,
-            pgettext("header", "Min employees"),
+            min_label,
             unit.min_employees,
             optional=False,
         )
-        _check_count(found, UNITS, what, pgettext("header", "Max employees"), unit.max_employees)
-        _check_count(found, UNITS, what, pgettext("header", "Max moves"), unit.max_moves)
+        _check_count(found, UNITS, what, max_label, unit.max_employees)
+        _check_count(found, UNITS, what, moves_label, unit.max_moves)
         low, high = unit.min_employees, unit.max_employees
         if _whole(low) and _whole(high) and low > high:  # type: ignore[operator]
             found.add(
                 UNITS, low, _("{value1}: Min employees ({low}) is above Max employees ({high})").format(value1=what(), low=low, high=high),
                 ProblemCode.MIN_ABOVE_MAX,
             )  # fmt: skip
-        _check_share(found, UNITS, what, pgettext("header", "Service share"), unit.service_share)
-        _check_positive(found, UNITS, what, pgettext("header", "Hours per FTE"), unit.hours_per_fte)
+        _check_share(found, UNITS, what, share_label, unit.service_share)
+        _check_positive(found, UNITS, what, hours_label, unit.hours_per_fte)
         spelling = groups.setdefault(unit.group.casefold(), unit.group)
         if spelling != unit.group:
             found.add(
@@ -375,8 +379,9 @@ def _check_parent_cycles(found: _Found, scenario: Scenario) -> None:
 
 def _check_staff(found: _Found, scenario: Scenario, unit_ids: set[str]) -> None:
     seen: dict[tuple[str, str], int | None] = {}
+    staff_of = _("staff of unit {}, skill {}")  # once, not once per cell
     for cell in scenario.staff:
-        what = _describe(_("staff of unit {}, skill {}"), cell.unit_id, cell.skill, row=cell.row)
+        what = _describe(staff_of, cell.unit_id, cell.skill, row=cell.row)
         if cell.unit_id not in unit_ids:
             found.add(
                 STAFF, cell.unit_id, _("{value1}: Unit ID {cell.unit_id!r} is not a unit of the scenario").format(value1=what(), cell=cell),
@@ -401,6 +406,7 @@ def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> No
         ((s.service_id, s.row) for s in scenario.services),
     )
     group_of = {u.unit_id: u.group for u in scenario.units}
+    digital_label = pgettext("header", "Digital share")  # once, not once per service
     for service in scenario.services:
         what = _describe("service {}", service.service_id, row=service.row)
         if service.unit_id not in unit_ids:
@@ -412,9 +418,7 @@ def _check_services(found: _Found, scenario: Scenario, unit_ids: set[str]) -> No
         _check_amount(found, SERVICES, what, "Volume", service.volume)
         if service.minutes is not None:
             _check_amount(found, SERVICES, what, "Minutes", service.minutes)
-        _check_share(
-            found, SERVICES, what, pgettext("header", "Digital share"), service.digital_share
-        )
+        _check_share(found, SERVICES, what, digital_label, service.digital_share)
         own_group = group_of.get(service.unit_id)
         for unit_id in service.eligible_units:
             if unit_id not in unit_ids:
@@ -590,15 +594,19 @@ def _check_ranges(found: _Found, scenario: Scenario) -> None:
         if reason is not None:
             found.add(sheet, value, f"{what()}: {reason}", ProblemCode.OUT_OF_RANGE)
 
+    # The labels translated once, not once per record.
+    min_label, max_label = pgettext("header", "Min employees"), pgettext("header", "Max employees")
+    moves_label, share_label = pgettext("header", "Max moves"), pgettext("header", "Service share")
+    hours_label, staff_of = pgettext("header", "Hours per FTE"), _("staff of unit {}, skill {}")
     for unit in scenario.units:
         what = _describe("unit {}", unit.unit_id, row=unit.row)
-        check(UNITS, what, "minemployees", pgettext("header", "Min employees"), unit.min_employees)
-        check(UNITS, what, "maxemployees", pgettext("header", "Max employees"), unit.max_employees)
-        check(UNITS, what, "maxmoves", pgettext("header", "Max moves"), unit.max_moves)
-        check(UNITS, what, "serviceshare", pgettext("header", "Service share"), unit.service_share)
-        check(UNITS, what, "hoursperfte", pgettext("header", "Hours per FTE"), unit.hours_per_fte)
+        check(UNITS, what, "minemployees", min_label, unit.min_employees)
+        check(UNITS, what, "maxemployees", max_label, unit.max_employees)
+        check(UNITS, what, "maxmoves", moves_label, unit.max_moves)
+        check(UNITS, what, "serviceshare", share_label, unit.service_share)
+        check(UNITS, what, "hoursperfte", hours_label, unit.hours_per_fte)
     for cell in scenario.staff:
-        what = _describe(_("staff of unit {}, skill {}"), cell.unit_id, cell.skill, row=cell.row)
+        what = _describe(staff_of, cell.unit_id, cell.skill, row=cell.row)
         check(STAFF, what, "employees", "Employees", cell.employees)
     for service in scenario.services:
         what = _describe("service {}", service.service_id, row=service.row)
@@ -629,6 +637,7 @@ def _check_ranges(found: _Found, scenario: Scenario) -> None:
     check(SETTINGS, what, "wisntarget", pgettext("setting", "wisn target"), settings.wisn_target)
 
 
+@pinned  # the locale looked up once, not for each of the records' labels
 def validate_scenario(scenario: Scenario) -> list[Problem]:
     """Every problem of a Scenario that the workbook reader would refuse, in one pass.
 
