@@ -226,6 +226,13 @@ class Variant:
     lock_units: tuple[str, ...] = ()
     row: int | None = None
 
+    # The settings are a read-only mapping, which does not pickle: pickled as a dict.
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "settings": dict(self.settings)}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, settings=MappingProxyType(dict(state["settings"])))  # type: ignore[call-overload]
+
 
 class DecisionKind(StrEnum):
     """What a planner decided about one part of the plan (the Decisions sheet's Decision)."""
@@ -354,6 +361,12 @@ class Scenario:
     def unit(self, unit_id: str) -> Unit:
         return self._units_by_id[unit_id]
 
+    def __getstate__(self) -> dict[str, object]:
+        # The cached indexes (read-only mappings, which do not pickle) are left out: they are
+        # rebuilt from the records on first use, so a Scenario and a Result pickle whole (a
+        # worker process, a cluster, a cache of finished jobs).
+        return {k: v for k, v in self.__dict__.items() if k not in _SCENARIO_CACHES}
+
     @cached_property
     def _units_by_id(self) -> Mapping[str, Unit]:
         # cached_property writes to the instance __dict__, which a frozen dataclass allows.
@@ -394,6 +407,12 @@ class Scenario:
     @property
     def total_employees(self) -> int:
         return sum(c.employees for c in self.staff)
+
+
+# The cached indexes of a Scenario (left out when it is pickled).
+_SCENARIO_CACHES = frozenset(
+    name for name, value in vars(Scenario).items() if isinstance(value, cached_property)
+)
 
 
 # --- load, capacity and coefficient: the one definition --------------------------------------

@@ -63,3 +63,35 @@ def test_every_sensitivity_kind_written_is_a_member():
     assert kinds == {SensitivityKind.BINDING_UNIT, SensitivityKind.GROUP_STAFF_MOVE_LIMIT}
     assert kinds == {"binding unit", "group staff move limit"}
     assert all(SensitivityKind(kind) for kind in kinds)
+
+
+def test_a_solved_result_and_its_scenario_pickle_whole():
+    """A Result pickles after solve() filled the Scenario's cached indexes (read-only mappings,
+    which do not pickle): the indexes are left out and rebuilt on use."""
+    import pickle
+
+    from planner.datasets.generate import generate
+    from planner.solve import solve
+
+    result = solve(generate("region", seed=1), sensitivity=False, processes=1)
+    assert "by_group" in vars(result.scenario)  # the cache that used to break pickling
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    assert "by_group" not in vars(back.scenario)
+    assert [len(r.units) for r in back.scenario.by_group.values()] == [
+        len(r.units) for r in result.scenario.by_group.values()
+    ]
+    assert back.scenario.unit("R01-D01").group == result.scenario.unit("R01-D01").group
+
+
+def test_a_variant_with_settings_pickles_and_keeps_them_read_only():
+    import pickle
+    from types import MappingProxyType
+
+    from planner.domain import Variant
+
+    variant = Variant("more staff", settings=MappingProxyType({"max staff moves": 5}))
+    back = pickle.loads(pickle.dumps(variant))
+    assert back == variant
+    assert type(back.settings) is MappingProxyType
+    assert dict(back.settings) == {"max staff moves": 5}
