@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from planner.engine.clusters import LOAD_MARGIN, ClusterBound, _first_guess, _settled, applies
+from planner.engine.counting import AssignedServices, staff_counted
 from planner.engine.group import group_data
 from planner.engine.model import build_group_model
-from planner.engine.plan import shares_matrix
+from planner.engine.plan import shares_matrix, whole_assignment
 from tests.engine.test_exhaustive import scenarios
 
 EQUIVALENCE = settings(
@@ -165,3 +166,49 @@ def test_rounds_on_the_moved_elements_only_equal_rounds_over_all():
     assert (load[loaded] / (settled[loaded] * capacity[loaded]) <= t).all()
     fewer = np.maximum(settled[loaded] - 1, 1)
     assert ((settled[loaded] == 1) | (load[loaded] / (fewer * capacity[loaded]) > t)).all()
+
+
+@EQUIVALENCE
+@given(st.integers(1, 30), st.lists(st.integers(0, 29), max_size=60))
+def test_whole_assignment_is_the_matrix_shares_matrix_gives(units, placed):
+    """Built directly, the assignment of whole services has the same entries, index types and
+    canonical form as shares_matrix's conversion of the same triplets."""
+    unit_of = np.array([u % units for u in placed], dtype=np.int64)
+    count = unit_of.size
+    fast = whole_assignment(unit_of, units)
+    plain = shares_matrix(np.arange(count), unit_of, np.ones(count), (count, units))
+    assert type(fast) is type(plain) and fast.shape == plain.shape == (count, units)
+    for a, b in (
+        (fast.indptr, plain.indptr),
+        (fast.indices, plain.indices),
+        (fast.data, plain.data),
+    ):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert fast.has_canonical_format and (fast != plain).nnz == 0
+
+
+@EQUIVALENCE
+@given(scenarios(skill_count=None, mode=None, hires=True), st.data())
+def test_reaches_with_the_need_kept_between_calls_equals_a_fresh_count(scenario, data):
+    """AssignedServices.reaches, which works the need out again only for cells whose load
+    changed since its last call at the same t, answers as a fresh AssignedServices does, over a
+    run of drawn assignments and thresholds (knife edges among them)."""
+    note(repr(scenario))
+    for group in scenario.groups:
+        group_data_ = group_data(scenario, group)
+        if not staff_counted(group_data_) or group_data_.settings.split_services:
+            continue
+        kept = AssignedServices(group_data_)
+        capacity = group_data_.capacity_per_employee
+        edges = [0.3, 0.5, 1.0, 2.0]
+        for u in range(len(group_data_.units)):
+            if capacity[u] > 0:
+                edges += [w / (n * capacity[u]) for w in (1.0, 2.0, 3.0) for n in (1, 2, 3)]
+        t = data.draw(st.sampled_from(edges))
+        for _ in range(data.draw(st.integers(1, 6))):
+            unit_of = np.array(
+                [data.draw(st.sampled_from(e)) for e in group_data_.eligible], dtype=np.int64
+            )
+            if data.draw(st.booleans()):
+                t = data.draw(st.sampled_from(edges))
+            assert kept.reaches(unit_of, t) == AssignedServices(group_data_).reaches(unit_of, t)
