@@ -67,6 +67,7 @@ class ClusterBound:
         self._placed: dict[int, int] = {}  # service -> unit, of the last refutes() per cluster
         # Subset sums by (skill, units left, services left): they do not depend on t.
         self._subsets: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._needs: tuple[float, np.ndarray] | None = None  # _cell_needs of the last t
         if self.pool is None:
             return
         self.fixed_load = data.fixed_load()
@@ -117,17 +118,37 @@ class ClusterBound:
             return np.where(fits, start, math.inf)
         if capacity <= 0:
             return np.where(load > 0, math.inf, float(pool.keep[u, k]))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            n = np.ceil(load / (t * capacity))
-        n = np.where(load > 0, np.clip(np.nan_to_num(n, nan=1.0, posinf=2.0**40), 1, 2.0**40), 0)
-        for _ in range(3):  # the float formula decides, one step either way
-            smaller = np.maximum(n - 1, 1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                down = (load > 0) & (n > 1) & (load / (smaller * capacity) <= t)
-                up = (load > 0) & (load / (np.maximum(n, 1) * capacity) > t)
-            n = np.where(down, n - 1, np.where(up, n + 1, n))
+        n = _settled(_first_guess(load, capacity, t), load, capacity, t)
         n = np.maximum(n, float(pool.keep[u, k]))
         return np.where(n <= float(pool.upper[u, k]), n, math.inf)
+
+    def _cell_needs(self, t: float) -> np.ndarray:
+        """(U, K): _staff of every cell at its fixed load, in one vectorised pass (the same
+        arithmetic element by element; kept for the last t asked, which refutes asks per cell)."""
+        if self._needs is not None and self._needs[0] == t:
+            return self._needs[1]
+        pool = self.pool
+        assert pool is not None
+        shape = pool.start.shape
+        load = (self.fixed_load.astype(float) * (1 - LOAD_MARGIN)).ravel()
+        capacity = np.broadcast_to(self.capacity[:, None], shape).ravel()
+        start = pool.start.astype(float).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fits = (load <= 0) | ((start > 0) & (load / (start * capacity) <= t))
+        at_start = np.where(fits, start, math.inf)
+        unstaffable = np.where(load > 0, math.inf, pool.keep.astype(float).ravel())
+        staffed = capacity > 0
+        n = np.zeros(load.size)
+        n[staffed] = _settled(
+            _first_guess(load[staffed], capacity[staffed], t), load[staffed], capacity[staffed], t
+        )
+        n = np.maximum(n, pool.keep.astype(float).ravel())
+        counted = np.where(n <= pool.upper.astype(float).ravel(), n, math.inf)
+        needs = np.where(
+            pool.fixed.ravel(), at_start, np.where(staffed, counted, unstaffable)
+        ).reshape(shape)
+        self._needs = (t, needs)
+        return needs
 
     # -- the claim ----------------------------------------------------------------------------------
     def refutes(self, t: float) -> bool | None:
@@ -138,11 +159,8 @@ class ClusterBound:
             return None
         pool = self.pool
         data = self.data
-        outside = np.zeros(len(data.skills))
-        for u in range(len(data.units)):
-            for k in range(len(data.skills)):
-                if self.outside[u, k]:
-                    outside[k] += float(self._staff(u, k, np.array([self.fixed_load[u, k]]), t)[0])
+        # Whole numbers of employees (or inf): their sums are exact in any order.
+        outside = np.where(self.outside, self._cell_needs(t), 0.0).sum(axis=0)
         budget = pool.totals.astype(float) - outside
         if (budget < 0).any():
             return True
@@ -185,9 +203,7 @@ class ClusterBound:
     def _cheap_bound(self, cluster: _Cluster, t: float) -> float:
         """A lower bound on the cluster's staff: each cell's need at its fixed load."""
         k = cluster.skill
-        return float(
-            sum(self._staff(u, k, np.array([self.fixed_load[u, k]]), t)[0] for u in cluster.units)
-        )
+        return float(self._cell_needs(t)[list(cluster.units), k].sum())
 
     def _least(self, cluster: _Cluster, t: float, budget: float) -> float:
         """The least staff of the cluster at t over every partition of its services, exactly when
@@ -203,8 +219,7 @@ class ClusterBound:
 
         def rest_bound(units: tuple[int, ...], load: np.ndarray) -> np.ndarray:
             """Lower bound on the staff of `units` carrying `load` in all (vectorised)."""
-            fixed = sum(float(self._staff(u, k, np.array([self.fixed_load[u, k]]), t)[0])
-                        for u in units)  # fmt: skip
+            fixed = float(self._cell_needs(t)[list(units), k].sum())
             free = [u for u in units if not pool.fixed[u, k]]
             top = max((capacity[u] for u in free), default=0.0)
             if top <= 0:
@@ -283,6 +298,45 @@ class ClusterBound:
         if where:
             self._placed.update({int(cluster.services[i]): v for i, v in where.items()})
         return least
+
+
+def _first_guess(load: np.ndarray, capacity: np.ndarray | float, t: float) -> np.ndarray:
+    """ceil(load / (t x capacity)) within [1, 2^40] for a loaded cell, 0 for an empty one."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        n = np.ceil(load / (t * capacity))
+    return np.where(load > 0, np.clip(np.nan_to_num(n, nan=1.0, posinf=2.0**40), 1, 2.0**40), 0)
+
+
+def _settled(n: np.ndarray, load: np.ndarray, capacity: np.ndarray | float, t: float) -> np.ndarray:
+    """The float formula decides, one step either way, three times: an element that neither
+    step moves stays where it is in every later round, so each round asks only the elements the
+    round before moved (the same result as rounds over the whole array, at a fraction of the
+    divisions when, as almost always, the first guess is right)."""
+    n = np.array(n, dtype=float)
+    load = np.broadcast_to(load, n.shape)
+    capacity = np.broadcast_to(capacity, n.shape)
+    flat_n, flat_load, flat_capacity = n.reshape(-1), load.reshape(-1), capacity.reshape(-1)
+    index: np.ndarray | None = None
+    for _ in range(3):
+        if index is None:
+            m, w, c = flat_n, flat_load, flat_capacity
+        else:
+            m, w, c = flat_n[index], flat_load[index], flat_capacity[index]
+        smaller = np.maximum(m - 1, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            down = (w > 0) & (m > 1) & (w / (smaller * c) <= t)
+            up = (w > 0) & (w / (np.maximum(m, 1) * c) > t)
+        moved = down | up
+        stepped = np.where(down, m - 1, np.where(up, m + 1, m))
+        if index is None:
+            flat_n = stepped
+            index = np.flatnonzero(moved)
+        else:
+            flat_n[index] = stepped
+            index = index[moved]
+        if index.size == 0:
+            break
+    return flat_n.reshape(n.shape)
 
 
 def applies(data: GroupData) -> bool:

@@ -54,7 +54,7 @@ import numpy as np
 
 from planner.domain import Objective
 from planner.engine.group import GroupData
-from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load, shares_matrix
+from planner.engine.plan import Plan, current_plan, max_coefficient, plan_load, whole_assignment
 
 # The moves stage allows cells this far above t* (relative), as the MILP path does (session.py's
 # RELATIVE_TOLERANCE; repeated here because the engine's layers put this module below session).
@@ -127,29 +127,47 @@ class _Pool:
 
     def need(self, t: float) -> np.ndarray:
         """(U, K) the fewest employees of each cell at threshold t (0 for an unloaded cell)."""
-        loaded = self.load > 0
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            guess = np.ceil(self.load / (t * self.capacity[:, None]))
-        guess = np.where(loaded & np.isfinite(guess), np.clip(guess, 1, 2**40), 1).astype(np.int64)
-        # One float step either way: the smallest n whose computed coefficient is <= t.
-        for _ in range(4):
-            lower = np.maximum(guess - 1, 1)
-            down = loaded & (guess > 1) & (self.coefficient(lower) <= t)
-            up = loaded & (self.coefficient(guess) > t)
-            if not down.any() and not up.any():
-                break
-            guess = np.where(down, lower, np.where(up, guess + 1, guess))
-        return np.where(loaded, guess, 0)
+        return _need(self.load, np.broadcast_to(self.capacity[:, None], self.load.shape), t)
 
-    def bounds_at(self, t: float) -> tuple[np.ndarray, np.ndarray] | None:
-        """(lower, upper) of every cell at t, or None when some cell cannot meet t at all."""
+    def bounds_at(
+        self, t: float, need: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(lower, upper) of every cell at t, or None when some cell cannot meet t at all
+        (need: self.need(t), when the caller has it)."""
         if (self.fixed & (self.coefficient(self.start) > t)).any():
             return None
-        lower = np.where(self.fixed, self.start, np.maximum(self.keep, self.need(t)))
+        need = self.need(t) if need is None else need
+        lower = np.where(self.fixed, self.start, np.maximum(self.keep, need))
         upper = np.where(self.fixed, self.start, self.upper)
         if (lower > upper).any():
             return None
         return lower, upper
+
+
+def _need(load: np.ndarray, capacity: np.ndarray, t: float) -> np.ndarray:
+    """The fewest employees of each cell with this load and capacity per employee at threshold t
+    (0 for an unloaded cell), element by element: the smallest n whose coefficient, computed as
+    _Pool.coefficient computes it, is at most t."""
+    loaded = load > 0
+
+    def coefficient(n: np.ndarray) -> np.ndarray:
+        total = n * capacity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(total > 0, load / np.where(total > 0, total, 1), 0.0)
+        return np.where((total <= 0) & loaded, math.inf, value)
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        guess = np.ceil(load / (t * capacity))
+    guess = np.where(loaded & np.isfinite(guess), np.clip(guess, 1, 2**40), 1).astype(np.int64)
+    # One float step either way: the smallest n whose computed coefficient is <= t.
+    for _ in range(4):
+        lower = np.maximum(guess - 1, 1)
+        down = loaded & (guess > 1) & (coefficient(lower) <= t)
+        up = loaded & (coefficient(guess) > t)
+        if not down.any() and not up.any():
+            break
+        guess = np.where(down, lower, np.where(up, guess + 1, guess))
+    return np.where(loaded, guess, 0)
 
 
 def staff_pool(data: GroupData) -> _Pool | None:
@@ -504,10 +522,13 @@ def _built(pool: _Pool, lower: np.ndarray, upper: np.ndarray) -> np.ndarray | No
     return headcount
 
 
-def _feasible(pool: _Pool, network: _Network, t: float, tally: _Tally) -> np.ndarray | None:
+def _feasible(
+    pool: _Pool, network: _Network, t: float, tally: _Tally, need: np.ndarray | None = None
+) -> np.ndarray | None:
     """A headcount plan with every coefficient <= t (and within the move budget), or None when
-    there is none (proven: a cell that cannot meet t, a sum of the rules, or a max flow)."""
-    bounds = pool.bounds_at(t)
+    there is none (proven: a cell that cannot meet t, a sum of the rules, or a max flow); need:
+    pool.need(t) when the caller has it."""
+    bounds = pool.bounds_at(t, need)
     if bounds is None or _refuted(pool, *bounds):
         tally.refuted += 1
         return None
@@ -605,6 +626,9 @@ class AssignedServices:
     def __init__(self, data: GroupData) -> None:
         self.data = data
         self.base = staff_pool(data)
+        # (t, load, need) of the last `reaches`: polish asks one t of many assignments that
+        # differ from each other in a cell or two, and a cell's need depends on its load alone.
+        self._last_need: tuple[float, np.ndarray, np.ndarray] | None = None
 
     def _pool(self, unit_of_service: np.ndarray) -> _Pool | None:
         if self.base is None:
@@ -618,7 +642,25 @@ class AssignedServices:
         """Whether some headcount plan keeps every coefficient at or below t with service s at
         unit unit_of_service[s]."""
         pool = self._pool(unit_of_service)
-        return pool is not None and _feasible(pool, _Network(pool), t, _Tally()) is not None
+        if pool is None:
+            return False
+        need = self._need_at(pool, t)
+        return _feasible(pool, _Network(pool), t, _Tally(), need) is not None
+
+    def _need_at(self, pool: _Pool, t: float) -> np.ndarray:
+        """pool.need(t), worked out again only for the cells whose load changed since the last
+        call at the same t (element by element the same arithmetic)."""
+        last = self._last_need
+        if last is None or last[0] != t or last[1].shape != pool.load.shape:
+            need = pool.need(t)
+        else:
+            changed = pool.load != last[1]
+            need = last[2].copy()
+            if changed.any():
+                capacity = np.broadcast_to(pool.capacity[:, None], pool.load.shape)
+                need[changed] = _need(pool.load[changed], capacity[changed], t)
+        self._last_need = (t, pool.load, need)
+        return need
 
     def best(self, unit_of_service: np.ndarray) -> Plan | None:
         """The plan with the smallest maximum coefficient for this assignment (None: no headcount
@@ -633,10 +675,7 @@ class AssignedServices:
         headcount = _feasible(pool, network, t_star, tally) if t_star > 0 else pool.start
         if headcount is None:
             return None
-        count = len(self.data.services)
-        assignment = shares_matrix(
-            np.arange(count), unit_of_service, np.ones(count), (count, len(self.data.units))
-        )
+        assignment = whole_assignment(unit_of_service, len(self.data.units))
         return Plan(np.asarray(headcount, dtype=np.int64), assignment)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.engine.group import GroupData
-from planner.engine.plan import Plan, shares_matrix
+from planner.engine.plan import Plan, whole_assignment
 
 
 def services_largest_first(data: GroupData) -> Plan | None:
@@ -41,6 +41,4 @@ def services_largest_first(data: GroupData) -> Plan | None:
         unit_of[s] = best
         load[best, k] += data.weight[s]
         moves += int(best != home)
-    count = len(data.services)
-    assignment = shares_matrix(np.arange(count), unit_of, np.ones(count), (count, len(data.units)))
-    return Plan(headcount, assignment)
+    return Plan(headcount, whole_assignment(unit_of, len(data.units)))

@@ -37,6 +37,21 @@ def shares_matrix(
     return matrix
 
 
+def whole_assignment(unit_of: np.ndarray, units: int) -> csr_array:
+    """(S, U) shares of whole services, service s at unit unit_of[s]: the matrix shares_matrix
+    gives for these triplets, built directly (one entry per row is already its canonical form;
+    the general path's conversion was most of the time of a plan made by counting)."""
+    from scipy.sparse import csr_array
+
+    unit_of = np.asarray(unit_of)
+    count = unit_of.size
+    # 64-bit indices, as shares_matrix's conversion gives them from np.arange(count).
+    return csr_array(
+        (np.ones(count), unit_of.astype(np.int64), np.arange(count + 1, dtype=np.int64)),
+        shape=(count, units),
+    )
+
+
 @dataclass(frozen=True)
 class Plan:
     """Headcounts and service placement of one group."""
@@ -74,11 +89,7 @@ class Plan:
 
 def current_plan(data: GroupData) -> Plan:
     """The plan that changes nothing: staff where they are (with new hires), services at home."""
-    count = len(data.services)
-    assignment = shares_matrix(
-        np.arange(count), data.service_unit, np.ones(count), (count, len(data.units))
-    )
-    return Plan(data.start.copy(), assignment)
+    return Plan(data.start.copy(), whole_assignment(data.service_unit, len(data.units)))
 
 
 def plan_load(data: GroupData, plan: Plan) -> np.ndarray:
