@@ -38,7 +38,7 @@ from planner.web.state import (
 from planner.web.views import scenario_view
 from planner.web.workspace import read_json
 
-__all__ = ["add_routes", "render", "scenario_data", "template_path"]
+__all__ = ["add_routes", "job_view", "render", "scenario_data", "template_path"]
 
 # autoescape=True for every template: text from a workbook is always shown as text.
 TEMPLATES = Jinja2Templates(
@@ -139,6 +139,18 @@ def scenario_data(app: App, upload_id: str) -> dict[str, Any]:
     """The scenario page's figures of a valid upload (cached: an upload never changes)."""
     app.valid_upload(upload_id)
     return _scenario(str(app.workspace.root), upload_id)
+
+
+def job_view(app: App, job_id: str) -> Path:
+    """A finished job's view in the viewer's language: a solve's `view-<lang>.json` (the worker
+    renders one per language), else the one `view.json` (a comparison, a frontier, or a solve of
+    an older version), in the job's language."""
+    try:
+        return app.output(job_id, f"view-{language()}.json")
+    except HTTPException as error:
+        if error.status_code != 404:
+            raise
+    return app.output(job_id, "view.json")
 
 
 def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
@@ -260,7 +272,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         state = current().job(job_id)
         if state.status != "done":
             return render(request, "job.html", {"job": state})
-        view = read_json(current().output(job_id, "view.json"))
+        view = read_json(job_view(current(), job_id))
         template = {"solve": "result.html", "compare": "comparison.html",
                     "frontier": "frontier.html"}[state.kind]  # fmt: skip
         upload_id = state.params.get("upload")

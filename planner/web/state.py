@@ -211,7 +211,8 @@ class App:
         return self.jobs.submit("frontier", params, f"frontier {upload.name}")
 
     def output(self, job_id: str, name: str) -> Path:
-        """A finished job's output file (`result.json`, `view.json`, `workbook.xlsx`)."""
+        """A finished job's output file (`result.json`, `view-<lang>.json` or `view.json`,
+        `workbook.xlsx`)."""
         state = self.job(job_id)
         if state.status != "done":
             raise HTTPException(

@@ -2,7 +2,9 @@
 frontier with the library, and write the outputs into the job's folder.
 
 The worker writes only inside its job folder: `progress.json` while it runs, then its outputs
-(`result.json`, `view.json`, `workbook.xlsx`) and last `outcome.json`. The server owns
+(`result.json`, `workbook.xlsx`, and the page's view: a solve's `view-kk.json`, `view-ru.json`,
+`view-en.json`, so that its page speaks the viewer's language; a comparison's or frontier's
+`view.json`, whose words the study wrote in the job's language) and last `outcome.json`. The server owns
 `job.json`; a worker killed half-way (cancel, timeout, crash) leaves no outcome, and the server
 records why it stopped.
 """
@@ -25,7 +27,7 @@ from planner.web.views import (
     choose_option,
     comparison_view,
     frontier_view,
-    result_view,
+    result_views,
 )
 from planner.web.workspace import Workspace, read_json, write_json
 from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
@@ -113,7 +115,8 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     planner.write_result(result, folder / "workbook.xlsx", hires=hires)
     summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
     write_json(folder / "result.json", summary)
-    write_json(folder / "view.json", result_view(result, hires))
+    for code, view in result_views(result, hires).items():
+        write_json(folder / f"view-{code}.json", view)
     progress.write(pgettext("progress", "done"), len(scenario.groups))
 
 

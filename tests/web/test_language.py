@@ -71,3 +71,37 @@ def test_a_russian_solve_shows_a_russian_plan(client, base_bytes):
     assert '<h2 id="transfers">Переводы</h2>' in html
     assert re.search(r'<strong id="max-after">\d,\d{3}</strong>', html)
     assert "Наибольший коэффициент снижается с" in html
+
+
+# The first group of the bundled scenario (Districts), solved in English: the headline of its
+# plan (the proven highest coefficient and the fewest moves that reach it) and the name of D01,
+# as each language says them.
+PLAN_IN_WORDS = {
+    "en": ("The highest coefficient falls from 0.667 to 0.395 by moving 270 employees.",
+           "Akzhaik District"),
+    "ru": ("Наибольший коэффициент снижается с 0,667 до 0,395 благодаря перемещению 270 "
+           "сотрудников.", "Акжаикский район"),
+    "kk": ("Ең жоғары коэффициент 270 қызметкер ауыстыру арқылы 0,667 мәнінен 0,395 мәніне "
+           "дейін төмендейді.", "Ақжайық ауданы"),
+}  # fmt: skip
+
+
+def test_a_finished_plan_speaks_the_viewers_language(client):
+    """A solve run in English shows its plan explanation and its unit names in Russian and in
+    Kazakh once the viewer switches, and in English again: the worker rendered the page's view
+    in each language (view-kk.json, view-ru.json, view-en.json)."""
+    from tests.web.conftest import BUNDLED, upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, BUNDLED.read_bytes(), BUNDLED.name)
+    job_url = _post(client, f"/workbooks/{answer['id']}/solve", data={"option": "baseline"})
+    job_url = job_url.headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    for lang in ("ru", "kk", "en"):
+        client.get(f"/lang/{lang}?next=/")
+        html = client.get(job_url).text
+        headline, d01 = PLAN_IN_WORDS[lang]
+        assert f'<html lang="{lang}">' in html
+        assert f"<li>{headline}</li>" in html
+        assert f'<tr data-unit="D01"><td>D01</td><td>{d01}</td>' in html
