@@ -23,7 +23,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import planner
 import planner.result
-from planner.i18n import LANGUAGE_NAMES, _, decimal, integer, language, ngettext, pgettext
+from planner.i18n import (
+    LANGUAGE_NAMES,
+    _,
+    decimal,
+    integer,
+    language,
+    ngettext,
+    pgettext,
+    using,
+)
 from planner.web.forms import EDITABLE, SettingsError, form_settings
 from planner.web.state import (
     BUNDLED,
@@ -128,23 +137,25 @@ def template_path(app: App) -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _scenario(root: str, upload_id: str) -> dict[str, Any]:
+def _scenario(root: str, upload_id: str, code: str) -> dict[str, Any]:
     from planner.web.worker import load_scenario
     from planner.web.workspace import Workspace
 
-    return scenario_view(load_scenario(Workspace(root), upload_id))
+    with using(code):
+        return scenario_view(load_scenario(Workspace(root), upload_id))
 
 
 def scenario_data(app: App, upload_id: str) -> dict[str, Any]:
-    """The scenario page's figures of a valid upload (cached: an upload never changes)."""
+    """The scenario page's figures of a valid upload in the current language (cached by language:
+    an upload never changes, but its units' names and the baseline's description do)."""
     app.valid_upload(upload_id)
-    return _scenario(str(app.workspace.root), upload_id)
+    return _scenario(str(app.workspace.root), upload_id, language())
 
 
 def job_view(app: App, job_id: str) -> Path:
-    """A finished job's view in the viewer's language: a solve's `view-<lang>.json` (the worker
-    renders one per language), else the one `view.json` (a comparison, a frontier, or a solve of
-    an older version), in the job's language."""
+    """A finished job's view in the viewer's language: a solve's or comparison's
+    `view-<lang>.json` (the worker renders one per language), else the one `view.json` (a
+    frontier, or a job of an older version), in the job's language."""
     try:
         return app.output(job_id, f"view-{language()}.json")
     except HTTPException as error:
@@ -205,11 +216,12 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         return attachment(template_path(current()), "planner-template.xlsx")
 
     @app.get("/workbooks/{upload_id}/validation", response_class=HTMLResponse)
-    def validation(request: Request, upload_id: str) -> Response:
+    async def validation(request: Request, upload_id: str) -> Response:
         """Every problem with its sheet, cell, value and what was expected; warnings apart; the
-        offending rows with the cell marked."""
+        offending rows with the cell marked; in the viewer's language."""
         found = current().upload(upload_id)
-        return render(request, "validation.html", {"upload": found, "report": found.report})
+        report = await run_in_threadpool(current().report, found)
+        return render(request, "validation.html", {"upload": found, "report": report})
 
     @app.get("/workbooks/{upload_id}/file")
     def workbook_file(upload_id: str) -> FileResponse:

@@ -375,8 +375,8 @@ def check_view(check: Check) -> dict[str, Any]:
 
 
 def comparison_view(comparison: Comparison, names: dict[str, str]) -> dict[str, Any]:
-    """One row per option (the figures of the comparison workbook's Summary); `names` maps a
-    stored workbook path to the name its user gave it."""
+    """One row per option (the figures of the comparison workbook's Summary), in the current
+    language; `names` maps a stored workbook path to the name its user gave it."""
     rows = []
     for option in comparison.options:
         result = option.result
@@ -385,7 +385,10 @@ def comparison_view(comparison: Comparison, names: dict[str, str]) -> dict[str, 
                 "label": option.label,
                 "workbook": names.get(option.source, Path(option.source).name),
                 "option": option.name,
-                "description": option.description,
+                # the baseline's words are the planner's, in this language; a variant's, the workbook's
+                "description": _(BASELINE_DESCRIPTION)
+                if option.is_baseline
+                else option.description,
                 "status": result.status.value,
                 "max_coefficient_before": finite(result.max_coefficient_before),
                 "max_coefficient_after": finite(result.max_coefficient_after),

@@ -2,9 +2,11 @@
 frontier with the library, and write the outputs into the job's folder.
 
 The worker writes only inside its job folder: `progress.json` while it runs, then its outputs
-(`result.json`, `workbook.xlsx`, and the page's view: a solve's `view-kk.json`, `view-ru.json`,
-`view-en.json`, so that its page speaks the viewer's language; a comparison's or frontier's
-`view.json`, whose words the study wrote in the job's language) and last `outcome.json`. The server owns
+(`result.json`, `workbook.xlsx`, and the page's view: a solve's or comparison's `view-kk.json`,
+`view-ru.json`, `view-en.json`, so that its page speaks the viewer's language; a frontier's
+`view.json`, whose words the study wrote in the job's language) and last `outcome.json`. The
+sentences the library wrote while it ran (a group's notes, the checks' details, the sensitivity
+items, a comparison's notes) stay in the job's language in every view. The server owns
 `job.json`; a worker killed half-way (cancel, timeout, crash) leaves no outcome, and the server
 records why it stopped.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 import planner
 from planner import InputError, Objective, Scenario
-from planner.i18n import pgettext, using
+from planner.i18n import LANGUAGES, pgettext, using
 from planner.solve import Step
 from planner.web.views import (
     choose_option,
@@ -148,7 +150,9 @@ def _compare(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None
             "seconds": round(comparison.seconds, 3),
         },
     )  # fmt: skip
-    write_json(folder / "view.json", view)
+    for code in LANGUAGES:  # the page in the viewer's language
+        with using(code):
+            write_json(folder / f"view-{code}.json", comparison_view(comparison, names))
     progress.write(pgettext("progress", "done"), total)
 
 

@@ -435,7 +435,9 @@ def page_texts(html: str) -> list[str]:
 def pages(tmp_path_factory, small, scenarios) -> dict[str, dict[str, str]]:
     """The main pages of the web workspace with the switch on each language, by name: start,
     compare, the scenario pages of the small, WISN and decided workbooks, the validation page of
-    a broken one, and the job pages of their solves, a frontier and a comparison once done."""
+    a broken one, and the job pages of their solves, a frontier and a comparison once done; and
+    pages of what was made while the switch was on English (a broken upload's validation, the
+    bundled scenario's page), shown once it moved to the language."""
     from tests.web.conftest import client_for, upload, wait, workbook_bytes
     from tests.web.test_pages import _post
 
@@ -446,6 +448,17 @@ def pages(tmp_path_factory, small, scenarios) -> dict[str, dict[str, str]]:
     for lang in LANGUAGES:
         shown: dict[str, str] = {}
         with client_for(tmp_path_factory.mktemp(f"web-{lang}")) as client:
+            # Made while the switch is on English, shown after it moves: a validation report
+            # and a scenario page (cached). (A job's page follows the switch too, but the notes
+            # its solve wrote stay in the job's language: planner.web.worker.)
+            client.get("/lang/en?next=/")
+            english_broken = base_workbook()
+            english_broken["Units"]["J3"], english_broken["Services"]["E3"] = "perhaps", "few"
+            english_ids = {
+                "invalid": upload(client, workbook_bytes(english_broken), "broken-en.xlsx")["id"],
+                "valid": upload(client, COUNT_PATH.read_bytes(), COUNT_PATH.name)["id"],
+            }
+            client.get(f"/workbooks/{english_ids['valid']}")
             client.get(f"/lang/{lang}?next=/")
             ids = {
                 name: upload(client, path.read_bytes(), path.name)["id"]
@@ -470,6 +483,12 @@ def pages(tmp_path_factory, small, scenarios) -> dict[str, dict[str, str]]:
             shown["validation"] = client.get(f"/workbooks/{invalid}/validation").text
             for name, upload_id in ids.items():
                 shown[f"scenario {name}"] = client.get(f"/workbooks/{upload_id}").text
+            shown["validation (uploaded in English)"] = client.get(
+                f"/workbooks/{english_ids['invalid']}/validation"
+            ).text
+            shown["scenario (opened in English)"] = client.get(
+                f"/workbooks/{english_ids['valid']}"
+            ).text
         found[lang] = shown
     return found
 

@@ -105,3 +105,41 @@ def test_a_finished_plan_speaks_the_viewers_language(client):
         assert f'<html lang="{lang}">' in html
         assert f"<li>{headline}</li>" in html
         assert f'<tr data-unit="D01"><td>D01</td><td>{d01}</td>' in html
+
+
+def test_validation_scenario_and_comparison_pages_follow_the_switch(client):
+    """Pages of an upload made in English speak the viewer's language once the switch moves: the
+    validation page's problem (validated again in that language, once), the scenario page's unit
+    names, and a finished comparison's status and baseline description."""
+    from tests.corpus.base import base_workbook
+    from tests.web.conftest import BUNDLED, upload, wait, workbook_bytes
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    broken = base_workbook()
+    broken["Units"]["J3"] = "perhaps"
+    bad = upload(client, workbook_bytes(broken), "broken.xlsx")["id"]
+    good = upload(client, BUNDLED.read_bytes(), BUNDLED.name)["id"]
+    assert "<td>Akzhaik District</td>" in client.get(f"/workbooks/{good}").text  # cached in en
+    job_url = _post(client, "/compare", data={"upload": good}).headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    expected = {
+        "en": ("Locked must be yes or no", "Akzhaik District", "optimal",
+               "the base settings of the workbook"),
+        "ru": ("Закреплено: нужно да или нет", "Акжаикский район", "оптимально",
+               "базовые параметры книги"),
+        "kk": ("Бекітілген: иә немесе жоқ керек", "Ақжайық ауданы", "оңтайлы",
+               "кітаптың негізгі параметрлері"),
+    }  # fmt: skip
+    for lang in ("ru", "kk", "en"):
+        problem, d01, status, baseline = expected[lang]
+        client.get(f"/lang/{lang}?next=/")
+        validation = client.get(f"/workbooks/{bad}/validation").text
+        assert f"<tr><td>Units</td><td>J3</td><td>perhaps</td><td>{problem}</td></tr>" in validation
+        scenario = client.get(f"/workbooks/{good}").text
+        assert f"<tr><td>D01</td><td>{d01}</td>" in scenario
+        comparison = client.get(job_url).text
+        assert (
+            f'<td>baseline<br><span class="hint">{baseline}</span></td><td>{status}</td>'
+            in comparison
+        )
