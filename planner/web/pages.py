@@ -25,6 +25,7 @@ import planner
 import planner.result
 from planner.i18n import (
     LANGUAGE_NAMES,
+    N_,
     _,
     decimal,
     integer,
@@ -108,7 +109,28 @@ def check_name(check: dict[str, Any]) -> str:
     return str(check["name"])
 
 
+# A job's label names its kind and workbooks ("solve <workbook> (<option>)", "compare <a>, <b>",
+# "frontier <workbook>": planner.web.state), in English for the API; a page says the kind in
+# its viewer's language.
+_JOB_LABELS = {
+    "solve": N_("solve {workbook}"),
+    "compare": N_("compare {workbooks}"),
+    "frontier": N_("frontier {workbook}"),
+}
+
+
+def job_label(job: Any) -> str:
+    """A job's label for a page, its kind in the current language; as stored when it does not
+    start with its kind (a job of an older version)."""
+    kind, label = str(getattr(job, "kind", "")), str(getattr(job, "label", ""))
+    if kind not in _JOB_LABELS or not label.startswith(kind + " "):
+        return label
+    named = label[len(kind) + 1 :]
+    return _(_JOB_LABELS[kind]).format(workbook=named, workbooks=named)
+
+
 TEMPLATES.env.filters["fmt"] = fmt
+TEMPLATES.env.filters["job_label"] = job_label
 TEMPLATES.env.filters["check_name"] = check_name
 TEMPLATES.env.filters["number"] = number
 TEMPLATES.env.globals["line_points"] = line_points

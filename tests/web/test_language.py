@@ -143,3 +143,23 @@ def test_validation_scenario_and_comparison_pages_follow_the_switch(client):
             f'<td>baseline<br><span class="hint">{baseline}</span></td><td>{status}</td>'
             in comparison
         )
+
+
+def test_a_jobs_label_names_its_kind_in_the_viewers_language(client, base_bytes):
+    """A comparison queued in English is titled in the viewer's language on its page and in the
+    start page's list of jobs; the API keeps the label as made."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, base_bytes, "small.xlsx")
+    job_url = _post(client, "/compare", data={"upload": answer["id"]}).headers["location"]
+    job_id = job_url.rsplit("/", 1)[1]
+    assert wait(client, job_id, timeout=300)["status"] == "done"
+    titles = {"en": "compare small.xlsx", "ru": "сравнение: small.xlsx",
+              "kk": "салыстыру: small.xlsx"}  # fmt: skip
+    for lang, title in titles.items():
+        client.get(f"/lang/{lang}?next=/")
+        assert f"<h1>{title}</h1>" in client.get(job_url).text
+        assert f'<a href="/jobs/{job_id}">{title}</a>' in client.get("/").text
+    assert client.get(f"/api/jobs/{job_id}").json()["label"] == "compare small.xlsx"
