@@ -230,6 +230,8 @@ def runs(tmp_path_factory, small, scenarios) -> dict[str, Run]:
         command("apply", "apply", str(run.result), "--out", str(out / "applied.xlsx"))
         command("doctor", "doctor")
         command("frontier", "frontier", str(small), "--out", str(out / "frontier.xlsx"))
+        command("solve --samples", "solve", str(small), "--samples", "20", "--seed", "1",
+                "--out", str(out / "samples.xlsx"))  # fmt: skip
         command("forecast", "forecast", str(HOURS_PATH), "--year", "2025",
                 "--out", str(out / "forecast.xlsx"))  # fmt: skip
         for name in ("wisn", "decided"):
@@ -247,7 +249,7 @@ def runs(tmp_path_factory, small, scenarios) -> dict[str, Run]:
             )
         run.workbooks = [run.result] + [
             out / f"{stem}.xlsx"
-            for stem in ("frontier", "forecast", "wisn-result", "decided-result",
+            for stem in ("frontier", "samples", "forecast", "wisn-result", "decided-result",
                          "decided-applied", "decided-written", "template", "template-wisn")
         ]  # fmt: skip
         outcome[lang] = run
@@ -397,6 +399,28 @@ def test_the_guarded_runs_say_these_words(runs, lang):
         ("plan-exists", expected["plan exists"], False)
     ]
     assert expected["frontier"] in runs[lang].printed["frontier"][0].splitlines()
+
+
+MONTE_CARLO = {
+    "ru": ("  districts (текущее распределение): P50 0,200, P90 0,200, P95 0,200",
+           "  regional (план): P50 0,125, P90 0,125, P95 0,125", "Неопределённость",
+           ["текущее распределение", "план"]),
+    "kk": ("  districts (қазіргі бөлу): P50 0,200, P90 0,200, P95 0,200",
+           "  regional (жоспар): P50 0,125, P90 0,125, P95 0,125", "Белгісіздік",
+           ["қазіргі бөлу", "жоспар"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_monte_carlo_names_its_plans_in_the_language(runs, lang):
+    """`solve --samples` names the plans it samples (the allocation before the plan, the plan)
+    in the language, in the lines it prints and in the Uncertainty sheet's first table."""
+    first, last, sheet, plans = MONTE_CARLO[lang]
+    printed = runs[lang].printed["solve --samples"][0].splitlines()
+    assert first in printed and last in printed
+    workbook = load_workbook(next(p for p in runs[lang].workbooks if p.name == "samples.xlsx"))
+    named = [row[0] for row in workbook[sheet].iter_rows(values_only=True) if row[0] in plans]
+    assert sorted(set(named)) == sorted(plans)
 
 
 # --- the web workspace ---------------------------------------------------------------------------
