@@ -129,7 +129,15 @@ def job_label(job: Any) -> str:
     return _(_JOB_LABELS[kind]).format(workbook=named, workbooks=named)
 
 
+def stop_reason(code: str | None) -> str:
+    """Why a group's search stopped, in the viewer's language (planner.result.StopReason); a
+    reason this version does not know as written."""
+    reasons = {str(r): r for r in planner.result.StopReason}
+    return reasons[code].text if code in reasons else str(code or "")
+
+
 TEMPLATES.env.filters["fmt"] = fmt
+TEMPLATES.env.filters["stop_reason"] = stop_reason
 TEMPLATES.env.filters["job_label"] = job_label
 TEMPLATES.env.filters["check_name"] = check_name
 TEMPLATES.env.filters["number"] = number
