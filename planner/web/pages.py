@@ -183,9 +183,9 @@ def scenario_data(app: App, upload_id: str) -> dict[str, Any]:
 
 
 def job_view(app: App, job_id: str) -> Path:
-    """A finished job's view in the viewer's language: a solve's or comparison's
-    `view-<lang>.json` (the worker renders one per language), else the one `view.json` (a
-    frontier, or a job of an older version), in the job's language."""
+    """A finished job's view in the viewer's language, `view-<lang>.json` (the worker renders one
+    per language), else the one `view.json` of a job of an older version, in the job's
+    language."""
     try:
         return app.output(job_id, f"view-{language()}.json")
     except HTTPException as error:

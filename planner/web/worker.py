@@ -2,11 +2,11 @@
 frontier with the library, and write the outputs into the job's folder.
 
 The worker writes only inside its job folder: `progress.json` while it runs, then its outputs
-(`result.json`, `workbook.xlsx`, and the page's view: a solve's or comparison's `view-kk.json`,
-`view-ru.json`, `view-en.json`, so that its page speaks the viewer's language; a frontier's
-`view.json`, whose words the study wrote in the job's language) and last `outcome.json`. The
-sentences the library wrote while it ran (a group's notes, the checks' details, the sensitivity
-items, a comparison's notes) stay in the job's language in every view. The server owns
+(`result.json`, `workbook.xlsx`, and the page's view in each language, `view-kk.json`,
+`view-ru.json`, `view-en.json`, so that the page speaks its viewer's language) and last
+`outcome.json`. The sentences the library wrote while it ran (a group's notes, the checks'
+details, the sensitivity items, a comparison's or frontier's notes) stay in the job's language
+in every view. The server owns
 `job.json`; a worker killed half-way (cancel, timeout, crash) leaves no outcome, and the server
 records why it stopped.
 """
@@ -167,9 +167,10 @@ def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> Non
         progress=progress,
     )  # fmt: skip
     planner.write_frontier(curve, folder / "workbook.xlsx")
-    view = frontier_view(curve)
-    write_json(folder / "result.json", view)
-    write_json(folder / "view.json", view)
+    write_json(folder / "result.json", frontier_view(curve))
+    for code in LANGUAGES:  # the page in the viewer's language (its moves' kind and marks)
+        with using(code):
+            write_json(folder / f"view-{code}.json", frontier_view(curve))
     progress.write(pgettext("progress", "done"), total)
 
 

@@ -163,3 +163,26 @@ def test_a_jobs_label_names_its_kind_in_the_viewers_language(client, base_bytes)
         assert f"<h1>{title}</h1>" in client.get(job_url).text
         assert f'<a href="/jobs/{job_id}">{title}</a>' in client.get("/").text
     assert client.get(f"/api/jobs/{job_id}").json()["label"] == "compare small.xlsx"
+
+
+def test_a_frontier_run_in_english_speaks_the_viewers_language(client, base_bytes):
+    """A frontier drawn with the switch on English names its budget's kind and its marks in the
+    viewer's language once the switch moves (the study's own words are rendered per language)."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, base_bytes, "small.xlsx")
+    job_url = _post(client, f"/workbooks/{answer['id']}/frontier", data={}).headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    words = {
+        "en": ("<h1>Balance against staff moves: small</h1>", "optimum reached"),
+        "ru": ("<h1>Баланс и лимит (перемещения сотрудников): small</h1>", "оптимум достигнут"),
+        "kk": ("<h1>Теңгерім және шек (қызметкер ауыстырулары): small</h1>", "оңтайлы мәнге жетті"),
+    }
+    for lang in ("ru", "kk", "en"):
+        client.get(f"/lang/{lang}?next=/")
+        html = client.get(job_url).text
+        title, mark = words[lang]
+        assert title in html
+        assert f"<td>{mark}</td>" in html
