@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
 import planner
-from planner.i18n import N_, _, integer, language, ngettext
+from planner.i18n import LANGUAGES, N_, _, integer, language, ngettext
 from planner.web.forms import SettingsError, parse_settings
 from planner.web.jobs import JobManager, JobState, status_word
 from planner.web.views import report_view
@@ -142,6 +142,8 @@ class App:
         """Store and validate a workbook (the report is kept beside it)."""
         upload_id = self.workspace.store(data)
         report = report_view(self.workspace.upload_path(upload_id), name) | {"language": language()}
+        for code in LANGUAGES:  # reports kept in other languages name the file as it was named
+            (self.workspace.uploads / f"{upload_id}.report-{code}.json").unlink(missing_ok=True)
         return self.workspace.save_upload(upload_id, name, len(data), report)
 
     def report(self, upload: Upload) -> dict[str, Any]:
