@@ -29,7 +29,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:  # babel is imported when a number is first written in ru or kk
+    from babel.core import Locale
+    from babel.numbers import NumberPattern
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -221,10 +225,23 @@ def decimal(value: float, decimals: int, *, group: bool = True) -> str:
     code = language()
     if code == DEFAULT_LANGUAGE:  # CLDR's English is Python's own: the fast path of big tables
         return f"{value:{',' if group else ''}.{max(decimals, 0)}f}"
-    from babel.numbers import format_decimal
+    # What babel's format_decimal does, with the locale and the pattern parsed once: parsing them
+    # for each number was two thirds of the time of a national result page in Russian.
+    return _pattern(group, max(decimals, 0)).apply(value, _locale(code), decimal_quantization=True)
 
-    pattern = ("#,##0" if group else "0") + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=code, decimal_quantization=True)
+
+@functools.cache
+def _locale(code: str) -> Locale:
+    from babel.core import Locale
+
+    return Locale.parse(code)
+
+
+@functools.cache
+def _pattern(group: bool, decimals: int) -> NumberPattern:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(("#,##0" if group else "0") + ("." + "0" * decimals if decimals else ""))
 
 
 def integer(value: int, *, group: bool = True) -> str:

@@ -24,7 +24,7 @@ from planner.domain import (
     service_load,
     unit_capacity,
 )
-from planner.i18n import N_, _
+from planner.i18n import N_, NP_, _, pgettext
 from planner.wisn import wisn_difference, wisn_ratio, workload_pressure
 
 
@@ -50,6 +50,23 @@ class StopReason(StrEnum):
     # A plan chosen some other way than for these volumes (a robust plan, for sampled volumes):
     # checked like any plan, but not claimed optimal for the scenario's own volumes.
     CHOSEN_ELSEWHERE = "plan chosen for other volumes (robust)"
+
+    @property
+    def text(self) -> str:
+        """Why the search stopped, in the current language (the value stays as written: JSON)."""
+        return pgettext("stop reason", _STOP_REASONS[self])
+
+
+_STOP_REASONS = {
+    StopReason.TIME_LIMIT: NP_("stop reason", "time limit"),
+    StopReason.SOLVER_FAULT: NP_("stop reason", "solver fault"),
+    StopReason.NOT_CONVERGED: NP_("stop reason", "bisection did not converge"),
+    StopReason.LEVEL_NOT_SEPARABLE: NP_(
+        "stop reason", "leximax level held by several cells together"
+    ),
+    StopReason.LEVEL_LIMIT: NP_("stop reason", "leximax level limit"),
+    StopReason.CHOSEN_ELSEWHERE: NP_("stop reason", "plan chosen for other volumes (robust)"),
+}
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def accepted_scenario(result_path: str | os.PathLike[str]) -> Accepted:
         )
     applied = dataclasses.replace(
         scenario,
-        name=f"{scenario.name} (applied)",
+        name=_("{name} (applied)").format(name=scenario.name),  # the plan applied to it
         staff=tuple(sorted(staff, key=lambda c: (c.unit_id, c.skill))),
         services=tuple(moved.get(s.service_id, s) for s in scenario.services),
         hires=(),

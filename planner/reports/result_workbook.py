@@ -205,7 +205,7 @@ def _status_text(result: Result) -> str:
         return _("optimal: proven, no plan within the limits has a lower objective")
     if result.status is Status.FEASIBLE:
         gap = max(gaps, default=0.0)
-        reasons = sorted({g.stop_reason.value for g in result.groups if g.stop_reason})
+        reasons = sorted({g.stop_reason.text for g in result.groups if g.stop_reason})
         why = _(" and ").join(reasons) or _("the proof stopped")
         return _("feasible: a checked plan, not proven optimal ({why}; gap {gap:.1%})").format(
             why=why, gap=gap

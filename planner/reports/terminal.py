@@ -15,6 +15,7 @@ from planner.i18n import NP_, _, decimal, integer, ngettext, pgettext
 from planner.result import GroupResult, Result, Status
 from planner.studies.compare import Comparison, difference_words
 from planner.studies.frontier import Frontier
+from planner.studies.uncertainty import plan_name
 from planner.studies.wisn_hires import HiresPlan
 
 __all__ = [
@@ -304,7 +305,7 @@ def uncertainty_lines(result) -> list[str]:
     ]
     for row in result.table("groups").itertuples(index=False):
         lines.append(
-            f"  {row.group} ({row.plan}): P50 {coefficient_text(row.P50)}, "
+            f"  {row.group} ({plan_name(row.plan)}): P50 {coefficient_text(row.P50)}, "
             f"P90 {coefficient_text(row.P90)}, P95 {coefficient_text(row.P95)}"
         )
     lines.extend(f"  {note}" for note in result.notes[1:])

@@ -10,7 +10,7 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.i18n import _
+from planner.i18n import _, integer
 from planner.reports.charts import (
     Col,
     add_table,
@@ -21,7 +21,7 @@ from planner.reports.charts import (
     small_labels,
     title,
 )
-from planner.studies.uncertainty import QUANTILES, Uncertainty
+from planner.studies.uncertainty import QUANTILES, Uncertainty, plan_name
 
 __all__ = ["BINS", "histogram", "uncertainty_sheet"]
 
@@ -83,7 +83,7 @@ def uncertainty_sheet(
         ),
     )
     groups = result.table("groups")
-    rows = [list(r) for r in groups.itertuples(index=False)]
+    rows = [[plan_name(plan), *rest] for plan, *rest in groups.itertuples(index=False)]
     _first, last = add_table(ws, "UncertaintyGroups", columns, rows, top=row + 1)
     row = last + 2
 
@@ -97,7 +97,7 @@ def uncertainty_sheet(
         hist_columns = (
             Col(_("From"), COEFFICIENT),
             Col(_("To"), COEFFICIENT),
-            *(Col(p, "0") for p in plans),
+            *(Col(plan_name(p), "0") for p in plans),
         )
         hist_rows = [
             [float(edges[b]), float(edges[b + 1]), *(int(counts[p][b]) for p in plans)]
@@ -110,7 +110,7 @@ def uncertainty_sheet(
         chart.type = "col"
         chart.grouping = "clustered"
         chart.title = _("{group}: highest coefficient over {samples} samples").format(
-            group=group, samples=f"{result.samples:,}"
+            group=group, samples=integer(result.samples)
         )
         chart.x_axis.title = _("highest coefficient (bin start)")
         # The bin starts as the table shows them: LibreOffice labels the axis with every digit
@@ -144,7 +144,7 @@ def uncertainty_sheet(
         ws,
         "UncertaintyUnits",
         unit_columns,
-        [list(r) for r in units.itertuples(index=False)],
+        [[plan_name(plan), *rest] for plan, *rest in units.itertuples(index=False)],
         top=row + 1,
     )
     fit_columns(ws)

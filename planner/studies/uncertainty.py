@@ -33,6 +33,7 @@ import numpy as np
 from planner.domain import CoefficientMode, Scenario
 from planner.engine.group import GroupData, group_data
 from planner.engine.plan import Plan, current_plan, max_coefficient, shares_matrix
+from planner.i18n import NP_, pgettext
 from planner.result import Result, Status
 from planner.studies.forecast import series_target
 from planner.studies.sweep import chunk_ranges, connected, run_chunks, workers_of
@@ -46,6 +47,7 @@ __all__ = [
     "draw_index",
     "evaluate_plans",
     "group_weights",
+    "plan_name",
     "result_plans",
     "Ranges",
     "sample_loads",
@@ -55,9 +57,20 @@ __all__ = [
 
 CURRENT = "current"  # the allocation before the plan
 PLAN = "plan"  # the plan of the Result
+# The plans' names as a reader sees them; the keys stay as written (table values, JSON, code).
+_PLAN_NAMES = {
+    CURRENT: NP_("uncertainty plan", "current"),
+    PLAN: NP_("uncertainty plan", "plan"),
+    "robust": NP_("uncertainty plan", "robust"),  # planner.studies.robust.ROBUST
+}
 QUANTILES = (0.50, 0.90, 0.95)
 Z90 = 1.2815515655446004  # the standard normal's 90% quantile
 TOLERANCE = 1e-9
+
+
+def plan_name(plan: str) -> str:
+    """A plan's name (current, plan, robust) in the current language; another as it is."""
+    return pgettext("uncertainty plan", plan) if plan in _PLAN_NAMES else plan
 
 
 def sample_volumes(

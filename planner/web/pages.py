@@ -23,7 +23,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import planner
 import planner.result
-from planner.i18n import LANGUAGE_NAMES, _, decimal, integer, language, ngettext, pgettext
+from planner.i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    _,
+    decimal,
+    integer,
+    language,
+    ngettext,
+    pgettext,
+    using,
+)
 from planner.web.forms import EDITABLE, SettingsError, form_settings
 from planner.web.state import (
     BUNDLED,
@@ -38,7 +48,7 @@ from planner.web.state import (
 from planner.web.views import scenario_view
 from planner.web.workspace import read_json
 
-__all__ = ["add_routes", "render", "scenario_data", "template_path"]
+__all__ = ["add_routes", "job_view", "render", "scenario_data", "template_path"]
 
 # autoescape=True for every template: text from a workbook is always shown as text.
 TEMPLATES = Jinja2Templates(
@@ -99,7 +109,36 @@ def check_name(check: dict[str, Any]) -> str:
     return str(check["name"])
 
 
+# A job's label names its kind and workbooks ("solve <workbook> (<option>)", "compare <a>, <b>",
+# "frontier <workbook>": planner.web.state), in English for the API; a page says the kind in
+# its viewer's language.
+_JOB_LABELS = {
+    "solve": N_("solve {workbook}"),
+    "compare": N_("compare {workbooks}"),
+    "frontier": N_("frontier {workbook}"),
+}
+
+
+def job_label(job: Any) -> str:
+    """A job's label for a page, its kind in the current language; as stored when it does not
+    start with its kind (a job of an older version)."""
+    kind, label = str(getattr(job, "kind", "")), str(getattr(job, "label", ""))
+    if kind not in _JOB_LABELS or not label.startswith(kind + " "):
+        return label
+    named = label[len(kind) + 1 :]
+    return _(_JOB_LABELS[kind]).format(workbook=named, workbooks=named)
+
+
+def stop_reason(code: str | None) -> str:
+    """Why a group's search stopped, in the viewer's language (planner.result.StopReason); a
+    reason this version does not know as written."""
+    reasons = {str(r): r for r in planner.result.StopReason}
+    return reasons[code].text if code in reasons else str(code or "")
+
+
 TEMPLATES.env.filters["fmt"] = fmt
+TEMPLATES.env.filters["stop_reason"] = stop_reason
+TEMPLATES.env.filters["job_label"] = job_label
 TEMPLATES.env.filters["check_name"] = check_name
 TEMPLATES.env.filters["number"] = number
 TEMPLATES.env.globals["line_points"] = line_points
@@ -128,17 +167,31 @@ def template_path(app: App) -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _scenario(root: str, upload_id: str) -> dict[str, Any]:
+def _scenario(root: str, upload_id: str, code: str) -> dict[str, Any]:
     from planner.web.worker import load_scenario
     from planner.web.workspace import Workspace
 
-    return scenario_view(load_scenario(Workspace(root), upload_id))
+    with using(code):
+        return scenario_view(load_scenario(Workspace(root), upload_id))
 
 
 def scenario_data(app: App, upload_id: str) -> dict[str, Any]:
-    """The scenario page's figures of a valid upload (cached: an upload never changes)."""
+    """The scenario page's figures of a valid upload in the current language (cached by language:
+    an upload never changes, but its units' names and the baseline's description do)."""
     app.valid_upload(upload_id)
-    return _scenario(str(app.workspace.root), upload_id)
+    return _scenario(str(app.workspace.root), upload_id, language())
+
+
+def job_view(app: App, job_id: str) -> Path:
+    """A finished job's view in the viewer's language, `view-<lang>.json` (the worker renders one
+    per language), else the one `view.json` of a job of an older version, in the job's
+    language."""
+    try:
+        return app.output(job_id, f"view-{language()}.json")
+    except HTTPException as error:
+        if error.status_code != 404:
+            raise
+    return app.output(job_id, "view.json")
 
 
 def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
@@ -193,11 +246,12 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         return attachment(template_path(current()), "planner-template.xlsx")
 
     @app.get("/workbooks/{upload_id}/validation", response_class=HTMLResponse)
-    def validation(request: Request, upload_id: str) -> Response:
+    async def validation(request: Request, upload_id: str) -> Response:
         """Every problem with its sheet, cell, value and what was expected; warnings apart; the
-        offending rows with the cell marked."""
+        offending rows with the cell marked; in the viewer's language."""
         found = current().upload(upload_id)
-        return render(request, "validation.html", {"upload": found, "report": found.report})
+        report = await run_in_threadpool(current().report, found)
+        return render(request, "validation.html", {"upload": found, "report": report})
 
     @app.get("/workbooks/{upload_id}/file")
     def workbook_file(upload_id: str) -> FileResponse:
@@ -260,7 +314,7 @@ def add_routes(app: FastAPI, current: Callable[[], App]) -> None:
         state = current().job(job_id)
         if state.status != "done":
             return render(request, "job.html", {"job": state})
-        view = read_json(current().output(job_id, "view.json"))
+        view = read_json(job_view(current(), job_id))
         template = {"solve": "result.html", "compare": "comparison.html",
                     "frontier": "frontier.html"}[state.kind]  # fmt: skip
         upload_id = state.params.get("upload")

@@ -16,11 +16,18 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
 import planner
-from planner.i18n import N_, _, integer, ngettext
+from planner.i18n import LANGUAGES, N_, _, integer, language, ngettext
 from planner.web.forms import SettingsError, parse_settings
 from planner.web.jobs import JobManager, JobState, status_word
 from planner.web.views import report_view
-from planner.web.workspace import UnknownId, Upload, Workspace, display_name
+from planner.web.workspace import (
+    UnknownId,
+    Upload,
+    Workspace,
+    display_name,
+    read_json,
+    write_json,
+)
 
 __all__ = [
     "BUNDLED",
@@ -134,8 +141,24 @@ class App:
     def add(self, data: bytes, name: str) -> Upload:
         """Store and validate a workbook (the report is kept beside it)."""
         upload_id = self.workspace.store(data)
-        report = report_view(self.workspace.upload_path(upload_id), name)
+        report = report_view(self.workspace.upload_path(upload_id), name) | {"language": language()}
+        for code in LANGUAGES:  # reports kept in other languages name the file as it was named
+            (self.workspace.uploads / f"{upload_id}.report-{code}.json").unlink(missing_ok=True)
         return self.workspace.save_upload(upload_id, name, len(data), report)
+
+    def report(self, upload: Upload) -> dict[str, Any]:
+        """The upload's validation report in the current language: the one made at upload when
+        it speaks this language, else the workbook validated again in it, once, and kept beside
+        the upload (`<id>.report-<lang>.json`): a problem reads in the viewer's language."""
+        if upload.report.get("language") == language():
+            return upload.report
+        kept = self.workspace.uploads / f"{upload.upload_id}.report-{language()}.json"
+        if kept.is_file():
+            return dict(read_json(kept))
+        path = self.workspace.upload_path(upload.upload_id)
+        report = report_view(path, upload.name) | {"language": language()}
+        write_json(kept, report)
+        return report
 
     def upload(self, upload_id: str) -> Upload:
         try:
@@ -211,7 +234,8 @@ class App:
         return self.jobs.submit("frontier", params, f"frontier {upload.name}")
 
     def output(self, job_id: str, name: str) -> Path:
-        """A finished job's output file (`result.json`, `view.json`, `workbook.xlsx`)."""
+        """A finished job's output file (`result.json`, `view-<lang>.json` or `view.json`,
+        `workbook.xlsx`)."""
         state = self.job(job_id)
         if state.status != "done":
             raise HTTPException(

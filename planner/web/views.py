@@ -17,7 +17,7 @@ from typing import Any
 
 from planner import Comparison, Frontier, HiresPlan, Problem, Result, Scenario, validate_workbook
 from planner.domain import CoefficientMode, coefficient, service_load, unit_capacity
-from planner.i18n import _
+from planner.i18n import LANGUAGES, _, using
 from planner.options import BASELINE_DESCRIPTION, options
 from planner.reports.figures import Figures
 from planner.reports.hires_sheet import hires_rows
@@ -36,6 +36,7 @@ __all__ = [
     "knee",
     "report_view",
     "result_view",
+    "result_views",
     "scenario_view",
     "wisn_view",
 ]
@@ -252,29 +253,35 @@ def hires_view(plan: HiresPlan, result: Result) -> dict[str, Any]:
     }
 
 
-def result_view(result: Result, hires: HiresPlan | None = None) -> dict[str, Any]:
-    """What the result page shows: per group the figures, the plan in plain words and the units;
-    transfers and reassignments with names; sensitivity and checks; in wisn mode the WISN table,
-    and the fewest hires when the `wisn target` setting asked for them."""
+def result_view(
+    result: Result, hires: HiresPlan | None = None, figures: Figures | None = None
+) -> dict[str, Any]:
+    """What the result page shows, in the current language: per group the figures, the plan in
+    plain words and the units; transfers and reassignments with names; sensitivity and checks; in
+    wisn mode the WISN table, and the fewest hires when the `wisn target` setting asked for them.
+    `figures`: Figures.of(result) when the caller has them (they are the same in every language)."""
     scenario = result.scenario
-    figures = Figures.of(result)
+    figures = Figures.of(result) if figures is None else figures
     names = {u.unit_id: u.label for u in scenario.units}
     service_names = {s.service_id: s.name for s in scenario.services}
+    # Grouped once: scanning every unit for each group cost 0.85 s on the national scenario.
+    units_of: dict[str, list[Any]] = defaultdict(list)
+    for unit in result.units:
+        units_of[unit.group].append(unit)
     groups = []
     for g in result.groups:
         group_figures = figures.groups[g.group]
         units = [
             {
                 "unit_id": u.unit_id,
-                "name": u.name,
+                "name": names.get(u.unit_id, u.name),  # the label in this language
                 "employees_before": u.employees_before,
                 "employees_after": u.employees_after,
                 "coefficient_before": finite(u.coefficient_before),
                 "coefficient_after": finite(u.coefficient_after),
                 "overloaded_after": u.unit_id in group_figures.overloaded_after,
             }
-            for u in result.units
-            if u.group == g.group
+            for u in units_of[g.group]
         ]
         groups.append(
             {
@@ -342,6 +349,18 @@ def result_view(result: Result, hires: HiresPlan | None = None) -> dict[str, Any
     }
 
 
+def result_views(result: Result, hires: HiresPlan | None = None) -> dict[str, dict[str, Any]]:
+    """result_view in each language of the workspace (kk, ru, en), by language: a finished job's
+    page speaks its viewer's language, whichever language the job ran in. The figures are
+    computed once."""
+    figures = Figures.of(result)
+    views = {}
+    for code in LANGUAGES:
+        with using(code):
+            views[code] = result_view(result, hires, figures)
+    return views
+
+
 def check_view(check: Check) -> dict[str, Any]:
     """One independent check for the result page: its name and detail as the solve wrote them
     (in the job's language), and its stable code, by which the page names it in the viewer's."""
@@ -356,8 +375,8 @@ def check_view(check: Check) -> dict[str, Any]:
 
 
 def comparison_view(comparison: Comparison, names: dict[str, str]) -> dict[str, Any]:
-    """One row per option (the figures of the comparison workbook's Summary); `names` maps a
-    stored workbook path to the name its user gave it."""
+    """One row per option (the figures of the comparison workbook's Summary), in the current
+    language; `names` maps a stored workbook path to the name its user gave it."""
     rows = []
     for option in comparison.options:
         result = option.result
@@ -366,7 +385,10 @@ def comparison_view(comparison: Comparison, names: dict[str, str]) -> dict[str, 
                 "label": option.label,
                 "workbook": names.get(option.source, Path(option.source).name),
                 "option": option.name,
-                "description": option.description,
+                # the baseline's words are the planner's, in this language; a variant's, the workbook's
+                "description": _(BASELINE_DESCRIPTION)
+                if option.is_baseline
+                else option.description,
                 "status": result.status.value,
                 "max_coefficient_before": finite(result.max_coefficient_before),
                 "max_coefficient_after": finite(result.max_coefficient_after),

@@ -2,7 +2,11 @@
 frontier with the library, and write the outputs into the job's folder.
 
 The worker writes only inside its job folder: `progress.json` while it runs, then its outputs
-(`result.json`, `view.json`, `workbook.xlsx`) and last `outcome.json`. The server owns
+(`result.json`, `workbook.xlsx`, and the page's view in each language, `view-kk.json`,
+`view-ru.json`, `view-en.json`, so that the page speaks its viewer's language) and last
+`outcome.json`. The sentences the library wrote while it ran (a group's notes, the checks'
+details, the sensitivity items, a comparison's or frontier's notes) stay in the job's language
+in every view. The server owns
 `job.json`; a worker killed half-way (cancel, timeout, crash) leaves no outcome, and the server
 records why it stopped.
 """
@@ -19,13 +23,13 @@ from typing import Any
 
 import planner
 from planner import InputError, Objective, Scenario
-from planner.i18n import pgettext, using
+from planner.i18n import LANGUAGES, pgettext, using
 from planner.solve import Step
 from planner.web.views import (
     choose_option,
     comparison_view,
     frontier_view,
-    result_view,
+    result_views,
 )
 from planner.web.workspace import Workspace, read_json, write_json
 from planner.xlsx.files import HOLD_WRITE_ENVIRONMENT
@@ -113,7 +117,8 @@ def _solve(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None:
     planner.write_result(result, folder / "workbook.xlsx", hires=hires)
     summary = result.to_dict() | ({} if hires is None else {"hires": hires.to_dict()})
     write_json(folder / "result.json", summary)
-    write_json(folder / "view.json", result_view(result, hires))
+    for code, view in result_views(result, hires).items():
+        write_json(folder / f"view-{code}.json", view)
     progress.write(pgettext("progress", "done"), len(scenario.groups))
 
 
@@ -145,7 +150,9 @@ def _compare(workspace: Workspace, folder: Path, params: dict[str, Any]) -> None
             "seconds": round(comparison.seconds, 3),
         },
     )  # fmt: skip
-    write_json(folder / "view.json", view)
+    for code in LANGUAGES:  # the page in the viewer's language
+        with using(code):
+            write_json(folder / f"view-{code}.json", comparison_view(comparison, names))
     progress.write(pgettext("progress", "done"), total)
 
 
@@ -160,9 +167,10 @@ def _frontier(workspace: Workspace, folder: Path, params: dict[str, Any]) -> Non
         progress=progress,
     )  # fmt: skip
     planner.write_frontier(curve, folder / "workbook.xlsx")
-    view = frontier_view(curve)
-    write_json(folder / "result.json", view)
-    write_json(folder / "view.json", view)
+    write_json(folder / "result.json", frontier_view(curve))
+    for code in LANGUAGES:  # the page in the viewer's language (its moves' kind and marks)
+        with using(code):
+            write_json(folder / f"view-{code}.json", frontier_view(curve))
     progress.write(pgettext("progress", "done"), total)
 
 

@@ -26,7 +26,7 @@ from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
 
-from planner.i18n import _, integer
+from planner.i18n import N_, _, integer
 from planner.xlsx.numfmt import (
     BUILTIN_FORMATS,
     MAC_EPOCH,
@@ -488,7 +488,9 @@ class _SheetReader:
         elif _WHOLE.fullmatch(number) and 0 < int(number) <= MAX_ROW:
             self._row = int(number)
         else:
-            self.out.bad_cells.append(("", f"the row number {number!r} is not valid"))
+            self.out.bad_cells.append(
+                ("", _("the row number {number!r} is not valid").format(number=number))
+            )
             self._row += 1
         self._column = 0
         self._row_text = str(self._row) if self._row > 0 else None
@@ -505,7 +507,9 @@ class _SheetReader:
         if self._stopped:
             return
         if row in self._seen_rows:
-            self.out.bad_cells.append(("", f"row {row} is written twice in the file"))
+            self.out.bad_cells.append(
+                ("", _("row {row} is written twice in the file").format(row=row))
+            )
             return
         self._seen_rows.add(row)
         if self._last_content_row and row - self._last_content_row > self._max_blank_run:
@@ -551,7 +555,12 @@ class _SheetReader:
                 column = column_number(match[1]) if match else 0
                 if match is None or column > MAX_COLUMN or int(match[2]) != self._row:
                     self.out.bad_cells.append(
-                        ("", f"the cell reference {reference!r} is not valid in row {self._row}")
+                        (
+                            "",
+                            _("the cell reference {reference!r} is not valid in row {row}").format(
+                                reference=reference, row=self._row
+                            ),
+                        )
                     )
                     column = 0
                 else:
@@ -601,7 +610,12 @@ class _SheetReader:
 
     def _store(self, reference: str, entry: tuple[object, str], style: int) -> None:
         if self._column in self._cells:
-            self.out.bad_cells.append((reference, f"cell {reference} is written twice in the file"))
+            self.out.bad_cells.append(
+                (
+                    reference,
+                    _("cell {reference} is written twice in the file").format(reference=reference),
+                )
+            )
             return
         self._cells[self._column] = entry
         if style in self._styles.invisible and entry[0] is not None:
@@ -618,15 +632,18 @@ class _SheetReader:
         if kind == "n":
             if not _NUMBER.fullmatch(text):
                 if text.strip().casefold() in ("nan", "inf", "-inf", "+inf"):
-                    raise _BadValue(f"the cell holds {text!r}, which is not a number")
+                    raise _BadValue(N_("the cell holds {text!r}, which is not a number"), text=text)
                 raise _BadValue(
-                    f"the cell's stored number {text!r} is not a number in the file format"
+                    N_("the cell's stored number {text!r} is not a number in the file format"),
+                    text=text,
                 )
             number: int | float = (
                 float(text) if ("." in text or "e" in text or "E" in text) else int(text)
             )
             if isinstance(number, float) and number in (float("inf"), float("-inf")):
-                raise _BadValue(f"the cell's stored number {text!r} is too large for a number")
+                raise _BadValue(
+                    N_("the cell's stored number {text!r} is too large for a number"), text=text
+                )
             if style in self._styles.dates:
                 try:
                     return (
@@ -635,16 +652,23 @@ class _SheetReader:
                     )
                 except (OverflowError, ValueError):
                     raise _BadValue(
-                        f"the cell is formatted as a date but {text!r} is outside the dates "
-                        "Excel can show"
+                        N_(
+                            "the cell is formatted as a date but {text!r} is outside the dates "
+                            "Excel can show"
+                        ),
+                        text=text,
                     ) from None
             return (number, "n")
         if kind == "s":
             strings = self._strings()
             if not _WHOLE.fullmatch(text) or int(text) >= len(strings):
                 raise _BadValue(
-                    f"the cell refers to shared string {text!r}, but the file has "
-                    f"{len(strings):,} (numbered from 0)"
+                    N_(
+                        "the cell refers to shared string {text!r}, but the file has {count} "
+                        "(numbered from 0)"
+                    ),
+                    text=text,
+                    count=len(strings),
                 )
             value = strings[int(text)]
             return (value, "s") if value else None
@@ -652,7 +676,7 @@ class _SheetReader:
             return (text, "s")
         if kind == "b":
             if text not in ("0", "1", "true", "false"):
-                raise _BadValue(f"the cell is a yes/no value but holds {text!r}")
+                raise _BadValue(N_("the cell is a yes/no value but holds {text!r}"), text=text)
             return (text in ("1", "true"), "b")
         if kind == "e":
             return (text, "e")
@@ -660,8 +684,8 @@ class _SheetReader:
             try:
                 return (dt.datetime.fromisoformat(text.replace("Z", "+00:00")), "d")
             except ValueError:
-                raise _BadValue(f"the cell is a date but holds {text!r}") from None
-        raise _BadValue(f"the cell has the unknown type {kind!r}")
+                raise _BadValue(N_("the cell is a date but holds {text!r}"), text=text) from None
+        raise _BadValue(N_("the cell has the unknown type {kind!r}"), kind=kind)
 
     def finish(self) -> SheetCells:
         self._end_row()
@@ -670,9 +694,17 @@ class _SheetReader:
 
 
 class _BadValue(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """A cell's stored value that breaks the format: `message` (marked with N_) and its fields,
+    translated when the reason is read, in the reader's language."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        super().__init__(message)
+        self.message, self.fields = message, fields
+
+    @property
+    def reason(self) -> str:
+        fields = {k: integer(v) if type(v) is int else v for k, v in self.fields.items()}
+        return _(self.message).format(**fields)
 
 
 def _is_zero(text: str) -> bool:

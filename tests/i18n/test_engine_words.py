@@ -151,3 +151,23 @@ def test_a_frontier_service_move_in_words():
         assert service.words() == "услуга S01 (Субсидия) (50%): Ауыл -> Қала"
     with using("kk"):
         assert service.words() == "S01 (Субсидия) (50%) қызметі: Ауыл -> Қала"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", ("time limit", "solver fault", "leximax level limit")),
+     ("ru", ("лимит времени", "ошибка решателя", "лимит уровней leximax")),
+     ("kk", ("уақыт шегі", "шешуші қатесі", "leximax деңгейлерінің шегі"))],
+)  # fmt: skip
+def test_why_a_search_stopped_is_said_in_the_language(lang, words):
+    """A feasible group's stop reason in words (the result workbook's Summary, the result page's
+    'stopped: ...', through the page's filter by the reason's code), its value unchanged."""
+    from planner.result import StopReason
+    from planner.web.pages import stop_reason
+
+    reasons = (StopReason.TIME_LIMIT, StopReason.SOLVER_FAULT, StopReason.LEVEL_LIMIT)
+    with using(lang):
+        assert tuple(r.text for r in reasons) == words
+        assert tuple(stop_reason(r.value) for r in reasons) == words
+        assert stop_reason("a reason of a later version") == "a reason of a later version"
+    assert [r.value for r in reasons] == ["time limit", "solver fault", "leximax level limit"]

@@ -221,3 +221,41 @@ def test_a_bound_of_the_reader_is_named_in_the_language(tmp_path: Path, code, me
     with zipfile.ZipFile(path) as archive, using(code), pytest.raises(ooxml.PartError) as raised:
         ooxml.read_styles(archive, "xl/styles.xml", 0)
     assert (raised.value.reason, raised.value.too_large) == (message, True)
+
+
+# A cell whose stored XML breaks the file format, and what each language says of it (the reason
+# from the scanner, inside the reader's sentence).
+BROKEN_CELLS = {
+    "NaN": {
+        "en": "Services!E2: the cell holds 'NaN', which is not a number: the file was not saved by "
+        "Excel or is damaged; retype the cell in Excel or LibreOffice and save the file again",
+        "ru": "Services!E2: в ячейке 'NaN', а это не число: файл сохранён не в Excel или повреждён; "
+        "введите ячейку заново в Excel или LibreOffice и сохраните файл ещё раз",
+        "kk": "Services!E2: ұяшықта 'NaN' тұр, бұл сан емес: файл Excel-де сақталмаған немесе "
+        "бүлінген; ұяшықты Excel не LibreOffice-те қайта теріп, файлды қайта сақтаңыз",
+    },
+    "boolean 2": {
+        "en": "Units!J2: the cell is a yes/no value but holds '2': the file was not saved by Excel "
+        "or is damaged; retype the cell in Excel or LibreOffice and save the file again",
+        "ru": "Units!J2: ячейка хранит значение да/нет, но в ней '2': файл сохранён не в Excel или "
+        "повреждён; введите ячейку заново в Excel или LibreOffice и сохраните файл ещё раз",
+        "kk": "Units!J2: ұяшық иә/жоқ мәнін сақтайды, бірақ онда '2' тұр: файл Excel-де "
+        "сақталмаған немесе бүлінген; ұяшықты Excel не LibreOffice-те қайта теріп, файлды қайта "
+        "сақтаңыз",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CELLS))
+def test_a_cell_breaking_the_file_format_is_named_in_each_language(tmp_path: Path, case):
+    """The scanner's reason for a bad stored value (a number stored as NaN, a yes/no cell holding
+    2) is in the reader's language, not an English fragment inside a translated sentence."""
+    from tests.corpus.reader import _cell_value
+
+    builder = {"NaN": _cell_value("Services", "E2", "NaN"),
+               "boolean 2": _cell_value("Units", "J2", "2", "b")}[case]  # fmt: skip
+    path = builder(tmp_path)
+    for code, expected in BROKEN_CELLS[case].items():
+        with using(code):
+            problems = validate_workbook(path).problems
+        assert [(p.code.value, str(p)) for p in problems] == [("bad-cell-xml", expected)]

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.cli import main
+from planner.i18n import using
 from planner.reports.apply import accepted_scenario
 
 RUSSIAN_SHEETS = [
@@ -105,6 +106,18 @@ def test_a_russian_result_applies_as_the_english_one(results):
     russian = accepted_scenario(results["ru"]).scenario
     assert russian.staff == english.staff
     assert [s.unit_id for s in russian.services] == [s.unit_id for s in english.services]
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("en", "west-kazakhstan-2024 (applied)"), ("ru", "west-kazakhstan-2024 (план применён)"),
+     ("kk", "west-kazakhstan-2024 (жоспар қолданылды)")],
+)  # fmt: skip
+def test_an_applied_scenario_is_named_in_the_language(results, code, name):
+    """The applied scenario's name (the title of the result workbook it is solved into) says
+    that the plan was applied in the reader's language, not in English."""
+    with using(code):
+        assert accepted_scenario(results["en"]).scenario.name == name
 
 
 @pytest.mark.parametrize(

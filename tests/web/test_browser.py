@@ -2,7 +2,8 @@
 against `planner serve` on 127.0.0.1. Upload the bundled scenario and see the figures `planner
 solve --json` gives; upload a broken workbook (by drag and drop) and see its cells listed; solve;
 compare two options; download both workbooks and open them; use a form with the keyboard alone;
-nothing cut off at 1280 px or at a 390 px phone width.
+nothing cut off at 1280 px or at a 390 px phone width; switch the language, also on a finished
+plan's page.
 
 Skipped, with the reason shown, when chromium or Playwright is not installed."""
 
@@ -281,3 +282,26 @@ def test_language_switch_in_the_browser(server, page) -> None:
     page.click("nav.languages >> text=English")
     page.wait_for_selector("html[lang=en]")
     assert page.get_attribute("nav.languages a[aria-current]", "lang") == "en"
+
+
+def test_a_plan_solved_in_english_is_read_in_kazakh_and_russian(server, page) -> None:
+    """A plan solved with the switch on English: clicking Қазақша, then Русский, on its result
+    page turns its explanation (the first group's headline) and its unit names into that
+    language; the figures stay."""
+    from tests.web.test_language import PLAN_IN_WORDS
+
+    page.goto(server + "/lang/en?next=/")
+    page.set_input_files("#file", str(BUNDLED))
+    page.click("text=Upload and check")
+    page.wait_for_url("**/workbooks/*")
+    page.uncheck("#sensitivity")
+    page.click("#solve-form button[type=submit]")
+    page.wait_for_selector("#max-after")
+    headline = page.locator("section.group").first.locator("ul li").first
+    d01 = page.locator('tr[data-unit="D01"] td').nth(1)
+    assert (headline.inner_text(), d01.inner_text()) == PLAN_IN_WORDS["en"]
+    for lang, name in (("kk", "Қазақша"), ("ru", "Русский")):
+        page.click(f"nav.languages >> text={name}")
+        page.wait_for_selector(f"html[lang={lang}]")
+        assert (headline.inner_text(), d01.inner_text()) == PLAN_IN_WORDS[lang]
+        assert page.inner_text("#max-after") == "0,682"

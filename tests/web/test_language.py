@@ -71,3 +71,118 @@ def test_a_russian_solve_shows_a_russian_plan(client, base_bytes):
     assert '<h2 id="transfers">Переводы</h2>' in html
     assert re.search(r'<strong id="max-after">\d,\d{3}</strong>', html)
     assert "Наибольший коэффициент снижается с" in html
+
+
+# The first group of the bundled scenario (Districts), solved in English: the headline of its
+# plan (the proven highest coefficient and the fewest moves that reach it) and the name of D01,
+# as each language says them.
+PLAN_IN_WORDS = {
+    "en": ("The highest coefficient falls from 0.667 to 0.395 by moving 270 employees.",
+           "Akzhaik District"),
+    "ru": ("Наибольший коэффициент снижается с 0,667 до 0,395 благодаря перемещению 270 "
+           "сотрудников.", "Акжаикский район"),
+    "kk": ("Ең жоғары коэффициент 270 қызметкер ауыстыру арқылы 0,667 мәнінен 0,395 мәніне "
+           "дейін төмендейді.", "Ақжайық ауданы"),
+}  # fmt: skip
+
+
+def test_a_finished_plan_speaks_the_viewers_language(client):
+    """A solve run in English shows its plan explanation and its unit names in Russian and in
+    Kazakh once the viewer switches, and in English again: the worker rendered the page's view
+    in each language (view-kk.json, view-ru.json, view-en.json)."""
+    from tests.web.conftest import BUNDLED, upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, BUNDLED.read_bytes(), BUNDLED.name)
+    job_url = _post(client, f"/workbooks/{answer['id']}/solve", data={"option": "baseline"})
+    job_url = job_url.headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    for lang in ("ru", "kk", "en"):
+        client.get(f"/lang/{lang}?next=/")
+        html = client.get(job_url).text
+        headline, d01 = PLAN_IN_WORDS[lang]
+        assert f'<html lang="{lang}">' in html
+        assert f"<li>{headline}</li>" in html
+        assert f'<tr data-unit="D01"><td>D01</td><td>{d01}</td>' in html
+
+
+def test_validation_scenario_and_comparison_pages_follow_the_switch(client):
+    """Pages of an upload made in English speak the viewer's language once the switch moves: the
+    validation page's problem (validated again in that language, once), the scenario page's unit
+    names, and a finished comparison's status and baseline description."""
+    from tests.corpus.base import base_workbook
+    from tests.web.conftest import BUNDLED, upload, wait, workbook_bytes
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    broken = base_workbook()
+    broken["Units"]["J3"] = "perhaps"
+    bad = upload(client, workbook_bytes(broken), "broken.xlsx")["id"]
+    good = upload(client, BUNDLED.read_bytes(), BUNDLED.name)["id"]
+    assert "<td>Akzhaik District</td>" in client.get(f"/workbooks/{good}").text  # cached in en
+    job_url = _post(client, "/compare", data={"upload": good}).headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    expected = {
+        "en": ("Locked must be yes or no", "Akzhaik District", "optimal",
+               "the base settings of the workbook"),
+        "ru": ("Закреплено: нужно да или нет", "Акжаикский район", "оптимально",
+               "базовые параметры книги"),
+        "kk": ("Бекітілген: иә немесе жоқ керек", "Ақжайық ауданы", "оңтайлы",
+               "кітаптың негізгі параметрлері"),
+    }  # fmt: skip
+    for lang in ("ru", "kk", "en"):
+        problem, d01, status, baseline = expected[lang]
+        client.get(f"/lang/{lang}?next=/")
+        validation = client.get(f"/workbooks/{bad}/validation").text
+        assert f"<tr><td>Units</td><td>J3</td><td>perhaps</td><td>{problem}</td></tr>" in validation
+        scenario = client.get(f"/workbooks/{good}").text
+        assert f"<tr><td>D01</td><td>{d01}</td>" in scenario
+        comparison = client.get(job_url).text
+        assert (
+            f'<td>baseline<br><span class="hint">{baseline}</span></td><td>{status}</td>'
+            in comparison
+        )
+
+
+def test_a_jobs_label_names_its_kind_in_the_viewers_language(client, base_bytes):
+    """A comparison queued in English is titled in the viewer's language on its page and in the
+    start page's list of jobs; the API keeps the label as made."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, base_bytes, "small.xlsx")
+    job_url = _post(client, "/compare", data={"upload": answer["id"]}).headers["location"]
+    job_id = job_url.rsplit("/", 1)[1]
+    assert wait(client, job_id, timeout=300)["status"] == "done"
+    titles = {"en": "compare small.xlsx", "ru": "сравнение: small.xlsx",
+              "kk": "салыстыру: small.xlsx"}  # fmt: skip
+    for lang, title in titles.items():
+        client.get(f"/lang/{lang}?next=/")
+        assert f"<h1>{title}</h1>" in client.get(job_url).text
+        assert f'<a href="/jobs/{job_id}">{title}</a>' in client.get("/").text
+    assert client.get(f"/api/jobs/{job_id}").json()["label"] == "compare small.xlsx"
+
+
+def test_a_frontier_run_in_english_speaks_the_viewers_language(client, base_bytes):
+    """A frontier drawn with the switch on English names its budget's kind and its marks in the
+    viewer's language once the switch moves (the study's own words are rendered per language)."""
+    from tests.web.conftest import upload, wait
+    from tests.web.test_pages import _post
+
+    client.get("/lang/en?next=/")
+    answer = upload(client, base_bytes, "small.xlsx")
+    job_url = _post(client, f"/workbooks/{answer['id']}/frontier", data={}).headers["location"]
+    assert wait(client, job_url.rsplit("/", 1)[1], timeout=300)["status"] == "done"
+    words = {
+        "en": ("<h1>Balance against staff moves: small</h1>", "optimum reached"),
+        "ru": ("<h1>Баланс и лимит (перемещения сотрудников): small</h1>", "оптимум достигнут"),
+        "kk": ("<h1>Теңгерім және шек (қызметкер ауыстырулары): small</h1>", "оңтайлы мәнге жетті"),
+    }
+    for lang in ("ru", "kk", "en"):
+        client.get(f"/lang/{lang}?next=/")
+        html = client.get(job_url).text
+        title, mark = words[lang]
+        assert title in html
+        assert f"<td>{mark}</td>" in html
