@@ -37,8 +37,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
 
 from planner.xlsx.blocks import HOLE, BlockSheet, blocks_of, make_cell, raw_cells
+from planner.xlsx.files import collection_paused
 from planner.xlsx.ooxml import column_number
-from planner.xlsx.writing import collection_paused, storable
+from planner.xlsx.writing import storable
 
 __all__ = ["FastWorkbook", "unsupported", "write_xlsx"]
 
