@@ -44,7 +44,7 @@ from planner.errors import (
     ProblemCode,
 )
 from planner.i18n import LANGUAGES, N_, _, decimal, integer, ngettext, resolve_language, using
-from planner.xlsx.files import OutputRefused, Terminated
+from planner.xlsx.files import OutputRefused, Terminated, collection_paused
 
 if TYPE_CHECKING:
     from planner.studies.wisn_hires import HiresPlan
@@ -487,7 +487,6 @@ def cmd_solve(args: argparse.Namespace, term: Terminal) -> int:
     from planner.result import Status
     from planner.solve import SolveInterrupted, solve
     from planner.xlsx.files import save_text, save_workbook
-    from planner.xlsx.writing import collection_paused
 
     source = scenario_source(args.scenario)
     out = _output(args, source, "result", (".xlsx", ".json"))

@@ -54,8 +54,8 @@ from planner.studies.compare import (
     recommended_why,
 )
 from planner.xlsx.export import FastWorkbook
-from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused, column_width
+from planner.xlsx.files import collection_paused, save_workbook
+from planner.xlsx.writing import TOP, WRAP_TOP, column_width
 
 COEFFICIENT = COEFFICIENT_FORMAT  # the one display rule (planner.display)
 DIFFERENCE = COEFFICIENT_CHANGE_FORMAT

@@ -33,8 +33,7 @@ from planner.studies.forecast import (
     quantity_text,
 )
 from planner.workbook.writer import scenario_workbook
-from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import collection_paused
+from planner.xlsx.files import collection_paused, save_workbook
 
 __all__ = ["forecast_workbook", "write_forecast"]
 

@@ -43,8 +43,8 @@ from planner.reports.comparison_workbook import (
 )
 from planner.studies.frontier import Frontier, FrontierPoint
 from planner.xlsx.export import FastWorkbook
-from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import TOP, WRAP_TOP, collection_paused
+from planner.xlsx.files import collection_paused, save_workbook
+from planner.xlsx.writing import TOP, WRAP_TOP
 
 __all__ = ["frontier_workbook", "write_frontier"]
 

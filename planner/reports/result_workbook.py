@@ -66,8 +66,7 @@ from planner.result import Result, Status
 from planner.studies.uncertainty import Uncertainty
 from planner.studies.wisn_hires import HiresPlan
 from planner.xlsx.export import FastWorkbook
-from planner.xlsx.files import save_workbook
-from planner.xlsx.writing import collection_paused
+from planner.xlsx.files import collection_paused, save_workbook
 
 __all__ = ["SHEETS", "result_workbook", "write_result"]
 

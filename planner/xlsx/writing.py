@@ -7,10 +7,8 @@ writer (planner.workbook) and the output workbooks (planner.reports) both build 
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
@@ -54,7 +52,6 @@ __all__ = [
     "TITLE_FONT",
     "TOP",
     "WRAP_TOP",
-    "collection_paused",
     "column_width",
     "comment",
     "filled_cells",
@@ -96,24 +93,6 @@ FRACTION_COUNT = "#,##0.00"  # services moved when services may be split
 SHARE = "0%"
 PERCENT = "0.0%"
 SECONDS = "0.0"
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a workbook is built and written (also a decorator).
-
-    Building a national result makes a million small objects (cells, style arrays, XlsxWriter's
-    cell tuples), and every few thousand of them the collector walks all the objects alive,
-    the solved Result among them: a fifth of the writing time, for no garbage (the cells live
-    until the file is written). The collector runs again as before once the outermost pause ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def storable(text: str) -> str:
