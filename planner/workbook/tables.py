@@ -829,17 +829,25 @@ def read_records(
         if name_kind is not None
     ]
     if ids:
+        # Per id column, the texts typed as their name's first spelling: noting them again says
+        # nothing (a name's first spelling never changes), so each is noted once.
+        quiet: list[set[str]] = [set() for _ in ids]
+        spellings = problems._spellings
         for position, values_of_row in enumerate(row_values):
-            for at, key, name_kind, label in ids:
+            for (at, key, name_kind, label), same in zip(ids, quiet, strict=True):
                 value = values_of_row[at]
                 if isinstance(value, str):
                     entry = column_entries[at][position]
                     if entry is not None and isinstance(entry[0], str):
                         typed = entry[0]
+                        if typed in same:
+                            continue
+                        typed = typed if typed is value else clean_text(typed)
                         problems.note_spelling_at(
-                            name_kind, name, letters[key], rows[position][0],
-                            typed if typed is value else clean_text(typed), value, label,
+                            name_kind, name, letters[key], rows[position][0], typed, value, label,
                         )  # fmt: skip
+                        if spellings[(name_kind, value)][0] == typed:
+                            same.add(entry[0])
     return [
         Record(
             row_number,
@@ -946,7 +954,7 @@ class IdIndex:
                 ProblemCode.DUPLICATE_ID,
             )
             return False
-        looks = skeleton(value)
+        looks = folded if value.isascii() else skeleton(value)  # skeleton's ASCII case
         if looks in self._looks:
             other = self._looks[looks]
             problems.error(
