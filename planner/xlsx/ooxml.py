@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NoReturn, cast
 from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
@@ -871,6 +871,7 @@ class _PlainEntries(dict[str, "tuple[object, str] | None"]):
         rows = self.rows
         # The two usual cells first, as _entry reads them: a shared string by its index (blank
         # when the string is), a whole number, both in style 0 (no s), visible, not a date.
+        entry: tuple[object, str] | None
         if rest[-8:] == "</v></c>" and 0 not in rows.reader._styles.invisible:
             entry = _UNSEEN
             if rest[:10] == ' t="s"><v>':
@@ -995,13 +996,16 @@ class _PlainRows:
         del pieces[0]
         plain = self.plain
         try:
-            cells = {_ONE_LETTER[piece[0]]: plain[piece[skip:]] for piece in pieces}
+            found = {_ONE_LETTER[piece[0]]: plain[piece[skip:]] for piece in pieces}
         except KeyError:
             return False
-        if len(cells) != len(pieces):  # a column written twice
+        if len(found) != len(pieces):  # a column written twice
             return False
-        if None in cells.values():  # blank cells, left out as the loop leaves them
-            cells = {column: entry for column, entry in cells.items() if entry is not None}
+        cells = (  # blank cells left out, as the loop leaves them
+            {column: entry for column, entry in found.items() if entry is not None}
+            if None in found.values()
+            else cast("dict[int, tuple[object, str]]", found)
+        )
         reader = self.reader
         reader._cells = cells
         reader._end_row()
