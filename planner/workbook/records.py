@@ -4,6 +4,7 @@ problem recorded with its sheet and cell (the checks across records are in plann
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from planner.domain import DEFAULT_GROUP, DEFAULT_SKILL, Service, Settings, StaffCell, Unit
@@ -201,6 +202,18 @@ def read_services(
     id_label, share_label = _("Service ID"), _("Digital share")
     eligible_labels = _("Eligible units:"), _("Eligible unit")
     has_skill = table.has("skill")
+    # The ranges (P10, P90) are read only where a row gives one: nearly every row gives none.
+    ranges = [
+        (key, label, default, f"{key}low", f"{key}high")
+        for key, label, default in (
+            ("volume", "Volume", 1.0), ("minutes", "Minutes", None),
+            ("digitalshare", share_label, 0.0),
+        )
+        if table.has(f"{key}low") or table.has(f"{key}high")
+    ]  # fmt: skip
+    no_range = (None, None)
+    # Skills met that are clean (allowed characters, their first spelling): nothing to check again.
+    clean_skills: set[str] = set()
     for record in read_records(table, SERVICES, problems):
         # Each value as record.get gives it (None for a blank or unreadable cell), looked up
         # from one dict: 57,000 rows of a dozen look-ups.
@@ -234,44 +247,62 @@ def read_services(
                 ProblemCode.UNKNOWN_UNIT,
             )
         skill = got.get("skill") or DEFAULT_SKILL
-        skill_cell = record.cells["skill"] if has_skill else id_cell
-        if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
-            skills.check(problems, sheet, skill_cell, skill)
+        if skill not in clean_skills:
+            skill_cell = record.cells["skill"] if has_skill else id_cell
+            if check_id_characters(problems, sheet, skill_cell, skill, "Skill", FORBIDDEN_IN_ID):
+                errors = len(problems.errors)
+                skills.check(problems, sheet, skill_cell, skill)
+                if len(problems.errors) == errors:
+                    clean_skills.add(skill)
         eligible = (
             _read_eligible(record, units, unit_groups, sheet, problems, eligible_labels)
             if got.get("eligibleunits")
             else ()
         )
-        volume_low, volume_high = volume_range(record, sheet, problems)
-        minutes_low, minutes_high = volume_range(
-            record, sheet, problems, "minutes", "Minutes", None
-        )
-        share_low, share_high = volume_range(
-            record, sheet, problems, "digitalshare", share_label, 0.0
-        )
+        read_ranges = {}
+        for key, label, default, low, high in ranges:
+            if got.get(low) is not None or got.get(high) is not None:
+                read_ranges[key] = volume_range(record, sheet, problems, key, label, default)
+        volume_low, volume_high = read_ranges.get("volume", no_range)
+        minutes_low, minutes_high = read_ranges.get("minutes", no_range)
+        share_low, share_high = read_ranges.get("digitalshare", no_range)
         records_by_id[service_id] = record
         volume, minutes = got.get("volume"), got.get("minutes")
         services.append(
-            Service(
-                service_id=service_id,
-                unit_id=unit_id or "",
-                name=got.get("name") or "",
-                skill=skill,
-                volume=float(1.0 if volume is None else volume),
-                minutes=None if minutes is None else float(minutes),
-                digital_share=float(got.get("digitalshare") or 0.0),
-                movable=bool(got.get("movable") or False),
-                eligible_units=eligible,
-                row=record.row,
-                volume_low=volume_low,
-                volume_high=volume_high,
-                minutes_low=minutes_low,
-                minutes_high=minutes_high,
-                digital_share_low=share_low,
-                digital_share_high=share_high,
+            _service(
+                service_id,
+                unit_id or "",
+                got.get("name") or "",
+                skill,
+                float(1.0 if volume is None else volume),
+                None if minutes is None else float(minutes),
+                float(got.get("digitalshare") or 0.0),
+                bool(got.get("movable") or False),
+                eligible,
+                record.row,
+                None,  # staff_per_hour
+                False,  # allowance
+                volume_low,
+                volume_high,
+                minutes_low,
+                minutes_high,
+                share_low,
+                share_high,
             )
         )
     return services, records_by_id
+
+
+_SERVICE_FIELDS = tuple(field.name for field in dataclasses.fields(Service))
+
+
+def _service(*values: Any) -> Service:
+    """Service(*values) with every field given in order, without the frozen dataclass's
+    __init__ (a setattr through object per field, 57,000 services on a national workbook); equal
+    to it by value, field for field (tests/workbook/test_records_fast.py)."""
+    service = object.__new__(Service)
+    service.__dict__.update(zip(_SERVICE_FIELDS, values, strict=True))
+    return service
 
 
 def _read_eligible(

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 from planner.checks import RANGES, range_problem
@@ -557,8 +558,8 @@ _UNREAD: Any = object()  # what a quick reader returns for a cell it leaves to r
 
 def quick_reader(kind: Kind, key: str) -> Callable[[tuple[object, str] | None], Any] | None:
     """For the cells of a column of this kind, the common clean cell read without read_cell: a
-    number the sheet stores as one, within the kind's rule and the key's range, or (ids) plain
-    ASCII text with nothing to trim or collapse. It returns exactly what read_cell and the range
+    number the sheet stores as one, within the kind's rule and the key's range, (ids) plain
+    ASCII text with nothing to trim or collapse, or (text) text with nothing to trim. It returns exactly what read_cell and the range
     check would give such a cell, and _UNREAD for every other cell (which then takes the full
     path, with its problem recorded). None when the kind has no quick reader."""
     if kind is Kind.ID:
@@ -579,6 +580,17 @@ def quick_reader(kind: Kind, key: str) -> Callable[[tuple[object, str] | None], 
             return _UNREAD
 
         return read_id
+    if kind in (Kind.TEXT, Kind.LIST):  # parser_for's parse_text
+
+        def read_text(entry: tuple[object, str] | None) -> Any:
+            if entry is None or entry[1] != "s":
+                return _UNREAD
+            text = entry[0]
+            if type(text) is str and text and clean_text(text) == text:
+                return text  # parse_text: clean_text(text), which is text itself
+            return _UNREAD
+
+        return read_text
     if kind not in (Kind.WHOLE, Kind.NUMBER, Kind.POSITIVE, Kind.SHARE):
         return None
     whole, share, positive = kind is Kind.WHOLE, kind is Kind.SHARE, kind is Kind.POSITIVE
@@ -766,6 +778,7 @@ def read_records(
     column_entries: list[list[tuple[object, str] | None]] = []
     column_values: list[list[Any]] = []
     scratch = Problems()  # where a cell read on trial records its problems (then dropped)
+    row_cells = [cells for _, cells in rows]
     for key, index, parse, is_required, label, _kind, quick in parsed:
 
         def trial(entry: tuple[object, str] | None) -> Any:
@@ -775,11 +788,20 @@ def read_records(
             scratch.errors = []
             return _UNREAD if found or value is INVALID else value
 
-        entries = [cells.get(index) for _, cells in rows]
+        entries = list(map(methodcaller("get", index), row_cells))
         values: list[Any] | None = None
         if quick is not None:
             blank = trial(None)  # a blank cell: its default, or an error where it is required
-            values = [blank if entry is None else quick(entry) for entry in entries]
+            blanks = entries.count(None)
+            if blanks == len(entries):  # a column left blank (the ranges, often)
+                values = [blank] * blanks
+            else:
+                values = list(map(quick, entries))  # _UNREAD for a blank cell
+                if blanks:
+                    values = [
+                        blank if entry is None else value
+                        for entry, value in zip(entries, values, strict=True)
+                    ]
             unread = (
                 {e for e, v in zip(entries, values, strict=True) if v is _UNREAD}
                 if _UNREAD in values
@@ -829,17 +851,23 @@ def read_records(
         if name_kind is not None
     ]
     if ids:
+        # Per id column, the texts noted already: only the first note of a text does anything
+        # (it is the name's first spelling then, or warned about once), so each is noted once.
+        quiet: list[set[str]] = [set() for _ in ids]
         for position, values_of_row in enumerate(row_values):
-            for at, key, name_kind, label in ids:
+            for (at, key, name_kind, label), same in zip(ids, quiet, strict=True):
                 value = values_of_row[at]
                 if isinstance(value, str):
                     entry = column_entries[at][position]
                     if entry is not None and isinstance(entry[0], str):
                         typed = entry[0]
+                        if typed in same:
+                            continue
+                        typed = typed if typed is value else clean_text(typed)
                         problems.note_spelling_at(
-                            name_kind, name, letters[key], rows[position][0],
-                            typed if typed is value else clean_text(typed), value, label,
+                            name_kind, name, letters[key], rows[position][0], typed, value, label,
                         )  # fmt: skip
+                        same.add(entry[0])
     return [
         Record(
             row_number,
@@ -946,7 +974,7 @@ class IdIndex:
                 ProblemCode.DUPLICATE_ID,
             )
             return False
-        looks = skeleton(value)
+        looks = folded if value.isascii() else skeleton(value)  # skeleton's ASCII case
         if looks in self._looks:
             other = self._looks[looks]
             problems.error(

@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NoReturn, cast
 from xml.parsers import expat
 
 from defusedxml.common import DefusedXmlException
@@ -279,6 +279,16 @@ def read_workbook(archive: zipfile.ZipFile) -> WorkbookParts:
 def read_shared_strings(archive: zipfile.ZipFile, member: str, limit: int) -> list[str]:
     """The shared string table; raises PartError beyond `limit` strings. Phonetic runs (<rPh>)
     are left out, as Excel shows them only on request."""
+    strings = _plain_shared_strings(archive, member)
+    if strings is None:
+        return _expat_shared_strings(archive, member, limit)
+    if len(strings) > limit:
+        raise _too_many_strings(limit)
+    return strings
+
+
+def _expat_shared_strings(archive: zipfile.ZipFile, member: str, limit: int) -> list[str]:
+    """read_shared_strings through expat, for a table in any form."""
     strings: list[str] = []
     current: list[str] = []
     depth = {"rph": 0, "t": False}
@@ -310,14 +320,55 @@ def read_shared_strings(archive: zipfile.ZipFile, member: str, limit: int) -> li
     try:
         _parse(archive, member, _parser(start, end, text))
     except _Stop:
-        raise PartError(
-            _(
-                "the workbook holds more than {most} shared strings; a scenario needs far fewer "
-                "(save a copy with only the scenario's sheets)"
-            ).format(most=integer(limit)),
-            too_large=True,
-        ) from None
+        raise _too_many_strings(limit) from None
     return strings
+
+
+def _too_many_strings(limit: int) -> PartError:
+    return PartError(
+        _(
+            "the workbook holds more than {most} shared strings; a scenario needs far fewer "
+            "(save a copy with only the scenario's sheets)"
+        ).format(most=integer(limit)),
+        too_large=True,
+    )
+
+
+# A shared string table in the plain form spreadsheet programs write: each string one <t> of
+# plain text (no entity, markup, carriage return or ']]>'), the table and its attributes as
+# _PLAIN_ROW accepts a row's. Anything else is read by expat.
+_PLAIN_SHARED_STRINGS = re.compile(
+    r'<sst(?: [A-Za-z][\w:.-]*="[^"<>&\t\n\r]*")*>'
+    r'((?:<si><t(?: xml:space="preserve")?>[^<>&\r]*</t></si>)*)</sst>[ \t\r\n]*'
+)
+_PLAIN_STRING = re.compile(r'<si><t(?: xml:space="preserve")?>([^<>&\r]*)</t></si>')
+
+
+def _plain_shared_strings(archive: zipfile.ZipFile, member: str) -> list[str] | None:
+    """The shared strings of a table in the plain form, None when it is not in it (read by expat
+    then). The part's size was bounded when the zip was opened."""
+    with archive.open(member) as stream:
+        data = stream.read()
+    declaration = _XML_DECLARATION.match(data)
+    if (
+        declaration is None
+        or data.find(b"<!") >= 0  # comments, CDATA, DOCTYPE
+        or data.find(b"<?", 1) >= 0  # processing instructions
+        or len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        or any(data.find(character) >= 0 for character in _NOT_XML_CHARACTERS)
+    ):
+        return None
+    try:
+        text = data[declaration.end() :].decode("utf-8").lstrip(" \t\r\n")
+    except UnicodeDecodeError:
+        return None
+    table = _PLAIN_SHARED_STRINGS.fullmatch(text)
+    if table is None:
+        return None
+    names = [name for name, _value in _ROW_ATTRIBUTE.findall(text, 0, table.start(1))]
+    if len(set(names)) != len(names):  # an attribute written twice: expat's error to give
+        return None
+    return _PLAIN_STRING.findall(text, table.start(1), table.end(1))
 
 
 @dataclass(frozen=True)
@@ -753,14 +804,20 @@ _PLAIN_CELL_FORM = (
     r'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?'
     r"(?:><v>[^<>&\r]*</v></c>|/>|></c>)"
 )
+# A plain cell of the usual row: a column of one letter, on the row's own number (\1).
+_USUAL_CELL_FORM = (
+    r'<c r="[A-Z]\1"(?: s="[0-9]{1,9}")?(?: t="[a-zA-Z]{1,9}")?'
+    r"(?:><v>[^<>&\r]*</v></c>|/>|></c>)"
+)
 # One row in the plain form, text outside tags (which the reader ignores) before it. Groups: the
-# row number, its other attributes, its cells (None for <row .../>). The pattern matches only a
-# row made of plain cells, so rows matched one after another with nothing between them prove the
-# whole piece plain.
+# row number, its other attributes, its cells when each is a usual cell, else its cells (both
+# None for <row .../>). The pattern matches only a row made of plain cells, so rows matched one
+# after another with nothing between them prove the whole piece plain.
 _PLAIN_ROW = re.compile(
     r'[^<>]*<row r="([0-9]{1,7})"((?: [A-Za-z][\w:.-]*="[^"<>&\t\n\r]*")*)'
-    r"(?:/>|>((?:" + _PLAIN_CELL_FORM + r")*)</row>)"
+    r"(?:/>|>(?:((?:" + _USUAL_CELL_FORM + r")*)|((?:" + _PLAIN_CELL_FORM + r")*))</row>)"
 )
+_ONE_LETTER = {chr(code): code - 64 for code in range(65, 91)}  # A -> 1 ... Z -> 26
 # The cells of a row that _PLAIN_ROW matched. Groups: column letters, row digits, and the rest
 # (s, t and the <v> or the empty ending): a cell's value depends on that rest only.
 _PLAIN_CELL = re.compile(
@@ -832,6 +889,60 @@ def _read_plain_sheet(archive: zipfile.ZipFile, member: str, reader: _SheetReade
 _PIECE = 1 << 20
 
 
+class _PlainEntries(dict[str, "tuple[object, str] | None"]):
+    """A cell's rest (s, t, <v>) -> its (value, type), None when blank, for the cells a usual row
+    takes in one step: a rest met for the first time is read by _PlainRows._entry, and refused
+    (KeyError: the row then takes the cell-by-cell loop, which reports it at its own cell) when
+    its value breaks the format or its format hides it."""
+
+    def __init__(self, rows: _PlainRows) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def __missing__(self, rest: str) -> tuple[object, str] | None:
+        rows = self.rows
+        # The two usual cells first, as _entry reads them: a shared string by its index (blank
+        # when the string is), a whole number, both in style 0 (no s), visible, not a date.
+        entry: tuple[object, str] | None
+        if rest[-8:] == "</v></c>" and 0 not in rows.reader._styles.invisible:
+            entry = _UNSEEN
+            if rest[:10] == ' t="s"><v>':
+                text = rest[10:-8]
+                if text.isdigit() and text.isascii() and len(text) <= 10:
+                    strings = rows.reader._strings()
+                    index = int(text)
+                    if index < len(strings):
+                        value = strings[index]
+                        entry = (
+                            (value, "s")
+                            if value
+                            and (
+                                (not value[0].isspace() and value[0] not in _INVISIBLE)
+                                or clean_text(value) != ""
+                            )
+                            else None
+                        )
+            elif rest[:4] == "><v>" and 0 not in rows.reader._styles.dates:
+                text = rest[4:-8]
+                if text.isdigit() and text.isascii() and len(text) <= 10:
+                    entry = (int(text), "n")
+            if entry is not _UNSEEN:
+                self[rest] = entry
+                return entry
+        entry = rows.memo.get(rest, _UNSEEN)
+        if entry is _UNSEEN:
+            bad_cells = rows.reader.out.bad_cells
+            reported = len(bad_cells)
+            entry = rows._entry("", rest)
+            if len(bad_cells) != reported:  # to be reported at its own cell, by the loop
+                del bad_cells[reported:]
+                raise KeyError(rest)
+        if entry is not None and rows.styles[rest] in rows.reader._styles.invisible:
+            raise KeyError(rest)
+        self[rest] = entry
+        return entry
+
+
 class _PlainRows:
     """Rows in the plain form read into a _SheetReader, piece by piece."""
 
@@ -842,6 +953,7 @@ class _PlainRows:
         # national Services sheet has 460,000 cells and far fewer distinct ones).
         self.memo: dict[str, tuple[object, str] | None] = {}
         self.styles: dict[str, int] = {}  # a cell's rest -> its style index
+        self.plain = _PlainEntries(self)
 
     def _style(self, rest: str) -> int:
         style = self.styles.get(rest)
@@ -906,6 +1018,31 @@ class _PlainRows:
             self.memo[rest] = entry
         return entry
 
+    def _usual_row(self, content: str, skip: int) -> bool:
+        """The cells of a row whose every cell is a usual one (one letter, the row's number:
+        `skip` characters from the letter to the rest), taken in one step when none is blank in
+        a column met twice, breaks the format or is hidden by its format: what the cell-by-cell
+        loop would store then. False (nothing done) otherwise, for that loop to read the row."""
+        # Each '<c r="' starts a cell: the pattern left no '<' in a value or an attribute.
+        pieces = content.split('<c r="')
+        del pieces[0]
+        plain = self.plain
+        try:
+            found = {_ONE_LETTER[piece[0]]: plain[piece[skip:]] for piece in pieces}
+        except KeyError:
+            return False
+        if len(found) != len(pieces):  # a column written twice
+            return False
+        cells = (  # blank cells left out, as the loop leaves them
+            {column: entry for column, entry in found.items() if entry is not None}
+            if None in found.values()
+            else cast("dict[int, tuple[object, str]]", found)
+        )
+        reader = self.reader
+        reader._cells = cells
+        reader._end_row()
+        return True
+
     def read(self, body: str) -> bool:
         """False when the piece is not all in the plain form."""
         reader = self.reader
@@ -917,7 +1054,7 @@ class _PlainRows:
             if row.start() != position:
                 return False
             position = row.end()
-            number, attributes, content = row.groups()
+            number, attributes, usual, content = row.groups()
             if not attributes and number[0] != "0" and int(number) <= MAX_ROW:
                 # The usual row, r="17" and nothing else: _start_row's steps for it (the row
                 # before was ended at its </row>, or held no cells).
@@ -931,7 +1068,12 @@ class _PlainRows:
                 if len(row_attributes) != len(found) + 1:  # an attribute written twice
                     return False
                 reader._start_row(row_attributes)
-            if content is None:  # <row .../>: no cells, and the row stays open as in expat
+            if usual is not None:
+                row_text = reader._row_text
+                if number == row_text and self._usual_row(usual, len(number) + 2):
+                    continue
+                content = usual
+            elif content is None:  # <row .../>: no cells, and the row stays open as in expat
                 continue
             row_text = reader._row_text
             cells = reader._cells
