@@ -96,3 +96,27 @@ def test_every_save_pauses_the_cycle_collector(tmp_path):
     save_text("done", tmp_path / "c.txt")
     assert gc.isenabled()
     assert (tmp_path / "c.txt").read_text() == "done\n"
+
+
+def test_reading_a_workbook_pauses_the_cycle_collector(monkeypatch, tmp_path):
+    """validate_workbook (read_scenario, validate, the web's upload) builds the records with the
+    collector paused, and leaves it enabled afterwards, also when the workbook is refused."""
+    import planner.workbook.validate as validate
+    from planner.datasets.bundled import bundled_scenario
+
+    seen: list[bool] = []
+    build = validate._build
+
+    def watched(book, problems):
+        seen.append(gc.isenabled())
+        return build(book, problems)
+
+    monkeypatch.setattr(validate, "_build", watched)
+    assert gc.isenabled()
+    report = validate.validate_workbook(bundled_scenario())
+    assert report.scenario is not None and seen == [False]
+    assert gc.isenabled()
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert validate.validate_workbook(broken).problems
+    assert gc.isenabled()

@@ -61,6 +61,7 @@ from planner.workbook.rules import (
 from planner.workbook.tables import Problems, Spelling, Table, read_table, require_columns
 from planner.workbook.variants import read_variants
 from planner.workbook.wisn_sheets import read_wisn
+from planner.xlsx.files import collection_paused
 from planner.xlsx.ooxml import PartError
 from planner.xlsx.reading import (
     XML_REFUSED,
@@ -348,7 +349,11 @@ def validate_workbook(path: str | os.PathLike[str]) -> Report:
     name = Path(path).name or str(path)
     scenario = None
     try:
-        with open_workbook(path) as book:
+        # The cycle collector paused while the records are built: a national workbook makes
+        # ~600,000 objects that live on in the Scenario, and the collections that walked them all
+        # again and again took a quarter of the read (about 1 s of 3.9 s). No cycles are made here
+        # that reference counting would not free; the collector resumes when the read ends.
+        with collection_paused(), open_workbook(path) as book:
             if book.has_macro_sheets:
                 problems.warnings.append(macro_sheet_warning(name, book.auto_open))
             elif book.has_macros:
